@@ -1,0 +1,475 @@
+/* config.c - reads mestatd.conf with inih; every key lives in one table with
+ * its type, default and whether a reload may change it. */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#ifndef DATADIR
+#define DATADIR "/usr/share"
+#endif
+
+enum key_type { K_STR, K_HOSTPORT, K_SIZE, K_LONG, K_DURATION, K_BOOL, K_LEVEL, K_IDENTITY };
+
+struct key_def {
+	const char *name;
+	enum key_type type;
+	size_t offset;
+	const char *def;
+	bool reload; /* may a SIGHUP change it? */
+	long min, max; /* for K_LONG */
+};
+
+#define M(field) offsetof(struct config, field)
+#define S(field) offsetof(struct source_conf, field)
+
+static const struct key_def main_keys[] = {
+	{"listen", K_HOSTPORT, M(listen), "0.0.0.0:8443", false, 0, 0},
+	{"metrics_listen", K_HOSTPORT, M(metrics_listen), "127.0.0.1:9187", false, 0, 0},
+	{"database", K_STR, M(database), "dbname=mestat", true, 0, 0},
+	{"migrate_database", K_STR, M(migrate_database), "", true, 0, 0},
+	{"sql_dir", K_STR, M(sql_dir), DATADIR "/mestat/sql", true, 0, 0},
+	{"tls_cert", K_STR, M(tls_cert), SYSCONFDIR "/mestat/tls/server.crt", true, 0, 0},
+	{"tls_key", K_STR, M(tls_key), SYSCONFDIR "/mestat/tls/server.key", true, 0, 0},
+	{"tls_client_ca", K_STR, M(tls_client_ca), SYSCONFDIR "/mestat/tls/clients-ca.crt", true, 0, 0},
+	{"tls_crl", K_STR, M(tls_crl), "", true, 0, 0},
+	{"client_identity", K_IDENTITY, M(client_identity), "subject", true, 0, 0},
+	{"receipt_key", K_STR, M(receipt_key), SYSCONFDIR "/mestat/receipt.key", true, 0, 0},
+	{"max_body_size", K_SIZE, M(max_body_size), "10MB", true, 0, 0},
+	{"max_header_size", K_SIZE, M(max_header_size), "16KB", true, 0, 0},
+	{"max_connections", K_LONG, M(max_connections), "1024", true, 1, 1000000},
+	{"db_connections", K_LONG, M(db_connections), "4", false, 1, 64},
+	{"request_timeout", K_DURATION, M(request_timeout), "30s", true, 0, 0},
+	{"shutdown_timeout", K_DURATION, M(shutdown_timeout), "10s", true, 0, 0},
+	{"recompute_interval", K_DURATION, M(recompute_interval), "15m", true, 0, 0},
+	{"recompute_delay", K_DURATION, M(recompute_delay), "10s", true, 0, 0},
+	{"due_days", K_LONG, M(due_days), "30", true, 0, 366},
+	{"auto_migrate", K_BOOL, M(auto_migrate), "yes", true, 0, 0},
+	{"log_level", K_LEVEL, M(log_level), "info", true, 0, 0},
+	{"max_parallel_pulls", K_LONG, M(max_parallel_pulls), "16", true, 1, 10000},
+	{NULL, 0, 0, NULL, false, 0, 0},
+};
+
+static const struct key_def source_keys[] = {
+	{"reporter", K_STR, S(reporter), "", true, 0, 0},
+	{"url", K_STR, S(url), "", true, 0, 0},
+	{"format", K_STR, S(format_name), "json", true, 0, 0},
+	{"interval", K_DURATION, S(interval), "1h", true, 0, 0},
+	{"timeout", K_DURATION, S(timeout), "60s", true, 0, 0},
+	{"client_cert", K_STR, S(client_cert), "", true, 0, 0},
+	{"client_key", K_STR, S(client_key), "", true, 0, 0},
+	{"token", K_STR, S(token), "", true, 0, 0},
+	{"ca_file", K_STR, S(ca_file), "", true, 0, 0},
+	{"max_body_size", K_SIZE, S(max_body_size), "10MB", true, 0, 0},
+	{"sdmx_reporter_column", K_STR, S(sdmx_reporter_col), "REF_AREA", true, 0, 0},
+	{"sdmx_indicator_column", K_STR, S(sdmx_indicator_col), "INDICATOR", true, 0, 0},
+	{"sdmx_period_column", K_STR, S(sdmx_period_col), "TIME_PERIOD", true, 0, 0},
+	{"sdmx_value_column", K_STR, S(sdmx_value_col), "OBS_VALUE", true, 0, 0},
+	{NULL, 0, 0, NULL, false, 0, 0},
+};
+
+static void add_err(struct config_errors *errs, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_err(struct config_errors *errs, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	char **m = realloc(errs->msgs, (errs->n + 1) * sizeof(*m));
+	if (!m)
+		return;
+	errs->msgs = m;
+	errs->msgs[errs->n++] = strdup(buf);
+}
+
+int config_parse_duration(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno || !isfinite(v) || v < 0)
+		return -1;
+	while (*end == ' ')
+		end++;
+	double mult;
+	if (*end == '\0' || strcmp(end, "s") == 0)
+		mult = 1;
+	else if (strcmp(end, "ms") == 0)
+		mult = 0.001;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		mult = 60;
+	else if (strcmp(end, "h") == 0)
+		mult = 3600;
+	else if (strcmp(end, "d") == 0)
+		mult = 86400;
+	else
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+int config_parse_size(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	if (*s == '-')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || errno)
+		return -1;
+	while (*end == ' ')
+		end++;
+	unsigned long long mult;
+	if (*end == '\0' || strcasecmp(end, "B") == 0)
+		mult = 1;
+	else if (strcasecmp(end, "KB") == 0 || strcasecmp(end, "K") == 0)
+		mult = 1024ULL;
+	else if (strcasecmp(end, "MB") == 0 || strcasecmp(end, "M") == 0)
+		mult = 1024ULL * 1024;
+	else if (strcasecmp(end, "GB") == 0 || strcasecmp(end, "G") == 0)
+		mult = 1024ULL * 1024 * 1024;
+	else
+		return -1;
+	if (v > SIZE_MAX / mult)
+		return -1;
+	*out = (size_t)(v * mult);
+	return 0;
+}
+
+int config_split_hostport(const char *s, char **host, int *port)
+{
+	const char *colon;
+	size_t hlen;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close[1] != ':')
+			return -1;
+		colon = close + 1;
+		s++;
+		hlen = (size_t)(close - s);
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -1;
+		hlen = (size_t)(colon - s);
+	}
+	char *end;
+	errno = 0;
+	long p = strtol(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || errno || p < 0 || p > 65535 || hlen == 0)
+		return -1;
+	if (host) {
+		*host = strndup(s, hlen);
+		if (!*host)
+			return -1;
+	}
+	*port = (int)p;
+	return 0;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *yes[] = {"yes", "true", "on", "1"}, *no[] = {"no", "false", "off", "0"};
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return *out = true, 0;
+		if (strcasecmp(v, no[i]) == 0)
+			return *out = false, 0;
+	}
+	return -1;
+}
+
+/* set_key: parse VALUE per DEF into the struct at BASE. Returns NULL or a
+ * description of what a valid value looks like. */
+static const char *set_key(const struct key_def *def, void *base, const char *value)
+{
+	char *at = (char *)base + def->offset;
+	switch (def->type) {
+	case K_STR: {
+		char **p = (char **)at;
+		char *copy = strdup(value);
+		if (!copy)
+			return "out of memory";
+		free(*p);
+		*p = copy;
+		return NULL;
+	}
+	case K_HOSTPORT: {
+		int port;
+		if (config_split_hostport(value, NULL, &port) != 0)
+			return "expected host:port, e.g. 0.0.0.0:8443 or [::1]:8443";
+		char **p = (char **)at;
+		free(*p);
+		*p = strdup(value);
+		return NULL;
+	}
+	case K_SIZE:
+		return config_parse_size(value, (size_t *)at) ? "expected a size such as 10MB, 512KB or 1048576" : NULL;
+	case K_DURATION:
+		return config_parse_duration(value, (double *)at) ? "expected a duration such as 30s, 15m or 1h" : NULL;
+	case K_BOOL:
+		return parse_bool(value, (bool *)at) ? "expected yes or no" : NULL;
+	case K_LEVEL: {
+		int l = log_level_parse(value);
+		if (l < 0)
+			return "expected error, warn, info or debug";
+		*(int *)at = l;
+		return NULL;
+	}
+	case K_IDENTITY:
+		if (strcmp(value, "subject") && strcmp(value, "fingerprint"))
+			return "expected subject or fingerprint";
+		free(*(char **)at);
+		*(char **)at = strdup(value);
+		return NULL;
+	case K_LONG: {
+		char *end;
+		errno = 0;
+		long v = strtol(value, &end, 10);
+		static char msg[96];
+		if (end == value || *end || errno || v < def->min || v > def->max) {
+			snprintf(msg, sizeof(msg), "expected a whole number from %ld to %ld", def->min, def->max);
+			return msg;
+		}
+		*(long *)at = v;
+		return NULL;
+	}
+	}
+	return "unknown key type";
+}
+
+static void apply_defaults(const struct key_def *defs, void *base)
+{
+	for (const struct key_def *d = defs; d->name; d++)
+		set_key(d, base, d->def);
+}
+
+static void free_strings(const struct key_def *defs, void *base)
+{
+	for (const struct key_def *d = defs; d->name; d++)
+		if (d->type == K_STR || d->type == K_HOSTPORT || d->type == K_IDENTITY)
+			free(*(char **)((char *)base + d->offset));
+}
+
+struct parse_state {
+	struct config *cf;
+	struct config_errors *errs;
+	FILE *fp;
+	int line;
+	struct source_conf **tail;
+	char section[128];
+};
+
+/* Reader for ini_parse_stream that counts lines, so the handler can name
+ * the line of every key (the Debian build of inih does not pass it). */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parse_state *ps = stream;
+	char *r = fgets(str, num, ps->fp);
+	if (r)
+		ps->line++;
+	return r;
+}
+
+static struct source_conf *source_new(struct parse_state *ps, const char *name)
+{
+	for (struct source_conf *s = ps->cf->sources; s; s = s->next)
+		if (strcmp(s->name, name) == 0) {
+			add_err(ps->errs, "%s:%d: source \"%s\" is defined twice (first at line %d)",
+			        ps->cf->path, ps->line, name, s->line);
+			return s;
+		}
+	struct source_conf *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->name = strdup(name);
+	s->line = ps->line;
+	apply_defaults(source_keys, s);
+	*ps->tail = s;
+	ps->tail = &s->next;
+	return s;
+}
+
+static struct source_conf *current_source(struct parse_state *ps, const char *name)
+{
+	for (struct source_conf *s = ps->cf->sources; s; s = s->next)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	return source_new(ps, name);
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_state *ps = user;
+	const struct key_def *defs;
+	void *base;
+	if (strcmp(section, "mestatd") == 0) {
+		defs = main_keys;
+		base = ps->cf;
+	} else if (strncmp(section, "source ", 7) == 0 && section[7]) {
+		base = current_source(ps, section + 7);
+		defs = source_keys;
+		if (!base)
+			return 0;
+	} else {
+		add_err(ps->errs, "%s:%d: unknown section [%s] (expected [mestatd] or [source NAME])",
+		        ps->cf->path, ps->line, section);
+		return 1;
+	}
+	if (!name) /* inih announces a new section with a NULL name when INI_CALL_HANDLER_ON_NEW_SECTION */
+		return 1;
+	for (const struct key_def *d = defs; d->name; d++) {
+		if (strcmp(d->name, name) != 0)
+			continue;
+		const char *why = set_key(d, base, value);
+		if (why)
+			add_err(ps->errs, "%s:%d: bad value \"%s\" for key \"%s\": %s", ps->cf->path,
+			        ps->line, value, name, why);
+		return 1;
+	}
+	add_err(ps->errs, "%s:%d: unknown key \"%s\" in [%s]", ps->cf->path, ps->line, name, section);
+	return 1;
+}
+
+/* check_sources: the rules that span keys of one source. */
+static void check_sources(struct config *cf, struct config_errors *errs)
+{
+	for (struct source_conf *s = cf->sources; s; s = s->next) {
+		if (!*s->reporter)
+			add_err(errs, "%s:%d: source \"%s\" needs a reporter", cf->path, s->line, s->name);
+		if (strncmp(s->url, "https://", 8) != 0)
+			add_err(errs, "%s:%d: source \"%s\" needs an https:// url", cf->path, s->line, s->name);
+		if (fmt_by_name(s->format_name, &s->format) != 0)
+			add_err(errs, "%s:%d: source \"%s\": unknown format \"%s\" (json, csv, dhis2-json, dhis2-csv, sdmx-csv)",
+			        cf->path, s->line, s->name, s->format_name);
+		if (s->interval < 1)
+			add_err(errs, "%s:%d: source \"%s\": interval must be at least 1s", cf->path, s->line, s->name);
+		if (s->timeout < 0.1)
+			add_err(errs, "%s:%d: source \"%s\": timeout must be at least 100ms", cf->path, s->line, s->name);
+		if (!*s->client_cert != !*s->client_key)
+			add_err(errs, "%s:%d: source \"%s\": client_cert and client_key go together",
+			        cf->path, s->line, s->name);
+		s->sdmx.reporter_col = s->sdmx_reporter_col;
+		s->sdmx.indicator_col = s->sdmx_indicator_col;
+		s->sdmx.period_col = s->sdmx_period_col;
+		s->sdmx.value_col = s->sdmx_value_col;
+		s->sdmx.comment_col = "COMMENT";
+	}
+}
+
+struct config *config_load(const char *path, struct config_errors *errs)
+{
+	struct config *cf = calloc(1, sizeof(*cf));
+	if (!cf)
+		return NULL;
+	cf->path = strdup(path);
+	apply_defaults(main_keys, cf);
+	struct parse_state ps = {.cf = cf, .errs = errs, .tail = &cf->sources};
+	size_t before = errs->n;
+	ps.fp = fopen(path, "r");
+	if (!ps.fp) {
+		add_err(errs, "%s: cannot open: %s", path, strerror(errno));
+		config_free(cf);
+		return NULL;
+	}
+	int rc = ini_parse_stream(read_line, &ps, on_key, &ps);
+	fclose(ps.fp);
+	if (rc > 0)
+		add_err(errs, "%s:%d: cannot parse this line (expected key = value or [section])", path, rc);
+	else if (rc < 0)
+		add_err(errs, "%s: cannot read the file", path);
+	check_sources(cf, errs);
+	if (cf->max_body_size < 1024)
+		add_err(errs, "%s: max_body_size must be at least 1KB", path);
+	if (errs->n > before) {
+		config_free(cf);
+		return NULL;
+	}
+	return cf;
+}
+
+static void check_readable(struct config_errors *errs, const struct config *cf, const char *key,
+                           const char *file)
+{
+	if (file && *file && access(file, R_OK) != 0)
+		add_err(errs, "%s: %s \"%s\" is not readable: %s", cf->path, key, file, strerror(errno));
+}
+
+size_t config_check_files(const struct config *cf, struct config_errors *errs)
+{
+	size_t before = errs->n;
+	check_readable(errs, cf, "tls_cert", cf->tls_cert);
+	check_readable(errs, cf, "tls_key", cf->tls_key);
+	check_readable(errs, cf, "tls_client_ca", cf->tls_client_ca);
+	check_readable(errs, cf, "tls_crl", cf->tls_crl);
+	check_readable(errs, cf, "receipt_key", cf->receipt_key);
+	for (const struct source_conf *s = cf->sources; s; s = s->next) {
+		check_readable(errs, cf, "client_cert", s->client_cert);
+		check_readable(errs, cf, "client_key", s->client_key);
+		check_readable(errs, cf, "ca_file", s->ca_file);
+	}
+	return errs->n - before;
+}
+
+size_t config_reload_conflicts(const struct config *old, const struct config *new,
+                               struct config_errors *errs)
+{
+	size_t before = errs->n;
+	for (const struct key_def *d = main_keys; d->name; d++) {
+		if (d->reload)
+			continue;
+		const char *a = (const char *)old + d->offset, *b = (const char *)new + d->offset;
+		bool same;
+		if (d->type == K_STR || d->type == K_HOSTPORT)
+			same = strcmp(*(char *const *)a, *(char *const *)b) == 0;
+		else
+			same = *(const long *)a == *(const long *)b;
+		if (!same)
+			add_err(errs, "%s: %s cannot change on reload; restart mestatd to apply it",
+			        new->path, d->name);
+	}
+	return errs->n - before;
+}
+
+void config_free(struct config *cf)
+{
+	if (!cf)
+		return;
+	struct source_conf *s = cf->sources;
+	while (s) {
+		struct source_conf *next = s->next;
+		free_strings(source_keys, s);
+		free(s->name);
+		free(s);
+		s = next;
+	}
+	free_strings(main_keys, cf);
+	free(cf->path);
+	free(cf);
+}
+
+void config_errors_free(struct config_errors *errs)
+{
+	for (size_t i = 0; i < errs->n; i++)
+		free(errs->msgs[i]);
+	free(errs->msgs);
+	errs->msgs = NULL;
+	errs->n = 0;
+}

@@ -1,0 +1,90 @@
+/* config.h - the INI configuration: keys, defaults, parsing and checking. */
+#ifndef MESTAT_CONFIG_H
+#define MESTAT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "formats/formats.h"
+
+/* One [source NAME] section: a province endpoint that mestatd pulls. */
+struct source_conf {
+	char *name;
+	char *reporter;
+	char *url;
+	char *format_name;
+	enum fmt format;
+	double interval;      /* seconds between pulls */
+	double timeout;       /* seconds for the whole transfer */
+	char *client_cert;    /* optional mutual TLS towards the province */
+	char *client_key;
+	char *token;          /* optional bearer token */
+	char *ca_file;        /* optional CA bundle to trust instead of the system's */
+	size_t max_body_size; /* a larger body fails the pull */
+	struct fmt_sdmx_map sdmx;
+	char *sdmx_reporter_col, *sdmx_indicator_col, *sdmx_period_col, *sdmx_value_col;
+	int line; /* where the section starts, for messages */
+	struct source_conf *next;
+};
+
+/* The whole configuration. Strings are owned; release with config_free(). */
+struct config {
+	char *path;
+	char *listen;           /* host:port for HTTPS */
+	char *metrics_listen;   /* host:port for /metrics and /healthz over plain HTTP */
+	char *database;         /* libpq connection string for the daemon */
+	char *migrate_database; /* connection string for migrations ("" = database) */
+	char *sql_dir;          /* where the numbered migrations are */
+	char *tls_cert, *tls_key, *tls_client_ca, *tls_crl;
+	char *client_identity;  /* "subject" (CN is the reporter) or "fingerprint" */
+	char *receipt_key;      /* Ed25519 private key (PEM) that signs receipts */
+	size_t max_body_size;
+	size_t max_header_size;
+	long max_connections;
+	long db_connections;
+	double request_timeout;
+	double shutdown_timeout;
+	double recompute_interval;
+	double recompute_delay;
+	long due_days;
+	bool auto_migrate;
+	int log_level;
+	long max_parallel_pulls;
+	struct source_conf *sources;
+};
+
+/* A list of problems found while loading, each "FILE:LINE: message". */
+struct config_errors {
+	char **msgs;
+	size_t n;
+};
+
+/* config_load: read PATH into a new configuration. On any problem returns
+ * NULL and appends every problem found to ERRS (the caller frees ERRS). */
+struct config *config_load(const char *path, struct config_errors *errs);
+
+/* config_check_files: check that the files named (TLS, receipt key, sources)
+ * are readable; append problems to ERRS. Returns the number of problems. */
+size_t config_check_files(const struct config *cf, struct config_errors *errs);
+
+/* config_reload_conflicts: append to ERRS every key that differs between OLD
+ * and NEW but cannot change without a restart. Returns their number. */
+size_t config_reload_conflicts(const struct config *old, const struct config *new,
+                               struct config_errors *errs);
+
+/* config_free: release CF; NULL is fine. */
+void config_free(struct config *cf);
+
+/* config_errors_free: release the messages in ERRS. */
+void config_errors_free(struct config_errors *errs);
+
+/* config_parse_duration: "30s", "15m", "1h", "2d", "500ms" or plain seconds. */
+int config_parse_duration(const char *s, double *out);
+
+/* config_parse_size: "10MB", "512KB", "1GB", "100B" or plain bytes. */
+int config_parse_size(const char *s, size_t *out);
+
+/* config_split_hostport: "host:port" or "[v6]:port" -> HOST (malloc'd), PORT. */
+int config_split_hostport(const char *s, char **host, int *port);
+
+#endif

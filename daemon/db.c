@@ -1,0 +1,510 @@
+/* db.c - non-blocking libpq connections driven by libevent: connect with
+ * backoff, one statement or COPY at a time per connection, a FIFO of
+ * waiters when every connection is busy. The loop never waits on PostgreSQL. */
+#include "db.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+enum conn_state { C_DOWN, C_CONNECTING, C_SETUP, C_IDLE, C_BUSY };
+enum op_kind { OP_NONE, OP_QUERY, OP_COPY_SEND, OP_COPY_WAIT, OP_SETUP, OP_ROLLBACK };
+
+struct db_conn {
+	struct db *db;
+	PGconn *pg;
+	enum conn_state state;
+	enum op_kind op;
+	struct event *ev;       /* socket readiness; re-assigned to PQsocket each arm */
+	struct event *retry;    /* reconnect backoff timer */
+	double backoff;         /* seconds until the next attempt */
+	bool was_up;            /* has been connected before: the next connect counts as a reconnect */
+	db_result_cb cb;
+	void *arg;
+	PGresult *last;         /* result to hand to cb */
+	const char *copy_data;
+	size_t copy_len, copy_sent;
+	bool copy_ended;
+};
+
+struct waiter {
+	db_acquire_cb cb;
+	void *arg;
+	struct waiter *next;
+};
+
+struct db {
+	struct event_base *base;
+	char *conninfo;
+	char *setup_sql;
+	int size;
+	struct db_conn *conns;
+	struct waiter *head, *tail;
+	int nwaiting;
+	unsigned long reconnects;
+	char last_error[256];
+};
+
+#define DB_MAX_WAITING 4096
+#define DB_BACKOFF_MIN 0.25
+#define DB_BACKOFF_MAX 30.0
+
+static void conn_start(struct db_conn *c);
+static void conn_io(evutil_socket_t fd, short what, void *arg);
+static void conn_hand_out(struct db_conn *c);
+
+static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
+
+static void one_line(char *dst, size_t len, const char *msg)
+{
+	snprintf(dst, len, "%s", msg ? msg : "");
+	for (char *p = dst; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = (p[1] ? ' ' : '\0');
+}
+
+const char *db_sqlstate(const PGresult *res)
+{
+	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return s ? s : "";
+}
+
+/* Arm the socket event for WHAT with the connection's current socket:
+ * PQsocket may change while connecting, so the event is re-assigned. */
+static void conn_arm(struct db_conn *c, short what)
+{
+	event_del(c->ev);
+	event_assign(c->ev, c->db->base, PQsocket(c->pg), what, conn_io, c);
+	struct timeval tv = {10, 0};
+	event_add(c->ev, c->state == C_CONNECTING ? &tv : NULL);
+}
+
+static void conn_schedule_retry(struct db_conn *c)
+{
+	struct timeval tv;
+	double jitter = 0.8 + 0.4 * ((double)rand() / RAND_MAX);
+	double wait = c->backoff * jitter;
+	tv.tv_sec = (long)wait;
+	tv.tv_usec = (long)((wait - (double)tv.tv_sec) * 1e6);
+	evtimer_add(c->retry, &tv);
+	c->backoff = c->backoff * 2 > DB_BACKOFF_MAX ? DB_BACKOFF_MAX : c->backoff * 2;
+}
+
+/* conn_fail: the connection is lost. Tell the current owner, then retry. */
+static void conn_fail(struct db_conn *c, const char *why)
+{
+	char msg[256];
+	one_line(msg, sizeof(msg), why && *why ? why : "connection to PostgreSQL lost");
+	if (strcmp(c->db->last_error, msg) != 0 || c->state != C_CONNECTING)
+		log_warn("database connection failed", "error=\"%s\"", msg);
+	snprintf(c->db->last_error, sizeof(c->db->last_error), "%s", msg);
+	event_del(c->ev);
+	enum conn_state was = c->state;
+	enum op_kind op = c->op;
+	db_result_cb cb = c->cb;
+	void *arg = c->arg;
+	PQclear(c->last);
+	c->last = NULL;
+	c->op = OP_NONE;
+	c->cb = NULL;
+	if (c->pg) {
+		PQfinish(c->pg);
+		c->pg = NULL;
+	}
+	/* A connection handed out stays with its owner until db_release. */
+	bool owned = was == C_BUSY && op != OP_ROLLBACK;
+	c->state = owned ? C_BUSY : C_DOWN;
+	if (owned && cb)
+		cb(c, NULL, msg, arg);
+	if (c->state == C_DOWN)
+		conn_schedule_retry(c);
+}
+
+static void conn_retry(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	conn_start(arg);
+}
+
+static void conn_start(struct db_conn *c)
+{
+	c->pg = PQconnectStart(c->db->conninfo);
+	if (!c->pg || PQstatus(c->pg) == CONNECTION_BAD) {
+		c->state = C_CONNECTING;
+		conn_fail(c, c->pg ? PQerrorMessage(c->pg) : "out of memory");
+		return;
+	}
+	c->state = C_CONNECTING;
+	conn_arm(c, EV_WRITE);
+}
+
+/* Finish a statement: hand the result to its callback. */
+static void op_done(struct db_conn *c)
+{
+	PGresult *res = c->last;
+	db_result_cb cb = c->cb;
+	void *arg = c->arg;
+	enum op_kind op = c->op;
+	c->last = NULL;
+	c->cb = NULL;
+	c->op = OP_NONE;
+	event_del(c->ev);
+	const char *err = NULL;
+	char msg[512];
+	if (!res) {
+		err = "no result from PostgreSQL";
+	} else {
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || st == PGRES_NONFATAL_ERROR) {
+			one_line(msg, sizeof(msg), PQresultErrorMessage(res));
+			err = msg;
+		}
+	}
+	if (op == OP_SETUP) {
+		if (err) {
+			log_error("database setup statement failed", "error=\"%s\"", err);
+			PQclear(res);
+			conn_fail(c, err);
+			return;
+		}
+		PQclear(res);
+		c->state = C_IDLE;
+		conn_hand_out(c);
+		return;
+	}
+	if (op == OP_ROLLBACK) {
+		PQclear(res);
+		c->state = C_IDLE;
+		conn_hand_out(c);
+		return;
+	}
+	if (cb)
+		cb(c, res, err, arg);
+	PQclear(res);
+}
+
+/* Keep the first error, else the latest result. */
+static void keep_result(struct db_conn *c, PGresult *r)
+{
+	if (c->last && PQresultStatus(c->last) == PGRES_FATAL_ERROR) {
+		PQclear(r);
+		return;
+	}
+	PQclear(c->last);
+	c->last = r;
+}
+
+static void copy_push(struct db_conn *c)
+{
+	while (c->copy_sent < c->copy_len) {
+		size_t chunk = c->copy_len - c->copy_sent;
+		if (chunk > 1 << 20)
+			chunk = 1 << 20;
+		int r = PQputCopyData(c->pg, c->copy_data + c->copy_sent, (int)chunk);
+		if (r < 0)
+			return conn_fail(c, PQerrorMessage(c->pg));
+		if (r == 0)
+			return conn_arm(c, EV_READ | EV_WRITE);
+		c->copy_sent += chunk;
+	}
+	if (!c->copy_ended) {
+		int r = PQputCopyEnd(c->pg, NULL);
+		if (r < 0)
+			return conn_fail(c, PQerrorMessage(c->pg));
+		if (r == 0)
+			return conn_arm(c, EV_READ | EV_WRITE);
+		c->copy_ended = true;
+		c->op = OP_COPY_WAIT;
+	}
+	int f = PQflush(c->pg);
+	if (f < 0)
+		return conn_fail(c, PQerrorMessage(c->pg));
+	conn_arm(c, f ? EV_READ | EV_WRITE : EV_READ);
+}
+
+static void conn_read_results(struct db_conn *c)
+{
+	if (!PQconsumeInput(c->pg))
+		return conn_fail(c, PQerrorMessage(c->pg));
+	while (!PQisBusy(c->pg)) {
+		PGresult *r = PQgetResult(c->pg);
+		if (!r) {
+			op_done(c);
+			return;
+		}
+		if (PQresultStatus(r) == PGRES_COPY_IN) {
+			PQclear(r);
+			if (c->op != OP_COPY_SEND) { /* a COPY we did not ask for: end it */
+				PQputCopyEnd(c->pg, "unexpected COPY");
+				continue;
+			}
+			copy_push(c);
+			return;
+		}
+		keep_result(c, r);
+	}
+	if (PQstatus(c->pg) == CONNECTION_BAD)
+		return conn_fail(c, PQerrorMessage(c->pg));
+	conn_arm(c, EV_READ);
+}
+
+static void conn_io(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	struct db_conn *c = arg;
+	if (c->state == C_CONNECTING) {
+		if (what & EV_TIMEOUT)
+			return conn_fail(c, "timed out connecting to PostgreSQL");
+		switch (PQconnectPoll(c->pg)) {
+		case PGRES_POLLING_READING:
+			return conn_arm(c, EV_READ);
+		case PGRES_POLLING_WRITING:
+			return conn_arm(c, EV_WRITE);
+		case PGRES_POLLING_FAILED:
+			return conn_fail(c, PQerrorMessage(c->pg));
+		default:
+			break;
+		}
+		PQsetnonblocking(c->pg, 1);
+		c->backoff = DB_BACKOFF_MIN;
+		if (c->was_up) {
+			c->db->reconnects++;
+			log_info("database connection re-established");
+		}
+		c->was_up = true;
+		c->db->last_error[0] = '\0';
+		if (c->db->setup_sql) {
+			c->state = C_SETUP;
+			c->op = OP_SETUP;
+			if (!PQsendQuery(c->pg, c->db->setup_sql))
+				return conn_fail(c, PQerrorMessage(c->pg));
+			conn_arm(c, EV_READ | EV_WRITE);
+			return;
+		}
+		c->state = C_IDLE;
+		conn_hand_out(c);
+		return;
+	}
+	if (c->state == C_IDLE) {
+		/* Nothing asked: only a notice or the server going away. */
+		if (!PQconsumeInput(c->pg) || PQstatus(c->pg) == CONNECTION_BAD)
+			return conn_fail(c, PQerrorMessage(c->pg));
+		PGnotify *n;
+		while ((n = PQnotifies(c->pg)) != NULL)
+			PQfreemem(n);
+		return conn_arm(c, EV_READ);
+	}
+	if (what & EV_WRITE) {
+		if (c->op == OP_COPY_SEND && c->copy_sent > 0) {
+			copy_push(c);
+			if (!c->pg)
+				return;
+		} else {
+			int f = PQflush(c->pg);
+			if (f < 0)
+				return conn_fail(c, PQerrorMessage(c->pg));
+			if (f == 1)
+				return conn_arm(c, EV_READ | EV_WRITE);
+		}
+	}
+	if (what & EV_READ)
+		conn_read_results(c);
+	else if (c->pg && c->op != OP_NONE)
+		conn_arm(c, EV_READ);
+}
+
+/* An idle connection watches its socket so a server shutdown is noticed. */
+static void conn_watch_idle(struct db_conn *c)
+{
+	conn_arm(c, EV_READ);
+}
+
+static void conn_hand_out(struct db_conn *c)
+{
+	struct db *db = c->db;
+	if (c->state != C_IDLE)
+		return;
+	struct waiter *w = db->head;
+	if (!w) {
+		conn_watch_idle(c);
+		return;
+	}
+	db->head = w->next;
+	if (!db->head)
+		db->tail = NULL;
+	db->nwaiting--;
+	event_del(c->ev);
+	c->state = C_BUSY;
+	db_acquire_cb cb = w->cb;
+	void *arg = w->arg;
+	free(w);
+	cb(c, arg);
+}
+
+struct db *db_new(struct event_base *base, const char *conninfo, int size, const char *setup_sql)
+{
+	struct db *db = calloc(1, sizeof(*db));
+	if (!db)
+		return NULL;
+	db->base = base;
+	db->conninfo = xstrdup(conninfo);
+	db->setup_sql = xstrdup(setup_sql);
+	db->size = size;
+	db->conns = calloc((size_t)size, sizeof(*db->conns));
+	for (int i = 0; i < size; i++) {
+		struct db_conn *c = &db->conns[i];
+		c->db = db;
+		c->backoff = DB_BACKOFF_MIN;
+		c->ev = event_new(base, -1, 0, conn_io, c);
+		c->retry = evtimer_new(base, conn_retry, c);
+		conn_start(c);
+	}
+	return db;
+}
+
+void db_set_conninfo(struct db *db, const char *conninfo, const char *setup_sql)
+{
+	free(db->conninfo);
+	free(db->setup_sql);
+	db->conninfo = xstrdup(conninfo);
+	db->setup_sql = xstrdup(setup_sql);
+}
+
+int db_ready(const struct db *db)
+{
+	int n = 0;
+	for (int i = 0; i < db->size; i++)
+		if ((db->conns[i].state == C_IDLE || db->conns[i].state == C_BUSY) && db->conns[i].pg)
+			n++;
+	return n;
+}
+
+unsigned long db_reconnects(const struct db *db) { return db->reconnects; }
+
+const char *db_last_error(const struct db *db) { return db->last_error; }
+
+int db_acquire(struct db *db, db_acquire_cb cb, void *arg)
+{
+	if (db_ready(db) == 0 || db->nwaiting >= DB_MAX_WAITING)
+		return -1;
+	struct waiter *w = calloc(1, sizeof(*w));
+	if (!w)
+		return -1;
+	w->cb = cb;
+	w->arg = arg;
+	if (db->tail)
+		db->tail->next = w;
+	else
+		db->head = w;
+	db->tail = w;
+	db->nwaiting++;
+	for (int i = 0; i < db->size && db->head; i++)
+		if (db->conns[i].state == C_IDLE)
+			conn_hand_out(&db->conns[i]);
+	return 0;
+}
+
+/* A statement on a connection that broke while handed out fails at once,
+ * from the loop, so callers see one code path. */
+static void fail_soon_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	struct db_conn *c = arg;
+	db_result_cb cb = c->cb;
+	c->cb = NULL;
+	c->op = OP_NONE;
+	if (cb)
+		cb(c, NULL, c->db->last_error[0] ? c->db->last_error : "connection to PostgreSQL lost", c->arg);
+}
+
+static void send_failed(struct db_conn *c, db_result_cb cb, void *arg)
+{
+	c->cb = cb;
+	c->arg = arg;
+	c->op = OP_QUERY;
+	if (c->pg) {
+		conn_fail(c, PQerrorMessage(c->pg));
+		return;
+	}
+	event_base_once(c->db->base, -1, EV_TIMEOUT, fail_soon_cb, c, NULL);
+}
+
+void db_query(struct db_conn *c, const char *sql, int n, const char *const *params,
+              db_result_cb cb, void *arg)
+{
+	if (!c->pg || !PQsendQueryParams(c->pg, sql, n, NULL, params, NULL, NULL, 0))
+		return send_failed(c, cb, arg);
+	c->cb = cb;
+	c->arg = arg;
+	c->op = OP_QUERY;
+	conn_arm(c, EV_READ | EV_WRITE);
+}
+
+void db_copy(struct db_conn *c, const char *copy_sql, const char *data, size_t len,
+             db_result_cb cb, void *arg)
+{
+	if (!c->pg || !PQsendQuery(c->pg, copy_sql))
+		return send_failed(c, cb, arg);
+	c->cb = cb;
+	c->arg = arg;
+	c->op = OP_COPY_SEND;
+	c->copy_data = data;
+	c->copy_len = len;
+	c->copy_sent = 0;
+	c->copy_ended = false;
+	conn_arm(c, EV_READ | EV_WRITE);
+}
+
+void db_release(struct db_conn *c)
+{
+	c->cb = NULL;
+	c->op = OP_NONE;
+	if (!c->pg) {
+		c->state = C_DOWN;
+		conn_schedule_retry(c);
+		return;
+	}
+	if (PQstatus(c->pg) == CONNECTION_BAD) {
+		c->state = C_DOWN;
+		conn_fail(c, PQerrorMessage(c->pg));
+		return;
+	}
+	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+		c->op = OP_ROLLBACK;
+		if (!PQsendQuery(c->pg, "ROLLBACK")) {
+			c->state = C_DOWN;
+			conn_fail(c, PQerrorMessage(c->pg));
+			return;
+		}
+		conn_arm(c, EV_READ | EV_WRITE);
+		return;
+	}
+	c->state = C_IDLE;
+	conn_hand_out(c);
+}
+
+void db_free(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->size; i++) {
+		struct db_conn *c = &db->conns[i];
+		event_free(c->ev);
+		event_free(c->retry);
+		PQclear(c->last);
+		if (c->pg)
+			PQfinish(c->pg);
+	}
+	while (db->head) {
+		struct waiter *w = db->head;
+		db->head = w->next;
+		free(w);
+	}
+	free(db->conns);
+	free(db->conninfo);
+	free(db->setup_sql);
+	free(db);
+}

@@ -1,0 +1,389 @@
+/* http.c - evhttp on TLS bufferevents: accepts, enforces connection and size
+ * limits, dispatches routes, and keeps requests in flight visible so that
+ * shutdown can wait for them and a vanished client is noticed. */
+#include "http.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "config.h"
+#include "log.h"
+
+struct route {
+	bool metrics;
+	enum evhttp_cmd_type method;
+	char *path;
+	http_handler fn;
+	void *arg;
+	struct route *next;
+};
+
+struct http {
+	struct event_base *base;
+	struct evhttp *https;
+	struct evhttp *plain;
+	SSL_CTX *ctx;
+	struct route *routes;
+	struct http_req *inflight;
+	int ninflight;
+	struct evhttp_bound_socket *bound[2];
+	long max_connections;
+};
+
+/* Open TLS connections, counted when the bufferevent is made and released
+ * when OpenSSL frees the connection's SSL object (see tls_init). */
+static long open_connections;
+
+enum { MARK_OK = 0, MARK_OVER_LIMIT = 1 };
+
+static void connection_closed(void) { open_connections--; }
+
+long http_connections(const struct http *h)
+{
+	(void)h;
+	return open_connections;
+}
+
+int http_inflight(const struct http *h) { return h->ninflight; }
+
+/* Every connection on the HTTPS port gets a TLS bufferevent. If one cannot
+ * be made, evhttp would fall back to plain HTTP for it; handle_request
+ * refuses any request that did not arrive over TLS. */
+static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
+{
+	struct http *h = arg;
+	SSL *ssl = SSL_new(h->ctx);
+	if (!ssl) {
+		log_error("cannot create a TLS connection", "");
+		return NULL;
+	}
+	open_connections++;
+	tls_conn_mark(ssl, open_connections > h->max_connections ? MARK_OVER_LIMIT : MARK_OK);
+	return bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+	                                      BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+}
+
+static void req_unlink(struct http_req *r)
+{
+	struct http *h = r->http;
+	if (r->prev)
+		r->prev->next = r->next;
+	else if (h->inflight == r)
+		h->inflight = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	r->prev = r->next = NULL;
+	h->ninflight--;
+}
+
+static void req_free(struct http_req *r)
+{
+	req_unlink(r);
+	free(r->query);
+	free(r);
+}
+
+/* The client of one or more requests in flight went away: detach them. */
+static void on_conn_close(struct evhttp_connection *conn, void *arg)
+{
+	struct http *h = arg;
+	for (struct http_req *r = h->inflight; r; r = r->next) {
+		if (r->conn != conn || !r->req)
+			continue;
+		r->req = NULL;
+		r->conn = NULL;
+		if (r->on_gone)
+			r->on_gone(r);
+	}
+}
+
+static SSL *request_ssl(struct evhttp_request *req)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+	return bev ? bufferevent_openssl_get_ssl(bev) : NULL;
+}
+
+static void dispatch(struct evhttp_request *req, struct http *h, bool metrics)
+{
+	struct http_req *r = calloc(1, sizeof(*r));
+	if (!r) {
+		evhttp_send_error(req, 503, "out of memory");
+		return;
+	}
+	r->http = h;
+	r->req = req;
+	r->conn = evhttp_request_get_connection(req);
+	r->tls = !metrics;
+	r->next = h->inflight;
+	if (h->inflight)
+		h->inflight->prev = r;
+	h->inflight = r;
+	h->ninflight++;
+
+	if (!metrics) {
+		SSL *ssl = request_ssl(req);
+		if (!ssl) {
+			/* Never answer in clear text on the TLS port: drop the
+			 * socket; evhttp frees the request when it sees the close. */
+			struct bufferevent *bev = evhttp_connection_get_bufferevent(r->conn);
+			if (bev)
+				shutdown(bufferevent_getfd(bev), SHUT_RDWR);
+			log_warn("refused a connection that is not TLS on the TLS port");
+			r->req = NULL;
+			req_free(r);
+			return;
+		}
+		if (tls_conn_marked(ssl) == MARK_OVER_LIMIT) {
+			http_reply(r, 503, "application/json",
+			           "{\"status\":503,\"error\":\"too many connections; retry later\"}", 58,
+			           "Retry-After: 5\nConnection: close\n");
+			return;
+		}
+		tls_peer_get(ssl, &r->peer);
+	}
+	evhttp_connection_set_closecb(r->conn, on_conn_close, h);
+
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+	char *decoded = path ? evhttp_uridecode(path, 0, NULL) : NULL;
+	if (!decoded || strlen(decoded) >= sizeof(r->path)) {
+		free(decoded);
+		http_reply_error(r, 400, "the request path is malformed or too long");
+		return;
+	}
+	snprintf(r->path, sizeof(r->path), "%s", decoded);
+	free(decoded);
+	r->query = query ? strdup(query) : NULL;
+
+	enum evhttp_cmd_type method = evhttp_request_get_command(req);
+	bool path_known = false;
+	for (struct route *rt = h->routes; rt; rt = rt->next) {
+		if (rt->metrics != metrics)
+			continue;
+		size_t plen = strlen(rt->path);
+		bool prefix = plen && rt->path[plen - 1] == '/';
+		if (prefix ? strncmp(r->path, rt->path, plen) != 0 : strcmp(r->path, rt->path) != 0)
+			continue;
+		path_known = true;
+		if (rt->method == method || (rt->method == EVHTTP_REQ_GET && method == EVHTTP_REQ_HEAD)) {
+			rt->fn(r, rt->arg);
+			return;
+		}
+	}
+	if (path_known)
+		http_reply_error(r, 405, "this method is not allowed on this path");
+	else
+		http_reply_error(r, 404, "no such endpoint; see GET /api/v1/catalog and the README");
+}
+
+static void handle_tls(struct evhttp_request *req, void *arg) { dispatch(req, arg, false); }
+static void handle_plain(struct evhttp_request *req, void *arg) { dispatch(req, arg, true); }
+
+static void apply_limits(struct http *h, const struct config *cf)
+{
+	struct evhttp *both[2] = {h->https, h->plain};
+	for (int i = 0; i < 2; i++) {
+		if (!both[i])
+			continue;
+		evhttp_set_max_body_size(both[i], (ev_ssize_t)cf->max_body_size);
+		evhttp_set_max_headers_size(both[i], (ev_ssize_t)cf->max_header_size);
+		struct timeval tv = {(long)cf->request_timeout,
+		                     (long)((cf->request_timeout - (long)cf->request_timeout) * 1e6)};
+		evhttp_set_timeout_tv(both[i], &tv);
+		evhttp_set_allowed_methods(both[i], EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
+		evhttp_set_default_content_type(both[i], "application/json");
+	}
+	h->max_connections = cf->max_connections;
+}
+
+static struct evhttp_bound_socket *bind_listener(struct evhttp *eh, const char *hostport,
+                                                 const char *what, char *err, size_t errlen)
+{
+	char *host;
+	int port;
+	if (config_split_hostport(hostport, &host, &port) != 0) {
+		snprintf(err, errlen, "%s: cannot read \"%s\" as host:port", what, hostport);
+		return NULL;
+	}
+	struct evhttp_bound_socket *s = evhttp_bind_socket_with_handle(eh, host, (ev_uint16_t)port);
+	if (!s)
+		snprintf(err, errlen, "%s: cannot listen on %s (in use, or not an address of this machine)",
+		         what, hostport);
+	free(host);
+	return s;
+}
+
+struct http *http_new(struct event_base *base, const struct config *cf, SSL_CTX *ctx, char *err,
+                      size_t errlen)
+{
+	struct http *h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->base = base;
+	h->ctx = ctx;
+	tls_init(connection_closed);
+	h->https = evhttp_new(base);
+	h->plain = evhttp_new(base);
+	if (!h->https || !h->plain) {
+		snprintf(err, errlen, "cannot create the HTTP server");
+		http_free(h);
+		return NULL;
+	}
+	evhttp_set_bevcb(h->https, make_tls_bev, h);
+	evhttp_set_gencb(h->https, handle_tls, h);
+	evhttp_set_gencb(h->plain, handle_plain, h);
+	apply_limits(h, cf);
+	h->bound[0] = bind_listener(h->https, cf->listen, "listen", err, errlen);
+	h->bound[1] = h->bound[0] ? bind_listener(h->plain, cf->metrics_listen, "metrics_listen", err, errlen)
+	                          : NULL;
+	if (!h->bound[0] || !h->bound[1]) {
+		http_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void http_route(struct http *h, bool metrics, const char *method, const char *path, http_handler fn,
+                void *arg)
+{
+	struct route *rt = calloc(1, sizeof(*rt));
+	if (!rt)
+		return;
+	rt->metrics = metrics;
+	rt->method = strcmp(method, "POST") == 0 ? EVHTTP_REQ_POST : EVHTTP_REQ_GET;
+	rt->path = strdup(path);
+	rt->fn = fn;
+	rt->arg = arg;
+	/* append: earlier routes win */
+	struct route **tail = &h->routes;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = rt;
+}
+
+void http_reconfigure(struct http *h, const struct config *cf, SSL_CTX *ctx)
+{
+	apply_limits(h, cf);
+	if (ctx) {
+		/* Connections already open hold their own reference to the old one. */
+		SSL_CTX_free(h->ctx);
+		h->ctx = ctx;
+	}
+}
+
+void http_reply(struct http_req *r, int status, const char *type, const char *body, size_t len,
+                const char *extra_headers)
+{
+	if (r->req) {
+		struct evkeyvalq *out = evhttp_request_get_output_headers(r->req);
+		evhttp_add_header(out, "Content-Type", type);
+		evhttp_add_header(out, "Cache-Control", "no-store");
+		if (r->tls)
+			evhttp_add_header(out, "Strict-Transport-Security", "max-age=31536000");
+		if (extra_headers) {
+			char *copy = strdup(extra_headers), *save = NULL;
+			for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+				char *colon = strchr(line, ':');
+				if (!colon)
+					continue;
+				*colon = '\0';
+				const char *v = colon + 1;
+				while (*v == ' ')
+					v++;
+				evhttp_add_header(out, line, v);
+			}
+			free(copy);
+		}
+		struct evbuffer *buf = evbuffer_new();
+		if (buf && len)
+			evbuffer_add(buf, body, len);
+		evhttp_send_reply(r->req, status, NULL, buf);
+		evbuffer_free(buf);
+	}
+	req_free(r);
+}
+
+void http_reply_json(struct http_req *r, int status, json_t *body, const char *extra_headers)
+{
+	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(body);
+	if (!text) {
+		http_reply(r, 500, "application/json", "{\"status\":500,\"error\":\"cannot encode the answer\"}",
+		           49, NULL);
+		return;
+	}
+	size_t len = strlen(text);
+	text[len] = '\0';
+	http_reply(r, status, "application/json", text, len, extra_headers);
+	free(text);
+}
+
+void http_reply_error(struct http_req *r, int status, const char *message)
+{
+	http_reply_json(r, status, json_pack("{s:i, s:s}", "status", status, "error", message), NULL);
+}
+
+const char *http_body(struct http_req *r, size_t *len)
+{
+	*len = 0;
+	if (!r->req)
+		return "";
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->req);
+	size_t n = evbuffer_get_length(in);
+	*len = n;
+	if (n == 0)
+		return "";
+	return (const char *)evbuffer_pullup(in, -1);
+}
+
+const char *http_header(struct http_req *r, const char *name)
+{
+	if (!r->req)
+		return NULL;
+	return evhttp_find_header(evhttp_request_get_input_headers(r->req), name);
+}
+
+void http_stop_accepting(struct http *h)
+{
+	/* Deleting the bound sockets closes the listeners and leaves the
+	 * connections already accepted alone. */
+	if (h->bound[0])
+		evhttp_del_accept_socket(h->https, h->bound[0]);
+	if (h->bound[1])
+		evhttp_del_accept_socket(h->plain, h->bound[1]);
+	h->bound[0] = h->bound[1] = NULL;
+}
+
+void http_free(struct http *h)
+{
+	if (!h)
+		return;
+	while (h->inflight) {
+		struct http_req *r = h->inflight;
+		r->req = NULL;
+		req_free(r);
+	}
+	if (h->https)
+		evhttp_free(h->https);
+	if (h->plain)
+		evhttp_free(h->plain);
+	struct route *rt = h->routes;
+	while (rt) {
+		struct route *next = rt->next;
+		free(rt->path);
+		free(rt);
+		rt = next;
+	}
+	SSL_CTX_free(h->ctx);
+	free(h);
+}

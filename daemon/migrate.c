@@ -1,0 +1,185 @@
+/* migrate.c - the migration runner behind `mestatd --migrate` and
+ * auto_migrate. It runs before the event loop starts, so it may block. */
+#include "migrate.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libpq-fe.h>
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+/* An arbitrary constant shared by every mestatd: the migration lock. */
+#define MIGRATE_LOCK_KEY "7391001"
+
+static const char bootstrap_sql[] =
+	"CREATE TABLE IF NOT EXISTS public.mestat_migration ("
+	" name text PRIMARY KEY,"
+	" sha256 text NOT NULL,"
+	" applied_at timestamptz NOT NULL DEFAULT now());"
+	"COMMENT ON TABLE public.mestat_migration IS "
+	"'mestat schema migrations applied to this database, one row per sql/NNN_*.sql file';";
+
+static int is_migration(const struct dirent *d)
+{
+	const char *n = d->d_name;
+	size_t len = strlen(n);
+	return len > 8 && n[0] >= '0' && n[0] <= '9' && n[1] >= '0' && n[1] <= '9' &&
+	       n[2] >= '0' && n[2] <= '9' && n[3] == '_' && strcmp(n + len - 4, ".sql") == 0;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(fp);
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t r = fread(buf + n, 1, cap - n - 1, fp);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static void sha256_hex(const char *data, size_t len, char out[65])
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* exec_ok: run SQL, true on success; else ERR gets "WHAT: message". */
+static bool exec_ok(PGconn *pg, const char *sql, const char *what, char *err, size_t errlen)
+{
+	PGresult *r = PQexec(pg, sql);
+	ExecStatusType st = PQresultStatus(r);
+	bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+	if (!ok) {
+		snprintf(err, errlen, "%s: %s", what, PQresultErrorMessage(r));
+		size_t l = strlen(err);
+		while (l && (err[l - 1] == '\n' || err[l - 1] == ' '))
+			err[--l] = '\0';
+	}
+	PQclear(r);
+	return ok;
+}
+
+/* applied_sha: the recorded hash of NAME, or NULL if not applied (malloc'd). */
+static char *applied_sha(PGconn *pg, const char *name)
+{
+	const char *params[1] = {name};
+	PGresult *r = PQexecParams(pg, "SELECT sha256 FROM public.mestat_migration WHERE name = $1",
+	                           1, NULL, params, NULL, NULL, 0);
+	char *sha = NULL;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		sha = strdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return sha;
+}
+
+static int apply_one(PGconn *pg, const char *dir, const char *name, char *err, size_t errlen)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	size_t len;
+	char *sql = read_file(path, &len);
+	if (!sql) {
+		snprintf(err, errlen, "migration %s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	char sha[65];
+	sha256_hex(sql, len, sha);
+	char *done = applied_sha(pg, name);
+	if (done) {
+		if (strcmp(done, sha) != 0)
+			log_warn("an applied migration was edited afterwards; it is not applied again",
+			         "migration=%s", name);
+		free(done);
+		free(sql);
+		return 0;
+	}
+	char what[512];
+	snprintf(what, sizeof(what), "migration %s failed", name);
+	if (!exec_ok(pg, "BEGIN", what, err, errlen)) {
+		free(sql);
+		return -1;
+	}
+	/* A migration may SET LOCAL ROLE mestat_owner so that it owns what it
+	 * creates; the record of it is written as the login that runs it. */
+	bool ok = exec_ok(pg, sql, what, err, errlen) && exec_ok(pg, "RESET ROLE", what, err, errlen);
+	free(sql);
+	if (ok) {
+		const char *params[2] = {name, sha};
+		PGresult *r = PQexecParams(pg, "INSERT INTO public.mestat_migration (name, sha256) VALUES ($1, $2)",
+		                           2, NULL, params, NULL, NULL, 0);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		if (!ok)
+			snprintf(err, errlen, "%s: cannot record it: %s", what, PQresultErrorMessage(r));
+		PQclear(r);
+	}
+	if (!ok) {
+		char ignore[256];
+		exec_ok(pg, "ROLLBACK", "rollback", ignore, sizeof(ignore));
+		return -1;
+	}
+	if (!exec_ok(pg, "COMMIT", what, err, errlen))
+		return -1;
+	log_info("migration applied", "migration=%s", name);
+	return 1;
+}
+
+int migrate_run(const char *conninfo, const char *sql_dir, char *err, size_t errlen)
+{
+	PGconn *pg = PQconnectdb(conninfo);
+	if (PQstatus(pg) != CONNECTION_OK) {
+		snprintf(err, errlen, "cannot connect for migrations: %s", PQerrorMessage(pg));
+		PQfinish(pg);
+		return -1;
+	}
+	struct dirent **names = NULL;
+	int n = scandir(sql_dir, &names, is_migration, alphasort);
+	if (n < 0) {
+		snprintf(err, errlen, "sql_dir %s: %s", sql_dir, strerror(errno));
+		PQfinish(pg);
+		return -1;
+	}
+	int applied = 0;
+	if (!exec_ok(pg, "SET client_min_messages = warning", "setup", err, errlen) ||
+	    !exec_ok(pg, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", "taking the migration lock", err, errlen) ||
+	    !exec_ok(pg, bootstrap_sql, "creating public.mestat_migration", err, errlen))
+		applied = -1;
+	for (int i = 0; i < n && applied >= 0; i++) {
+		int r = apply_one(pg, sql_dir, names[i]->d_name, err, errlen);
+		if (r < 0)
+			applied = -1;
+		else
+			applied += r;
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	PQfinish(pg); /* also releases the advisory lock */
+	return applied;
+}

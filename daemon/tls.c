@@ -1,0 +1,155 @@
+/* tls.c - OpenSSL server context, client certificate identity, and a
+ * per-connection mark whose release tells the HTTP layer a connection closed. */
+#include "tls.h"
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+
+static int conn_index = -1;
+static void (*conn_closed)(void);
+
+/* Called by OpenSSL from SSL_free for every SSL that carried a mark. */
+static void mark_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+	(void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+	if (ptr && conn_closed)
+		conn_closed();
+}
+
+void tls_init(void (*on_free)(void))
+{
+	conn_closed = on_free;
+	if (conn_index < 0)
+		conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, mark_free);
+}
+
+void tls_conn_mark(SSL *ssl, int flag)
+{
+	/* Store flag + 1 so that a mark of 0 is still non-NULL. */
+	SSL_set_ex_data(ssl, conn_index, (void *)(intptr_t)(flag + 1));
+}
+
+int tls_conn_marked(SSL *ssl)
+{
+	intptr_t v = (intptr_t)SSL_get_ex_data(ssl, conn_index);
+	return v ? (int)(v - 1) : -1;
+}
+
+void tls_errors(char *buf, size_t len)
+{
+	unsigned long e;
+	size_t n = 0;
+	buf[0] = '\0';
+	while ((e = ERR_get_error()) != 0 && n + 2 < len) {
+		char one[256];
+		ERR_error_string_n(e, one, sizeof(one));
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "; " : "", one);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "no detail from OpenSSL");
+}
+
+/* Client certificates are optional at the TLS layer (a token may stand in);
+ * a certificate that is sent must verify against tls_client_ca. */
+static int verify_cb(int ok, X509_STORE_CTX *store)
+{
+	(void)store;
+	return ok;
+}
+
+static int load_crl(SSL_CTX *ctx, const char *file, char *err, size_t errlen)
+{
+	FILE *fp = fopen(file, "r");
+	if (!fp) {
+		snprintf(err, errlen, "tls_crl %s: cannot open", file);
+		return -1;
+	}
+	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+	int n = 0;
+	X509_CRL *crl;
+	while ((crl = PEM_read_X509_CRL(fp, NULL, NULL, NULL)) != NULL) {
+		X509_STORE_add_crl(store, crl);
+		X509_CRL_free(crl);
+		n++;
+	}
+	fclose(fp);
+	ERR_clear_error();
+	if (n == 0) {
+		snprintf(err, errlen, "tls_crl %s: no CRL in PEM format found", file);
+		return -1;
+	}
+	X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+	return 0;
+}
+
+SSL_CTX *tls_server_ctx(const struct config *cf, char *err, size_t errlen)
+{
+	char why[512];
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	if (!ctx) {
+		tls_errors(why, sizeof(why));
+		snprintf(err, errlen, "cannot create a TLS context: %s", why);
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"mestatd", 7);
+	if (SSL_CTX_use_certificate_chain_file(ctx, cf->tls_cert) != 1) {
+		tls_errors(why, sizeof(why));
+		snprintf(err, errlen, "tls_cert %s: %s", cf->tls_cert, why);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, cf->tls_key, SSL_FILETYPE_PEM) != 1) {
+		tls_errors(why, sizeof(why));
+		snprintf(err, errlen, "tls_key %s: %s", cf->tls_key, why);
+		goto fail;
+	}
+	if (SSL_CTX_check_private_key(ctx) != 1) {
+		snprintf(err, errlen, "tls_key %s does not match tls_cert %s", cf->tls_key, cf->tls_cert);
+		goto fail;
+	}
+	if (cf->tls_client_ca && *cf->tls_client_ca) {
+		if (SSL_CTX_load_verify_locations(ctx, cf->tls_client_ca, NULL) != 1) {
+			tls_errors(why, sizeof(why));
+			snprintf(err, errlen, "tls_client_ca %s: %s", cf->tls_client_ca, why);
+			goto fail;
+		}
+		STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(cf->tls_client_ca);
+		if (names)
+			SSL_CTX_set_client_CA_list(ctx, names);
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
+		if (cf->tls_crl && *cf->tls_crl && load_crl(ctx, cf->tls_crl, err, errlen) != 0)
+			goto fail;
+	}
+	ERR_clear_error();
+	return ctx;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+void tls_peer_get(SSL *ssl, struct tls_peer *peer)
+{
+	memset(peer, 0, sizeof(*peer));
+	X509 *cert = SSL_get1_peer_certificate(ssl);
+	if (!cert)
+		return;
+	if (SSL_get_verify_result(ssl) == X509_V_OK) {
+		peer->present = true;
+		X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, peer->cn,
+		                          sizeof(peer->cn));
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0;
+		X509_digest(cert, EVP_sha256(), md, &mdlen);
+		for (unsigned int i = 0; i < mdlen && i < 32; i++)
+			snprintf(peer->sha256 + 2 * i, 3, "%02x", md[i]);
+	}
+	X509_free(cert);
+}

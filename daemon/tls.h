@@ -1,0 +1,35 @@
+/* tls.h - the server's TLS context and the identity of a client certificate. */
+#ifndef MESTAT_TLS_H
+#define MESTAT_TLS_H
+
+#include <openssl/ssl.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config;
+
+/* tls_server_ctx: build a server context from the configuration (TLS 1.2
+ * minimum, certificate chain, key, client CA and CRL when set). Returns NULL
+ * and a message in ERR when a file is missing or does not match. */
+SSL_CTX *tls_server_ctx(const struct config *cf, char *err, size_t errlen);
+
+/* The verified client certificate of a connection, if any. */
+struct tls_peer {
+	bool present;     /* a certificate was sent and verified */
+	char cn[128];     /* its subject commonName */
+	char sha256[65];  /* hex SHA-256 of the DER certificate */
+};
+
+/* tls_peer_get: fill PEER from SSL (a finished handshake). */
+void tls_peer_get(SSL *ssl, struct tls_peer *peer);
+
+/* tls_errors: the queued OpenSSL errors as one line (clears the queue). */
+void tls_errors(char *buf, size_t len);
+
+/* tls_conn_mark / tls_conn_marked: a flag carried by a connection's SSL
+ * object, and a callback run when the SSL object is freed (connection closed). */
+void tls_init(void (*on_free)(void));
+void tls_conn_mark(SSL *ssl, int flag);
+int tls_conn_marked(SSL *ssl);
+
+#endif

@@ -1,0 +1,127 @@
+# Helpers for the integration tests (tests/integration/*.sh).
+#
+# tools/check runs each test script with bash and this environment:
+#   TOP      source tree            MESTATD  the mestatd binary under test
+#   PGHOST   socket dir of the throwaway cluster (PGPORT, PGUSER=postgres)
+#   T_CERTS  test CA (ca.crt/ca.key), server.crt/.key, client-CODE.crt/.key
+#   T_TMP    a scratch directory for this script alone
+# A script reports each behaviour it checks on its own line:
+#   "ok - NAME" or "not ok - NAME: what was expected and what came".
+# A script that exits non-zero without printing "not ok" counts as one failure.
+
+. "$TOP/tools/lib/pg.sh"
+. "$TOP/tools/lib/certs.sh"
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $1: $2"; }
+
+# expect_eq NAME EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1" "expected [$2], got [$3]"; fi
+}
+
+# expect_match NAME ERE ACTUAL
+expect_match() {
+	if [[ $3 =~ $2 ]]; then ok "$1"; else not_ok "$1" "expected match for /$2/, got [$3]"; fi
+}
+
+# expect_status NAME CODE COMMAND...: run COMMAND, compare its exit status.
+expect_status() {
+	local name=$1 want=$2
+	shift 2
+	"$@" >"$T_TMP/last.out" 2>&1
+	local got=$?
+	if [ "$got" = "$want" ]; then ok "$name"; else
+		not_ok "$name" "expected exit $want, got $got: $(head -c 400 "$T_TMP/last.out")"
+	fi
+}
+
+# t_free_port: print a TCP port on 127.0.0.1 that nothing listens on.
+t_free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 20000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+}
+
+# t_newdb: create an empty database for this script, print its name.
+t_newdb() {
+	local db="t_$(basename "$0" .sh | tr -c 'a-z0-9\n' _)_$$_$RANDOM"
+	pg_psql -d postgres -c "CREATE DATABASE \"$db\"" >/dev/null && echo "$db"
+}
+
+# t_conf FILE DB [LINES...]: write a mestatd configuration for database DB
+# listening on a free loopback port (exported as T_PORT, metrics on T_MPORT).
+# Extra LINES are appended to the [mestatd] section.
+t_conf() {
+	local file=$1 db=$2
+	shift 2
+	T_PORT=$(t_free_port)
+	T_MPORT=$(t_free_port)
+	T_DB=$db
+	export T_PORT T_MPORT T_DB
+	{
+		echo "[mestatd]"
+		echo "listen = 127.0.0.1:$T_PORT"
+		echo "metrics_listen = 127.0.0.1:$T_MPORT"
+		echo "database = host=$PGHOST port=$PGPORT dbname=$db user=mestatd"
+		echo "migrate_database = host=$PGHOST port=$PGPORT dbname=$db user=postgres"
+		echo "sql_dir = $TOP/sql"
+		echo "tls_cert = $T_CERTS/server.crt"
+		echo "tls_key = $T_CERTS/server.key"
+		echo "tls_client_ca = $T_CERTS/ca.crt"
+		echo "receipt_key = $T_CERTS/receipt.key"
+		for l in "$@"; do echo "$l"; done
+	} >"$file"
+}
+
+# t_migrate CONF: apply the migrations with mestatd --migrate, then let the
+# login role "mestatd" (made by tools/check) act as mestat_daemon in T_DB.
+t_migrate() {
+	"$MESTATD" --migrate -c "$1" || return 1
+	pg_psql -d "$T_DB" -c "GRANT mestat_daemon TO mestatd; GRANT TEMP ON DATABASE \"$T_DB\" TO mestatd" \
+		>/dev/null 2>&1 || true
+}
+
+# t_start CONF [LOG]: start mestatd in the background, wait until /healthz
+# answers (at most 20 s). Sets T_PID. Returns non-zero if it never answered.
+t_start() {
+	local conf=$1 log=${2:-$T_TMP/mestatd.log}
+	"$MESTATD" -c "$conf" 2>>"$log" &
+	T_PID=$!
+	local port
+	port=$(sed -n 's/^listen *= *.*:\([0-9]*\)$/\1/p' "$conf" | head -n 1)
+	for _ in $(seq 200); do
+		curl -s -o /dev/null --cacert "$T_CERTS/ca.crt" "https://127.0.0.1:$port/healthz" && return 0
+		kill -0 "$T_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# t_stop: SIGTERM the mestatd started by t_start and wait (at most 20 s);
+# its exit status is left in T_RC (call it directly, not in $(...)).
+t_stop() {
+	T_RC=
+	[ -n "${T_PID:-}" ] || return 0
+	kill -TERM "$T_PID" 2>/dev/null
+	local i
+	for i in $(seq 200); do
+		kill -0 "$T_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$T_PID" 2>/dev/null && kill -KILL "$T_PID"
+	wait "$T_PID"
+	T_RC=$?
+	T_PID=
+}
+
+# t_curl ARGS...: curl to the test mestatd with the test CA; prints body, then
+# the HTTP status on the last line.
+t_curl() {
+	curl -s --cacert "$T_CERTS/ca.crt" -w '\n%{http_code}' "$@"
+}
+
+# Stop a mestatd left running when the script exits.
+trap 't_stop' EXIT

@@ -1,0 +1,212 @@
+/* test_config.c - the configuration reader: defaults, every kind of bad
+ * input named by key and line, and file checks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static char *write_conf(const char *text)
+{
+	char *path = strdup("/tmp/mestat-test-conf-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/* load TEXT; return the configuration (or NULL) and leave messages in ERRS. */
+static struct config *load(const char *text, struct config_errors *errs)
+{
+	char *path = write_conf(text);
+	struct config *cf = config_load(path, errs);
+	unlink(path);
+	free(path);
+	return cf;
+}
+
+static bool any_error_contains(const struct config_errors *errs, const char *needle)
+{
+	for (size_t i = 0; i < errs->n; i++)
+		if (strstr(errs->msgs[i], needle))
+			return true;
+	return false;
+}
+
+static void test_empty_file_gives_documented_defaults(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	struct config *cf = load("", &errs);
+	assert_non_null(cf);
+	assert_string_equal(cf->listen, "0.0.0.0:8443");
+	assert_string_equal(cf->metrics_listen, "127.0.0.1:9187");
+	assert_int_equal(cf->max_body_size, 10 * 1024 * 1024);
+	assert_true(cf->request_timeout == 30.0);
+	assert_true(cf->recompute_interval == 900.0);
+	assert_int_equal(cf->due_days, 30);
+	assert_true(cf->auto_migrate);
+	assert_null(cf->sources);
+	config_free(cf);
+	config_errors_free(&errs);
+}
+
+static void test_values_are_read_with_units(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	struct config *cf = load("[mestatd]\nlisten = [::1]:9443\nmax_body_size = 512KB\n"
+	                         "request_timeout = 2m\nrecompute_interval = 1h\nauto_migrate = no\n"
+	                         "due_days = 45\nlog_level = debug\n",
+	                         &errs);
+	assert_non_null(cf);
+	assert_string_equal(cf->listen, "[::1]:9443");
+	assert_int_equal(cf->max_body_size, 512 * 1024);
+	assert_true(cf->request_timeout == 120.0);
+	assert_true(cf->recompute_interval == 3600.0);
+	assert_false(cf->auto_migrate);
+	assert_int_equal(cf->due_days, 45);
+	config_free(cf);
+	config_errors_free(&errs);
+}
+
+static void test_unknown_key_is_named_with_its_line(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	struct config *cf = load("[mestatd]\nlisten = 127.0.0.1:1\n\nlisten_port = 8443\n", &errs);
+	assert_null(cf);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.msgs[0], ":4: unknown key \"listen_port\""));
+	config_errors_free(&errs);
+}
+
+static void test_bad_number_is_named_with_key_and_line(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	assert_null(load("[mestatd]\nmax_connections = lots\n", &errs));
+	assert_true(any_error_contains(&errs, ":2: bad value \"lots\" for key \"max_connections\""));
+	config_errors_free(&errs);
+	assert_null(load("[mestatd]\nmax_body_size = 10 parsecs\n", &errs));
+	assert_true(any_error_contains(&errs, "\"max_body_size\": expected a size"));
+	config_errors_free(&errs);
+	assert_null(load("[mestatd]\nrequest_timeout = soon\n", &errs));
+	assert_true(any_error_contains(&errs, "expected a duration"));
+	config_errors_free(&errs);
+	assert_null(load("[mestatd]\nlisten = 8443\n", &errs));
+	assert_true(any_error_contains(&errs, "expected host:port"));
+	config_errors_free(&errs);
+}
+
+static void test_every_problem_is_reported_not_only_the_first(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	assert_null(load("[mestatd]\nfoo = 1\nauto_migrate = maybe\n[elsewhere]\nx = 1\n", &errs));
+	assert_int_equal(errs.n, 3);
+	assert_true(any_error_contains(&errs, ":2: unknown key \"foo\""));
+	assert_true(any_error_contains(&errs, ":3: bad value \"maybe\""));
+	assert_true(any_error_contains(&errs, ":5: unknown section [elsewhere]"));
+	config_errors_free(&errs);
+}
+
+static void test_syntax_error_names_the_line(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	assert_null(load("[mestatd]\nlisten 127.0.0.1\n", &errs));
+	assert_true(any_error_contains(&errs, ":2: cannot parse this line"));
+	config_errors_free(&errs);
+}
+
+static void test_missing_file_is_an_error(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	assert_null(config_load("/nonexistent/mestatd.conf", &errs));
+	assert_true(any_error_contains(&errs, "/nonexistent/mestatd.conf: cannot open"));
+	config_errors_free(&errs);
+}
+
+static void test_unreadable_tls_key_is_reported(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	char *key = write_conf("not really a key");
+	chmod(key, 0);
+	char text[512];
+	snprintf(text, sizeof(text), "[mestatd]\ntls_key = %s\n", key);
+	struct config *cf = load(text, &errs);
+	assert_non_null(cf);
+	/* root reads any file: only check what a non-root daemon would see */
+	size_t problems = config_check_files(cf, &errs);
+	if (geteuid() != 0)
+		assert_true(any_error_contains(&errs, "tls_key"));
+	assert_true(problems >= 1); /* the default certificate paths do not exist here */
+	assert_true(any_error_contains(&errs, "tls_cert"));
+	unlink(key);
+	free(key);
+	config_free(cf);
+	config_errors_free(&errs);
+}
+
+static void test_source_sections_are_read_and_checked(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	struct config *cf = load("[source beijing]\nreporter = 110000\nurl = https://127.0.0.1:1/q\n"
+	                         "format = sdmx-csv\ninterval = 30m\nsdmx_reporter_column = AREA\n",
+	                         &errs);
+	assert_non_null(cf);
+	assert_non_null(cf->sources);
+	assert_string_equal(cf->sources->name, "beijing");
+	assert_int_equal(cf->sources->format, FMT_SDMX_CSV);
+	assert_true(cf->sources->interval == 1800.0);
+	assert_string_equal(cf->sources->sdmx.reporter_col, "AREA");
+	config_free(cf);
+	assert_null(load("[source x]\nreporter = 110000\nurl = http://plain/\nformat = xml\n", &errs));
+	assert_true(any_error_contains(&errs, "needs an https:// url"));
+	assert_true(any_error_contains(&errs, "unknown format \"xml\""));
+	config_errors_free(&errs);
+}
+
+static void test_non_reloadable_key_change_is_refused(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	struct config *a = load("[mestatd]\nlisten = 127.0.0.1:1000\n", &errs);
+	struct config *b = load("[mestatd]\nlisten = 127.0.0.1:2000\nmax_connections = 5\n", &errs);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(config_reload_conflicts(a, b, &errs), 1);
+	assert_true(any_error_contains(&errs, "listen cannot change on reload"));
+	config_free(a);
+	config_free(b);
+	config_errors_free(&errs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty_file_gives_documented_defaults),
+		cmocka_unit_test(test_values_are_read_with_units),
+		cmocka_unit_test(test_unknown_key_is_named_with_its_line),
+		cmocka_unit_test(test_bad_number_is_named_with_key_and_line),
+		cmocka_unit_test(test_every_problem_is_reported_not_only_the_first),
+		cmocka_unit_test(test_syntax_error_names_the_line),
+		cmocka_unit_test(test_missing_file_is_an_error),
+		cmocka_unit_test(test_unreadable_tls_key_is_reported),
+		cmocka_unit_test(test_source_sections_are_read_and_checked),
+		cmocka_unit_test(test_non_reloadable_key_change_is_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
