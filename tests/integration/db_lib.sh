@@ -1,0 +1,129 @@
+# db_lib.sh: helpers shared by the database tests tests/integration/db_*.sh.
+# It is sourced after tests/lib.sh; run on its own it is not a test and does nothing.
+[[ ${BASH_SOURCE[0]} == "$0" ]] && exit 0
+
+# db_apply_migrations DB: apply sql/[0-9]*.sql to DB in name order the way
+# `mestatd --migrate` does: each file sent whole as one simple-protocol query,
+# wrapped in BEGIN/COMMIT (psql -c sends its string in one message). A file too
+# large for one command-line argument falls back to psql -1 -f.
+# Prints the failing file and the error on stderr and returns 1 on failure.
+db_apply_migrations() {
+	local db=$1 f
+	for f in "$TOP"/sql/[0-9]*.sql; do
+		if [ "$(wc -c <"$f")" -lt 120000 ]; then
+			pg_psql -d "$db" -c "BEGIN;
+$(cat "$f")
+;COMMIT;" >"$T_TMP/migrate.out" 2>&1
+		else
+			pg_psql -d "$db" -1 -f "$f" >"$T_TMP/migrate.out" 2>&1
+		fi || {
+			echo "migration $(basename "$f") failed: $(head -c 800 "$T_TMP/migrate.out")" >&2
+			return 1
+		}
+	done
+}
+
+# db_fresh: create a database for this script and apply the migrations; sets DB.
+# Exits the script (after a "not ok") when that fails: nothing else can be tested.
+db_fresh() {
+	DB=$(t_newdb) || { not_ok "create test database" "CREATE DATABASE failed"; exit 1; }
+	if ! db_apply_migrations "$DB" 2>"$T_TMP/fresh.err"; then
+		not_ok "migrations apply to an empty database" "$(head -c 800 "$T_TMP/fresh.err")"
+		exit 1
+	fi
+}
+
+# db_drop: drop the database of db_fresh (the cluster is throwaway, but many scripts share it).
+db_drop() {
+	[ -n "${DB:-}" ] && pg_psql -d postgres -c "DROP DATABASE IF EXISTS \"$DB\"" >/dev/null 2>&1
+	return 0
+}
+
+# db_logins DB: make sure the login roles t_daemon (in mestat_daemon) and t_eval
+# (in mestat_evaluator) exist (roles are cluster-wide; other scripts may be
+# creating them at the same moment), and grant TEMP on DB to t_daemon.
+db_logins() {
+	pg_psql -d "$1" >/dev/null <<SQL
+do \$\$
+begin
+	if not exists (select 1 from pg_roles where rolname = 't_daemon') then
+		begin
+			create role t_daemon login in role mestat_daemon;
+		exception when duplicate_object or unique_violation then null;
+		end;
+	end if;
+	if not exists (select 1 from pg_roles where rolname = 't_eval') then
+		begin
+			create role t_eval login in role mestat_evaluator;
+		exception when duplicate_object or unique_violation then null;
+		end;
+	end if;
+end
+\$\$;
+grant temporary on database "$1" to t_daemon;
+SQL
+}
+
+# db_q ROLE DB SQL: run SQL as login ROLE, unaligned tuples, fields split by |.
+# Prints the result (and errors on stderr); returns psql's status.
+db_q() {
+	psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U "$1" -d "$2" -c "$3"
+}
+
+# db_err ROLE DB SQL: run SQL as ROLE expecting it to fail; prints the error
+# message (first ERROR line), or "SUCCEEDED" if it did not fail.
+db_err() {
+	local out
+	if out=$(psql -X -q -At -v ON_ERROR_STOP=1 -U "$1" -d "$2" -c "$3" 2>&1); then
+		echo "SUCCEEDED"
+	else
+		printf '%s\n' "$out" | grep -m1 'ERROR' || printf '%s\n' "$out" | head -n 1
+	fi
+}
+
+# db_submit DB REPORTER SCHEME [OPTIONS] <<ROWS: run the ingestion API as t_daemon
+# the way mestatd does, one transaction: ingest_begin, INSERT submission, COPY the
+# rows, ingest_validate, then ingest_apply + UPDATE counts/receipt + COMMIT, or
+# ROLLBACK and record the rejected submission in a new transaction.
+# SCHEME is "" for native formats, dhis2 or sdmx. ROWS are CSV lines
+#   loc,reporter,indicator,period,value,comment,deleted
+# (empty field = NULL; seq is the line number). Prints either
+#   "counts|NEW|REVISED|UNCHANGED|DELETED"
+# or one line per problem "problem|SEQ|STATUS|FIELD|REASON".
+# Options (environment): DB_BODY (body text; default random, so the SHA-256 differs).
+db_submit() {
+	local db=$1 rep=$2 scheme=$3 rows body
+	rows=$(awk -F, 'BEGIN { OFS = "," } NF { n++; print n, $0 }')
+	body=${DB_BODY:-"body $RANDOM $RANDOM $(date +%s%N)"}
+	psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U t_daemon -d "$db" \
+		-v rep="$rep" -v scheme="$scheme" -v body="$body" 2>&1 <<SQL
+begin;
+select mestat.ingest_begin() \\g /dev/null
+insert into mestat.submission (reporter, via, format, content_type, sha256, body, body_size, client_identity, outcome)
+values (:'rep', 'push', 'csv', 'text/csv', encode(sha256(convert_to(:'body', 'UTF8')), 'hex'),
+        convert_to(:'body', 'UTF8'), length(:'body'), 'token:0', 'accepted')
+returning id as sub \\gset
+copy pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment, deleted) from stdin with (format csv);
+$rows
+\\.
+create temporary table t_problem on commit drop as
+	select * from mestat.ingest_validate(:'rep', nullif(:'scheme', ''));
+select count(*) = 0 as valid from t_problem \\gset
+\\if :valid
+select 'counts', * from mestat.ingest_apply(:sub);
+update mestat.submission set receipt = '{"submission_id":' || id || '}' where id = :sub;
+commit;
+\\else
+select 'problem', seq, status, field, reason from t_problem order by seq, status;
+select jsonb_build_object('message', 'rows failed validation',
+                          'errors', jsonb_agg(to_jsonb(p) order by p.seq))::text as detail,
+       case when bool_or(p.status = 403) then 403 when bool_or(p.status = 409) then 409 else 422 end as status
+  from t_problem p \\gset
+rollback;
+insert into mestat.submission (reporter, via, format, content_type, sha256, body, body_size, client_identity,
+                               outcome, http_status, error_detail)
+values (:'rep', 'push', 'csv', 'text/csv', encode(sha256(convert_to(:'body', 'UTF8')), 'hex'),
+        convert_to(:'body', 'UTF8'), length(:'body'), 'token:0', 'rejected', :status, :'detail'::jsonb);
+\\endif
+SQL
+}

@@ -1,0 +1,107 @@
+#!/bin/bash
+# db_schema.sh: the migrations in sql/ apply as mestatd --migrate applies them,
+# and leave a schema that documents itself and belongs to mestat_owner.
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/integration/db_lib.sh"
+
+# Files are sent whole by the runner inside its own transaction.
+bad=$(grep -l -i -E '^[[:space:]]*(begin|commit|rollback|start transaction)[[:space:]]*;' "$TOP"/sql/[0-9]*.sql)
+expect_eq "migrations contain no BEGIN/COMMIT of their own" "" "$bad"
+bad=$(grep -l -E '^[[:space:]]*\\[a-z]' "$TOP"/sql/[0-9]*.sql)
+expect_eq "migrations contain no psql meta-commands" "" "$bad"
+bad=$(ls "$TOP"/sql/*.sql | xargs -n1 basename | grep -v -E '^[0-9]{3}_[a-z0-9_]+\.sql$')
+expect_eq "migration files are named NNN_name.sql" "" "$bad"
+
+DB=$(t_newdb) || { not_ok "create test database" "CREATE DATABASE failed"; exit 1; }
+if db_apply_migrations "$DB" 2>"$T_TMP/apply.err"; then
+	ok "all migrations apply to an empty database"
+else
+	not_ok "all migrations apply to an empty database" "$(head -c 800 "$T_TMP/apply.err")"
+	exit 1
+fi
+
+# Roles are cluster-wide: a second database in the same cluster migrates too.
+DB2=$(t_newdb)
+if db_apply_migrations "$DB2" 2>"$T_TMP/apply2.err"; then
+	ok "migrations apply to a second database of the cluster (roles exist already)"
+else
+	not_ok "migrations apply to a second database of the cluster (roles exist already)" \
+		"$(head -c 800 "$T_TMP/apply2.err")"
+fi
+pg_psql -d postgres -c "DROP DATABASE IF EXISTS \"$DB2\"" >/dev/null 2>&1
+
+# Applied twice in parallel to fresh databases: no race on the roles.
+DB3=$(t_newdb)
+DB4=$(t_newdb)
+db_apply_migrations "$DB3" 2>"$T_TMP/p3.err" &
+p3=$!
+db_apply_migrations "$DB4" 2>"$T_TMP/p4.err" &
+p4=$!
+wait $p3 && wait $p4
+expect_eq "migrations apply to two databases at the same time" "0" "$?"
+pg_psql -d postgres -c "DROP DATABASE IF EXISTS \"$DB3\"" -c "DROP DATABASE IF EXISTS \"$DB4\"" >/dev/null 2>&1
+
+got=$(db_q postgres "$DB" "select string_agg(rolname, ',' order by rolname) from pg_roles
+	where rolname in ('mestat_owner', 'mestat_daemon', 'mestat_evaluator') and not rolcanlogin")
+expect_eq "roles mestat_owner, mestat_daemon, mestat_evaluator exist without login" \
+	"mestat_daemon,mestat_evaluator,mestat_owner" "$got"
+
+got=$(db_q postgres "$DB" "select string_agg(c.relname, ',' order by c.relname) from pg_class c
+	where c.relnamespace = 'mestat'::regnamespace and c.relkind = 'r'
+	  and c.relname in ('reporter', 'indicator', 'target', 'period', 'code_mapping', 'submission', 'observation',
+	                    'source_state', 'progress_snapshot', 'class_threshold')")
+expect_eq "the tables of DESIGN.md exist in schema mestat" \
+	"class_threshold,code_mapping,indicator,observation,period,progress_snapshot,reporter,source_state,submission,target" "$got"
+
+got=$(db_q postgres "$DB" "select string_agg(c.relname, ',' order by c.relname) from pg_class c
+	where c.relnamespace = 'report'::regnamespace and c.relkind = 'v'")
+expect_match "views report.latest_values and report.submission_log exist" "latest_values.*submission_log" "$got"
+
+got=$(db_q postgres "$DB" "select string_agg(format('%s (%s)', c.oid::regclass, pg_get_userbyid(c.relowner)), ', ')
+	from pg_class c where c.relnamespace in ('mestat'::regnamespace, 'report'::regnamespace)
+	  and c.relowner <> 'mestat_owner'::regrole")
+expect_eq "mestat_owner owns every table, view, index and sequence" "" "$got"
+
+got=$(db_q postgres "$DB" "select string_agg(p.oid::regprocedure::text, ', ') from pg_proc p
+	where p.pronamespace in ('mestat'::regnamespace, 'report'::regnamespace) and p.proowner <> 'mestat_owner'::regrole")
+expect_eq "mestat_owner owns every function" "" "$got"
+
+got=$(db_q postgres "$DB" "select string_agg(nspname || ':' || pg_get_userbyid(nspowner), ',' order by nspname)
+	from pg_namespace where nspname in ('mestat', 'report')")
+expect_eq "mestat_owner owns schemas mestat and report" "mestat:mestat_owner,report:mestat_owner" "$got"
+
+got=$(db_q postgres "$DB" "select string_agg(c.oid::regclass::text, ', ') from pg_class c
+	where c.relnamespace in ('mestat'::regnamespace, 'report'::regnamespace) and c.relkind in ('r', 'v', 'm', 'p')
+	  and obj_description(c.oid, 'pg_class') is null")
+expect_eq "every table and view has a comment" "" "$got"
+
+got=$(db_q postgres "$DB" "select string_agg(c.oid::regclass::text || '.' || a.attname, ', ') from pg_class c
+	join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+	where c.relnamespace in ('mestat'::regnamespace, 'report'::regnamespace) and c.relkind in ('r', 'v', 'm', 'p')
+	  and col_description(c.oid, a.attnum) is null")
+expect_eq "every column has a comment" "" "$got"
+
+got=$(db_q postgres "$DB" "select string_agg(p.oid::regprocedure::text, ', ') from pg_proc p
+	where p.pronamespace in ('mestat'::regnamespace, 'report'::regnamespace) and obj_description(p.oid, 'pg_proc') is null")
+expect_eq "every function has a comment" "" "$got"
+
+got=$(db_q postgres "$DB" "select count(*) from pg_namespace
+	where nspname in ('mestat', 'report') and obj_description(oid, 'pg_namespace') is not null")
+expect_eq "both schemas have a comment" "2" "$got"
+
+got=$(db_q postgres "$DB" "select string_agg(p.oid::regprocedure::text, ', ') from pg_proc p
+	where p.pronamespace = 'mestat'::regnamespace and p.prosecdef
+	  and not exists (select 1 from unnest(p.proconfig) c where c like 'search_path=%')")
+expect_eq "every SECURITY DEFINER function sets its search_path" "" "$got"
+
+got=$(db_q postgres "$DB" "select string_agg(p.oid::regprocedure::text, ', ') from pg_proc p
+	where p.pronamespace in ('mestat'::regnamespace, 'report'::regnamespace)
+	  and (p.proacl is null or exists (select 1 from aclexplode(p.proacl) a
+	                                    where a.grantee = 0 and a.privilege_type = 'EXECUTE'))")
+expect_eq "no mestat function is executable by PUBLIC" "" "$got"
+
+got=$(db_q postgres "$DB" "select coalesce(string_agg(n.nspname, ','), '') from pg_namespace n
+	where n.nspname in ('mestat', 'report') and has_schema_privilege('public', n.oid, 'USAGE')")
+expect_eq "PUBLIC has no USAGE on schemas mestat and report" "" "$got"
+
+db_drop
