@@ -4,20 +4,44 @@
 
 #include <stdio.h>
 
+#include "api.h"
 #include "config.h"
+#include "metrics.h"
+#include "receipt.h"
 
 const char *daemon_db_setup_sql(const struct config *cf)
 {
-	(void)cf;
-	return "SET application_name = 'mestatd'";
+	/* Every connection names itself and tells the database the due-date
+	 * rule of this configuration (a no-op when it is already in force). */
+	static char sql[160];
+	snprintf(sql, sizeof(sql), "SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld)", cf->due_days);
+	return sql;
 }
 
 int daemon_start(char *err, size_t errlen)
 {
-	(void)err, (void)errlen;
+	struct daemon *d = daemon_get();
+	struct receipt_key *key = receipt_key_load(d->cf->receipt_key, err, errlen);
+	if (!key)
+		return -1;
+	api_set_receipt_key(key);
+	api_register(d->http, d->db, d->cf);
+	metrics_register(d->http);
 	return 0;
 }
 
-void daemon_reconfigured(const struct config *cf) { (void)cf; }
+int daemon_reconfigure(const struct config *cf, char *err, size_t errlen)
+{
+	struct receipt_key *key = receipt_key_load(cf->receipt_key, err, errlen);
+	if (!key)
+		return -1;
+	api_set_receipt_key(key);
+	api_reconfigure(cf);
+	return 0;
+}
 
-void daemon_stop(void) {}
+void daemon_stop(void)
+{
+	api_free();
+	metrics_free();
+}

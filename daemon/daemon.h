@@ -30,8 +30,10 @@ const char *daemon_db_setup_sql(const struct config *cf);
 /* daemon_start: register routes and start the services; ERR on failure. */
 int daemon_start(char *err, size_t errlen);
 
-/* daemon_reconfigured: CF is about to replace the configuration in force. */
-void daemon_reconfigured(const struct config *cf);
+/* daemon_reconfigure: prepare and apply what the services take from CF,
+ * which is about to replace the configuration in force. Returns -1 with
+ * ERR, changing nothing, when CF cannot be applied (e.g. a bad receipt key). */
+int daemon_reconfigure(const struct config *cf, char *err, size_t errlen);
 
 /* daemon_stop: stop the services (the loop has ended). */
 void daemon_stop(void);

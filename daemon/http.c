@@ -13,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 
 struct route {
 	bool metrics;
@@ -123,6 +125,7 @@ static void dispatch(struct evhttp_request *req, struct http *h, bool metrics)
 	r->req = req;
 	r->conn = evhttp_request_get_connection(req);
 	r->tls = !metrics;
+	clock_gettime(CLOCK_MONOTONIC, &r->started);
 	r->next = h->inflight;
 	if (h->inflight)
 		h->inflight->prev = r;
@@ -309,6 +312,12 @@ void http_reply(struct http_req *r, int status, const char *type, const char *bo
 			evbuffer_add(buf, body, len);
 		evhttp_send_reply(r->req, status, NULL, buf);
 		evbuffer_free(buf);
+	}
+	if (r->tls) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		metrics_http_request(status, (double)(now.tv_sec - r->started.tv_sec) +
+		                                 (double)(now.tv_nsec - r->started.tv_nsec) / 1e9);
 	}
 	req_free(r);
 }

@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "tls.h"
 
@@ -24,6 +25,7 @@ struct http_req {
 	char path[512];           /* the decoded path, without the query */
 	char *query;              /* the raw query string or NULL (owned) */
 	bool tls;                 /* arrived on the HTTPS listener */
+	struct timespec started;  /* when it arrived, for the latency histogram */
 	void *job;                /* the handler's own state */
 	void (*on_gone)(struct http_req *r); /* called when the client disconnects early */
 	struct http_req *prev, *next;

@@ -125,6 +125,10 @@ static void reload(void)
 	char err[1024] = "";
 	if (cf && config_check_files(cf, &errs) == 0 && config_reload_conflicts(d.cf, cf, &errs) == 0) {
 		ctx = tls_server_ctx(cf, err, sizeof(err));
+		if (ctx && daemon_reconfigure(cf, err, sizeof(err)) != 0) {
+			SSL_CTX_free(ctx);
+			ctx = NULL;
+		}
 	}
 	if (!ctx) {
 		for (size_t i = 0; i < errs.n; i++)
@@ -139,7 +143,6 @@ static void reload(void)
 	log_set_level((enum log_level)cf->log_level);
 	http_reconfigure(d.http, cf, ctx);
 	db_set_conninfo(d.db, cf->database, daemon_db_setup_sql(cf));
-	daemon_reconfigured(cf);
 	config_free(d.cf);
 	d.cf = cf;
 	config_errors_free(&errs);

@@ -84,10 +84,12 @@ t_migrate() {
 		>/dev/null 2>&1 || true
 }
 
-# t_start CONF [LOG]: start mestatd in the background, wait until /healthz
-# answers (at most 20 s). Sets T_PID. Returns non-zero if it never answered.
+# t_start CONF [LOG]: migrate T_DB (granting mestat_daemon to the login
+# "mestatd"), start mestatd in the background, wait until /healthz answers
+# (at most 20 s). Sets T_PID. Returns non-zero if it never answered.
 t_start() {
 	local conf=$1 log=${2:-$T_TMP/mestatd.log}
+	t_migrate "$conf" 2>>"$log" || return 1
 	"$MESTATD" -c "$conf" 2>>"$log" &
 	T_PID=$!
 	local port

@@ -1,0 +1,105 @@
+/* auth.c - maps a client certificate or a token to a reporter. Tokens and
+ * pins are looked up by SECURITY DEFINER functions: mestatd never reads the
+ * stored hashes itself. */
+#include "auth.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "db.h"
+#include "log.h"
+#include "tls.h"
+
+struct auth_job {
+	auth_cb cb;
+	void *arg;
+	bool cert;
+	bool subject_cn;
+	struct tls_peer peer;
+	char *token;
+	struct auth_identity id;
+};
+
+static void done(struct auth_job *a, int status, const char *why)
+{
+	a->cb(status, status == 0 ? &a->id : NULL, why, a->arg);
+	free(a->token);
+	free(a);
+}
+
+static void on_result(struct db_conn *c, PGresult *r, const char *err, void *arg)
+{
+	struct auth_job *a = arg;
+	if (!r || err) {
+		if (err)
+			log_warn("cannot check credentials", "error=\"%s\"", err);
+		db_release(c);
+		return done(a, 503, "the credentials cannot be checked now; try again later");
+	}
+	if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0)) {
+		db_release(c);
+		if (a->cert)
+			return done(a, 401,
+			            "this client certificate is not registered for any reporter "
+			            "(its subject CN is not a reporter code and its fingerprint is not pinned)");
+		return done(a, 401, "this token is unknown or revoked");
+	}
+	snprintf(a->id.reporter, sizeof(a->id.reporter), "%s", PQgetvalue(r, 0, 0));
+	if (a->cert)
+		snprintf(a->id.client, sizeof(a->id.client), "cert:%s", a->peer.sha256);
+	else
+		snprintf(a->id.client, sizeof(a->id.client), "token:%s", PQgetvalue(r, 0, 1));
+	db_release(c);
+	done(a, 0, NULL);
+}
+
+static void on_conn(struct db_conn *c, void *arg)
+{
+	struct auth_job *a = arg;
+	if (a->cert) {
+		const char *p[3] = {a->peer.sha256, a->peer.cn, a->subject_cn ? "t" : "f"};
+		db_query(c,
+		         "SELECT coalesce(mestat.certificate_reporter($1),"
+		         " (SELECT code FROM mestat.reporter WHERE code = $2 AND active AND $3::boolean))",
+		         3, p, on_result, a);
+	} else {
+		const char *p[1] = {a->token};
+		db_query(c, "SELECT reporter, token_id FROM mestat.token_reporter($1)", 1, p, on_result, a);
+	}
+}
+
+void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
+                  const char *authorization, auth_cb cb, void *arg)
+{
+	const char *token = NULL;
+	if (authorization) {
+		if (strncasecmp(authorization, "Bearer ", 7) == 0)
+			token = authorization + 7;
+		else if (strncasecmp(authorization, "ApiToken ", 9) == 0)
+			token = authorization + 9;
+		while (token && *token == ' ')
+			token++;
+	}
+	if (!peer->present && (!token || !*token)) {
+		cb(401, NULL,
+		   authorization ? "the Authorization header must be \"Bearer TOKEN\" or \"ApiToken TOKEN\""
+		                 : "no credentials: present a client certificate or an Authorization: Bearer token",
+		   arg);
+		return;
+	}
+	struct auth_job *a = calloc(1, sizeof(*a));
+	if (!a) {
+		cb(503, NULL, "out of memory", arg);
+		return;
+	}
+	a->cb = cb;
+	a->arg = arg;
+	a->cert = peer->present;
+	a->subject_cn = subject_cn;
+	a->peer = *peer;
+	a->token = token ? strdup(token) : NULL;
+	if (db_acquire(db, on_conn, a) != 0)
+		done(a, 503, "the database is unavailable");
+}

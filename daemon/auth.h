@@ -1,0 +1,27 @@
+/* auth.h - who is calling: client certificate (pinned fingerprint or subject
+ * CN) or bearer token, resolved to one reporter through the database. */
+#ifndef MESTAT_AUTH_H
+#define MESTAT_AUTH_H
+
+#include <stdbool.h>
+
+struct db;
+struct tls_peer;
+
+struct auth_identity {
+	char reporter[16];  /* the reporter code this caller writes for */
+	char client[96];    /* "cert:<sha256>" or "token:<id>" for the audit record */
+};
+
+/* STATUS is 0 (ID filled), 401 (WHY says what is wrong with the
+ * credentials) or 503 (the database cannot be asked now). */
+typedef void (*auth_cb)(int status, const struct auth_identity *id, const char *why, void *arg);
+
+/* auth_resolve: identify the caller from PEER (a verified client
+ * certificate, may be absent) or AUTHORIZATION ("Bearer X" / "ApiToken X",
+ * may be NULL). SUBJECT_CN: a certificate's subject CN may name the reporter
+ * (client_identity = subject); pinned fingerprints always work. */
+void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
+                  const char *authorization, auth_cb cb, void *arg);
+
+#endif

@@ -1,0 +1,501 @@
+/* ingest.c - the submission pipeline as an explicit state machine on one
+ * database connection:
+ *
+ *   LOOKUP  has this reporter sent this body (or Idempotency-Key) before?
+ *   BEGIN   open the transaction
+ *   PREP    mestat.ingest_begin(): the session's staging table
+ *   INSERT  the submission row (the audit record) -> id, received_at
+ *   COPY    the decoded rows into pg_temp.ingest_row
+ *   VALIDATE mestat.ingest_validate(): one row per refused value
+ *   APPLY   mestat.ingest_apply(): new versions, counts
+ *   RECEIPT sign, store the receipt on the submission row
+ *   COMMIT  and only then answer 2xx
+ *
+ * A refusal rolls everything back and then records the submission alone
+ * (outcome rejected) so that nothing of it is stored but its audit record.
+ * A lost connection at any step answers 503: nothing was committed. */
+#include "ingest.h"
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "receipt.h"
+
+enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_COPY, S_VALIDATE, S_APPLY, S_RECEIPT, S_COMMIT,
+             S_ROLLBACK, S_AUDIT };
+
+struct job {
+	struct db *db;
+	struct db_conn *conn;
+	const struct receipt_key *key;
+	ingest_cb cb;
+	void *arg;
+	enum state state;
+	bool retried_lookup;
+	/* copies of the request */
+	char *reporter, *client_identity, *via, *source, *content_type, *idem;
+	const char *format_name;
+	const char *scheme;
+	char *body_hex; /* \x... for the bytea parameter */
+	bool dry_run;
+	/* staging rows in COPY text format */
+	char *copy;
+	size_t copy_len;
+	/* outcome */
+	struct ingest_result res;
+	char message[512];
+	char id_text[24];
+	char received_at[40];
+	json_t *error_detail; /* what the audit record stores */
+};
+
+static void step(struct db_conn *c, PGresult *r, const char *err, void *arg);
+
+void ingest_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
+
+static void job_free(struct job *j)
+{
+	free(j->reporter);
+	free(j->client_identity);
+	free(j->via);
+	free(j->source);
+	free(j->content_type);
+	free(j->idem);
+	free(j->body_hex);
+	free(j->copy);
+	json_decref(j->res.receipt);
+	json_decref(j->res.errors);
+	json_decref(j->error_detail);
+	free(j);
+}
+
+/* finish: release the connection, tell the caller, free the job. */
+static void finish(struct job *j)
+{
+	if (j->conn)
+		db_release(j->conn);
+	j->conn = NULL;
+	j->res.message = j->message;
+	j->cb(&j->res, j->arg);
+	job_free(j);
+}
+
+static void fail_503(struct job *j, const char *why)
+{
+	log_warn("submission not stored: database unavailable", "reporter=%s error=\"%s\"",
+	         j->reporter ? j->reporter : "-", why);
+	j->res.status = 503;
+	j->res.submission_id = 0;
+	json_decref(j->res.receipt);
+	j->res.receipt = NULL;
+	snprintf(j->message, sizeof(j->message),
+	         "the database is unavailable; nothing was stored; send the same body again later");
+	finish(j);
+}
+
+/* COPY text format: backslash, tab, newline and carriage return escaped;
+ * NULL is \N. */
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static int buf_put(struct buf *b, const char *s, size_t len)
+{
+	if (b->n + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->n + len + 1)
+			cap *= 2;
+		char *np = realloc(b->p, cap);
+		if (!np)
+			return -1;
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, len);
+	b->n += len;
+	b->p[b->n] = '\0';
+	return 0;
+}
+
+static int copy_field(struct buf *b, const char *s, bool last)
+{
+	int rc = 0;
+	if (!s) {
+		rc = buf_put(b, "\\N", 2);
+	} else {
+		const char *run = s;
+		for (const char *p = s;; p++) {
+			const char *esc = NULL;
+			switch (*p) {
+			case '\\': esc = "\\\\"; break;
+			case '\t': esc = "\\t"; break;
+			case '\n': esc = "\\n"; break;
+			case '\r': esc = "\\r"; break;
+			default: break;
+			}
+			if (esc || *p == '\0') {
+				rc |= buf_put(b, run, (size_t)(p - run));
+				if (!esc)
+					break;
+				rc |= buf_put(b, esc, 2);
+				run = p + 1;
+			}
+		}
+	}
+	rc |= buf_put(b, last ? "\n" : "\t", 1);
+	return rc;
+}
+
+static int build_copy(struct job *j, const struct fmt_result *fr)
+{
+	struct buf b = {0};
+	int rc = 0;
+	for (size_t i = 0; i < fr->nrows && rc == 0; i++) {
+		const struct fmt_row *row = &fr->rows[i];
+		char seq[24];
+		snprintf(seq, sizeof(seq), "%zu", i + 1);
+		rc |= copy_field(&b, seq, false);
+		rc |= copy_field(&b, row->loc, false);
+		rc |= copy_field(&b, row->reporter, false);
+		rc |= copy_field(&b, row->indicator, false);
+		rc |= copy_field(&b, row->period, false);
+		rc |= copy_field(&b, row->value, false);
+		rc |= copy_field(&b, row->comment, false);
+		rc |= copy_field(&b, row->deleted ? "t" : "f", false);
+		rc |= copy_field(&b, row->coc, false);
+		rc |= copy_field(&b, row->aoc, true);
+	}
+	j->copy = b.p;
+	j->copy_len = b.n;
+	return rc;
+}
+
+static char *hex_bytea(const char *data, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *out = malloc(2 * len + 3);
+	if (!out)
+		return NULL;
+	out[0] = '\\';
+	out[1] = 'x';
+	for (size_t i = 0; i < len; i++) {
+		out[2 + 2 * i] = digits[(unsigned char)data[i] >> 4];
+		out[3 + 2 * i] = digits[(unsigned char)data[i] & 15];
+	}
+	out[2 + 2 * len] = '\0';
+	return out;
+}
+
+/* ---- the steps ---- */
+
+static void do_lookup(struct job *j)
+{
+	j->state = S_LOOKUP;
+	const char *p[3] = {j->reporter, j->res.sha256, j->idem};
+	db_query(j->conn,
+	         "SELECT id, receipt FROM mestat.submission"
+	         " WHERE reporter = $1 AND outcome = 'accepted'"
+	         "   AND (sha256 = $2 OR ($3::text IS NOT NULL AND idempotency_key = $3))"
+	         " ORDER BY id LIMIT 1",
+	         3, p, step, j);
+}
+
+static const char insert_sql[] =
+	"INSERT INTO mestat.submission (reporter, via, source, format, content_type, sha256, body,"
+	" client_identity, idempotency_key, outcome, http_status, error_detail)"
+	" VALUES ($1, $2, $3, $4, $5, $6, $7::bytea, $8, $9, $10, $11::int, $12::jsonb)"
+	" RETURNING id, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+
+static void do_insert(struct job *j, const char *outcome, int status)
+{
+	char st[8];
+	snprintf(st, sizeof(st), "%d", status);
+	char *detail = j->error_detail ? json_dumps(j->error_detail, JSON_COMPACT) : NULL;
+	const char *p[12] = {j->reporter,     j->via,          j->source,    j->format_name,
+	                     j->content_type, j->res.sha256,   j->body_hex,  j->client_identity,
+	                     j->idem,         outcome,         st,           detail};
+	db_query(j->conn, insert_sql, 12, p, step, j);
+	free(detail);
+}
+
+/* refuse: everything is rolled back; record the audit row, then answer. */
+static void refuse(struct job *j, int status)
+{
+	j->res.status = status;
+	if (!j->error_detail)
+		j->error_detail = json_pack("{s:s}", "error", j->message);
+	if (j->res.errors)
+		json_object_set(j->error_detail, "errors", j->res.errors);
+	j->state = S_ROLLBACK;
+	db_query(j->conn, "ROLLBACK", 0, NULL, step, j);
+}
+
+static void take_errors(struct job *j, PGresult *r)
+{
+	int n = PQntuples(r), worst = 422, n403 = 0, n409 = 0;
+	j->res.errors = json_array();
+	for (int i = 0; i < n; i++) {
+		int status = atoi(PQgetvalue(r, i, 3));
+		if (status == 403)
+			n403++;
+		else if (status == 409)
+			n409++;
+		json_array_append_new(j->res.errors,
+		                      json_pack("{s:i, s:s, s:s, s:i, s:s}", "row", atoi(PQgetvalue(r, i, 0)),
+		                                "loc", PQgetvalue(r, i, 1), "field", PQgetvalue(r, i, 2),
+		                                "status", status, "reason", PQgetvalue(r, i, 4)));
+	}
+	/* One foreign row makes the whole submission 403; a closed period 409. */
+	if (n403)
+		worst = 403;
+	else if (n409)
+		worst = 409;
+	if (worst == 403)
+		snprintf(j->message, sizeof(j->message),
+		         "%d row%s may not be written by reporter %s; nothing was stored", n403, n403 == 1 ? "" : "s",
+		         j->reporter);
+	else if (worst == 409)
+		snprintf(j->message, sizeof(j->message),
+		         "%d row%s fall in a closed period; nothing was stored", n409, n409 == 1 ? "" : "s");
+	else
+		snprintf(j->message, sizeof(j->message), "%d row%s refused; nothing was stored; fix %s and send again",
+		         n, n == 1 ? " was" : "s were", n == 1 ? "it" : "them");
+	j->res.status = worst;
+}
+
+static int make_receipt(struct job *j)
+{
+	j->res.receipt = json_pack("{s:I, s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}}", "submission_id",
+	                           (json_int_t)j->res.submission_id, "reporter", j->reporter, "received_at",
+	                           j->received_at, "sha256", j->res.sha256, "counts", "new",
+	                           (json_int_t)j->res.counts[0], "revised", (json_int_t)j->res.counts[1],
+	                           "unchanged", (json_int_t)j->res.counts[2], "deleted",
+	                           (json_int_t)j->res.counts[3]);
+	if (!j->res.receipt || receipt_sign(j->key, j->res.receipt) != 0) {
+		log_error("cannot sign a receipt", "submission=%lld", j->res.submission_id);
+		return -1;
+	}
+	return 0;
+}
+
+static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
+{
+	(void)c;
+	struct job *j = arg;
+	if (!r && err) /* the connection is gone: nothing was committed */
+		return fail_503(j, err);
+	switch (j->state) {
+	case S_LOOKUP:
+		if (err)
+			return fail_503(j, err);
+		if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 1)) {
+			j->res.replay = true;
+			j->res.status = 200;
+			j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
+			j->res.receipt = json_loads(PQgetvalue(r, 0, 1), 0, NULL);
+			snprintf(j->message, sizeof(j->message),
+			         "this submission was accepted before as %lld; nothing new was stored",
+			         j->res.submission_id);
+			return finish(j);
+		}
+		j->state = S_BEGIN;
+		return db_query(j->conn, "BEGIN", 0, NULL, step, j);
+	case S_BEGIN:
+		if (err)
+			return fail_503(j, err);
+		j->state = S_PREP;
+		return db_query(j->conn, "SELECT mestat.ingest_begin()", 0, NULL, step, j);
+	case S_PREP:
+		if (err)
+			return fail_503(j, err);
+		j->state = S_INSERT;
+		return do_insert(j, j->dry_run ? "dry_run" : "accepted", 201);
+	case S_INSERT:
+		if (err && strcmp(db_sqlstate(r), "23505") == 0 && !j->retried_lookup) {
+			/* The same body was committed meanwhile by another request. */
+			j->retried_lookup = true;
+			j->state = S_ROLLBACK;
+			j->res.status = -1; /* marks: look up again after the rollback */
+			return db_query(j->conn, "ROLLBACK", 0, NULL, step, j);
+		}
+		if (err)
+			return fail_503(j, err);
+		j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
+		snprintf(j->received_at, sizeof(j->received_at), "%s", PQgetvalue(r, 0, 1));
+		j->state = S_COPY;
+		return db_copy(j->conn,
+		               "COPY pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment,"
+		               " deleted, coc, aoc) FROM STDIN",
+		               j->copy ? j->copy : "", j->copy_len, step, j);
+	case S_COPY:
+		if (err)
+			return fail_503(j, err);
+		j->state = S_VALIDATE;
+		{
+			const char *p[2] = {j->reporter, j->scheme};
+			return db_query(j->conn,
+			                "SELECT seq, loc, field, status, reason FROM mestat.ingest_validate($1, $2)"
+			                " ORDER BY seq, field",
+			                2, p, step, j);
+		}
+	case S_VALIDATE:
+		if (err)
+			return fail_503(j, err);
+		if (PQntuples(r) > 0) {
+			take_errors(j, r);
+			return refuse(j, j->res.status);
+		}
+		j->state = S_APPLY;
+		snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
+		{
+			const char *p[1] = {j->id_text};
+			return db_query(j->conn, "SELECT * FROM mestat.ingest_apply($1::bigint)", 1, p, step, j);
+		}
+	case S_APPLY:
+		if (err)
+			return fail_503(j, err);
+		for (int i = 0; i < 4 && i < PQnfields(r); i++)
+			j->res.counts[i] = atol(PQgetvalue(r, 0, i));
+		if (j->dry_run) {
+			j->res.status = 200;
+			snprintf(j->message, sizeof(j->message), "dry run: every row is valid; nothing was stored");
+			j->state = S_ROLLBACK;
+			return db_query(j->conn, "ROLLBACK", 0, NULL, step, j);
+		}
+		if (make_receipt(j) != 0)
+			return fail_503(j, "cannot sign the receipt");
+		j->state = S_RECEIPT;
+		{
+			char *receipt = json_dumps(j->res.receipt, JSON_COMPACT | JSON_SORT_KEYS);
+			char *counts = json_dumps(json_object_get(j->res.receipt, "counts"), JSON_COMPACT);
+			const char *p[3] = {counts, receipt, j->id_text};
+			db_query(j->conn, "UPDATE mestat.submission SET counts = $1::jsonb, receipt = $2 WHERE id = $3::bigint",
+			         3, p, step, j);
+			free(receipt);
+			free(counts);
+			return;
+		}
+	case S_RECEIPT:
+		if (err)
+			return fail_503(j, err);
+		j->state = S_COMMIT;
+		return db_query(j->conn, "COMMIT", 0, NULL, step, j);
+	case S_COMMIT:
+		if (err)
+			return fail_503(j, err);
+		j->res.status = 201;
+		snprintf(j->message, sizeof(j->message), "accepted");
+		log_info("submission accepted", "submission=%lld reporter=%s via=%s format=%s rows=%zu new=%ld revised=%ld unchanged=%ld deleted=%ld",
+		         j->res.submission_id, j->reporter, j->via, j->format_name, j->res.rows, j->res.counts[0],
+		         j->res.counts[1], j->res.counts[2], j->res.counts[3]);
+		return finish(j);
+	case S_ROLLBACK:
+		if (err)
+			return fail_503(j, err);
+		if (j->res.status == -1) { /* unique violation: the first receipt wins */
+			j->res.status = 0;
+			return do_lookup(j);
+		}
+		if (j->dry_run) { /* a dry run stores nothing, not even a refusal */
+			j->res.submission_id = 0;
+			return finish(j);
+		}
+		j->state = S_AUDIT;
+		return do_insert(j, "rejected", j->res.status);
+	case S_AUDIT:
+		if (err)
+			log_error("cannot record a refused submission", "reporter=%s error=\"%s\"", j->reporter, err);
+		else
+			j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
+		log_info("submission refused", "submission=%lld reporter=%s via=%s status=%d reason=\"%s\"",
+		         j->res.submission_id, j->reporter, j->via, j->res.status, j->message);
+		return finish(j);
+	}
+}
+
+static void on_conn(struct db_conn *c, void *arg)
+{
+	struct job *j = arg;
+	j->conn = c;
+	if (j->res.status >= 400) { /* decode error: only the audit record */
+		j->state = S_AUDIT;
+		return do_insert(j, "rejected", j->res.status);
+	}
+	if (j->dry_run) {
+		j->state = S_BEGIN;
+		return db_query(c, "BEGIN", 0, NULL, step, j);
+	}
+	do_lookup(j);
+}
+
+void ingest_submit(struct db *db, const struct receipt_key *key, const struct ingest_request *rq,
+                   ingest_cb cb, void *arg)
+{
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		struct ingest_result res = {.status = 503, .message = "out of memory"};
+		cb(&res, arg);
+		return;
+	}
+	j->db = db;
+	j->key = key;
+	j->cb = cb;
+	j->arg = arg;
+	j->reporter = xstrdup(rq->reporter);
+	j->client_identity = xstrdup(rq->client_identity);
+	j->via = xstrdup(rq->via);
+	j->source = xstrdup(rq->source);
+	j->content_type = xstrdup(rq->content_type);
+	j->idem = rq->idempotency_key && *rq->idempotency_key ? xstrdup(rq->idempotency_key) : NULL;
+	j->format_name = fmt_name(rq->format);
+	j->scheme = rq->format == FMT_DHIS2_JSON || rq->format == FMT_DHIS2_CSV ? "dhis2"
+	            : rq->format == FMT_SDMX_CSV                                ? "sdmx"
+	                                                                        : NULL;
+	j->dry_run = rq->dry_run;
+	ingest_sha256_hex(rq->body, rq->len, j->res.sha256);
+	j->body_hex = hex_bytea(rq->body, rq->len);
+
+	struct fmt_result fr = {0};
+	char derr[512];
+	if (fmt_decode(rq->format, rq->body, rq->len, rq->sdmx, &fr, derr, sizeof(derr)) != 0) {
+		j->res.status = 400;
+		snprintf(j->message, sizeof(j->message), "%s", derr);
+		j->error_detail = json_pack("{s:s}", "error", derr);
+	} else if (fr.nrows == 0) {
+		j->res.status = 422;
+		snprintf(j->message, sizeof(j->message), "the submission holds no values");
+		j->error_detail = json_pack("{s:s}", "error", j->message);
+	} else if (build_copy(j, &fr) != 0 || !j->body_hex) {
+		j->res.status = 503;
+		snprintf(j->message, sizeof(j->message), "out of memory; send again later");
+	}
+	j->res.rows = fr.nrows;
+	fmt_result_free(&fr);
+	if (j->res.status == 503)
+		return finish(j);
+	if (j->res.status >= 400 && j->dry_run)
+		return finish(j);
+	if (db_acquire(db, on_conn, j) != 0) {
+		if (j->res.status >= 400) { /* refuse what is wrong even without the audit */
+			log_warn("a refused submission could not be recorded: database unavailable",
+			         "reporter=%s", j->reporter);
+			return finish(j);
+		}
+		return fail_503(j, db_last_error(db));
+	}
+}

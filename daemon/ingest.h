@@ -1,0 +1,59 @@
+/* ingest.h - one submission from body to committed rows: decode, validate,
+ * authorize, store in one transaction, sign the receipt. Push and pull both
+ * come through here. */
+#ifndef MESTAT_INGEST_H
+#define MESTAT_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "formats/formats.h"
+
+struct db;
+struct receipt_key;
+struct json_t;
+
+/* What arrived. Strings are borrowed for the duration of ingest_submit's
+ * call only; ingest copies what it keeps. */
+struct ingest_request {
+	const char *reporter;        /* the authenticated (or configured) reporter */
+	const char *client_identity; /* "cert:<sha256>", "token:<id>" or "source:<name>" */
+	const char *via;             /* "push" or "pull" */
+	const char *source;          /* pull source name, or NULL */
+	enum fmt format;
+	const char *content_type;
+	const char *body;
+	size_t len;
+	const char *idempotency_key; /* may be NULL */
+	bool dry_run;                /* validate only, store nothing */
+	const struct fmt_sdmx_map *sdmx;
+};
+
+/* The outcome, handed to the callback; everything in it is owned by ingest
+ * and valid during the callback only. */
+struct ingest_result {
+	int status;               /* 201 accepted, 200 replay or dry run, 400, 403, 409, 422, 503 */
+	const char *message;      /* one sentence for the sender */
+	bool replay;              /* the same submission was accepted before */
+	long long submission_id;  /* 0 when nothing was recorded */
+	long counts[4];           /* new, revised, unchanged, deleted */
+	size_t rows;              /* rows decoded */
+	struct json_t *receipt;   /* signed receipt when accepted or replayed */
+	struct json_t *errors;    /* array of {row, loc, field, status, reason} or NULL */
+	char sha256[65];
+};
+
+enum { INGEST_NEW, INGEST_REVISED, INGEST_UNCHANGED, INGEST_DELETED };
+
+typedef void (*ingest_cb)(const struct ingest_result *res, void *arg);
+
+/* ingest_submit: run RQ through the pipeline on a connection of DB and call
+ * CB exactly once (possibly before returning, e.g. on a decode error when no
+ * audit record can be written). KEY signs receipts. */
+void ingest_submit(struct db *db, const struct receipt_key *key, const struct ingest_request *rq,
+                   ingest_cb cb, void *arg);
+
+/* ingest_sha256_hex: hex SHA-256 of DATA into OUT (65 bytes). */
+void ingest_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

@@ -1,0 +1,253 @@
+/* metrics.c - counters and histograms kept in memory and rendered on each
+ * scrape; gauges (connections, database state) are read at scrape time. */
+#include "metrics.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "db.h"
+#include "http.h"
+
+/* A counter or histogram series: FAMILY{LABELS}. */
+#define NBUCKETS 12
+static const double bucket_bounds[NBUCKETS] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                               0.1,   0.25,   0.5,   1,    2.5,   10};
+
+struct series {
+	const char *family; /* static string */
+	char *labels;       /* e.g. outcome="accepted",format="json" */
+	double value;       /* counter value, or histogram sum */
+	unsigned long count;
+	unsigned long buckets[NBUCKETS]; /* histograms only */
+	struct series *next;
+};
+
+struct family {
+	const char *name, *type, *help;
+};
+
+static const struct family families[] = {
+	{"mestat_submissions_total", "counter", "Submissions received, by endpoint, format and outcome."},
+	{"mestat_rows_total", "counter", "Rows of accepted submissions, by kind: new, revised, unchanged, deleted."},
+	{"mestat_auth_failures_total", "counter", "Requests refused for their credentials (401) or because they could not be checked (503)."},
+	{"mestat_http_requests_total", "counter", "HTTPS answers sent, by status code."},
+	{"mestat_http_request_duration_seconds", "histogram", "Time from request to answer."},
+	{"mestat_tls_handshake_failures_total", "counter", "TLS handshakes that failed."},
+	{"mestat_pulls_total", "counter", "Pulls of province endpoints, by source and outcome."},
+	{"mestat_pull_duration_seconds", "histogram", "Duration of pulls."},
+	{"mestat_recompute_runs_total", "counter", "Progress recomputations, by outcome."},
+	{"mestat_recompute_duration_seconds", "histogram", "Duration of progress recomputations."},
+	{NULL, NULL, NULL},
+};
+
+static struct series *all;
+
+static struct series *find(const char *family, const char *labels)
+{
+	for (struct series *s = all; s; s = s->next)
+		if (s->family == family && strcmp(s->labels, labels) == 0)
+			return s;
+	struct series *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->family = family;
+	s->labels = strdup(labels);
+	s->next = all;
+	all = s;
+	return s;
+}
+
+static void add(const char *family, const char *labels, double v)
+{
+	struct series *s = find(family, labels);
+	if (s)
+		s->value += v;
+}
+
+static void observe(const char *family, const char *labels, double seconds)
+{
+	struct series *s = find(family, labels);
+	if (!s)
+		return;
+	s->value += seconds;
+	s->count++;
+	for (int i = 0; i < NBUCKETS; i++)
+		if (seconds <= bucket_bounds[i])
+			s->buckets[i]++;
+}
+
+/* Label values come from configuration or code, never from request bodies;
+ * still, quote what the format requires. */
+static void label_value(char *out, size_t len, const char *v)
+{
+	size_t n = 0;
+	for (; v && *v && n + 3 < len; v++) {
+		if (*v == '"' || *v == '\\') {
+			out[n++] = '\\';
+			out[n++] = *v;
+		} else if (*v == '\n') {
+			out[n++] = '\\';
+			out[n++] = 'n';
+		} else {
+			out[n++] = *v;
+		}
+	}
+	out[n] = '\0';
+}
+
+static const char *outcome_of(int status)
+{
+	switch (status) {
+	case 201: return "accepted";
+	case 200: return "replay_or_dry_run";
+	case 400: return "malformed";
+	case 403: return "forbidden";
+	case 409: return "closed_period";
+	case 422: return "invalid";
+	case 503: return "unavailable";
+	default: return "other";
+	}
+}
+
+void metrics_submission(const char *endpoint, const char *format, int status, const long counts[4])
+{
+	char labels[160];
+	snprintf(labels, sizeof(labels), "endpoint=\"%s\",format=\"%s\",outcome=\"%s\"", endpoint, format,
+	         outcome_of(status));
+	add("mestat_submissions_total", labels, 1);
+	if (status != 201)
+		return;
+	static const char *kinds[4] = {"new", "revised", "unchanged", "deleted"};
+	for (int i = 0; i < 4; i++) {
+		snprintf(labels, sizeof(labels), "kind=\"%s\"", kinds[i]);
+		add("mestat_rows_total", labels, (double)counts[i]);
+	}
+}
+
+void metrics_auth_failure(int status)
+{
+	char labels[32];
+	snprintf(labels, sizeof(labels), "status=\"%d\"", status);
+	add("mestat_auth_failures_total", labels, 1);
+}
+
+void metrics_http_request(int status, double seconds)
+{
+	char labels[32];
+	snprintf(labels, sizeof(labels), "code=\"%d\"", status);
+	add("mestat_http_requests_total", labels, 1);
+	observe("mestat_http_request_duration_seconds", "", seconds);
+}
+
+void metrics_tls_failure(void) { add("mestat_tls_handshake_failures_total", "", 1); }
+
+void metrics_pull(const char *source, const char *outcome, double seconds)
+{
+	char src[96], labels[200];
+	label_value(src, sizeof(src), source);
+	snprintf(labels, sizeof(labels), "source=\"%s\",outcome=\"%s\"", src, outcome);
+	add("mestat_pulls_total", labels, 1);
+	snprintf(labels, sizeof(labels), "source=\"%s\"", src);
+	observe("mestat_pull_duration_seconds", labels, seconds);
+}
+
+void metrics_recompute(int ok, double seconds)
+{
+	add("mestat_recompute_runs_total", ok ? "outcome=\"ok\"" : "outcome=\"error\"", 1);
+	observe("mestat_recompute_duration_seconds", "", seconds);
+}
+
+struct out {
+	char *p;
+	size_t n, cap;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	for (;;) {
+		va_start(ap, fmt);
+		int w = vsnprintf(o->p + o->n, o->cap - o->n, fmt, ap);
+		va_end(ap);
+		if (w < 0)
+			return;
+		if ((size_t)w < o->cap - o->n) {
+			o->n += (size_t)w;
+			return;
+		}
+		size_t cap = o->cap * 2 + (size_t)w;
+		char *np = realloc(o->p, cap);
+		if (!np)
+			return;
+		o->p = np;
+		o->cap = cap;
+	}
+}
+
+static void render_series(struct out *o, const struct family *f)
+{
+	bool hist = strcmp(f->type, "histogram") == 0;
+	for (struct series *s = all; s; s = s->next) {
+		if (strcmp(s->family, f->name) != 0)
+			continue;
+		if (!hist) {
+			put(o, "%s%s%s%s %.17g\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "",
+			    s->value);
+			continue;
+		}
+		const char *sep = *s->labels ? "," : "";
+		for (int i = 0; i < NBUCKETS; i++)
+			put(o, "%s_bucket{%s%sle=\"%g\"} %lu\n", f->name, s->labels, sep, bucket_bounds[i], s->buckets[i]);
+		put(o, "%s_bucket{%s%sle=\"+Inf\"} %lu\n", f->name, s->labels, sep, s->count);
+		put(o, "%s_sum%s%s%s %.17g\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "", s->value);
+		put(o, "%s_count%s%s%s %lu\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "", s->count);
+	}
+}
+
+static void serve_metrics(struct http_req *r, void *arg)
+{
+	(void)arg;
+	struct daemon *d = daemon_get();
+	struct out o = {.p = malloc(8192), .cap = 8192};
+	if (!o.p) {
+		http_reply_error(r, 503, "out of memory");
+		return;
+	}
+	o.p[0] = '\0';
+	put(&o, "# HELP mestat_build_info mestatd build.\n# TYPE mestat_build_info gauge\n");
+	put(&o, "mestat_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
+	put(&o, "# HELP mestat_db_connections_up Database connections up now.\n# TYPE mestat_db_connections_up gauge\n");
+	put(&o, "mestat_db_connections_up %d\n", db_ready(d->db));
+	put(&o, "# HELP mestat_db_reconnects_total Database connections re-established after a loss.\n"
+	        "# TYPE mestat_db_reconnects_total counter\n");
+	put(&o, "mestat_db_reconnects_total %lu\n", db_reconnects(d->db));
+	put(&o, "# HELP mestat_http_connections Open HTTPS connections.\n# TYPE mestat_http_connections gauge\n");
+	put(&o, "mestat_http_connections %ld\n", http_connections(d->http));
+	put(&o, "# HELP mestat_http_requests_in_flight Requests being served.\n"
+	        "# TYPE mestat_http_requests_in_flight gauge\n");
+	put(&o, "mestat_http_requests_in_flight %d\n", http_inflight(d->http) - 1);
+	for (const struct family *f = families; f->name; f++) {
+		put(&o, "# HELP %s %s\n# TYPE %s %s\n", f->name, f->help, f->name, f->type);
+		render_series(&o, f);
+	}
+	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", o.p, o.n, NULL);
+	free(o.p);
+}
+
+void metrics_register(struct http *h) { http_route(h, true, "GET", "/metrics", serve_metrics, NULL); }
+
+void metrics_free(void)
+{
+	while (all) {
+		struct series *s = all;
+		all = s->next;
+		free(s->labels);
+		free(s);
+	}
+}

@@ -1,0 +1,28 @@
+/* receipt.h - Ed25519 signatures on submission receipts. */
+#ifndef MESTAT_RECEIPT_H
+#define MESTAT_RECEIPT_H
+
+#include <stddef.h>
+
+struct json_t;
+struct receipt_key;
+
+/* receipt_key_load: read the Ed25519 private key in PEM file PATH. Returns
+ * NULL with a message in ERR when it is missing or not an Ed25519 key. */
+struct receipt_key *receipt_key_load(const char *path, char *err, size_t errlen);
+
+/* receipt_key_public_pem: the public key in PEM (SubjectPublicKeyInfo). */
+const char *receipt_key_public_pem(const struct receipt_key *k);
+
+/* receipt_sign: add "signature" (base64 Ed25519) to RECEIPT, computed over
+ * its canonical text: the object without "signature", compact, keys sorted,
+ * which is what `jq -cjS 'del(.signature)'` prints. Returns 0 or -1. */
+int receipt_sign(const struct receipt_key *k, struct json_t *receipt);
+
+/* receipt_canonical: the canonical text of RECEIPT (malloc'd; caller frees). */
+char *receipt_canonical(struct json_t *receipt);
+
+/* receipt_key_free: NULL is fine. */
+void receipt_key_free(struct receipt_key *k);
+
+#endif
