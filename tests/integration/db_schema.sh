@@ -41,6 +41,22 @@ wait $p3 && wait $p4
 expect_eq "migrations apply to two databases at the same time" "0" "$?"
 pg_psql -d postgres -c "DROP DATABASE IF EXISTS \"$DB3\"" -c "DROP DATABASE IF EXISTS \"$DB4\"" >/dev/null 2>&1
 
+# The daemon's own runner, when there is a daemon to run.
+if [ -x "${MESTATD:-}" ]; then
+	DB5=$(t_newdb)
+	t_conf "$T_TMP/migrate.conf" "$DB5"
+	nfiles=$(ls "$TOP"/sql/[0-9]*.sql | wc -l)
+	t_migrate "$T_TMP/migrate.conf" >"$T_TMP/migrate1.log" 2>&1
+	expect_eq "mestatd --migrate applies every migration" "0|$nfiles" \
+		"$?|$(db_q postgres "$DB5" "select count(*) from public.mestat_migration")"
+	t_migrate "$T_TMP/migrate.conf" >"$T_TMP/migrate2.log" 2>&1
+	expect_eq "mestatd --migrate a second time applies nothing" "0|$nfiles" \
+		"$?|$(db_q postgres "$DB5" "select count(*) from public.mestat_migration")"
+	pg_psql -d postgres -c "DROP DATABASE IF EXISTS \"$DB5\"" >/dev/null 2>&1
+else
+	ok "mestatd --migrate applies every migration # SKIP no mestatd binary"
+fi
+
 got=$(db_q postgres "$DB" "select string_agg(rolname, ',' order by rolname) from pg_roles
 	where rolname in ('mestat_owner', 'mestat_daemon', 'mestat_evaluator') and not rolcanlogin")
 expect_eq "roles mestat_owner, mestat_daemon, mestat_evaluator exist without login" \

@@ -1,0 +1,229 @@
+#!/bin/bash
+# db_ingest.sh: the ingestion API (ingest_begin, INSERT submission, COPY,
+# ingest_validate, ingest_apply) driven through psql as a mestat_daemon login,
+# one transaction per submission, the way mestatd drives it.
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/integration/db_lib.sh"
+
+db_fresh
+db_logins "$DB"
+q() { db_q postgres "$DB" "$1"; }
+versions() { q "select count(*) from mestat.observation where reporter = '$1' and indicator = '$2' and period = '$3'"; }
+# problem NAME STATUS REASON-ERE OUTPUT: OUTPUT holds a problem line with STATUS matching REASON.
+problem() {
+	local line
+	line=$(printf '%s\n' "$4" | grep -E "^problem\|[0-9]+\|$2\|" | grep -E -m1 -- "$3")
+	if [ -n "$line" ]; then ok "$1"; else not_ok "$1" "expected a $2 problem matching /$3/, got [$4]"; fi
+}
+
+# ---- storing, counting, revising
+
+out=$(db_submit "$DB" 110000 "" <<'ROWS'
+line 2,110000,tech_contract_turnover,2018Q3,12.5,first estimate,
+line 3,,incubators,2018Q3,40,,
+line 4,110000,st_service_revenue,2018,1000.25,,
+ROWS
+)
+expect_eq "a valid submission counts every value new" "counts|3|0|0|0" "$out"
+expect_eq "each new value is stored once, with its submission" "3|1" \
+	"$(q "select count(*), count(distinct submission) from mestat.observation")"
+expect_eq "a row without reporter is the submitting reporter's" "110000" \
+	"$(q "select reporter from mestat.observation where indicator = 'incubators'")"
+expect_eq "the counts are recorded on the submission" '{"new": 3, "deleted": 0, "revised": 0, "unchanged": 0}' \
+	"$(q "select counts from mestat.submission where outcome = 'accepted' order by id limit 1")"
+
+out=$(db_submit "$DB" 110000 "" <<'ROWS'
+line 2,110000,tech_contract_turnover,2018Q3,12.50,first estimate,
+line 3,110000,incubators,2018Q3, 40 ,,
+line 4,110000,st_service_revenue,2018,1000.250,,
+ROWS
+)
+expect_eq "resubmitting the same values (12.50 = 12.5) counts them unchanged" "counts|0|0|3|0" "$out"
+expect_eq "an unchanged value stores nothing new" "3" "$(q "select count(*) from mestat.observation")"
+
+out=$(db_submit "$DB" 110000 "" <<'ROWS'
+line 2,110000,tech_contract_turnover,2018Q3,13.1,revised after audit,
+ROWS
+)
+expect_eq "a changed value counts as revised" "counts|0|1|0|0" "$out"
+expect_eq "a revision keeps the old version beside the new" "12.5,13.1" \
+	"$(q "select string_agg(value::text, ',' order by id) from mestat.observation where indicator = 'tech_contract_turnover'")"
+expect_eq "the current value is the revision, with revision count 2" "13.1|revised after audit|2" \
+	"$(q "select value, comment, revision_count from mestat.current_value
+	      where reporter = '110000' and indicator = 'tech_contract_turnover' and period = '2018Q3'")"
+
+out=$(db_submit "$DB" 110000 "" <<'ROWS'
+line 2,110000,incubators,2018Q3,,closed down,t
+line 3,110000,incubators,2018Q2,,,true
+ROWS
+)
+expect_eq "deleting a value counts deleted; deleting a missing one counts unchanged" "counts|0|0|1|1" "$out"
+expect_eq "a deletion is a version without value" "2|40,-" \
+	"$(q "select count(*), string_agg(coalesce(value::text, '-'), ',' order by id) from mestat.observation
+	      where indicator = 'incubators' and period = '2018Q3'")"
+expect_eq "a deleted cell has no current value" "0" \
+	"$(q "select count(*) from mestat.current_value where indicator = 'incubators' and period = '2018Q3'")"
+expect_eq "nothing is stored for deleting a cell that has no value" "0" "$(versions 110000 incubators 2018Q2)"
+out=$(db_submit "$DB" 110000 "" <<'ROWS'
+line 2,110000,incubators,2018Q3,42,,
+ROWS
+)
+expect_eq "a value for a deleted cell counts new" "counts|1|0|0|0" "$out"
+
+# ---- the ministry and national-only indicators
+
+out=$(db_submit "$DB" 000000 "" <<'ROWS'
+line 2,000000,national_centres_labs,2018,7,,
+ROWS
+)
+expect_eq "the ministry reports a national-only indicator" "counts|1|0|0|0" "$out"
+
+# ---- refusals, each with its status and a reason a clerk can act on
+
+before=$(q "select count(*) from mestat.observation")
+rejected_before=$(q "select count(*) from mestat.submission where outcome = 'rejected'")
+out=$(db_submit "$DB" 110000 "" <<'ROWS'
+line 2,110000,foo,2018Q3,1,,
+line 3,110000,incubators,2018Q5,1,,
+line 4,110000,incubators,2018,1,,
+line 5,110000,tech_contract_turnover,2018Q4,12 million,,
+line 6,110000,incubators,2018Q4,-3,,
+line 7,110000,incubators,2018Q1,2.5,,
+line 8,110000,makerspaces,2018Q4,NaN,,
+line 9,110000,makerspaces,2018Q3,Infinity,,
+line 10,110000,makerspaces,2018Q2,0x1F,,
+line 11,110000,online_retail_share,2018Q4,100.5,,
+line 12,110000,express_parcels,2018Q4,,,
+line 13,110000,express_parcels,2017Q4,"1,234",,
+line 14,110000,tech_contracts,2018Q4,5,,
+line 15,110000,tech_contracts,2018Q4,6,,
+line 16,120000,tech_contracts,2018Q3,5,,
+line 17,110000,national_centres_labs,2018,3,,
+line 18,110000,incubators,2019Q1,,,
+line 19,,,2019Q1,4,,
+line 20,110000,incubators,,4,,
+ROWS
+)
+problem "unknown indicator: 422 pointing to the catalog" 422 'unknown indicator "foo"; see GET /api/v1/catalog' "$out"
+problem "unknown period: 422 saying how periods are written" 422 'unknown period "2018Q5"; use YYYYQn' "$out"
+problem "a year for a quarterly indicator: 422" 422 'is reported quarterly; use a quarter such as 2018Q4, not "2018"' "$out"
+problem "a value that is not a number: 422" 422 'value "12 million" is not a number' "$out"
+problem "a negative count: 422" 422 'value -3 is negative; indicator "incubators" is a count' "$out"
+problem "a fraction for a count: 422" 422 'value 2.5 is not a whole number' "$out"
+problem "NaN: 422" 422 'value "NaN" is not a finite number' "$out"
+problem "Infinity: 422" 422 'value "Infinity" is not a finite number' "$out"
+problem "a hexadecimal value: 422" 422 'value "0x1F" is hexadecimal' "$out"
+problem "a percentage above 100: 422" 422 'value 100.5 is above the maximum 100' "$out"
+problem "a missing value: 422" 422 '^problem\|11\|422\|value\|value is missing' "$out"
+problem "thousands separators: 422" 422 'value "1,234" is not a number' "$out"
+problem "the same cell twice: 422 naming the first" 422 '^problem\|14\|422\|row\|.*already appears at line 14' "$out"
+problem "a row for another reporter: 403" 403 'this row is for reporter 120000 \(Tianjin\) but you are authenticated as 110000' "$out"
+problem "a national-only indicator from a province: 403" 403 'indicator "national_centres_labs" is national-only' "$out"
+problem "a missing indicator: 422" 422 '^problem\|18\|422\|indicator\|indicator is missing' "$out"
+problem "a missing period: 422" 422 '^problem\|19\|422\|period\|period is missing' "$out"
+expect_eq "every faulty row is named, and only those" "1 2 3 4 5 6 7 8 9 10 11 12 14 15 16 17 18 19" \
+	"$(printf '%s\n' "$out" | cut -d'|' -f2 | sort -n -u | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "a refused submission stores no value" "$before" "$(q "select count(*) from mestat.observation")"
+expect_eq "a refused submission leaves its audit record, with the most severe status" \
+	"$((rejected_before + 1))|403|t" \
+	"$(q "select (select count(*) from mestat.submission where outcome = 'rejected'), http_status,
+	      error_summary ~ '^line 2: unknown indicator \"foo\".* \\(and [0-9]+ more\\)$'
+	      from report.submission_log where outcome = 'rejected' order by id desc limit 1")"
+
+out=$(db_submit "$DB" 000000 "" <<'ROWS'
+line 2,000000,incubators,2018Q3,4,,
+ROWS
+)
+problem "a provincial indicator from the ministry: 403" 403 'reported by the provinces themselves' "$out"
+
+out=$(db_submit "$DB" 110000 "" <<'ROWS'
+line 2,110000,incubators,2030Q4,4,,
+ROWS
+)
+if [[ $(q "select current_date < '2030-10-01'") == t ]]; then
+	problem "a period that has not started: 422" 422 'period 2030Q4 has not started yet' "$out"
+else
+	ok "a period that has not started: 422 (skipped: the clock is past 2030Q4)"
+fi
+
+q "select mestat.close_period('2017Q4', 'plan office')" >/dev/null
+out=$(db_submit "$DB" 110000 "" <<'ROWS'
+line 2,110000,incubators,2017Q4,30,,
+ROWS
+)
+problem "a closed period: 409 saying who closed it" 409 'period 2017Q4 was closed on [0-9-]+ by plan office; ask the plan office to reopen it' "$out"
+q "select mestat.reopen_period('2017Q4', 'plan office')" >/dev/null
+out=$(db_submit "$DB" 110000 "" <<'ROWS'
+line 2,110000,incubators,2017Q4,30,,
+ROWS
+)
+expect_eq "a reopened period accepts values again" "counts|1|0|0|0" "$out"
+
+# ---- defences behind validation
+
+q "select mestat.close_period('2017Q3', 'plan office')" >/dev/null
+expect_match "an observation in a closed period is refused even when inserted directly" "period 2017Q3 is closed" \
+	"$(db_err t_daemon "$DB" "insert into mestat.observation (indicator, reporter, period, value, submission)
+	   values ('incubators', '110000', '2017Q3', 1, (select min(id) from mestat.submission))")"
+expect_match "ingest_apply refuses rows that were not validated" "run mestat.ingest_validate" \
+	"$(db_err t_daemon "$DB" "begin; select mestat.ingest_begin();
+	   insert into pg_temp.ingest_row (seq, loc, reporter, indicator, period, value) values (1, 'line 2', '120000', 'incubators', '2018Q3', '5');
+	   select * from mestat.ingest_apply((select min(id) from mestat.submission where reporter = '110000'))")"
+expect_match "ingest_validate without ingest_begin says what to call first" "call mestat.ingest_begin" \
+	"$(db_err t_daemon "$DB" "select * from mestat.ingest_validate('110000', null)")"
+
+# ---- idempotency
+
+body="same body $RANDOM"
+DB_BODY=$body db_submit "$DB" 110000 "" >/dev/null <<'ROWS'
+line 2,110000,makerspaces,2018Q3,12,,
+ROWS
+expect_match "the same body accepted twice from one reporter is refused by the unique index" "submission_accepted_body" \
+	"$(DB_BODY=$body db_submit "$DB" 110000 "" <<'ROWS'
+line 2,110000,makerspaces,2018Q3,12,,
+ROWS
+)"
+expect_eq "prior_submission finds the first acceptance of a body, with its receipt" "t|t|t" \
+	"$(db_q t_daemon "$DB" "select id is not null, receipt like '{\"submission_id\":%', same_body
+	   from mestat.prior_submission('110000', encode(sha256(convert_to('$body', 'UTF8')), 'hex'), null)")"
+expect_eq "prior_submission knows nothing of another reporter's body" "0" \
+	"$(db_q t_daemon "$DB" "select count(*) from mestat.prior_submission('120000', encode(sha256(convert_to('$body', 'UTF8')), 'hex'))")"
+
+# ---- reporters' own codes
+
+q "select mestat.add_code_mapping('110000', 'dhis2_de', 'fbfJHSPpUQD', 'tech_contract_turnover'),
+          mestat.add_code_mapping('110000', 'dhis2_ou', 'ImspTQPwCqd', '110000')" >/dev/null
+out=$(db_submit "$DB" 110000 dhis2 <<'ROWS'
+/dataValues/0,ImspTQPwCqd,fbfJHSPpUQD,2018Q2,7.25,,
+/dataValues/1,ImspTQPwCqd,incubators,2018Q2,39,,
+ROWS
+)
+expect_eq "a DHIS2 submission with mapped dataElement and orgUnit UIDs is accepted" "counts|2|0|0|0" "$out"
+expect_eq "the mapped UIDs are stored as mestat codes" "7.25" \
+	"$(q "select value from mestat.current_value where reporter = '110000' and indicator = 'tech_contract_turnover' and period = '2018Q2'")"
+out=$(db_submit "$DB" 120000 dhis2 <<'ROWS'
+/dataValues/0,ImspTQPwCqd,fbfJHSPpUQD,2018Q2,7.25,,
+ROWS
+)
+problem "another reporter's mapping does not apply" 422 'unknown indicator "fbfJHSPpUQD"' "$out"
+q "select mestat.add_code_mapping('370200', 'sdmx', 'TECH_TURNOVER', 'tech_contract_turnover'),
+          mestat.add_code_mapping('370200', 'sdmx', 'CN_QD', '370200')" >/dev/null
+out=$(db_submit "$DB" 370200 sdmx <<'ROWS'
+line 2,CN_QD,TECH_TURNOVER,2018-Q2,3.5,,
+ROWS
+)
+expect_eq "an SDMX submission with mapped dimension values and a YYYY-Qn period is accepted" "counts|1|0|0|0|370200 2018Q2" \
+	"$out|$(q "select reporter || ' ' || period from mestat.current_value where indicator = 'tech_contract_turnover' and reporter = '370200'")"
+
+# ---- what evaluators see
+
+expect_eq "report.latest_values shows labels in both languages and the revision count" \
+	"技术合同成交额|Technology contract turnover|北京市|Beijing|13.1|2" \
+	"$(db_q t_eval "$DB" "select indicator_name_zh, indicator_name_en, reporter_name_zh, reporter_name_en, value, revision_count
+	   from report.latest_values where reporter = '110000' and indicator = 'tech_contract_turnover' and period = '2018Q3'")"
+expect_eq "report.submission_log shows accepted and rejected submissions, no body" "t|t|f" \
+	"$(db_q t_eval "$DB" "select bool_or(outcome = 'accepted'), bool_or(outcome = 'rejected'),
+	   exists (select 1 from information_schema.columns where table_schema = 'report' and table_name = 'submission_log'
+	           and column_name in ('body', 'receipt')) from report.submission_log")"
+
+db_drop
