@@ -1,0 +1,337 @@
+/* json.c - the native JSON decoder, and the jansson helpers the DHIS2 JSON decoder shares with it. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+
+json_t *fmt_json_load(const char *body, size_t len, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *root;
+	const char *hint = "";
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (body[i] != ' ' && body[i] != '\t' && body[i] != '\r' &&
+		    body[i] != '\n')
+			break;
+	if (i == len) {
+		fmt_err(err, errlen,
+			"JSON line 1, column 1: the body is empty; send a "
+			"JSON object {...}");
+		return NULL;
+	}
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+			  &je);
+	if (!root) {
+		const char *text = je.text;
+
+		switch (json_error_code(&je)) {
+		case json_error_null_character:
+			/* jansson's own words name one of its flags */
+			text = "a text holds \\u0000 (a NUL character)";
+			break;
+		case json_error_numeric_overflow:
+			hint = " (the number is too large to store)";
+			break;
+		case json_error_duplicate_key:
+			hint = " (a key may appear only once in an object)";
+			break;
+		case json_error_premature_end_of_input:
+			hint = " (the body is cut short)";
+			break;
+		default:
+			break;
+		}
+		if (je.line > 0)
+			fmt_err(err, errlen, "JSON line %d, column %d: %s%s",
+				je.line, je.column > 0 ? je.column : 1, text,
+				hint);
+		else
+			fmt_err(err, errlen, "JSON: %s%s", text, hint);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		fmt_err(err, errlen,
+			"JSON at the top level: expected an object {...}, "
+			"found %s",
+			fmt_json_kind(root));
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+const char *fmt_json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a text string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+		return "true";
+	case JSON_FALSE:
+		return "false";
+	case JSON_NULL:
+		return "null";
+	}
+	return "something unknown";
+}
+
+/* Print a JSON number exactly: integers as they are, reals with the fewest
+ * digits (15, 16 or 17) that read back as the same double. */
+static char *number_text(const json_t *v)
+{
+	char buf[64];
+	double d;
+	int prec;
+
+	if (json_is_integer(v)) {
+		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(v));
+		return fmt_strdup(buf);
+	}
+	d = json_real_value(v);
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return fmt_strdup(buf);
+}
+
+int fmt_json_get_text(const json_t *obj, const char *key, unsigned flags,
+		      const char *ptr, char **out, char *err, size_t errlen)
+{
+	const char *expected = flags & FMT_JT_NUMBER
+				       ? "a number or a text string"
+				       : "a text string";
+	json_t *v = json_object_get(obj, key);
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		if (json_string_length(v) > FMT_MAX_FIELD) {
+			fmt_err(err, errlen,
+				"JSON at %s/%s: the text is longer than %d "
+				"bytes",
+				ptr, key, FMT_MAX_FIELD);
+			return -1;
+		}
+		*out = fmt_strndup(json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+	case JSON_REAL:
+		if (!(flags & FMT_JT_NUMBER)) {
+			fmt_err(err, errlen,
+				"JSON at %s/%s: expected a text string, found a "
+				"number (put it in quotes: \"...\")",
+				ptr, key);
+			return -1;
+		}
+		if (json_is_real(v) && !isfinite(json_real_value(v))) {
+			fmt_err(err, errlen,
+				"JSON at %s/%s: the number is out of range",
+				ptr, key);
+			return -1;
+		}
+		*out = number_text(v);
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		if (!(flags & FMT_JT_BOOL))
+			goto wrong;
+		*out = fmt_strdup(json_is_true(v) ? "true" : "false");
+		break;
+	case JSON_NULL:
+		if (flags & FMT_JT_NULL_OK)
+			return 0;
+		fmt_err(err, errlen,
+			"JSON at %s/%s: null is not allowed here; send %s",
+			ptr, key, expected);
+		return -1;
+	default:
+		goto wrong;
+	}
+	if (!*out) {
+		fmt_err(err, errlen, "JSON at %s/%s: out of memory", ptr, key);
+		return -1;
+	}
+	return 0;
+wrong:
+	fmt_err(err, errlen, "JSON at %s/%s: expected %s, found %s", ptr, key,
+		expected, fmt_json_kind(v));
+	return -1;
+}
+
+static const char *const top_keys[] = {"reporter", "period", "values", NULL};
+static const char *const value_keys[] = {
+	"indicator", "value", "comment", "period", "reporter", NULL,
+};
+
+/* Refuse members of OBJ (at PTR) not in KEYS: a misspelt "coment" must not
+ * silently drop the comment. */
+static int check_keys(json_t *obj, const char *const *keys, const char *ptr,
+		      char *err, size_t errlen)
+{
+	const char *key;
+	json_t *v;
+	char q[96];
+	size_t k;
+
+	json_object_foreach(obj, key, v) {
+		for (k = 0; keys[k]; k++)
+			if (strcmp(key, keys[k]) == 0)
+				break;
+		if (keys[k])
+			continue;
+		fmt_quote(q, sizeof q, key, strlen(key));
+		if (ptr[0])
+			fmt_err(err, errlen,
+				"JSON at %s: unknown field %s; a value has "
+				"indicator, value and optionally comment, "
+				"period, reporter",
+				ptr, q);
+		else
+			fmt_err(err, errlen,
+				"JSON at the top level: unknown field %s; the "
+				"top level has values and optionally reporter, "
+				"period",
+				q);
+		return -1;
+	}
+	return 0;
+}
+
+/* Decode /values/I (V) into a new row of OUT. */
+static int value_row(json_t *v, size_t i, const char *top_reporter,
+		     const char *top_period, struct fmt_result *out,
+		     size_t *cap, char *err, size_t errlen)
+{
+	struct fmt_row *row;
+	char ptr[48], *period = NULL;
+	int rc = -1;
+
+	snprintf(ptr, sizeof ptr, "/values/%zu", i);
+	if (!json_is_object(v)) {
+		fmt_err(err, errlen,
+			"JSON at %s: expected an object {\"indicator\": ..., "
+			"\"value\": ...}, found %s",
+			ptr, fmt_json_kind(v));
+		return -1;
+	}
+	if (check_keys(v, value_keys, ptr, err, errlen) < 0)
+		return -1;
+	row = fmt_row_add(out, cap);
+	if (!row) {
+		fmt_err(err, errlen, "JSON at %s: out of memory", ptr);
+		return -1;
+	}
+	snprintf(row->loc, sizeof row->loc, "%s", ptr);
+	if (fmt_json_get_text(v, "indicator", 0, ptr, &row->indicator, err,
+			      errlen) < 0 ||
+	    fmt_json_get_text(v, "value", FMT_JT_NUMBER, ptr, &row->value, err,
+			      errlen) < 0 ||
+	    fmt_json_get_text(v, "comment", FMT_JT_NULL_OK, ptr, &row->comment,
+			      err, errlen) < 0 ||
+	    fmt_json_get_text(v, "reporter", FMT_JT_NULL_OK, ptr,
+			      &row->reporter, err, errlen) < 0 ||
+	    fmt_json_get_text(v, "period", FMT_JT_NULL_OK, ptr, &period, err,
+			      errlen) < 0)
+		goto done;
+	fmt_drop_empty(&row->comment);
+	if (!row->indicator) {
+		fmt_err(err, errlen, "JSON at %s: missing \"indicator\"", ptr);
+		goto done;
+	}
+	if (!row->value) {
+		fmt_err(err, errlen, "JSON at %s: missing \"value\"", ptr);
+		goto done;
+	}
+	if (!row->reporter && !top_reporter) {
+		fmt_err(err, errlen,
+			"JSON at %s: missing \"reporter\" (give it in the "
+			"value or at the top level)",
+			ptr);
+		goto done;
+	}
+	if (!period && !top_period) {
+		fmt_err(err, errlen,
+			"JSON at %s: missing \"period\" (give it in the value "
+			"or at the top level)",
+			ptr);
+		goto done;
+	}
+	if ((!row->reporter && !(row->reporter = fmt_strdup(top_reporter))) ||
+	    fmt_row_set_period(row, period ? period : top_period) < 0) {
+		fmt_err(err, errlen, "JSON at %s: out of memory", ptr);
+		goto done;
+	}
+	rc = 0;
+done:
+	free(period);
+	return rc;
+}
+
+int fmt_json_decode(const char *body, size_t len, struct fmt_result *out,
+		    char *err, size_t errlen)
+{
+	json_t *root, *values, *v;
+	char *top_reporter = NULL, *top_period = NULL;
+	size_t i, cap = 0;
+	int rc = -1;
+
+	root = fmt_json_load(body, len, err, errlen);
+	if (!root)
+		return -1;
+	if (check_keys(root, top_keys, "", err, errlen) < 0 ||
+	    fmt_json_get_text(root, "reporter", FMT_JT_NULL_OK, "",
+			      &top_reporter, err, errlen) < 0 ||
+	    fmt_json_get_text(root, "period", FMT_JT_NULL_OK, "", &top_period,
+			      err, errlen) < 0)
+		goto done;
+	values = json_object_get(root, "values");
+	if (!values) {
+		fmt_err(err, errlen,
+			"JSON at the top level: missing \"values\" (the array "
+			"of values)");
+		goto done;
+	}
+	if (!json_is_array(values)) {
+		fmt_err(err, errlen,
+			"JSON at /values: expected an array [...] of values, "
+			"found %s",
+			fmt_json_kind(values));
+		goto done;
+	}
+	if (json_array_size(values) > FMT_MAX_ROWS) {
+		fmt_err(err, errlen,
+			"JSON at /values: more than %d values; split the "
+			"submission",
+			FMT_MAX_ROWS);
+		goto done;
+	}
+	json_array_foreach(values, i, v) {
+		if (value_row(v, i, top_reporter, top_period, out, &cap, err,
+			      errlen) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	free(top_reporter);
+	free(top_period);
+	json_decref(root);
+	return rc;
+}

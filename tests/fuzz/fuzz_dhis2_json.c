@@ -1,0 +1,10 @@
+/* fuzz_dhis2_json.c - libFuzzer target: any DHIS2 dataValueSets JSON body must decode or fail cleanly, never crash or leak. */
+#include "fuzz_check.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_decode(FMT_DHIS2_JSON, data, size, NULL);
+	return 0;
+}
