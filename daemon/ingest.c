@@ -94,6 +94,14 @@ static void finish(struct job *j)
 	job_free(j);
 }
 
+static void refuse(struct job *j, int status);
+
+/* sql_failed: a statement failed. Connection, resource and read-only
+ * failures are the database's state: 503, try later. A period closed
+ * between validation and storing (MS409) is 409. Anything else is a fault
+ * of ours: 500, logged, nothing stored. */
+static void sql_failed(struct job *j, PGresult *r, const char *err);
+
 static void fail_503(struct job *j, const char *why)
 {
 	log_warn("submission not stored: database unavailable", "reporter=%s error=\"%s\"",
@@ -201,6 +209,28 @@ static char *hex_bytea(const char *data, size_t len)
 	return out;
 }
 
+static void sql_failed(struct job *j, PGresult *r, const char *err)
+{
+	const char *state = db_sqlstate(r);
+	if (strcmp(state, "MS409") == 0) {
+		snprintf(j->message, sizeof(j->message), "%s", PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
+		return refuse(j, 409);
+	}
+	bool transient = !*state || strncmp(state, "08", 2) == 0 || strncmp(state, "53", 2) == 0 ||
+	                 strncmp(state, "57", 2) == 0 || strncmp(state, "58", 2) == 0 ||
+	                 strcmp(state, "25006") == 0 || strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0;
+	if (transient)
+		return fail_503(j, err);
+	log_error("submission failed in the database", "reporter=%s sqlstate=%s error=\"%s\"", j->reporter, state, err);
+	j->res.status = 500;
+	j->res.submission_id = 0;
+	snprintf(j->message, sizeof(j->message),
+	         "the submission could not be stored because of an internal error (SQLSTATE %s); nothing was stored; "
+	         "the operators have it in their log",
+	         state);
+	finish(j);
+}
+
 /* ---- the steps ---- */
 
 static void do_lookup(struct job *j)
@@ -302,7 +332,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 	switch (j->state) {
 	case S_LOOKUP:
 		if (err)
-			return fail_503(j, err);
+			return sql_failed(j, r, err);
 		if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 1)) {
 			j->res.replay = true;
 			j->res.status = 200;
@@ -317,12 +347,12 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		return db_query(j->conn, "BEGIN", 0, NULL, step, j);
 	case S_BEGIN:
 		if (err)
-			return fail_503(j, err);
+			return sql_failed(j, r, err);
 		j->state = S_PREP;
 		return db_query(j->conn, "SELECT mestat.ingest_begin()", 0, NULL, step, j);
 	case S_PREP:
 		if (err)
-			return fail_503(j, err);
+			return sql_failed(j, r, err);
 		j->state = S_INSERT;
 		return do_insert(j, j->dry_run ? "dry_run" : "accepted", 201);
 	case S_INSERT:
@@ -334,7 +364,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			return db_query(j->conn, "ROLLBACK", 0, NULL, step, j);
 		}
 		if (err)
-			return fail_503(j, err);
+			return sql_failed(j, r, err);
 		j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
 		snprintf(j->received_at, sizeof(j->received_at), "%s", PQgetvalue(r, 0, 1));
 		j->state = S_COPY;
@@ -344,7 +374,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		               j->copy ? j->copy : "", j->copy_len, step, j);
 	case S_COPY:
 		if (err)
-			return fail_503(j, err);
+			return sql_failed(j, r, err);
 		j->state = S_VALIDATE;
 		{
 			const char *p[2] = {j->reporter, j->scheme};
@@ -355,7 +385,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		}
 	case S_VALIDATE:
 		if (err)
-			return fail_503(j, err);
+			return sql_failed(j, r, err);
 		if (PQntuples(r) > 0) {
 			take_errors(j, r);
 			return refuse(j, j->res.status);
@@ -368,7 +398,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		}
 	case S_APPLY:
 		if (err)
-			return fail_503(j, err);
+			return sql_failed(j, r, err);
 		for (int i = 0; i < 4 && i < PQnfields(r); i++)
 			j->res.counts[i] = atol(PQgetvalue(r, 0, i));
 		if (j->dry_run) {
@@ -392,12 +422,12 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		}
 	case S_RECEIPT:
 		if (err)
-			return fail_503(j, err);
+			return sql_failed(j, r, err);
 		j->state = S_COMMIT;
 		return db_query(j->conn, "COMMIT", 0, NULL, step, j);
 	case S_COMMIT:
 		if (err)
-			return fail_503(j, err);
+			return sql_failed(j, r, err);
 		j->res.status = 201;
 		snprintf(j->message, sizeof(j->message), "accepted");
 		log_info("submission accepted", "submission=%lld reporter=%s via=%s format=%s rows=%zu new=%ld revised=%ld unchanged=%ld deleted=%ld",
@@ -406,7 +436,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		return finish(j);
 	case S_ROLLBACK:
 		if (err)
-			return fail_503(j, err);
+			return sql_failed(j, r, err);
 		if (j->res.status == -1) { /* unique violation: the first receipt wins */
 			j->res.status = 0;
 			return do_lookup(j);

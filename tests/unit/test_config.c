@@ -194,6 +194,49 @@ static void test_non_reloadable_key_change_is_refused(void **state)
 	config_errors_free(&errs);
 }
 
+/* Every ";key = value" line of etc/mestatd.conf, uncommented, must be a
+ * real key whose documented value is the built-in default. */
+static void test_sample_configuration_documents_the_defaults(void **state)
+{
+	(void)state;
+	FILE *in = fopen(TEST_SRCDIR "/etc/mestatd.conf", "r");
+	assert_non_null(in);
+	char line[512], text[16384] = "";
+	size_t keys = 0;
+	while (fgets(line, sizeof(line), in)) {
+		if (line[0] == ';' && strchr(line, '=')) {
+			strncat(text, line + 1, sizeof(text) - strlen(text) - 1);
+			keys++;
+		} else if (line[0] == '[') {
+			strncat(text, line, sizeof(text) - strlen(text) - 1);
+		}
+	}
+	fclose(in);
+	assert_true(keys >= 20);
+	struct config_errors errs = {0};
+	struct config *doc = load(text, &errs);
+	for (size_t i = 0; i < errs.n; i++)
+		print_message("%s\n", errs.msgs[i]);
+	assert_non_null(doc);
+	struct config *def = load("", &errs);
+	assert_string_equal(doc->listen, def->listen);
+	assert_string_equal(doc->metrics_listen, def->metrics_listen);
+	assert_string_equal(doc->database, def->database);
+	if (strcmp(SYSCONFDIR, "/etc") == 0) { /* the sample shows the packaged paths */
+		assert_string_equal(doc->tls_cert, def->tls_cert);
+		assert_string_equal(doc->receipt_key, def->receipt_key);
+	}
+	assert_int_equal(doc->max_body_size, def->max_body_size);
+	assert_int_equal(doc->max_connections, def->max_connections);
+	assert_true(doc->request_timeout == def->request_timeout);
+	assert_true(doc->recompute_interval == def->recompute_interval);
+	assert_int_equal(doc->due_days, def->due_days);
+	assert_int_equal(doc->max_parallel_pulls, def->max_parallel_pulls);
+	config_free(doc);
+	config_free(def);
+	config_errors_free(&errs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_tls_key_is_reported),
 		cmocka_unit_test(test_source_sections_are_read_and_checked),
 		cmocka_unit_test(test_non_reloadable_key_change_is_refused),
+		cmocka_unit_test(test_sample_configuration_documents_the_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
