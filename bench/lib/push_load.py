@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""push_load.py - pushes prepared submissions to mestatd over HTTPS with
+keep-alive from several threads, and reports rows/s and latency percentiles.
+
+  push_load.py --host H --port P --ca CA --certs DIR --threads N FILES...
+      closed loop: each thread sends its share of FILES back to back.
+  push_load.py ... --rate R --seconds S FILES...
+      open loop: R submissions per second in total for S seconds, FILES reused
+      round-robin (each file is a body; its reporter's certificate is used).
+
+Each FILE is named REPORTER-*.json; the client certificate of REPORTER is
+DIR/client-REPORTER.crt/.key. Prints one JSON line with the figures.
+"""
+import argparse, http.client, json, os, ssl, sys, threading, time
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--ca", required=True)
+    ap.add_argument("--certs", required=True)
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--rate", type=float, default=0)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("files", nargs="+")
+    a = ap.parse_args()
+
+    bodies = []
+    for f in a.files:
+        rep = os.path.basename(f).split("-")[0]
+        with open(f, "rb") as fh:
+            body = fh.read()
+        bodies.append((rep, body, len(json.loads(body)["values"])))
+    contexts = {}
+    for rep in {b[0] for b in bodies}:
+        ctx = ssl.create_default_context(cafile=a.ca)
+        ctx.load_cert_chain(os.path.join(a.certs, f"client-{rep}.crt"), os.path.join(a.certs, f"client-{rep}.key"))
+        contexts[rep] = ctx
+
+    lat, rows, errors, lock = [], [0], {}, threading.Lock()
+    conns = {}
+
+    def send(tid, rep, body, nrows):
+        key = (tid, rep)
+        for attempt in range(2):
+            c = conns.get(key)
+            if c is None:
+                c = conns[key] = http.client.HTTPSConnection(a.host, a.port, context=contexts[rep], timeout=60)
+            t0 = time.perf_counter()
+            try:
+                c.request("POST", "/api/v1/submissions", body, {"Content-Type": "application/json"})
+                r = c.getresponse()
+                r.read()
+            except (http.client.HTTPException, OSError):
+                c.close()
+                conns.pop(key, None)
+                continue
+            dt = time.perf_counter() - t0
+            with lock:
+                lat.append(dt)
+                if r.status in (200, 201):
+                    rows[0] += nrows
+                else:
+                    errors[r.status] = errors.get(r.status, 0) + 1
+            return
+        with lock:
+            errors["connection"] = errors.get("connection", 0) + 1
+
+    start = time.perf_counter()
+    if a.rate <= 0:
+        def worker(tid):
+            for i in range(tid, len(bodies), a.threads):
+                send(tid, *bodies[i])
+        ts = [threading.Thread(target=worker, args=(t,)) for t in range(a.threads)]
+    else:
+        total = int(a.rate * a.seconds)
+        def worker(tid):
+            for i in range(tid, total, a.threads):
+                due = start + i / a.rate
+                now = time.perf_counter()
+                if due > now:
+                    time.sleep(due - now)
+                send(tid, *bodies[i % len(bodies)])
+        ts = [threading.Thread(target=worker, args=(t,)) for t in range(a.threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    wall = time.perf_counter() - start
+    lat.sort()
+    pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
+    print(json.dumps({"submissions": len(lat), "rows": rows[0], "seconds": round(wall, 3),
+                      "rows_per_s": round(rows[0] / wall, 1), "subs_per_s": round(len(lat) / wall, 1),
+                      "p50_ms": round(pct(0.50), 2), "p99_ms": round(pct(0.99), 2), "errors": errors}))
+
+if __name__ == "__main__":
+    sys.exit(main())
