@@ -11,7 +11,7 @@ keep-alive from several threads, and reports rows/s and latency percentiles.
 Each FILE is named REPORTER-*.json; the client certificate of REPORTER is
 DIR/client-REPORTER.crt/.key. Prints one JSON line with the figures.
 """
-import argparse, http.client, json, os, ssl, sys, threading, time
+import argparse, http.client, json, os, resource, ssl, sys, threading, time
 
 def main():
     ap = argparse.ArgumentParser()
@@ -91,7 +91,8 @@ def main():
     pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
     print(json.dumps({"submissions": len(lat), "rows": rows[0], "seconds": round(wall, 3),
                       "rows_per_s": round(rows[0] / wall, 1), "subs_per_s": round(len(lat) / wall, 1),
-                      "p50_ms": round(pct(0.50), 2), "p99_ms": round(pct(0.99), 2), "errors": errors}))
+                      "p50_ms": round(pct(0.50), 2), "p99_ms": round(pct(0.99), 2), "errors": errors,
+                      "client_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2)}))
 
 if __name__ == "__main__":
     sys.exit(main())
