@@ -40,15 +40,48 @@ struct http {
 	int ninflight;
 	struct evhttp_bound_socket *bound[2];
 	long max_connections;
+	struct timeval request_tv;
 };
 
 /* Open TLS connections, counted when the bufferevent is made and released
  * when OpenSSL frees the connection's SSL object (see tls_init). */
 static long open_connections;
 
-enum { MARK_OK = 0, MARK_OVER_LIMIT = 1 };
+/* What mestatd keeps per TLS connection, carried by its SSL object. The
+ * deadline closes a connection that has not delivered a whole request within
+ * request_timeout of being accepted or answered: evhttp's own timeout is per
+ * read, so a client sending a byte at a time (slow loris) would never meet it. */
+struct conn_guard {
+	struct http *http;
+	struct bufferevent *bev;
+	struct event *deadline;
+	bool over_limit; /* accepted beyond max_connections: answer 503 and close */
+};
 
-static void connection_closed(void) { open_connections--; }
+static void guard_free(void *data, bool handshake_done)
+{
+	struct conn_guard *g = data;
+	if (!handshake_done)
+		metrics_tls_failure();
+	event_free(g->deadline);
+	free(g);
+	open_connections--;
+}
+
+static void guard_expired(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	struct conn_guard *g = arg;
+	evutil_socket_t sock = bufferevent_getfd(g->bev);
+	log_debug("closing a connection that sent no complete request in time");
+	if (sock >= 0)
+		shutdown(sock, SHUT_RDWR); /* evhttp sees the close and frees it */
+}
+
+static void guard_arm(struct conn_guard *g)
+{
+	evtimer_add(g->deadline, &g->http->request_tv);
+}
 
 long http_connections(const struct http *h)
 {
@@ -59,20 +92,35 @@ long http_connections(const struct http *h)
 int http_inflight(const struct http *h) { return h->ninflight; }
 
 /* Every connection on the HTTPS port gets a TLS bufferevent. If one cannot
- * be made, evhttp would fall back to plain HTTP for it; handle_request
- * refuses any request that did not arrive over TLS. */
+ * be made, evhttp would fall back to plain HTTP for it; dispatch refuses any
+ * request that did not arrive over TLS. */
 static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
 {
 	struct http *h = arg;
 	SSL *ssl = SSL_new(h->ctx);
-	if (!ssl) {
-		log_error("cannot create a TLS connection", "");
+	struct conn_guard *g = calloc(1, sizeof(*g));
+	if (!ssl || !g) {
+		log_error("cannot create a TLS connection: out of memory");
+		SSL_free(ssl);
+		free(g);
 		return NULL;
 	}
+	g->http = h;
+	g->deadline = evtimer_new(base, guard_expired, g);
+	g->over_limit = open_connections >= h->max_connections;
+	struct bufferevent *bev = bufferevent_openssl_socket_new(
+		base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	if (!bev) {
+		event_free(g->deadline);
+		free(g);
+		SSL_free(ssl);
+		return NULL;
+	}
+	g->bev = bev;
 	open_connections++;
-	tls_conn_mark(ssl, open_connections > h->max_connections ? MARK_OVER_LIMIT : MARK_OK);
-	return bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
-	                                      BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	tls_conn_set(ssl, g);
+	guard_arm(g);
+	return bev;
 }
 
 static void req_unlink(struct http_req *r)
@@ -147,7 +195,10 @@ static void dispatch(struct evhttp_request *req, struct http *h, bool metrics)
 			req_free(r);
 			return;
 		}
-		if (tls_conn_marked(ssl) == MARK_OVER_LIMIT) {
+		struct conn_guard *g = tls_conn_get(ssl);
+		if (g)
+			evtimer_del(g->deadline); /* a whole request arrived in time */
+		if (g && g->over_limit) {
 			http_reply(r, 503, "application/json",
 			           "{\"status\":503,\"error\":\"too many connections; retry later\"}", 58,
 			           "Retry-After: 5\nConnection: close\n");
@@ -209,6 +260,8 @@ static void apply_limits(struct http *h, const struct config *cf)
 		evhttp_set_default_content_type(both[i], "application/json");
 	}
 	h->max_connections = cf->max_connections;
+	h->request_tv.tv_sec = (long)cf->request_timeout;
+	h->request_tv.tv_usec = (long)((cf->request_timeout - (double)(long)cf->request_timeout) * 1e6);
 }
 
 static struct evhttp_bound_socket *bind_listener(struct evhttp *eh, const char *hostport,
@@ -243,7 +296,7 @@ struct http *http_new(struct event_base *base, const struct config *cf, SSL_CTX 
 		return NULL;
 	h->base = base;
 	h->ctx = ctx;
-	tls_init(connection_closed);
+	tls_init(guard_free);
 	h->https = evhttp_new(base);
 	h->plain = evhttp_new(base);
 	if (!h->https || !h->plain) {
@@ -319,6 +372,10 @@ void http_reply(struct http_req *r, int status, const char *type, const char *bo
 		struct evbuffer *buf = evbuffer_new();
 		if (buf && len)
 			evbuffer_add(buf, body, len);
+		SSL *ssl = r->tls ? request_ssl(r->req) : NULL;
+		struct conn_guard *g = ssl ? tls_conn_get(ssl) : NULL;
+		if (g) /* the next request on this connection gets its own deadline */
+			guard_arm(g);
 		evhttp_send_reply(r->req, status, NULL, buf);
 		evbuffer_free(buf);
 	}

@@ -6,41 +6,32 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "config.h"
 
 static int conn_index = -1;
-static void (*conn_closed)(void);
+static tls_conn_free_fn conn_free;
 
-/* Called by OpenSSL from SSL_free for every SSL that carried a mark. */
-static void mark_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+/* Called by OpenSSL from SSL_free for every SSL object: PARENT is the SSL. */
+static void data_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
 {
-	(void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
-	if (ptr && conn_closed)
-		conn_closed();
+	(void)ad, (void)idx, (void)argl, (void)argp;
+	if (ptr && conn_free)
+		conn_free(ptr, SSL_is_init_finished((SSL *)parent) == 1);
 }
 
-void tls_init(void (*on_free)(void))
+void tls_init(tls_conn_free_fn on_free)
 {
-	conn_closed = on_free;
+	conn_free = on_free;
 	if (conn_index < 0)
-		conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, mark_free);
+		conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, data_free);
 }
 
-void tls_conn_mark(SSL *ssl, int flag)
-{
-	/* Store flag + 1 so that a mark of 0 is still non-NULL. */
-	SSL_set_ex_data(ssl, conn_index, (void *)(intptr_t)(flag + 1));
-}
+void tls_conn_set(SSL *ssl, void *data) { SSL_set_ex_data(ssl, conn_index, data); }
 
-int tls_conn_marked(SSL *ssl)
-{
-	intptr_t v = (intptr_t)SSL_get_ex_data(ssl, conn_index);
-	return v ? (int)(v - 1) : -1;
-}
+void *tls_conn_get(SSL *ssl) { return SSL_get_ex_data(ssl, conn_index); }
 
 void tls_errors(char *buf, size_t len)
 {

@@ -26,10 +26,12 @@ void tls_peer_get(SSL *ssl, struct tls_peer *peer);
 /* tls_errors: the queued OpenSSL errors as one line (clears the queue). */
 void tls_errors(char *buf, size_t len);
 
-/* tls_conn_mark / tls_conn_marked: a flag carried by a connection's SSL
- * object, and a callback run when the SSL object is freed (connection closed). */
-void tls_init(void (*on_free)(void));
-void tls_conn_mark(SSL *ssl, int flag);
-int tls_conn_marked(SSL *ssl);
+/* Per-connection data carried by a connection's SSL object. ON_FREE runs
+ * when OpenSSL frees the SSL object, i.e. when the connection is closed;
+ * HANDSHAKE_DONE tells whether TLS was ever established on it. */
+typedef void (*tls_conn_free_fn)(void *data, bool handshake_done);
+void tls_init(tls_conn_free_fn on_free);
+void tls_conn_set(SSL *ssl, void *data);
+void *tls_conn_get(SSL *ssl);
 
 #endif
