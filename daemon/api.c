@@ -18,6 +18,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "receipt.h"
+#include "scheduler.h"
 
 /* The API's state: set at start and on reload, used only on the loop. */
 static struct {
@@ -145,6 +146,8 @@ static void on_ingested(const struct ingest_result *res, void *arg)
 {
 	struct api_job *j = arg;
 	metrics_submission(j->kind == K_DHIS2 ? "dhis2" : "native", fmt_name(j->format), res->status, res->counts);
+	if (res->status == 201)
+		sched_poke();
 	if (j->kind == K_DHIS2)
 		reply_dhis2(j->r, res);
 	else

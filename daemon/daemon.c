@@ -8,6 +8,7 @@
 #include "config.h"
 #include "metrics.h"
 #include "receipt.h"
+#include "scheduler.h"
 
 const char *daemon_db_setup_sql(const struct config *cf)
 {
@@ -27,6 +28,7 @@ int daemon_start(char *err, size_t errlen)
 	api_set_receipt_key(key);
 	api_register(d->http, d->db, d->cf);
 	metrics_register(d->http);
+	sched_start(d);
 	return 0;
 }
 
@@ -37,11 +39,13 @@ int daemon_reconfigure(const struct config *cf, char *err, size_t errlen)
 		return -1;
 	api_set_receipt_key(key);
 	api_reconfigure(cf);
+	sched_reconfigure(cf);
 	return 0;
 }
 
 void daemon_stop(void)
 {
+	sched_stop();
 	api_free();
 	metrics_free();
 }

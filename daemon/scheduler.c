@@ -1,0 +1,225 @@
+/* scheduler.c - runs SELECT mestat.recompute_progress() from libevent timers
+ * through the database pool, never blocking the loop.
+ *
+ * A run takes one pooled connection for three statements:
+ *   SELECT pg_try_advisory_lock(KEY)      -- false: another daemon is at it
+ *   SELECT mestat.recompute_progress()    -- the snapshot id
+ *   SELECT pg_advisory_unlock(KEY)
+ * The lock is a session lock, so it must be released on the same connection
+ * before the connection goes back to the pool; if the connection breaks the
+ * server releases it with the session. With several mestatd instances on one
+ * database, the ones that find the lock taken skip that round (logged at
+ * debug): they would only recompute the same thing again.
+ *
+ * Triggers: a persistent timer every recompute_interval, and a one-shot
+ * timer that sched_poke() (re)arms recompute_delay ahead, so a burst of
+ * submissions ends in one run. A trigger that fires while a run is in flight
+ * asks for one more run after it, since the run in flight may have read the
+ * data before the last submission committed. */
+#include "scheduler.h"
+
+#include <event2/event.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "db.h"
+#include "log.h"
+#include "metrics.h"
+
+/* 'mestprog' read as a 64-bit integer. Single-key advisory locks do not
+ * collide with the two-key locks the SQL functions take ('mest', n). */
+#define SCHED_LOCK_KEY "7882833666721869671"
+
+/* How long a stream of pokes may postpone a run, in recompute_delays. */
+#define SCHED_MAX_POSTPONE 6
+
+static struct {
+	struct daemon *d;
+	struct event *tick; /* every interval */
+	struct event *soon; /* delay after the last poke */
+	double interval, delay;
+	bool running;        /* a run holds a connection */
+	bool again;          /* a trigger came during the run */
+	bool poke_pending;   /* soon is armed */
+	double first_poke;   /* when the pending pokes began */
+	double started;      /* when recompute_progress() was sent */
+	const char *trigger; /* "interval" or "submission" */
+} sched;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct timeval tv_of(double s)
+{
+	struct timeval tv;
+	if (s < 0)
+		s = 0;
+	tv.tv_sec = (long)s;
+	tv.tv_usec = (long)((s - (double)tv.tv_sec) * 1e6);
+	return tv;
+}
+
+/* finish: the run is over; give the connection back and honour a trigger
+ * that came meanwhile. */
+static void finish(struct db_conn *c)
+{
+	db_release(c);
+	sched.running = false;
+	if (sched.again && sched.soon) {
+		sched.again = false;
+		struct timeval tv = tv_of(sched.delay);
+		sched.poke_pending = true;
+		sched.first_poke = now_s();
+		evtimer_add(sched.soon, &tv);
+	}
+}
+
+static void on_unlocked(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	(void)res, (void)arg;
+	if (err)
+		log_warn("could not release the recompute lock; the connection is reset", "error=\"%s\"", err);
+	finish(c);
+}
+
+static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	(void)arg;
+	double secs = now_s() - sched.started;
+	if (err || !res || PQntuples(res) != 1) {
+		log_error("progress recomputation failed", "error=\"%s\" seconds=%.3f trigger=%s",
+		          err ? err : "no result", secs, sched.trigger);
+		metrics_recompute(0, secs);
+	} else {
+		log_info("progress recomputed", "snapshot=%s seconds=%.3f trigger=%s", PQgetvalue(res, 0, 0), secs,
+		         sched.trigger);
+		metrics_recompute(1, secs);
+	}
+	if (!res) { /* the connection broke: the server dropped the lock with it */
+		finish(c);
+		return;
+	}
+	db_query(c, "SELECT pg_advisory_unlock(" SCHED_LOCK_KEY ")", 0, NULL, on_unlocked, NULL);
+}
+
+static void on_locked(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	(void)arg;
+	if (err || !res || PQntuples(res) != 1) {
+		log_warn("progress not recomputed: cannot take the recompute lock", "error=\"%s\"",
+		         err ? err : "no result");
+		finish(c);
+		return;
+	}
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		log_debug("another mestatd is recomputing progress; skipping this round", "trigger=%s", sched.trigger);
+		finish(c);
+		return;
+	}
+	sched.started = now_s();
+	db_query(c, "SELECT mestat.recompute_progress()", 0, NULL, on_recomputed, NULL);
+}
+
+static void on_conn(struct db_conn *c, void *arg)
+{
+	(void)arg;
+	db_query(c, "SELECT pg_try_advisory_lock(" SCHED_LOCK_KEY ")", 0, NULL, on_locked, NULL);
+}
+
+static void run(const char *trigger)
+{
+	if (sched.d->stopping)
+		return;
+	if (sched.running) {
+		sched.again = true;
+		return;
+	}
+	sched.running = true;
+	sched.trigger = trigger;
+	if (db_acquire(sched.d->db, on_conn, NULL) != 0) {
+		sched.running = false;
+		log_warn("progress not recomputed: the database is unavailable", "trigger=%s", trigger);
+	}
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what, (void)arg;
+	run("interval");
+}
+
+static void on_soon(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what, (void)arg;
+	sched.poke_pending = false;
+	run("submission");
+}
+
+static void arm_tick(void)
+{
+	event_del(sched.tick);
+	if (sched.interval > 0) {
+		struct timeval tv = tv_of(sched.interval);
+		event_add(sched.tick, &tv);
+	}
+}
+
+void sched_start(struct daemon *d)
+{
+	sched.d = d;
+	sched.interval = d->cf->recompute_interval;
+	sched.delay = d->cf->recompute_delay;
+	sched.tick = event_new(d->base, -1, EV_PERSIST, on_tick, NULL);
+	sched.soon = evtimer_new(d->base, on_soon, NULL);
+	if (!sched.tick || !sched.soon) {
+		log_error("cannot arm the progress recomputation timers; progress will not be recomputed");
+		sched_stop();
+		return;
+	}
+	arm_tick();
+	log_info("progress recomputation scheduled", "interval=%.0fs delay=%.0fs", sched.interval, sched.delay);
+}
+
+void sched_reconfigure(const struct config *cf)
+{
+	bool changed = cf->recompute_interval != sched.interval;
+	sched.interval = cf->recompute_interval;
+	sched.delay = cf->recompute_delay;
+	if (changed && sched.tick)
+		arm_tick();
+}
+
+void sched_poke(void)
+{
+	if (!sched.soon)
+		return;
+	double now = now_s();
+	if (!sched.poke_pending) {
+		sched.poke_pending = true;
+		sched.first_poke = now;
+	} else if (now - sched.first_poke + sched.delay > SCHED_MAX_POSTPONE * sched.delay) {
+		return; /* leave the run where it is: a steady stream must not postpone it forever */
+	}
+	struct timeval tv = tv_of(sched.delay);
+	evtimer_add(sched.soon, &tv);
+}
+
+void sched_stop(void)
+{
+	if (sched.tick)
+		event_free(sched.tick);
+	if (sched.soon)
+		event_free(sched.soon);
+	sched.tick = NULL;
+	sched.soon = NULL;
+	sched.poke_pending = false;
+	sched.again = false;
+}
