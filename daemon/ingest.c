@@ -32,7 +32,7 @@ enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_COPY, S_VALIDATE, S_APPLY, S
 struct job {
 	struct db *db;
 	struct db_conn *conn;
-	const struct receipt_key *key;
+	struct receipt_key *key; /* a reference: a reload may replace the key meanwhile */
 	ingest_cb cb;
 	void *arg;
 	enum state state;
@@ -80,6 +80,7 @@ static void job_free(struct job *j)
 	json_decref(j->res.receipt);
 	json_decref(j->res.errors);
 	json_decref(j->error_detail);
+	receipt_key_free(j->key);
 	free(j);
 }
 
@@ -483,7 +484,7 @@ void ingest_submit(struct db *db, const struct receipt_key *key, const struct in
 		return;
 	}
 	j->db = db;
-	j->key = key;
+	j->key = receipt_key_ref(key);
 	j->cb = cb;
 	j->arg = arg;
 	j->reporter = xstrdup(rq->reporter);

@@ -15,6 +15,7 @@
 struct receipt_key {
 	EVP_PKEY *pkey;
 	char *public_pem;
+	int refs;
 };
 
 struct receipt_key *receipt_key_load(const char *path, char *err, size_t errlen)
@@ -41,8 +42,19 @@ struct receipt_key *receipt_key_load(const char *path, char *err, size_t errlen)
 	struct receipt_key *k = calloc(1, sizeof(*k));
 	k->pkey = pkey;
 	k->public_pem = strndup(data, (size_t)n);
+	k->refs = 1;
 	BIO_free(bio);
 	return k;
+}
+
+struct receipt_key *receipt_key_ref(const struct receipt_key *k)
+{
+	/* The count is bookkeeping, not the key: callers that may only read
+	 * the key may still keep it alive. */
+	struct receipt_key *m = (struct receipt_key *)k;
+	if (m)
+		m->refs++;
+	return m;
 }
 
 const char *receipt_key_public_pem(const struct receipt_key *k) { return k->public_pem; }
@@ -78,7 +90,7 @@ int receipt_sign(const struct receipt_key *k, json_t *receipt)
 
 void receipt_key_free(struct receipt_key *k)
 {
-	if (!k)
+	if (!k || --k->refs > 0)
 		return;
 	EVP_PKEY_free(k->pkey);
 	free(k->public_pem);

@@ -22,7 +22,12 @@ int receipt_sign(const struct receipt_key *k, struct json_t *receipt);
 /* receipt_canonical: the canonical text of RECEIPT (malloc'd; caller frees). */
 char *receipt_canonical(struct json_t *receipt);
 
-/* receipt_key_free: NULL is fine. */
+/* receipt_key_ref: another reference to K (NULL is fine), released with
+ * receipt_key_free. A submission in flight holds one, so a reload that
+ * replaces the key cannot free it under the submission's feet. */
+struct receipt_key *receipt_key_ref(const struct receipt_key *k);
+
+/* receipt_key_free: drop one reference; the last frees K. NULL is fine. */
 void receipt_key_free(struct receipt_key *k);
 
 #endif
