@@ -374,7 +374,7 @@ void api_set_receipt_key(struct receipt_key *key)
 	api.key = key;
 }
 
-const struct receipt_key *api_receipt_key(void) { return api.key; }
+struct receipt_key *api_receipt_key(void) { return api.key; }
 
 void api_free(void)
 {

@@ -21,7 +21,7 @@ void api_reconfigure(const struct config *cf);
 void api_set_receipt_key(struct receipt_key *key);
 
 /* api_receipt_key: the key in use (for collectors, which ingest too). */
-const struct receipt_key *api_receipt_key(void);
+struct receipt_key *api_receipt_key(void);
 
 /* api_free: release what the API holds. */
 void api_free(void);

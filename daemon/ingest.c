@@ -474,7 +474,7 @@ static void on_conn(struct db_conn *c, void *arg)
 	do_lookup(j);
 }
 
-void ingest_submit(struct db *db, const struct receipt_key *key, const struct ingest_request *rq,
+void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq,
                    ingest_cb cb, void *arg)
 {
 	struct job *j = calloc(1, sizeof(*j));

@@ -49,8 +49,9 @@ typedef void (*ingest_cb)(const struct ingest_result *res, void *arg);
 
 /* ingest_submit: run RQ through the pipeline on a connection of DB and call
  * CB exactly once (possibly before returning, e.g. on a decode error when no
- * audit record can be written). KEY signs receipts. */
-void ingest_submit(struct db *db, const struct receipt_key *key, const struct ingest_request *rq,
+ * audit record can be written). KEY signs receipts; the submission holds
+ * a reference to it until it ends, so a reload may replace it meanwhile. */
+void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq,
                    ingest_cb cb, void *arg);
 
 /* ingest_sha256_hex: hex SHA-256 of DATA into OUT (65 bytes). */

@@ -115,6 +115,32 @@ static void begin_shutdown(const char *why)
 	shutdown_tick(-1, 0, NULL);
 }
 
+/* send_status: send PREFIX (e.g. "READY=1", may be NULL) with a one-line
+ * STATUS= summary that systemctl status shows: EVENT (may be NULL), open
+ * connections, requests in flight and the database connections up. */
+static void send_status(const char *prefix, const char *event)
+{
+	if (!notify_enabled())
+		return;
+	int up = db_ready(d.db);
+	char msg[512];
+	snprintf(msg, sizeof(msg),
+	         "%s%sSTATUS=%s%s%ld connections, %d requests in flight, database %s (%d of %ld connections up)",
+	         prefix ? prefix : "", prefix ? "\n" : "", event ? event : "", event ? "; " : "",
+	         http_connections(d.http), http_inflight(d.http), up ? "up" : "down", up, d.cf->db_connections);
+	notify_send(msg);
+}
+
+/* The summary is refreshed every STATUS_INTERVAL seconds under systemd. */
+#define STATUS_INTERVAL 10
+
+static void status_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what, (void)arg;
+	if (!d.stopping)
+		send_status(NULL, "serving");
+}
+
 static void reload(void)
 {
 	notify_reloading();
@@ -137,7 +163,7 @@ static void reload(void)
 			log_error("reload refused; keeping the configuration in force", "problem=\"%s\"", err);
 		config_errors_free(&errs);
 		config_free(cf);
-		notify_send("READY=1\nSTATUS=reload failed; previous configuration in force");
+		send_status("READY=1", "reload failed; previous configuration in force");
 		return;
 	}
 	log_set_level((enum log_level)cf->log_level);
@@ -147,7 +173,7 @@ static void reload(void)
 	d.cf = cf;
 	config_errors_free(&errs);
 	log_info("configuration reloaded");
-	notify_send("READY=1\nSTATUS=configuration reloaded");
+	send_status("READY=1", "configuration reloaded");
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -218,9 +244,15 @@ static int serve(const char *path)
 		wd = event_new(d.base, -1, EV_PERSIST, watchdog_tick, NULL);
 		event_add(wd, &tv);
 	}
+	struct event *st = NULL;
+	if (notify_enabled()) {
+		struct timeval tv = {STATUS_INTERVAL, 0};
+		st = event_new(d.base, -1, EV_PERSIST, status_tick, NULL);
+		event_add(st, &tv);
+	}
 	log_info("mestatd started", "version=%s listen=%s metrics_listen=%s", PACKAGE_VERSION, d.cf->listen,
 	         d.cf->metrics_listen);
-	notify_send("READY=1\nSTATUS=serving");
+	send_status("READY=1", "serving");
 
 	event_base_dispatch(d.base);
 
@@ -229,6 +261,8 @@ static int serve(const char *path)
 		event_free(sigev[i]);
 	if (wd)
 		event_free(wd);
+	if (st)
+		event_free(st);
 	if (d.shutdown_timer)
 		event_free(d.shutdown_timer);
 	http_free(d.http);

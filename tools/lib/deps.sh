@@ -1,10 +1,13 @@
 # The Debian packages mestat needs to build, test and demo, and their install.
 # Source this file and call deps_install (as root; a no-op when all are there).
 
+# prometheus: only for promtool, which checks /metrics (tests/integration/
+# ops_metrics.sh); Debian 12 has no package with promtool alone. mandoc:
+# lints the manual pages (ops_docs.sh); the build does not need it.
 MESTAT_PACKAGES="build-essential autoconf automake libtool pkg-config
 libpq-dev libevent-dev libcurl4-openssl-dev libssl-dev libjansson-dev libinih-dev
 libcmocka-dev clang libclang-rt-14-dev postgresql curl openssl ca-certificates
-python3 valgrind procps iproute2 jq"
+python3 valgrind procps iproute2 jq prometheus mandoc"
 
 deps_install() {
 	local missing=() p
