@@ -85,8 +85,8 @@ t_migrate() {
 }
 
 # t_start CONF [LOG]: migrate T_DB (granting mestat_daemon to the login
-# "mestatd"), start mestatd in the background, wait until /healthz answers
-# (at most 20 s). Sets T_PID. Returns non-zero if it never answered.
+# "mestatd"), start mestatd in the background, wait until /healthz says the
+# database is up (at most 20 s). Sets T_PID. Returns non-zero if it never answered.
 t_start() {
 	local conf=$1 log=${2:-$T_TMP/mestatd.log}
 	t_migrate "$conf" 2>>"$log" || return 1
@@ -95,7 +95,7 @@ t_start() {
 	local port
 	port=$(sed -n 's/^listen *= *.*:\([0-9]*\)$/\1/p' "$conf" | head -n 1)
 	for _ in $(seq 200); do
-		curl -s -o /dev/null --cacert "$T_CERTS/ca.crt" "https://127.0.0.1:$port/healthz" && return 0
+		curl -s --cacert "$T_CERTS/ca.crt" "https://127.0.0.1:$port/healthz" | grep -q '"database":"up"' && return 0
 		kill -0 "$T_PID" 2>/dev/null || return 1
 		sleep 0.1
 	done
