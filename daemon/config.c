@@ -70,6 +70,8 @@ static const struct key_def source_keys[] = {
 	{"format", K_STR, S(format_name), "json", true, 0, 0},
 	{"interval", K_DURATION, S(interval), "1h", true, 0, 0},
 	{"timeout", K_DURATION, S(timeout), "60s", true, 0, 0},
+	{"retry_min", K_DURATION, S(retry_min), "30s", true, 0, 0},
+	{"retry_max", K_DURATION, S(retry_max), "0", true, 0, 0}, /* 0: the source's interval */
 	{"client_cert", K_STR, S(client_cert), "", true, 0, 0},
 	{"client_key", K_STR, S(client_key), "", true, 0, 0},
 	{"token", K_STR, S(token), "", true, 0, 0},
@@ -363,6 +365,13 @@ static void check_sources(struct config *cf, struct config_errors *errs)
 			add_err(errs, "%s:%d: source \"%s\": interval must be at least 1s", cf->path, s->line, s->name);
 		if (s->timeout < 0.1)
 			add_err(errs, "%s:%d: source \"%s\": timeout must be at least 100ms", cf->path, s->line, s->name);
+		if (s->retry_max == 0)
+			s->retry_max = s->interval;
+		if (s->retry_min < 0.1)
+			add_err(errs, "%s:%d: source \"%s\": retry_min must be at least 100ms", cf->path, s->line, s->name);
+		else if (s->retry_max < s->retry_min)
+			add_err(errs, "%s:%d: source \"%s\": retry_max must not be shorter than retry_min",
+			        cf->path, s->line, s->name);
 		if (!*s->client_cert != !*s->client_key)
 			add_err(errs, "%s:%d: source \"%s\": client_cert and client_key go together",
 			        cf->path, s->line, s->name);

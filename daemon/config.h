@@ -16,6 +16,8 @@ struct source_conf {
 	enum fmt format;
 	double interval;      /* seconds between pulls */
 	double timeout;       /* seconds for the whole transfer */
+	double retry_min;     /* first back-off after a failure (doubles up to retry_max) */
+	double retry_max;     /* longest back-off; 0 in the file means "interval" */
 	char *client_cert;    /* optional mutual TLS towards the province */
 	char *client_key;
 	char *token;          /* optional bearer token */

@@ -7,6 +7,7 @@
 #include "api.h"
 #include "config.h"
 #include "metrics.h"
+#include "pull.h"
 #include "receipt.h"
 #include "scheduler.h"
 
@@ -29,6 +30,8 @@ int daemon_start(char *err, size_t errlen)
 	api_register(d->http, d->db, d->cf);
 	metrics_register(d->http);
 	sched_start(d);
+	if (pull_start(d) != 0)
+		return snprintf(err, errlen, "cannot start the pull collectors (libcurl)"), -1;
 	return 0;
 }
 
@@ -40,12 +43,14 @@ int daemon_reconfigure(const struct config *cf, char *err, size_t errlen)
 	api_set_receipt_key(key);
 	api_reconfigure(cf);
 	sched_reconfigure(cf);
+	pull_reconfigure(cf);
 	return 0;
 }
 
 void daemon_stop(void)
 {
 	sched_stop();
+	pull_stop(); /* before db_free and event_base_free (main.c) */
 	api_free();
 	metrics_free();
 }

@@ -1,0 +1,1351 @@
+/* pull.c - the pull collectors: one libcurl multi handle driven by the
+ * daemon's libevent loop (CURLMOPT_SOCKETFUNCTION / CURLMOPT_TIMERFUNCTION and
+ * curl_multi_socket_action; never curl_easy_perform, no threads of ours),
+ * a timer per source, a FIFO of due sources capped by max_parallel_pulls,
+ * and per source the round
+ *
+ *   IDLE ─timer─▶ QUEUED ─slot─▶ CLAIM ─won─▶ FETCH ─200─▶ INGEST ─▶ SAVE ─▶ IDLE
+ *                                  │ lost           └─304, same body, error─▶ SAVE
+ *                                  └──────────────▶ IDLE (at the row's next_run)
+ *
+ * A round holds its slot from CLAIM to the end, so at most max_parallel_pulls
+ * bodies are in memory or waiting for the database at any time. Every round
+ * ends in round_end(), which also frees a source removed by a reload.
+ *
+ * Several mestatd may share one database. Each round of a source is claimed
+ * with one statement before anything is fetched:
+ *
+ *   INSERT INTO mestat.source_state ... ON CONFLICT (name) DO UPDATE
+ *      SET next_run = now() + lease ... WHERE next_run IS NULL OR next_run <= now()
+ *   RETURNING <validators>
+ *
+ * (The WHERE clause also lets a changed URL, or a next_run further out than
+ * this configuration's interval allows, be claimed at once.)
+ *
+ * The row lock taken by the upsert serialises competing instances, and in
+ * READ COMMITTED the loser re-evaluates the WHERE clause on the winner's
+ * committed row, finds next_run in the future and gets no row back: exactly
+ * one instance pulls per round. This was preferred to pg_try_advisory_lock,
+ * which would pin one of the few pool connections for the whole transfer
+ * and, once released, would not stop a slower instance from pulling the same
+ * round again. The lease (timeout + 60 s) lets another instance take over
+ * when the winner dies mid-pull; the winner overwrites next_run when it
+ * stores the outcome. The claim also returns the ETag, Last-Modified, body
+ * hash and last success, so validators are shared by all instances and
+ * survive restarts. */
+#include "pull.h"
+
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "config.h"
+#include "daemon.h"
+#include "db.h"
+#include "ingest.h"
+#include "log.h"
+#include "metrics.h"
+
+#define PULL_LEASE_MARGIN 60.0 /* seconds a claim outlives the transfer timeout */
+#define PULL_LOW_SPEED 64L     /* bytes/s below which a transfer counts as stalled... */
+#define PULL_LOW_SPEED_TIME 30 /* ...for this long (at most; half the timeout when shorter) */
+#define PULL_LOAD_RETRY 0.5    /* seconds between attempts to read the state at start */
+
+/* A snapshot of one [source NAME]: shared by the source and the pull in
+ * flight, so a reload never changes a transfer under way. */
+struct src_conf {
+	int refs;
+	char *name, *reporter, *url, *format_name;
+	enum fmt format;
+	double interval, timeout, retry_min, retry_max;
+	char *client_cert, *client_key, *token, *ca_file;
+	size_t max_body_size;
+	char *sdmx_cols[4];
+	struct fmt_sdmx_map sdmx;
+};
+
+enum src_state { ST_IDLE, ST_QUEUED, ST_CLAIM, ST_FETCH, ST_INGEST, ST_SAVE };
+
+struct source {
+	char *name;
+	struct src_conf *conf;  /* the configuration in force */
+	struct event *timer;    /* when the source is due */
+	enum src_state state;
+	bool removed;           /* gone from the configuration: freed when its round ends */
+	bool changed;           /* reconfigured during a round: pull again soon after it */
+	bool scheduled;         /* the timer has been armed once */
+	int claim_failures;     /* claims that could not reach the database, in a row */
+	struct source *next;    /* all sources */
+	struct source *qnext;   /* the queue of due sources */
+	/* The body ingest refused last time, so the same bytes are not offered
+	 * again (and again logged as a refused submission) every retry. */
+	char rejected_sha[65];
+	char rejected_class[16];
+	char rejected_msg[400];
+
+	/* The round in flight (state CLAIM to SAVE). */
+	struct src_conf *pc;    /* the configuration this round runs with */
+	struct db_conn *conn;
+	CURL *easy;
+	struct curl_slist *headers;
+	char *body;
+	size_t len, cap;
+	bool too_big;
+	char errbuf[CURL_ERROR_SIZE];
+	double started;         /* monotonic seconds */
+	/* from the claim */
+	bool url_same;          /* the stored validators belong to this URL */
+	char *old_etag, *old_lm, *old_sha, *since;
+	int failures;           /* consecutive failures before this round */
+	/* the outcome */
+	const char *outcome;    /* ok, not_modified, unchanged, or a failure class */
+	char message[512];
+	char *new_etag, *new_lm, *content_type;
+	bool set_validators;    /* the body of this round is the accepted one */
+	char sha[65];           /* body hash to store, "" to keep */
+	long long submission;   /* submission to store, 0 to keep */
+};
+
+/* A socket libcurl asked us to watch. */
+struct sock {
+	curl_socket_t fd;
+	struct event *ev;
+	struct sock *prev, *next;
+};
+
+/* The collectors' state: one per daemon. */
+static struct {
+	struct daemon *d;
+	CURLM *multi;
+	CURLSH *share;
+	struct event *curl_timer;
+	struct event *load_timer;
+	struct sock *socks;
+	struct source *sources;
+	struct source *qhead, *qtail;
+	int active; /* rounds under way, each holding a slot */
+	bool pumping;
+	long max_parallel;
+	bool loaded; /* the schedule was read from the database */
+	bool waiting_logged;
+	/* Jitter needs no cryptographic randomness, only instances that differ:
+	 * erand48 seeded once from the kernel (arc4random costs a syscall each). */
+	unsigned short rnd[3];
+} P;
+
+static void pump(void);
+static void save(struct source *s);
+static void round_end(struct source *s, double delay);
+
+/* ---- small helpers ---- */
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* uniform in [lo, hi) */
+static double rnd(double lo, double hi) { return lo + (hi - lo) * erand48(P.rnd); }
+
+/* jitter: ±10 %, so sources configured alike drift apart. */
+static double jitter(void) { return rnd(0.9, 1.1); }
+
+/* first_delay: a source new to this process is first pulled a few seconds
+ * after it appears, spread so they do not all fire together. */
+static double first_delay(const struct src_conf *c)
+{
+	double spread = c->interval * 0.1 < 2.0 ? c->interval * 0.1 : 2.0;
+	return 1.0 + rnd(0, spread);
+}
+
+/* horizon_of: the furthest a next_run written under C can lie ahead (the
+ * longest wait, jittered); one further out was written under an older
+ * configuration (a longer interval) and no longer holds. */
+static double horizon_of(const struct src_conf *c)
+{
+	return (c->interval > c->retry_max ? c->interval : c->retry_max) * 1.1 + 1.0;
+}
+
+static void arm(struct source *s, double delay)
+{
+	if (delay < 0)
+		delay = 0;
+	struct timeval tv = {(long)delay, (long)((delay - floor(delay)) * 1e6)};
+	evtimer_add(s->timer, &tv);
+	s->scheduled = true;
+}
+
+static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
+
+static bool same_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
+
+/* ---- configuration snapshots ---- */
+
+static struct src_conf *conf_new(const struct source_conf *sc)
+{
+	struct src_conf *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->refs = 1;
+	c->name = xstrdup(sc->name);
+	c->reporter = xstrdup(sc->reporter);
+	c->url = xstrdup(sc->url);
+	c->format_name = xstrdup(sc->format_name);
+	c->format = sc->format;
+	c->interval = sc->interval;
+	c->timeout = sc->timeout;
+	c->retry_min = sc->retry_min;
+	c->retry_max = sc->retry_max > 0 ? sc->retry_max : sc->interval;
+	c->client_cert = xstrdup(sc->client_cert);
+	c->client_key = xstrdup(sc->client_key);
+	c->token = xstrdup(sc->token);
+	c->ca_file = xstrdup(sc->ca_file);
+	c->max_body_size = sc->max_body_size;
+	c->sdmx_cols[0] = xstrdup(sc->sdmx.reporter_col);
+	c->sdmx_cols[1] = xstrdup(sc->sdmx.indicator_col);
+	c->sdmx_cols[2] = xstrdup(sc->sdmx.period_col);
+	c->sdmx_cols[3] = xstrdup(sc->sdmx.value_col);
+	c->sdmx.reporter_col = c->sdmx_cols[0];
+	c->sdmx.indicator_col = c->sdmx_cols[1];
+	c->sdmx.period_col = c->sdmx_cols[2];
+	c->sdmx.value_col = c->sdmx_cols[3];
+	c->sdmx.comment_col = sc->sdmx.comment_col;
+	if (!c->name || !c->reporter || !c->url || !c->format_name) {
+		free(c->name);
+		free(c->reporter);
+		free(c->url);
+		free(c->format_name);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void conf_unref(struct src_conf *c)
+{
+	if (!c || --c->refs > 0)
+		return;
+	free(c->name);
+	free(c->reporter);
+	free(c->url);
+	free(c->format_name);
+	free(c->client_cert);
+	free(c->client_key);
+	free(c->token);
+	free(c->ca_file);
+	for (int i = 0; i < 4; i++)
+		free(c->sdmx_cols[i]);
+	free(c);
+}
+
+static bool conf_equal(const struct src_conf *a, const struct src_conf *b)
+{
+	bool same = same_str(a->reporter, b->reporter) && same_str(a->url, b->url) &&
+	            a->format == b->format && a->interval == b->interval && a->timeout == b->timeout &&
+	            a->retry_min == b->retry_min && a->retry_max == b->retry_max &&
+	            same_str(a->client_cert, b->client_cert) && same_str(a->client_key, b->client_key) &&
+	            same_str(a->token, b->token) && same_str(a->ca_file, b->ca_file) &&
+	            a->max_body_size == b->max_body_size;
+	for (int i = 0; same && i < 4; i++)
+		same = same_str(a->sdmx_cols[i], b->sdmx_cols[i]);
+	return same;
+}
+
+/* ---- sources ---- */
+
+static void on_due(evutil_socket_t fd, short what, void *arg);
+
+static struct source *source_new(struct src_conf *c)
+{
+	struct source *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->name = strdup(c->name);
+	s->timer = evtimer_new(P.d->base, on_due, s);
+	if (!s->name || !s->timer) {
+		free(s->name);
+		if (s->timer)
+			event_free(s->timer);
+		free(s);
+		return NULL;
+	}
+	s->conf = c;
+	s->next = P.sources;
+	P.sources = s;
+	return s;
+}
+
+/* round_clear: forget what the round in flight held. */
+static void round_clear(struct source *s)
+{
+	if (s->easy) {
+		curl_multi_remove_handle(P.multi, s->easy);
+		curl_easy_cleanup(s->easy);
+		s->easy = NULL;
+	}
+	curl_slist_free_all(s->headers);
+	s->headers = NULL;
+	free(s->body);
+	s->body = NULL;
+	s->len = s->cap = 0;
+	s->too_big = false;
+	s->errbuf[0] = '\0';
+	free(s->old_etag);
+	free(s->old_lm);
+	free(s->old_sha);
+	free(s->since);
+	free(s->new_etag);
+	free(s->new_lm);
+	free(s->content_type);
+	s->old_etag = s->old_lm = s->old_sha = s->since = s->new_etag = s->new_lm = s->content_type = NULL;
+	s->outcome = NULL;
+	s->message[0] = '\0';
+	s->sha[0] = '\0';
+	s->submission = 0;
+	s->set_validators = false;
+	conf_unref(s->pc);
+	s->pc = NULL;
+}
+
+static void source_free(struct source *s)
+{
+	for (struct source **pp = &P.sources; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	round_clear(s);
+	event_free(s->timer);
+	conf_unref(s->conf);
+	free(s->name);
+	free(s);
+}
+
+/* A sorted index by name, so that matching thousands of sources against
+ * the configuration or the database rows stays N log N. */
+struct name_ix {
+	const char *name;
+	void *item;
+};
+
+static int ix_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct name_ix *)a)->name, ((const struct name_ix *)b)->name);
+}
+
+static void ix_sort(struct name_ix *ix, size_t n) { qsort(ix, n, sizeof(*ix), ix_cmp); }
+
+static void *ix_find(const struct name_ix *ix, size_t n, const char *name)
+{
+	struct name_ix key = {name, NULL};
+	const struct name_ix *hit = bsearch(&key, ix, n, sizeof(*ix), ix_cmp);
+	return hit ? hit->item : NULL;
+}
+
+/* sources_ix: the sources by name (*N of them); NULL when out of memory. */
+static struct name_ix *sources_ix(size_t *n)
+{
+	size_t k = 0;
+	for (struct source *s = P.sources; s; s = s->next)
+		k++;
+	struct name_ix *ix = malloc((k ? k : 1) * sizeof(*ix));
+	if (!ix)
+		return NULL;
+	k = 0;
+	for (struct source *s = P.sources; s; s = s->next)
+		ix[k++] = (struct name_ix){s->name, s};
+	ix_sort(ix, k);
+	*n = k;
+	return ix;
+}
+
+static void enqueue(struct source *s)
+{
+	s->state = ST_QUEUED;
+	s->qnext = NULL;
+	if (P.qtail)
+		P.qtail->qnext = s;
+	else
+		P.qhead = s;
+	P.qtail = s;
+}
+
+static void dequeue(struct source *s)
+{
+	struct source *prev = NULL;
+	for (struct source *q = P.qhead; q; prev = q, q = q->qnext) {
+		if (q != s)
+			continue;
+		if (prev)
+			prev->qnext = q->qnext;
+		else
+			P.qhead = q->qnext;
+		if (P.qtail == q)
+			P.qtail = prev;
+		s->qnext = NULL;
+		return;
+	}
+}
+
+static void on_due(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	struct source *s = arg;
+	if (s->state != ST_IDLE || P.d->stopping)
+		return;
+	enqueue(s);
+	pump();
+}
+
+/* ---- URL templates ---- */
+
+/* latest_quarter: the latest quarter that has ended, in the machine's time
+ * zone (the ministry's): "2018Q3", or "2018-Q3" for SDMX. */
+static void latest_quarter(enum fmt f, char *out, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	int year = tm.tm_year + 1900, q = tm.tm_mon / 3; /* 0..3: quarters ended this year */
+	if (q == 0) {
+		year--;
+		q = 4;
+	}
+	snprintf(out, len, f == FMT_SDMX_CSV ? "%d-Q%d" : "%dQ%d", year, q);
+}
+
+/* expand_url: TEMPLATE with {period} and {since} replaced; NULL on OOM. */
+static char *expand_url(const struct source *s, CURL *easy)
+{
+	char period[16];
+	latest_quarter(s->pc->format, period, sizeof(period));
+	char *since = curl_easy_escape(easy, s->since ? s->since : "1970-01-01T00:00:00Z", 0);
+	if (!since)
+		return NULL;
+	size_t cap = strlen(s->pc->url) + 1, n = 0;
+	const char *p = s->pc->url;
+	for (const char *q = p; (q = strchr(q, '{')); q++)
+		cap += strlen(since) + sizeof(period);
+	char *out = malloc(cap);
+	if (!out) {
+		curl_free(since);
+		return NULL;
+	}
+	while (*p) {
+		if (strncmp(p, "{period}", 8) == 0) {
+			n += (size_t)snprintf(out + n, cap - n, "%s", period);
+			p += 8;
+		} else if (strncmp(p, "{since}", 7) == 0) {
+			n += (size_t)snprintf(out + n, cap - n, "%s", since);
+			p += 7;
+		} else {
+			out[n++] = *p++;
+		}
+	}
+	out[n] = '\0';
+	curl_free(since);
+	return out;
+}
+
+/* ---- libcurl on the event loop ---- */
+
+static void check_done(void);
+
+static void on_sock_event(evutil_socket_t fd, short what, void *arg)
+{
+	(void)arg; /* the struct sock may be freed by the call below */
+	int action = (what & EV_READ ? CURL_CSELECT_IN : 0) | (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
+	int running;
+	curl_multi_socket_action(P.multi, fd, action, &running);
+	check_done();
+}
+
+static void sock_free(struct sock *k)
+{
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		P.socks = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	event_free(k->ev);
+	free(k);
+}
+
+/* on_curl_socket: libcurl tells which socket to watch for what. It may
+ * announce CURL_POLL_REMOVE for a socket it never asked us to watch (a
+ * connection closed from its cache): there is then nothing to undo. */
+static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	(void)easy, (void)userp;
+	struct sock *k = socketp;
+	if (what == CURL_POLL_REMOVE) {
+		if (k) /* libcurl forgets the socket's pointer itself after this call */
+			sock_free(k);
+		return 0;
+	}
+	if (!k) {
+		k = calloc(1, sizeof(*k));
+		if (!k)
+			return -1;
+		k->fd = fd;
+		k->ev = event_new(P.d->base, fd, 0, on_sock_event, NULL);
+		if (!k->ev) {
+			free(k);
+			return -1;
+		}
+		k->next = P.socks;
+		if (P.socks)
+			P.socks->prev = k;
+		P.socks = k;
+		curl_multi_assign(P.multi, fd, k);
+	}
+	short ev = (short)((what & CURL_POLL_IN ? EV_READ : 0) | (what & CURL_POLL_OUT ? EV_WRITE : 0));
+	event_del(k->ev);
+	if (ev) {
+		event_assign(k->ev, P.d->base, fd, (short)(ev | EV_PERSIST), on_sock_event, k);
+		event_add(k->ev, NULL);
+	}
+	return 0;
+}
+
+static void on_curl_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what, (void)arg;
+	int running;
+	curl_multi_socket_action(P.multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_done();
+}
+
+/* on_curl_timer: libcurl wants to be called after MS milliseconds (-1: no
+ * timer). Never act from inside this callback: arm the loop's timer. */
+static int on_curl_timer(CURLM *multi, long ms, void *userp)
+{
+	(void)multi, (void)userp;
+	if (ms < 0) {
+		evtimer_del(P.curl_timer);
+		return 0;
+	}
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+	evtimer_add(P.curl_timer, &tv);
+	return 0;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct source *s = arg;
+	size_t n = size * nmemb;
+	if (n > s->pc->max_body_size - s->len) {
+		s->too_big = true;
+		return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+	}
+	if (s->len + n + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 16384;
+		while (cap < s->len + n + 1)
+			cap *= 2;
+		if (cap > s->pc->max_body_size + 1)
+			cap = s->pc->max_body_size + 1;
+		char *p = realloc(s->body, cap);
+		if (!p)
+			return 0;
+		s->body = p;
+		s->cap = cap;
+	}
+	memcpy(s->body + s->len, data, n);
+	s->len += n;
+	s->body[s->len] = '\0';
+	return n;
+}
+
+/* ---- the round: claim ---- */
+
+static const char claim_sql[] =
+	"INSERT INTO mestat.source_state AS s (name, reporter, url, format, last_attempt, next_run, updated_at)"
+	" VALUES ($1, $2, $3, $4, now(), now() + make_interval(secs => $5::float8), now())"
+	" ON CONFLICT (name) DO UPDATE SET last_attempt = now(), next_run = excluded.next_run, updated_at = now()"
+	" WHERE s.next_run IS NULL OR s.next_run <= now() OR s.url IS DISTINCT FROM excluded.url"
+	"  OR s.next_run > now() + make_interval(secs => greatest($5::float8, $6::float8))"
+	" RETURNING s.url = $3, s.etag, s.last_modified, s.last_body_sha256,"
+	" to_char(s.last_success AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), s.consecutive_failures";
+
+static const char next_run_sql[] =
+	"SELECT extract(epoch FROM next_run - now())::float8 FROM mestat.source_state WHERE name = $1";
+
+static void start_transfer(struct source *s);
+
+/* claim_failed: the database could not be asked (or REFUSED the state row,
+ * e.g. for a reporter it does not know); nothing was fetched and nothing can
+ * be recorded. Try again later, backing off. */
+static void claim_failed(struct source *s, const char *why, bool refused)
+{
+	if (s->conn)
+		db_release(s->conn);
+	s->conn = NULL;
+	s->claim_failures++;
+	double delay = s->pc->retry_min * pow(2, s->claim_failures < 20 ? s->claim_failures - 1 : 19);
+	if (delay > s->pc->retry_max)
+		delay = s->pc->retry_max;
+	delay *= jitter();
+	if (refused)
+		log_error("cannot pull: the database refuses the source's state row", "source=%s reporter=%s error=\"%s\"",
+		          s->name, s->pc->reporter, why);
+	else if (s->claim_failures == 1)
+		log_warn("cannot pull: the database is unavailable", "source=%s error=\"%s\" retry_in=%.1fs", s->name,
+		         why, delay);
+	round_end(s, delay);
+}
+
+static char *get_or_null(PGresult *r, int col)
+{
+	return PQgetisnull(r, 0, col) ? NULL : strdup(PQgetvalue(r, 0, col));
+}
+
+static void on_next_run(struct db_conn *c, PGresult *r, const char *err, void *arg)
+{
+	struct source *s = arg;
+	double delay = s->pc->interval * jitter();
+	if (!err && r && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
+		double until = atof(PQgetvalue(r, 0, 0)) + rnd(0.05, 0.25);
+		if (until < delay)
+			delay = until;
+	}
+	db_release(c);
+	s->conn = NULL;
+	log_debug("pull not due: another mestatd has this round", "source=%s next_in=%.1fs", s->name, delay);
+	round_end(s, delay);
+}
+
+static void on_claimed(struct db_conn *c, PGresult *r, const char *err, void *arg)
+{
+	struct source *s = arg;
+	if (err)
+		return claim_failed(s, err, r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0);
+	s->claim_failures = 0;
+	if (PQntuples(r) != 1) { /* lost: when is the round of whoever won over? */
+		const char *p[1] = {s->name};
+		return db_query(c, next_run_sql, 1, p, on_next_run, s);
+	}
+	s->url_same = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	s->old_etag = get_or_null(r, 1);
+	s->old_lm = get_or_null(r, 2);
+	s->old_sha = get_or_null(r, 3);
+	s->since = get_or_null(r, 4);
+	s->failures = atoi(PQgetvalue(r, 0, 5));
+	db_release(c);
+	s->conn = NULL;
+	if (s->removed || P.d->stopping) { /* nothing fetched; the lease runs out by itself */
+		round_end(s, s->pc->interval);
+		return;
+	}
+	start_transfer(s);
+}
+
+static void on_claim_conn(struct db_conn *c, void *arg)
+{
+	struct source *s = arg;
+	s->conn = c;
+	char lease[32], horizon[32];
+	snprintf(lease, sizeof(lease), "%.3f", s->pc->timeout + PULL_LEASE_MARGIN);
+	snprintf(horizon, sizeof(horizon), "%.3f", horizon_of(s->pc));
+	const char *p[6] = {s->name, s->pc->reporter, s->pc->url, s->pc->format_name, lease, horizon};
+	db_query(c, claim_sql, 6, p, on_claimed, s);
+}
+
+static void claim(struct source *s)
+{
+	s->state = ST_CLAIM;
+	s->pc = s->conf;
+	s->pc->refs++;
+	s->started = now_mono();
+	if (db_acquire(P.d->db, on_claim_conn, s) != 0)
+		claim_failed(s, db_last_error(P.d->db)[0] ? db_last_error(P.d->db) : "no database connection", false);
+}
+
+/* pump: start due sources while slots are free. A slot is held for the whole
+ * round (claim, transfer, ingest, state), so max_parallel_pulls also bounds
+ * the bodies held in memory and the work queued on the database pool. */
+static void pump(void)
+{
+	if (P.pumping) /* a round ended synchronously inside claim(): the loop below goes on */
+		return;
+	P.pumping = true;
+	while (P.active < P.max_parallel && P.qhead && !P.d->stopping) {
+		struct source *s = P.qhead;
+		dequeue(s);
+		s->state = ST_IDLE;
+		if (s->removed) {
+			source_free(s);
+			continue;
+		}
+		P.active++;
+		claim(s);
+	}
+	P.pumping = false;
+}
+
+/* ---- the round: fetch ---- */
+
+static const char *accept_for(enum fmt f)
+{
+	switch (f) {
+	case FMT_JSON:
+	case FMT_DHIS2_JSON:
+		return "Accept: application/json, */*;q=0.5";
+	case FMT_CSV:
+		return "Accept: text/csv, */*;q=0.5";
+	case FMT_DHIS2_CSV:
+		return "Accept: application/csv, text/csv;q=0.9, */*;q=0.5";
+	case FMT_SDMX_CSV:
+		return "Accept: application/vnd.sdmx.data+csv, text/csv;q=0.9, */*;q=0.5";
+	}
+	return "Accept: */*";
+}
+
+/* add_header: append "NAME: VALUE" to the request; VALUE NULL means the
+ * bearer token of the round's configuration. */
+static int add_header(struct source *s, const char *name, const char *value)
+{
+	char *line;
+	int n = value ? asprintf(&line, "%s: %s", name, value) : asprintf(&line, "%s: Bearer %s", name, s->pc->token);
+	if (n < 0)
+		return -1;
+	struct curl_slist *l = curl_slist_append(s->headers, line);
+	free(line);
+	if (!l)
+		return -1;
+	s->headers = l;
+	return 0;
+}
+
+static void conclude(struct source *s, const char *outcome, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int setup_easy(struct source *s)
+{
+	const struct src_conf *c = s->pc;
+	CURL *e = s->easy;
+	char *url = expand_url(s, e);
+	if (!url)
+		return -1;
+	CURLcode rc = curl_easy_setopt(e, CURLOPT_URL, url);
+	free(url);
+	long timeout_ms = (long)(c->timeout * 1000);
+	long low_time = (long)(c->timeout / 2) < PULL_LOW_SPEED_TIME ? (long)(c->timeout / 2) : PULL_LOW_SPEED_TIME;
+	if (low_time >= 2) { /* with a shorter timeout, the timeout itself catches a stall */
+		rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, PULL_LOW_SPEED);
+		rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, low_time);
+	}
+	struct curl_slist *l = curl_slist_append(NULL, accept_for(c->format));
+	if (!l)
+		return -1;
+	s->headers = l;
+	if (s->url_same && s->old_etag && add_header(s, "If-None-Match", s->old_etag) != 0)
+		return -1;
+	if (s->url_same && s->old_lm && add_header(s, "If-Modified-Since", s->old_lm) != 0)
+		return -1;
+	if (*c->token && add_header(s, "Authorization", NULL) != 0)
+		return -1;
+	rc |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers);
+	rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, s);
+	rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
+	rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
+	rc |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	/* HTTPS only, redirects included, and always verified. */
+	rc |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+	rc |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	rc |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	rc |= curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+	rc |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	rc |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (*c->ca_file)
+		rc |= curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
+	if (*c->client_cert) {
+		rc |= curl_easy_setopt(e, CURLOPT_SSLCERT, c->client_cert);
+		rc |= curl_easy_setopt(e, CURLOPT_SSLKEY, c->client_key);
+	}
+	/* Bounded in time and size: the whole transfer, the connection, a
+	 * stalled (trickling) server, and the body whether announced or not. */
+	rc |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
+	rc |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms < 15000 ? timeout_ms : 15000L);
+	rc |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body_size);
+	rc |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	rc |= curl_easy_setopt(e, CURLOPT_USERAGENT, "mestatd/" PACKAGE_VERSION);
+	if (P.share)
+		rc |= curl_easy_setopt(e, CURLOPT_SHARE, P.share);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+static void start_transfer(struct source *s)
+{
+	s->state = ST_FETCH;
+	s->started = now_mono();
+	s->easy = curl_easy_init();
+	if (!s->easy || setup_easy(s) != 0 || curl_multi_add_handle(P.multi, s->easy) != CURLM_OK) {
+		if (s->easy)
+			curl_easy_cleanup(s->easy);
+		s->easy = NULL;
+		conclude(s, "connect", "cannot set up the transfer (out of memory or a bad URL)");
+	}
+}
+
+static const char *curl_class(CURLcode rc, bool too_big, const char *msg)
+{
+	switch (rc) {
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+		/* After the handshake the server may still refuse us with a TLS
+		 * alert (TLS 1.3 checks the client certificate then). */
+		return strstr(msg, " alert ") ? "tls" : "connect";
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return "dns";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timeout";
+	case CURLE_FILESIZE_EXCEEDED:
+		return "body_too_large";
+	case CURLE_WRITE_ERROR:
+		return too_big ? "body_too_large" : "connect";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CLIENTCERT:
+	case CURLE_USE_SSL_FAILED:
+		return "tls";
+	case CURLE_TOO_MANY_REDIRECTS:
+	case CURLE_UNSUPPORTED_PROTOCOL: /* a redirect to anything but https */
+		return "http_status";
+	case CURLE_BAD_CONTENT_ENCODING:
+		return "decode";
+	default:
+		return "connect";
+	}
+}
+
+static char *header_value(CURL *e, const char *name)
+{
+	struct curl_header *h;
+	if (curl_easy_header(e, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h->value || !*h->value)
+		return NULL;
+	return strdup(h->value);
+}
+
+static void on_ingested(const struct ingest_result *res, void *arg);
+
+static void ingest(struct source *s)
+{
+	s->state = ST_INGEST;
+	char identity[300];
+	snprintf(identity, sizeof(identity), "source:%s", s->name);
+	struct ingest_request rq = {
+		.reporter = s->pc->reporter,
+		.client_identity = identity,
+		.via = "pull",
+		.source = s->name,
+		.format = s->pc->format,
+		.content_type = s->content_type,
+		.body = s->body ? s->body : "",
+		.len = s->len,
+		.sdmx = &s->pc->sdmx,
+	};
+	/* The callback may run before ingest_submit returns and end the round
+	 * (even free a removed source): keep the body apart until then. */
+	char *body = s->body;
+	s->body = NULL;
+	s->len = s->cap = 0;
+	ingest_submit(P.d->db, api_receipt_key(), &rq, on_ingested, s);
+	free(body);
+}
+
+static void transfer_done(struct source *s, CURLcode rc)
+{
+	long code = 0;
+	char *ct = NULL, *redirect = NULL;
+	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(s->easy, CURLINFO_CONTENT_TYPE, &ct);
+	curl_easy_getinfo(s->easy, CURLINFO_EFFECTIVE_URL, &redirect); /* where a refused redirect led */
+	s->content_type = xstrdup(ct);
+	if (rc == CURLE_UNSUPPORTED_PROTOCOL && code / 100 == 3 && redirect)
+		snprintf(s->errbuf, sizeof(s->errbuf), "HTTP %ld redirects to %.160s, which is not https: refused", code,
+		         redirect);
+	if (rc == CURLE_OK) {
+		s->new_etag = header_value(s->easy, "ETag");
+		s->new_lm = header_value(s->easy, "Last-Modified");
+	}
+	curl_multi_remove_handle(P.multi, s->easy);
+	curl_easy_cleanup(s->easy);
+	s->easy = NULL;
+	curl_slist_free_all(s->headers);
+	s->headers = NULL;
+
+	if (rc != CURLE_OK) {
+		const char *cls = curl_class(rc, s->too_big, s->errbuf);
+		if (strcmp(cls, "body_too_large") == 0)
+			conclude(s, cls, "the body is larger than max_body_size (%zu bytes)", s->pc->max_body_size);
+		else
+			conclude(s, cls, "%s", s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+	} else if (code == 304) {
+		conclude(s, "not_modified", "not modified since the last pull");
+	} else if (code != 200) {
+		conclude(s, "http_status", "HTTP %ld from the server", code);
+	} else {
+		ingest_sha256_hex(s->body ? s->body : "", s->len, s->sha);
+		if (s->old_sha && strcmp(s->sha, s->old_sha) == 0) {
+			s->set_validators = true;
+			conclude(s, "unchanged", "the body is the one accepted before");
+		} else if (strcmp(s->sha, s->rejected_sha) == 0) {
+			s->sha[0] = '\0';
+			conclude(s, s->rejected_class, "%s (the same body as last time)", s->rejected_msg);
+		} else {
+			ingest(s);
+		}
+	}
+}
+
+static void check_done(void)
+{
+	CURLMsg *m;
+	int left;
+	while ((m = curl_multi_info_read(P.multi, &left))) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		CURL *e = m->easy_handle;
+		CURLcode rc = m->data.result; /* M is invalid once the handle is removed */
+		struct source *s = NULL;
+		curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&s);
+		if (s && s->easy == e)
+			transfer_done(s, rc);
+	}
+}
+
+/* ---- the round: ingest, outcome, state ---- */
+
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	return v ? v : "";
+}
+
+static void on_ingested(const struct ingest_result *res, void *arg)
+{
+	struct source *s = arg;
+	switch (res->status) {
+	case 201:
+	case 200:
+		s->set_validators = true;
+		s->submission = res->submission_id;
+		s->rejected_sha[0] = '\0';
+		if (res->status == 201)
+			conclude(s, "ok", "accepted as submission %lld: %ld new, %ld revised, %ld unchanged, %ld deleted",
+			         res->submission_id, res->counts[0], res->counts[1], res->counts[2], res->counts[3]);
+		else
+			conclude(s, "unchanged", "the body was accepted before as submission %lld", res->submission_id);
+		return;
+	case 400:
+	case 403:
+	case 409:
+	case 422: {
+		const char *cls = res->status == 400 ? "decode" : "validation";
+		char first[200] = "";
+		json_t *e0 = res->errors ? json_array_get(res->errors, 0) : NULL;
+		if (e0)
+			snprintf(first, sizeof(first), "; first: %s %s: %s", jstr(e0, "loc"), jstr(e0, "field"),
+			         jstr(e0, "reason"));
+		snprintf(s->rejected_sha, sizeof(s->rejected_sha), "%s", res->sha256);
+		snprintf(s->rejected_class, sizeof(s->rejected_class), "%s", cls);
+		snprintf(s->rejected_msg, sizeof(s->rejected_msg), "HTTP %d: %s%s (submission %lld)", res->status,
+		         res->message, first, res->submission_id);
+		s->sha[0] = '\0';
+		conclude(s, cls, "%s", s->rejected_msg);
+		return;
+	}
+	default: /* 503, 500: not acknowledged; fetch it again on the next try */
+		s->sha[0] = '\0';
+		conclude(s, "database", "HTTP %d: %s", res->status, res->message ? res->message : "");
+		return;
+	}
+}
+
+static bool is_success(const char *outcome)
+{
+	return strcmp(outcome, "ok") == 0 || strcmp(outcome, "not_modified") == 0 ||
+	       strcmp(outcome, "unchanged") == 0;
+}
+
+/* conclude: the outcome of the round is known; count it, log it, store it. */
+static void conclude(struct source *s, const char *outcome, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->message, sizeof(s->message), fmt, ap);
+	va_end(ap);
+	s->outcome = outcome;
+	double took = now_mono() - s->started;
+	metrics_pull(s->name, outcome, took);
+	if (strcmp(outcome, "ok") == 0)
+		log_info("pulled", "source=%s outcome=ok seconds=%.3f detail=\"%s\"", s->name, took, s->message);
+	else if (is_success(outcome))
+		log_debug("pulled", "source=%s outcome=%s seconds=%.3f", s->name, outcome, took);
+	else
+		log_warn("pull failed", "source=%s class=%s seconds=%.3f failures=%d error=\"%s\"", s->name, outcome, took,
+		         s->failures + 1, s->message);
+	save(s);
+}
+
+static const char save_sql[] =
+	"INSERT INTO mestat.source_state AS s (name, reporter, url, format, last_attempt, last_success,"
+	" last_error_class, last_error, next_run, consecutive_failures, etag, last_modified, last_body_sha256,"
+	" last_submission, updated_at)"
+	" VALUES ($1, $2, $3, $4, now(), CASE WHEN $5::text IS NULL THEN now() END, $5, $6,"
+	"  now() + make_interval(secs => CASE WHEN $5::text IS NULL THEN $11::float8 ELSE $12::float8 * $14::float8 END),"
+	"  CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END, $7, $8, $9, $10::bigint, now())"
+	" ON CONFLICT (name) DO UPDATE SET reporter = excluded.reporter, url = excluded.url, format = excluded.format,"
+	"  last_success = coalesce(excluded.last_success, s.last_success),"
+	"  last_error_class = excluded.last_error_class, last_error = excluded.last_error,"
+	"  consecutive_failures = CASE WHEN excluded.last_error_class IS NULL THEN 0"
+	"   ELSE s.consecutive_failures + 1 END,"
+	"  next_run = now() + make_interval(secs => CASE WHEN excluded.last_error_class IS NULL THEN $11::float8"
+	"   ELSE least($13::float8, $12::float8 * power(2, least(s.consecutive_failures, 30))) * $14::float8 END),"
+	"  etag = CASE WHEN $15::bool OR s.url IS DISTINCT FROM excluded.url THEN excluded.etag"
+	"   ELSE coalesce(excluded.etag, s.etag) END,"
+	"  last_modified = CASE WHEN $15::bool OR s.url IS DISTINCT FROM excluded.url THEN excluded.last_modified"
+	"   ELSE coalesce(excluded.last_modified, s.last_modified) END,"
+	"  last_body_sha256 = coalesce(excluded.last_body_sha256, s.last_body_sha256),"
+	"  last_submission = coalesce(excluded.last_submission, s.last_submission), updated_at = now()"
+	" RETURNING consecutive_failures, extract(epoch FROM next_run - now())::float8";
+
+/* local_delay: when the next try is due, computed here when the database
+ * cannot tell (it computes the same from its own failure count). */
+static double local_delay(const struct source *s)
+{
+	if (is_success(s->outcome))
+		return s->pc->interval * jitter();
+	double d = s->pc->retry_min * pow(2, s->failures < 30 ? s->failures : 30);
+	return (d < s->pc->retry_max ? d : s->pc->retry_max) * jitter();
+}
+
+static void on_saved(struct db_conn *c, PGresult *r, const char *err, void *arg)
+{
+	struct source *s = arg;
+	double delay = local_delay(s);
+	if (err)
+		log_warn("cannot store the outcome of a pull", "source=%s error=\"%s\"", s->name, err);
+	else if (r && PQntuples(r) == 1)
+		delay = atof(PQgetvalue(r, 0, 1));
+	db_release(c);
+	s->conn = NULL;
+	round_end(s, delay);
+}
+
+static void on_save_conn(struct db_conn *c, void *arg)
+{
+	struct source *s = arg;
+	s->conn = c;
+	bool ok = is_success(s->outcome);
+	/* On a failure only the class and message are new: the validators and
+	 * body hash stay those of the last accepted body. A 304 may refresh
+	 * them; a new accepted (or already known) body replaces them. */
+	bool validators = s->set_validators || strcmp(s->outcome, "not_modified") == 0;
+	char sub[24] = "", ok_delay[32], rmin[32], rmax[32], jit[32];
+	if (s->submission)
+		snprintf(sub, sizeof(sub), "%lld", s->submission);
+	snprintf(ok_delay, sizeof(ok_delay), "%.3f", s->pc->interval * jitter());
+	snprintf(rmin, sizeof(rmin), "%.3f", s->pc->retry_min);
+	snprintf(rmax, sizeof(rmax), "%.3f", s->pc->retry_max);
+	snprintf(jit, sizeof(jit), "%.4f", jitter());
+	const char *p[15] = {
+		s->name,
+		s->pc->reporter,
+		s->pc->url,
+		s->pc->format_name,
+		ok ? NULL : s->outcome,
+		ok ? NULL : s->message,
+		validators ? s->new_etag : NULL,
+		validators ? s->new_lm : NULL,
+		s->set_validators && s->sha[0] ? s->sha : NULL,
+		s->submission ? sub : NULL,
+		ok_delay,
+		rmin,
+		rmax,
+		jit,
+		s->set_validators ? "true" : "false",
+	};
+	db_query(c, save_sql, 15, p, on_saved, s);
+}
+
+static void save(struct source *s)
+{
+	s->state = ST_SAVE;
+	if (db_acquire(P.d->db, on_save_conn, s) != 0) {
+		log_warn("cannot store the outcome of a pull: the database is unavailable", "source=%s", s->name);
+		round_end(s, local_delay(s));
+	}
+}
+
+/* round_end: the round is over: free its slot, then free a removed source
+ * or wait DELAY for the next round. */
+static void round_end(struct source *s, double delay)
+{
+	round_clear(s);
+	s->state = ST_IDLE;
+	P.active--;
+	if (s->removed) {
+		log_info("source removed", "source=%s", s->name);
+		source_free(s);
+	} else {
+		if (s->changed) { /* reconfigured meanwhile: its new settings apply soon */
+			s->changed = false;
+			delay = first_delay(s->conf);
+		}
+		arm(s, delay);
+	}
+	pump();
+}
+
+/* ---- start: the schedule as the database has it ---- */
+
+static void on_load_timer(evutil_socket_t fd, short what, void *arg);
+
+static void retry_load(void)
+{
+	struct timeval tv = {0, (long)(PULL_LOAD_RETRY * 1e6)};
+	evtimer_add(P.load_timer, &tv);
+}
+
+static void on_loaded(struct db_conn *c, PGresult *r, const char *err, void *arg)
+{
+	(void)arg;
+	if (err) {
+		db_release(c);
+		log_warn("cannot read the pull sources' state; trying again", "error=\"%s\"", err);
+		retry_load();
+		return;
+	}
+	int n = PQntuples(r), due = 0;
+	struct name_ix *rows = malloc((size_t)(n ? n : 1) * sizeof(*rows));
+	if (!rows) {
+		db_release(c);
+		log_warn("cannot read the pull sources' state: out of memory; trying again");
+		retry_load();
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		rows[i] = (struct name_ix){PQgetvalue(r, i, 0), (void *)(intptr_t)(i + 1)};
+	ix_sort(rows, (size_t)n);
+	P.loaded = true;
+	for (struct source *s = P.sources; s; s = s->next) {
+		if (s->scheduled || s->removed)
+			continue;
+		double delay = first_delay(s->conf);
+		int i = (int)(intptr_t)ix_find(rows, (size_t)n, s->name) - 1;
+		/* Same URL and a schedule: keep it. Overdue sources are due now
+		 * (they queue behind max_parallel_pulls); a changed URL or no
+		 * schedule yet counts as a new source. */
+		if (i >= 0 && !PQgetisnull(r, i, 2) && strcmp(PQgetvalue(r, i, 1), s->conf->url) == 0) {
+			double until = atof(PQgetvalue(r, i, 2));
+			if (until <= 0)
+				delay = 0;
+			else if (until <= horizon_of(s->conf) || until <= s->conf->timeout + PULL_LEASE_MARGIN)
+				delay = until + rnd(0, 0.25);
+		}
+		if (delay == 0)
+			due++;
+		arm(s, delay);
+	}
+	free(rows);
+	db_release(c);
+	log_info("pull collectors scheduled", "known=%d overdue=%d max_parallel_pulls=%ld", n, due, P.max_parallel);
+}
+
+static void on_load_conn(struct db_conn *c, void *arg)
+{
+	(void)arg;
+	db_query(c, "SELECT name, url, extract(epoch FROM next_run - now())::float8 FROM mestat.source_state", 0, NULL,
+	         on_loaded, NULL);
+}
+
+static void on_load_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what, (void)arg;
+	if (P.d->stopping)
+		return;
+	if (db_acquire(P.d->db, on_load_conn, NULL) != 0) {
+		if (!P.waiting_logged)
+			log_info("pull collectors wait for the database", "error=\"%s\"",
+			         db_last_error(P.d->db)[0] ? db_last_error(P.d->db) : "still connecting");
+		P.waiting_logged = true;
+		retry_load();
+	}
+}
+
+/* ---- the public face ---- */
+
+static void add_sources(const struct config *cf)
+{
+	size_t n = 0;
+	struct name_ix *ix = sources_ix(&n);
+	if (!ix) {
+		log_error("out of memory; the pull sources are left as they were");
+		return;
+	}
+	for (const struct source_conf *sc = cf->sources; sc; sc = sc->next) {
+		struct source *s = ix_find(ix, n, sc->name);
+		struct src_conf *c = conf_new(sc);
+		if (!c) {
+			log_error("out of memory; a pull source is left as it was", "source=%s", sc->name);
+			continue;
+		}
+		if (!s) {
+			s = source_new(c);
+			if (!s) {
+				conf_unref(c);
+				log_error("out of memory; a pull source is not scheduled", "source=%s", sc->name);
+				continue;
+			}
+			if (P.loaded) {
+				log_info("source added", "source=%s url=%s", s->name, c->url);
+				arm(s, first_delay(c));
+			}
+			continue;
+		}
+		bool was_removed = s->removed;
+		s->removed = false;
+		if (!was_removed && conf_equal(s->conf, c)) {
+			conf_unref(c);
+			continue;
+		}
+		conf_unref(s->conf);
+		s->conf = c;
+		log_info("source changed", "source=%s url=%s", s->name, c->url);
+		if (s->state == ST_IDLE && s->scheduled) {
+			evtimer_del(s->timer);
+			arm(s, first_delay(c));
+		} else if (s->state != ST_IDLE && s->state != ST_QUEUED) {
+			s->changed = true; /* the round in flight keeps its settings */
+		}
+	}
+	free(ix);
+}
+
+int pull_start(struct daemon *d)
+{
+	memset(&P, 0, sizeof(P));
+	P.d = d;
+	uint32_t seed[2] = {arc4random(), arc4random()};
+	memcpy(P.rnd, seed, sizeof(P.rnd));
+	P.max_parallel = d->cf->max_parallel_pulls;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_error("cannot initialise libcurl");
+		return -1;
+	}
+	P.multi = curl_multi_init();
+	P.curl_timer = evtimer_new(d->base, on_curl_timeout, NULL);
+	P.load_timer = evtimer_new(d->base, on_load_timer, NULL);
+	if (!P.multi || !P.curl_timer || !P.load_timer) {
+		log_error("cannot set up the pull collectors: out of memory");
+		pull_stop();
+		return -1;
+	}
+	curl_multi_setopt(P.multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	curl_multi_setopt(P.multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+	/* Resolved names and TLS sessions are shared between transfers, as
+	 * connections already are by the multi handle. */
+	P.share = curl_share_init();
+	if (P.share) {
+		curl_share_setopt(P.share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+		curl_share_setopt(P.share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	}
+	add_sources(d->cf);
+	int n = 0;
+	for (struct source *s = P.sources; s; s = s->next)
+		n++;
+	if (n)
+		on_load_timer(-1, 0, NULL);
+	else
+		P.loaded = true;
+	return 0;
+}
+
+void pull_reconfigure(const struct config *cf)
+{
+	if (!P.multi)
+		return;
+	P.max_parallel = cf->max_parallel_pulls;
+	size_t n = 0;
+	for (const struct source_conf *sc = cf->sources; sc; sc = sc->next)
+		n++;
+	struct name_ix *ix = malloc((n ? n : 1) * sizeof(*ix));
+	if (!ix) {
+		log_error("out of memory; the pull sources are left as they were");
+		return;
+	}
+	n = 0;
+	for (const struct source_conf *sc = cf->sources; sc; sc = sc->next)
+		ix[n++] = (struct name_ix){sc->name, (void *)sc};
+	ix_sort(ix, n);
+	/* Removed: an idle or queued source goes now; one in a round when it ends. */
+	for (struct source *s = P.sources, *next; s; s = next) {
+		next = s->next;
+		if (s->removed || ix_find(ix, n, s->name))
+			continue;
+		if (s->state == ST_IDLE || s->state == ST_QUEUED) {
+			if (s->state == ST_QUEUED)
+				dequeue(s);
+			log_info("source removed", "source=%s", s->name);
+			source_free(s);
+		} else {
+			log_info("source removed; its pull in flight finishes first", "source=%s", s->name);
+			s->removed = true;
+		}
+	}
+	free(ix);
+	add_sources(cf);
+	pump();
+}
+
+void pull_stop(void)
+{
+	/* The loop has ended: nothing more will call back into the rounds in
+	 * flight (the database pool drops its pending callbacks), so everything
+	 * can go. Transfers are aborted by removing their handles. */
+	while (P.sources)
+		source_free(P.sources);
+	P.qhead = P.qtail = NULL;
+	if (P.multi) /* may announce CURL_POLL_REMOVE for cached connections: the base is still alive */
+		curl_multi_cleanup(P.multi);
+	P.multi = NULL;
+	if (P.share)
+		curl_share_cleanup(P.share);
+	P.share = NULL;
+	while (P.socks)
+		sock_free(P.socks);
+	if (P.curl_timer)
+		event_free(P.curl_timer);
+	if (P.load_timer)
+		event_free(P.load_timer);
+	P.curl_timer = P.load_timer = NULL;
+	if (P.d)
+		curl_global_cleanup();
+	P.d = NULL;
+}
