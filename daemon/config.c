@@ -276,6 +276,7 @@ struct parse_state {
 	FILE *fp;
 	int line;
 	struct source_conf **tail;
+	struct source_conf *last; /* the source whose section is being read */
 	char section[128];
 };
 
@@ -311,10 +312,13 @@ static struct source_conf *source_new(struct parse_state *ps, const char *name)
 
 static struct source_conf *current_source(struct parse_state *ps, const char *name)
 {
+	/* Keys come section by section: the last source is nearly always it. */
+	if (ps->last && strcmp(ps->last->name, name) == 0)
+		return ps->last;
 	for (struct source_conf *s = ps->cf->sources; s; s = s->next)
 		if (strcmp(s->name, name) == 0)
 			return s;
-	return source_new(ps, name);
+	return ps->last = source_new(ps, name);
 }
 
 static int on_key(void *user, const char *section, const char *name, const char *value)
