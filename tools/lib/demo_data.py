@@ -128,26 +128,27 @@ for code in codes:
         write(f"{out}/annual/{code}/{y}.json", json.dumps(
             {"reporter": code, "period": str(y), "values": [{"indicator": c, "value": v} for c, v in sorted(vals.items())]}))
     if code in pull_format:
+        # A publishing province puts every quarter and year in one file.
+        cells = [(p, c, v) for p in QUARTERS for c, v in sorted(q[p].items())]
+        cells += [(str(y), c, v) for y in YEARS for c, v in sorted(years[y].items())]
         fmt = pull_format[code]
         if fmt == "json":
             body = json.dumps({"reporter": code, "values": [
-                {"indicator": c, "period": p, "value": v} for p in QUARTERS for c, v in sorted(q[p].items())]})
+                {"indicator": c, "period": p, "value": v} for p, c, v in cells]})
             write(f"{out}/pull/{code}.json", body)
         elif fmt == "csv":
             buf = io.StringIO()
             w = csv.writer(buf, lineterminator="\r\n")
             w.writerow(["reporter", "indicator", "period", "value", "comment"])
-            for p in QUARTERS:
-                for c, v in sorted(q[p].items()):
-                    w.writerow([code, c, p, v, ""])
+            for p, c, v in cells:
+                w.writerow([code, c, p, v, ""])
             write(f"{out}/pull/{code}.csv", buf.getvalue())
         else:
             buf = io.StringIO()
             w = csv.writer(buf, lineterminator="\n")
             w.writerow(["DATAFLOW", "REF_AREA", "INDICATOR", "TIME_PERIOD", "OBS_VALUE"])
-            for p in QUARTERS:
-                for c, v in sorted(q[p].items()):
-                    w.writerow(["MESTAT:QSERV(1.0)", code, c, f"{p[:4]}-{p[4:]}", v])
+            for p, c, v in cells:
+                w.writerow(["MESTAT:QSERV(1.0)", code, c, f"{p[:4]}-{p[4:]}" if "Q" in p else p, v])
             write(f"{out}/pull/{code}.sdmx.csv", buf.getvalue())
         continue
     for p in QUARTERS:
