@@ -108,5 +108,6 @@ if command -v valgrind >/dev/null && [ -z "${T_BUILD##*release*}" ]; then
 	expect_eq "under valgrind: a submission is accepted" 201 "$(tail -n 1 <<<"$out")"
 	t_stop
 	expect_eq "under valgrind: no leak, no memory error (exit 0)" 0 "$T_RC"
-	[ -s "$vlog" ] && echo "# $(head -c 2000 "$vlog")"
+	if [ -s "$vlog" ]; then echo "# $(head -c 2000 "$vlog")"; fi
 fi
+exit 0
