@@ -87,10 +87,14 @@ expect_eq "rows failing validation: class validation" validation "$(cls invalid)
 expect_match "... naming the ingest status and a row" '422.*(indicator|negative)' "$(err invalid)"
 expect_eq "an endless body is cut at max_body_size: class body_too_large" body_too_large "$(cls endless)"
 expect_eq "a body over max_body_size: class body_too_large" body_too_large "$(cls big)"
-# (The server's refusal comes as a TLS alert after the handshake; a later try
-# may find the connection already reset instead, so look at the first one.)
-expect_match "no client certificate where one is required: class tls" '^[1-9]' \
-	"$(metric 'mestat_pulls_total{source="nocert",outcome="tls"}')"
+# Under TLS 1.3 the server's refusal comes as an alert after the client has
+# finished its handshake; whether curl reads the alert (class tls) or finds
+# the connection already reset (class connect) depends on timing, and it
+# differs between the release and the slower sanitizer build.
+nocert=$(( $(metric 'mestat_pulls_total{source="nocert",outcome="tls"}') + \
+	$(metric 'mestat_pulls_total{source="nocert",outcome="connect"}') ))
+expect_match "no client certificate where one is required: a transport failure (class tls or connect)" '^[1-9]' "$nocert"
+expect_eq "... and never a success" none "$(state nocert "coalesce(last_success::text, 'none')")"
 expect_eq "mutual TLS with client_cert/client_key succeeds" none "$(cls withcert)"
 expect_eq "no bearer token where one is required: HTTP 401, class http_status" http_status "$(cls notoken)"
 expect_eq "token = sends Authorization: Bearer and succeeds" none "$(cls token)"
