@@ -125,5 +125,29 @@ t_curl() {
 	curl -s --cacert "$T_CERTS/ca.crt" -w '\n%{http_code}' "$@"
 }
 
+# t_notify_listen SOCKET LOG SECONDS: play systemd's side of the notify
+# protocol: a datagram socket at SOCKET whose messages are appended to LOG,
+# one line each (newlines become spaces), for at most SECONDS. Waits until
+# the socket exists. Sets T_NOTIFY_PID.
+t_notify_listen() {
+	python3 - "$1" "$2" "$3" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(1)
+end = time.time() + float(sys.argv[3])
+with open(sys.argv[2], "a") as f:
+    while time.time() < end:
+        try:
+            data = s.recv(4096)
+        except socket.timeout:
+            continue
+        f.write(data.decode().replace("\n", " ") + "\n")
+        f.flush()
+PY
+	T_NOTIFY_PID=$!
+	for _ in $(seq 50); do [ -S "$1" ] && break; sleep 0.1; done
+}
+
 # Stop a mestatd left running when the script exits.
 trap 't_stop' EXIT

@@ -351,17 +351,9 @@ int fmt_csv_decode(const char *body, size_t len, struct fmt_result *out,
 				c.rec_line, stray);
 			goto done;
 		}
-		if (out->nrows >= FMT_MAX_ROWS) {
-			fmt_err(err, errlen,
-				"line %zu: more than %d rows; split the "
-				"submission",
-				c.rec_line, FMT_MAX_ROWS);
-			goto done;
-		}
-		row = fmt_row_add(out, &cap);
+		row = fmt_line_row_add(out, &cap, c.rec_line, err, errlen);
 		if (!row)
-			goto oom;
-		snprintf(row->loc, sizeof row->loc, "line %zu", c.rec_line);
+			goto done;
 		row->reporter = fmt_strdup(c.fields[idx[COL_REPORTER]]);
 		row->indicator = fmt_strdup(c.fields[idx[COL_INDICATOR]]);
 		row->value = fmt_strdup(c.fields[idx[COL_VALUE]]);

@@ -143,27 +143,9 @@ int fmt_dhis2_json_decode(const char *body, size_t len,
 		goto done;
 	fmt_drop_empty(&out->dataset);
 	fmt_drop_empty(&top.aoc);
-	dvs = json_object_get(root, "dataValues");
-	if (!dvs) {
-		fmt_err(err, errlen,
-			"JSON at the top level: missing \"dataValues\" (the "
-			"array of data values)");
+	dvs = fmt_json_rows(root, "dataValues", "data values", err, errlen);
+	if (!dvs)
 		goto done;
-	}
-	if (!json_is_array(dvs)) {
-		fmt_err(err, errlen,
-			"JSON at /dataValues: expected an array [...] of data "
-			"values, found %s",
-			fmt_json_kind(dvs));
-		goto done;
-	}
-	if (json_array_size(dvs) > FMT_MAX_ROWS) {
-		fmt_err(err, errlen,
-			"JSON at /dataValues: more than %d data values; split "
-			"the submission",
-			FMT_MAX_ROWS);
-		goto done;
-	}
 	json_array_foreach(dvs, i, dv) {
 		if (data_value(dv, i, &top, out, &cap, err, errlen) < 0)
 			goto done;
@@ -218,15 +200,9 @@ static int csv_row(const struct fmt_csv *c, struct fmt_result *out,
 			c->rec_line, c->nfields);
 		return -1;
 	}
-	if (out->nrows >= FMT_MAX_ROWS) {
-		fmt_err(err, errlen, "line %zu: more than %d rows; split the "
-			"submission", c->rec_line, FMT_MAX_ROWS);
-		return -1;
-	}
-	row = fmt_row_add(out, cap);
+	row = fmt_line_row_add(out, cap, c->rec_line, err, errlen);
 	if (!row)
-		goto oom;
-	snprintf(row->loc, sizeof row->loc, "line %zu", c->rec_line);
+		return -1;
 	del = c->nfields > D_DELETED ? c->fields[D_DELETED] : "";
 	if (strcasecmp(del, "true") == 0) {
 		row->deleted = true;

@@ -41,6 +41,25 @@ char *fmt_strdup(const char *s)
 	return s ? fmt_strndup(s, strlen(s)) : NULL;
 }
 
+struct fmt_row *fmt_line_row_add(struct fmt_result *out, size_t *cap,
+				 size_t line, char *err, size_t errlen)
+{
+	struct fmt_row *row;
+
+	if (out->nrows >= FMT_MAX_ROWS) {
+		fmt_err(err, errlen, "line %zu: more than %d rows; split the "
+			"submission", line, FMT_MAX_ROWS);
+		return NULL;
+	}
+	row = fmt_row_add(out, cap);
+	if (!row) {
+		fmt_err(err, errlen, "line %zu: out of memory", line);
+		return NULL;
+	}
+	snprintf(row->loc, sizeof row->loc, "line %zu", line);
+	return row;
+}
+
 struct fmt_row *fmt_row_add(struct fmt_result *out, size_t *cap)
 {
 	struct fmt_row *row;

@@ -29,6 +29,12 @@ char *fmt_strdup(const char *s);
  * the caller checks FMT_MAX_ROWS first. NULL when out of memory. */
 struct fmt_row *fmt_row_add(struct fmt_result *out, size_t *cap);
 
+/* fmt_line_row_add: for a record starting on LINE of a CSV body: refuse
+ * a row beyond FMT_MAX_ROWS, else append one with loc "line N". NULL, with
+ * ERR written, when refused or out of memory. */
+struct fmt_row *fmt_line_row_add(struct fmt_result *out, size_t *cap,
+				 size_t line, char *err, size_t errlen);
+
 /* fmt_drop_empty: free *S and set it NULL when it is "" (an optional
  * field sent empty counts as absent). */
 void fmt_drop_empty(char **s);
@@ -96,6 +102,12 @@ struct json_t *fmt_json_load(const char *body, size_t len, char *err,
 
 /* fmt_json_kind: "an object", "a number", "null"... for messages. */
 const char *fmt_json_kind(const struct json_t *v);
+
+/* fmt_json_rows: member KEY of the top-level object ROOT, which must be
+ * an array of at most FMT_MAX_ROWS WHAT (e.g. "data values"). NULL, with
+ * ERR written, when it is missing, not an array or too long. */
+struct json_t *fmt_json_rows(struct json_t *root, const char *key,
+			     const char *what, char *err, size_t errlen);
 
 /* fmt_json_get_text: member KEY of object OBJ (at JSON pointer PTR) as owned
  * text in *OUT, NULL when absent. Strings are kept as written. Returns 0, or

@@ -66,6 +66,32 @@ json_t *fmt_json_load(const char *body, size_t len, char *err, size_t errlen)
 	return root;
 }
 
+json_t *fmt_json_rows(json_t *root, const char *key, const char *what,
+		      char *err, size_t errlen)
+{
+	json_t *rows = json_object_get(root, key);
+
+	if (!rows) {
+		fmt_err(err, errlen,
+			"JSON at the top level: missing \"%s\" (the array of %s)",
+			key, what);
+		return NULL;
+	}
+	if (!json_is_array(rows)) {
+		fmt_err(err, errlen,
+			"JSON at /%s: expected an array [...] of %s, found %s",
+			key, what, fmt_json_kind(rows));
+		return NULL;
+	}
+	if (json_array_size(rows) > FMT_MAX_ROWS) {
+		fmt_err(err, errlen,
+			"JSON at /%s: more than %d %s; split the submission",
+			key, FMT_MAX_ROWS, what);
+		return NULL;
+	}
+	return rows;
+}
+
 const char *fmt_json_kind(const json_t *v)
 {
 	switch (json_typeof(v)) {
@@ -302,27 +328,9 @@ int fmt_json_decode(const char *body, size_t len, struct fmt_result *out,
 	    fmt_json_get_text(root, "period", FMT_JT_NULL_OK, "", &top_period,
 			      err, errlen) < 0)
 		goto done;
-	values = json_object_get(root, "values");
-	if (!values) {
-		fmt_err(err, errlen,
-			"JSON at the top level: missing \"values\" (the array "
-			"of values)");
+	values = fmt_json_rows(root, "values", "values", err, errlen);
+	if (!values)
 		goto done;
-	}
-	if (!json_is_array(values)) {
-		fmt_err(err, errlen,
-			"JSON at /values: expected an array [...] of values, "
-			"found %s",
-			fmt_json_kind(values));
-		goto done;
-	}
-	if (json_array_size(values) > FMT_MAX_ROWS) {
-		fmt_err(err, errlen,
-			"JSON at /values: more than %d values; split the "
-			"submission",
-			FMT_MAX_ROWS);
-		goto done;
-	}
 	json_array_foreach(values, i, v) {
 		if (value_row(v, i, top_reporter, top_period, out, &cap, err,
 			      errlen) < 0)

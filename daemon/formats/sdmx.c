@@ -201,15 +201,9 @@ static int sdmx_row(const struct fmt_csv *c, const struct sdmx_cols *s,
 			s->version == 1 ? "dataflow" : "structure");
 		return -1;
 	}
-	if (out->nrows >= FMT_MAX_ROWS) {
-		fmt_err(err, errlen, "line %zu: more than %d rows; split the "
-			"submission", c->rec_line, FMT_MAX_ROWS);
-		return -1;
-	}
-	row = fmt_row_add(out, cap);
+	row = fmt_line_row_add(out, cap, c->rec_line, err, errlen);
 	if (!row)
-		goto oom;
-	snprintf(row->loc, sizeof row->loc, "line %zu", c->rec_line);
+		return -1;
 	if (s->idx[S_ACTION] >= 0) {
 		action = c->fields[s->idx[S_ACTION]];
 		if (strcasecmp(action, "D") == 0) {

@@ -22,23 +22,8 @@ out=$("$MESTATD" -t -c "$T_TMP/missing.conf" 2>&1)
 expect_match "-t on a missing file says it cannot open it" "missing.conf: cannot open" "$out"
 
 notify_log=$T_TMP/notify.log
-python3 - "$T_TMP/notify.sock" "$notify_log" <<'PY' &
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(1)
-end = time.time() + 60
-with open(sys.argv[2], "a") as f:
-    while time.time() < end:
-        try:
-            data = s.recv(4096)
-        except socket.timeout:
-            continue
-        f.write(data.decode().replace("\n", " ") + "\n")
-        f.flush()
-PY
-listener=$!
-for _ in $(seq 50); do [ -S "$T_TMP/notify.sock" ] && break; sleep 0.1; done
+t_notify_listen "$T_TMP/notify.sock" "$notify_log" 60
+listener=$T_NOTIFY_PID
 
 export NOTIFY_SOCKET=$T_TMP/notify.sock WATCHDOG_USEC=400000
 if t_start "$conf" "$log"; then ok "mestatd starts and answers on its TLS port"; else

@@ -22,23 +22,8 @@ certs_server "$tls2" || { not_ok "issue a second server certificate" "certs_serv
 # The systemd side: a datagram socket that logs what mestatd sends.
 notify_log=$T_TMP/notify.log
 : >"$notify_log"
-python3 - "$T_TMP/notify.sock" "$notify_log" <<'PY' &
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(1)
-end = time.time() + 300
-with open(sys.argv[2], "a") as f:
-    while time.time() < end:
-        try:
-            data = s.recv(4096)
-        except socket.timeout:
-            continue
-        f.write(data.decode().replace("\n", " ") + "\n")
-        f.flush()
-PY
-listener=$!
-for _ in $(seq 50); do [ -S "$T_TMP/notify.sock" ] && break; sleep 0.1; done
+t_notify_listen "$T_TMP/notify.sock" "$notify_log" 300
+listener=$T_NOTIFY_PID
 
 export NOTIFY_SOCKET=$T_TMP/notify.sock
 if ! t_start "$conf" "$log"; then
