@@ -54,6 +54,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "metrics.h"
+#include "scheduler.h"
 
 #define PULL_LEASE_MARGIN 60.0 /* seconds a claim outlives the transfer timeout */
 #define PULL_LOW_SPEED 64L     /* bytes/s below which a transfer counts as stalled... */
@@ -956,11 +957,13 @@ static void on_ingested(const struct ingest_result *res, void *arg)
 		s->set_validators = true;
 		s->submission = res->submission_id;
 		s->rejected_sha[0] = '\0';
-		if (res->status == 201)
+		if (res->status == 201) {
+			sched_poke(); /* new values: progress is recomputed soon */
 			conclude(s, "ok", "accepted as submission %lld: %ld new, %ld revised, %ld unchanged, %ld deleted",
 			         res->submission_id, res->counts[0], res->counts[1], res->counts[2], res->counts[3]);
-		else
+		} else {
 			conclude(s, "unchanged", "the body was accepted before as submission %lld", res->submission_id);
+		}
 		return;
 	case 400:
 	case 403:

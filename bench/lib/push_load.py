@@ -8,7 +8,9 @@ keep-alive from several threads, and reports rows/s and latency percentiles.
       open loop: R submissions per second in total for S seconds, FILES reused
       round-robin (each file is a body; its reporter's certificate is used).
 
-Each FILE is named REPORTER-*.json; the client certificate of REPORTER is
+Each FILE is named REPORTER-*.json; they are sent interleaved across reporters
+(one of each reporter in turn), as provinces send concurrently; the client
+certificate of REPORTER is
 DIR/client-REPORTER.crt/.key. Prints one JSON line with the figures.
 """
 import argparse, http.client, json, os, resource, ssl, sys, threading, time
@@ -31,6 +33,15 @@ def main():
         with open(f, "rb") as fh:
             body = fh.read()
         bodies.append((rep, body, len(json.loads(body)["values"])))
+    # Interleave the provinces, as real traffic does: one reporter's
+    # submissions are serialized by mestat.ingest_apply (its new/revised
+    # judgement needs the reporter's committed values), so a queue of one
+    # province's bodies sent by many threads at once would only wait.
+    by_rep = {}
+    for b in bodies:
+        by_rep.setdefault(b[0], []).append(b)
+    queues = [by_rep[r] for r in sorted(by_rep)]
+    bodies = [q[i] for i in range(max(len(q) for q in queues)) for q in queues if i < len(q)]
     contexts = {}
     for rep in {b[0] for b in bodies}:
         ctx = ssl.create_default_context(cafile=a.ca)
