@@ -78,7 +78,8 @@ expect_eq "... and the submission it made" t \
 
 # Second round: every source is due again after ~2 s.
 second() { [ "$(sim_count "$SIM_LOG" "^GET /bj.json 304")" -ge 1 ] && [ "$(sim_count "$SIM_LOG" "^GET /noetag/zj.csv 200")" -ge 2 ] &&
-	[ "$(sim_count "$SIM_LOG" "^GET /sz.csv 304")" -ge 1 ]; }
+	[ "$(sim_count "$SIM_LOG" "^GET /sz.csv 304")" -ge 1 ] &&
+	[ "$(sim_count "$SIM_LOG" "^GET /js-$period.csv[?]since=$(date -u +%Y)")" -ge 1 ]; }
 if wait_for 15 second; then ok "the next round is pulled about one interval later"; else
 	not_ok "the next round is pulled about one interval later" "$(tail -n 20 "$SIM_LOG")"
 fi
