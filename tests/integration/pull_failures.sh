@@ -112,3 +112,15 @@ n=$(sim_count "$main_log" '^GET /ok.csv (200|304)')
 expect_match "the healthy source keeps its interval beside 17 failing ones ($n pulls)" '^([4-9]|[1-9][0-9])$' "$n"
 expect_eq "... and is never marked failed" "|0" "$(state healthy "last_error_class, consecutive_failures")"
 expect_match "failures are counted in the metrics by class" '^[1-9]' "$(metric 'mestat_pulls_total{source="badcert",outcome="tls"}')"
+
+# Endless, oversized and trickling bodies never grow mestatd beyond its
+# limits: its peak RSS stays bounded (the sanitizer build's own overhead is
+# larger, so its bound is too).
+peak=$(awk '/^VmHWM:/ {print $2}' "/proc/$T_PID/status")
+limit=65536
+[[ ${T_BUILD:-} == *debug* ]] && limit=1048576
+if [ -n "$peak" ] && [ "$peak" -lt "$limit" ]; then
+	ok "mestatd's peak RSS stays bounded through the hostile endpoints (${peak} KiB < ${limit} KiB)"
+else
+	not_ok "mestatd's peak RSS stays bounded through the hostile endpoints" "peak ${peak:-?} KiB, limit ${limit} KiB"
+fi
