@@ -30,8 +30,10 @@ send() { # send I: print "I STATUS"
 }
 ledger=$T_TMP/ledger
 : >"$ledger"
+writers=()
 for w in 0 1 2 3; do
 	( for ((i = w; i < N; i += 4)); do send "$i"; done >>"$ledger.$w" ) &
+	writers+=($!)
 done
 sleep 1
 kill -KILL "$T_PID"
@@ -39,7 +41,7 @@ wait "$T_PID" 2>/dev/null
 T_PID=
 sleep 0.5
 t_start "$conf" || not_ok "mestatd restarts after SIGKILL" "$(tail -n 5 "$T_TMP/mestatd.log")"
-wait $(jobs -p | grep -v "^$T_PID$") 2>/dev/null
+wait "${writers[@]}"
 cat "$ledger".? >"$ledger"
 acked=$(awk '$2 ~ /^20[01]$/' "$ledger" | wc -l)
 lost=$(awk '$2 !~ /^20[01]$/' "$ledger" | wc -l)
