@@ -86,7 +86,7 @@ t_migrate() {
 
 # t_start CONF [LOG]: migrate T_DB (granting mestat_daemon to the login
 # "mestatd"), start mestatd in the background, wait until /healthz says the
-# database is up (at most 20 s). Sets T_PID. Returns non-zero if it never answered.
+# database is up (at most 40 s: the sanitizer build on a loaded machine is slow). Sets T_PID. Returns non-zero if it never answered.
 t_start() {
 	local conf=$1 log=${2:-$T_TMP/mestatd.log}
 	t_migrate "$conf" 2>>"$log" || return 1
@@ -94,8 +94,8 @@ t_start() {
 	T_PID=$!
 	local port
 	port=$(sed -n 's/^listen *= *.*:\([0-9]*\)$/\1/p' "$conf" | head -n 1)
-	for _ in $(seq 200); do
-		curl -s --cacert "$T_CERTS/ca.crt" "https://127.0.0.1:$port/healthz" | grep -q '"database":"up"' && return 0
+	for _ in $(seq 400); do
+		curl -s -m 2 --cacert "$T_CERTS/ca.crt" "https://127.0.0.1:$port/healthz" | grep -q '"database":"up"' && return 0
 		kill -0 "$T_PID" 2>/dev/null || return 1
 		sleep 0.1
 	done
