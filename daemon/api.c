@@ -65,13 +65,19 @@ static bool query_flag(const struct http_req *r, const char *name)
 	return on;
 }
 
+/* reply_unavailable: 503 with Retry-After: the database cannot be used now. */
+static void reply_unavailable(struct http_req *r, const char *why)
+{
+	http_reply_json(r, 503, json_pack("{s:i, s:s}", "status", 503, "error", why), retry_after);
+}
+
 static void reply_auth_failure(struct http_req *r, int status, const char *why)
 {
 	if (status == 401)
 		http_reply_json(r, 401, json_pack("{s:i, s:s}", "status", 401, "error", why),
 		                "WWW-Authenticate: Bearer realm=\"mestat\"\n");
 	else
-		http_reply_json(r, 503, json_pack("{s:i, s:s}", "status", 503, "error", why), retry_after);
+		reply_unavailable(r, why);
 }
 
 /* ---- native answers ---- */
@@ -162,8 +168,7 @@ static void on_submission_row(struct db_conn *c, PGresult *res, const char *err,
 	struct api_job *j = arg;
 	if (err || !res) {
 		db_release(c);
-		http_reply_json(j->r, 503, json_pack("{s:i, s:s}", "status", 503, "error", "the database is unavailable"),
-		                retry_after);
+		reply_unavailable(j->r, "the database is unavailable");
 		free(j);
 		return;
 	}
@@ -214,8 +219,7 @@ static void on_auth(int status, const struct auth_identity *id, const char *why,
 	}
 	if (j->kind == K_GET_SUBMISSION) {
 		if (db_acquire(api.db, on_get_conn, j) != 0) {
-			http_reply_json(j->r, 503, json_pack("{s:i, s:s}", "status", 503, "error", "the database is unavailable"),
-			                retry_after);
+			reply_unavailable(j->r, "the database is unavailable");
 			free(j);
 		}
 		return;
@@ -328,8 +332,7 @@ static void on_catalog(struct db_conn *c, PGresult *res, const char *err, void *
 	struct http_req *r = arg;
 	if (err || !res || PQntuples(res) != 1) {
 		db_release(c);
-		http_reply_json(r, 503, json_pack("{s:i, s:s}", "status", 503, "error", "the catalog cannot be read now"),
-		                retry_after);
+		reply_unavailable(r, "the catalog cannot be read now");
 		return;
 	}
 	const char *text = PQgetvalue(res, 0, 0);
@@ -343,8 +346,7 @@ static void get_catalog(struct http_req *r, void *arg)
 {
 	(void)arg;
 	if (db_acquire(api.db, on_catalog_conn, r) != 0)
-		http_reply_json(r, 503, json_pack("{s:i, s:s}", "status", 503, "error", "the database is unavailable"),
-		                retry_after);
+		reply_unavailable(r, "the database is unavailable");
 }
 
 static void get_receipt_key(struct http_req *r, void *arg)
