@@ -11,6 +11,7 @@
 
 . "$TOP/tools/lib/pg.sh"
 . "$TOP/tools/lib/certs.sh"
+. "$TOP/tools/lib/ports.sh"
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $1: $2"; }
@@ -36,14 +37,9 @@ expect_status() {
 	fi
 }
 
-# t_free_port: print a TCP port on 127.0.0.1 that nothing listens on.
-t_free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 20000))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-	done
-}
+# t_free_port: print a free loopback port (see tools/lib/ports.sh), never
+# one already handed out in this script.
+t_free_port() { free_port "$T_TMP/ports.given"; }
 
 # t_newdb: create an empty database for this script, print its name.
 t_newdb() {
