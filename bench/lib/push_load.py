@@ -51,13 +51,15 @@ def main():
     lat, rows, errors, lock = [], [0], {}, threading.Lock()
     conns = {}
 
-    def send(tid, rep, body, nrows):
+    def connect(tid, rep):
+        c = conns[(tid, rep)] = http.client.HTTPSConnection(a.host, a.port, context=contexts[rep], timeout=60)
+        return c
+
+    def send(tid, rep, body, nrows, due=None):
         key = (tid, rep)
+        t0 = time.perf_counter() if due is None else due
         for attempt in range(2):
-            c = conns.get(key)
-            if c is None:
-                c = conns[key] = http.client.HTTPSConnection(a.host, a.port, context=contexts[rep], timeout=60)
-            t0 = time.perf_counter()
+            c = conns.get(key) or connect(tid, rep)
             try:
                 c.request("POST", "/api/v1/submissions", body, {"Content-Type": "application/json"})
                 r = c.getresponse()
@@ -85,13 +87,30 @@ def main():
         ts = [threading.Thread(target=worker, args=(t,)) for t in range(a.threads)]
     else:
         total = int(a.rate * a.seconds)
+        # Warm-up, not timed: each thread opens (TLS handshake with the
+        # client certificate) the keep-alive connections it will use, as a
+        # province's client holds its connection open between submissions.
+        def warm(tid):
+            for rep in {bodies[i % len(bodies)][0] for i in range(tid, total, a.threads)}:
+                c = connect(tid, rep)
+                c.request("GET", "/healthz")
+                c.getresponse().read()
+        ws = [threading.Thread(target=warm, args=(t,)) for t in range(a.threads)]
+        for t in ws:
+            t.start()
+        for t in ws:
+            t.join()
+        start = time.perf_counter()
+        # Latency counts from when a submission was due, not from when its
+        # thread got round to sending it, so a slow answer that delays the
+        # next ones is not hidden (no coordinated omission).
         def worker(tid):
             for i in range(tid, total, a.threads):
                 due = start + i / a.rate
                 now = time.perf_counter()
                 if due > now:
                     time.sleep(due - now)
-                send(tid, *bodies[i % len(bodies)])
+                send(tid, *bodies[i % len(bodies)], due=due)
         ts = [threading.Thread(target=worker, args=(t,)) for t in range(a.threads)]
     for t in ts:
         t.start()

@@ -10,7 +10,9 @@ pg__as() {
 	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# pg_start DIR: create (first time) and start a cluster in DIR.
+# pg_start DIR: create (first time) and start a cluster in DIR. PG_CONF_EXTRA,
+# if set, is appended to its postgresql.conf (for example to load
+# pg_stat_statements when profiling a benchmark).
 # Exports PGHOST (the socket directory), PGPORT, PGUSER=postgres.
 pg_start() {
 	local dir=$1
@@ -28,6 +30,7 @@ synchronous_commit = off
 full_page_writes = off
 max_connections = 200
 log_min_messages = warning
+${PG_CONF_EXTRA:-}
 CONF
 	fi
 	pg__as "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
