@@ -56,7 +56,7 @@
 #include "metrics.h"
 #include "scheduler.h"
 
-#define PULL_LEASE_MARGIN 60.0 /* seconds a claim outlives the transfer timeout */
+#define PULL_LEASE_MARGIN 60.0 /* seconds a claim outlives its transfers (see lease_of) */
 #define PULL_LOW_SPEED 64L     /* bytes/s below which a transfer counts as stalled... */
 #define PULL_LOW_SPEED_TIME 30 /* ...for this long (at most; half the timeout when shorter) */
 #define PULL_LOAD_RETRY 0.5    /* seconds between attempts to read the state at start */
@@ -74,7 +74,7 @@ struct src_conf {
 	struct fmt_sdmx_map sdmx;
 };
 
-enum src_state { ST_IDLE, ST_QUEUED, ST_CLAIM, ST_FETCH, ST_INGEST, ST_SAVE };
+enum src_state { ST_IDLE, ST_QUEUED, ST_CLAIM, ST_READY, ST_FETCH, ST_INGEST, ST_SAVE };
 
 struct source {
 	char *name;
@@ -84,6 +84,8 @@ struct source {
 	bool removed;           /* gone from the configuration: freed when its round ends */
 	bool changed;           /* reconfigured during a round: pull again soon after it */
 	bool scheduled;         /* the timer has been armed once */
+	bool slot;              /* holds one of the max_parallel_pulls slots */
+	bool ahead;             /* claimed (or being claimed) ahead of a slot */
 	int claim_failures;     /* claims that could not reach the database, in a row */
 	struct source *next;    /* all sources */
 	struct source *qnext;   /* the queue of due sources */
@@ -132,8 +134,11 @@ static struct {
 	struct event *load_timer;
 	struct sock *socks;
 	struct source *sources;
-	struct source *qhead, *qtail;
-	int active; /* rounds under way, each holding a slot */
+	struct source *qhead, *qtail; /* due, not yet claimed */
+	struct source *rhead, *rtail; /* claimed, waiting for a slot */
+	int active;                   /* transfers and ingests under way, each holding a slot */
+	int ahead;                    /* claims in flight or claimed, waiting for a slot */
+	double max_timeout;           /* the longest transfer timeout of any source */
 	bool pumping;
 	long max_parallel;
 	bool loaded; /* the schedule was read from the database */
@@ -176,6 +181,14 @@ static double first_delay(const struct src_conf *c)
 static double horizon_of(const struct src_conf *c)
 {
 	return (c->interval > c->retry_max ? c->interval : c->retry_max) * 1.1 + 1.0;
+}
+
+/* lease_of: how long a claim under C keeps other daemons off the source: it
+ * may wait for a slot while the transfers in them run out (at most the
+ * longest timeout), then runs its own transfer and ingest. */
+static double lease_of(const struct src_conf *c)
+{
+	return c->timeout + P.max_timeout + PULL_LEASE_MARGIN;
 }
 
 static void arm(struct source *s, double delay)
@@ -397,6 +410,27 @@ static void dequeue(struct source *s)
 		s->qnext = NULL;
 		return;
 	}
+}
+
+static void ready_push(struct source *s)
+{
+	s->state = ST_READY;
+	s->qnext = NULL;
+	if (P.rtail)
+		P.rtail->qnext = s;
+	else
+		P.rhead = s;
+	P.rtail = s;
+}
+
+static struct source *ready_pop(void)
+{
+	struct source *s = P.rhead;
+	P.rhead = s->qnext;
+	if (!P.rhead)
+		P.rtail = NULL;
+	s->qnext = NULL;
+	return s;
 }
 
 static void on_due(evutil_socket_t fd, short what, void *arg)
@@ -649,7 +683,8 @@ static void on_claimed(struct db_conn *c, PGresult *r, const char *err, void *ar
 		round_end(s, s->pc->interval);
 		return;
 	}
-	start_transfer(s);
+	ready_push(s);
+	pump();
 }
 
 static void on_claim_conn(struct db_conn *c, void *arg)
@@ -657,7 +692,7 @@ static void on_claim_conn(struct db_conn *c, void *arg)
 	struct source *s = arg;
 	s->conn = c;
 	char lease[32], horizon[32];
-	snprintf(lease, sizeof(lease), "%.3f", s->pc->timeout + PULL_LEASE_MARGIN);
+	snprintf(lease, sizeof(lease), "%.3f", lease_of(s->pc));
 	snprintf(horizon, sizeof(horizon), "%.3f", horizon_of(s->pc));
 	const char *p[6] = {s->name, s->pc->reporter, s->pc->url, s->pc->format_name, lease, horizon};
 	db_query(c, claim_sql, 6, p, on_claimed, s);
@@ -673,24 +708,42 @@ static void claim(struct source *s)
 		claim_failed(s, db_last_error(P.d->db)[0] ? db_last_error(P.d->db) : "no database connection", false);
 }
 
-/* pump: start due sources while slots are free. A slot is held for the whole
- * round (claim, transfer, ingest, state), so max_parallel_pulls also bounds
- * the bodies held in memory and the work queued on the database pool. */
+/* pump: start claimed sources while slots are free, and claim due sources
+ * ahead, up to max_parallel_pulls of them, so that a freed slot starts its
+ * next transfer at once instead of after a round trip to the database. A slot
+ * is held for the transfer and the ingest, so max_parallel_pulls bounds the
+ * bodies held in memory and the ingests queued on the database pool; writing
+ * the outcome (a few short strings) needs none. */
 static void pump(void)
 {
 	if (P.pumping) /* a round ended synchronously inside claim(): the loop below goes on */
 		return;
 	P.pumping = true;
-	while (P.active < P.max_parallel && P.qhead && !P.d->stopping) {
-		struct source *s = P.qhead;
-		dequeue(s);
-		s->state = ST_IDLE;
-		if (s->removed) {
-			source_free(s);
-			continue;
+	while (!P.d->stopping) {
+		if (P.rhead && P.active < P.max_parallel) {
+			struct source *s = ready_pop();
+			s->ahead = false;
+			P.ahead--;
+			s->slot = true;
+			P.active++;
+			if (s->removed)
+				round_end(s, s->pc->interval);
+			else
+				start_transfer(s);
+		} else if (P.qhead && P.ahead < P.max_parallel) {
+			struct source *s = P.qhead;
+			dequeue(s);
+			s->state = ST_IDLE;
+			if (s->removed) {
+				source_free(s);
+				continue;
+			}
+			s->ahead = true;
+			P.ahead++;
+			claim(s);
+		} else {
+			break;
 		}
-		P.active++;
-		claim(s);
 	}
 	P.pumping = false;
 }
@@ -1100,6 +1153,22 @@ static void on_save_conn(struct db_conn *c, void *arg)
 static void save(struct source *s)
 {
 	s->state = ST_SAVE;
+	/* The transfer and the ingest are over: the body and the handle can go
+	 * and the slot can start the next due source while the outcome, a few
+	 * short strings, is written. */
+	if (s->easy) {
+		curl_multi_remove_handle(P.multi, s->easy);
+		curl_easy_cleanup(s->easy);
+		s->easy = NULL;
+	}
+	free(s->body);
+	s->body = NULL;
+	s->len = s->cap = 0;
+	if (s->slot) {
+		s->slot = false;
+		P.active--;
+		pump();
+	}
 	if (db_acquire(P.d->db, on_save_conn, s) != 0) {
 		log_warn("cannot store the outcome of a pull: the database is unavailable", "source=%s", s->name);
 		round_end(s, local_delay(s));
@@ -1112,7 +1181,14 @@ static void round_end(struct source *s, double delay)
 {
 	round_clear(s);
 	s->state = ST_IDLE;
-	P.active--;
+	if (s->slot) {
+		s->slot = false;
+		P.active--;
+	}
+	if (s->ahead) {
+		s->ahead = false;
+		P.ahead--;
+	}
 	if (s->removed) {
 		log_info("source removed", "source=%s", s->name);
 		source_free(s);
@@ -1169,7 +1245,7 @@ static void on_loaded(struct db_conn *c, PGresult *r, const char *err, void *arg
 			double until = atof(PQgetvalue(r, i, 2));
 			if (until <= 0)
 				delay = 0;
-			else if (until <= horizon_of(s->conf) || until <= s->conf->timeout + PULL_LEASE_MARGIN)
+			else if (until <= horizon_of(s->conf) || until <= lease_of(s->conf))
 				delay = until + rnd(0, 0.25);
 		}
 		if (delay == 0)
@@ -1212,6 +1288,10 @@ static void add_sources(const struct config *cf)
 		log_error("out of memory; the pull sources are left as they were");
 		return;
 	}
+	P.max_timeout = 0;
+	for (const struct source_conf *sc = cf->sources; sc; sc = sc->next)
+		if (sc->timeout > P.max_timeout)
+			P.max_timeout = sc->timeout;
 	for (const struct source_conf *sc = cf->sources; sc; sc = sc->next) {
 		struct source *s = ix_find(ix, n, sc->name);
 		struct src_conf *c = conf_new(sc);
@@ -1251,6 +1331,16 @@ static void add_sources(const struct config *cf)
 	free(ix);
 }
 
+/* set_max_connects: keep enough idle connections for every slot to find
+ * its server's open: libcurl's own default follows the handles added at the
+ * moment, which drops to a few while slots wait for ingests, and each
+ * connection closed then costs a TLS handshake on the province's side in
+ * the next round. */
+static void set_max_connects(void)
+{
+	curl_multi_setopt(P.multi, CURLMOPT_MAXCONNECTS, (long)(4 * P.max_parallel));
+}
+
 int pull_start(struct daemon *d)
 {
 	memset(&P, 0, sizeof(P));
@@ -1270,6 +1360,7 @@ int pull_start(struct daemon *d)
 		pull_stop();
 		return -1;
 	}
+	set_max_connects();
 	curl_multi_setopt(P.multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
 	curl_multi_setopt(P.multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
 	/* Resolved names and TLS sessions are shared between transfers, as
@@ -1295,6 +1386,7 @@ void pull_reconfigure(const struct config *cf)
 	if (!P.multi)
 		return;
 	P.max_parallel = cf->max_parallel_pulls;
+	set_max_connects();
 	size_t n = 0;
 	for (const struct source_conf *sc = cf->sources; sc; sc = sc->next)
 		n++;
@@ -1335,6 +1427,7 @@ void pull_stop(void)
 	while (P.sources)
 		source_free(P.sources);
 	P.qhead = P.qtail = NULL;
+	P.rhead = P.rtail = NULL;
 	if (P.multi) /* may announce CURL_POLL_REMOVE for cached connections: the base is still alive */
 		curl_multi_cleanup(P.multi);
 	P.multi = NULL;
