@@ -118,6 +118,21 @@ struct source {
 	long long submission;   /* submission to store, 0 to keep */
 };
 
+/* Claims and outcomes are written in batches, one statement for many
+ * sources: while one statement is in flight, the next ones gather. At the
+ * county scale this turns thousands of statements per round into a few
+ * hundred, and PostgreSQL's per-statement cost was most of a round's CPU. */
+struct batch {
+	int n;
+	struct source *v[];
+};
+
+struct stage {
+	struct source **wait; /* gathered while a statement is in flight */
+	int n, cap;
+	struct batch *fly;    /* the statement in flight, NULL if none */
+};
+
 /* A socket libcurl asked us to watch. */
 struct sock {
 	curl_socket_t fd;
@@ -139,6 +154,7 @@ static struct {
 	int active;                   /* transfers and ingests under way, each holding a slot */
 	int ahead;                    /* claims in flight or claimed, waiting for a slot */
 	double max_timeout;           /* the longest transfer timeout of any source */
+	struct stage claims, saves;   /* claims and outcomes, written in batches */
 	bool pumping;
 	long max_parallel;
 	bool loaded; /* the schedule was read from the database */
@@ -605,14 +621,30 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 
 /* ---- the round: claim ---- */
 
+/* One statement claims a batch: $1..$6 are arrays of name, reporter, url,
+ * format, lease and horizon. A source is claimed when its row is new, due,
+ * for another URL, or holds a next_run further out than this daemon could
+ * have written; the UPDATE rechecks that on the locked row, so of two daemons
+ * claiming together one wins. Returned for each source claimed: whether the
+ * stored validators belong to its URL, the validators, the last accepted
+ * body's hash, the last success and the failures in a row. */
 static const char claim_sql[] =
-	"INSERT INTO mestat.source_state AS s (name, reporter, url, format, last_attempt, next_run, updated_at)"
-	" VALUES ($1, $2, $3, $4, now(), now() + make_interval(secs => $5::float8), now())"
-	" ON CONFLICT (name) DO UPDATE SET last_attempt = now(), next_run = excluded.next_run, updated_at = now()"
-	" WHERE s.next_run IS NULL OR s.next_run <= now() OR s.url IS DISTINCT FROM excluded.url"
-	"  OR s.next_run > now() + make_interval(secs => greatest($5::float8, $6::float8))"
-	" RETURNING s.url = $3, s.etag, s.last_modified, s.last_body_sha256,"
-	" to_char(s.last_success AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), s.consecutive_failures";
+	"WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[])"
+	"  AS c(name, reporter, url, format, lease, horizon)),"
+	" upd AS (UPDATE mestat.source_state s SET last_attempt = now(),"
+	"  next_run = now() + make_interval(secs => c.lease), updated_at = now() FROM c"
+	"  WHERE s.name = c.name AND (s.next_run IS NULL OR s.next_run <= now() OR s.url IS DISTINCT FROM c.url"
+	"   OR s.next_run > now() + make_interval(secs => greatest(c.lease, c.horizon)))"
+	"  RETURNING s.name, s.url = c.url AS url_same, s.etag, s.last_modified, s.last_body_sha256, s.last_success,"
+	"  s.consecutive_failures),"
+	" ins AS (INSERT INTO mestat.source_state AS s (name, reporter, url, format, last_attempt, next_run, updated_at)"
+	"  SELECT c.name, c.reporter, c.url, c.format, now(), now() + make_interval(secs => c.lease), now() FROM c"
+	"  WHERE NOT EXISTS (SELECT 1 FROM mestat.source_state x WHERE x.name = c.name)"
+	"  ON CONFLICT (name) DO NOTHING"
+	"  RETURNING s.name, true AS url_same, s.etag, s.last_modified, s.last_body_sha256, s.last_success, s.consecutive_failures)"
+	" SELECT name, url_same, etag, last_modified, last_body_sha256,"
+	"  to_char(last_success AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), consecutive_failures"
+	" FROM (SELECT * FROM upd UNION ALL SELECT * FROM ins) x";
 
 static const char next_run_sql[] =
 	"SELECT extract(epoch FROM next_run - now())::float8 FROM mestat.source_state WHERE name = $1";
@@ -641,9 +673,140 @@ static void claim_failed(struct source *s, const char *why, bool refused)
 	round_end(s, delay);
 }
 
-static char *get_or_null(PGresult *r, int col)
+static char *get_or_null(PGresult *r, int row, int col)
 {
-	return PQgetisnull(r, 0, col) ? NULL : strdup(PQgetvalue(r, 0, col));
+	return PQgetisnull(r, row, col) ? NULL : strdup(PQgetvalue(r, row, col));
+}
+
+/* ---- batches ---- */
+
+/* stage_add: gather S for the next statement of ST; -1 when out of memory. */
+static int stage_add(struct stage *st, struct source *s)
+{
+	if (st->n == st->cap) {
+		int cap = st->cap ? 2 * st->cap : 64;
+		struct source **w = realloc(st->wait, (size_t)cap * sizeof(*w));
+		if (!w)
+			return -1;
+		st->wait = w;
+		st->cap = cap;
+	}
+	st->wait[st->n++] = s;
+	return 0;
+}
+
+/* stage_take: what was gathered, as the batch now in flight; NULL when
+ * nothing was, a statement is in flight already, or out of memory. */
+static struct batch *stage_take(struct stage *st)
+{
+	if (st->fly || st->n == 0)
+		return NULL;
+	struct batch *b = malloc(sizeof(*b) + (size_t)st->n * sizeof(b->v[0]));
+	if (!b)
+		return NULL;
+	b->n = st->n;
+	memcpy(b->v, st->wait, (size_t)st->n * sizeof(b->v[0]));
+	st->n = 0;
+	st->fly = b;
+	return b;
+}
+
+static void stage_free(struct stage *st)
+{
+	free(st->wait);
+	free(st->fly);
+	memset(st, 0, sizeof(*st));
+}
+
+struct abuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void ab_put(struct abuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+/* pg_arrays: NCOL PostgreSQL array literals, column by column, of the N x
+ * NCOL text values VALS (row-major; NULL entries are SQL NULL). Each element
+ * is double-quoted with " and \ escaped, so any text goes through. Returns
+ * NULL when out of memory; free with pg_arrays_free. */
+static char **pg_arrays(int n, int ncol, const char *const *vals)
+{
+	char **out = calloc((size_t)ncol, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (int j = 0; j < ncol; j++) {
+		struct abuf b = {0};
+		for (int i = 0; i < n; i++) {
+			const char *v = vals[i * ncol + j];
+			ab_put(&b, i ? "," : "{", 1);
+			if (!v) {
+				ab_put(&b, "NULL", 4);
+				continue;
+			}
+			ab_put(&b, "\"", 1);
+			for (const char *q = v; *q; q++) {
+				size_t run = strcspn(q, "\"\\");
+				ab_put(&b, q, run);
+				q += run;
+				if (!*q)
+					break;
+				ab_put(&b, "\\", 1);
+				ab_put(&b, q, 1);
+			}
+			ab_put(&b, "\"", 1);
+		}
+		ab_put(&b, "}", 1);
+		if (b.oom) {
+			free(b.p);
+			for (int k = 0; k < j; k++)
+				free(out[k]);
+			free(out);
+			return NULL;
+		}
+		out[j] = b.p;
+	}
+	return out;
+}
+
+static void pg_arrays_free(char **a, int ncol)
+{
+	if (!a)
+		return;
+	for (int j = 0; j < ncol; j++)
+		free(a[j]);
+	free(a);
+}
+
+/* batch_find: the index in batch B of the source named NAME, -1 if none.
+ * Results mostly come in the batch's order, so HINT is tried first. */
+static int batch_find(const struct batch *b, const char *name, int hint)
+{
+	if (hint >= 0 && hint < b->n && strcmp(b->v[hint]->name, name) == 0)
+		return hint;
+	for (int i = 0; i < b->n; i++)
+		if (strcmp(b->v[i]->name, name) == 0)
+			return i;
+	return -1;
 }
 
 static void on_next_run(struct db_conn *c, PGresult *r, const char *err, void *arg)
@@ -661,41 +824,145 @@ static void on_next_run(struct db_conn *c, PGresult *r, const char *err, void *a
 	round_end(s, delay);
 }
 
-static void on_claimed(struct db_conn *c, PGresult *r, const char *err, void *arg)
+static void claims_flush(void);
+
+static void on_lost_conn(struct db_conn *c, void *arg)
 {
 	struct source *s = arg;
-	if (err)
-		return claim_failed(s, err, r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0);
-	s->claim_failures = 0;
-	if (PQntuples(r) != 1) { /* lost: when is the round of whoever won over? */
-		const char *p[1] = {s->name};
-		return db_query(c, next_run_sql, 1, p, on_next_run, s);
-	}
-	s->url_same = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-	s->old_etag = get_or_null(r, 1);
-	s->old_lm = get_or_null(r, 2);
-	s->old_sha = get_or_null(r, 3);
-	s->since = get_or_null(r, 4);
-	s->failures = atoi(PQgetvalue(r, 0, 5));
-	db_release(c);
-	s->conn = NULL;
-	if (s->removed || P.d->stopping) { /* nothing fetched; the lease runs out by itself */
-		round_end(s, s->pc->interval);
+	s->conn = c;
+	const char *p[1] = {s->name};
+	db_query(c, next_run_sql, 1, p, on_next_run, s);
+}
+
+/* claim_lost: another mestatd has this round; ask when it ends. */
+static void claim_lost(struct source *s)
+{
+	if (db_acquire(P.d->db, on_lost_conn, s) != 0)
+		round_end(s, s->pc->interval * jitter());
+}
+
+/* claim_won: S is claimed, its state is row I of R; it waits for a slot. */
+static void claim_won(struct source *s, PGresult *r, int i)
+{
+	s->url_same = strcmp(PQgetvalue(r, i, 1), "t") == 0;
+	s->old_etag = get_or_null(r, i, 2);
+	s->old_lm = get_or_null(r, i, 3);
+	s->old_sha = get_or_null(r, i, 4);
+	s->since = get_or_null(r, i, 5);
+	s->failures = atoi(PQgetvalue(r, i, 6));
+}
+
+static void claims_send(struct batch *b);
+
+static void on_claimed(struct db_conn *c, PGresult *r, const char *err, void *arg)
+{
+	struct batch *b = arg;
+	if (b == P.claims.fly)
+		P.claims.fly = NULL;
+	if (err) {
+		bool refused = r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0;
+		char why[512];
+		snprintf(why, sizeof(why), "%s", err);
+		err = why;
+		db_release(c);
+		for (int i = 0; i < b->n; i++) {
+			if (refused && b->n > 1) { /* find the source it refuses: one statement each */
+				struct batch *one = malloc(sizeof(*one) + sizeof(one->v[0]));
+				if (one) {
+					one->n = 1;
+					one->v[0] = b->v[i];
+					claims_send(one);
+					continue;
+				}
+			}
+			claim_failed(b->v[i], err, refused);
+		}
+		free(b);
+		claims_flush();
 		return;
 	}
-	ready_push(s);
+	bool *won = calloc((size_t)b->n, sizeof(*won));
+	for (int i = 0; won && i < PQntuples(r); i++) {
+		int k = batch_find(b, PQgetvalue(r, i, 0), i);
+		if (k >= 0 && !won[k]) {
+			won[k] = true;
+			claim_won(b->v[k], r, i);
+		}
+	}
+	db_release(c);
+	for (int k = 0; k < b->n; k++) {
+		struct source *s = b->v[k];
+		s->claim_failures = 0;
+		if (!won) /* out of memory: nothing fetched; the lease runs out by itself */
+			round_end(s, s->pc->interval * jitter());
+		else if (!won[k])
+			claim_lost(s);
+		else if (s->removed || P.d->stopping) /* nothing fetched; the lease runs out by itself */
+			round_end(s, s->pc->interval);
+		else
+			ready_push(s);
+	}
+	free(won);
+	free(b);
 	pump();
 }
 
 static void on_claim_conn(struct db_conn *c, void *arg)
 {
-	struct source *s = arg;
-	s->conn = c;
-	char lease[32], horizon[32];
-	snprintf(lease, sizeof(lease), "%.3f", lease_of(s->pc));
-	snprintf(horizon, sizeof(horizon), "%.3f", horizon_of(s->pc));
-	const char *p[6] = {s->name, s->pc->reporter, s->pc->url, s->pc->format_name, lease, horizon};
-	db_query(c, claim_sql, 6, p, on_claimed, s);
+	struct batch *b = arg;
+	const char **vals = malloc((size_t)b->n * 6 * sizeof(*vals));
+	char(*num)[2][32] = malloc((size_t)b->n * sizeof(*num));
+	char **arrays = NULL;
+	if (vals && num) {
+		for (int i = 0; i < b->n; i++) {
+			const struct source *s = b->v[i];
+			snprintf(num[i][0], sizeof(num[i][0]), "%.3f", lease_of(s->pc));
+			snprintf(num[i][1], sizeof(num[i][1]), "%.3f", horizon_of(s->pc));
+			const char *row[6] = {s->name, s->pc->reporter, s->pc->url, s->pc->format_name, num[i][0], num[i][1]};
+			memcpy(vals + i * 6, row, sizeof(row));
+		}
+		arrays = pg_arrays(b->n, 6, vals);
+	}
+	free(vals);
+	free(num);
+	if (!arrays) {
+		db_release(c);
+		if (b == P.claims.fly)
+			P.claims.fly = NULL;
+		for (int i = 0; i < b->n; i++)
+			claim_failed(b->v[i], "out of memory", false);
+		free(b);
+		return;
+	}
+	db_query(c, claim_sql, 6, (const char *const *)arrays, on_claimed, b);
+	pg_arrays_free(arrays, 6);
+}
+
+static void claims_send(struct batch *b)
+{
+	if (db_acquire(P.d->db, on_claim_conn, b) == 0)
+		return;
+	if (b == P.claims.fly)
+		P.claims.fly = NULL;
+	for (int i = 0; i < b->n; i++)
+		claim_failed(b->v[i], db_last_error(P.d->db)[0] ? db_last_error(P.d->db) : "no database connection",
+		             false);
+	free(b);
+}
+
+/* claims_flush: send the claims gathered, unless a claim is in flight (its
+ * end sends them). */
+static void claims_flush(void)
+{
+	struct batch *b = stage_take(&P.claims);
+	if (b) {
+		claims_send(b);
+	} else if (!P.claims.fly && P.claims.n) { /* out of memory */
+		int n = P.claims.n;
+		P.claims.n = 0;
+		for (int i = 0; i < n; i++)
+			claim_failed(P.claims.wait[i], "out of memory", false);
+	}
 }
 
 static void claim(struct source *s)
@@ -704,8 +971,8 @@ static void claim(struct source *s)
 	s->pc = s->conf;
 	s->pc->refs++;
 	s->started = now_mono();
-	if (db_acquire(P.d->db, on_claim_conn, s) != 0)
-		claim_failed(s, db_last_error(P.d->db)[0] ? db_last_error(P.d->db) : "no database connection", false);
+	if (stage_add(&P.claims, s) != 0)
+		claim_failed(s, "out of memory", false);
 }
 
 /* pump: start claimed sources while slots are free, and claim due sources
@@ -746,6 +1013,7 @@ static void pump(void)
 		}
 	}
 	P.pumping = false;
+	claims_flush();
 }
 
 /* ---- the round: fetch ---- */
@@ -1069,27 +1337,49 @@ static void conclude(struct source *s, const char *outcome, const char *fmt, ...
 	save(s);
 }
 
+/* One statement writes the outcomes of a batch: $1..$15 are arrays of, per
+ * source, name, reporter, url, format, failure class and message (NULL on
+ * success), ETag, Last-Modified, body hash, submission, the delay after a
+ * success, retry_min, retry_max, a jitter factor and whether this round's
+ * validators replace the stored ones. A success resets the failures and
+ * schedules the next run an interval ahead; a failure counts one more and
+ * backs off from retry_min, doubling, capped at retry_max. On a failure only
+ * the class and message are new: the validators and body hash stay those of
+ * the last accepted body. Returns, per source written, its name, its
+ * failures in a row and the seconds to its next run. The INSERT is for a
+ * state row deleted since the claim. */
 static const char save_sql[] =
-	"INSERT INTO mestat.source_state AS s (name, reporter, url, format, last_attempt, last_success,"
-	" last_error_class, last_error, next_run, consecutive_failures, etag, last_modified, last_body_sha256,"
-	" last_submission, updated_at)"
-	" VALUES ($1, $2, $3, $4, now(), CASE WHEN $5::text IS NULL THEN now() END, $5, $6,"
-	"  now() + make_interval(secs => CASE WHEN $5::text IS NULL THEN $11::float8 ELSE $12::float8 * $14::float8 END),"
-	"  CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END, $7, $8, $9, $10::bigint, now())"
-	" ON CONFLICT (name) DO UPDATE SET reporter = excluded.reporter, url = excluded.url, format = excluded.format,"
-	"  last_success = coalesce(excluded.last_success, s.last_success),"
-	"  last_error_class = excluded.last_error_class, last_error = excluded.last_error,"
-	"  consecutive_failures = CASE WHEN excluded.last_error_class IS NULL THEN 0"
-	"   ELSE s.consecutive_failures + 1 END,"
-	"  next_run = now() + make_interval(secs => CASE WHEN excluded.last_error_class IS NULL THEN $11::float8"
-	"   ELSE least($13::float8, $12::float8 * power(2, least(s.consecutive_failures, 30))) * $14::float8 END),"
-	"  etag = CASE WHEN $15::bool OR s.url IS DISTINCT FROM excluded.url THEN excluded.etag"
-	"   ELSE coalesce(excluded.etag, s.etag) END,"
-	"  last_modified = CASE WHEN $15::bool OR s.url IS DISTINCT FROM excluded.url THEN excluded.last_modified"
-	"   ELSE coalesce(excluded.last_modified, s.last_modified) END,"
-	"  last_body_sha256 = coalesce(excluded.last_body_sha256, s.last_body_sha256),"
-	"  last_submission = coalesce(excluded.last_submission, s.last_submission), updated_at = now()"
-	" RETURNING consecutive_failures, extract(epoch FROM next_run - now())::float8";
+	"WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
+	"  $7::text[], $8::text[], $9::text[], $10::bigint[], $11::float8[], $12::float8[], $13::float8[],"
+	"  $14::float8[], $15::bool[])"
+	"  AS c(name, reporter, url, format, class, message, etag, last_modified, sha, submission, ok_delay,"
+	"  retry_min, retry_max, jitter, set_validators)),"
+	" upd AS (UPDATE mestat.source_state s SET reporter = c.reporter, url = c.url, format = c.format,"
+	"  last_success = CASE WHEN c.class IS NULL THEN now() ELSE s.last_success END,"
+	"  last_error_class = c.class, last_error = c.message,"
+	"  consecutive_failures = CASE WHEN c.class IS NULL THEN 0 ELSE s.consecutive_failures + 1 END,"
+	"  next_run = now() + make_interval(secs => CASE WHEN c.class IS NULL THEN c.ok_delay"
+	"   ELSE least(c.retry_max, c.retry_min * power(2, least(s.consecutive_failures, 30))) * c.jitter END),"
+	"  etag = CASE WHEN c.set_validators OR s.url IS DISTINCT FROM c.url THEN c.etag"
+	"   ELSE coalesce(c.etag, s.etag) END,"
+	"  last_modified = CASE WHEN c.set_validators OR s.url IS DISTINCT FROM c.url THEN c.last_modified"
+	"   ELSE coalesce(c.last_modified, s.last_modified) END,"
+	"  last_body_sha256 = coalesce(c.sha, s.last_body_sha256),"
+	"  last_submission = coalesce(c.submission, s.last_submission), updated_at = now()"
+	"  FROM c WHERE s.name = c.name"
+	"  RETURNING s.name, s.consecutive_failures, s.next_run),"
+	" ins AS (INSERT INTO mestat.source_state AS s (name, reporter, url, format, last_attempt, last_success,"
+	"  last_error_class, last_error, next_run, consecutive_failures, etag, last_modified, last_body_sha256,"
+	"  last_submission, updated_at)"
+	"  SELECT c.name, c.reporter, c.url, c.format, now(), CASE WHEN c.class IS NULL THEN now() END, c.class,"
+	"  c.message, now() + make_interval(secs => CASE WHEN c.class IS NULL THEN c.ok_delay"
+	"   ELSE c.retry_min * c.jitter END), CASE WHEN c.class IS NULL THEN 0 ELSE 1 END, c.etag, c.last_modified,"
+	"  c.sha, c.submission, now() FROM c"
+	"  WHERE NOT EXISTS (SELECT 1 FROM mestat.source_state x WHERE x.name = c.name)"
+	"  ON CONFLICT (name) DO NOTHING"
+	"  RETURNING s.name, s.consecutive_failures, s.next_run)"
+	" SELECT name, consecutive_failures, extract(epoch FROM next_run - now())::float8"
+	" FROM (SELECT * FROM upd UNION ALL SELECT * FROM ins) x";
 
 /* local_delay: when the next try is due, computed here when the database
  * cannot tell (it computes the same from its own failure count). */
@@ -1101,36 +1391,20 @@ static double local_delay(const struct source *s)
 	return (d < s->pc->retry_max ? d : s->pc->retry_max) * jitter();
 }
 
-static void on_saved(struct db_conn *c, PGresult *r, const char *err, void *arg)
+/* save_params: the 15 values of save_sql for S, into P; NUM holds the numbers. */
+static void save_params(struct source *s, const char **p, char num[5][32])
 {
-	struct source *s = arg;
-	double delay = local_delay(s);
-	if (err)
-		log_warn("cannot store the outcome of a pull", "source=%s error=\"%s\"", s->name, err);
-	else if (r && PQntuples(r) == 1)
-		delay = atof(PQgetvalue(r, 0, 1));
-	db_release(c);
-	s->conn = NULL;
-	round_end(s, delay);
-}
-
-static void on_save_conn(struct db_conn *c, void *arg)
-{
-	struct source *s = arg;
-	s->conn = c;
 	bool ok = is_success(s->outcome);
-	/* On a failure only the class and message are new: the validators and
-	 * body hash stay those of the last accepted body. A 304 may refresh
-	 * them; a new accepted (or already known) body replaces them. */
+	/* A 304 may refresh the validators; a new accepted (or already known)
+	 * body replaces them. */
 	bool validators = s->set_validators || strcmp(s->outcome, "not_modified") == 0;
-	char sub[24] = "", ok_delay[32], rmin[32], rmax[32], jit[32];
 	if (s->submission)
-		snprintf(sub, sizeof(sub), "%lld", s->submission);
-	snprintf(ok_delay, sizeof(ok_delay), "%.3f", s->pc->interval * jitter());
-	snprintf(rmin, sizeof(rmin), "%.3f", s->pc->retry_min);
-	snprintf(rmax, sizeof(rmax), "%.3f", s->pc->retry_max);
-	snprintf(jit, sizeof(jit), "%.4f", jitter());
-	const char *p[15] = {
+		snprintf(num[0], 32, "%lld", s->submission);
+	snprintf(num[1], 32, "%.3f", s->pc->interval * jitter());
+	snprintf(num[2], 32, "%.3f", s->pc->retry_min);
+	snprintf(num[3], 32, "%.3f", s->pc->retry_max);
+	snprintf(num[4], 32, "%.4f", jitter());
+	const char *v[15] = {
 		s->name,
 		s->pc->reporter,
 		s->pc->url,
@@ -1140,14 +1414,114 @@ static void on_save_conn(struct db_conn *c, void *arg)
 		validators ? s->new_etag : NULL,
 		validators ? s->new_lm : NULL,
 		s->set_validators && s->sha[0] ? s->sha : NULL,
-		s->submission ? sub : NULL,
-		ok_delay,
-		rmin,
-		rmax,
-		jit,
+		s->submission ? num[0] : NULL,
+		num[1],
+		num[2],
+		num[3],
+		num[4],
 		s->set_validators ? "true" : "false",
 	};
-	db_query(c, save_sql, 15, p, on_saved, s);
+	memcpy(p, v, sizeof(v));
+}
+
+static void saves_flush(void);
+static void saves_send(struct batch *b);
+
+/* save_failed: S's outcome could not be written; its next round is
+ * scheduled from what this daemon knows. */
+static void save_failed(struct source *s, const char *why)
+{
+	log_warn("cannot store the outcome of a pull", "source=%s error=\"%s\"", s->name, why);
+	round_end(s, local_delay(s));
+}
+
+static void on_saved(struct db_conn *c, PGresult *r, const char *err, void *arg)
+{
+	struct batch *b = arg;
+	if (b == P.saves.fly)
+		P.saves.fly = NULL;
+	bool refused = err && r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0;
+	char why[512] = "";
+	if (err)
+		snprintf(why, sizeof(why), "%s", err);
+	double *delay = err ? NULL : malloc((size_t)b->n * sizeof(*delay));
+	bool *done = err ? NULL : calloc((size_t)b->n, sizeof(*done));
+	for (int i = 0; delay && done && i < PQntuples(r); i++) {
+		int k = batch_find(b, PQgetvalue(r, i, 0), i);
+		if (k >= 0) {
+			done[k] = true;
+			delay[k] = atof(PQgetvalue(r, i, 2));
+		}
+	}
+	db_release(c);
+	for (int k = 0; k < b->n; k++) {
+		struct source *s = b->v[k];
+		struct batch *one;
+		if (done && delay && done[k])
+			round_end(s, delay[k]);
+		else if (refused && b->n > 1 && (one = malloc(sizeof(*one) + sizeof(one->v[0])))) {
+			one->n = 1; /* find the one the database refuses: a statement each */
+			one->v[0] = s;
+			saves_send(one);
+		} else
+			save_failed(s, err ? why : !done ? "out of memory" : "its state row was written meanwhile");
+	}
+	free(delay);
+	free(done);
+	free(b);
+	saves_flush();
+}
+
+static void on_save_conn(struct db_conn *c, void *arg)
+{
+	struct batch *b = arg;
+	const char **vals = malloc((size_t)b->n * 15 * sizeof(*vals));
+	char(*num)[5][32] = calloc((size_t)b->n, sizeof(*num));
+	char **arrays = NULL;
+	if (vals && num) {
+		for (int i = 0; i < b->n; i++)
+			save_params(b->v[i], vals + i * 15, num[i]);
+		arrays = pg_arrays(b->n, 15, vals);
+	}
+	free(vals);
+	free(num);
+	if (!arrays) {
+		db_release(c);
+		if (b == P.saves.fly)
+			P.saves.fly = NULL;
+		for (int i = 0; i < b->n; i++)
+			save_failed(b->v[i], "out of memory");
+		free(b);
+		return;
+	}
+	db_query(c, save_sql, 15, (const char *const *)arrays, on_saved, b);
+	pg_arrays_free(arrays, 15);
+}
+
+static void saves_send(struct batch *b)
+{
+	if (db_acquire(P.d->db, on_save_conn, b) == 0)
+		return;
+	if (b == P.saves.fly)
+		P.saves.fly = NULL;
+	for (int i = 0; i < b->n; i++)
+		save_failed(b->v[i], "the database is unavailable");
+	free(b);
+}
+
+/* saves_flush: send the outcomes gathered, unless a batch is in flight (its
+ * end sends them). */
+static void saves_flush(void)
+{
+	struct batch *b = stage_take(&P.saves);
+	if (b) {
+		saves_send(b);
+	} else if (!P.saves.fly && P.saves.n) { /* out of memory */
+		int n = P.saves.n;
+		P.saves.n = 0;
+		for (int i = 0; i < n; i++)
+			save_failed(P.saves.wait[i], "out of memory");
+	}
 }
 
 static void save(struct source *s)
@@ -1169,10 +1543,10 @@ static void save(struct source *s)
 		P.active--;
 		pump();
 	}
-	if (db_acquire(P.d->db, on_save_conn, s) != 0) {
-		log_warn("cannot store the outcome of a pull: the database is unavailable", "source=%s", s->name);
-		round_end(s, local_delay(s));
-	}
+	if (stage_add(&P.saves, s) != 0)
+		save_failed(s, "out of memory");
+	else
+		saves_flush();
 }
 
 /* round_end: the round is over: free its slot, then free a removed source
@@ -1428,6 +1802,8 @@ void pull_stop(void)
 		source_free(P.sources);
 	P.qhead = P.qtail = NULL;
 	P.rhead = P.rtail = NULL;
+	stage_free(&P.claims);
+	stage_free(&P.saves);
 	if (P.multi) /* may announce CURL_POLL_REMOVE for cached connections: the base is still alive */
 		curl_multi_cleanup(P.multi);
 	P.multi = NULL;

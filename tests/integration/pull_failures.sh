@@ -13,7 +13,7 @@ printf 'reporter,indicator,period,value\n120000,incubators,2018Q3,64\n' >"$root/
 printf 'reporter,indicator,period,value\n130000,incubators,2018Q3,23\n' >"$root/hb.csv"
 printf 'reporter,indicator,period,value\n140000,incubators,2018Q3,11\n' >"$root/sx.csv"
 printf '{"reporter":"150000","period":"2018Q3","values":[{"indicator":"incubators","value":' >"$root/broken.json"
-printf 'reporter,indicator,period,value\n210000,no_such_indicator,2018Q3,5\n210000,incubators,2018Q3,-4\n' >"$root/invalid.csv"
+printf 'reporter,indicator,period,value\n210000,"no_such\\indicator""x",2018Q3,5\n210000,incubators,2018Q3,-4\n' >"$root/invalid.csv"
 head -c 3000 /dev/zero | tr '\0' '7' | sed 's/^/reporter,indicator,period,value\n220000,incubators,2018Q3,/' >"$root/big.csv"
 
 sim_start main "$root" || { not_ok "the simulator starts" "$(cat "$T_TMP/sim-main.err")"; exit 1; }
@@ -85,6 +85,9 @@ expect_eq "a malformed body: class decode" decode "$(cls broken)"
 expect_match "... with the decoder's position" 'line [0-9]+, column [0-9]+|JSON' "$(err broken)"
 expect_eq "rows failing validation: class validation" validation "$(cls invalid)"
 expect_match "... naming the ingest status and a row" '422.*(indicator|negative)' "$(err invalid)"
+[[ $(err invalid) == *'unknown indicator "no_such\indicator"x"'* ]] &&
+	ok "... with the quote and the backslash of the refused code as they came" ||
+	not_ok "... with the quote and the backslash of the refused code as they came" "$(err invalid)"
 expect_eq "an endless body is cut at max_body_size: class body_too_large" body_too_large "$(cls endless)"
 expect_eq "a body over max_body_size: class body_too_large" body_too_large "$(cls big)"
 # Under TLS 1.3 the server's refusal comes as an alert after the client has
