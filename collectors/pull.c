@@ -695,8 +695,16 @@ static int stage_add(struct stage *st, struct source *s)
 	return 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(struct source *const *)a)->name, (*(struct source *const *)b)->name);
+}
+
 /* stage_take: what was gathered, as the batch now in flight; NULL when
- * nothing was, a statement is in flight already, or out of memory. */
+ * nothing was, a statement is in flight already, or out of memory. The batch
+ * is in name order, so two daemons whose batches share rows lock them in the
+ * same order and do not deadlock (if a plan locks otherwise, PostgreSQL
+ * breaks the deadlock and the refused batch is retried a source at a time). */
 static struct batch *stage_take(struct stage *st)
 {
 	if (st->fly || st->n == 0)
@@ -706,6 +714,7 @@ static struct batch *stage_take(struct stage *st)
 		return NULL;
 	b->n = st->n;
 	memcpy(b->v, st->wait, (size_t)st->n * sizeof(b->v[0]));
+	qsort(b->v, (size_t)b->n, sizeof(b->v[0]), by_name);
 	st->n = 0;
 	st->fly = b;
 	return b;
@@ -797,15 +806,23 @@ static void pg_arrays_free(char **a, int ncol)
 	free(a);
 }
 
-/* batch_find: the index in batch B of the source named NAME, -1 if none.
- * Results mostly come in the batch's order, so HINT is tried first. */
+/* batch_find: the index in batch B (in name order) of the source named
+ * NAME, -1 if none. Results mostly come in the batch's order, so HINT is
+ * tried first. */
 static int batch_find(const struct batch *b, const char *name, int hint)
 {
 	if (hint >= 0 && hint < b->n && strcmp(b->v[hint]->name, name) == 0)
 		return hint;
-	for (int i = 0; i < b->n; i++)
-		if (strcmp(b->v[i]->name, name) == 0)
-			return i;
+	int lo = 0, hi = b->n - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2, c = strcmp(b->v[mid]->name, name);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
 	return -1;
 }
 
