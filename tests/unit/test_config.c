@@ -11,25 +11,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../memfile.h"
 #include "config.h"
-
-static char *write_conf(const char *text)
-{
-	char *path = strdup("/tmp/mestat-test-conf-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	return path;
-}
 
 /* load TEXT; return the configuration (or NULL) and leave messages in ERRS. */
 static struct config *load(const char *text, struct config_errors *errs)
 {
-	char *path = write_conf(text);
+	char path[32];
+	int fd = memfile_open(text, strlen(text), path);
+	assert_true(fd >= 0);
 	struct config *cf = config_load(path, errs);
-	unlink(path);
-	free(path);
+	close(fd);
 	return cf;
 }
 
@@ -141,8 +133,10 @@ static void test_unreadable_tls_key_is_reported(void **state)
 {
 	(void)state;
 	struct config_errors errs = {0};
-	char *key = write_conf("not really a key");
-	chmod(key, 0);
+	char key[32];
+	int fd = memfile_open("not really a key", 16, key);
+	assert_true(fd >= 0);
+	assert_int_equal(fchmod(fd, 0), 0);
 	char text[512];
 	snprintf(text, sizeof(text), "[mestatd]\ntls_key = %s\n", key);
 	struct config *cf = load(text, &errs);
@@ -153,8 +147,7 @@ static void test_unreadable_tls_key_is_reported(void **state)
 		assert_true(any_error_contains(&errs, "tls_key"));
 	assert_true(problems >= 1); /* the default certificate paths do not exist here */
 	assert_true(any_error_contains(&errs, "tls_cert"));
-	unlink(key);
-	free(key);
+	close(fd);
 	config_free(cf);
 	config_errors_free(&errs);
 }
