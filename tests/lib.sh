@@ -14,7 +14,9 @@
 . "$TOP/tools/lib/ports.sh"
 
 ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $1: $2"; }
+# not_ok NAME DETAIL: one line, whatever DETAIL holds (tools/check reads
+# the report line by line, so a log excerpt is folded onto it).
+not_ok() { echo "not ok - $1: ${2//$'\n'/ }"; }
 
 # expect_eq NAME EXPECTED ACTUAL
 expect_eq() {
@@ -97,6 +99,18 @@ t_start() {
 	done
 	return 1
 }
+
+# t_up CONF [LOG [NAME]]: t_start, or report "not ok - NAME" (default
+# "mestatd starts") with the end of LOG on one line, and end the script.
+t_up() {
+	local log=${2:-$T_TMP/mestatd.log}
+	t_start "$1" "$log" && return 0
+	not_ok "${3:-mestatd starts}" "$(tail -n 5 "$log")"
+	exit 1
+}
+
+# q SQL: one query on this script's database (T_DB, set by t_conf), unaligned.
+q() { pg_psql -d "$T_DB" -tA -c "$1"; }
 
 # t_stop: SIGTERM the mestatd started by t_start and wait (at most 20 s);
 # its exit status is left in T_RC (call it directly, not in $(...)).

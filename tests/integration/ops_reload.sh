@@ -126,7 +126,6 @@ expect_eq "$N pushes were made" "$N" "$(wc -l <<<"$statuses")"
 got201=$(grep -c ' 201$' <<<"$statuses")
 expect_eq "every push got 201 across the reloads" "$N" "$got201"
 [ "$got201" = "$N" ] || echo "# not 201: $(grep -v ' 201$' <<<"$statuses" | head -n 10 | tr '\n' ' ')"
-q() { pg_psql -d "$db" -tA -c "$1"; }
 expect_eq "the database holds exactly $N accepted submissions" "$N" \
 	"$(q "select count(*) from mestat.submission where outcome = 'accepted'")"
 expect_eq "... and exactly their $N rows, one per cell" "$N|$N" \

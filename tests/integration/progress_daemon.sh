@@ -8,7 +8,6 @@
 db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
 log=$T_TMP/mestatd.log
-q() { pg_psql -d "$db" -tA -c "$1"; }
 snapshots() { q "select count(*) from mestat.progress_snapshot"; }
 # wait_for SECONDS SQL: poll until SQL answers t; prints the seconds waited, or "timeout".
 wait_for() {
@@ -22,7 +21,7 @@ wait_for() {
 
 # ---- Periodic runs.
 t_conf "$conf" "$db" "recompute_interval = 2s" "recompute_delay = 1s" "log_level = debug"
-t_start "$conf" "$log" || { not_ok "mestatd starts" "$(tail -n 5 "$log")"; exit 1; }
+t_up "$conf" "$log"
 waited=$(wait_for 15 "select count(*) >= 2 from mestat.progress_snapshot")
 if [ "$waited" != timeout ]; then ok "with recompute_interval = 2s mestatd writes snapshots by itself"; else
 	not_ok "with recompute_interval = 2s mestatd writes snapshots by itself" "$(snapshots) snapshots after 15 s"
@@ -54,7 +53,7 @@ expect_eq "mestatd stops cleanly" 0 "$T_RC"
 # ---- A push triggers a run within recompute_delay; a burst triggers one.
 t_conf "$conf" "$db" "recompute_interval = 1h" "recompute_delay = 2s"
 : >"$log"
-t_start "$conf" "$log" || { not_ok "mestatd starts again" "$(tail -n 5 "$log")"; exit 1; }
+t_up "$conf" "$log" "mestatd starts again"
 sleep 1
 before=$(snapshots)
 cert=(--cert "$T_CERTS/client-110000.crt" --key "$T_CERTS/client-110000.key" -H 'Content-Type: application/json')

@@ -54,7 +54,7 @@ t_conf "$conf" "$db"
 	source_section notoken 130000 "$main/bearer/s3cret/hb.csv" csv
 	source_section token 130000 "$main/bearer/s3cret/hb.csv" csv "token = s3cret"
 } >>"$conf"
-t_start "$conf" || { not_ok "mestatd starts" "$(tail -n 5 "$T_TMP/mestatd.log")"; exit 1; }
+t_up "$conf"
 
 # Every source has an outcome (the trickling one needs ~3 s of stall).
 if wait_for 25 sql_true "select count(*) = 18 from mestat.source_state where last_success is not null or last_error_class is not null"; then

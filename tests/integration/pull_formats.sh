@@ -42,7 +42,7 @@ t_conf "$conf" "$db" "log_level = debug"
 	source_section zj 330000 "$base/noetag/zj.csv" csv
 	source_section js 320000 "$base/js-{period}.csv?since={since}" csv
 } >>"$conf"
-t_start "$conf" || { not_ok "mestatd starts" "$(tail -n 5 "$T_TMP/mestatd.log")"; exit 1; }
+t_up "$conf"
 
 all=('bj' 'sh' 'tj' 'hb' 'sz' 'zj' 'js')
 if wait_for 20 sql_true "select count(*) = 7 from mestat.source_state where last_success is not null"; then
@@ -111,7 +111,7 @@ expect_eq "mestatd stops cleanly with pull collectors running" 0 "$T_RC"
 
 # After a restart the validators come from source_state: the next round is 304s.
 n304=$(sim_count "$SIM_LOG" '^GET /bj.json 304') subs=$(q "select count(*) from mestat.submission")
-t_start "$conf" || { not_ok "mestatd starts again" "$(tail -n 5 "$T_TMP/mestatd.log")"; exit 1; }
+t_up "$conf" "" "mestatd starts again"
 more304() { [ "$(sim_count "$SIM_LOG" '^GET /bj.json 304')" -gt "$n304" ]; }
 if wait_for 8 more304; then ok "after a restart the stored ETag is sent again and answered 304"; else
 	not_ok "after a restart the stored ETag is sent again and answered 304" "$(tail -n 5 "$SIM_LOG")"

@@ -37,9 +37,6 @@ trap 't_stop; sim_stop_all' EXIT
 # sim_count LOG ERE: how many requests in LOG match ERE ("GET /x.json 304").
 sim_count() { grep -cE "$2" "$1"; }
 
-# q SQL: one query on the test database, unaligned.
-q() { pg_psql -d "$T_DB" -tA -c "$1"; }
-
 # wait_for SECS COMMAND...: run COMMAND every 0.2 s until it succeeds or SECS pass.
 wait_for() {
 	local secs=$1 i

@@ -6,9 +6,8 @@
 db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
 t_conf "$conf" "$db"
-t_start "$conf" || { not_ok "mestatd starts" "$(tail -n 5 "$T_TMP/mestatd.log")"; exit 1; }
+t_up "$conf"
 url=https://127.0.0.1:$T_PORT/api/dataValueSets
-q() { pg_psql -d "$db" -tA -c "$1"; }
 status() { tail -n 1 <<<"$1"; }
 body() { sed '$d' <<<"$1"; }
 

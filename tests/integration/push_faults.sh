@@ -6,10 +6,9 @@
 db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
 t_conf "$conf" "$db"
-t_start "$conf" || { not_ok "mestatd starts" "$(tail -n 5 "$T_TMP/mestatd.log")"; exit 1; }
+t_up "$conf"
 url=https://127.0.0.1:$T_PORT
 cert=(--cert "$T_CERTS/client-110000.crt" --key "$T_CERTS/client-110000.key" -H 'Content-Type: application/json')
-q() { pg_psql -d "$db" -tA -c "$1"; }
 body='{"reporter":"110000","period":"2019Q2","values":[{"indicator":"incubators","value":61},{"indicator":"makerspaces","value":90}]}'
 health() { t_curl "$url/healthz"; }
 wait_health() { for _ in $(seq 150); do [[ $(health) =~ $1 ]] && return 0; sleep 0.1; done; return 1; }

@@ -6,13 +6,12 @@
 db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
 t_conf "$conf" "$db" "max_body_size = 64KB"
-t_start "$conf" || { not_ok "mestatd starts" "$(tail -n 5 "$T_TMP/mestatd.log")"; exit 1; }
+t_up "$conf"
 
 url=https://127.0.0.1:$T_PORT
 bj=(-H 'Content-Type: application/json')
 bj_cert=(--cert "$T_CERTS/client-110000.crt" --key "$T_CERTS/client-110000.key")
 sh_cert=(--cert "$T_CERTS/client-310000.crt" --key "$T_CERTS/client-310000.key")
-q() { pg_psql -d "$db" -tA -c "$1"; }
 status() { tail -n 1 <<<"$1"; }
 body() { sed '$d' <<<"$1"; }
 observations() { q "select count(*) from mestat.observation"; }

@@ -7,9 +7,8 @@
 db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
 t_conf "$conf" "$db"
-t_start "$conf" || { not_ok "mestatd starts" "$(tail -n 5 "$T_TMP/mestatd.log")"; exit 1; }
+t_up "$conf"
 url=https://127.0.0.1:$T_PORT
-q() { pg_psql -d "$db" -tA -c "$1"; }
 
 # Distinct cells for every submission: two rows each.
 mapfile -t cells < <(q "select i.code || ' ' || p.code from mestat.indicator i, mestat.period p
