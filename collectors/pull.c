@@ -122,12 +122,25 @@ struct source {
  * sources: while one statement is in flight, the next ones gather. At the
  * county scale this turns thousands of statements per round into a few
  * hundred, and PostgreSQL's per-statement cost was most of a round's CPU. */
+struct stage;
+
 struct batch {
+	struct stage *st;
 	int n;
 	struct source *v[];
 };
 
+/* What a stage writes, and what becomes of a source it cannot write. */
+struct stage_ops {
+	const char *sql;  /* $1..$ncol: one array per parameter, one element per source */
+	int ncol;
+	void (*params)(struct source *s, const char **p, char num[5][32]); /* NUM: room for numbers */
+	void (*done)(struct db_conn *c, PGresult *r, const char *err, void *batch); /* calls stage_landed */
+	void (*failed)(struct source *s, const char *why);
+};
+
 struct stage {
+	const struct stage_ops *ops;
 	struct source **wait; /* gathered while a statement is in flight */
 	int n, cap;
 	struct batch *fly;    /* the statement in flight, NULL if none */
@@ -712,6 +725,7 @@ static struct batch *stage_take(struct stage *st)
 	struct batch *b = malloc(sizeof(*b) + (size_t)st->n * sizeof(b->v[0]));
 	if (!b)
 		return NULL;
+	b->st = st;
 	b->n = st->n;
 	memcpy(b->v, st->wait, (size_t)st->n * sizeof(b->v[0]));
 	qsort(b->v, (size_t)b->n, sizeof(b->v[0]), by_name);
@@ -724,7 +738,9 @@ static void stage_free(struct stage *st)
 {
 	free(st->wait);
 	free(st->fly);
-	memset(st, 0, sizeof(*st));
+	st->wait = NULL;
+	st->n = st->cap = 0;
+	st->fly = NULL;
 }
 
 struct abuf {
@@ -826,6 +842,89 @@ static int batch_find(const struct batch *b, const char *name, int hint)
 	return -1;
 }
 
+/* stage_landed: B's statement is over; the next one of its stage may go. */
+static void stage_landed(struct batch *b)
+{
+	if (b->st->fly == b)
+		b->st->fly = NULL;
+}
+
+static void batch_failed(struct batch *b, const char *why)
+{
+	for (int i = 0; i < b->n; i++)
+		b->st->ops->failed(b->v[i], why);
+	free(b);
+}
+
+static void on_batch_conn(struct db_conn *c, void *arg)
+{
+	struct batch *b = arg;
+	const struct stage_ops *ops = b->st->ops;
+	const char **vals = malloc((size_t)b->n * (size_t)ops->ncol * sizeof(*vals));
+	char(*num)[5][32] = calloc((size_t)b->n, sizeof(*num));
+	char **arrays = NULL;
+	if (vals && num) {
+		for (int i = 0; i < b->n; i++)
+			ops->params(b->v[i], vals + i * ops->ncol, num[i]);
+		arrays = pg_arrays(b->n, ops->ncol, vals);
+	}
+	free(vals);
+	free(num);
+	if (!arrays) {
+		db_release(c);
+		stage_landed(b);
+		batch_failed(b, "out of memory");
+		return;
+	}
+	db_query(c, ops->sql, ops->ncol, (const char *const *)arrays, ops->done, b);
+	pg_arrays_free(arrays, ops->ncol);
+}
+
+static void batch_send(struct batch *b)
+{
+	if (db_acquire(P.d->db, on_batch_conn, b) == 0)
+		return;
+	stage_landed(b);
+	batch_failed(b, db_last_error(P.d->db)[0] ? db_last_error(P.d->db) : "no database connection");
+}
+
+/* stage_flush: send what ST gathered, unless its statement is in flight
+ * (whose end sends it). */
+static void stage_flush(struct stage *st)
+{
+	struct batch *b = stage_take(st);
+	if (b) {
+		batch_send(b);
+	} else if (!st->fly && st->n) { /* out of memory */
+		int n = st->n;
+		st->n = 0;
+		for (int i = 0; i < n; i++)
+			st->ops->failed(st->wait[i], "out of memory");
+	}
+}
+
+/* batch_split: send a batch the database refused again, one source per
+ * statement, so the source it refuses fails alone. False, doing nothing, for
+ * a batch of one. */
+static bool batch_split(struct batch *b)
+{
+	if (b->n < 2)
+		return false;
+	for (int i = 0; i < b->n; i++) {
+		struct batch *one = malloc(sizeof(*one) + sizeof(one->v[0]));
+		if (!one) {
+			b->st->ops->failed(b->v[i], "out of memory");
+			continue;
+		}
+		one->st = b->st;
+		one->n = 1;
+		one->v[0] = b->v[i];
+		batch_send(one);
+	}
+	free(b);
+	return true;
+}
+
 static void on_next_run(struct db_conn *c, PGresult *r, const char *err, void *arg)
 {
 	struct source *s = arg;
@@ -840,8 +939,6 @@ static void on_next_run(struct db_conn *c, PGresult *r, const char *err, void *a
 	log_debug("pull not due: another mestatd has this round", "source=%s next_in=%.1fs", s->name, delay);
 	round_end(s, delay);
 }
-
-static void claims_flush(void);
 
 static void on_lost_conn(struct db_conn *c, void *arg)
 {
@@ -869,33 +966,21 @@ static void claim_won(struct source *s, PGresult *r, int i)
 	s->failures = atoi(PQgetvalue(r, i, 6));
 }
 
-static void claims_send(struct batch *b);
-
 static void on_claimed(struct db_conn *c, PGresult *r, const char *err, void *arg)
 {
 	struct batch *b = arg;
-	if (b == P.claims.fly)
-		P.claims.fly = NULL;
+	stage_landed(b);
 	if (err) {
 		bool refused = r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0;
 		char why[512];
 		snprintf(why, sizeof(why), "%s", err);
-		err = why;
 		db_release(c);
-		for (int i = 0; i < b->n; i++) {
-			if (refused && b->n > 1) { /* find the source it refuses: one statement each */
-				struct batch *one = malloc(sizeof(*one) + sizeof(one->v[0]));
-				if (one) {
-					one->n = 1;
-					one->v[0] = b->v[i];
-					claims_send(one);
-					continue;
-				}
-			}
-			claim_failed(b->v[i], err, refused);
+		if (!refused || !batch_split(b)) {
+			for (int i = 0; i < b->n; i++)
+				claim_failed(b->v[i], why, refused);
+			free(b);
 		}
-		free(b);
-		claims_flush();
+		stage_flush(&P.claims);
 		return;
 	}
 	bool *won = calloc((size_t)b->n, sizeof(*won));
@@ -924,63 +1009,21 @@ static void on_claimed(struct db_conn *c, PGresult *r, const char *err, void *ar
 	pump();
 }
 
-static void on_claim_conn(struct db_conn *c, void *arg)
+static void claim_params(struct source *s, const char **p, char num[5][32])
 {
-	struct batch *b = arg;
-	const char **vals = malloc((size_t)b->n * 6 * sizeof(*vals));
-	char(*num)[2][32] = malloc((size_t)b->n * sizeof(*num));
-	char **arrays = NULL;
-	if (vals && num) {
-		for (int i = 0; i < b->n; i++) {
-			const struct source *s = b->v[i];
-			snprintf(num[i][0], sizeof(num[i][0]), "%.3f", lease_of(s->pc));
-			snprintf(num[i][1], sizeof(num[i][1]), "%.3f", horizon_of(s->pc));
-			const char *row[6] = {s->name, s->pc->reporter, s->pc->url, s->pc->format_name, num[i][0], num[i][1]};
-			memcpy(vals + i * 6, row, sizeof(row));
-		}
-		arrays = pg_arrays(b->n, 6, vals);
-	}
-	free(vals);
-	free(num);
-	if (!arrays) {
-		db_release(c);
-		if (b == P.claims.fly)
-			P.claims.fly = NULL;
-		for (int i = 0; i < b->n; i++)
-			claim_failed(b->v[i], "out of memory", false);
-		free(b);
-		return;
-	}
-	db_query(c, claim_sql, 6, (const char *const *)arrays, on_claimed, b);
-	pg_arrays_free(arrays, 6);
+	snprintf(num[0], 32, "%.3f", lease_of(s->pc));
+	snprintf(num[1], 32, "%.3f", horizon_of(s->pc));
+	const char *v[6] = {s->name, s->pc->reporter, s->pc->url, s->pc->format_name, num[0], num[1]};
+	memcpy(p, v, sizeof(v));
 }
 
-static void claims_send(struct batch *b)
+/* claim_not_sent: the claim could not be sent; nothing was fetched. */
+static void claim_not_sent(struct source *s, const char *why)
 {
-	if (db_acquire(P.d->db, on_claim_conn, b) == 0)
-		return;
-	if (b == P.claims.fly)
-		P.claims.fly = NULL;
-	for (int i = 0; i < b->n; i++)
-		claim_failed(b->v[i], db_last_error(P.d->db)[0] ? db_last_error(P.d->db) : "no database connection",
-		             false);
-	free(b);
+	claim_failed(s, why, false);
 }
 
-/* claims_flush: send the claims gathered, unless a claim is in flight (its
- * end sends them). */
-static void claims_flush(void)
-{
-	struct batch *b = stage_take(&P.claims);
-	if (b) {
-		claims_send(b);
-	} else if (!P.claims.fly && P.claims.n) { /* out of memory */
-		int n = P.claims.n;
-		P.claims.n = 0;
-		for (int i = 0; i < n; i++)
-			claim_failed(P.claims.wait[i], "out of memory", false);
-	}
-}
+static const struct stage_ops claim_ops = {claim_sql, 6, claim_params, on_claimed, claim_not_sent};
 
 static void claim(struct source *s)
 {
@@ -1030,7 +1073,7 @@ static void pump(void)
 		}
 	}
 	P.pumping = false;
-	claims_flush();
+	stage_flush(&P.claims);
 }
 
 /* ---- the round: fetch ---- */
@@ -1441,9 +1484,6 @@ static void save_params(struct source *s, const char **p, char num[5][32])
 	memcpy(p, v, sizeof(v));
 }
 
-static void saves_flush(void);
-static void saves_send(struct batch *b);
-
 /* save_failed: S's outcome could not be written; its next round is
  * scheduled from what this daemon knows. */
 static void save_failed(struct source *s, const char *why)
@@ -1455,14 +1495,19 @@ static void save_failed(struct source *s, const char *why)
 static void on_saved(struct db_conn *c, PGresult *r, const char *err, void *arg)
 {
 	struct batch *b = arg;
-	if (b == P.saves.fly)
-		P.saves.fly = NULL;
-	bool refused = err && r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0;
-	char why[512] = "";
-	if (err)
+	stage_landed(b);
+	if (err) {
+		bool refused = r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0;
+		char why[512];
 		snprintf(why, sizeof(why), "%s", err);
-	double *delay = err ? NULL : malloc((size_t)b->n * sizeof(*delay));
-	bool *done = err ? NULL : calloc((size_t)b->n, sizeof(*done));
+		db_release(c);
+		if (!refused || !batch_split(b))
+			batch_failed(b, why);
+		stage_flush(&P.saves);
+		return;
+	}
+	double *delay = malloc((size_t)b->n * sizeof(*delay));
+	bool *done = calloc((size_t)b->n, sizeof(*done));
 	for (int i = 0; delay && done && i < PQntuples(r); i++) {
 		int k = batch_find(b, PQgetvalue(r, i, 0), i);
 		if (k >= 0) {
@@ -1473,73 +1518,18 @@ static void on_saved(struct db_conn *c, PGresult *r, const char *err, void *arg)
 	db_release(c);
 	for (int k = 0; k < b->n; k++) {
 		struct source *s = b->v[k];
-		struct batch *one;
 		if (done && delay && done[k])
 			round_end(s, delay[k]);
-		else if (refused && b->n > 1 && (one = malloc(sizeof(*one) + sizeof(one->v[0])))) {
-			one->n = 1; /* find the one the database refuses: a statement each */
-			one->v[0] = s;
-			saves_send(one);
-		} else
-			save_failed(s, err ? why : !done ? "out of memory" : "its state row was written meanwhile");
+		else
+			save_failed(s, done && delay ? "its state row was written meanwhile" : "out of memory");
 	}
 	free(delay);
 	free(done);
 	free(b);
-	saves_flush();
+	stage_flush(&P.saves);
 }
 
-static void on_save_conn(struct db_conn *c, void *arg)
-{
-	struct batch *b = arg;
-	const char **vals = malloc((size_t)b->n * 15 * sizeof(*vals));
-	char(*num)[5][32] = calloc((size_t)b->n, sizeof(*num));
-	char **arrays = NULL;
-	if (vals && num) {
-		for (int i = 0; i < b->n; i++)
-			save_params(b->v[i], vals + i * 15, num[i]);
-		arrays = pg_arrays(b->n, 15, vals);
-	}
-	free(vals);
-	free(num);
-	if (!arrays) {
-		db_release(c);
-		if (b == P.saves.fly)
-			P.saves.fly = NULL;
-		for (int i = 0; i < b->n; i++)
-			save_failed(b->v[i], "out of memory");
-		free(b);
-		return;
-	}
-	db_query(c, save_sql, 15, (const char *const *)arrays, on_saved, b);
-	pg_arrays_free(arrays, 15);
-}
-
-static void saves_send(struct batch *b)
-{
-	if (db_acquire(P.d->db, on_save_conn, b) == 0)
-		return;
-	if (b == P.saves.fly)
-		P.saves.fly = NULL;
-	for (int i = 0; i < b->n; i++)
-		save_failed(b->v[i], "the database is unavailable");
-	free(b);
-}
-
-/* saves_flush: send the outcomes gathered, unless a batch is in flight (its
- * end sends them). */
-static void saves_flush(void)
-{
-	struct batch *b = stage_take(&P.saves);
-	if (b) {
-		saves_send(b);
-	} else if (!P.saves.fly && P.saves.n) { /* out of memory */
-		int n = P.saves.n;
-		P.saves.n = 0;
-		for (int i = 0; i < n; i++)
-			save_failed(P.saves.wait[i], "out of memory");
-	}
-}
+static const struct stage_ops save_ops = {save_sql, 15, save_params, on_saved, save_failed};
 
 static void save(struct source *s)
 {
@@ -1563,7 +1553,7 @@ static void save(struct source *s)
 	if (stage_add(&P.saves, s) != 0)
 		save_failed(s, "out of memory");
 	else
-		saves_flush();
+		stage_flush(&P.saves);
 }
 
 /* round_end: the round is over: free its slot, then free a removed source
@@ -1739,6 +1729,8 @@ int pull_start(struct daemon *d)
 	uint32_t seed[2] = {arc4random(), arc4random()};
 	memcpy(P.rnd, seed, sizeof(P.rnd));
 	P.max_parallel = d->cf->max_parallel_pulls;
+	P.claims.ops = &claim_ops;
+	P.saves.ops = &save_ops;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_error("cannot initialise libcurl");
 		return -1;
