@@ -330,7 +330,8 @@ static struct source *source_new(struct src_conf *c)
 }
 
 /* round_clear: forget what the round in flight held. */
-static void round_clear(struct source *s)
+/* transfer_clear: the transfer's handle and body go. */
+static void transfer_clear(struct source *s)
 {
 	if (s->easy) {
 		curl_multi_remove_handle(P.multi, s->easy);
@@ -342,6 +343,11 @@ static void round_clear(struct source *s)
 	free(s->body);
 	s->body = NULL;
 	s->len = s->cap = 0;
+}
+
+static void round_clear(struct source *s)
+{
+	transfer_clear(s);
 	s->too_big = false;
 	s->errbuf[0] = '\0';
 	free(s->old_etag);
@@ -1537,14 +1543,7 @@ static void save(struct source *s)
 	/* The transfer and the ingest are over: the body and the handle can go
 	 * and the slot can start the next due source while the outcome, a few
 	 * short strings, is written. */
-	if (s->easy) {
-		curl_multi_remove_handle(P.multi, s->easy);
-		curl_easy_cleanup(s->easy);
-		s->easy = NULL;
-	}
-	free(s->body);
-	s->body = NULL;
-	s->len = s->cap = 0;
+	transfer_clear(s);
 	if (s->slot) {
 		s->slot = false;
 		P.active--;
