@@ -902,10 +902,15 @@ static void stage_flush(struct stage *st)
 	if (b) {
 		batch_send(b);
 	} else if (!st->fly && st->n) { /* out of memory */
+		/* failed() ends rounds, which may gather new sources: they go to
+		 * a new array, not into the one read here. */
+		struct source **w = st->wait;
 		int n = st->n;
-		st->n = 0;
+		st->wait = NULL;
+		st->n = st->cap = 0;
 		for (int i = 0; i < n; i++)
-			st->ops->failed(st->wait[i], "out of memory");
+			st->ops->failed(w[i], "out of memory");
+		free(w);
 	}
 }
 
