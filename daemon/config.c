@@ -270,6 +270,11 @@ static void free_strings(const struct key_def *defs, void *base)
 			free(*(char **)((char *)base + d->offset));
 }
 
+_Static_assert(sizeof(main_keys) / sizeof(main_keys[0]) <= CONFIG_MAX_KEYS + 1,
+               "struct config's key_line has no room for every [mestatd] key");
+_Static_assert(sizeof(source_keys) / sizeof(source_keys[0]) <= CONFIG_MAX_KEYS + 1,
+               "struct source_conf's key_line has no room for every source key");
+
 struct parse_state {
 	struct config *cf;
 	struct config_errors *errs;
@@ -277,8 +282,33 @@ struct parse_state {
 	int line;
 	struct source_conf **tail;
 	struct source_conf *last; /* the source whose section is being read */
-	char section[128];
 };
+
+static bool section_known(const char *name)
+{
+	return strcmp(name, "mestatd") == 0 || (strncmp(name, "source ", 7) == 0 && name[7]);
+}
+
+/* A section header read by read_line: an unknown name is reported here,
+ * once and with its line, even when the section holds no key (inih names
+ * sections only to the keys under them). */
+static void on_section_line(struct parse_state *ps, const char *text)
+{
+	if (ps->line == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+		text += 3; /* inih skips a UTF-8 BOM too */
+	const char *p = text + strspn(text, " \t");
+	if (*p != '[')
+		return;
+	const char *close = strchr(p, ']');
+	if (!close)
+		return; /* inih reports the line as unreadable */
+	/* The name as inih takes it: everything between the brackets. */
+	char name[128];
+	snprintf(name, sizeof(name), "%.*s", (int)(close - p - 1), p + 1);
+	if (!section_known(name))
+		add_err(ps->errs, "%s:%d: unknown section [%s] (expected [mestatd] or [source NAME])",
+		        ps->cf->path, ps->line, name);
+}
 
 /* Reader for ini_parse_stream that counts lines, so the handler can name
  * the line of every key (the Debian build of inih does not pass it). */
@@ -286,8 +316,10 @@ static char *read_line(char *str, int num, void *stream)
 {
 	struct parse_state *ps = stream;
 	char *r = fgets(str, num, ps->fp);
-	if (r)
+	if (r) {
 		ps->line++;
+		on_section_line(ps, r);
+	}
 	return r;
 }
 
@@ -326,24 +358,36 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	struct parse_state *ps = user;
 	const struct key_def *defs;
 	void *base;
+	int *lines;
+	if (!section_known(section))
+		return 1; /* reported once at its header by read_line */
 	if (strcmp(section, "mestatd") == 0) {
 		defs = main_keys;
 		base = ps->cf;
-	} else if (strncmp(section, "source ", 7) == 0 && section[7]) {
-		base = current_source(ps, section + 7);
-		defs = source_keys;
-		if (!base)
-			return 0;
+		lines = ps->cf->key_line;
 	} else {
-		add_err(ps->errs, "%s:%d: unknown section [%s] (expected [mestatd] or [source NAME])",
-		        ps->cf->path, ps->line, section);
-		return 1;
+		struct source_conf *src = current_source(ps, section + 7);
+		if (!src)
+			return 0;
+		base = src;
+		defs = source_keys;
+		lines = src->key_line;
 	}
 	if (!name) /* inih announces a new section with a NULL name when INI_CALL_HANDLER_ON_NEW_SECTION */
 		return 1;
 	for (const struct key_def *d = defs; d->name; d++) {
 		if (strcmp(d->name, name) != 0)
 			continue;
+		/* Two lines setting one key: which one the operator meant is a
+		 * guess, and a guess about a listener or a key file is how a
+		 * configuration surprises its reader months later. */
+		int *at = &lines[d - defs];
+		if (*at) {
+			add_err(ps->errs, "%s:%d: key \"%s\" is set twice in [%s], at lines %d and %d; keep one",
+			        ps->cf->path, ps->line, name, section, *at, ps->line);
+			return 1;
+		}
+		*at = ps->line;
 		const char *why = set_key(d, base, value);
 		if (why)
 			add_err(ps->errs, "%s:%d: bad value \"%s\" for key \"%s\": %s", ps->cf->path,
@@ -352,6 +396,53 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	}
 	add_err(ps->errs, "%s:%d: unknown key \"%s\" in [%s]", ps->cf->path, ps->line, name, section);
 	return 1;
+}
+
+/* key_index: where key NAME is in DEFS (it is always there). */
+static size_t key_index(const struct key_def *defs, const char *name)
+{
+	size_t i = 0;
+	while (defs[i].name && strcmp(defs[i].name, name) != 0)
+		i++;
+	return i;
+}
+
+static int source_line(const struct source_conf *s, const char *key)
+{
+	return s->key_line[key_index(source_keys, key)];
+}
+
+const char *config_where(const struct config *cf, const char *key, char *buf, size_t len)
+{
+	int line = cf->key_line[key_index(main_keys, key)];
+	if (line)
+		snprintf(buf, len, "%s:%d", cf->path, line);
+	else
+		snprintf(buf, len, "%s (default of %s)", cf->path, key);
+	return buf;
+}
+
+/* source_retry: the back-off a source gets. What the operator wrote is
+ * kept; a default gives way to it: retry_max defaults to the interval (or
+ * retry_min, when that is longer), retry_min to 30s or retry_max, when that
+ * is shorter. So "interval = 10s" alone backs off from 10s to 10s, and only
+ * two written values that contradict each other are refused, naming both. */
+static void source_retry(const struct config *cf, struct source_conf *s, struct config_errors *errs)
+{
+	int lmin = source_line(s, "retry_min"), lmax = source_line(s, "retry_max");
+	if (lmin && s->retry_min < 0.1) {
+		add_err(errs, "%s:%d: source \"%s\": retry_min must be at least 100ms", cf->path, lmin, s->name);
+		return;
+	}
+	if (!lmax || s->retry_max == 0) /* 0 written means "the interval", as documented */
+		s->retry_max = lmin && s->retry_min > s->interval ? s->retry_min : s->interval;
+	if (!lmin && s->retry_min > s->retry_max)
+		s->retry_min = s->retry_max;
+	if (s->retry_max < s->retry_min)
+		add_err(errs,
+		        "%s:%d: source \"%s\": retry_max (%gs) is shorter than retry_min (%gs, line %d); "
+		        "back-off starts at retry_min and doubles up to retry_max",
+		        cf->path, lmax, s->name, s->retry_max, s->retry_min, lmin);
 }
 
 /* check_sources: the rules that span keys of one source. */
@@ -369,13 +460,7 @@ static void check_sources(struct config *cf, struct config_errors *errs)
 			add_err(errs, "%s:%d: source \"%s\": interval must be at least 1s", cf->path, s->line, s->name);
 		if (s->timeout < 0.1)
 			add_err(errs, "%s:%d: source \"%s\": timeout must be at least 100ms", cf->path, s->line, s->name);
-		if (s->retry_max == 0)
-			s->retry_max = s->interval;
-		if (s->retry_min < 0.1)
-			add_err(errs, "%s:%d: source \"%s\": retry_min must be at least 100ms", cf->path, s->line, s->name);
-		else if (s->retry_max < s->retry_min)
-			add_err(errs, "%s:%d: source \"%s\": retry_max must not be shorter than retry_min",
-			        cf->path, s->line, s->name);
+		source_retry(cf, s, errs);
 		if (!*s->client_cert != !*s->client_key)
 			add_err(errs, "%s:%d: source \"%s\": client_cert and client_key go together",
 			        cf->path, s->line, s->name);
@@ -389,13 +474,23 @@ static void check_sources(struct config *cf, struct config_errors *errs)
 
 struct config *config_load(const char *path, struct config_errors *errs)
 {
+	size_t before = errs->n;
+	struct config *cf = config_read(path, errs);
+	if (errs->n > before) {
+		config_free(cf);
+		return NULL;
+	}
+	return cf;
+}
+
+struct config *config_read(const char *path, struct config_errors *errs)
+{
 	struct config *cf = calloc(1, sizeof(*cf));
 	if (!cf)
 		return NULL;
 	cf->path = strdup(path);
 	apply_defaults(main_keys, cf);
 	struct parse_state ps = {.cf = cf, .errs = errs, .tail = &cf->sources};
-	size_t before = errs->n;
 	ps.fp = fopen(path, "r");
 	if (!ps.fp) {
 		add_err(errs, "%s: cannot open: %s", path, strerror(errno));
@@ -409,34 +504,41 @@ struct config *config_load(const char *path, struct config_errors *errs)
 	else if (rc < 0)
 		add_err(errs, "%s: cannot read the file", path);
 	check_sources(cf, errs);
-	if (cf->max_body_size < 1024)
-		add_err(errs, "%s: max_body_size must be at least 1KB", path);
-	if (errs->n > before) {
-		config_free(cf);
-		return NULL;
+	if (cf->max_body_size < 1024) {
+		char where[512];
+		add_err(errs, "%s: max_body_size must be at least 1KB",
+		        config_where(cf, "max_body_size", where, sizeof(where)));
 	}
 	return cf;
 }
 
+/* check_readable: FILE, the value of KEY set at LINE (0: its default). */
 static void check_readable(struct config_errors *errs, const struct config *cf, const char *key,
-                           const char *file)
+                           int line, const char *file)
 {
-	if (file && *file && access(file, R_OK) != 0)
-		add_err(errs, "%s: %s \"%s\" is not readable: %s", cf->path, key, file, strerror(errno));
+	if (!file || !*file || access(file, R_OK) == 0)
+		return;
+	if (line)
+		add_err(errs, "%s:%d: %s \"%s\" is not readable: %s", cf->path, line, key, file,
+		        strerror(errno));
+	else
+		add_err(errs, "%s: %s \"%s\" (its default; set %s in [mestatd]) is not readable: %s",
+		        cf->path, key, file, key, strerror(errno));
 }
 
 size_t config_check_files(const struct config *cf, struct config_errors *errs)
 {
+	static const char *const files[] = {"tls_cert", "tls_key", "tls_client_ca", "tls_crl", "receipt_key"};
 	size_t before = errs->n;
-	check_readable(errs, cf, "tls_cert", cf->tls_cert);
-	check_readable(errs, cf, "tls_key", cf->tls_key);
-	check_readable(errs, cf, "tls_client_ca", cf->tls_client_ca);
-	check_readable(errs, cf, "tls_crl", cf->tls_crl);
-	check_readable(errs, cf, "receipt_key", cf->receipt_key);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		size_t k = key_index(main_keys, files[i]);
+		check_readable(errs, cf, files[i], cf->key_line[k],
+		               *(char *const *)((const char *)cf + main_keys[k].offset));
+	}
 	for (const struct source_conf *s = cf->sources; s; s = s->next) {
-		check_readable(errs, cf, "client_cert", s->client_cert);
-		check_readable(errs, cf, "client_key", s->client_key);
-		check_readable(errs, cf, "ca_file", s->ca_file);
+		check_readable(errs, cf, "client_cert", source_line(s, "client_cert"), s->client_cert);
+		check_readable(errs, cf, "client_key", source_line(s, "client_key"), s->client_key);
+		check_readable(errs, cf, "ca_file", source_line(s, "ca_file"), s->ca_file);
 	}
 	return errs->n - before;
 }
@@ -454,9 +556,10 @@ size_t config_reload_conflicts(const struct config *old, const struct config *ne
 			same = strcmp(*(char *const *)a, *(char *const *)b) == 0;
 		else
 			same = *(const long *)a == *(const long *)b;
+		char where[512];
 		if (!same)
 			add_err(errs, "%s: %s cannot change on reload; restart mestatd to apply it",
-			        new->path, d->name);
+			        config_where(new, d->name, where, sizeof(where)), d->name);
 	}
 	return errs->n - before;
 }

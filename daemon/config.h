@@ -7,6 +7,9 @@
 
 #include "formats/formats.h"
 
+/* Room for the line of every key of one section (see key_line below). */
+#define CONFIG_MAX_KEYS 32
+
 /* One [source NAME] section: a province endpoint that mestatd pulls. */
 struct source_conf {
 	char *name;
@@ -26,6 +29,7 @@ struct source_conf {
 	struct fmt_sdmx_map sdmx;
 	char *sdmx_reporter_col, *sdmx_indicator_col, *sdmx_period_col, *sdmx_value_col;
 	int line; /* where the section starts, for messages */
+	int key_line[CONFIG_MAX_KEYS]; /* line of each key set in the file, 0 for a default */
 	struct source_conf *next;
 };
 
@@ -53,6 +57,7 @@ struct config {
 	int log_level;
 	long max_parallel_pulls;
 	struct source_conf *sources;
+	int key_line[CONFIG_MAX_KEYS]; /* line of each [mestatd] key set in the file, 0 for a default */
 };
 
 /* A list of problems found while loading, each "FILE:LINE: message". */
@@ -64,6 +69,16 @@ struct config_errors {
 /* config_load: read PATH into a new configuration. On any problem returns
  * NULL and appends every problem found to ERRS (the caller frees ERRS). */
 struct config *config_load(const char *path, struct config_errors *errs);
+
+/* config_read: like config_load, but returns the configuration read even when
+ * it has problems (NULL only when the file cannot be read at all), so that
+ * the checks below can add theirs and an operator hears of every problem at
+ * once. Whether it may be used is ERRS->n, not the pointer. */
+struct config *config_read(const char *path, struct config_errors *errs);
+
+/* config_where: "FILE:LINE" when [mestatd] key KEY is set in the file,
+ * else "FILE (default of KEY)"; written into BUF (LEN bytes), returned. */
+const char *config_where(const struct config *cf, const char *key, char *buf, size_t len);
 
 /* config_check_files: check that the files named (TLS, receipt key, sources)
  * are readable; append problems to ERRS. Returns the number of problems. */

@@ -51,13 +51,13 @@ static const char *migrate_conninfo(const struct config *cf)
 static int check_config(const char *path)
 {
 	struct config_errors errs = {0};
-	struct config *cf = config_load(path, &errs);
+	struct config *cf = config_read(path, &errs);
 	bool tls_ok = true;
-	if (cf && config_check_files(cf, &errs) == 0) {
+	if (cf && config_check_files(cf, &errs) == 0 && errs.n == 0) {
 		char err[1024];
 		SSL_CTX *ctx = tls_server_ctx(cf, err, sizeof(err));
 		if (!ctx) {
-			fprintf(stderr, "mestatd: %s: %s\n", path, err);
+			fprintf(stderr, "mestatd: %s\n", err);
 			tls_ok = false;
 		}
 		SSL_CTX_free(ctx);
@@ -146,10 +146,16 @@ static void reload(void)
 	notify_reloading();
 	log_info("reloading the configuration", "file=%s", d.cf->path);
 	struct config_errors errs = {0};
-	struct config *cf = config_load(d.cf->path, &errs);
+	/* Every problem is gathered before deciding, so one refused reload
+	 * tells the operator all there is to fix. */
+	struct config *cf = config_read(d.cf->path, &errs);
 	SSL_CTX *ctx = NULL;
 	char err[1024] = "";
-	if (cf && config_check_files(cf, &errs) == 0 && config_reload_conflicts(d.cf, cf, &errs) == 0) {
+	if (cf) {
+		config_check_files(cf, &errs);
+		config_reload_conflicts(d.cf, cf, &errs);
+	}
+	if (cf && errs.n == 0) {
 		ctx = tls_server_ctx(cf, err, sizeof(err));
 		if (ctx && daemon_reconfigure(cf, err, sizeof(err)) != 0) {
 			SSL_CTX_free(ctx);

@@ -55,11 +55,11 @@ static int verify_cb(int ok, X509_STORE_CTX *store)
 	return ok;
 }
 
-static int load_crl(SSL_CTX *ctx, const char *file, char *err, size_t errlen)
+static int load_crl(SSL_CTX *ctx, const char *where, const char *file, char *err, size_t errlen)
 {
 	FILE *fp = fopen(file, "r");
 	if (!fp) {
-		snprintf(err, errlen, "tls_crl %s: cannot open", file);
+		snprintf(err, errlen, "%s: tls_crl %s: cannot open", where, file);
 		return -1;
 	}
 	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
@@ -73,7 +73,7 @@ static int load_crl(SSL_CTX *ctx, const char *file, char *err, size_t errlen)
 	fclose(fp);
 	ERR_clear_error();
 	if (n == 0) {
-		snprintf(err, errlen, "tls_crl %s: no CRL in PEM format found", file);
+		snprintf(err, errlen, "%s: tls_crl %s: no CRL in PEM format found", where, file);
 		return -1;
 	}
 	X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
@@ -82,7 +82,7 @@ static int load_crl(SSL_CTX *ctx, const char *file, char *err, size_t errlen)
 
 SSL_CTX *tls_server_ctx(const struct config *cf, char *err, size_t errlen)
 {
-	char why[512];
+	char why[512], where[512];
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
 	if (!ctx) {
 		tls_errors(why, sizeof(why));
@@ -97,29 +97,34 @@ SSL_CTX *tls_server_ctx(const struct config *cf, char *err, size_t errlen)
 	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"mestatd", 7);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cf->tls_cert) != 1) {
 		tls_errors(why, sizeof(why));
-		snprintf(err, errlen, "tls_cert %s: %s", cf->tls_cert, why);
+		snprintf(err, errlen, "%s: tls_cert %s: %s", config_where(cf, "tls_cert", where, sizeof(where)),
+		         cf->tls_cert, why);
 		goto fail;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, cf->tls_key, SSL_FILETYPE_PEM) != 1) {
 		tls_errors(why, sizeof(why));
-		snprintf(err, errlen, "tls_key %s: %s", cf->tls_key, why);
+		snprintf(err, errlen, "%s: tls_key %s: %s", config_where(cf, "tls_key", where, sizeof(where)),
+		         cf->tls_key, why);
 		goto fail;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
-		snprintf(err, errlen, "tls_key %s does not match tls_cert %s", cf->tls_key, cf->tls_cert);
+		snprintf(err, errlen, "%s: tls_key %s does not match tls_cert %s",
+		         config_where(cf, "tls_key", where, sizeof(where)), cf->tls_key, cf->tls_cert);
 		goto fail;
 	}
 	if (cf->tls_client_ca && *cf->tls_client_ca) {
 		if (SSL_CTX_load_verify_locations(ctx, cf->tls_client_ca, NULL) != 1) {
 			tls_errors(why, sizeof(why));
-			snprintf(err, errlen, "tls_client_ca %s: %s", cf->tls_client_ca, why);
+			snprintf(err, errlen, "%s: tls_client_ca %s: %s",
+			         config_where(cf, "tls_client_ca", where, sizeof(where)), cf->tls_client_ca, why);
 			goto fail;
 		}
 		STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(cf->tls_client_ca);
 		if (names)
 			SSL_CTX_set_client_CA_list(ctx, names);
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
-		if (cf->tls_crl && *cf->tls_crl && load_crl(ctx, cf->tls_crl, err, errlen) != 0)
+		if (cf->tls_crl && *cf->tls_crl &&
+		    load_crl(ctx, config_where(cf, "tls_crl", where, sizeof(where)), cf->tls_crl, err, errlen) != 0)
 			goto fail;
 	}
 	ERR_clear_error();

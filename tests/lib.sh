@@ -51,25 +51,30 @@ t_newdb() {
 
 # t_conf FILE DB [LINES...]: write a mestatd configuration for database DB
 # listening on a free loopback port (exported as T_PORT, metrics on T_MPORT).
-# Extra LINES are appended to the [mestatd] section.
+# Extra LINES are appended to the [mestatd] section; one setting a key of
+# the base replaces the base's line (mestatd refuses a key set twice).
 t_conf() {
-	local file=$1 db=$2
+	local file=$1 db=$2 l
 	shift 2
 	T_PORT=$(t_free_port)
 	T_MPORT=$(t_free_port)
 	T_DB=$db
 	export T_PORT T_MPORT T_DB
+	local extra=" "
+	for l in "$@"; do extra+="${l%%[ =]*} "; done
 	{
 		echo "[mestatd]"
-		echo "listen = 127.0.0.1:$T_PORT"
-		echo "metrics_listen = 127.0.0.1:$T_MPORT"
-		echo "database = host=$PGHOST port=$PGPORT dbname=$db user=mestatd"
-		echo "migrate_database = host=$PGHOST port=$PGPORT dbname=$db user=postgres"
-		echo "sql_dir = $TOP/sql"
-		echo "tls_cert = $T_CERTS/server.crt"
-		echo "tls_key = $T_CERTS/server.key"
-		echo "tls_client_ca = $T_CERTS/ca.crt"
-		echo "receipt_key = $T_CERTS/receipt.key"
+		for l in "listen = 127.0.0.1:$T_PORT" \
+			"metrics_listen = 127.0.0.1:$T_MPORT" \
+			"database = host=$PGHOST port=$PGPORT dbname=$db user=mestatd" \
+			"migrate_database = host=$PGHOST port=$PGPORT dbname=$db user=postgres" \
+			"sql_dir = $TOP/sql" \
+			"tls_cert = $T_CERTS/server.crt" \
+			"tls_key = $T_CERTS/server.key" \
+			"tls_client_ca = $T_CERTS/ca.crt" \
+			"receipt_key = $T_CERTS/receipt.key"; do
+			[[ $extra == *" ${l%% *} "* ]] || echo "$l"
+		done
 		for l in "$@"; do echo "$l"; done
 	} >"$file"
 }

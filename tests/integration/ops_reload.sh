@@ -91,8 +91,10 @@ reload() {
 		pushing || break
 		sleep 0.02
 	done
+	local keys=(-e '^$') l # a key set below replaces the base's line
+	for l in "$@"; do keys+=(-e "^${l%% *} ="); done
 	{
-		echo "$base_conf"
+		grep -v "${keys[@]}" <<<"$base_conf"
 		for l in "$@"; do echo "$l"; done
 	} >"$conf.new"
 	mv "$conf.new" "$conf"

@@ -107,7 +107,7 @@ static void test_every_problem_is_reported_not_only_the_first(void **state)
 	assert_int_equal(errs.n, 3);
 	assert_true(any_error_contains(&errs, ":2: unknown key \"foo\""));
 	assert_true(any_error_contains(&errs, ":3: bad value \"maybe\""));
-	assert_true(any_error_contains(&errs, ":5: unknown section [elsewhere]"));
+	assert_true(any_error_contains(&errs, ":4: unknown section [elsewhere]"));
 	config_errors_free(&errs);
 }
 
@@ -187,6 +187,136 @@ static void test_non_reloadable_key_change_is_refused(void **state)
 	config_errors_free(&errs);
 }
 
+static void test_key_set_twice_names_both_lines(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	assert_null(load("[mestatd]\nlisten = 127.0.0.1:1\nlog_level = info\n\nlisten = 0.0.0.0:2\n", &errs));
+	assert_int_equal(errs.n, 1);
+	assert_true(any_error_contains(&errs, ":5: key \"listen\" is set twice in [mestatd], at lines 2 and 5"));
+	config_errors_free(&errs);
+	assert_null(load("[source a]\nreporter = 110000\nurl = https://h/\nreporter = 120000\n", &errs));
+	assert_true(any_error_contains(&errs, ":4: key \"reporter\" is set twice in [source a], at lines 2 and 4"));
+	config_errors_free(&errs);
+}
+
+static void test_same_key_in_two_sources_is_fine(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	struct config *cf = load("[source a]\nreporter = 110000\nurl = https://h/a\n"
+	                         "[source b]\nreporter = 120000\nurl = https://h/b\n",
+	                         &errs);
+	assert_non_null(cf);
+	assert_int_equal(errs.n, 0);
+	config_free(cf);
+}
+
+static void test_empty_unknown_section_is_reported(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	assert_null(load("[mestatd]\nlog_level = info\n[mestat]\n\n[source]\n", &errs));
+	assert_int_equal(errs.n, 2);
+	assert_true(any_error_contains(&errs, ":3: unknown section [mestat]"));
+	assert_true(any_error_contains(&errs, ":5: unknown section [source]"));
+	config_errors_free(&errs);
+}
+
+static void test_short_interval_alone_is_valid(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	struct config *cf = load("[source a]\nreporter = 110000\nurl = https://h/a\ninterval = 10s\n", &errs);
+	for (size_t i = 0; i < errs.n; i++)
+		print_message("%s\n", errs.msgs[i]);
+	assert_non_null(cf);
+	assert_true(cf->sources->retry_min == 10.0);
+	assert_true(cf->sources->retry_max == 10.0);
+	config_free(cf);
+	/* a long interval keeps the documented 30s start */
+	cf = load("[source a]\nreporter = 110000\nurl = https://h/a\ninterval = 1h\n", &errs);
+	assert_non_null(cf);
+	assert_true(cf->sources->retry_min == 30.0);
+	assert_true(cf->sources->retry_max == 3600.0);
+	config_free(cf);
+	/* a written retry_min longer than the interval stretches the default retry_max */
+	cf = load("[source a]\nreporter = 110000\nurl = https://h/a\ninterval = 10s\nretry_min = 1m\n", &errs);
+	assert_non_null(cf);
+	assert_true(cf->sources->retry_max == 60.0);
+	config_free(cf);
+	/* a written retry_max shorter than the default retry_min lowers it */
+	cf = load("[source a]\nreporter = 110000\nurl = https://h/a\nretry_max = 5s\n", &errs);
+	assert_non_null(cf);
+	assert_true(cf->sources->retry_min == 5.0);
+	config_free(cf);
+	assert_int_equal(errs.n, 0);
+}
+
+static void test_contradicting_retry_keys_name_both_lines(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	assert_null(load("[source a]\nreporter = 110000\nurl = https://h/a\nretry_min = 2m\n"
+	                 "retry_max = 1m\n",
+	                 &errs));
+	assert_int_equal(errs.n, 1);
+	assert_true(any_error_contains(&errs, ":5: source \"a\": retry_max (60s) is shorter than retry_min (120s, line 4)"));
+	config_errors_free(&errs);
+	assert_null(load("[source a]\nreporter = 110000\nurl = https://h/a\nretry_min = 10ms\n", &errs));
+	assert_true(any_error_contains(&errs, ":4: source \"a\": retry_min must be at least 100ms"));
+	config_errors_free(&errs);
+}
+
+static void test_file_problems_name_the_line_of_their_key(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	struct config *cf = load("[mestatd]\nlog_level = info\ntls_cert = /nonexistent/server.crt\n", &errs);
+	assert_non_null(cf);
+	config_check_files(cf, &errs);
+	assert_true(any_error_contains(&errs, ":3: tls_cert \"/nonexistent/server.crt\" is not readable"));
+	/* a default is said to be one */
+	assert_true(any_error_contains(&errs, "tls_key \"" SYSCONFDIR "/mestat/tls/server.key\" (its default"));
+	config_free(cf);
+	config_errors_free(&errs);
+}
+
+static void test_reload_conflict_names_the_line(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	struct config *a = load("[mestatd]\nlisten = 127.0.0.1:1000\n", &errs);
+	struct config *b = load("[mestatd]\n\nlisten = 127.0.0.1:2000\ndb_connections = 2\n", &errs);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(config_reload_conflicts(a, b, &errs), 2);
+	assert_true(any_error_contains(&errs, ":3: listen cannot change on reload"));
+	assert_true(any_error_contains(&errs, ":4: db_connections cannot change on reload"));
+	config_free(a);
+	config_free(b);
+	config_errors_free(&errs);
+}
+
+static void test_read_keeps_the_configuration_for_further_checks(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	char path[32];
+	const char *text = "[mestatd]\nlisten = nowhere\ntls_key = /nonexistent/k\n";
+	int fd = memfile_open(text, strlen(text), path);
+	assert_true(fd >= 0);
+	struct config *cf = config_read(path, &errs);
+	close(fd);
+	assert_non_null(cf);
+	assert_int_equal(errs.n, 1);
+	config_check_files(cf, &errs);
+	assert_true(any_error_contains(&errs, ":2: bad value \"nowhere\""));
+	assert_true(any_error_contains(&errs, ":3: tls_key \"/nonexistent/k\" is not readable"));
+	config_free(cf);
+	config_errors_free(&errs);
+}
+
 /* Every ";key = value" line of etc/mestatd.conf, uncommented, must be a
  * real key whose documented value is the built-in default. */
 static void test_sample_configuration_documents_the_defaults(void **state)
@@ -244,6 +374,14 @@ int main(void)
 		cmocka_unit_test(test_source_sections_are_read_and_checked),
 		cmocka_unit_test(test_non_reloadable_key_change_is_refused),
 		cmocka_unit_test(test_sample_configuration_documents_the_defaults),
+		cmocka_unit_test(test_key_set_twice_names_both_lines),
+		cmocka_unit_test(test_same_key_in_two_sources_is_fine),
+		cmocka_unit_test(test_empty_unknown_section_is_reported),
+		cmocka_unit_test(test_short_interval_alone_is_valid),
+		cmocka_unit_test(test_contradicting_retry_keys_name_both_lines),
+		cmocka_unit_test(test_file_problems_name_the_line_of_their_key),
+		cmocka_unit_test(test_reload_conflict_names_the_line),
+		cmocka_unit_test(test_read_keeps_the_configuration_for_further_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
