@@ -82,6 +82,20 @@ void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
 		while (token && *token == ' ')
 			token++;
 	}
+	if (peer->present && subject_cn && peer->cn_problem[0]) {
+		/* A subject that could be read two ways names nobody: never the
+		 * first CN, never a prefix of one, and not the pinned fingerprint
+		 * either, since such a certificate was not issued as a reporter's. */
+		char why[256];
+		log_warn("client certificate refused", "fingerprint=%s reason=\"%s\"", peer->sha256,
+		         peer->cn_problem);
+		snprintf(why, sizeof(why),
+		         "this client certificate's subject does not name one reporter (%s); its subject "
+		         "must hold exactly one CN, the reporter code",
+		         peer->cn_problem);
+		cb(401, NULL, why, arg);
+		return;
+	}
 	if (!peer->present && (!token || !*token)) {
 		cb(401, NULL,
 		   authorization ? "the Authorization header must be \"Bearer TOKEN\" or \"ApiToken TOKEN\""

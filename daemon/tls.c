@@ -134,6 +134,61 @@ fail:
 	return NULL;
 }
 
+int tls_subject_cn(const X509_NAME *name, char *cn, char *why, size_t whylen)
+{
+	cn[0] = '\0';
+	int n = 0, at = -1;
+	for (int i = -1; (i = X509_NAME_get_index_by_NID(name, NID_commonName, i)) >= 0;)
+		if (n++ == 0)
+			at = i;
+	if (n == 0) {
+		snprintf(why, whylen, "no CN in the subject");
+		return -1;
+	}
+	if (n > 1) {
+		snprintf(why, whylen, "ambiguous subject: %d CNs", n);
+		return -1;
+	}
+	const ASN1_STRING *data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, at));
+	const unsigned char *bytes = ASN1_STRING_get0_data(data);
+	int len = ASN1_STRING_length(data);
+	int type = ASN1_STRING_type(data);
+	/* Codes are ASCII: read the string types whose bytes are characters
+	 * one for one, and refuse the wide ones (BMP, Universal) rather than
+	 * guess at a conversion. */
+	if (type != V_ASN1_PRINTABLESTRING && type != V_ASN1_UTF8STRING && type != V_ASN1_IA5STRING &&
+	    type != V_ASN1_T61STRING && type != V_ASN1_VISIBLESTRING) {
+		snprintf(why, whylen, "CN is encoded as %s, not as text", ASN1_tag2str(type));
+		return -1;
+	}
+	if (len <= 0 || !bytes) {
+		snprintf(why, whylen, "empty CN");
+		return -1;
+	}
+	if (memchr(bytes, '\0', (size_t)len)) {
+		snprintf(why, whylen, "CN contains NUL");
+		return -1;
+	}
+	if (len > TLS_CN_MAX) {
+		snprintf(why, whylen, "CN is %d bytes long (at most %d)", len, TLS_CN_MAX);
+		return -1;
+	}
+	for (int i = 0; i < len; i++)
+		if (bytes[i] < 0x20 || bytes[i] > 0x7e) {
+			snprintf(why, whylen, "CN contains a %s (byte 0x%02x at %d)",
+			         bytes[i] < 0x20 || bytes[i] == 0x7f ? "control character" : "non-ASCII byte",
+			         bytes[i], i + 1);
+			return -1;
+		}
+	if (bytes[0] == ' ' || bytes[len - 1] == ' ') {
+		snprintf(why, whylen, "CN has a blank at its %s", bytes[0] == ' ' ? "start" : "end");
+		return -1;
+	}
+	memcpy(cn, bytes, (size_t)len);
+	cn[len] = '\0';
+	return 0;
+}
+
 void tls_peer_get(SSL *ssl, struct tls_peer *peer)
 {
 	memset(peer, 0, sizeof(*peer));
@@ -142,8 +197,8 @@ void tls_peer_get(SSL *ssl, struct tls_peer *peer)
 		return;
 	if (SSL_get_verify_result(ssl) == X509_V_OK) {
 		peer->present = true;
-		X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, peer->cn,
-		                          sizeof(peer->cn));
+		tls_subject_cn(X509_get_subject_name(cert), peer->cn, peer->cn_problem,
+		               sizeof(peer->cn_problem));
 		unsigned char md[EVP_MAX_MD_SIZE];
 		unsigned int mdlen = 0;
 		X509_digest(cert, EVP_sha256(), md, &mdlen);

@@ -13,15 +13,26 @@ struct config;
  * and a message in ERR when a file is missing or does not match. */
 SSL_CTX *tls_server_ctx(const struct config *cf, char *err, size_t errlen);
 
+/* Longest subject CN read as a name (X.509's upper bound, ub-common-name). */
+#define TLS_CN_MAX 64
+
 /* The verified client certificate of a connection, if any. */
 struct tls_peer {
-	bool present;     /* a certificate was sent and verified */
-	char cn[128];     /* its subject commonName */
-	char sha256[65];  /* hex SHA-256 of the DER certificate */
+	bool present;          /* a certificate was sent and verified */
+	char cn[TLS_CN_MAX + 1]; /* its one subject CN, when it is a plain name; else "" */
+	char cn_problem[96];   /* why the subject names nobody ("ambiguous subject: 2 CNs"), or "" */
+	char sha256[65];       /* hex SHA-256 of the DER certificate */
 };
 
 /* tls_peer_get: fill PEER from SSL (a finished handshake). */
 void tls_peer_get(SSL *ssl, struct tls_peer *peer);
+
+/* tls_subject_cn: the one CN of NAME when it is a plain name (exactly one
+ * CN entry; no NUL; printable ASCII; no blank at either end; 1 to
+ * TLS_CN_MAX characters) into CN (TLS_CN_MAX + 1 bytes); returns 0, or -1
+ * with the reason in WHY. Read from the ASN.1 string itself, never through
+ * a buffer that could cut it short. */
+int tls_subject_cn(const X509_NAME *name, char *cn, char *why, size_t whylen);
 
 /* tls_errors: the queued OpenSSL errors as one line (clears the queue). */
 void tls_errors(char *buf, size_t len);
