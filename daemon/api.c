@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "formats/media.h"
 #include "http.h"
 #include "ingest.h"
 #include "log.h"
@@ -40,16 +41,6 @@ struct api_job {
 };
 
 static const char *retry_after = "Retry-After: 10\n";
-
-/* media_type: the Content-Type without parameters, lowercased, into OUT. */
-static void media_type(const char *ct, char *out, size_t len)
-{
-	size_t n = 0;
-	for (; ct && *ct && *ct != ';' && n + 1 < len; ct++)
-		if (*ct != ' ')
-			out[n++] = (char)((*ct >= 'A' && *ct <= 'Z') ? *ct + 32 : *ct);
-	out[n] = '\0';
-}
 
 static bool query_flag(const struct http_req *r, const char *name)
 {
@@ -251,7 +242,7 @@ static void start(struct http_req *r, enum kind kind, enum fmt format)
 	j->kind = kind;
 	j->format = format;
 	j->dry_run = query_flag(r, "dryRun") || query_flag(r, "dry_run");
-	media_type(http_header(r, "Content-Type"), j->content_type, sizeof(j->content_type));
+	fmt_media_type(http_header(r, "Content-Type"), j->content_type, sizeof(j->content_type));
 	auth_resolve(api.db, api.subject_cn, &r->peer, http_header(r, "Authorization"), on_auth, j);
 }
 
@@ -259,15 +250,9 @@ static void post_submission(struct http_req *r, void *arg)
 {
 	(void)arg;
 	char ct[128];
-	media_type(http_header(r, "Content-Type"), ct, sizeof(ct));
+	fmt_media_type(http_header(r, "Content-Type"), ct, sizeof(ct));
 	enum fmt f;
-	if (strcmp(ct, "application/json") == 0)
-		f = FMT_JSON;
-	else if (strcmp(ct, "text/csv") == 0)
-		f = FMT_CSV;
-	else if (strcmp(ct, "application/vnd.sdmx.data+csv") == 0)
-		f = FMT_SDMX_CSV;
-	else {
+	if (fmt_from_media(ct, false, &f) != 0) {
 		http_reply_error(r, 415,
 		                 "unsupported Content-Type; send application/json, text/csv or "
 		                 "application/vnd.sdmx.data+csv (DHIS2 formats go to /api/dataValueSets)");
@@ -280,13 +265,9 @@ static void post_data_value_sets(struct http_req *r, void *arg)
 {
 	(void)arg;
 	char ct[128];
-	media_type(http_header(r, "Content-Type"), ct, sizeof(ct));
+	fmt_media_type(http_header(r, "Content-Type"), ct, sizeof(ct));
 	enum fmt f;
-	if (strcmp(ct, "application/json") == 0)
-		f = FMT_DHIS2_JSON;
-	else if (strcmp(ct, "application/csv") == 0 || strcmp(ct, "text/csv") == 0)
-		f = FMT_DHIS2_CSV;
-	else {
+	if (fmt_from_media(ct, true, &f) != 0) {
 		http_reply_error(r, 415, "unsupported Content-Type; send application/json or application/csv");
 		return;
 	}

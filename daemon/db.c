@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "util.h"
 
 enum conn_state { C_DOWN, C_CONNECTING, C_SETUP, C_IDLE, C_BUSY };
 enum op_kind { OP_NONE, OP_QUERY, OP_COPY_SEND, OP_COPY_WAIT, OP_SETUP, OP_ROLLBACK };
@@ -55,8 +56,6 @@ struct db {
 static void conn_start(struct db_conn *c);
 static void conn_io(evutil_socket_t fd, short what, void *arg);
 static void conn_hand_out(struct db_conn *c);
-
-static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
 
 static void one_line(char *dst, size_t len, const char *msg)
 {
@@ -350,8 +349,8 @@ struct db *db_new(struct event_base *base, const char *conninfo, int size, const
 	if (!db)
 		return NULL;
 	db->base = base;
-	db->conninfo = xstrdup(conninfo);
-	db->setup_sql = xstrdup(setup_sql);
+	db->conninfo = util_strdup(conninfo);
+	db->setup_sql = util_strdup(setup_sql);
 	db->size = size;
 	db->conns = calloc((size_t)size, sizeof(*db->conns));
 	for (int i = 0; i < size; i++) {
@@ -369,8 +368,8 @@ void db_set_conninfo(struct db *db, const char *conninfo, const char *setup_sql)
 {
 	free(db->conninfo);
 	free(db->setup_sql);
-	db->conninfo = xstrdup(conninfo);
-	db->setup_sql = xstrdup(setup_sql);
+	db->conninfo = util_strdup(conninfo);
+	db->setup_sql = util_strdup(setup_sql);
 }
 
 int db_ready(const struct db *db)

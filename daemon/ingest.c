@@ -17,7 +17,6 @@
 #include "ingest.h"
 
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "db.h"
 #include "log.h"
 #include "receipt.h"
+#include "util.h"
 
 enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_COPY, S_VALIDATE, S_APPLY, S_RECEIPT, S_COMMIT,
              S_ROLLBACK, S_AUDIT };
@@ -55,17 +55,6 @@ struct job {
 };
 
 static void step(struct db_conn *c, PGresult *r, const char *err, void *arg);
-
-void ingest_sha256_hex(const void *data, size_t len, char out[65])
-{
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-	for (int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
 
 static void job_free(struct job *j)
 {
@@ -118,34 +107,11 @@ static void fail_503(struct job *j, const char *why)
 
 /* COPY text format: backslash, tab, newline and carriage return escaped;
  * NULL is \N. */
-struct buf {
-	char *p;
-	size_t n, cap;
-};
-
-static int buf_put(struct buf *b, const char *s, size_t len)
-{
-	if (b->n + len + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->n + len + 1)
-			cap *= 2;
-		char *np = realloc(b->p, cap);
-		if (!np)
-			return -1;
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, len);
-	b->n += len;
-	b->p[b->n] = '\0';
-	return 0;
-}
-
-static int copy_field(struct buf *b, const char *s, bool last)
+static int copy_field(struct ubuf *b, const char *s, bool last)
 {
 	int rc = 0;
 	if (!s) {
-		rc = buf_put(b, "\\N", 2);
+		rc = ubuf_put(b, "\\N", 2);
 	} else {
 		const char *run = s;
 		for (const char *p = s;; p++) {
@@ -158,21 +124,21 @@ static int copy_field(struct buf *b, const char *s, bool last)
 			default: break;
 			}
 			if (esc || *p == '\0') {
-				rc |= buf_put(b, run, (size_t)(p - run));
+				rc |= ubuf_put(b, run, (size_t)(p - run));
 				if (!esc)
 					break;
-				rc |= buf_put(b, esc, 2);
+				rc |= ubuf_put(b, esc, 2);
 				run = p + 1;
 			}
 		}
 	}
-	rc |= buf_put(b, last ? "\n" : "\t", 1);
+	rc |= ubuf_put(b, last ? "\n" : "\t", 1);
 	return rc;
 }
 
 static int build_copy(struct job *j, const struct fmt_result *fr)
 {
-	struct buf b = {0};
+	struct ubuf b = {0};
 	int rc = 0;
 	for (size_t i = 0; i < fr->nrows && rc == 0; i++) {
 		const struct fmt_row *row = &fr->rows[i];
@@ -190,7 +156,7 @@ static int build_copy(struct job *j, const struct fmt_result *fr)
 		rc |= copy_field(&b, row->aoc, true);
 	}
 	j->copy = b.p;
-	j->copy_len = b.n;
+	j->copy_len = b.len;
 	return rc;
 }
 
@@ -487,18 +453,18 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 	j->key = receipt_key_ref(key);
 	j->cb = cb;
 	j->arg = arg;
-	j->reporter = xstrdup(rq->reporter);
-	j->client_identity = xstrdup(rq->client_identity);
-	j->via = xstrdup(rq->via);
-	j->source = xstrdup(rq->source);
-	j->content_type = xstrdup(rq->content_type);
-	j->idem = rq->idempotency_key && *rq->idempotency_key ? xstrdup(rq->idempotency_key) : NULL;
+	j->reporter = util_strdup(rq->reporter);
+	j->client_identity = util_strdup(rq->client_identity);
+	j->via = util_strdup(rq->via);
+	j->source = util_strdup(rq->source);
+	j->content_type = util_strdup(rq->content_type);
+	j->idem = rq->idempotency_key && *rq->idempotency_key ? util_strdup(rq->idempotency_key) : NULL;
 	j->format_name = fmt_name(rq->format);
 	j->scheme = rq->format == FMT_DHIS2_JSON || rq->format == FMT_DHIS2_CSV ? "dhis2"
 	            : rq->format == FMT_SDMX_CSV                                ? "sdmx"
 	                                                                        : NULL;
 	j->dry_run = rq->dry_run;
-	ingest_sha256_hex(rq->body, rq->len, j->res.sha256);
+	util_sha256_hex(rq->body, rq->len, j->res.sha256);
 	j->body_hex = hex_bytea(rq->body, rq->len);
 
 	struct fmt_result fr = {0};

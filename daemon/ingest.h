@@ -54,7 +54,4 @@ typedef void (*ingest_cb)(const struct ingest_result *res, void *arg);
 void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq,
                    ingest_cb cb, void *arg);
 
-/* ingest_sha256_hex: hex SHA-256 of DATA into OUT (65 bytes). */
-void ingest_sha256_hex(const void *data, size_t len, char out[65]);
-
 #endif

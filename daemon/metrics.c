@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "db.h"
 #include "http.h"
+#include "util.h"
 
 /* A counter or histogram series: FAMILY{LABELS}. */
 #define NBUCKETS 12
@@ -180,52 +181,23 @@ void metrics_recompute(int ok, double seconds)
 	observe("mestat_recompute_duration_seconds", "", seconds);
 }
 
-struct out {
-	char *p;
-	size_t n, cap;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	for (;;) {
-		va_start(ap, fmt);
-		int w = vsnprintf(o->p + o->n, o->cap - o->n, fmt, ap);
-		va_end(ap);
-		if (w < 0)
-			return;
-		if ((size_t)w < o->cap - o->n) {
-			o->n += (size_t)w;
-			return;
-		}
-		size_t cap = o->cap * 2 + (size_t)w;
-		char *np = realloc(o->p, cap);
-		if (!np)
-			return;
-		o->p = np;
-		o->cap = cap;
-	}
-}
-
-static void render_series(struct out *o, const struct family *f)
+static void render_series(struct ubuf *o, const struct family *f)
 {
 	bool hist = strcmp(f->type, "histogram") == 0;
 	for (struct series *s = all; s; s = s->next) {
 		if (strcmp(s->family, f->name) != 0)
 			continue;
 		if (!hist) {
-			put(o, "%s%s%s%s %.17g\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "",
+			ubuf_printf(o, "%s%s%s%s %.17g\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "",
 			    s->value);
 			continue;
 		}
 		const char *sep = *s->labels ? "," : "";
 		for (int i = 0; i < NBUCKETS; i++)
-			put(o, "%s_bucket{%s%sle=\"%g\"} %lu\n", f->name, s->labels, sep, bucket_bounds[i], s->buckets[i]);
-		put(o, "%s_bucket{%s%sle=\"+Inf\"} %lu\n", f->name, s->labels, sep, s->count);
-		put(o, "%s_sum%s%s%s %.17g\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "", s->value);
-		put(o, "%s_count%s%s%s %lu\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "", s->count);
+			ubuf_printf(o, "%s_bucket{%s%sle=\"%g\"} %lu\n", f->name, s->labels, sep, bucket_bounds[i], s->buckets[i]);
+		ubuf_printf(o, "%s_bucket{%s%sle=\"+Inf\"} %lu\n", f->name, s->labels, sep, s->count);
+		ubuf_printf(o, "%s_sum%s%s%s %.17g\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "", s->value);
+		ubuf_printf(o, "%s_count%s%s%s %lu\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "", s->count);
 	}
 }
 
@@ -233,29 +205,27 @@ static void serve_metrics(struct http_req *r, void *arg)
 {
 	(void)arg;
 	struct daemon *d = daemon_get();
-	struct out o = {.p = malloc(8192), .cap = 8192};
-	if (!o.p) {
-		http_reply_error(r, 503, "out of memory");
-		return;
-	}
-	o.p[0] = '\0';
-	put(&o, "# HELP mestat_build_info mestatd build.\n# TYPE mestat_build_info gauge\n");
-	put(&o, "mestat_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
-	put(&o, "# HELP mestat_db_connections_up Database connections up now.\n# TYPE mestat_db_connections_up gauge\n");
-	put(&o, "mestat_db_connections_up %d\n", db_ready(d->db));
-	put(&o, "# HELP mestat_db_reconnects_total Database connections re-established after a loss.\n"
+	struct ubuf o = {0};
+	ubuf_printf(&o, "# HELP mestat_build_info mestatd build.\n# TYPE mestat_build_info gauge\n");
+	ubuf_printf(&o, "mestat_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
+	ubuf_printf(&o, "# HELP mestat_db_connections_up Database connections up now.\n# TYPE mestat_db_connections_up gauge\n");
+	ubuf_printf(&o, "mestat_db_connections_up %d\n", db_ready(d->db));
+	ubuf_printf(&o, "# HELP mestat_db_reconnects_total Database connections re-established after a loss.\n"
 	        "# TYPE mestat_db_reconnects_total counter\n");
-	put(&o, "mestat_db_reconnects_total %lu\n", db_reconnects(d->db));
-	put(&o, "# HELP mestat_http_connections Open HTTPS connections.\n# TYPE mestat_http_connections gauge\n");
-	put(&o, "mestat_http_connections %ld\n", http_connections(d->http));
-	put(&o, "# HELP mestat_http_requests_in_flight Requests being served.\n"
+	ubuf_printf(&o, "mestat_db_reconnects_total %lu\n", db_reconnects(d->db));
+	ubuf_printf(&o, "# HELP mestat_http_connections Open HTTPS connections.\n# TYPE mestat_http_connections gauge\n");
+	ubuf_printf(&o, "mestat_http_connections %ld\n", http_connections(d->http));
+	ubuf_printf(&o, "# HELP mestat_http_requests_in_flight Requests being served.\n"
 	        "# TYPE mestat_http_requests_in_flight gauge\n");
-	put(&o, "mestat_http_requests_in_flight %d\n", http_inflight(d->http) - 1);
+	ubuf_printf(&o, "mestat_http_requests_in_flight %d\n", http_inflight(d->http) - 1);
 	for (const struct family *f = families; f->name; f++) {
-		put(&o, "# HELP %s %s\n# TYPE %s %s\n", f->name, f->help, f->name, f->type);
+		ubuf_printf(&o, "# HELP %s %s\n# TYPE %s %s\n", f->name, f->help, f->name, f->type);
 		render_series(&o, f);
 	}
-	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", o.p, o.n, NULL);
+	if (o.oom)
+		http_reply_error(r, 503, "out of memory");
+	else
+		http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", o.p, o.len, NULL);
 	free(o.p);
 }
 

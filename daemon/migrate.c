@@ -5,13 +5,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "util.h"
 
 /* An arbitrary constant shared by every mestatd: the migration lock. */
 #define MIGRATE_LOCK_KEY "7391001"
@@ -37,37 +37,21 @@ static char *read_file(const char *path, size_t *len)
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
 		return NULL;
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(fp);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t r = fread(buf + n, 1, cap - n - 1, fp);
-		n += r;
-		if (r == 0)
-			break;
-	}
+	struct ubuf b = {0};
+	char chunk[65536];
+	size_t r;
+	while ((r = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		ubuf_put(&b, chunk, r);
+	bool failed = ferror(fp) != 0;
 	fclose(fp);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	if (!b.p && !b.oom)
+		ubuf_put(&b, "", 0); /* an empty file is an empty string */
+	if (b.oom || failed) {
+		free(b.p);
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
 }
 
 /* exec_ok: run SQL, true on success; else ERR gets "WHAT: message". */
@@ -110,7 +94,7 @@ static int apply_one(PGconn *pg, const char *dir, const char *name, char *err, s
 		return -1;
 	}
 	char sha[65];
-	sha256_hex(sql, len, sha);
+	util_sha256_hex(sql, len, sha);
 	char *done = applied_sha(pg, name);
 	if (done) {
 		if (strcmp(done, sha) != 0)

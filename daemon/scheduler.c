@@ -29,6 +29,7 @@
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
+#include "util.h"
 
 /* 'mestprog' read as a 64-bit integer. Single-key advisory locks do not
  * collide with the two-key locks the SQL functions take ('mest', n). */
@@ -50,13 +51,6 @@ static struct {
 	const char *trigger; /* "interval" or "submission" */
 } sched;
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static struct timeval tv_of(double s)
 {
 	struct timeval tv;
@@ -77,7 +71,7 @@ static void finish(struct db_conn *c)
 		sched.again = false;
 		struct timeval tv = tv_of(sched.delay);
 		sched.poke_pending = true;
-		sched.first_poke = now_s();
+		sched.first_poke = util_now_mono();
 		evtimer_add(sched.soon, &tv);
 	}
 }
@@ -93,7 +87,7 @@ static void on_unlocked(struct db_conn *c, PGresult *res, const char *err, void 
 static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, void *arg)
 {
 	(void)arg;
-	double secs = now_s() - sched.started;
+	double secs = util_now_mono() - sched.started;
 	if (err || !res || PQntuples(res) != 1) {
 		log_error("progress recomputation failed", "error=\"%s\" seconds=%.3f trigger=%s",
 		          err ? err : "no result", secs, sched.trigger);
@@ -124,7 +118,7 @@ static void on_locked(struct db_conn *c, PGresult *res, const char *err, void *a
 		finish(c);
 		return;
 	}
-	sched.started = now_s();
+	sched.started = util_now_mono();
 	db_query(c, "SELECT mestat.recompute_progress()", 0, NULL, on_recomputed, NULL);
 }
 
@@ -201,7 +195,7 @@ void sched_poke(void)
 {
 	if (!sched.soon)
 		return;
-	double now = now_s();
+	double now = util_now_mono();
 	if (!sched.poke_pending) {
 		sched.poke_pending = true;
 		sched.first_poke = now;
