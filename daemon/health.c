@@ -1,6 +1,9 @@
-/* health.c - the /healthz answer: 200 while the daemon runs, with the state
- * of the database connections, so a load balancer and an operator can tell a
- * live daemon from one that can store nothing. */
+/* health.c - the /healthz answer, for load balancers, probes and operators:
+ * 200 while the daemon can store submissions, 503 while it runs but cannot
+ * reach PostgreSQL. The JSON body is the same either way, so a person reads
+ * why, and a check that looks only at the status code (HAProxy's httpchk,
+ * curl -f in a probe) takes this instance out of rotation while pushes to it
+ * would get 503 anyway. */
 #include "health.h"
 
 #include <jansson.h>
@@ -16,7 +19,7 @@ static void healthz(struct http_req *r, void *arg)
 	                         up ? "up" : "down", "db_connections", up);
 	if (!up && *db_last_error(db))
 		json_object_set_new(body, "database_error", json_string(db_last_error(db)));
-	http_reply_json(r, 200, body, NULL);
+	http_reply_json(r, up ? 200 : 503, body, up ? NULL : "Retry-After: 10\n");
 }
 
 void health_register(struct http *h, struct db *db)

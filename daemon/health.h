@@ -1,4 +1,4 @@
-/* health.h - GET /healthz: is the daemon up and can it reach PostgreSQL. */
+/* health.h - GET /healthz: 200 when the daemon can reach PostgreSQL, else 503. */
 #ifndef MESTAT_HEALTH_H
 #define MESTAT_HEALTH_H
 

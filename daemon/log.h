@@ -14,8 +14,11 @@ int log_level_parse(const char *name);
 void log_set_timestamps(int on);
 
 /* log_event: MSG is a plain sentence; FIELDS, printf-style, adds key=value
- * pairs, each preceded by a space. Use the macros below: they take the
- * message, then optionally a literal field format and its arguments. */
+ * pairs, each preceded by a space: "source=%s error=\"%s\"". Each value is
+ * escaped for logfmt where it stands (inside the format's quotes: \" \\ \n
+ * \t...; bare: quoted as well when it holds a space, '=' or '"'), so any text
+ * may be passed. Use the macros below: they take the message, then
+ * optionally a literal field format and its arguments. */
 void log_event(enum log_level level, const char *msg, const char *fields, ...)
 	__attribute__((format(printf, 3, 4)));
 

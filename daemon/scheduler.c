@@ -11,9 +11,14 @@
  * database, the ones that find the lock taken skip that round (logged at
  * debug): they would only recompute the same thing again.
  *
- * Triggers: a persistent timer every recompute_interval, and a one-shot
- * timer that sched_poke() (re)arms recompute_delay ahead, so a burst of
- * submissions ends in one run. A trigger that fires while a run is in flight
+ * Triggers: a persistent timer every recompute_interval, a one-shot timer
+ * that sched_poke() (re)arms recompute_delay ahead, so a burst of
+ * submissions ends in one run, and one run at start when no snapshot exists
+ * yet, so that evaluators do not find report.progress empty for the first
+ * recompute_interval after an installation. That start run asks
+ *   SELECT CASE WHEN EXISTS (snapshot) THEN NULL ELSE recompute_progress() END
+ * under the same lock, and is tried again every SCHED_START_RETRY seconds
+ * while the database cannot be reached. A trigger that fires while a run is in flight
  * asks for one more run after it, since the run in flight may have read the
  * data before the last submission committed. */
 #include "scheduler.h"
@@ -38,17 +43,26 @@
 /* How long a stream of pokes may postpone a run, in recompute_delays. */
 #define SCHED_MAX_POSTPONE 6
 
+/* Seconds between tries of the start run while no connection is up. */
+#define SCHED_START_RETRY 2.0
+
+#define SCHED_START_SQL                                                                                \
+	"SELECT CASE WHEN EXISTS (SELECT 1 FROM mestat.progress_snapshot) THEN NULL "                  \
+	"ELSE mestat.recompute_progress() END"
+
 static struct {
 	struct daemon *d;
 	struct event *tick; /* every interval */
 	struct event *soon; /* delay after the last poke */
+	struct event *start; /* the start run, until it has run */
+	bool start_pending;  /* the start run has not been done */
 	double interval, delay;
 	bool running;        /* a run holds a connection */
 	bool again;          /* a trigger came during the run */
 	bool poke_pending;   /* soon is armed */
 	double first_poke;   /* when the pending pokes began */
 	double started;      /* when recompute_progress() was sent */
-	const char *trigger; /* "interval" or "submission" */
+	const char *trigger; /* "interval", "submission" or "start" */
 } sched;
 
 static struct timeval tv_of(double s)
@@ -67,6 +81,10 @@ static void finish(struct db_conn *c)
 {
 	db_release(c);
 	sched.running = false;
+	if (sched.start_pending && sched.start) { /* the start run did not get its answer */
+		struct timeval tv = tv_of(SCHED_START_RETRY);
+		evtimer_add(sched.start, &tv);
+	}
 	if (sched.again && sched.soon) {
 		sched.again = false;
 		struct timeval tv = tv_of(sched.delay);
@@ -88,7 +106,10 @@ static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, voi
 {
 	(void)arg;
 	double secs = util_now_mono() - sched.started;
-	if (err || !res || PQntuples(res) != 1) {
+	bool start = strcmp(sched.trigger, "start") == 0;
+	if (start && !err && res && PQntuples(res) == 1 && PQgetisnull(res, 0, 0)) {
+		log_debug("progress snapshots exist; no recomputation at start");
+	} else if (err || !res || PQntuples(res) != 1) {
 		log_error("progress recomputation failed", "error=\"%s\" seconds=%.3f trigger=%s",
 		          err ? err : "no result", secs, sched.trigger);
 		metrics_recompute(0, secs);
@@ -97,6 +118,8 @@ static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, voi
 		         sched.trigger);
 		metrics_recompute(1, secs);
 	}
+	if (res)
+		sched.start_pending = false; /* asked once, answered: no need to ask again */
 	if (!res) { /* the connection broke: the server dropped the lock with it */
 		finish(c);
 		return;
@@ -115,11 +138,13 @@ static void on_locked(struct db_conn *c, PGresult *res, const char *err, void *a
 	}
 	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
 		log_debug("another mestatd is recomputing progress; skipping this round", "trigger=%s", sched.trigger);
+		sched.start_pending = false; /* the other one fills the snapshot table */
 		finish(c);
 		return;
 	}
 	sched.started = util_now_mono();
-	db_query(c, "SELECT mestat.recompute_progress()", 0, NULL, on_recomputed, NULL);
+	db_query(c, strcmp(sched.trigger, "start") == 0 ? SCHED_START_SQL : "SELECT mestat.recompute_progress()", 0,
+	         NULL, on_recomputed, NULL);
 }
 
 static void on_conn(struct db_conn *c, void *arg)
@@ -128,33 +153,52 @@ static void on_conn(struct db_conn *c, void *arg)
 	db_query(c, "SELECT pg_try_advisory_lock(" SCHED_LOCK_KEY ")", 0, NULL, on_locked, NULL);
 }
 
-static void run(const char *trigger)
+/* run: start a run for TRIGGER. Returns 0 when it started (or is asked for
+ * after the run in flight), -1 when no database connection is up. */
+static int run(const char *trigger)
 {
 	if (sched.d->stopping)
-		return;
+		return 0;
 	if (sched.running) {
 		sched.again = true;
-		return;
+		return 0;
 	}
 	sched.running = true;
 	sched.trigger = trigger;
 	if (db_acquire(sched.d->db, on_conn, NULL) != 0) {
 		sched.running = false;
-		log_warn("progress not recomputed: the database is unavailable", "trigger=%s", trigger);
+		return -1;
 	}
+	return 0;
 }
 
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what, (void)arg;
-	run("interval");
+	if (run("interval") != 0)
+		log_warn("progress not recomputed: the database is unavailable", "trigger=interval");
 }
 
 static void on_soon(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what, (void)arg;
 	sched.poke_pending = false;
-	run("submission");
+	if (run("submission") != 0)
+		log_warn("progress not recomputed: the database is unavailable", "trigger=submission");
+}
+
+/* on_start: the start run, tried until a connection is up and free; quiet
+ * meanwhile (the pool logs why the database cannot be reached). A run in
+ * flight is waited for too: it may be the one that fills the table. */
+static void on_start(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what, (void)arg;
+	if (!sched.start_pending || sched.d->stopping)
+		return;
+	if (sched.running || run("start") != 0) {
+		struct timeval tv = tv_of(SCHED_START_RETRY);
+		evtimer_add(sched.start, &tv);
+	}
 }
 
 static void arm_tick(void)
@@ -173,12 +217,16 @@ void sched_start(struct daemon *d)
 	sched.delay = d->cf->recompute_delay;
 	sched.tick = event_new(d->base, -1, EV_PERSIST, on_tick, NULL);
 	sched.soon = evtimer_new(d->base, on_soon, NULL);
-	if (!sched.tick || !sched.soon) {
+	sched.start = evtimer_new(d->base, on_start, NULL);
+	if (!sched.tick || !sched.soon || !sched.start) {
 		log_error("cannot arm the progress recomputation timers; progress will not be recomputed");
 		sched_stop();
 		return;
 	}
 	arm_tick();
+	sched.start_pending = true;
+	struct timeval now = {0, 0};
+	evtimer_add(sched.start, &now);
 	log_info("progress recomputation scheduled", "interval=%.0fs delay=%.0fs", sched.interval, sched.delay);
 }
 
@@ -212,8 +260,12 @@ void sched_stop(void)
 		event_free(sched.tick);
 	if (sched.soon)
 		event_free(sched.soon);
+	if (sched.start)
+		event_free(sched.start);
 	sched.tick = NULL;
 	sched.soon = NULL;
+	sched.start = NULL;
+	sched.start_pending = false;
 	sched.poke_pending = false;
 	sched.again = false;
 }

@@ -1,6 +1,6 @@
-/* scheduler.h - when progress is recomputed: every recompute_interval, and
- * recompute_delay after accepted submissions (debounced), one daemon at a
- * time per database. */
+/* scheduler.h - when progress is recomputed: at start when there is no
+ * snapshot yet, every recompute_interval, and recompute_delay after accepted
+ * submissions (debounced), one daemon at a time per database. */
 #ifndef MESTAT_SCHEDULER_H
 #define MESTAT_SCHEDULER_H
 
@@ -8,8 +8,9 @@ struct daemon;
 struct config;
 
 /* sched_start: arm the periodic recomputation on D's loop, using D's pool and
- * configuration. A recompute_interval of 0 turns the periodic run off (runs
- * after submissions still happen). */
+ * configuration, and recompute once as soon as the database answers if it
+ * holds no snapshot yet. A recompute_interval of 0 turns the periodic run
+ * off (runs after submissions and the start run still happen). */
 void sched_start(struct daemon *d);
 
 /* sched_reconfigure: take recompute_interval and recompute_delay from CF

@@ -58,7 +58,8 @@ expect_match "the server still answers after refused handshakes" '200$' "$(healt
 pg_stop "$PGHOST" fast
 out=$(wait_for '"database":"down"')
 expect_match "/healthz reports the database down while PostgreSQL is stopped" '"database":"down"' "$out"
-expect_match "... and still answers 200" '200$' "$(tail -n 1 <<<"$out")"
+expect_match "... and answers 503, so a load balancer reading only the status takes it out" '503$' "$(tail -n 1 <<<"$out")"
+expect_match "... on metrics_listen too" '"database":"down".*503$' "$(curl -s -w '%{http_code}' "http://127.0.0.1:$T_MPORT/healthz")"
 pg_restart "$PGHOST"
 out=$(wait_for '"database":"up"')
 expect_match "/healthz reports the database up again after PostgreSQL restarts" '"database":"up"' "$out"

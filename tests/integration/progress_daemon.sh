@@ -19,6 +19,25 @@ wait_for() {
 	echo timeout
 }
 
+# ---- The first start on an empty snapshot table computes once.
+t_conf "$conf" "$db" "recompute_interval = 1h" "recompute_delay = 1h" "log_level = debug"
+t_up "$conf" "$log"
+waited=$(wait_for 15 "select count(*) = 1 from mestat.progress_snapshot")
+if [ "$waited" != timeout ]; then ok "with no snapshot yet, mestatd recomputes once at start (report.progress is not empty)"; else
+	not_ok "with no snapshot yet, mestatd recomputes once at start" "$(snapshots) snapshots after 15 s: $(tail -n 3 "$log")"
+fi
+expect_match "... logged with trigger=start" 'msg="progress recomputed" snapshot=[0-9]+ seconds=[0-9.]+ trigger=start' \
+	"$(grep -m1 'progress recomputed' "$log")"
+expect_match "... so report.progress has rows before the first interval" '^[1-9][0-9]*$' "$(q "select count(*) from report.progress")"
+t_stop
+: >"$log"
+t_up "$conf" "$log"
+for _ in $(seq 50); do grep -q 'no recomputation at start' "$log" && break; sleep 0.1; done
+expect_match "a restart with snapshots present does not recompute at start" \
+	'level=debug msg="progress snapshots exist; no recomputation at start"' "$(grep 'at start' "$log")"
+expect_eq "... and writes no snapshot" 1 "$(snapshots)"
+t_stop
+
 # ---- Periodic runs.
 t_conf "$conf" "$db" "recompute_interval = 2s" "recompute_delay = 1s" "log_level = debug"
 t_up "$conf" "$log"
@@ -27,7 +46,7 @@ if [ "$waited" != timeout ]; then ok "with recompute_interval = 2s mestatd write
 	not_ok "with recompute_interval = 2s mestatd writes snapshots by itself" "$(snapshots) snapshots after 15 s"
 fi
 expect_match "each run is logged with its snapshot id and duration" \
-	'msg="progress recomputed" snapshot=[0-9]+ seconds=[0-9.]+ trigger=interval' "$(grep -m1 'progress recomputed' "$log")"
+	'msg="progress recomputed" snapshot=[0-9]+ seconds=[0-9.]+ trigger=interval' "$(grep -m1 'progress recomputed.*trigger=interval' "$log")"
 metrics=$(curl -s "http://127.0.0.1:$T_MPORT/metrics")
 expect_match "/metrics counts the runs" 'mestat_recompute_runs_total\{outcome="ok"\} [1-9]' "$metrics"
 expect_match "/metrics has their duration" 'mestat_recompute_duration_seconds_count [1-9]' "$metrics"
