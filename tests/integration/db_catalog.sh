@@ -87,23 +87,81 @@ expect_eq "一: 34 culture-technology fusion demonstration bases (baseline)" \
 	"direction|34|-|-|2020|一" "$(t culture_tech_demo_bases)"
 expect_eq "二(三): S&T contribution to modern-service value added greatly increased (direction)" \
 	"direction|-|-|-|2020|二(三)" "$(t st_contribution_service_va)"
-expect_eq "专栏1-4: 5, 3, 10 and 7 demonstration projects launched" \
+expect_eq "专栏1-4: coverage of the 5, 3, 10 and 7 listed items" \
 	"col1_demo_launched at_least 5 专栏1,col2_demo_launched at_least 3 专栏2,col3_demo_launched at_least 10 专栏3,col4_demo_launched at_least 7 专栏4" \
 	"$(q "select string_agg(indicator || ' ' || kind || ' ' || target_value || ' ' || clause, ',' order by indicator)
 	      from mestat.target where indicator like 'col%launched'")"
-expect_eq "专栏1-4: the same numbers completed by 2020" "5 3 10 7" \
-	"$(q "select string_agg(target_value::text, ' ' order by indicator) from mestat.target
-	      where indicator like 'col%completed' and target_year = 2020")"
-expect_eq "every indicator has a target in force, citing a clause" "0" \
+expect_eq "... the items are catalog rows, one indicator each, in the column's order" "专栏1:5 专栏2:3 专栏3:10 专栏4:7" \
+	"$(q "select string_agg(clause || ':' || n, ' ' order by clause) from (select clause, count(*) n from mestat.column_item
+	      where column_indicator = 'col' || right(clause, 1) || '_demo_launched' group by clause) x")"
+expect_eq "... digital publishing is two of column 3's items" "5 国家数字出版创新促进工程|6 数字出版产业应用服务示范" \
+	"$(q "select string_agg(c.item_no || ' ' || substring(i.name_zh from '「(.*)」'), '|' order by c.item_no)
+	      from mestat.column_item c join mestat.indicator i on i.code = c.indicator
+	     where c.clause = '专栏3' and i.name_zh like '%数字出版%'")"
+expect_eq "专栏1-4: the plan sets no completion date, so completed projects are monitoring without a number" \
+	"monitoring direction - 4" \
+	"$(q "select string_agg(distinct basis || ' ' || kind || ' ' || coalesce(target_value::text, '-'), ',') || ' ' || count(*)
+	      from mestat.target where indicator like 'col%completed'")"
+expect_eq "every indicator but the columns' items has a target in force, citing a clause" "0" \
 	"$(q "select count(*) from mestat.indicator i where not exists (select 1 from mestat.current_target t
-	      where t.indicator = i.code and t.scope is null and t.clause <> '')")"
+	      where t.indicator = i.code and t.scope is null and t.clause <> '')
+	      and not exists (select 1 from mestat.column_item c where c.indicator = i.code)")"
+
+# ---- the basis of every target, read against the plan clause by clause
+
+b() { q "select string_agg(indicator, ' ' order by indicator) from mestat.target where scope is null and basis = '$1'"; }
+expect_eq "numbers the plan states: the two ranges, the 5 platforms and the four columns' lists" \
+	"col1_demo_launched col2_demo_launched col3_demo_launched col4_demo_launched industry_st_platforms national_centres_labs regional_st_platforms" \
+	"$(b plan_number)"
+expect_eq "directions the plan states in words" \
+	"industry_solutions intl_standards modern_service_value_added national_standards service_st_investment service_think_tanks st_contribution_service_va talent_programme_service_share testing_platforms_national testing_platforms_provincial" \
+	"$(b plan_direction)"
+expect_eq "every target has a basis; every plan_number and plan_direction quotes the plan" "0|0" \
+	"$(q "select count(*) filter (where basis is null), count(*) filter (where basis <> 'monitoring' and coalesce(plan_words, '') = '')
+	      from mestat.target")"
+expect_eq "the logistics-cost ratio has no invented 'decrease' target: monitoring" "monitoring|direction" \
+	"$(q "select basis, kind from mestat.target where indicator = 'logistics_cost_gdp_ratio'")"
+expect_eq "the 12th Five-Year Plan's figures are context: monitoring, the figure kept for information" \
+	"culture_tech_demo_bases 34,demo_cities 7,field_projects_deployed 238,industrialization_demo_bases 62" \
+	"$(q "select string_agg(indicator || ' ' || baseline_value, ',' order by indicator) from mestat.target
+	      where basis = 'monitoring' and clause = '一'")"
+expect_eq "大幅提高 asks for more than growth: thresholds doubled for the S&T contribution" "plan_direction|2|大幅提高科技在现代服务业增加值中的贡献度" \
+	"$(q "select basis, threshold_factor, plan_words from mestat.target where indicator = 'st_contribution_service_va'")"
+expect_match "the S&T contribution has a written definition and a 2015 base" 'Solow residual.*2015 value' \
+	"$(q "select description from mestat.indicator where code = 'st_contribution_service_va'")"
+
+# ---- rows 003 missed, slips, descriptions
+
+expect_eq "九(二): the share of modern-service S&T talent in national talent programmes" "percent|national_only|九(二)|plan_direction" \
+	"$(q "select i.value_type, i.scope, i.clause, t.basis from mestat.indicator i join mestat.target t on t.indicator = i.code
+	      where i.code = 'talent_programme_service_share'")"
+expect_eq "七(七): national and provincial public inspection and testing platforms" "national_only provincial" \
+	"$(q "select string_agg(scope, ' ' order by scope) from mestat.indicator where clause = '七(七)' and code like 'testing_platforms%'")"
+expect_eq "二(三): the 10-20 broken down into research centres, key laboratories and enterprise technology centres" "3|monitoring" \
+	"$(q "select count(*), max(t.basis) from mestat.indicator i join mestat.target t on t.indicator = i.code
+	      where i.code in ('national_eng_research_centres', 'national_key_labs_service', 'national_enterprise_tech_centres')")"
+expect_eq "digital publishing belongs to 专栏3" "专栏3" "$(q "select clause from mestat.indicator where code = 'digital_publishing_revenue'")"
+expect_eq "检验检测 is inspection and testing" "Inspection, testing and certification bodies" \
+	"$(q "select name_en from mestat.indicator where code = 'inspection_bodies'")"
+expect_eq "every provincial indicator says a province's figure includes its 计划单列市 and Xinjiang's the Corps" "0" \
+	"$(q "select count(*) from mestat.indicator where scope = 'provincial'
+	      and not (description like '%计划单列市%' and description like '%新疆生产建设兵团%')")"
+
+# ---- the plan's order
+
+expect_eq "clauses sort in the plan's order, the columns last" "一 二(三) 四(一) 七(一) 七(八) 八(一) 九(二) 专栏1 专栏4" \
+	"$(q "select string_agg(clause, ' ' order by sort_key) from (select distinct clause, sort_key from mestat.indicator
+	      where clause in ('专栏4', '七(八)', '一', '九(二)', '专栏1', '二(三)', '七(一)', '四(一)', '八(一)')) x")"
+expect_eq "clause_sort_key: 十 after 九(三), 七(八) before 八" "1000 903 708 800" \
+	"$(q "select concat_ws(' ', mestat.clause_sort_key('十'), mestat.clause_sort_key('九(三)'), mestat.clause_sort_key('七(八)'),
+	      mestat.clause_sort_key('八'))")"
 
 # ---- target revisions (动态调整)
 
 first=$(q "select id from mestat.target where indicator = 'national_centres_labs'")
 if owner "insert into mestat.target (indicator, kind, baseline_year, baseline_value, target_year, target_value,
-	target_upper, effective_from, clause, note) values ('national_centres_labs', 'range', 2015, 0, 2020, 12, 20,
-	'2019-01-01', '十(三)', 'test revision')" >"$T_TMP/rev.out" 2>&1; then
+	target_upper, effective_from, clause, note, decision_ref, decision_date) values ('national_centres_labs', 'range', 2015, 0,
+	2020, 12, 20, '2019-01-01', null, 'test revision', '国科发高〔2018〕300号', '2018-12-20')" >"$T_TMP/rev.out" 2>&1; then
 	ok "the owner can add a target revision"
 else
 	not_ok "the owner can add a target revision" "$(cat "$T_TMP/rev.out")"
@@ -111,12 +169,14 @@ fi
 expect_eq "a target revision keeps the earlier version unchanged" "2|range|0|10|20|2017-04-14" \
 	"$(q "select (select count(*) from mestat.target where indicator = 'national_centres_labs'),
 	             kind, baseline_value, target_value, target_upper, effective_from from mestat.target where id = $first")"
-expect_eq "the current target is the revision, marked as the second version" "12|2|十(三)" \
-	"$(q "select target_value, versions, clause from mestat.current_target
+expect_eq "the current target is the revision, marked as the second version, citing its decision" \
+	"12|2||国科发高〔2018〕300号|2018-12-20" \
+	"$(q "select target_value, versions, clause, decision_ref, decision_date from mestat.current_target
 	      where indicator = 'national_centres_labs' and scope is null")"
 expect_eq "a revision taking effect in the future is not yet current" "12" \
-	"$(owner "insert into mestat.target (indicator, kind, baseline_value, target_value, target_upper, effective_from, clause)
-	          values ('national_centres_labs', 'range', 0, 15, 20, current_date + 30, '十(三)');
+	"$(owner "insert into mestat.target (indicator, kind, baseline_value, target_value, target_upper, effective_from, clause,
+	          decision_ref, decision_date) values ('national_centres_labs', 'range', 0, 15, 20, current_date + 30, '十(三)',
+	          '国科发高〔2030〕1号', current_date);
 	          select target_value from mestat.current_target where indicator = 'national_centres_labs' and scope is null")"
 expect_match "a target row cannot be updated, even by a superuser who did not SET ROLE mestat_owner" \
 	"keeps history" "$(db_err postgres "$DB" "update mestat.target set target_value = 11 where id = $first")"
@@ -124,18 +184,25 @@ expect_match "a target row cannot be deleted" "keeps history" \
 	"$(db_err postgres "$DB" "delete from mestat.target where id = $first")"
 expect_match "a range target needs an upper bound above its lower bound" "check constraint" \
 	"$(db_err postgres "$DB" "set role mestat_owner; insert into mestat.target (indicator, kind, baseline_value,
-	  target_value, target_upper, effective_from, clause) values ('incubators', 'range', 0, 10, 5, '2019-01-01', '七(三)')")"
+	  target_value, target_upper, effective_from, clause, decision_ref, decision_date) values ('incubators', 'range', 0, 10, 5,
+	  '2019-01-01', '七(三)', 'x', '2019-01-01')")"
+expect_match "a revision that does not cite its decision is refused" "cites its decision" \
+	"$(db_err postgres "$DB" "set role mestat_owner; insert into mestat.target (indicator, kind, baseline_value,
+	  target_value, effective_from, clause) values ('industry_st_platforms', 'point', 0, 6, '2019-01-01', '十(三)')")"
+expect_match "a target cites a clause or a decision" "target_cites_source" \
+	"$(db_err postgres "$DB" "set role mestat_owner; insert into mestat.target (indicator, kind, baseline_value,
+	  target_value, effective_from, clause) values ('incubators', 'point', 0, 6, '2017-04-14', null)")"
 
 # ---- periods
 
-expect_eq "quarters and years 2016-2030" "quarter:60 2016Q1..2030Q4,year:15 2016..2030" \
+expect_eq "quarters and years 2015 (the base year) to 2030" "quarter:64 2015Q1..2030Q4,year:16 2015..2030" \
 	"$(q "select string_agg(kind || ':' || n || ' ' || lo || '..' || hi, ',' order by kind) from
 	      (select kind, count(*) n, min(code) lo, max(code) hi from mestat.period group by kind) x")"
 expect_eq "a quarter runs from its first to its last day" "2018-07-01|2018-09-30" \
 	"$(q "select start_date, end_date from mestat.period where code = '2018Q3'")"
 expect_eq "reports are due 30 days after the period ends by default" "2018-10-30|2019-01-30" \
 	"$(q "select (select due_date from mestat.period where code = '2018Q3'), (select due_date from mestat.period where code = '2018')")"
-expect_eq "set_due_days(45) reports how many periods it moved" "75" "$(q "select mestat.set_due_days(45)")"
+expect_eq "set_due_days(45) reports how many periods it moved" "80" "$(q "select mestat.set_due_days(45)")"
 expect_eq "set_due_days(45) moves every due date and is remembered" "2018-11-14|45" \
 	"$(q "select (select due_date from mestat.period where code = '2018Q3'),
 	             (select value from mestat.setting where name = 'due_days')")"
