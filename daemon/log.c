@@ -194,7 +194,7 @@ static size_t format_one(char *out, size_t cap, const char *spec, va_list *ap)
 	size_t nl = 0;
 	while (*p && strchr("hlLqjzt", *p) && nl < 2)
 		len[nl++] = *p++;
-	char conv = *p ? *p : 's';
+	char conv = *p ? *p : '%'; /* a trailing lone % is text */
 	size_t span = (size_t)(p - spec) + (*p ? 1 : 0);
 	char one[32];
 	if (span >= sizeof(one))

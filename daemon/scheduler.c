@@ -18,9 +18,9 @@
  * recompute_interval after an installation. That start run asks
  *   SELECT CASE WHEN EXISTS (snapshot) THEN NULL ELSE recompute_progress() END
  * under the same lock, and is tried again every SCHED_START_RETRY seconds
- * while the database cannot be reached. A trigger that fires while a run is in flight
- * asks for one more run after it, since the run in flight may have read the
- * data before the last submission committed. */
+ * while the database cannot be reached. A trigger that fires while a run
+ * is in flight asks for one more run after it, since the run in flight may
+ * have read the data before the last submission committed. */
 #include "scheduler.h"
 
 #include <event2/event.h>

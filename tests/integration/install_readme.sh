@@ -184,8 +184,11 @@ if ! pg_createcluster 15 main >"$R/createcluster.log" 2>&1; then
 	exit 1
 fi
 
-__OUT=$R setsid -w env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-	LANG=C.UTF-8 __OUT="$R" bash "$R/replay.sh" <"$R/stdin" >"$R/replay.out" 2>&1
+# An empty environment, as a root login has, but for the sanitizer options
+# tools/check gives the debug build.
+setsid -w env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+	${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} ${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
+	__OUT="$R" bash "$R/replay.sh" <"$R/stdin" >"$R/replay.out" 2>&1
 rc=$?
 for f in "$R"/blocks/*.sh; do
 	n=$(basename "$f" .sh)
