@@ -678,7 +678,8 @@ comment on view report.progress is
 	'order. basis says whether the plan sets the number (plan_number), a direction in words (plan_direction, quoted in '
 	'plan_words) or nothing (monitoring: trend only, class NULL); reading_zh / reading_en say how to read the row. Values '
 	'added up from the provinces are assessed at the latest complete period; a later part-reported one is in latest_*. '
-	'Empty until mestat.recompute_progress() has run once (mestatd runs it at start and on a schedule).';
+	'Empty until mestat.recompute_progress() has run once: mestatd runs it every recompute_interval and soon after '
+	'accepted submissions; the plan office can run it by hand.';
 
 create view report.progress_by_reporter as
 select h.snapshot, h.taken_at, h.as_of_period, h.indicator, h.indicator_name_zh, h.indicator_name_en, h.unit, h.unit_zh,
