@@ -56,8 +56,11 @@ alter table mestat.progress_snapshot_detail
 	add column growth_threshold numeric,
 	add column trend text check (trend in ('rising', 'stable', 'falling')),
 	add column trend_growth numeric,
-	add column trend_from_period text references mestat.period (code),
-	add column latest_period text references mestat.period (code),
+	-- Period codes taken from mestat.period by the computation itself; no
+	-- foreign key, as checking it for every assessment is half the cost of
+	-- writing them at county scale.
+	add column trend_from_period text,
+	add column latest_period text,
 	add column latest_value numeric,
 	add column latest_reporters_reported integer,
 	add column latest_reporters_expected integer,
@@ -124,15 +127,11 @@ begin
 	-- 1. One pass over mestat.observation in the order of its index
 	--    observation_cell, sorting nothing: the current version of each cell,
 	--    when it first had a value, k = quarters since the end of 2015 (a
-	--    year is its Q4), the sum of the last 4 quarters where all 4 are there
-	--    (sum4), the same sum four quarters earlier (sum4_prev) and the value
-	--    at k − 4 (v_prev), for the trend.
+	--    year is its Q4) and the sum of the last 4 quarters where all 4 are
+	--    there (sum4), as in 011.
 	create temp table pr_val on commit drop as
 	select c.reporter, c.indicator, c.period, c.k, c.v, c.first_at,
-	       case when lag(c.k, 3) over w = c.k - 3 then sum(c.v) over w4 end as sum4,
-	       case when lag(c.k, 7) over w = c.k - 7 then sum(c.v) over w8 end as sum4_prev,
-	       case when lag(c.k, 4) over w = c.k - 4 then lag(c.v, 4) over w
-	            when lag(c.k, 1) over w = c.k - 4 then lag(c.v, 1) over w end as v_prev
+	       case when lag(c.k, 3) over w4 = c.k - 3 then sum(c.v) over w4 end as sum4
 	  from (select o.reporter, o.indicator, o.period, o.value as v, o.deleted,
 	               4 * (left(o.period, 4)::integer - 2015)
 	                   + case when length(o.period) = 6 then right(o.period, 1)::integer - 4 else 0 end as k,
@@ -142,9 +141,7 @@ begin
 	        window cell as (partition by o.reporter, o.indicator, o.period order by o.id desc
 	                        rows between unbounded preceding and unbounded following)) as c
 	 where c.rn = 1 and not c.deleted
-	window w as (partition by c.reporter, c.indicator order by c.period),
-	       w4 as (w rows between 3 preceding and current row),
-	       w8 as (w rows between 7 preceding and 4 preceding);
+	window w4 as (partition by c.reporter, c.indicator order by c.period rows between 3 preceding and current row);
 	analyze pg_temp.pr_val;
 
 	-- Province-level reporters: what national sums add (no parent, not the ministry).
@@ -243,14 +240,12 @@ begin
 	  left join pg_temp.pr_nat ln on ln.indicator = s.indicator and ln.k = s.k_latest
 	union all
 	select x.indicator, x.reporter, x.f[1]::integer, x.f[2], x.l[1]::integer, x.l[2], false, null, null, null,
-	       x.l[3], x.a_base, null, null, null, null
-	  from (select v.indicator, v.reporter,
+	       case when x.fq then pv.sum4 else pv.v end, x.a_base, null, null, null, null
+	  from (select v.indicator, v.reporter, i.measure = 'flow' and i.periodicity = 'quarterly' as fq,
 	               min(array[v.k::numeric, case when i.measure = 'flow' and i.periodicity = 'quarterly' then v.sum4
 	                                       else v.v end]) filter (where v.k > 0) as f,
 	               max(array[v.k::numeric, case when i.measure = 'flow' and i.periodicity = 'quarterly' then v.sum4
-	                                       else v.v end,
-	                                       case when i.measure = 'flow' and i.periodicity = 'quarterly' then v.sum4_prev
-	                                       else v.v_prev end]) filter (where v.k > 0) as l,
+	                                       else v.v end]) filter (where v.k > 0) as l,
 	               max(case when i.measure = 'flow' and i.periodicity = 'quarterly' then v.sum4 else v.v end)
 	                   filter (where v.k = 0) as a_base
 	          from pg_temp.pr_val v
@@ -259,7 +254,10 @@ begin
 	         where i.scope = 'provincial' and r.kind <> 'ministry'
 	           and (i.periodicity = 'quarterly') = (length(v.period) = 6)
 	           and (i.measure = 'stock' or i.periodicity = 'annual' or v.sum4 is not null)
-	         group by v.indicator, v.reporter) as x;
+	         group by v.indicator, v.reporter, i.measure, i.periodicity) as x
+	  -- The value four quarters before the latest, for the trend.
+	  left join pg_temp.pr_val pv on pv.reporter = x.reporter and pv.indicator = x.indicator
+	                             and pv.k = x.l[1]::integer - 4;
 	analyze pg_temp.pr_ends;
 
 	-- 4. What is assessed against which target version (in force today), and how.
@@ -680,7 +678,8 @@ comment on view report.progress is
 	'order. basis says whether the plan sets the number (plan_number), a direction in words (plan_direction, quoted in '
 	'plan_words) or nothing (monitoring: trend only, class NULL); reading_zh / reading_en say how to read the row. Values '
 	'added up from the provinces are assessed at the latest complete period; a later part-reported one is in latest_*. '
-	'Empty until mestat.recompute_progress() has run once (mestatd runs it at start and on a schedule).';
+	'Empty until mestat.recompute_progress() has run once: mestatd runs it every recompute_interval and soon after '
+	'accepted submissions; the plan office can run it by hand.';
 
 create view report.progress_by_reporter as
 select h.snapshot, h.taken_at, h.as_of_period, h.indicator, h.indicator_name_zh, h.indicator_name_en, h.unit, h.unit_zh,

@@ -10,7 +10,8 @@ CATALOG.json is GET /api/v1/catalog. Writes, deterministically (fixed seed):
   OUTDIR/push/R/P.json   one native JSON body per pushing reporter and quarter
   OUTDIR/dhis2/R/P.json  one DHIS2 dataValueSets body (the reporter's own UIDs)
   OUTDIR/pull/R.EXT      all quarters of a publishing reporter in one file
-  OUTDIR/ministry/Y.json the national-only annual indicators, per year
+  OUTDIR/ministry/Y.json the national-only annual indicators, per year (2015:
+                         the base-year values of the plan's directions)
   OUTDIR/annual/R/Y.json provincial annual indicators, per reporter and year
 
 Shapes: each province has a size; each indicator a 2016 level per size unit,
@@ -188,7 +189,7 @@ NATIONAL = {
     "national_centres_labs": [3, 6, 9, 12, 14],            # range 10-20: achieved
     "regional_st_platforms": [2, 4, 6, 7, 8],              # range 10-15: not reached
     "industry_st_platforms": [1, 2, 3, 4, 5],              # point 5: achieved
-    "field_projects_deployed": [251, 266, 280, 297, 313],  # from 238: increase
+    "field_projects_deployed": [251, 266, 280, 297, 313],  # the 12th FYP deployed 238: context
     "demo_cities": [7, 8, 8, 9, 9],
     "industrialization_demo_bases": [62, 63, 63, 63, 62],  # stalls
     "culture_tech_demo_bases": [34, 36, 38, 41, 43],
@@ -200,7 +201,24 @@ NATIONAL = {
     "col2_demo_launched": [1, 2, 3, 3, 3], "col2_demo_completed": [0, 0, 1, 1, 2],
     "col3_demo_launched": [3, 6, 8, 10, 10], "col3_demo_completed": [0, 1, 3, 6, 8],
     "col4_demo_launched": [2, 4, 6, 7, 7], "col4_demo_completed": [0, 1, 2, 2, 3],
+    # The parts of the 10-20 (二(三)); built since 2016.
+    "national_eng_research_centres": [1, 2, 3, 5, 6], "national_key_labs_service": [1, 2, 3, 3, 4],
+    "national_enterprise_tech_centres": [1, 2, 3, 4, 4], "testing_platforms_national": [2, 4, 6, 8, 10],
+    "talent_programme_service_share": [8.3, 8.9, 9.4, 10.1, 10.8],
 }
+# The base year: values the ministry reports for 2015, the base of the plan's directions.
+BASE_2015 = {"st_contribution_service_va": 42.0, "talent_programme_service_share": 8.0}
+# The columns' listed items: each launched project is filed under one item.
+# Column 3's projects cluster on its first 7 items, so 3 of its 10 stay uncovered.
+ITEMS = {1: 5, 2: 3, 3: 10, 4: 7}
+SPREAD = {1: 5, 2: 3, 3: 7, 4: 7}
+for col, n in ITEMS.items():
+    launched = NATIONAL[f"col{col}_demo_launched"]
+    for j in range(n):
+        NATIONAL[f"col{col}_item{j + 1}_projects"] = [sum(1 for p in range(total) if p % SPREAD[col] == j)
+                                                      for total in launched]
+write(f"{out}/ministry/2015.json", json.dumps({"reporter": ministry, "period": "2015", "values": [
+    {"indicator": c, "value": v} for c, v in sorted(BASE_2015.items()) if c in ind]}))
 for k, y in enumerate(YEARS):
     vals = [{"indicator": c, "value": v[k]} for c, v in sorted(NATIONAL.items()) if c in ind]
     write(f"{out}/ministry/{y}.json", json.dumps({"reporter": ministry, "period": str(y), "values": vals}))
