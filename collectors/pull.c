@@ -23,15 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
 #include "config.h"
 #include "curl_ev.h"
-#include "daemon.h"
+#include "context.h"
 #include "ingest.h"
 #include "log.h"
 #include "metrics.h"
 #include "pull_internal.h"
-#include "scheduler.h"
+#include "receipt.h"
 #include "util.h"
 
 struct pulls P;
@@ -246,7 +245,7 @@ void round_ingest(struct source *s)
 	char *body = s->body;
 	s->body = NULL;
 	s->len = s->cap = 0;
-	ingest_submit(P.d->db, api_receipt_key(), &rq, on_ingested, s);
+	ingest_submit(P.d->db, receipt_key_current(), &rq, on_ingested, s);
 	free(body);
 }
 
@@ -265,13 +264,11 @@ static void on_ingested(const struct ingest_result *res, void *arg)
 		s->set_validators = true;
 		s->submission = res->submission_id;
 		s->rejected_sha[0] = '\0';
-		if (res->status == 201) {
-			sched_poke(); /* new values: progress is recomputed soon */
+		if (res->status == 201)
 			conclude(s, "ok", "accepted as submission %lld: %ld new, %ld revised, %ld unchanged, %ld deleted",
 			         res->submission_id, res->counts[0], res->counts[1], res->counts[2], res->counts[3]);
-		} else {
+		else
 			conclude(s, "unchanged", "the body was accepted before as submission %lld", res->submission_id);
-		}
 		return;
 	case 400:
 	case 403:

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon.h"
+#include "context.h"
 #include "db.h"
 #include "pull_internal.h"
 #include "util.h"

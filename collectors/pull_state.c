@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon.h"
+#include "context.h"
 #include "db.h"
 #include "log.h"
 #include "pull_internal.h"
