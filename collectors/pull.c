@@ -24,8 +24,8 @@
 #include <string.h>
 
 #include "config.h"
-#include "curl_ev.h"
 #include "context.h"
+#include "curl_ev.h"
 #include "ingest.h"
 #include "log.h"
 #include "metrics.h"
@@ -265,7 +265,8 @@ static void on_ingested(const struct ingest_result *res, void *arg)
 		s->submission = res->submission_id;
 		s->rejected_sha[0] = '\0';
 		if (res->status == 201)
-			conclude(s, "ok", "accepted as submission %lld: %ld new, %ld revised, %ld unchanged, %ld deleted",
+			conclude(s, "ok",
+			         "accepted as submission %lld: %ld new, %ld revised, %ld unchanged, %ld deleted",
 			         res->submission_id, res->counts[0], res->counts[1], res->counts[2], res->counts[3]);
 		else
 			conclude(s, "unchanged", "the body was accepted before as submission %lld", res->submission_id);
@@ -299,8 +300,7 @@ static void on_ingested(const struct ingest_result *res, void *arg)
 
 bool is_success(const char *outcome)
 {
-	return strcmp(outcome, "ok") == 0 || strcmp(outcome, "not_modified") == 0 ||
-	       strcmp(outcome, "unchanged") == 0;
+	return strcmp(outcome, "ok") == 0 || strcmp(outcome, "not_modified") == 0 || strcmp(outcome, "unchanged") == 0;
 }
 
 /* conclude: the outcome of the round is known; count it, log it, store it. */
@@ -318,8 +318,8 @@ void conclude(struct source *s, const char *outcome, const char *fmt, ...)
 	else if (is_success(outcome))
 		log_debug("pulled", "source=%s outcome=%s seconds=%.3f", s->name, outcome, took);
 	else
-		log_warn("pull failed", "source=%s class=%s seconds=%.3f failures=%d error=\"%s\"", s->name, outcome, took,
-		         s->failures + 1, s->message);
+		log_warn("pull failed", "source=%s class=%s seconds=%.3f failures=%d error=\"%s\"", s->name, outcome,
+		         took, s->failures + 1, s->message);
 	save(s);
 }
 
@@ -336,7 +336,7 @@ static void save(struct source *s)
 		pump();
 	}
 	if (stage_add(&P.saves, s) != 0)
-		save_ops.failed(s, "out of memory");
+		save_ops.failed(s, "out of memory", false);
 	else
 		stage_flush(&P.saves);
 }

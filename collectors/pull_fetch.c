@@ -233,8 +233,8 @@ static void transfer_done(struct source *s, CURLcode rc)
 	curl_easy_getinfo(s->easy, CURLINFO_EFFECTIVE_URL, &redirect); /* where a refused redirect led */
 	s->content_type = util_strdup(ct);
 	if (rc == CURLE_UNSUPPORTED_PROTOCOL && code / 100 == 3 && redirect)
-		snprintf(s->errbuf, sizeof(s->errbuf), "HTTP %ld redirects to %.160s, which is not https: refused", code,
-		         redirect);
+		snprintf(s->errbuf, sizeof(s->errbuf), "HTTP %ld redirects to %.160s, which is not https: refused",
+		         code, redirect);
 	if (rc == CURLE_OK) {
 		s->new_etag = header_value(s->easy, "ETag");
 		s->new_lm = header_value(s->easy, "Last-Modified");

@@ -74,8 +74,8 @@ void claim_failed(struct source *s, const char *why, bool refused)
 	s->claim_failures++;
 	double delay = util_backoff(s->pc->retry_min, s->pc->retry_max, s->claim_failures) * util_jitter();
 	if (refused)
-		log_error("cannot pull: the database refuses the source's state row", "source=%s reporter=%s error=\"%s\"",
-		          s->name, s->pc->reporter, why);
+		log_error("cannot pull: the database refuses the source's state row",
+		          "source=%s reporter=%s error=\"%s\"", s->name, s->pc->reporter, why);
 	else if (s->claim_failures == 1)
 		log_warn("cannot pull: the database is unavailable", "source=%s error=\"%s\" retry_in=%.1fs", s->name,
 		         why, delay);
@@ -128,25 +128,12 @@ static void claim_won(struct source *s, PGresult *r, int i)
 	s->failures = atoi(PQgetvalue(r, i, 6));
 }
 
-/* refused_by: the statement reached the database, which refused it (as
- * opposed to a lost connection, SQLSTATE class 08). */
-static bool refused_by(PGresult *r) { return r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0; }
-
 static void on_claimed(struct db_conn *c, PGresult *r, const char *err, void *arg)
 {
 	struct batch *b = arg;
 	stage_landed(b);
 	if (err) {
-		bool refused = refused_by(r);
-		char why[512];
-		snprintf(why, sizeof(why), "%s", err);
-		db_release(c);
-		if (!refused || !batch_split(b)) {
-			for (int i = 0; i < b->n; i++)
-				claim_failed(b->v[i], why, refused);
-			free(b);
-		}
-		stage_flush(&P.claims);
+		batch_error(b, c, r, err);
 		return;
 	}
 	bool *won = calloc((size_t)b->n, sizeof(*won));
@@ -183,10 +170,7 @@ static void claim_params(struct source *s, const char **p, char num[5][32])
 	memcpy(p, v, sizeof(v));
 }
 
-/* claim_not_sent: the claim could not be sent; nothing was fetched. */
-static void claim_not_sent(struct source *s, const char *why) { claim_failed(s, why, false); }
-
-const struct stage_ops claim_ops = {claim_sql, 6, claim_params, on_claimed, claim_not_sent};
+const struct stage_ops claim_ops = {claim_sql, 6, claim_params, on_claimed, claim_failed};
 
 /* ---- outcome ---- */
 
@@ -267,10 +251,12 @@ static void save_params(struct source *s, const char **p, char num[5][32])
 	memcpy(p, v, sizeof(v));
 }
 
-/* save_failed: S's outcome could not be written; its next round is
- * scheduled from what this daemon knows. */
-static void save_failed(struct source *s, const char *why)
+/* save_failed: S's outcome could not be written (whether the database
+ * refused it or could not be asked); its next round is scheduled from what
+ * this daemon knows. */
+static void save_failed(struct source *s, const char *why, bool refused)
 {
+	(void)refused;
 	log_warn("cannot store the outcome of a pull", "source=%s error=\"%s\"", s->name, why);
 	round_end(s, local_delay(s));
 }
@@ -280,13 +266,7 @@ static void on_saved(struct db_conn *c, PGresult *r, const char *err, void *arg)
 	struct batch *b = arg;
 	stage_landed(b);
 	if (err) {
-		bool refused = refused_by(r);
-		char why[512];
-		snprintf(why, sizeof(why), "%s", err);
-		db_release(c);
-		if (!refused || !batch_split(b))
-			batch_failed(b, why);
-		stage_flush(&P.saves);
+		batch_error(b, c, r, err);
 		return;
 	}
 	double *delay = malloc((size_t)b->n * sizeof(*delay));
@@ -304,7 +284,7 @@ static void on_saved(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		if (done && delay && done[k])
 			round_end(s, delay[k]);
 		else
-			save_failed(s, done && delay ? "its state row was written meanwhile" : "out of memory");
+			save_failed(s, done && delay ? "its state row was written meanwhile" : "out of memory", false);
 	}
 	free(delay);
 	free(done);
