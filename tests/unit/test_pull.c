@@ -1,6 +1,6 @@
-/* test_pull.c - what the collectors' pure parts promise: the FIFO, the one
- * backoff rule and its jitter, URL templates, period arithmetic, failure
- * classes and the array literals of batched statements. */
+/* test_pull.c - what the collectors' pure parts promise: the FIFO, URL
+ * templates, period arithmetic, failure classes and the array literals of
+ * batched statements. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,6 @@
 
 #include "pull_internal.h"
 #include "pull_queue.h"
-#include "util.h"
 
 /* ---- the FIFO ---- */
 
@@ -88,51 +87,6 @@ static void fifo_items_can_be_requeued_after_pop(void **state)
 	assert_int_equal(pop_n(&q), 2);
 	assert_int_equal(pop_n(&r), 1);
 	assert_true(fifo_empty(&q) && fifo_empty(&r));
-}
-
-/* ---- backoff and jitter ---- */
-
-static void backoff_starts_at_min_and_doubles(void **state)
-{
-	(void)state;
-	assert_true(util_backoff(0.5, 60, 1) == 0.5);
-	assert_true(util_backoff(0.5, 60, 2) == 1.0);
-	assert_true(util_backoff(0.5, 60, 3) == 2.0);
-	assert_true(util_backoff(0.5, 60, 4) == 4.0);
-}
-
-static void backoff_is_capped_at_max(void **state)
-{
-	(void)state;
-	assert_true(util_backoff(0.5, 4, 4) == 4.0);
-	assert_true(util_backoff(0.5, 4, 5) == 4.0);
-	assert_true(util_backoff(0.5, 3, 4) == 3.0);
-	/* a very long run of failures stays finite and capped */
-	assert_true(util_backoff(1, 86400, 100000) == 86400.0);
-	/* beyond 2^30 doublings nothing grows further */
-	assert_true(util_backoff(1e-9, 1e30, 31) == util_backoff(1e-9, 1e30, 1000));
-}
-
-static void backoff_before_any_failure_is_min(void **state)
-{
-	(void)state;
-	assert_true(util_backoff(2, 60, 0) == 2.0);
-	assert_true(util_backoff(2, 60, -3) == 2.0);
-}
-
-static void jitter_stays_within_ten_percent_and_varies(void **state)
-{
-	(void)state;
-	double lo = 2, hi = 0;
-	for (int i = 0; i < 10000; i++) {
-		double j = util_jitter();
-		assert_true(j >= 0.9 && j < 1.1);
-		lo = j < lo ? j : lo;
-		hi = j > hi ? j : hi;
-	}
-	/* 10,000 draws spread over most of the range */
-	assert_true(lo < 0.91);
-	assert_true(hi > 1.09);
 }
 
 /* ---- URL templates ---- */
@@ -271,45 +225,6 @@ static void pg_arrays_quote_every_element_and_keep_nulls(void **state)
 	pg_arrays_free(a, 2);
 }
 
-/* ---- the shared helpers ---- */
-
-static void sha256_hex_matches_the_standard_vectors(void **state)
-{
-	(void)state;
-	char out[65];
-	util_sha256_hex("abc", 3, out);
-	assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	util_sha256_hex("", 0, out);
-	assert_string_equal(out, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-}
-
-static void ubuf_grows_and_stays_terminated(void **state)
-{
-	(void)state;
-	struct ubuf b = {0};
-	for (int i = 0; i < 1000; i++)
-		assert_int_equal(ubuf_printf(&b, "%d,", i % 10), 0);
-	assert_int_equal(b.len, 2000);
-	assert_int_equal(strlen(b.p), 2000);
-	assert_int_equal(ubuf_put(&b, "xy", 1), 0);
-	assert_int_equal(b.p[2000], 'x');
-	assert_int_equal(b.p[2001], '\0');
-	assert_false(b.oom);
-	free(b.p);
-}
-
-static void strdup_and_same_str_treat_null_as_empty(void **state)
-{
-	(void)state;
-	assert_null(util_strdup(NULL));
-	char *s = util_strdup("x");
-	assert_string_equal(s, "x");
-	free(s);
-	assert_true(util_same_str(NULL, ""));
-	assert_true(util_same_str("a", "a"));
-	assert_false(util_same_str("a", NULL));
-}
-
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -319,10 +234,6 @@ int main(void)
 		cmocka_unit_test(fifo_remove_takes_out_head_middle_and_tail),
 		cmocka_unit_test(fifo_remove_of_the_only_item_empties_the_queue),
 		cmocka_unit_test(fifo_items_can_be_requeued_after_pop),
-		cmocka_unit_test(backoff_starts_at_min_and_doubles),
-		cmocka_unit_test(backoff_is_capped_at_max),
-		cmocka_unit_test(backoff_before_any_failure_is_min),
-		cmocka_unit_test(jitter_stays_within_ten_percent_and_varies),
 		cmocka_unit_test(url_template_replaces_period_and_since),
 		cmocka_unit_test(url_template_without_placeholders_is_unchanged),
 		cmocka_unit_test(url_template_keeps_other_braces),
@@ -333,9 +244,6 @@ int main(void)
 		cmocka_unit_test(failure_classes_name_what_went_wrong),
 		cmocka_unit_test(a_tls_alert_after_the_handshake_is_tls),
 		cmocka_unit_test(pg_arrays_quote_every_element_and_keep_nulls),
-		cmocka_unit_test(sha256_hex_matches_the_standard_vectors),
-		cmocka_unit_test(ubuf_grows_and_stays_terminated),
-		cmocka_unit_test(strdup_and_same_str_treat_null_as_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
