@@ -166,6 +166,7 @@ struct name_ix {
 	const char *name;
 	void *item;
 };
+/* ix_sort: IX (N entries) in name order, for ix_find. */
 void ix_sort(struct name_ix *ix, size_t n);
 /* ix_find: the item named NAME in IX (sorted), NULL if none. */
 void *ix_find(const struct name_ix *ix, size_t n, const char *name);
