@@ -171,10 +171,10 @@ static void on_batch_conn(struct db_conn *c, void *arg)
 
 static void batch_send(struct batch *b)
 {
-	if (db_acquire(P.d->db, on_batch_conn, b) == 0)
+	if (db_acquire(pulls.d->db, on_batch_conn, b) == 0)
 		return;
 	stage_landed(b);
-	batch_failed(b, db_last_error(P.d->db)[0] ? db_last_error(P.d->db) : "no database connection", false);
+	batch_failed(b, db_last_error(pulls.d->db)[0] ? db_last_error(pulls.d->db) : "no database connection", false);
 }
 
 /* stage_flush: send what ST gathered, unless its statement is in flight

@@ -52,7 +52,7 @@ struct source {
 	bool ahead;             /* claimed (or being claimed) ahead of a slot */
 	int claim_failures;     /* claims that could not reach the database, in a row */
 	struct source *next;    /* all sources */
-	struct fifo_link qlink; /* in P.queued (ST_QUEUED) or P.ready (ST_READY) */
+	struct fifo_link qlink; /* in pulls.queued (ST_QUEUED) or pulls.ready (ST_READY) */
 	/* The body ingest refused last time, so the same bytes are not offered
 	 * again (and again logged as a refused submission) every retry. */
 	char rejected_sha[65];
@@ -128,7 +128,7 @@ struct pulls {
 	bool waiting_logged;
 };
 
-extern struct pulls P;
+extern struct pulls pulls;
 
 /* pull.c: the round */
 /* first_delay: a new source's first pull, a few seconds out, spread. */

@@ -113,7 +113,7 @@ static void on_lost_conn(struct db_conn *c, void *arg)
 /* claim_lost: another mestatd has this round; ask when it ends. */
 static void claim_lost(struct source *s)
 {
-	if (db_acquire(P.d->db, on_lost_conn, s) != 0)
+	if (db_acquire(pulls.d->db, on_lost_conn, s) != 0)
 		round_end(s, s->pc->interval * util_jitter());
 }
 
@@ -152,7 +152,7 @@ static void on_claimed(struct db_conn *c, PGresult *r, const char *err, void *ar
 			round_end(s, s->pc->interval * util_jitter());
 		else if (!won[k])
 			claim_lost(s);
-		else if (s->removed || P.d->stopping) /* nothing fetched; the lease runs out by itself */
+		else if (s->removed || pulls.d->stopping) /* nothing fetched; the lease runs out by itself */
 			round_end(s, s->pc->interval);
 		else
 			ready_push(s);
@@ -289,7 +289,7 @@ static void on_saved(struct db_conn *c, PGresult *r, const char *err, void *arg)
 	free(delay);
 	free(done);
 	free(b);
-	stage_flush(&P.saves);
+	stage_flush(&pulls.saves);
 }
 
 const struct stage_ops save_ops = {save_sql, 12, save_params, on_saved, save_failed};
@@ -301,7 +301,7 @@ static void on_load_timer(evutil_socket_t fd, short what, void *arg);
 static void retry_load(void)
 {
 	struct timeval tv = {0, (long)(PULL_LOAD_RETRY * 1e6)};
-	evtimer_add(P.load_timer, &tv);
+	evtimer_add(pulls.load_timer, &tv);
 }
 
 static void on_loaded(struct db_conn *c, PGresult *r, const char *err, void *arg)
@@ -324,8 +324,8 @@ static void on_loaded(struct db_conn *c, PGresult *r, const char *err, void *arg
 	for (int i = 0; i < n; i++)
 		rows[i] = (struct name_ix){PQgetvalue(r, i, 0), (void *)(intptr_t)(i + 1)};
 	ix_sort(rows, (size_t)n);
-	P.loaded = true;
-	for (struct source *s = P.sources; s; s = s->next) {
+	pulls.loaded = true;
+	for (struct source *s = pulls.sources; s; s = s->next) {
 		if (s->scheduled || s->removed)
 			continue;
 		double delay = first_delay(s->conf);
@@ -346,7 +346,7 @@ static void on_loaded(struct db_conn *c, PGresult *r, const char *err, void *arg
 	}
 	free(rows);
 	db_release(c);
-	log_info("pull collectors scheduled", "known=%d overdue=%d max_parallel_pulls=%ld", n, due, P.max_parallel);
+	log_info("pull collectors scheduled", "known=%d overdue=%d max_parallel_pulls=%ld", n, due, pulls.max_parallel);
 }
 
 static void on_load_conn(struct db_conn *c, void *arg)
@@ -359,22 +359,22 @@ static void on_load_conn(struct db_conn *c, void *arg)
 static void on_load_timer(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what, (void)arg;
-	if (P.d->stopping)
+	if (pulls.d->stopping)
 		return;
-	if (db_acquire(P.d->db, on_load_conn, NULL) != 0) {
-		if (!P.waiting_logged)
+	if (db_acquire(pulls.d->db, on_load_conn, NULL) != 0) {
+		if (!pulls.waiting_logged)
 			log_info("pull collectors wait for the database", "error=\"%s\"",
-			         db_last_error(P.d->db)[0] ? db_last_error(P.d->db) : "still connecting");
-		P.waiting_logged = true;
+			         db_last_error(pulls.d->db)[0] ? db_last_error(pulls.d->db) : "still connecting");
+		pulls.waiting_logged = true;
 		retry_load();
 	}
 }
 
 void state_load(void)
 {
-	if (!P.load_timer)
-		P.load_timer = evtimer_new(P.d->base, on_load_timer, NULL);
-	if (!P.load_timer) {
+	if (!pulls.load_timer)
+		pulls.load_timer = evtimer_new(pulls.d->base, on_load_timer, NULL);
+	if (!pulls.load_timer) {
 		log_error("cannot read the pull sources' state: out of memory; they are not scheduled");
 		return;
 	}
