@@ -23,18 +23,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
 #include "config.h"
+#include "context.h"
 #include "curl_ev.h"
-#include "daemon.h"
 #include "ingest.h"
 #include "log.h"
 #include "metrics.h"
 #include "pull_internal.h"
-#include "scheduler.h"
+#include "receipt.h"
 #include "util.h"
 
-struct pulls P;
+struct pulls pulls;
 
 static void save(struct source *s);
 
@@ -59,7 +58,7 @@ double horizon_of(const struct src_conf *c)
 /* lease_of: how long a claim under C keeps other daemons off the source: it
  * may wait for a slot while the transfers in them run out (at most the
  * longest timeout), then runs its own transfer and ingest. */
-double lease_of(const struct src_conf *c) { return c->timeout + P.max_timeout + PULL_LEASE_MARGIN; }
+double lease_of(const struct src_conf *c) { return c->timeout + pulls.max_timeout + PULL_LEASE_MARGIN; }
 
 void arm(struct source *s, double delay)
 {
@@ -80,7 +79,7 @@ struct source *source_new(struct src_conf *c)
 	if (!s)
 		return NULL;
 	s->name = strdup(c->name);
-	s->timer = evtimer_new(P.d->base, on_due, s);
+	s->timer = evtimer_new(pulls.d->base, on_due, s);
 	if (!s->name || !s->timer) {
 		free(s->name);
 		if (s->timer)
@@ -89,15 +88,15 @@ struct source *source_new(struct src_conf *c)
 		return NULL;
 	}
 	s->conf = c;
-	s->next = P.sources;
-	P.sources = s;
+	s->next = pulls.sources;
+	pulls.sources = s;
 	return s;
 }
 
 /* transfer_clear: the transfer's handle and body go. */
 void transfer_clear(struct source *s)
 {
-	curl_ev_remove(P.ce, s->easy);
+	curl_ev_remove(pulls.ce, s->easy);
 	s->easy = NULL;
 	curl_slist_free_all(s->headers);
 	s->headers = NULL;
@@ -131,7 +130,7 @@ static void round_clear(struct source *s)
 
 void source_free(struct source *s)
 {
-	for (struct source **pp = &P.sources; *pp; pp = &(*pp)->next)
+	for (struct source **pp = &pulls.sources; *pp; pp = &(*pp)->next)
 		if (*pp == s) {
 			*pp = s->next;
 			break;
@@ -148,22 +147,22 @@ void source_free(struct source *s)
 static void enqueue(struct source *s)
 {
 	s->state = ST_QUEUED;
-	fifo_push(&P.queued, &s->qlink);
+	fifo_push(&pulls.queued, &s->qlink);
 }
 
-void dequeue(struct source *s) { fifo_remove(&P.queued, &s->qlink); }
+void dequeue(struct source *s) { fifo_remove(&pulls.queued, &s->qlink); }
 
 void ready_push(struct source *s)
 {
 	s->state = ST_READY;
-	fifo_push(&P.ready, &s->qlink);
+	fifo_push(&pulls.ready, &s->qlink);
 }
 
 static void on_due(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what;
 	struct source *s = arg;
-	if (s->state != ST_IDLE || P.d->stopping)
+	if (s->state != ST_IDLE || pulls.d->stopping)
 		return;
 	enqueue(s);
 	pump();
@@ -177,7 +176,7 @@ static void claim(struct source *s)
 	s->pc = s->conf;
 	s->pc->refs++;
 	s->started = util_now_mono();
-	if (stage_add(&P.claims, s) != 0)
+	if (stage_add(&pulls.claims, s) != 0)
 		claim_failed(s, "out of memory", false);
 }
 
@@ -189,36 +188,36 @@ static void claim(struct source *s)
  * the outcome (a few short strings) needs none. */
 void pump(void)
 {
-	if (P.pumping) /* a round ended synchronously inside claim(): the loop below goes on */
+	if (pulls.pumping) /* a round ended synchronously inside claim(): the loop below goes on */
 		return;
-	P.pumping = true;
-	while (!P.d->stopping) {
-		if (!fifo_empty(&P.ready) && P.active < P.max_parallel) {
-			struct source *s = FIFO_ITEM(fifo_pop(&P.ready), struct source, qlink);
+	pulls.pumping = true;
+	while (!pulls.d->stopping) {
+		if (!fifo_empty(&pulls.ready) && pulls.active < pulls.max_parallel) {
+			struct source *s = FIFO_ITEM(fifo_pop(&pulls.ready), struct source, qlink);
 			s->ahead = false;
-			P.ahead--;
+			pulls.ahead--;
 			s->slot = true;
-			P.active++;
+			pulls.active++;
 			if (s->removed)
 				round_end(s, s->pc->interval);
 			else
 				fetch_start(s);
-		} else if (!fifo_empty(&P.queued) && P.ahead < P.max_parallel) {
-			struct source *s = FIFO_ITEM(fifo_pop(&P.queued), struct source, qlink);
+		} else if (!fifo_empty(&pulls.queued) && pulls.ahead < pulls.max_parallel) {
+			struct source *s = FIFO_ITEM(fifo_pop(&pulls.queued), struct source, qlink);
 			s->state = ST_IDLE;
 			if (s->removed) {
 				source_free(s);
 				continue;
 			}
 			s->ahead = true;
-			P.ahead++;
+			pulls.ahead++;
 			claim(s);
 		} else {
 			break;
 		}
 	}
-	P.pumping = false;
-	stage_flush(&P.claims);
+	pulls.pumping = false;
+	stage_flush(&pulls.claims);
 }
 
 /* ---- the round: ingest ---- */
@@ -246,7 +245,7 @@ void round_ingest(struct source *s)
 	char *body = s->body;
 	s->body = NULL;
 	s->len = s->cap = 0;
-	ingest_submit(P.d->db, api_receipt_key(), &rq, on_ingested, s);
+	ingest_submit(pulls.d->db, receipt_key_current(), &rq, on_ingested, s);
 	free(body);
 }
 
@@ -265,13 +264,12 @@ static void on_ingested(const struct ingest_result *res, void *arg)
 		s->set_validators = true;
 		s->submission = res->submission_id;
 		s->rejected_sha[0] = '\0';
-		if (res->status == 201) {
-			sched_poke(); /* new values: progress is recomputed soon */
-			conclude(s, "ok", "accepted as submission %lld: %ld new, %ld revised, %ld unchanged, %ld deleted",
+		if (res->status == 201)
+			conclude(s, "ok",
+			         "accepted as submission %lld: %ld new, %ld revised, %ld unchanged, %ld deleted",
 			         res->submission_id, res->counts[0], res->counts[1], res->counts[2], res->counts[3]);
-		} else {
+		else
 			conclude(s, "unchanged", "the body was accepted before as submission %lld", res->submission_id);
-		}
 		return;
 	case 400:
 	case 403:
@@ -302,8 +300,7 @@ static void on_ingested(const struct ingest_result *res, void *arg)
 
 bool is_success(const char *outcome)
 {
-	return strcmp(outcome, "ok") == 0 || strcmp(outcome, "not_modified") == 0 ||
-	       strcmp(outcome, "unchanged") == 0;
+	return strcmp(outcome, "ok") == 0 || strcmp(outcome, "not_modified") == 0 || strcmp(outcome, "unchanged") == 0;
 }
 
 /* conclude: the outcome of the round is known; count it, log it, store it. */
@@ -321,8 +318,8 @@ void conclude(struct source *s, const char *outcome, const char *fmt, ...)
 	else if (is_success(outcome))
 		log_debug("pulled", "source=%s outcome=%s seconds=%.3f", s->name, outcome, took);
 	else
-		log_warn("pull failed", "source=%s class=%s seconds=%.3f failures=%d error=\"%s\"", s->name, outcome, took,
-		         s->failures + 1, s->message);
+		log_warn("pull failed", "source=%s class=%s seconds=%.3f failures=%d error=\"%s\"", s->name, outcome,
+		         took, s->failures + 1, s->message);
 	save(s);
 }
 
@@ -335,13 +332,13 @@ static void save(struct source *s)
 	transfer_clear(s);
 	if (s->slot) {
 		s->slot = false;
-		P.active--;
+		pulls.active--;
 		pump();
 	}
-	if (stage_add(&P.saves, s) != 0)
-		save_ops.failed(s, "out of memory");
+	if (stage_add(&pulls.saves, s) != 0)
+		save_ops.failed(s, "out of memory", false);
 	else
-		stage_flush(&P.saves);
+		stage_flush(&pulls.saves);
 }
 
 /* round_end: the round is over: free its slot, then free a removed source
@@ -352,11 +349,11 @@ void round_end(struct source *s, double delay)
 	s->state = ST_IDLE;
 	if (s->slot) {
 		s->slot = false;
-		P.active--;
+		pulls.active--;
 	}
 	if (s->ahead) {
 		s->ahead = false;
-		P.ahead--;
+		pulls.ahead--;
 	}
 	if (s->removed) {
 		log_info("source removed", "source=%s", s->name);
@@ -378,39 +375,39 @@ void round_end(struct source *s, double delay)
  * moment, which drops to a few while slots wait for ingests, and each
  * connection closed then costs a TLS handshake on the province's side in
  * the next round. */
-static void set_max_connects(void) { curl_ev_max_connects(P.ce, (long)(4 * P.max_parallel)); }
+static void set_max_connects(void) { curl_ev_max_connects(pulls.ce, (long)(4 * pulls.max_parallel)); }
 
 int pull_start(struct daemon *d)
 {
-	memset(&P, 0, sizeof(P));
-	P.d = d;
-	P.max_parallel = d->cf->max_parallel_pulls;
-	P.claims.ops = &claim_ops;
-	P.saves.ops = &save_ops;
+	memset(&pulls, 0, sizeof(pulls));
+	pulls.d = d;
+	pulls.max_parallel = d->cf->max_parallel_pulls;
+	pulls.claims.ops = &claim_ops;
+	pulls.saves.ops = &save_ops;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_error("cannot initialise libcurl");
 		return -1;
 	}
-	P.ce = curl_ev_new(d->base, fetch_done, NULL);
-	if (!P.ce) {
+	pulls.ce = curl_ev_new(d->base, fetch_done, NULL);
+	if (!pulls.ce) {
 		log_error("cannot set up the pull collectors: out of memory");
 		pull_stop();
 		return -1;
 	}
 	set_max_connects();
 	conf_apply(d->cf);
-	if (P.sources)
+	if (pulls.sources)
 		state_load();
 	else
-		P.loaded = true;
+		pulls.loaded = true;
 	return 0;
 }
 
 void pull_reconfigure(const struct config *cf)
 {
-	if (!P.ce)
+	if (!pulls.ce)
 		return;
-	P.max_parallel = cf->max_parallel_pulls;
+	pulls.max_parallel = cf->max_parallel_pulls;
 	set_max_connects();
 	pull_conf_reload(cf);
 	pump();
@@ -421,17 +418,17 @@ void pull_stop(void)
 	/* The loop has ended: nothing more will call back into the rounds in
 	 * flight (the database pool drops its pending callbacks), so everything
 	 * can go. Transfers are aborted by removing their handles. */
-	while (P.sources)
-		source_free(P.sources);
-	P.queued = P.ready = (struct fifo){0};
-	stage_free(&P.claims);
-	stage_free(&P.saves);
-	curl_ev_free(P.ce); /* before event_base_free (main.c) */
-	P.ce = NULL;
-	if (P.load_timer)
-		event_free(P.load_timer);
-	P.load_timer = NULL;
-	if (P.d)
+	while (pulls.sources)
+		source_free(pulls.sources);
+	pulls.queued = pulls.ready = (struct fifo){0};
+	stage_free(&pulls.claims);
+	stage_free(&pulls.saves);
+	curl_ev_free(pulls.ce); /* before event_base_free (main.c) */
+	pulls.ce = NULL;
+	if (pulls.load_timer)
+		event_free(pulls.load_timer);
+	pulls.load_timer = NULL;
+	if (pulls.d)
 		curl_global_cleanup();
-	P.d = NULL;
+	pulls.d = NULL;
 }

@@ -1,10 +1,11 @@
 /* pull_batch.c - the batched writer of the collectors' claims and outcomes:
  * sources gather while one statement is in flight, then go as one statement
  * whose parameters are arrays, one element per source. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon.h"
+#include "context.h"
 #include "db.h"
 #include "pull_internal.h"
 #include "util.h"
@@ -136,10 +137,11 @@ void stage_landed(struct batch *b)
 		b->st->fly = NULL;
 }
 
-void batch_failed(struct batch *b, const char *why)
+/* batch_failed: every source of B fails with WHY; B is freed. */
+static void batch_failed(struct batch *b, const char *why, bool refused)
 {
 	for (int i = 0; i < b->n; i++)
-		b->st->ops->failed(b->v[i], why);
+		b->st->ops->failed(b->v[i], why, refused);
 	free(b);
 }
 
@@ -160,7 +162,7 @@ static void on_batch_conn(struct db_conn *c, void *arg)
 	if (!arrays) {
 		db_release(c);
 		stage_landed(b);
-		batch_failed(b, "out of memory");
+		batch_failed(b, "out of memory", false);
 		return;
 	}
 	db_query(c, ops->sql, ops->ncol, (const char *const *)arrays, ops->done, b);
@@ -169,10 +171,10 @@ static void on_batch_conn(struct db_conn *c, void *arg)
 
 static void batch_send(struct batch *b)
 {
-	if (db_acquire(P.d->db, on_batch_conn, b) == 0)
+	if (db_acquire(pulls.d->db, on_batch_conn, b) == 0)
 		return;
 	stage_landed(b);
-	batch_failed(b, db_last_error(P.d->db)[0] ? db_last_error(P.d->db) : "no database connection");
+	batch_failed(b, db_last_error(pulls.d->db)[0] ? db_last_error(pulls.d->db) : "no database connection", false);
 }
 
 /* stage_flush: send what ST gathered, unless its statement is in flight
@@ -190,7 +192,7 @@ void stage_flush(struct stage *st)
 		st->wait = NULL;
 		st->n = st->cap = 0;
 		for (int i = 0; i < n; i++)
-			st->ops->failed(w[i], "out of memory");
+			st->ops->failed(w[i], "out of memory", false);
 		free(w);
 	}
 }
@@ -198,14 +200,14 @@ void stage_flush(struct stage *st)
 /* batch_split: send a batch the database refused again, one source per
  * statement, so the source it refuses fails alone. False, doing nothing, for
  * a batch of one. */
-bool batch_split(struct batch *b)
+static bool batch_split(struct batch *b)
 {
 	if (b->n < 2)
 		return false;
 	for (int i = 0; i < b->n; i++) {
 		struct batch *one = malloc(sizeof(*one) + sizeof(one->v[0]));
 		if (!one) {
-			b->st->ops->failed(b->v[i], "out of memory");
+			b->st->ops->failed(b->v[i], "out of memory", false);
 			continue;
 		}
 		one->st = b->st;
@@ -215,4 +217,20 @@ bool batch_split(struct batch *b)
 	}
 	free(b);
 	return true;
+}
+
+/* refused_by: the statement reached the database, which refused it (as
+ * opposed to a lost connection, SQLSTATE class 08). */
+static bool refused_by(PGresult *r) { return r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0; }
+
+void batch_error(struct batch *b, struct db_conn *c, PGresult *r, const char *err)
+{
+	struct stage *st = b->st;
+	bool refused = refused_by(r);
+	char why[512]; /* ERR lives with the connection */
+	snprintf(why, sizeof(why), "%s", err);
+	db_release(c);
+	if (!refused || !batch_split(b))
+		batch_failed(b, why, refused);
+	stage_flush(st);
 }

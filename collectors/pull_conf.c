@@ -97,13 +97,13 @@ void *ix_find(const struct name_ix *ix, size_t n, const char *name)
 static struct name_ix *sources_ix(size_t *n)
 {
 	size_t k = 0;
-	for (struct source *s = P.sources; s; s = s->next)
+	for (struct source *s = pulls.sources; s; s = s->next)
 		k++;
 	struct name_ix *ix = malloc((k ? k : 1) * sizeof(*ix));
 	if (!ix)
 		return NULL;
 	k = 0;
-	for (struct source *s = P.sources; s; s = s->next)
+	for (struct source *s = pulls.sources; s; s = s->next)
 		ix[k++] = (struct name_ix){s->name, s};
 	ix_sort(ix, k);
 	*n = k;
@@ -120,10 +120,10 @@ void conf_apply(const struct config *cf)
 		log_error("out of memory; the pull sources are left as they were");
 		return;
 	}
-	P.max_timeout = 0;
+	pulls.max_timeout = 0;
 	for (const struct source_conf *sc = cf->sources; sc; sc = sc->next)
-		if (sc->timeout > P.max_timeout)
-			P.max_timeout = sc->timeout;
+		if (sc->timeout > pulls.max_timeout)
+			pulls.max_timeout = sc->timeout;
 	for (const struct source_conf *sc = cf->sources; sc; sc = sc->next) {
 		struct source *s = ix_find(ix, n, sc->name);
 		struct src_conf *c = conf_new(sc);
@@ -138,7 +138,7 @@ void conf_apply(const struct config *cf)
 				log_error("out of memory; a pull source is not scheduled", "source=%s", sc->name);
 				continue;
 			}
-			if (P.loaded) {
+			if (pulls.loaded) {
 				log_info("source added", "source=%s url=%s", s->name, c->url);
 				arm(s, first_delay(c));
 			}
@@ -178,7 +178,7 @@ void pull_conf_reload(const struct config *cf)
 		ix[n++] = (struct name_ix){sc->name, (void *)(uintptr_t)sc};
 	ix_sort(ix, n);
 	/* Removed: an idle or queued source goes now; one in a round when it ends. */
-	for (struct source *s = P.sources, *next; s; s = next) {
+	for (struct source *s = pulls.sources, *next; s; s = next) {
 		next = s->next;
 		if (s->removed || ix_find(ix, n, s->name))
 			continue;

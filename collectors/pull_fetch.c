@@ -163,7 +163,7 @@ void fetch_start(struct source *s)
 	s->state = ST_FETCH;
 	s->started = util_now_mono();
 	s->easy = curl_easy_init();
-	if (!s->easy || setup_easy(s) != 0 || curl_ev_add(P.ce, s->easy) != 0) {
+	if (!s->easy || setup_easy(s) != 0 || curl_ev_add(pulls.ce, s->easy) != 0) {
 		if (s->easy)
 			curl_easy_cleanup(s->easy);
 		s->easy = NULL;
@@ -233,13 +233,13 @@ static void transfer_done(struct source *s, CURLcode rc)
 	curl_easy_getinfo(s->easy, CURLINFO_EFFECTIVE_URL, &redirect); /* where a refused redirect led */
 	s->content_type = util_strdup(ct);
 	if (rc == CURLE_UNSUPPORTED_PROTOCOL && code / 100 == 3 && redirect)
-		snprintf(s->errbuf, sizeof(s->errbuf), "HTTP %ld redirects to %.160s, which is not https: refused", code,
-		         redirect);
+		snprintf(s->errbuf, sizeof(s->errbuf), "HTTP %ld redirects to %.160s, which is not https: refused",
+		         code, redirect);
 	if (rc == CURLE_OK) {
 		s->new_etag = header_value(s->easy, "ETag");
 		s->new_lm = header_value(s->easy, "Last-Modified");
 	}
-	curl_ev_remove(P.ce, s->easy);
+	curl_ev_remove(pulls.ce, s->easy);
 	s->easy = NULL;
 	curl_slist_free_all(s->headers);
 	s->headers = NULL;

@@ -20,10 +20,10 @@ struct daemon;
 struct db_conn;
 struct source_conf;
 
-#define PULL_LEASE_MARGIN 60.0 /* seconds a claim outlives its transfers (see lease_of) */
-#define PULL_LOW_SPEED 64L     /* bytes/s below which a transfer counts as stalled... */
-#define PULL_LOW_SPEED_TIME 30 /* ...for this long (at most; half the timeout when shorter) */
-#define PULL_LOAD_RETRY 0.5    /* seconds between attempts to read the state at start */
+#define PULL_LEASE_MARGIN   60.0 /* seconds a claim outlives its transfers (see lease_of) */
+#define PULL_LOW_SPEED      64L  /* bytes/s below which a transfer counts as stalled... */
+#define PULL_LOW_SPEED_TIME 30   /* ...for this long (at most; half the timeout when shorter) */
+#define PULL_LOAD_RETRY     0.5  /* seconds between attempts to read the state at start */
 
 /* A snapshot of one [source NAME]: shared by the source and the pull in
  * flight, so a reload never changes a transfer under way. */
@@ -45,14 +45,14 @@ struct source {
 	struct src_conf *conf; /* the configuration in force */
 	struct event *timer;   /* when the source is due */
 	enum src_state state;
-	bool removed;          /* gone from the configuration: freed when its round ends */
-	bool changed;          /* reconfigured during a round: pull again soon after it */
-	bool scheduled;        /* the timer has been armed once */
-	bool slot;             /* holds one of the max_parallel_pulls slots */
-	bool ahead;            /* claimed (or being claimed) ahead of a slot */
-	int claim_failures;    /* claims that could not reach the database, in a row */
-	struct source *next;   /* all sources */
-	struct fifo_link qlink; /* in P.queued (ST_QUEUED) or P.ready (ST_READY) */
+	bool removed;           /* gone from the configuration: freed when its round ends */
+	bool changed;           /* reconfigured during a round: pull again soon after it */
+	bool scheduled;         /* the timer has been armed once */
+	bool slot;              /* holds one of the max_parallel_pulls slots */
+	bool ahead;             /* claimed (or being claimed) ahead of a slot */
+	int claim_failures;     /* claims that could not reach the database, in a row */
+	struct source *next;    /* all sources */
+	struct fifo_link qlink; /* in pulls.queued (ST_QUEUED) or pulls.ready (ST_READY) */
 	/* The body ingest refused last time, so the same bytes are not offered
 	 * again (and again logged as a refused submission) every retry. */
 	char rejected_sha[65];
@@ -77,8 +77,8 @@ struct source {
 	const char *outcome; /* ok, not_modified, unchanged, or a failure class */
 	char message[512];
 	char *new_etag, *new_lm, *content_type;
-	bool set_validators; /* the body of this round is the accepted one */
-	char sha[65];        /* body hash to store, "" to keep */
+	bool set_validators;  /* the body of this round is the accepted one */
+	char sha[65];         /* body hash to store, "" to keep */
 	long long submission; /* submission to store, 0 to keep */
 };
 
@@ -98,9 +98,9 @@ struct batch {
 struct stage_ops {
 	const char *sql; /* $1..$ncol: one array per parameter, one element per source */
 	int ncol;
-	void (*params)(struct source *s, const char **p, char num[5][32]); /* NUM: room for numbers */
+	void (*params)(struct source *s, const char **p, char num[5][32]);          /* NUM: room for numbers */
 	void (*done)(struct db_conn *c, PGresult *r, const char *err, void *batch); /* calls stage_landed */
-	void (*failed)(struct source *s, const char *why);
+	void (*failed)(struct source *s, const char *why, bool refused);            /* REFUSED: by the database */
 };
 
 struct stage {
@@ -128,7 +128,7 @@ struct pulls {
 	bool waiting_logged;
 };
 
-extern struct pulls P;
+extern struct pulls pulls;
 
 /* pull.c: the round */
 /* first_delay: a new source's first pull, a few seconds out, spread. */
@@ -166,6 +166,7 @@ struct name_ix {
 	const char *name;
 	void *item;
 };
+/* ix_sort: IX (N entries) in name order, for ix_find. */
 void ix_sort(struct name_ix *ix, size_t n);
 /* ix_find: the item named NAME in IX (sorted), NULL if none. */
 void *ix_find(const struct name_ix *ix, size_t n, const char *name);
@@ -206,10 +207,10 @@ void stage_landed(struct batch *b);
 void stage_free(struct stage *st);
 /* batch_find: the index in B of the source named NAME (HINT tried first), -1. */
 int batch_find(const struct batch *b, const char *name, int hint);
-/* batch_failed: every source of B fails with WHY; B is freed. */
-void batch_failed(struct batch *b, const char *why);
-/* batch_split: resend a refused batch a source at a time; false for one. */
-bool batch_split(struct batch *b);
+/* batch_error: B's statement failed with ERR (result R, on C): each source
+ * fails, or a batch the database refused is resent a source at a time. C is
+ * released and the stage's next statement goes. */
+void batch_error(struct batch *b, struct db_conn *c, PGresult *r, const char *err);
 /* pg_arrays: NCOL array literals of the N x NCOL text values VALS. */
 char **pg_arrays(int n, int ncol, const char *const *vals);
 /* pg_arrays_free: release what pg_arrays returned. */
@@ -217,7 +218,7 @@ void pg_arrays_free(char **a, int ncol);
 
 /* pull_state.c: claims, outcomes and the schedule at start, in the database */
 extern const struct stage_ops claim_ops, save_ops;
-/* claim_failed: S's claim could not be made; back off. */
+/* claim_failed: S's claim could not be made (or was REFUSED); back off. */
 void claim_failed(struct source *s, const char *why, bool refused);
 /* local_delay: the wait before S's next round, from what this daemon knows. */
 double local_delay(const struct source *s);

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon.h"
+#include "context.h"
 #include "db.h"
 #include "log.h"
 #include "pull_internal.h"
@@ -74,8 +74,8 @@ void claim_failed(struct source *s, const char *why, bool refused)
 	s->claim_failures++;
 	double delay = util_backoff(s->pc->retry_min, s->pc->retry_max, s->claim_failures) * util_jitter();
 	if (refused)
-		log_error("cannot pull: the database refuses the source's state row", "source=%s reporter=%s error=\"%s\"",
-		          s->name, s->pc->reporter, why);
+		log_error("cannot pull: the database refuses the source's state row",
+		          "source=%s reporter=%s error=\"%s\"", s->name, s->pc->reporter, why);
 	else if (s->claim_failures == 1)
 		log_warn("cannot pull: the database is unavailable", "source=%s error=\"%s\" retry_in=%.1fs", s->name,
 		         why, delay);
@@ -113,7 +113,7 @@ static void on_lost_conn(struct db_conn *c, void *arg)
 /* claim_lost: another mestatd has this round; ask when it ends. */
 static void claim_lost(struct source *s)
 {
-	if (db_acquire(P.d->db, on_lost_conn, s) != 0)
+	if (db_acquire(pulls.d->db, on_lost_conn, s) != 0)
 		round_end(s, s->pc->interval * util_jitter());
 }
 
@@ -128,25 +128,12 @@ static void claim_won(struct source *s, PGresult *r, int i)
 	s->failures = atoi(PQgetvalue(r, i, 6));
 }
 
-/* refused_by: the statement reached the database, which refused it (as
- * opposed to a lost connection, SQLSTATE class 08). */
-static bool refused_by(PGresult *r) { return r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0; }
-
 static void on_claimed(struct db_conn *c, PGresult *r, const char *err, void *arg)
 {
 	struct batch *b = arg;
 	stage_landed(b);
 	if (err) {
-		bool refused = refused_by(r);
-		char why[512];
-		snprintf(why, sizeof(why), "%s", err);
-		db_release(c);
-		if (!refused || !batch_split(b)) {
-			for (int i = 0; i < b->n; i++)
-				claim_failed(b->v[i], why, refused);
-			free(b);
-		}
-		stage_flush(&P.claims);
+		batch_error(b, c, r, err);
 		return;
 	}
 	bool *won = calloc((size_t)b->n, sizeof(*won));
@@ -165,7 +152,7 @@ static void on_claimed(struct db_conn *c, PGresult *r, const char *err, void *ar
 			round_end(s, s->pc->interval * util_jitter());
 		else if (!won[k])
 			claim_lost(s);
-		else if (s->removed || P.d->stopping) /* nothing fetched; the lease runs out by itself */
+		else if (s->removed || pulls.d->stopping) /* nothing fetched; the lease runs out by itself */
 			round_end(s, s->pc->interval);
 		else
 			ready_push(s);
@@ -183,10 +170,7 @@ static void claim_params(struct source *s, const char **p, char num[5][32])
 	memcpy(p, v, sizeof(v));
 }
 
-/* claim_not_sent: the claim could not be sent; nothing was fetched. */
-static void claim_not_sent(struct source *s, const char *why) { claim_failed(s, why, false); }
-
-const struct stage_ops claim_ops = {claim_sql, 6, claim_params, on_claimed, claim_not_sent};
+const struct stage_ops claim_ops = {claim_sql, 6, claim_params, on_claimed, claim_failed};
 
 /* ---- outcome ---- */
 
@@ -267,10 +251,12 @@ static void save_params(struct source *s, const char **p, char num[5][32])
 	memcpy(p, v, sizeof(v));
 }
 
-/* save_failed: S's outcome could not be written; its next round is
- * scheduled from what this daemon knows. */
-static void save_failed(struct source *s, const char *why)
+/* save_failed: S's outcome could not be written (whether the database
+ * refused it or could not be asked); its next round is scheduled from what
+ * this daemon knows. */
+static void save_failed(struct source *s, const char *why, bool refused)
 {
+	(void)refused;
 	log_warn("cannot store the outcome of a pull", "source=%s error=\"%s\"", s->name, why);
 	round_end(s, local_delay(s));
 }
@@ -280,13 +266,7 @@ static void on_saved(struct db_conn *c, PGresult *r, const char *err, void *arg)
 	struct batch *b = arg;
 	stage_landed(b);
 	if (err) {
-		bool refused = refused_by(r);
-		char why[512];
-		snprintf(why, sizeof(why), "%s", err);
-		db_release(c);
-		if (!refused || !batch_split(b))
-			batch_failed(b, why);
-		stage_flush(&P.saves);
+		batch_error(b, c, r, err);
 		return;
 	}
 	double *delay = malloc((size_t)b->n * sizeof(*delay));
@@ -304,12 +284,12 @@ static void on_saved(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		if (done && delay && done[k])
 			round_end(s, delay[k]);
 		else
-			save_failed(s, done && delay ? "its state row was written meanwhile" : "out of memory");
+			save_failed(s, done && delay ? "its state row was written meanwhile" : "out of memory", false);
 	}
 	free(delay);
 	free(done);
 	free(b);
-	stage_flush(&P.saves);
+	stage_flush(&pulls.saves);
 }
 
 const struct stage_ops save_ops = {save_sql, 12, save_params, on_saved, save_failed};
@@ -321,7 +301,7 @@ static void on_load_timer(evutil_socket_t fd, short what, void *arg);
 static void retry_load(void)
 {
 	struct timeval tv = {0, (long)(PULL_LOAD_RETRY * 1e6)};
-	evtimer_add(P.load_timer, &tv);
+	evtimer_add(pulls.load_timer, &tv);
 }
 
 static void on_loaded(struct db_conn *c, PGresult *r, const char *err, void *arg)
@@ -344,8 +324,8 @@ static void on_loaded(struct db_conn *c, PGresult *r, const char *err, void *arg
 	for (int i = 0; i < n; i++)
 		rows[i] = (struct name_ix){PQgetvalue(r, i, 0), (void *)(intptr_t)(i + 1)};
 	ix_sort(rows, (size_t)n);
-	P.loaded = true;
-	for (struct source *s = P.sources; s; s = s->next) {
+	pulls.loaded = true;
+	for (struct source *s = pulls.sources; s; s = s->next) {
 		if (s->scheduled || s->removed)
 			continue;
 		double delay = first_delay(s->conf);
@@ -366,7 +346,7 @@ static void on_loaded(struct db_conn *c, PGresult *r, const char *err, void *arg
 	}
 	free(rows);
 	db_release(c);
-	log_info("pull collectors scheduled", "known=%d overdue=%d max_parallel_pulls=%ld", n, due, P.max_parallel);
+	log_info("pull collectors scheduled", "known=%d overdue=%d max_parallel_pulls=%ld", n, due, pulls.max_parallel);
 }
 
 static void on_load_conn(struct db_conn *c, void *arg)
@@ -379,22 +359,22 @@ static void on_load_conn(struct db_conn *c, void *arg)
 static void on_load_timer(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what, (void)arg;
-	if (P.d->stopping)
+	if (pulls.d->stopping)
 		return;
-	if (db_acquire(P.d->db, on_load_conn, NULL) != 0) {
-		if (!P.waiting_logged)
+	if (db_acquire(pulls.d->db, on_load_conn, NULL) != 0) {
+		if (!pulls.waiting_logged)
 			log_info("pull collectors wait for the database", "error=\"%s\"",
-			         db_last_error(P.d->db)[0] ? db_last_error(P.d->db) : "still connecting");
-		P.waiting_logged = true;
+			         db_last_error(pulls.d->db)[0] ? db_last_error(pulls.d->db) : "still connecting");
+		pulls.waiting_logged = true;
 		retry_load();
 	}
 }
 
 void state_load(void)
 {
-	if (!P.load_timer)
-		P.load_timer = evtimer_new(P.d->base, on_load_timer, NULL);
-	if (!P.load_timer) {
+	if (!pulls.load_timer)
+		pulls.load_timer = evtimer_new(pulls.d->base, on_load_timer, NULL);
+	if (!pulls.load_timer) {
 		log_error("cannot read the pull sources' state: out of memory; they are not scheduled");
 		return;
 	}

@@ -19,13 +19,11 @@
 #include "log.h"
 #include "metrics.h"
 #include "receipt.h"
-#include "scheduler.h"
 
 /* The API's state: set at start and on reload, used only on the loop. */
 static struct {
 	struct db *db;
 	bool subject_cn;
-	struct receipt_key *key;
 } api;
 
 enum kind { K_NATIVE, K_DHIS2, K_GET_SUBMISSION };
@@ -143,8 +141,6 @@ static void on_ingested(const struct ingest_result *res, void *arg)
 {
 	struct api_job *j = arg;
 	metrics_submission(j->kind == K_DHIS2 ? "dhis2" : "native", fmt_name(j->format), res->status, res->counts);
-	if (res->status == 201)
-		sched_poke();
 	if (j->kind == K_DHIS2)
 		reply_dhis2(j->r, res);
 	else
@@ -228,7 +224,7 @@ static void on_auth(int status, const struct auth_identity *id, const char *why,
 		.idempotency_key = http_header(j->r, "Idempotency-Key"),
 		.dry_run = j->dry_run,
 	};
-	ingest_submit(api.db, api.key, &rq, on_ingested, j);
+	ingest_submit(api.db, receipt_key_current(), &rq, on_ingested, j);
 }
 
 static void start(struct http_req *r, enum kind kind, enum fmt format)
@@ -333,7 +329,7 @@ static void get_catalog(struct http_req *r, void *arg)
 static void get_receipt_key(struct http_req *r, void *arg)
 {
 	(void)arg;
-	const char *pem = receipt_key_public_pem(api.key);
+	const char *pem = receipt_key_public_pem(receipt_key_current());
 	http_reply(r, 200, "application/x-pem-file", pem, strlen(pem), NULL);
 }
 
@@ -350,17 +346,3 @@ void api_register(struct http *h, struct db *db, const struct config *cf)
 }
 
 void api_reconfigure(const struct config *cf) { api.subject_cn = strcmp(cf->client_identity, "subject") == 0; }
-
-void api_set_receipt_key(struct receipt_key *key)
-{
-	receipt_key_free(api.key);
-	api.key = key;
-}
-
-struct receipt_key *api_receipt_key(void) { return api.key; }
-
-void api_free(void)
-{
-	receipt_key_free(api.key);
-	api.key = NULL;
-}

@@ -1,15 +1,26 @@
-/* daemon.c - wires the services into the running daemon: what each new
- * database connection runs, and the start, reload and stop of each service. */
+/* daemon.c - the daemon's one context and the wiring of the services into
+ * it: what each new database connection runs, what /metrics reads, and the
+ * start, reload and stop of each service. */
 #include "daemon.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "api.h"
 #include "config.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
 #include "metrics.h"
 #include "pull.h"
 #include "receipt.h"
 #include "scheduler.h"
+
+/* The daemon's one context: the event base, the configuration in force and
+ * the parts built from it. */
+static struct daemon d;
+
+struct daemon *daemon_get(void) { return &d; }
 
 const char *daemon_db_setup_sql(const struct config *cf)
 {
@@ -20,30 +31,64 @@ const char *daemon_db_setup_sql(const struct config *cf)
 	return sql;
 }
 
+/* ---- metrics: the gauges read at each scrape, and the route ---- */
+
+static double db_up(void *arg) { return db_ready(arg); }
+static double db_lost(void *arg) { return (double)db_reconnects(arg); }
+static double http_conns(void *arg) { return (double)http_connections(arg); }
+static double http_busy(void *arg) { return http_inflight(arg) - 1; /* not counting the scrape itself */ }
+
+static void serve_metrics(struct http_req *r, void *arg)
+{
+	(void)arg;
+	size_t len = 0;
+	char *text = metrics_render(&len);
+	if (!text)
+		http_reply_error(r, 503, "out of memory");
+	else
+		http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, len, NULL);
+	free(text);
+}
+
+static void metrics_start(struct http *h)
+{
+	metrics_provide("mestat_db_connections_up", db_up, d.db);
+	metrics_provide("mestat_db_reconnects_total", db_lost, d.db);
+	metrics_provide("mestat_http_connections", http_conns, h);
+	metrics_provide("mestat_http_requests_in_flight", http_busy, h);
+	http_route(h, true, "GET", "/metrics", serve_metrics, NULL);
+}
+
+/* ---- the services ---- */
+
 int daemon_start(char *err, size_t errlen)
 {
-	struct daemon *d = daemon_get();
-	struct receipt_key *key = receipt_key_load(d->cf->receipt_key, err, errlen);
+	struct receipt_key *key = receipt_key_load(d.cf->receipt_key, err, errlen);
 	if (!key)
 		return -1;
-	api_set_receipt_key(key);
-	api_register(d->http, d->db, d->cf);
-	metrics_register(d->http);
-	sched_start(d);
-	if (pull_start(d) != 0)
+	receipt_key_use(key);
+	api_register(d.http, d.db, d.cf);
+	metrics_start(d.http);
+	sched_start(&d);
+	if (pull_start(&d) != 0)
 		return snprintf(err, errlen, "cannot start the pull collectors (libcurl)"), -1;
 	return 0;
 }
 
-int daemon_reconfigure(const struct config *cf, char *err, size_t errlen)
+int daemon_reconfigure(struct config *cf, SSL_CTX *ctx, char *err, size_t errlen)
 {
 	struct receipt_key *key = receipt_key_load(cf->receipt_key, err, errlen);
 	if (!key)
 		return -1;
-	api_set_receipt_key(key);
+	receipt_key_use(key);
 	api_reconfigure(cf);
 	sched_reconfigure(cf);
 	pull_reconfigure(cf);
+	log_set_level((enum log_level)cf->log_level);
+	http_reconfigure(d.http, cf, ctx);
+	db_set_conninfo(d.db, cf->database, daemon_db_setup_sql(cf));
+	config_free(d.cf);
+	d.cf = cf;
 	return 0;
 }
 
@@ -51,6 +96,6 @@ void daemon_stop(void)
 {
 	sched_stop();
 	pull_stop(); /* before db_free and event_base_free (main.c) */
-	api_free();
+	receipt_key_use(NULL);
 	metrics_free();
 }

@@ -21,7 +21,7 @@ struct db_conn {
 	enum op_kind op;
 	struct event *ev;       /* socket readiness; re-assigned to PQsocket each arm */
 	struct event *retry;    /* reconnect backoff timer */
-	double backoff;         /* seconds until the next attempt */
+	int failures;           /* failed attempts in a row: the backoff (util_backoff) */
 	bool was_up;            /* has been connected before: the next connect counts as a reconnect */
 	db_result_cb cb;
 	void *arg;
@@ -84,12 +84,11 @@ static void conn_arm(struct db_conn *c, short what)
 static void conn_schedule_retry(struct db_conn *c)
 {
 	struct timeval tv;
-	double jitter = 0.8 + 0.4 * ((double)rand() / RAND_MAX);
-	double wait = c->backoff * jitter;
+	/* ±20 %: the connections of a pool lost together spread wider apart. */
+	double wait = util_backoff(DB_BACKOFF_MIN, DB_BACKOFF_MAX, ++c->failures) * util_rand(0.8, 1.2);
 	tv.tv_sec = (long)wait;
 	tv.tv_usec = (long)((wait - (double)tv.tv_sec) * 1e6);
 	evtimer_add(c->retry, &tv);
-	c->backoff = c->backoff * 2 > DB_BACKOFF_MAX ? DB_BACKOFF_MAX : c->backoff * 2;
 }
 
 /* conn_fail: the connection is lost. Tell the current owner, then retry. */
@@ -268,7 +267,7 @@ static void conn_io(evutil_socket_t fd, short what, void *arg)
 			break;
 		}
 		PQsetnonblocking(c->pg, 1);
-		c->backoff = DB_BACKOFF_MIN;
+		c->failures = 0;
 		if (c->was_up) {
 			c->db->reconnects++;
 			log_info("database connection re-established");
@@ -356,7 +355,7 @@ struct db *db_new(struct event_base *base, const char *conninfo, int size, const
 	for (int i = 0; i < size; i++) {
 		struct db_conn *c = &db->conns[i];
 		c->db = db;
-		c->backoff = DB_BACKOFF_MIN;
+		c->failures = 0;
 		c->ev = event_new(base, -1, 0, conn_io, c);
 		c->retry = evtimer_new(base, conn_retry, c);
 		conn_start(c);

@@ -24,6 +24,7 @@
 #include "db.h"
 #include "log.h"
 #include "receipt.h"
+#include "scheduler.h"
 #include "util.h"
 
 enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_COPY, S_VALIDATE, S_APPLY, S_RECEIPT, S_COMMIT,
@@ -397,6 +398,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			return sql_failed(j, r, err);
 		j->res.status = 201;
 		snprintf(j->message, sizeof(j->message), "accepted");
+		sched_poke(); /* new values: progress is recomputed soon */
 		log_info("submission accepted", "submission=%lld reporter=%s via=%s format=%s rows=%zu new=%ld revised=%ld unchanged=%ld deleted=%ld",
 		         j->res.submission_id, j->reporter, j->via, j->format_name, j->res.rows, j->res.counts[0],
 		         j->res.counts[1], j->res.counts[2], j->res.counts[3]);

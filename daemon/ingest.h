@@ -50,7 +50,8 @@ typedef void (*ingest_cb)(const struct ingest_result *res, void *arg);
 /* ingest_submit: run RQ through the pipeline on a connection of DB and call
  * CB exactly once (possibly before returning, e.g. on a decode error when no
  * audit record can be written). KEY signs receipts; the submission holds
- * a reference to it until it ends, so a reload may replace it meanwhile. */
+ * a reference to it until it ends, so a reload may replace it meanwhile. A
+ * submission that commits (201) pokes the scheduler (sched_poke) before CB. */
 void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq,
                    ingest_cb cb, void *arg);
 

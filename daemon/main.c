@@ -83,35 +83,32 @@ static int run_migrations(const struct config *cf)
 	return 0;
 }
 
-/* The daemon's one context: the event base, the configuration in force and
- * the parts built from it. */
-static struct daemon d;
-
-struct daemon *daemon_get(void) { return &d; }
+/* The daemon's context, owned by daemon.c. */
+static struct daemon *d;
 
 static void shutdown_tick(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what, (void)arg;
-	double waited = (double)(++d.shutdown_ticks) / 10.0;
-	int left = http_inflight(d.http);
-	if (left == 0 || waited >= d.cf->shutdown_timeout) {
+	double waited = (double)(++d->shutdown_ticks) / 10.0;
+	int left = http_inflight(d->http);
+	if (left == 0 || waited >= d->cf->shutdown_timeout) {
 		if (left)
 			log_warn("stopping with requests still in flight", "requests=%d", left);
-		event_base_loopexit(d.base, NULL);
+		event_base_loopexit(d->base, NULL);
 	}
 }
 
 static void begin_shutdown(const char *why)
 {
-	if (d.stopping)
+	if (d->stopping)
 		return;
-	d.stopping = true;
+	d->stopping = true;
 	log_info("stopping", "signal=%s", why);
 	notify_send("STOPPING=1");
-	http_stop_accepting(d.http);
+	http_stop_accepting(d->http);
 	struct timeval tv = {0, 100000};
-	d.shutdown_timer = event_new(d.base, -1, EV_PERSIST, shutdown_tick, NULL);
-	event_add(d.shutdown_timer, &tv);
+	d->shutdown_timer = event_new(d->base, -1, EV_PERSIST, shutdown_tick, NULL);
+	event_add(d->shutdown_timer, &tv);
 	shutdown_tick(-1, 0, NULL);
 }
 
@@ -122,12 +119,12 @@ static void send_status(const char *prefix, const char *event)
 {
 	if (!notify_enabled())
 		return;
-	int up = db_ready(d.db);
+	int up = db_ready(d->db);
 	char msg[512];
 	snprintf(msg, sizeof(msg),
 	         "%s%sSTATUS=%s%s%ld connections, %d requests in flight, database %s (%d of %ld connections up)",
 	         prefix ? prefix : "", prefix ? "\n" : "", event ? event : "", event ? "; " : "",
-	         http_connections(d.http), http_inflight(d.http), up ? "up" : "down", up, d.cf->db_connections);
+	         http_connections(d->http), http_inflight(d->http), up ? "up" : "down", up, d->cf->db_connections);
 	notify_send(msg);
 }
 
@@ -137,27 +134,27 @@ static void send_status(const char *prefix, const char *event)
 static void status_tick(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what, (void)arg;
-	if (!d.stopping)
+	if (!d->stopping)
 		send_status(NULL, "serving");
 }
 
 static void reload(void)
 {
 	notify_reloading();
-	log_info("reloading the configuration", "file=%s", d.cf->path);
+	log_info("reloading the configuration", "file=%s", d->cf->path);
 	struct config_errors errs = {0};
 	/* Every problem is gathered before deciding, so one refused reload
 	 * tells the operator all there is to fix. */
-	struct config *cf = config_read(d.cf->path, &errs);
+	struct config *cf = config_read(d->cf->path, &errs);
 	SSL_CTX *ctx = NULL;
 	char err[1024] = "";
 	if (cf) {
 		config_check_files(cf, &errs);
-		config_reload_conflicts(d.cf, cf, &errs);
+		config_reload_conflicts(d->cf, cf, &errs);
 	}
 	if (cf && errs.n == 0) {
 		ctx = tls_server_ctx(cf, err, sizeof(err));
-		if (ctx && daemon_reconfigure(cf, err, sizeof(err)) != 0) {
+		if (ctx && daemon_reconfigure(cf, ctx, err, sizeof(err)) != 0) {
 			SSL_CTX_free(ctx);
 			ctx = NULL;
 		}
@@ -172,11 +169,6 @@ static void reload(void)
 		send_status("READY=1", "reload failed; previous configuration in force");
 		return;
 	}
-	log_set_level((enum log_level)cf->log_level);
-	http_reconfigure(d.http, cf, ctx);
-	db_set_conninfo(d.db, cf->database, daemon_db_setup_sql(cf));
-	config_free(d.cf);
-	d.cf = cf;
 	config_errors_free(&errs);
 	log_info("configuration reloaded");
 	send_status("READY=1", "configuration reloaded");
@@ -199,39 +191,40 @@ static void watchdog_tick(evutil_socket_t fd, short what, void *arg)
 
 static int serve(const char *path)
 {
+	d = daemon_get();
 	struct config_errors errs = {0};
-	d.cf = config_load(path, &errs);
-	if (!d.cf || config_check_files(d.cf, &errs)) {
+	d->cf = config_load(path, &errs);
+	if (!d->cf || config_check_files(d->cf, &errs)) {
 		print_errors(&errs);
 		config_errors_free(&errs);
 		return 1;
 	}
 	config_errors_free(&errs);
-	log_set_level((enum log_level)d.cf->log_level);
+	log_set_level((enum log_level)d->cf->log_level);
 	log_set_timestamps(!notify_enabled());
 	signal(SIGPIPE, SIG_IGN);
 
-	if (d.cf->auto_migrate && run_migrations(d.cf) != 0)
+	if (d->cf->auto_migrate && run_migrations(d->cf) != 0)
 		return 1;
 
 	char err[1024];
-	SSL_CTX *ctx = tls_server_ctx(d.cf, err, sizeof(err));
+	SSL_CTX *ctx = tls_server_ctx(d->cf, err, sizeof(err));
 	if (!ctx) {
 		log_error("cannot set up TLS", "error=\"%s\"", err);
 		return 1;
 	}
-	d.base = event_base_new();
-	if (!d.base) {
+	d->base = event_base_new();
+	if (!d->base) {
 		log_error("cannot create the event loop");
 		return 1;
 	}
-	d.http = http_new(d.base, d.cf, ctx, err, sizeof(err));
-	if (!d.http) {
+	d->http = http_new(d->base, d->cf, ctx, err, sizeof(err));
+	if (!d->http) {
 		log_error("cannot start the HTTP server", "error=\"%s\"", err);
 		return 1;
 	}
-	d.db = db_new(d.base, d.cf->database, (int)d.cf->db_connections, daemon_db_setup_sql(d.cf));
-	health_register(d.http, d.db);
+	d->db = db_new(d->base, d->cf->database, (int)d->cf->db_connections, daemon_db_setup_sql(d->cf));
+	health_register(d->http, d->db);
 	if (daemon_start(err, sizeof(err)) != 0) {
 		log_error("cannot start", "error=\"%s\"", err);
 		return 1;
@@ -240,27 +233,27 @@ static int serve(const char *path)
 	int sigs[] = {SIGTERM, SIGINT, SIGHUP};
 	struct event *sigev[3];
 	for (int i = 0; i < 3; i++) {
-		sigev[i] = evsignal_new(d.base, sigs[i], on_signal, NULL);
+		sigev[i] = evsignal_new(d->base, sigs[i], on_signal, NULL);
 		event_add(sigev[i], NULL);
 	}
 	struct event *wd = NULL;
 	uint64_t wd_usec = notify_watchdog_usec();
 	if (wd_usec) {
 		struct timeval tv = {(long)(wd_usec / 1000000), (long)(wd_usec % 1000000)};
-		wd = event_new(d.base, -1, EV_PERSIST, watchdog_tick, NULL);
+		wd = event_new(d->base, -1, EV_PERSIST, watchdog_tick, NULL);
 		event_add(wd, &tv);
 	}
 	struct event *st = NULL;
 	if (notify_enabled()) {
 		struct timeval tv = {STATUS_INTERVAL, 0};
-		st = event_new(d.base, -1, EV_PERSIST, status_tick, NULL);
+		st = event_new(d->base, -1, EV_PERSIST, status_tick, NULL);
 		event_add(st, &tv);
 	}
-	log_info("mestatd started", "version=%s listen=%s metrics_listen=%s", PACKAGE_VERSION, d.cf->listen,
-	         d.cf->metrics_listen);
+	log_info("mestatd started", "version=%s listen=%s metrics_listen=%s", PACKAGE_VERSION, d->cf->listen,
+	         d->cf->metrics_listen);
 	send_status("READY=1", "serving");
 
-	event_base_dispatch(d.base);
+	event_base_dispatch(d->base);
 
 	daemon_stop();
 	for (int i = 0; i < 3; i++)
@@ -269,12 +262,12 @@ static int serve(const char *path)
 		event_free(wd);
 	if (st)
 		event_free(st);
-	if (d.shutdown_timer)
-		event_free(d.shutdown_timer);
-	http_free(d.http);
-	db_free(d.db);
-	event_base_free(d.base);
-	config_free(d.cf);
+	if (d->shutdown_timer)
+		event_free(d->shutdown_timer);
+	http_free(d->http);
+	db_free(d->db);
+	event_base_free(d->base);
+	config_free(d->cf);
 	log_info("mestatd stopped");
 	return 0;
 }

@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon.h"
-#include "db.h"
-#include "http.h"
 #include "util.h"
 
 /* A counter or histogram series: FAMILY{LABELS}. */
@@ -201,35 +198,53 @@ static void render_series(struct ubuf *o, const struct family *f)
 	}
 }
 
-static void serve_metrics(struct http_req *r, void *arg)
+/* Gauges (and counters kept elsewhere) read at each scrape from the module
+ * that knows them, through the function it provides. */
+static struct gauge {
+	const char *name, *type, *help;
+	metrics_read_fn read;
+	void *arg;
+} gauges[] = {
+	{"mestat_db_connections_up", "gauge", "Database connections up now.", NULL, NULL},
+	{"mestat_db_reconnects_total", "counter", "Database connections re-established after a loss.", NULL, NULL},
+	{"mestat_http_connections", "gauge", "Open HTTPS connections.", NULL, NULL},
+	{"mestat_http_requests_in_flight", "gauge", "Requests being served.", NULL, NULL},
+};
+
+int metrics_provide(const char *name, metrics_read_fn read, void *arg)
 {
-	(void)arg;
-	struct daemon *d = daemon_get();
+	for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++)
+		if (strcmp(gauges[i].name, name) == 0) {
+			gauges[i].read = read;
+			gauges[i].arg = arg;
+			return 0;
+		}
+	return -1;
+}
+
+char *metrics_render(size_t *len)
+{
 	struct ubuf o = {0};
 	ubuf_printf(&o, "# HELP mestat_build_info mestatd build.\n# TYPE mestat_build_info gauge\n");
 	ubuf_printf(&o, "mestat_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
-	ubuf_printf(&o, "# HELP mestat_db_connections_up Database connections up now.\n# TYPE mestat_db_connections_up gauge\n");
-	ubuf_printf(&o, "mestat_db_connections_up %d\n", db_ready(d->db));
-	ubuf_printf(&o, "# HELP mestat_db_reconnects_total Database connections re-established after a loss.\n"
-	        "# TYPE mestat_db_reconnects_total counter\n");
-	ubuf_printf(&o, "mestat_db_reconnects_total %lu\n", db_reconnects(d->db));
-	ubuf_printf(&o, "# HELP mestat_http_connections Open HTTPS connections.\n# TYPE mestat_http_connections gauge\n");
-	ubuf_printf(&o, "mestat_http_connections %ld\n", http_connections(d->http));
-	ubuf_printf(&o, "# HELP mestat_http_requests_in_flight Requests being served.\n"
-	        "# TYPE mestat_http_requests_in_flight gauge\n");
-	ubuf_printf(&o, "mestat_http_requests_in_flight %d\n", http_inflight(d->http) - 1);
+	for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++) {
+		const struct gauge *g = &gauges[i];
+		if (!g->read)
+			continue;
+		ubuf_printf(&o, "# HELP %s %s\n# TYPE %s %s\n", g->name, g->help, g->name, g->type);
+		ubuf_printf(&o, "%s %.17g\n", g->name, g->read(g->arg));
+	}
 	for (const struct family *f = families; f->name; f++) {
 		ubuf_printf(&o, "# HELP %s %s\n# TYPE %s %s\n", f->name, f->help, f->name, f->type);
 		render_series(&o, f);
 	}
-	if (o.oom)
-		http_reply_error(r, 503, "out of memory");
-	else
-		http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", o.p, o.len, NULL);
-	free(o.p);
+	if (o.oom) {
+		free(o.p);
+		return NULL;
+	}
+	*len = o.len;
+	return o.p;
 }
-
-void metrics_register(struct http *h) { http_route(h, true, "GET", "/metrics", serve_metrics, NULL); }
 
 void metrics_free(void)
 {
@@ -241,4 +256,6 @@ void metrics_free(void)
 	}
 	all_tail = &all;
 	memset(slots, 0, sizeof(slots));
+	for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++)
+		gauges[i].read = NULL;
 }

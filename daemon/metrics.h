@@ -1,12 +1,23 @@
-/* metrics.h - the metrics registry and GET /metrics in the Prometheus text
- * exposition format 0.0.4. */
+/* metrics.h - the metrics registry, rendered in the Prometheus text
+ * exposition format 0.0.4. It depends on no other module: modules report
+ * events to it, and gauges are read through functions their owners provide. */
 #ifndef MESTAT_METRICS_H
 #define MESTAT_METRICS_H
 
-struct http;
+#include <stddef.h>
 
-/* metrics_register: serve /metrics on the metrics listener of H. */
-void metrics_register(struct http *h);
+/* A gauge's current value, read at each scrape from ARG. */
+typedef double (*metrics_read_fn)(void *arg);
+
+/* metrics_provide: read the gauge NAME (one the registry declares:
+ * mestat_db_connections_up, mestat_db_reconnects_total,
+ * mestat_http_connections, mestat_http_requests_in_flight) with READ(ARG)
+ * at each scrape. -1 for a name the registry does not declare. */
+int metrics_provide(const char *name, metrics_read_fn read, void *arg);
+
+/* metrics_render: every metric as exposition text (malloc'd, *LEN bytes),
+ * NULL when out of memory. */
+char *metrics_render(size_t *len);
 
 /* metrics_submission: one submission ended with HTTP STATUS; COUNTS are the
  * rows new, revised, unchanged, deleted (counted when accepted). */
@@ -28,7 +39,7 @@ void metrics_pull(const char *source, const char *outcome, double seconds);
 /* metrics_recompute: a progress recomputation ended (OK or not) after SECONDS. */
 void metrics_recompute(int ok, double seconds);
 
-/* metrics_free: release the registry. */
+/* metrics_free: release the registry and forget the providers. */
 void metrics_free(void);
 
 #endif

@@ -96,3 +96,14 @@ void receipt_key_free(struct receipt_key *k)
 	free(k->public_pem);
 	free(k);
 }
+
+/* The key in use: set at start and on reload, read by whoever signs. */
+static struct receipt_key *current;
+
+void receipt_key_use(struct receipt_key *k)
+{
+	receipt_key_free(current);
+	current = k;
+}
+
+struct receipt_key *receipt_key_current(void) { return current; }

@@ -30,4 +30,12 @@ struct receipt_key *receipt_key_ref(const struct receipt_key *k);
 /* receipt_key_free: drop one reference; the last frees K. NULL is fine. */
 void receipt_key_free(struct receipt_key *k);
 
+/* receipt_key_use: sign with K from now on, taking over the caller's
+ * reference; the key it replaces lives on while submissions hold it. NULL
+ * drops the key in use (at stop). */
+void receipt_key_use(struct receipt_key *k);
+
+/* receipt_key_current: the key in use (NULL before receipt_key_use). */
+struct receipt_key *receipt_key_current(void);
+
 #endif

@@ -30,7 +30,7 @@
 #include <time.h>
 
 #include "config.h"
-#include "daemon.h"
+#include "context.h"
 #include "db.h"
 #include "log.h"
 #include "metrics.h"

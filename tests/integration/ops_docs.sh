@@ -103,7 +103,7 @@ for key, default, reload in source_keys:
 # mestatd(8): every route the daemon serves, and every metric family.
 man8 = unroff(open(f"{top}/doc/mestatd.8").read())
 routes = set()
-for f in ("api.c", "health.c", "metrics.c"):
+for f in ("api.c", "daemon.c", "health.c", "metrics.c"):
     for m in re.finditer(r'http_route\(h, (?:true|false), "(\w+)", "([^"]+)"', open(f"{top}/daemon/{f}").read()):
         routes.add((m.group(1), m.group(2)))
 for method, path in sorted(routes):
