@@ -61,6 +61,9 @@ static const struct key_def main_keys[] = {
 	{"auto_migrate", K_BOOL, M(auto_migrate), "yes", true, 0, 0},
 	{"log_level", K_LEVEL, M(log_level), "info", true, 0, 0},
 	{"max_parallel_pulls", K_LONG, M(max_parallel_pulls), "16", true, 1, 10000},
+	{"release_days", K_LONG, M(release_days), "15", true, 0, 366},
+	{"publish_public", K_BOOL, M(publish_public), "no", true, 0, 0},
+	{"web_dir", K_STR, M(web_dir), DATADIR "/mestat/web", true, 0, 0},
 	{NULL, 0, 0, NULL, false, 0, 0},
 };
 

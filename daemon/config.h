@@ -52,6 +52,9 @@ struct config {
 	bool auto_migrate;
 	int log_level;
 	long max_parallel_pulls;
+	long release_days;      /* a quarter is released this many days after its due date */
+	bool publish_public;    /* published releases readable without credentials */
+	char *web_dir;          /* the web pages: release.html, js/release.js, ... */
 	struct source_conf *sources;
 };
 
