@@ -212,6 +212,13 @@ static void on_auth(int status, const struct auth_identity *id, const char *why,
 		return;
 	}
 	j->id = *id;
+	if (id->evaluator[0]) { /* evaluators read the report views; they never submit */
+		http_reply_error(j->r, 403,
+		                 "this credential belongs to an evaluator; submissions and their receipts "
+		                 "are for reporters (evaluators read /api/v1/report)");
+		free(j);
+		return;
+	}
 	if (!j->r->req) { /* the client left while we looked it up: store nothing */
 		http_reply(j->r, 499, "text/plain", "", 0, NULL);
 		free(j);
