@@ -9,14 +9,17 @@
 #include "metrics.h"
 #include "pull.h"
 #include "receipt.h"
+#include "release.h"
 #include "scheduler.h"
 
 const char *daemon_db_setup_sql(const struct config *cf)
 {
 	/* Every connection names itself and tells the database the due-date
 	 * rule of this configuration (a no-op when it is already in force). */
-	static char sql[160];
-	snprintf(sql, sizeof(sql), "SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld)", cf->due_days);
+	static char sql[200];
+	snprintf(sql, sizeof(sql),
+	         "SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld)",
+	         cf->due_days, cf->release_days);
 	return sql;
 }
 
@@ -29,7 +32,9 @@ int daemon_start(char *err, size_t errlen)
 	api_set_receipt_key(key);
 	api_register(d->http, d->db, d->cf);
 	metrics_register(d->http);
+	release_api_register(d->http, d->db, d->cf);
 	sched_start(d);
+	release_start(d);
 	if (pull_start(d) != 0)
 		return snprintf(err, errlen, "cannot start the pull collectors (libcurl)"), -1;
 	return 0;
@@ -43,6 +48,7 @@ int daemon_reconfigure(const struct config *cf, char *err, size_t errlen)
 	api_set_receipt_key(key);
 	api_reconfigure(cf);
 	sched_reconfigure(cf);
+	release_api_reconfigure(cf);
 	pull_reconfigure(cf);
 	return 0;
 }
@@ -50,6 +56,8 @@ int daemon_reconfigure(const struct config *cf, char *err, size_t errlen)
 void daemon_stop(void)
 {
 	sched_stop();
+	release_stop();
+	release_api_free();
 	pull_stop(); /* before db_free and event_base_free (main.c) */
 	api_free();
 	metrics_free();

@@ -233,8 +233,38 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		rel.running = false; /* the database is down: the next tick tries again */
 }
 
+/* integral_reals: replace each real with an integral value (|x| < 2^53) by
+ * the integer, so 2.0 reads "2" as in PostgreSQL's own output and jq's. */
+static void integral_reals(json_t *v)
+{
+	const char *k;
+	json_t *x;
+	size_t i;
+	void *tmp;
+	if (json_is_object(v)) {
+		json_object_foreach_safe(v, tmp, k, x)
+		{
+			double d = json_is_real(x) ? json_real_value(x) : 0.5;
+			if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(json_int_t)d)
+				json_object_set_new(v, k, json_integer((json_int_t)d));
+			else
+				integral_reals(x);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+		{
+			double d = json_is_real(x) ? json_real_value(x) : 0.5;
+			if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(json_int_t)d)
+				json_array_set_new(v, i, json_integer((json_int_t)d));
+			else
+				integral_reals(x);
+		}
+	}
+}
+
 char *release_canonical(json_t *doc)
 {
+	integral_reals(doc);
 	return json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
 }
 

@@ -21,7 +21,9 @@ void release_stop(void);
 
 /* release_canonical: the canonical text of release document DOC (malloc'd;
  * caller frees): UTF-8, no whitespace, object keys sorted by their bytes,
- * reals with 15 significant digits. These are the bytes hashed and signed. */
+ * whole numbers without a fraction, other numbers with at most 15
+ * significant digits (what jq -cjS prints of it). These are the bytes
+ * hashed and signed. Whole reals in DOC become integers. */
 char *release_canonical(struct json_t *doc);
 
 /* release_api.c */
