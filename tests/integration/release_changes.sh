@@ -1,7 +1,7 @@
 #!/bin/bash
 # release_changes.sh: what a release says changed since the previous one,
 # against a scenario made by hand between two releases: the ministry revises
-# its 2018 count of industry S&T platforms (one revision of an earlier
+# its 2018 count of industry S&T platforms from 2 to 3 (one revision of an earlier
 # period) which moves that target from at risk to on track (one class
 # moving), and Beijing, late with 2020Q2, sends the whole quarter (one
 # province catching up). Plus a revised target side by side with the
@@ -49,8 +49,8 @@ expect_eq "Beijing is overdue with 2020Q2 in 2020Q3's release" "1" \
 expect_eq "the first release has nothing to compare with" "|0" "$(doc 2020Q3 '{changes,since}')|$(doc 2020Q3 '{changes,classes}' | jq length)"
 
 # Between the releases.
-expect_eq "the ministry revises 2018: 2 becomes 2.9" 201 \
-	"$(ministry '{"reporter":"000000","period":"2018","values":[{"indicator":"industry_st_platforms","value":2.9}]}')"
+expect_eq "the ministry revises 2018: 2 becomes 3" 201 \
+	"$(ministry '{"reporter":"000000","period":"2018","values":[{"indicator":"industry_st_platforms","value":3}]}')"
 values=$(q "select string_agg(format('{\"indicator\":\"%s\",\"value\":%s}', code, 10 + row_number), ',')
               from (select code, row_number() over (order by code) from mestat.indicator
                      where active and scope = 'provincial' and periodicity = 'quarterly') as x")
@@ -67,11 +67,11 @@ expect_eq "changes are counted since 2020Q3 revision 1" '{"period":"2020Q3","rev
 expect_eq "exactly one target moved: industry S&T platforms, at risk to on track" \
 	'[{"from":"at_risk","indicator":"industry_st_platforms","to":"on_track"}]' \
 	"$(doc 2020Q4 '{changes,classes}' | jq -cS '[.[] | {indicator, from, to}]')"
-expect_eq "... with its values before and after" "2|2.9" \
+expect_eq "... with its values before and after" "2|3" \
 	"$(doc 2020Q4 '{changes,classes}' | jq -r '.[0] | "\(.from_value)|\(.to_value)"')"
 expect_eq "one value of an earlier period was revised, by the ministry" '1|[{"count":1,"reporter":"000000"}]' \
 	"$(doc 2020Q4 '{changes,revisions,count}')|$(doc 2020Q4 '{changes,revisions,by_reporter}' | jq -cS '[.[] | {reporter, count}]')"
-expect_eq "... the largest change is that one: 2018, 2 to 2.9 (+45 %)" "industry_st_platforms|2018|2|2.9|0.45" \
+expect_eq "... the largest change is that one: 2018, 2 to 3 (+50 %)" "industry_st_platforms|2018|2|3|0.5" \
 	"$(doc 2020Q4 '{changes,revisions,largest}' | jq -r '.[0] | [.indicator, .period, .old_value, .new_value, .relative_change] | join("|")')"
 expect_eq "Beijing caught up with 2020Q2" '[{"periods":["2020Q2"],"reporter":"110000"}]' \
 	"$(doc 2020Q4 '{changes,reporting,caught_up}' | jq -cS '[.[] | {reporter, periods}]')"
@@ -86,11 +86,11 @@ q "insert into mestat.target (indicator, kind, baseline_value, target_value, eff
 q "select mestat.publish_release('2020Q4', 'the target for industry S&T platforms was raised to 8')" >/dev/null
 w=$(wait_for 40 "select exists (select 1 from mestat.release where period = '2020Q4' and revision = 2)")
 expect_eq "a correction after the target revision is published" "" "$w"
-expect_eq "the revised target: original 5 (on track) beside revised 8 (at risk: 2.9 of 4.8 expected)" \
+expect_eq "the revised target: original 5 (on track) beside revised 8 (at risk: 3 of 4.8 expected)" \
 	"industry_st_platforms|5|on_track|8|at_risk" \
 	"$(doc 2020Q4 '{target_revisions}' | jq -r '.[0] | [.indicator, .original.target_value, .original.class, .revised.target_value, .revised.class] | join("|")')"
-expect_eq "what it takes: 2.9 in 2018 to 8 by the end of 2020, 8 quarters: 13.5 % a quarter" \
-	"industry_st_platforms|8|0.135" \
+expect_eq "what it takes: 3 in 2018 to 8 by the end of 2020, 8 quarters: 13.0 % a quarter" \
+	"industry_st_platforms|8|0.13" \
 	"$(doc 2020Q4 '{what_it_takes}' | jq -r '.[] | select(.indicator == "industry_st_platforms") | [.indicator, .quarters_left, (.quarterly_growth_needed * 1000 | round / 1000)] | join("|")')"
 
 t_stop
