@@ -6,9 +6,11 @@
 
 #include "api.h"
 #include "config.h"
+#include "console.h"
 #include "metrics.h"
 #include "pull.h"
 #include "receipt.h"
+#include "report_api.h"
 #include "scheduler.h"
 
 const char *daemon_db_setup_sql(const struct config *cf)
@@ -28,6 +30,9 @@ int daemon_start(char *err, size_t errlen)
 		return -1;
 	api_set_receipt_key(key);
 	api_register(d->http, d->db, d->cf);
+	if (report_api_start(d->base, d->cf) != 0)
+		return snprintf(err, errlen, "cannot start the read API's database pool"), -1;
+	console_register(d->http, d->db, d->cf);
 	metrics_register(d->http);
 	sched_start(d);
 	if (pull_start(d) != 0)
@@ -42,6 +47,8 @@ int daemon_reconfigure(const struct config *cf, char *err, size_t errlen)
 		return -1;
 	api_set_receipt_key(key);
 	api_reconfigure(cf);
+	report_api_reconfigure(cf);
+	console_reconfigure(cf);
 	sched_reconfigure(cf);
 	pull_reconfigure(cf);
 	return 0;
@@ -52,5 +59,7 @@ void daemon_stop(void)
 	sched_stop();
 	pull_stop(); /* before db_free and event_base_free (main.c) */
 	api_free();
+	report_api_stop();
+	console_free();
 	metrics_free();
 }
