@@ -97,11 +97,11 @@ static bool cookie_session(struct http_req *r, char *out, size_t len)
 	return false;
 }
 
-/* form_field: the url-decoded value of NAME in an urlencoded BODY (malloc'd) or NULL. */
-static char *form_field(const char *body, const char *name)
+/* form_field: the url-decoded value of NAME in an urlencoded BODY of LEN bytes (malloc'd) or NULL. */
+static char *form_field(const char *body, size_t len, const char *name)
 {
 	struct evkeyvalq q;
-	char *copy = strdup(body ? body : "");
+	char *copy = strndup(body ? body : "", len);
 	char *v = NULL;
 	if (copy && evhttp_parse_query_str(copy, &q) == 0) {
 		const char *f = evhttp_find_header(&q, name);
@@ -128,7 +128,7 @@ static bool csrf_ok(struct http_req *r, const struct console_caller *who)
 		return strlen(h) == strlen(who->csrf) && CRYPTO_memcmp(h, who->csrf, strlen(h)) == 0;
 	size_t len;
 	const char *body = http_body(r, &len);
-	char *f = form_field(body, "csrf");
+	char *f = form_field(body, len, "csrf");
 	bool ok = f && strlen(f) == strlen(who->csrf) && CRYPTO_memcmp(f, who->csrf, strlen(f)) == 0;
 	free(f);
 	return ok;
@@ -264,7 +264,7 @@ static void serve_file(struct http_req *r, const char *root, const char *rel, co
 
 static void login_failed(struct login *l, int status, const char *why)
 {
-	if (status == 503 || l->json)
+	if (status != 401 || l->json)
 		reply_json(l->r, status, json_pack("{s:i, s:s}", "status", status, "error", why),
 		           status == 503 ? "Retry-After: 10\n" : NULL);
 	else
@@ -359,7 +359,8 @@ static void post_login(struct http_req *r, void *arg)
 	if (!same_origin(r))
 		return login_failed(l, 403, "sign-in must come from this site's own sign-in page");
 	size_t len;
-	char *token = form_field(http_body(r, &len), "token");
+	const char *body = http_body(r, &len);
+	char *token = form_field(body, len, "token");
 	char bearer[256] = "";
 	struct tls_peer none = {0};
 	const struct tls_peer *peer = &r->peer;
@@ -375,11 +376,18 @@ static void post_login(struct http_req *r, void *arg)
 
 /* ---- sign-out ---- */
 
+struct logout {
+	struct http_req *r;
+	char sid[72];
+};
+
 static void on_closed(struct db_conn *c, PGresult *res, const char *err, void *arg)
 {
-	struct http_req *r = arg;
+	struct logout *o = arg;
+	struct http_req *r = o->r;
 	(void)res;
 	db_release(c);
+	free(o);
 	if (err) {
 		reply_error(r, 503, "the session cannot be closed now; try again later");
 		return;
@@ -389,23 +397,16 @@ static void on_closed(struct db_conn *c, PGresult *res, const char *err, void *a
 		reply_json(r, 200, json_pack("{s:b}", "signed_out", 1), clear);
 	} else {
 		char more[300];
-		snprintf(more, sizeof(more), "%sLocation: /console/login.html\n", clear);
+		snprintf(more, sizeof(more), "%sLocation: /console/login.html?signed_out=1\n", clear);
 		reply_json(r, 303, json_pack("{s:b}", "signed_out", 1), more);
 	}
 }
-
-struct logout {
-	struct http_req *r;
-	char sid[72];
-};
 
 static void on_close_conn(struct db_conn *c, void *arg)
 {
 	struct logout *o = arg;
 	const char *p[1] = {o->sid};
-	struct http_req *r = o->r;
-	free(o);
-	db_query(c, "SELECT mestat.console_session_close($1)", 1, p, on_closed, r);
+	db_query(c, "SELECT mestat.console_session_close($1)", 1, p, on_closed, o);
 }
 
 static void on_logout_auth(int status, const struct console_caller *who, const char *why, void *arg)
@@ -538,6 +539,11 @@ static void get_console(struct http_req *r, void *arg)
 {
 	(void)arg;
 	const char *rel = r->path + strlen("/console/");
+	const char *raw = r->req ? evhttp_request_get_uri(r->req) : NULL;
+	if (raw && strstr(raw, "%00")) { /* the decoded path would end early */
+		reply_not_found(r);
+		return;
+	}
 	if (!*rel)
 		rel = "index.html";
 	else if (strcmp(rel, "login") == 0)

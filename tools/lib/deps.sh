@@ -7,7 +7,7 @@
 MESTAT_PACKAGES="build-essential autoconf automake libtool pkg-config
 libpq-dev libevent-dev libcurl4-openssl-dev libssl-dev libjansson-dev libinih-dev
 libcmocka-dev clang libclang-rt-14-dev postgresql curl openssl ca-certificates
-python3 valgrind procps iproute2 jq prometheus mandoc"
+python3 valgrind procps iproute2 jq prometheus mandoc libjs-chart.js"
 
 deps_install() {
 	local missing=() p
