@@ -4,6 +4,8 @@
 # prometheus: only for promtool, which checks /metrics (tests/integration/
 # ops_metrics.sh); Debian 12 has no package with promtool alone. mandoc:
 # lints the manual pages (ops_docs.sh); the build does not need it.
+# chromium, chromium-driver, python3-selenium: the console's browser test
+# (tests/integration/console_browser.sh); libjs-chart.js: the console's charts.
 MESTAT_PACKAGES="build-essential autoconf automake libtool pkg-config
 libpq-dev libevent-dev libcurl4-openssl-dev libssl-dev libjansson-dev libinih-dev
 libcmocka-dev clang libclang-rt-14-dev postgresql curl openssl ca-certificates

@@ -47,9 +47,10 @@ export function session() {
 	return getJSON('/session');
 }
 
-// views(): [{name, comment, columns: [{name, type, comment}]}]
-export function views() {
-	return getJSON('/report');
+// views(): [{name, comment, access, columns: [{name, type, comment}]}], the views this session may read.
+export async function views() {
+	const r = await getJSON('/report');
+	return Array.isArray(r) ? r : r.views;
 }
 
 // report(view, params): one page, {view, columns, rows, total, limit, offset}.

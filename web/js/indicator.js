@@ -41,10 +41,12 @@ async function main() {
 	const s = await start('indicator.html');
 	const code = qs('code');
 	if (!code) throw new Error('indicator.html?code=INDICATOR');
+	// A province reads the national assessment but not its history: that is not asked for.
+	const national = s.kind !== 'reporter';
 	const [natl, provs, hist] = await Promise.all([
-		report('progress', { indicator: code }).then((p) => p.rows[0]).catch(() => undefined),
+		report('progress', { indicator: code }).then((p) => p.rows[0]),
 		reportAll('progress_by_reporter', { indicator: code }),
-		reportAll('progress_history', { indicator: code, reporter_kind: NATIONAL, order: 'snapshot' }).then((h) => h.rows).catch(() => []),
+		national ? reportAll('progress_history', { indicator: code, reporter_kind: NATIONAL, order: 'snapshot' }).then((h) => h.rows) : [],
 	]);
 	const any = natl || provs.rows[0] || hist[0];
 	if (!any) throw new Error(`${code}: no progress row for this indicator`);

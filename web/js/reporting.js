@@ -27,16 +27,16 @@ function heatmap(comp, time, from, to) {
 
 async function main() {
 	await start('reporting.html');
-	const [comp, time, overdue, sources, latest] = await Promise.all([
+	const [comp, time, overdue, sources] = await Promise.all([
 		reportAll('completeness', { period_kind: 'quarter' }),
 		reportAll('timeliness', { period_kind: 'quarter' }),
 		report('overdue', { order: '-days_overdue,reporter', limit: 200 }),
 		reportAll('collector_status', { order: 'source' }),
-		report('progress', { limit: 1 }).catch(() => ({ rows: [] })),
 	]);
 	const years = [...new Set(comp.rows.map((r) => String(r.period).slice(0, 4)))].sort();
-	const asof = latest.rows[0] && latest.rows[0].as_of_period;
-	const lastYear = asof ? String(asof).slice(0, 4) : years[years.length - 1];
+	// Show the three years up to the last one anything was received for.
+	const received = comp.rows.filter((r) => Number(r.received) > 0).map((r) => String(r.period).slice(0, 4)).sort();
+	const lastYear = received.length ? received[received.length - 1] : years[years.length - 1];
 	const from = document.getElementById('from');
 	const to = document.getElementById('to');
 	for (const y of years) {
