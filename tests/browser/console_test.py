@@ -17,7 +17,7 @@ from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE, OUT = sys.argv[1].rstrip("/"), sys.argv[2]
 PROFILE = tempfile.mkdtemp(prefix="chromium-profile-")
@@ -197,6 +197,13 @@ def evaluator(d):
         counts = dict(psql("select class, count(*) from report.progress group by class"))
         bad = [c for c, n in counts.items() if tile(f"tile-class-{c}") != n]
         check(f"{who}: overview's count per class equals report.progress", not bad, f"{bad}: {counts}")
+        worst = one("select class from report.progress where class not in ('achieved', 'on_track', 'insufficient_data') order by class limit 1")
+        if worst:
+            d.find_element(By.ID, f"tile-class-{worst}").click()
+            shown = table_rows(d, "progress-table", "data-indicator")
+            want = {r[0] for r in psql(f"select indicator from report.progress where class = '{worst}'")}
+            check(f"{who}: clicking the {worst} tile lists exactly the {worst} targets", set(shown) == want, f"shown {sorted(shown)}, view {sorted(want)}")
+            d.find_element(By.ID, f"tile-class-{worst}").click()
 
     # Scorecard
     if open_page(d, "scorecard.html", "scorecard", who):
@@ -265,6 +272,13 @@ def evaluator(d):
         comp = {(r[0], r[1]): r[2] for r in psql("select reporter, period, completeness from report.completeness where period_kind = 'quarter'")}
         bad = [c for c in cells if (c[0], c[1]) not in comp or c[2] != f"{round(float(comp[(c[0], c[1])]) * 100)}%"]
         check(f"{who}: the heat map's cells equal report.completeness", cells and not bad, f"{len(cells)} cells; differ: {bad[:3]}")
+        first_q = one("select min(period) from report.completeness where period_kind = 'quarter'")
+        Select(d.find_element(By.ID, "from")).select_by_value(first_q[:4])
+        try:
+            WebDriverWait(d, 30).until(lambda x: x.find_elements(By.CSS_SELECTOR, f"#heatmap td[data-period='{first_q}']"))
+            ok(f"{who}: choosing an earlier year redraws the heat map from {first_q}")
+        except TimeoutException:
+            not_ok(f"{who}: choosing an earlier year redraws the heat map from {first_q}", "no cell for it")
         n = len(d.find_elements(By.CSS_SELECTOR, "#sources-table tbody tr"))
         check(f"{who}: every collector is listed", str(n) == one("select count(*) from report.collector_status"), f"{n} rows")
 

@@ -59,8 +59,24 @@ async function main() {
 		{ key: 'unit_zh', zh: '单位', en: 'Unit', cell: (r) => bi(r.unit_zh || '', r.unit || '') },
 		{ key: 'note', zh: '说明', en: 'Note', cls: 'wrap muted' },
 	].filter(Boolean);
-	document.getElementById('targets').className = '';
-	document.getElementById('targets').replaceChildren(table(cols, rows, { id: 'progress-table', rowAttrs: (r) => ({ 'data-indicator': r.indicator }) }));
+	// A class tile shows only the targets of that class; a second click shows them all again.
+	let only = null;
+	const draw = () => {
+		const shown = only ? rows.filter((r) => rowClass(r)[0] === only) : rows;
+		document.getElementById('targets').className = '';
+		document.getElementById('targets').replaceChildren(table(cols, shown, { id: 'progress-table', rowAttrs: (r) => ({ 'data-indicator': r.indicator }) }));
+		tiles.querySelectorAll('.tile.cls').forEach((t) => t.classList.toggle('selected', t.id === `tile-class-${only}`));
+	};
+	tiles.querySelectorAll('.tile.cls').forEach((t) => {
+		t.classList.add('clickable');
+		t.title = '只看此类 show only this class';
+		t.addEventListener('click', () => {
+			const c = t.id.replace('tile-class-', '');
+			only = only === c ? null : c;
+			draw();
+		});
+	});
+	draw();
 	ready();
 }
 

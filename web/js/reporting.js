@@ -27,16 +27,18 @@ function heatmap(comp, time, from, to) {
 
 async function main() {
 	await start('reporting.html');
-	const [comp, time, overdue, sources] = await Promise.all([
-		reportAll('completeness', { period_kind: 'quarter' }),
-		reportAll('timeliness', { period_kind: 'quarter' }),
+	// The years to choose from, and the last one anything was received for (default: the three years up to it).
+	const [firstRow, lastRow, lastReceived, overdue, sources] = await Promise.all([
+		report('completeness', { period_kind: 'quarter', order: 'period', limit: 1 }),
+		report('completeness', { period_kind: 'quarter', order: '-period', limit: 1 }),
+		report('completeness', { period_kind: 'quarter', 'received.gte': 1, order: '-period', limit: 1 }),
 		report('overdue', { order: '-days_overdue,reporter', limit: 200 }),
 		reportAll('collector_status', { order: 'source' }),
 	]);
-	const years = [...new Set(comp.rows.map((r) => String(r.period).slice(0, 4)))].sort();
-	// Show the three years up to the last one anything was received for.
-	const received = comp.rows.filter((r) => Number(r.received) > 0).map((r) => String(r.period).slice(0, 4)).sort();
-	const lastYear = received.length ? received[received.length - 1] : years[years.length - 1];
+	const year = (page) => (page.rows[0] ? String(page.rows[0].period).slice(0, 4) : null);
+	const years = [];
+	for (let y = Number(year(firstRow)); year(lastRow) && y <= Number(year(lastRow)); y += 1) years.push(String(y));
+	const lastYear = year(lastReceived) || years[years.length - 1];
 	const from = document.getElementById('from');
 	const to = document.getElementById('to');
 	for (const y of years) {
@@ -46,18 +48,21 @@ async function main() {
 	to.value = years.includes(lastYear) ? lastYear : years[years.length - 1] || '';
 	from.value = years.includes(String(Number(to.value) - 2)) ? String(Number(to.value) - 2) : years[0] || '';
 	const box = document.getElementById('heat');
-	const draw = () => {
+	const draw = async () => {
+		const range = { period_kind: 'quarter', 'period.gte': `${from.value}Q1`, 'period.lte': `${to.value}Q4` };
+		const [comp, time] = await Promise.all([reportAll('completeness', range), reportAll('timeliness', range)]);
 		box.className = 'scroll';
 		box.replaceChildren(comp.rows.length ? heatmap(comp.rows, time.rows, from.value, to.value) : el('div', { class: 'empty' }, bi('没有数据', 'No rows')));
+		document.getElementById('dl-comp').href = csvURL('completeness', range);
+		document.getElementById('dl-time').href = csvURL('timeliness', range);
+		const c0 = comp.rows[0];
+		if (c0) document.getElementById('sub').replaceChildren(bi('统计时间（北京时间）', 'As of the last progress run (Beijing time)'), ': ', el('strong', { text: fmtTime(c0.computed_at) }));
 	};
-	from.addEventListener('change', draw);
-	to.addEventListener('change', draw);
-	draw();
+	from.addEventListener('change', () => draw().catch(fail));
+	to.addEventListener('change', () => draw().catch(fail));
+	if (years.length) await draw();
+	else box.replaceChildren(el('div', { class: 'empty' }, bi('没有数据', 'No rows')));
 	document.getElementById('legend').replaceChildren(heatLegend());
-	const c0 = comp.rows[0];
-	if (c0) document.getElementById('sub').replaceChildren(bi('统计时间（北京时间）', 'As of the last progress run (Beijing time)'), ': ', el('strong', { text: fmtTime(c0.computed_at) }));
-	document.getElementById('dl-comp').href = csvURL('completeness');
-	document.getElementById('dl-time').href = csvURL('timeliness');
 	document.getElementById('dl-overdue').href = csvURL('overdue', { order: '-days_overdue,reporter' });
 
 	document.getElementById('overdue-total').replaceChildren(el('span', { id: 'overdue-count', 'data-value': overdue.total, text: String(overdue.total) }), ` 份 reports${overdue.total > overdue.rows.length ? `，显示前 ${overdue.rows.length} showing the first ${overdue.rows.length}` : ''}`);

@@ -183,7 +183,7 @@ export async function start(page) {
 	}
 	const csrf = el('input', { type: 'hidden', name: 'csrf', value: s.csrf || '' });
 	const out = el('form', { method: 'post', action: '/console/logout' }, csrf, el('button', { type: 'submit', id: 'signout' }, '退出 Sign out'));
-	const who = el('span', { class: 'who' }, el('span', { id: 'who', text: s.kind === 'reporter' ? `${s.name || ''} (${s.reporter})` : s.name || '' }), out);
+	const who = el('span', { class: 'who' }, el('span', { id: 'who', text: s.kind === 'reporter' && s.name !== s.reporter ? `${s.name || ''} (${s.reporter})` : s.name || s.reporter || '' }), out);
 	const bar = el('header', { class: 'bar' },
 		el('a', { class: 'brand', href: 'index.html' }, '现代服务业科技创新监测', el('span', { class: 'en', text: 'mestat' })),
 		el('nav', {}, links), who);
