@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "config.h"
 #include "console.h"
@@ -49,7 +50,97 @@ static const struct {
 static struct {
 	struct db *pool;
 	char timeout_ms[24];
+	unsigned timeout_gen; /* bumped when report_timeout changes */
 } rep;
+
+/* The catalog rows of recently read views, kept CATALOG_TTL seconds so that
+ * a console page's calls cost one statement each; a view added or changed
+ * is seen within that time. */
+#define CATALOG_TTL 2.0
+#define CATALOG_SLOTS 32
+static struct {
+	char view[64];
+	PGresult *res;
+	double at;
+} catalog_cache[CATALOG_SLOTS];
+
+/* Which timeout each connection of the pool was last given (the catalog
+ * statement sets it), so that a reload reaches every connection. */
+#define MAX_CONNS 64
+static struct {
+	const struct db_conn *c;
+	unsigned gen;
+} applied[MAX_CONNS];
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool timeout_current(const struct db_conn *c)
+{
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (applied[i].c == c)
+			return applied[i].gen == rep.timeout_gen;
+	return false;
+}
+
+static void timeout_applied(const struct db_conn *c)
+{
+	int free_slot = -1;
+	for (int i = 0; i < MAX_CONNS; i++) {
+		if (applied[i].c == c) {
+			applied[i].gen = rep.timeout_gen;
+			return;
+		}
+		if (!applied[i].c && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot >= 0) {
+		applied[free_slot].c = c;
+		applied[free_slot].gen = rep.timeout_gen;
+	}
+}
+
+static const PGresult *catalog_lookup(const char *view)
+{
+	double t = now_mono();
+	for (int i = 0; i < CATALOG_SLOTS; i++)
+		if (catalog_cache[i].res && strcmp(catalog_cache[i].view, view) == 0 && t - catalog_cache[i].at < CATALOG_TTL)
+			return catalog_cache[i].res;
+	return NULL;
+}
+
+static void catalog_store(const char *view, const PGresult *res)
+{
+	int slot = 0;
+	for (int i = 0; i < CATALOG_SLOTS; i++) {
+		if (strcmp(catalog_cache[i].view, view) == 0 || !catalog_cache[i].res) {
+			slot = i;
+			break;
+		}
+		if (catalog_cache[i].at < catalog_cache[slot].at)
+			slot = i;
+	}
+	PGresult *copy = PQcopyResult(res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+	if (!copy)
+		return;
+	PQclear(catalog_cache[slot].res);
+	catalog_cache[slot].res = copy;
+	catalog_cache[slot].at = now_mono();
+	snprintf(catalog_cache[slot].view, sizeof(catalog_cache[slot].view), "%s", view);
+}
+
+static void catalog_flush(void)
+{
+	for (int i = 0; i < CATALOG_SLOTS; i++) {
+		PQclear(catalog_cache[i].res);
+		catalog_cache[i].res = NULL;
+		catalog_cache[i].view[0] = '\0';
+	}
+}
 
 enum job_kind { J_LIST, J_VIEW, J_DATA };
 enum out_format { OUT_JSON, OUT_CSV, OUT_SDMX };
@@ -383,19 +474,11 @@ static void on_list(struct db_conn *c, PGresult *res, const char *err, void *arg
 	reply_error(j, 404, msg, "views", names);
 }
 
-static void on_catalog(struct db_conn *c, PGresult *res, const char *err, void *arg)
+/* use_catalog: the view's columns are known (RES): check the caller's
+ * rights and query string, then send the one statement. */
+static void use_catalog(struct db_conn *c, struct rjob *j, const PGresult *res)
 {
-	struct rjob *j = arg;
-	if (err || !res) {
-		reply_db_error(j, res, err);
-		db_release(c);
-		return;
-	}
 	int n = PQntuples(res);
-	if (n == 0) {
-		db_query(c, list_sql, 0, NULL, on_list, j);
-		return;
-	}
 	size_t need = 0;
 	for (int i = 0; i < n; i++)
 		need += (size_t)PQgetlength(res, i, 0) + (size_t)PQgetlength(res, i, 1) + 2;
@@ -456,6 +539,23 @@ static void on_catalog(struct db_conn *c, PGresult *res, const char *err, void *
 	db_query(c, j->q.sql, j->q.nparams, (const char *const *)j->q.params, on_rows, j);
 }
 
+static void on_catalog(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	struct rjob *j = arg;
+	if (err || !res) {
+		reply_db_error(j, res, err);
+		db_release(c);
+		return;
+	}
+	timeout_applied(c);
+	if (PQntuples(res) == 0) {
+		db_query(c, list_sql, 0, NULL, on_list, j);
+		return;
+	}
+	catalog_store(j->view, res);
+	use_catalog(c, j, res);
+}
+
 /* The view's columns and comment; sets this connection's statement_timeout
  * from the configuration in force (a reload applies at the next request). */
 static const char catalog_sql[] =
@@ -479,6 +579,11 @@ static void on_conn(struct db_conn *c, void *arg)
 	}
 	if (j->kind == J_LIST) {
 		db_query(c, list_sql, 0, NULL, on_list, j);
+		return;
+	}
+	const PGresult *cached = catalog_lookup(j->view);
+	if (cached && timeout_current(c)) {
+		use_catalog(c, j, cached);
 		return;
 	}
 	const char *p[2] = {j->view, rep.timeout_ms};
@@ -585,7 +690,12 @@ void report_api_data(struct http_req *r, void *arg)
 static char *setup_sql(const struct config *cf)
 {
 	static char sql[256];
-	snprintf(rep.timeout_ms, sizeof(rep.timeout_ms), "%.0f", cf->report_timeout * 1000.0);
+	char ms[sizeof(rep.timeout_ms)];
+	snprintf(ms, sizeof(ms), "%.0f", cf->report_timeout * 1000.0);
+	if (strcmp(ms, rep.timeout_ms) != 0) {
+		memcpy(rep.timeout_ms, ms, sizeof(ms));
+		rep.timeout_gen++;
+	}
 	snprintf(sql, sizeof(sql),
 	         "SET application_name = 'mestatd read API'; SET ROLE mestat_evaluator;"
 	         " SET default_transaction_read_only = on; SET statement_timeout = %s",
@@ -616,4 +726,6 @@ void report_api_stop(void)
 {
 	db_free(rep.pool);
 	rep.pool = NULL;
+	catalog_flush();
+	memset(applied, 0, sizeof(applied));
 }

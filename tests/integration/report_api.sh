@@ -8,7 +8,7 @@
 
 db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
-t_conf "$conf" "$db" "report_timeout = 1s" "recompute_interval = 1h" \
+t_conf "$conf" "$db" "report_timeout = 1s" "recompute_interval = 1h" "recompute_delay = 1h" \
 	"[source bj-pull]" "reporter = 110000" "url = https://127.0.0.1:9/none.json" "interval = 1h" \
 	"[source sh-pull]" "reporter = 310000" "url = https://127.0.0.1:9/none.json" "interval = 1h"
 t_up "$conf"
@@ -198,3 +198,11 @@ expect_eq "ingestion still writes after the read API ran (its connections carry 
 	"$(push "${bj[@]}" -w '%{http_code}' -s -d '{"reporter":"110000","period":"2019Q1","values":[{"indicator":"incubators","value":63}]}' | tail -n 1 | cut -c1-3)"
 expect_eq "revoking the evaluator's token ends its reading: 401" 401 \
 	"$(q "select mestat.revoke_evaluator_token('$etok')" >/dev/null; status "$(t_curl "${ea[@]}" "$url/api/v1/report/progress")")"
+sed -i 's/^report_timeout = 1s$/report_timeout = 9s/' "$conf"
+n=$(grep -c 'configuration reloaded' "$T_TMP/mestatd.log")
+kill -HUP "$T_PID"
+for _ in $(seq 100); do [ "$(grep -c 'configuration reloaded' "$T_TMP/mestatd.log")" -gt "$n" ] && break; sleep 0.1; done
+for i in 1 2; do
+	expect_eq "after a reload to report_timeout = 9s the 5 s view is read (request $i)" 200 \
+		"$(status "$(t_curl "$url/api/v1/report/t_slow" -H "Authorization: Bearer $(q "select mestat.create_evaluator_token('bob')")")")"
+done
