@@ -84,3 +84,36 @@ export function lineChart(canvas, labels, datasets, yTitle) {
 		plugins: [{ id: 'mestat-rendered', afterRender: (c) => { c.canvas.dataset.rendered = 'true'; } }],
 	});
 }
+
+// classColour(cls): the colour of a progress class, from the stylesheet's variables.
+export function classColour(cls) {
+	const v = { achieved: '--achieved', on_track: '--on-track', at_risk: '--at-risk', off_track: '--off-track', moving_away: '--moving-away',
+		not_achieved: '--not-achieved', insufficient_data: '--insufficient', rising: '--trend', stable: '--trend', falling: '--trend' }[cls];
+	const c = v ? getComputedStyle(document.documentElement).getPropertyValue(v).trim() : '';
+	return c || '#6c757d';
+}
+
+// barChart(canvas, labels, bars, marks, yTitle): one bar per label (bars:
+// {label, data, colours}), with optional point marks (e.g. the expected value).
+export function barChart(canvas, labels, bars, marks, yTitle) {
+	const Chart = window.Chart;
+	if (!Chart) throw new Error('Chart.js is not loaded (/console/vendor/chart.js)');
+	const old = Chart.getChart(canvas);
+	if (old) old.destroy();
+	canvas.dataset.rendered = '';
+	const datasets = [{ type: 'bar', label: bars.label, data: bars.data, backgroundColor: bars.colours, order: 2 }];
+	if (marks) {
+		datasets.push({ type: 'line', label: marks.label, data: marks.data, showLine: false, pointStyle: 'line', pointRadius: 9,
+			pointBorderWidth: 3, borderColor: '#12263f', backgroundColor: '#12263f', order: 1 });
+	}
+	return new Chart(canvas, {
+		type: 'bar',
+		data: { labels, datasets },
+		options: {
+			animation: false, responsive: true, maintainAspectRatio: false,
+			scales: { y: { title: { display: !!yTitle, text: yTitle } }, x: { ticks: { autoSkip: false, maxRotation: 90, minRotation: 60 } } },
+			plugins: { legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 6 } } },
+		},
+		plugins: [{ id: 'mestat-rendered', afterRender: (c) => { c.canvas.dataset.rendered = 'true'; } }],
+	});
+}

@@ -5,7 +5,7 @@
 import { report, reportAll, csvURL } from './api.js';
 import { el, bi, start, ready, fail, qs, table, classBadge, rowClass, classRank, fmtNum, fmtTime, indicatorName } from './ui.js';
 import { targetText, valueWithPeriod, progressMeasure } from './progress.js';
-import { COLORS, periodLabels, periodOfDate, series, path, target, lineChart } from './charts.js';
+import { COLORS, periodLabels, periodOfDate, series, path, target, lineChart, barChart, classColour } from './charts.js';
 
 const NATIONAL = 'national';
 const MINISTRY = '000000';
@@ -81,6 +81,17 @@ async function main() {
 		{ key: 'note', zh: '说明', en: 'Note', cls: 'wrap muted' },
 	];
 	document.getElementById('provinces').replaceChildren(table(provinceCols, reporters, { id: 'provinces-table', rowAttrs: (r) => ({ 'data-reporter': r.reporter }) }));
+	if (reporters.length) {
+		// Each reporter's latest value, coloured by its class, with its expected value where it has one.
+		const labels = reporters.map((r) => r.reporter_name_zh || r.reporter);
+		const expected = reporters.map((r) => (r.expected_value === null || r.expected_value === undefined ? null : Number(r.expected_value)));
+		barChart(document.getElementById('bars'), labels,
+			{ label: '最新值 latest value (颜色为类别 colour = class)', data: reporters.map((r) => (r.actual_value === null ? null : Number(r.actual_value))), colours: reporters.map((r) => classColour(rowClass(r)[0])) },
+			expected.some((v) => v !== null) ? { label: '预期值 expected', data: expected } : null,
+			`${any.unit_zh || ''} ${any.unit || ''}`);
+	} else {
+		document.getElementById('bars-card').remove();
+	}
 	document.getElementById('dl-provinces').append(el('a', { href: csvURL('progress_by_reporter', { indicator: code }), download: `progress-${code}.csv` }, '下载 CSV Download'));
 
 	const draw = async () => {
