@@ -18,6 +18,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "receipt.h"
+#include "report_api.h"
 #include "scheduler.h"
 
 /* The API's state: set at start and on reload, used only on the loop. */
@@ -373,6 +374,9 @@ void api_register(struct http *h, struct db *db, const struct config *cf)
 	http_route(h, false, "POST", "/api/dataValueSets.json", post_data_value_sets, NULL);
 	http_route(h, false, "GET", "/api/v1/catalog", get_catalog, NULL);
 	http_route(h, false, "GET", "/api/v1/receipt-key", get_receipt_key, NULL);
+	http_route(h, false, "GET", "/api/v1/report", report_api_list, NULL);
+	http_route(h, false, "GET", "/api/v1/report/", report_api_view, NULL);
+	http_route(h, false, "GET", "/api/v1/data", report_api_data, NULL);
 }
 
 void api_reconfigure(const struct config *cf) { api.subject_cn = strcmp(cf->client_identity, "subject") == 0; }

@@ -6,10 +6,12 @@
 
 #include "api.h"
 #include "config.h"
+#include "console.h"
 #include "metrics.h"
 #include "pull.h"
 #include "receipt.h"
 #include "release.h"
+#include "report_api.h"
 #include "scheduler.h"
 
 const char *daemon_db_setup_sql(const struct config *cf)
@@ -31,8 +33,11 @@ int daemon_start(char *err, size_t errlen)
 		return -1;
 	api_set_receipt_key(key);
 	api_register(d->http, d->db, d->cf);
+	if (report_api_start(d->base, d->cf) != 0)
+		return snprintf(err, errlen, "cannot start the read API's database pool"), -1;
+	release_api_register(d->http, d->db, d->cf); /* its /console/releases/ before /console/ */
+	console_register(d->http, d->db, d->cf);
 	metrics_register(d->http);
-	release_api_register(d->http, d->db, d->cf);
 	sched_start(d);
 	release_start(d);
 	if (pull_start(d) != 0)
@@ -47,6 +52,8 @@ int daemon_reconfigure(const struct config *cf, char *err, size_t errlen)
 		return -1;
 	api_set_receipt_key(key);
 	api_reconfigure(cf);
+	report_api_reconfigure(cf);
+	console_reconfigure(cf);
 	sched_reconfigure(cf);
 	release_api_reconfigure(cf);
 	pull_reconfigure(cf);
@@ -60,5 +67,7 @@ void daemon_stop(void)
 	release_api_free();
 	pull_stop(); /* before db_free and event_base_free (main.c) */
 	api_free();
+	report_api_stop();
+	console_free();
 	metrics_free();
 }

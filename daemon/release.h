@@ -29,10 +29,11 @@ char *release_canonical(struct json_t *doc);
 /* release_api.c */
 
 /* release_api_register: GET /api/v1/releases[/{period}], the public
- * /releases/... pages and their static files. */
+ * /releases/... pages and their static files, /console/releases/. Call it
+ * before console_register (earlier routes win over its /console/). */
 void release_api_register(struct http *h, struct db *db, const struct config *cf);
 
-/* release_api_reconfigure: take publish_public and web_dir from CF. */
+/* release_api_reconfigure: take publish_public, web_root and chart_js_dir from CF. */
 void release_api_reconfigure(const struct config *cf);
 
 /* release_api_free: release what the read side holds. */

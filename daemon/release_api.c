@@ -7,7 +7,8 @@
  * Who sees what: a published release, every caller with credentials (each
  * province, each evaluator) and, when public, everybody; a preview, only
  * evaluators. The page's scripts and styles (/releases/assets/...) hold no
- * data and are always served. */
+ * data and are always served. The console shows the same pages at
+ * /console/releases/ (registered before the console's own /console/). */
 #include "release.h"
 
 #include <event2/keyvalq_struct.h>
@@ -19,17 +20,16 @@
 
 #include "auth.h"
 #include "config.h"
+#include "console.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
 
-#define CHART_JS "/usr/share/javascript/chart.js/chart.min.js"
-
 static struct {
 	struct db *db;
-	bool subject_cn;
 	bool public_;
-	char *web_dir;
+	char *web_root;     /* the web pages (web_root) */
+	char *chart_js;     /* Debian's Chart.js, minified, under chart_js_dir */
 } ra;
 
 enum rkind { R_LIST, R_ONE };
@@ -205,7 +205,7 @@ static void go(struct rjob *j)
 	}
 }
 
-static void on_auth(int status, const struct auth_identity *id, const char *why, void *arg)
+static void on_auth(int status, const struct console_caller *who, const char *why, void *arg)
 {
 	struct rjob *j = arg;
 	if (status != 0) {
@@ -217,21 +217,22 @@ static void on_auth(int status, const struct auth_identity *id, const char *why,
 		free(j);
 		return;
 	}
-	j->evaluator = id->evaluator[0] != '\0';
+	j->evaluator = who->id.evaluator[0] != '\0';
 	go(j);
 }
 
-/* start: authenticate (or, when releases are public and no credentials came,
- * serve as an anonymous reader) and answer J. */
+/* start: authenticate (a console session, a token or a certificate; or,
+ * when releases are public and no credentials came, an anonymous reader) and
+ * answer J. */
 static void start(struct rjob *j)
 {
 	const char *authz = http_header(j->r, "Authorization");
-	if (j->anonymous || (ra.public_ && !authz && !j->r->peer.present)) {
+	if (j->anonymous || (ra.public_ && !authz && !j->r->peer.present && !http_header(j->r, "Cookie"))) {
 		j->anonymous = true;
 		go(j);
 		return;
 	}
-	auth_resolve(ra.db, ra.subject_cn, &j->r->peer, authz, on_auth, j);
+	console_authenticate(j->r, on_auth, j);
 }
 
 static struct rjob *job_new(struct http_req *r, enum rkind kind)
@@ -288,7 +289,7 @@ static void send_file(struct http_req *r, const char *path, const char *type, co
 	FILE *fp = fopen(path, "rb");
 	if (!fp) {
 		log_warn("a release page file is missing", "file=%s", path);
-		http_reply_error(r, 404, "this file is not installed on the server (web_dir)");
+		http_reply_error(r, 404, "this file is not installed on the server (web_root)");
 		return;
 	}
 	char *buf = NULL;
@@ -313,20 +314,20 @@ static void send_file(struct http_req *r, const char *path, const char *type, co
 static void send_web(struct http_req *r, const char *name, const char *type, const char *headers)
 {
 	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", ra.web_dir, name);
+	snprintf(path, sizeof(path), "%s/%s", ra.web_root, name);
 	send_file(r, path, type, headers);
 }
 
 static const struct {
 	const char *name; /* under /releases/assets/ */
-	const char *file; /* under web_dir, or an absolute path */
+	const char *file; /* under web_root; NULL: Chart.js */
 	const char *type;
 } assets[] = {
 	{"release.css", "css/release.css", "text/css; charset=utf-8"},
 	{"release.js", "js/release.js", "text/javascript; charset=utf-8"},
 	{"releases.js", "js/releases.js", "text/javascript; charset=utf-8"},
 	{"release-data.js", "js/release-data.js", "text/javascript; charset=utf-8"},
-	{"chart.js", CHART_JS, "text/javascript; charset=utf-8"},
+	{"chart.js", NULL, "text/javascript; charset=utf-8"},
 	{NULL, NULL, NULL},
 };
 
@@ -337,8 +338,8 @@ static void get_public(struct http_req *r, void *arg)
 	if (strncmp(rest, "assets/", 7) == 0) {
 		for (int i = 0; assets[i].name; i++)
 			if (strcmp(rest + 7, assets[i].name) == 0) {
-				if (assets[i].file[0] == '/')
-					send_file(r, assets[i].file, assets[i].type, "X-Content-Type-Options: nosniff\n");
+				if (!assets[i].file)
+					send_file(r, ra.chart_js, assets[i].type, "X-Content-Type-Options: nosniff\n");
 				else
 					send_web(r, assets[i].file, assets[i].type, "X-Content-Type-Options: nosniff\n");
 				return;
@@ -369,6 +370,20 @@ static void get_public(struct http_req *r, void *arg)
 	}
 }
 
+/* The same pages in the console: the page is static, its data comes from
+ * /api/v1/releases with the console's session. */
+static void get_console_page(struct http_req *r, void *arg)
+{
+	(void)arg;
+	const char *rest = r->path + strlen("/console/releases/");
+	if (!*rest)
+		send_web(r, "releases.html", "text/html; charset=utf-8", console_security_headers());
+	else if (valid_period(rest, strlen(rest)))
+		send_web(r, "release.html", "text/html; charset=utf-8", console_security_headers());
+	else
+		http_reply_error(r, 404, "a release is named by its quarter, e.g. /console/releases/2018Q3");
+}
+
 static void get_public_root(struct http_req *r, void *arg)
 {
 	(void)arg;
@@ -383,18 +398,22 @@ void release_api_register(struct http *h, struct db *db, const struct config *cf
 	http_route(h, false, "GET", "/api/v1/releases/", get_one, NULL);
 	http_route(h, false, "GET", "/releases", get_public_root, NULL);
 	http_route(h, false, "GET", "/releases/", get_public, NULL);
+	http_route(h, false, "GET", "/console/releases/", get_console_page, NULL);
 }
 
 void release_api_reconfigure(const struct config *cf)
 {
-	ra.subject_cn = strcmp(cf->client_identity, "subject") == 0;
 	ra.public_ = cf->publish_public;
-	free(ra.web_dir);
-	ra.web_dir = strdup(cf->web_dir);
+	free(ra.web_root);
+	ra.web_root = strdup(cf->web_root);
+	free(ra.chart_js);
+	if (asprintf(&ra.chart_js, "%s/chart.min.js", cf->chart_js_dir) < 0)
+		ra.chart_js = NULL;
 }
 
 void release_api_free(void)
 {
-	free(ra.web_dir);
-	ra.web_dir = NULL;
+	free(ra.web_root);
+	free(ra.chart_js);
+	ra.web_root = ra.chart_js = NULL;
 }

@@ -11,7 +11,7 @@ done
 db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
 log=$T_TMP/mestatd.log
-t_conf "$conf" "$db" "recompute_interval = 1h" "publish_public = yes" "web_dir = $TOP/web"
+t_conf "$conf" "$db" "recompute_interval = 1h" "publish_public = yes" "web_root = $TOP/web"
 t_up "$conf" "$log"
 url=https://127.0.0.1:$T_PORT
 status() { tail -n 1 <<<"$1"; }

@@ -9,7 +9,7 @@
 db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
 log=$T_TMP/mestatd.log
-t_conf "$conf" "$db" "recompute_interval = 1h" "web_dir = $TOP/web"
+t_conf "$conf" "$db" "recompute_interval = 1h" "web_root = $TOP/web"
 t_up "$conf" "$log"
 url=https://127.0.0.1:$T_PORT
 status() { tail -n 1 <<<"$1"; }
@@ -68,7 +68,7 @@ conf2=$T_TMP/mestatd2.conf
 log2=$T_TMP/mestatd2.log
 pid1=$T_PID
 port1=$T_PORT
-t_conf "$conf2" "$db" "recompute_interval = 1h" "web_dir = $TOP/web"
+t_conf "$conf2" "$db" "recompute_interval = 1h" "web_root = $TOP/web"
 t_up "$conf2" "$log2" "a second mestatd starts on the same database"
 pid2=$T_PID
 T_PORT=$port1
