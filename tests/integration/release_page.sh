@@ -51,6 +51,16 @@ expect_eq "a quarter not yet published is not public, not even as a preview" 404
 expect_eq "the chart library is served from Debian's libjs-chart.js" 200 \
 	"$(status "$(t_curl -o /dev/null "$url/releases/assets/chart.js")")"
 
+# In the console: the same page, its data read with the console's session.
+expect_match "the console serves the release page at /console/releases/2020Q4" '<script type="module" src="/releases/assets/release.js">' \
+	"$(curl -s --cacert "$T_CERTS/ca.crt" "$url/console/releases/2020Q4")"
+etok=$(q "select mestat.create_evaluator_token('alice')")
+cookie=$(curl -s --cacert "$T_CERTS/ca.crt" -o /dev/null -D - -H "Origin: $url" --data-urlencode "token=$etok" \
+	"$url/console/login" | tr -d '\r' | sed -n 's/^Set-Cookie: mestat_session=\([0-9a-f]*\);.*/\1/p')
+out=$(t_curl -H "Cookie: mestat_session=$cookie" "$url/api/v1/releases/2021Q1")
+expect_eq "an evaluator signed in to the console reads the 2021Q1 preview" "200|true" \
+	"$(status "$out")|$(sed '$d' <<<"$out" | jq .preview)"
+
 # The page, printed by Chromium.
 timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
 	--ignore-certificate-errors --user-data-dir="$T_TMP/chromium" --virtual-time-budget=10000 \
