@@ -135,6 +135,20 @@ expect_eq "report.releases marks the first superseded" "1|t 2|f" \
 expect_eq "verify_releases finds the chain intact" "t|t|t t|t|t" \
 	"$(q "select concat_ws('|', sha256_ok, chain_ok, document_ok) from mestat.verify_releases()" | paste -sd' ')"
 
+# ---- The README's commands, run as written (server address and CA replaced).
+
+readme_block() { # readme_block N: the Nth sh block of the README's "Verifying a release"
+	awk -v n="$1" '/^### Verifying a release/ {s = 1} s && /^```sh$/ {b++; if (b == n) {p = 1; next}}
+		p && /^```$/ {exit} p' "$TOP/README.md" |
+		sed -e "s|https://mestat.example|$url|g" -e "s|mestat-ca.crt|$T_CERTS/ca.crt|g"
+}
+mkdir -p "$T_TMP/readme" && cd "$T_TMP/readme" || exit 1
+out=$(TOKEN=$etok bash -e <<<"$(readme_block 1)" 2>&1)
+expect_eq "the README's commands verify the latest release's signature" "Signature Verified Successfully" "$out"
+out=$(TOKEN=$etok bash <<<"$(readme_block 2)" 2>&1)
+expect_match "the README's chain check passes both releases" "^ok 2020Q4 r1 [0-9a-f]{64}"$'\n'"ok 2020Q4 r2 [0-9a-f]{64}$" "$out"
+cd "$T_TMP" || exit 1
+
 # ---- Immutable, and tampering found out.
 
 expect_match "mestatd's role cannot change a release" 'permission denied' \
@@ -156,6 +170,9 @@ q "alter table mestat.release disable trigger release_keeps_history;
    alter table mestat.release enable trigger release_keeps_history" >/dev/null 2>&1
 expect_eq "re-hashing the tampered body breaks the chain to revision 2" "t|t|t t|f|t" \
 	"$(q "select concat_ws('|', sha256_ok, chain_ok, document_ok) from mestat.verify_releases()" | paste -sd' ')"
+cd "$T_TMP/readme" || exit 1
+expect_match "... and the README's chain check says so" "BROKEN 2020Q4 r2" "$(TOKEN=$etok bash <<<"$(readme_block 2)" 2>&1)"
+cd "$T_TMP" || exit 1
 
 t_stop
 expect_eq "mestatd stops cleanly" 0 "$T_RC"
