@@ -590,6 +590,49 @@ comment on view report.release_preview is
 	'The upcoming release as it would be published now (computed when read, not stored, unsigned): for evaluators and '
 	'the plan office only.';
 
+comment on column report.release_calendar.period is 'The quarter (e.g. 2020Q4).';
+comment on column report.release_calendar.due_date is 'Last day its reports are on time.';
+comment on column report.release_calendar.release_date is 'Its release date (Beijing): due date + release_days, unless set with mestat.set_release_date().';
+comment on column report.release_calendar.release_time is 'When it is published: 09:30 Beijing time on the release date.';
+comment on column report.release_calendar.status is 'planned (the quarter has not ended in Beijing), preview (ended, not yet published), published.';
+comment on column report.release_calendar.revision is 'Latest published revision; NULL before publication.';
+comment on column report.release_calendar.published_at is 'When that revision was published.';
+comment on column report.release_calendar.due_for_publication is 'True when the release time has passed and nothing is published yet (mestatd publishes within seconds).';
+comment on column report.releases.id is 'Position in the chain.';
+comment on column report.releases.period is 'The quarter.';
+comment on column report.releases.revision is '1, or 2, 3 … for corrections.';
+comment on column report.releases.published_at is 'When it was published.';
+comment on column report.releases.reason is 'Why a correction was published.';
+comment on column report.releases.sha256 is 'SHA-256 of body (hex).';
+comment on column report.releases.previous_sha256 is 'sha256 of the release before it; NULL for the first.';
+comment on column report.releases.signature is 'Ed25519 signature of body with the receipt key, base64.';
+comment on column report.releases.key_fingerprint is 'SHA-256 of the signing public key (DER), hex.';
+comment on column report.releases.public_key is 'The signing public key (PEM).';
+comment on column report.releases.superseded is 'True when a later revision of the same quarter exists.';
+comment on column report.releases.release_date is 'The calendar release date it was published for.';
+comment on column report.releases.body is 'The signed canonical JSON, byte for byte.';
+comment on column report.release_items.period is 'The quarter of the release.';
+comment on column report.release_items.revision is 'The revision of the release.';
+comment on column report.release_items.section is 'progress, progress_by_reporter, class_change, target_revision, what_it_takes or overdue.';
+comment on column report.release_items.indicator is 'Indicator code of the item, if any.';
+comment on column report.release_items.reporter is 'Reporter code of the item, if any (NULL for national rows).';
+comment on column report.release_items.class is 'The class the item states (for a class change: the new class).';
+comment on column report.release_items.item is 'The item as published (JSON).';
+comment on column report.release_preview.period is 'The latest quarter that has ended and is not published.';
+comment on column report.release_preview.content is 'Its release document as it would be published now (unsigned).';
+
+create view report.release_verification as
+select v.id, v.period, v.revision, v.sha256_ok, v.chain_ok, v.document_ok from mestat.verify_releases() v;
+comment on view report.release_verification is
+	'Every stored release checked: body hashes to sha256, previous_sha256 is the sha256 of the release before it, the '
+	'document names the same period, revision and predecessor. The signatures are checked with openssl (README).';
+comment on column report.release_verification.id is 'Position in the chain.';
+comment on column report.release_verification.period is 'The quarter.';
+comment on column report.release_verification.revision is 'The revision.';
+comment on column report.release_verification.sha256_ok is 'The body hashes to the stored sha256.';
+comment on column report.release_verification.chain_ok is 'previous_sha256 is the sha256 of the release before it.';
+comment on column report.release_verification.document_ok is 'The signed document says the same period, revision and predecessor.';
+
 ------------------------------------------------------------------------------
 -- Rights
 
@@ -601,5 +644,5 @@ grant execute on function mestat.set_release_days(integer), mestat.release_due(t
 	mestat.release_calendar_at(timestamptz) to mestat_daemon;
 grant execute on function mestat.release_calendar_at(timestamptz), mestat.release_content(text, text, timestamptz),
 	mestat.verify_releases() to mestat_evaluator;
-grant select on report.release_calendar, report.releases, report.release_items, report.release_preview
-	to mestat_evaluator;
+grant select on report.release_calendar, report.releases, report.release_items, report.release_preview,
+	report.release_verification to mestat_evaluator;

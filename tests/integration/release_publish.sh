@@ -132,8 +132,12 @@ expect_eq "revision 1 stays readable, marked superseded" "yes" \
 expect_eq "the latest is revision 2" 2 "$(t_curl "${prov[@]}" "$url/api/v1/releases/2020Q4" | sed '$d' | jq .revision)"
 expect_eq "report.releases marks the first superseded" "1|t 2|f" \
 	"$(q "select revision || '|' || case when superseded then 't' else 'f' end from report.releases order by id" | paste -sd' ')"
-expect_eq "verify_releases finds the chain intact" "t|t|t t|t|t" \
-	"$(q "select concat_ws('|', sha256_ok, chain_ok, document_ok) from mestat.verify_releases()" | paste -sd' ')"
+expect_eq "an evaluator finds the chain intact in report.release_verification" "t|t|t t|t|t" \
+	"$(pg_psql -d "$db" -tA -c "set role mestat_evaluator;
+	   select concat_ws('|', sha256_ok, chain_ok, document_ok) from report.release_verification" | paste -sd' ')"
+expect_eq "... and reads the calendar and the items" "published|true" \
+	"$(pg_psql -d "$db" -tA -c "set role mestat_evaluator; select status || '|' || (select count(*) > 0 from
+	   report.release_items) from report.release_calendar where period = '2020Q4'")"
 
 # ---- The README's commands, run as written (server address and CA replaced).
 
