@@ -9,8 +9,7 @@
  *     SELECT * FROM mestat.release_due()          -- nothing due: end the round
  *     SELECT mestat.recompute_progress()          -- once per round: fresh numbers
  *     SELECT mestat.release_content(period, reason)
- *       canonical text = json_dumps(document + signing_key,
- *                                   COMPACT | SORT_KEYS | REAL_PRECISION(15))
+ *       canonical text (release_canonical) of document + signing_key
  *       signature = Ed25519(canonical text)
  *     SELECT mestat.record_release(...)           -- checks the chain under a lock
  *   SELECT pg_advisory_unlock(KEY)
@@ -103,8 +102,9 @@ static void on_recorded(struct db_conn *c, PGresult *res, const char *err, void 
 	next_due(c);
 }
 
-/* sign: canonicalize DOC (stolen) with the signing key's fingerprint, hash is
- * computed by the database from the same bytes; store it. */
+/* sign_and_record: add the signing key's fingerprint to DOC (stolen),
+ * canonicalize and sign it, and store the bytes (the database computes their
+ * SHA-256 itself). */
 static void sign_and_record(struct db_conn *c, json_t *doc)
 {
 	char fp[65], sig[96];
@@ -231,41 +231,6 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	rel.running = true;
 	if (db_acquire(rel.d->db, on_conn, NULL) != 0)
 		rel.running = false; /* the database is down: the next tick tries again */
-}
-
-/* integral_reals: replace each real with an integral value (|x| < 2^53) by
- * the integer, so 2.0 reads "2" as in PostgreSQL's own output and jq's. */
-static void integral_reals(json_t *v)
-{
-	const char *k;
-	json_t *x;
-	size_t i;
-	void *tmp;
-	if (json_is_object(v)) {
-		json_object_foreach_safe(v, tmp, k, x)
-		{
-			double d = json_is_real(x) ? json_real_value(x) : 0.5;
-			if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(json_int_t)d)
-				json_object_set_new(v, k, json_integer((json_int_t)d));
-			else
-				integral_reals(x);
-		}
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-		{
-			double d = json_is_real(x) ? json_real_value(x) : 0.5;
-			if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(json_int_t)d)
-				json_array_set_new(v, i, json_integer((json_int_t)d));
-			else
-				integral_reals(x);
-		}
-	}
-}
-
-char *release_canonical(json_t *doc)
-{
-	integral_reals(doc);
-	return json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
 }
 
 void release_start(struct daemon *d)

@@ -19,6 +19,8 @@ void release_start(struct daemon *d);
 /* release_stop: disarm the timer (a round in flight dies with the pool). */
 void release_stop(void);
 
+/* release_json.c */
+
 /* release_canonical: the canonical text of release document DOC (malloc'd;
  * caller frees): UTF-8, no whitespace, object keys sorted by their bytes,
  * whole numbers without a fraction, other numbers with at most 15
