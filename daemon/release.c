@@ -33,7 +33,7 @@
 #include "receipt.h"
 
 /* 'mestrels' read as a 64-bit integer; distinct from the recompute lock. */
-#define RELEASE_LOCK_KEY "7882833670584724595"
+#define RELEASE_LOCK_KEY "7882833666754571379"
 
 /* How often mestatd looks for a release to publish, in seconds. */
 #define RELEASE_TICK 5

@@ -242,6 +242,10 @@ begin
 		raise exception 'publish_release: % is already published; a correction needs a reason (second argument)', p_period
 			using errcode = '22023';
 	end if;
+	if exists (select 1 from mestat.release_request q where q.period = p_period and q.done_at is null) then
+		raise exception 'publish_release: % is already waiting to be published (mestat.release_request)', p_period
+			using errcode = '55000';
+	end if;
 	insert into mestat.release_request (period, reason) values (p_period, nullif(btrim(p_reason), ''))
 	returning release_request.id into id;
 	perform pg_notify('mestat_release', p_period);

@@ -117,7 +117,14 @@ expect_eq "an evaluator reads it too" 200 "$(status "$(t_curl -H "Authorization:
 
 expect_match "publishing a published quarter again needs a reason" 'a correction needs a reason' \
 	"$(q "select mestat.publish_release('2020Q4')" 2>&1)"
+# Hold the publishers' lock meanwhile, so the request surely still waits.
+pg_psql -d "$db" -c "select pg_advisory_lock(7882833666754571379); select pg_sleep(2)" >/dev/null 2>&1 &
+holder=$!
+sleep 0.5
 q "select mestat.publish_release('2020Q4', 'Beijing corrected its incubator count')" >/dev/null
+expect_match "a second request while one waits is refused" 'already waiting to be published' \
+	"$(q "select mestat.publish_release('2020Q4', 'again')" 2>&1)"
+wait "$holder"
 w=$(wait_for 30 "select exists (select 1 from mestat.release where period = '2020Q4' and revision = 2)")
 expect_eq "the plan office's correction is published on mestatd's next round" "" "$w"
 expect_eq "revision 2 names revision 1 as its predecessor, in the row and in the signed document" "t|t" \
