@@ -86,5 +86,14 @@ if [ "$images" -ge 1 ]; then ok "the chart of the target that moved is drawn ($i
 	not_ok "the chart of the target that moved is drawn" "no image in the PDF"
 fi
 
+# The list page, printed the same way.
+timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
+	--ignore-certificate-errors --user-data-dir="$T_TMP/chromium" --virtual-time-budget=10000 \
+	--print-to-pdf="$T_TMP/releases.pdf" "$url/releases/" >>"$T_TMP/chromium.log" 2>&1
+list=$(pdftotext -layout "$T_TMP/releases.pdf" - 2>/dev/null | tr -s ' \n' ' ')
+expect_match "the list page names both releases, newest first, with their release dates" \
+	'Published .*2020Q4 1 2021-02-14 .*2020Q3 1 2020-11-14' "$list"
+expect_match "... and the calendar with each quarter's status" '2020Q4 2021-01-30 2021-02-14 已发布 published' "$list"
+
 t_stop
 expect_eq "mestatd stops cleanly" 0 "$T_RC"
