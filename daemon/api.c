@@ -19,6 +19,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "receipt.h"
+#include "report_api.h"
 
 /* The API's state: set at start and on reload, used only on the loop. */
 static struct {
@@ -199,6 +200,13 @@ static void on_auth(int status, const struct auth_identity *id, const char *why,
 		return;
 	}
 	j->id = *id;
+	if (id->evaluator[0]) { /* evaluators read the report views; they never submit */
+		http_reply_error(j->r, 403,
+		                 "this credential belongs to an evaluator; submissions and their receipts "
+		                 "are for reporters (evaluators read /api/v1/report)");
+		free(j);
+		return;
+	}
 	if (!j->r->req) { /* the client left while we looked it up: store nothing */
 		http_reply(j->r, 499, "text/plain", "", 0, NULL);
 		free(j);
@@ -343,6 +351,9 @@ void api_register(struct http *h, struct db *db, const struct config *cf)
 	http_route(h, false, "POST", "/api/dataValueSets.json", post_data_value_sets, NULL);
 	http_route(h, false, "GET", "/api/v1/catalog", get_catalog, NULL);
 	http_route(h, false, "GET", "/api/v1/receipt-key", get_receipt_key, NULL);
+	http_route(h, false, "GET", "/api/v1/report", report_api_list, NULL);
+	http_route(h, false, "GET", "/api/v1/report/", report_api_view, NULL);
+	http_route(h, false, "GET", "/api/v1/data", report_api_data, NULL);
 }
 
 void api_reconfigure(const struct config *cf) { api.subject_cn = strcmp(cf->client_identity, "subject") == 0; }

@@ -1,6 +1,7 @@
-/* auth.c - maps a client certificate or a token to a reporter. Tokens and
- * pins are looked up by SECURITY DEFINER functions: mestatd never reads the
- * stored hashes itself. */
+/* auth.c - maps a client certificate or a token to a reporter or an
+ * evaluator. Tokens and pins are looked up by SECURITY DEFINER functions:
+ * mestatd never reads the stored hashes itself. A certificate pinned to both
+ * (the SQL functions refuse that) is the reporter's. */
 #include "auth.h"
 
 #include <stdio.h>
@@ -38,19 +39,25 @@ static void on_result(struct db_conn *c, PGresult *r, const char *err, void *arg
 		db_release(c);
 		return done(a, 503, "the credentials cannot be checked now; try again later");
 	}
-	if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0)) {
+	/* One row: reporter, token id, evaluator (cert: reporter, evaluator). */
+	if (PQntuples(r) == 0 || (PQgetisnull(r, 0, 0) && PQgetisnull(r, 0, 2))) {
 		db_release(c);
 		if (a->cert)
 			return done(a, 401,
-			            "this client certificate is not registered for any reporter "
+			            "this client certificate is not registered for any reporter or evaluator "
 			            "(its subject CN is not a reporter code and its fingerprint is not pinned)");
 		return done(a, 401, "this token is unknown or revoked");
 	}
-	snprintf(a->id.reporter, sizeof(a->id.reporter), "%s", PQgetvalue(r, 0, 0));
+	bool evaluator = PQgetisnull(r, 0, 0);
+	if (evaluator)
+		snprintf(a->id.evaluator, sizeof(a->id.evaluator), "%s", PQgetvalue(r, 0, 2));
+	else
+		snprintf(a->id.reporter, sizeof(a->id.reporter), "%s", PQgetvalue(r, 0, 0));
 	if (a->cert)
 		snprintf(a->id.client, sizeof(a->id.client), "cert:%s", a->peer.sha256);
 	else
-		snprintf(a->id.client, sizeof(a->id.client), "token:%s", PQgetvalue(r, 0, 1));
+		snprintf(a->id.client, sizeof(a->id.client), "%s:%s", evaluator ? "evaluator-token" : "token",
+		         PQgetvalue(r, 0, 1));
 	db_release(c);
 	done(a, 0, NULL);
 }
@@ -62,11 +69,15 @@ static void on_conn(struct db_conn *c, void *arg)
 		const char *p[3] = {a->peer.sha256, a->peer.cn, a->subject_cn ? "t" : "f"};
 		db_query(c,
 		         "SELECT coalesce(mestat.certificate_reporter($1),"
-		         " (SELECT code FROM mestat.reporter WHERE code = $2 AND active AND $3::boolean))",
+		         " (SELECT code FROM mestat.reporter WHERE code = $2 AND active AND $3::boolean)),"
+		         " NULL, mestat.certificate_evaluator($1)",
 		         3, p, on_result, a);
 	} else {
 		const char *p[1] = {a->token};
-		db_query(c, "SELECT reporter, token_id FROM mestat.token_reporter($1)", 1, p, on_result, a);
+		db_query(c,
+		         "SELECT reporter, token_id, NULL FROM mestat.token_reporter($1)"
+		         " UNION ALL SELECT NULL, token_id, evaluator FROM mestat.token_evaluator($1)",
+		         1, p, on_result, a);
 	}
 }
 

@@ -1,5 +1,6 @@
 /* auth.h - who is calling: client certificate (pinned fingerprint or subject
- * CN) or bearer token, resolved to one reporter through the database. */
+ * CN) or bearer token, resolved through the database to one reporter or
+ * one evaluator. */
 #ifndef MESTAT_AUTH_H
 #define MESTAT_AUTH_H
 
@@ -10,7 +11,8 @@ struct tls_peer;
 
 struct auth_identity {
 	char reporter[16];  /* the reporter code this caller writes for */
-	char client[96];    /* "cert:<sha256>" or "token:<id>" for the audit record */
+	char evaluator[64]; /* the evaluator's name when the caller is an evaluator (then reporter is "") */
+	char client[96];    /* "cert:<sha256>", "token:<id>" or "evaluator-token:<id>" for the audit record */
 };
 
 /* STATUS is 0 (ID filled), 401 (WHY says what is wrong with the

@@ -49,6 +49,14 @@ static const struct key_def main_keys[] = {
 	{"tls_crl", K_STR, M(tls_crl), "", true, 0, 0},
 	{"client_identity", K_IDENTITY, M(client_identity), "subject", true, 0, 0},
 	{"receipt_key", K_STR, M(receipt_key), SYSCONFDIR "/mestat/receipt.key", true, 0, 0},
+	/* read API and console */
+	{"report_database", K_STR, M(report_database), "", true, 0, 0},
+	{"report_connections", K_LONG, M(report_connections), "2", false, 1, 64},
+	{"report_timeout", K_DURATION, M(report_timeout), "10s", true, 0, 0},
+	{"web_root", K_STR, M(web_root), DATADIR "/mestat/web", true, 0, 0},
+	{"chart_js_dir", K_STR, M(chart_js_dir), "/usr/share/javascript/chart.js", true, 0, 0},
+	{"session_idle_timeout", K_DURATION, M(session_idle_timeout), "30m", true, 0, 0},
+	{"session_max_age", K_DURATION, M(session_max_age), "12h", true, 0, 0},
 	{"max_body_size", K_SIZE, M(max_body_size), "10MB", true, 0, 0},
 	{"max_header_size", K_SIZE, M(max_header_size), "16KB", true, 0, 0},
 	{"max_connections", K_LONG, M(max_connections), "1024", true, 1, 1000000},
@@ -61,6 +69,8 @@ static const struct key_def main_keys[] = {
 	{"auto_migrate", K_BOOL, M(auto_migrate), "yes", true, 0, 0},
 	{"log_level", K_LEVEL, M(log_level), "info", true, 0, 0},
 	{"max_parallel_pulls", K_LONG, M(max_parallel_pulls), "16", true, 1, 10000},
+	{"release_days", K_LONG, M(release_days), "15", true, 0, 366},
+	{"publish_public", K_BOOL, M(publish_public), "no", true, 0, 0},
 	{NULL, 0, 0, NULL, false, 0, 0},
 };
 

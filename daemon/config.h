@@ -44,6 +44,13 @@ struct config {
 	char *tls_cert, *tls_key, *tls_client_ca, *tls_crl;
 	char *client_identity;  /* "subject" (CN is the reporter) or "fingerprint" */
 	char *receipt_key;      /* Ed25519 private key (PEM) that signs receipts */
+	char *report_database;  /* connection string of the read API ("" = database) */
+	long report_connections;
+	double report_timeout;  /* statement_timeout of read API queries */
+	char *web_root;         /* the console's files (HTML, CSS, JavaScript) */
+	char *chart_js_dir;     /* Debian's libjs-chart.js, served under /console/vendor/ */
+	double session_idle_timeout;
+	double session_max_age;
 	size_t max_body_size;
 	size_t max_header_size;
 	long max_connections;
@@ -56,6 +63,8 @@ struct config {
 	bool auto_migrate;
 	int log_level;
 	long max_parallel_pulls;
+	long release_days;      /* a quarter is released this many days after its due date */
+	bool publish_public;    /* published releases readable without credentials */
 	struct source_conf *sources;
 	int key_line[CONFIG_MAX_KEYS]; /* line of each [mestatd] key set in the file, 0 for a default */
 };

@@ -8,12 +8,15 @@
 
 #include "api.h"
 #include "config.h"
+#include "console.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
 #include "pull.h"
 #include "receipt.h"
+#include "release.h"
+#include "report_api.h"
 #include "scheduler.h"
 
 /* The daemon's one context: the event base, the configuration in force and
@@ -26,8 +29,10 @@ const char *daemon_db_setup_sql(const struct config *cf)
 {
 	/* Every connection names itself and tells the database the due-date
 	 * rule of this configuration (a no-op when it is already in force). */
-	static char sql[160];
-	snprintf(sql, sizeof(sql), "SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld)", cf->due_days);
+	static char sql[200];
+	snprintf(sql, sizeof(sql),
+	         "SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld)",
+	         cf->due_days, cf->release_days);
 	return sql;
 }
 
@@ -68,8 +73,13 @@ int daemon_start(char *err, size_t errlen)
 		return -1;
 	receipt_key_use(key);
 	api_register(d.http, d.db, d.cf);
+	if (report_api_start(d.base, d.cf) != 0)
+		return snprintf(err, errlen, "cannot start the read API's database pool"), -1;
+	release_api_register(d.http, d.db, d.cf); /* its /console/releases/ before /console/ */
+	console_register(d.http, d.db, d.cf);
 	metrics_start(d.http);
 	sched_start(&d);
+	release_start(&d);
 	if (pull_start(&d) != 0)
 		return snprintf(err, errlen, "cannot start the pull collectors (libcurl)"), -1;
 	return 0;
@@ -82,7 +92,10 @@ int daemon_reconfigure(struct config *cf, SSL_CTX *ctx, char *err, size_t errlen
 		return -1;
 	receipt_key_use(key);
 	api_reconfigure(cf);
+	report_api_reconfigure(cf);
+	console_reconfigure(cf);
 	sched_reconfigure(cf);
+	release_api_reconfigure(cf);
 	pull_reconfigure(cf);
 	log_set_level((enum log_level)cf->log_level);
 	http_reconfigure(d.http, cf, ctx);
@@ -95,7 +108,11 @@ int daemon_reconfigure(struct config *cf, SSL_CTX *ctx, char *err, size_t errlen
 void daemon_stop(void)
 {
 	sched_stop();
+	release_stop();
+	release_api_free();
 	pull_stop(); /* before db_free and event_base_free (main.c) */
+	report_api_stop();
+	console_free();
 	receipt_key_use(NULL);
 	metrics_free();
 }

@@ -6,6 +6,7 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,37 @@ int receipt_sign(const struct receipt_key *k, json_t *receipt)
 	char b64[96];
 	EVP_EncodeBlock((unsigned char *)b64, sig, (int)siglen);
 	json_object_set_new(receipt, "signature", json_string(b64));
+	return 0;
+}
+
+int receipt_sign_bytes(const struct receipt_key *k, const char *data, size_t len, char out[96])
+{
+	unsigned char sig[64];
+	size_t siglen = sizeof(sig);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int ok = md && EVP_DigestSignInit(md, NULL, NULL, NULL, k->pkey) == 1 &&
+	         EVP_DigestSign(md, sig, &siglen, (const unsigned char *)data, len) == 1;
+	EVP_MD_CTX_free(md);
+	if (!ok)
+		return -1;
+	EVP_EncodeBlock((unsigned char *)out, sig, (int)siglen);
+	return 0;
+}
+
+int receipt_key_fingerprint(const struct receipt_key *k, char out[65])
+{
+	unsigned char *der = NULL;
+	int n = i2d_PUBKEY(k->pkey, &der);
+	if (n <= 0)
+		return -1;
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	int ok = EVP_Digest(der, (size_t)n, md, &mdlen, EVP_sha256(), NULL) == 1 && mdlen == 32;
+	OPENSSL_free(der);
+	if (!ok)
+		return -1;
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	return 0;
 }
 

@@ -22,6 +22,15 @@ int receipt_sign(const struct receipt_key *k, struct json_t *receipt);
 /* receipt_canonical: the canonical text of RECEIPT (malloc'd; caller frees). */
 char *receipt_canonical(struct json_t *receipt);
 
+/* receipt_sign_bytes: the Ed25519 signature of DATA (LEN bytes), base64,
+ * into OUT (NUL-terminated). Returns 0 or -1. */
+int receipt_sign_bytes(const struct receipt_key *k, const char *data, size_t len, char out[96]);
+
+/* receipt_key_fingerprint: SHA-256 of the public key (DER
+ * SubjectPublicKeyInfo) in lower-case hex into OUT, what
+ * `openssl pkey -pubin -outform DER | sha256sum` prints. Returns 0 or -1. */
+int receipt_key_fingerprint(const struct receipt_key *k, char out[65]);
+
 /* receipt_key_ref: another reference to K (NULL is fine), released with
  * receipt_key_free. A submission in flight holds one, so a reload that
  * replaces the key cannot free it under the submission's feet. */

@@ -4,10 +4,15 @@
 # prometheus: only for promtool, which checks /metrics (tests/integration/
 # ops_metrics.sh); Debian 12 has no package with promtool alone. mandoc:
 # lints the manual pages (ops_docs.sh); the build does not need it.
+# chromium, chromium-driver, python3-selenium: the console's browser test
+# (tests/integration/console_browser.sh); libjs-chart.js: the console's charts.
+# chromium, poppler-utils, fonts-noto-cjk: the release page printed to PDF and
+# read back (tests/integration/release_page.sh).
 MESTAT_PACKAGES="build-essential autoconf automake libtool pkg-config
 libpq-dev libevent-dev libcurl4-openssl-dev libssl-dev libjansson-dev libinih-dev
 libcmocka-dev clang libclang-rt-14-dev postgresql curl openssl ca-certificates
-python3 valgrind procps iproute2 jq prometheus mandoc python3-cryptography"
+python3 valgrind procps iproute2 jq prometheus mandoc python3-cryptography libjs-chart.js
+chromium chromium-driver python3-selenium poppler-utils fonts-noto-cjk"
 
 deps_install() {
 	local missing=() p

@@ -1,0 +1,731 @@
+/* report_api.c - the read API. One request:
+ *
+ *   authenticate (session cookie, token or certificate; console.c)
+ *     → take a connection of the read pool (SET ROLE mestat_evaluator,
+ *       default_transaction_read_only, statement_timeout)
+ *     → read the view's columns from the catalog (so every view added to
+ *       schema report later is served without code)
+ *     → build one parameterized SELECT (report_query.c), restricted to the
+ *       caller's own reporter when the caller is a province
+ *     → answer JSON, CSV (UTF-8 with BOM) or SDMX-CSV 2.0.
+ *
+ * The views are the single source: this file formats what they return and
+ * computes nothing. Which views a province may read: those with a reporter
+ * column (its own rows only) and the national views of province_public[];
+ * every other view holds several reporters' rows with no way to tell them
+ * apart, so it is refused to provinces. */
+#include "report_api.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "config.h"
+#include "console.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "report_query.h"
+
+/* Views without a reporter column that a province may read, with why. */
+static const struct {
+	const char *view;
+	const char *why;
+} province_public[] = {
+	{"progress", "national progress against the plan's targets: the plan's own assessment, the same for everyone"},
+	{NULL, NULL},
+};
+
+#define VIEW_LIMIT_DEFAULT 1000
+#define VIEW_LIMIT_MAX 10000
+#define DATA_LIMIT_MAX 100000
+
+/* SDMX-CSV 2.0: the structure every row of /api/v1/data belongs to. */
+#define SDMX_STRUCTURE "dataflow"
+#define SDMX_STRUCTURE_ID "MESTAT:SERVICE_STI_PLAN(1.0)"
+
+static struct {
+	struct db *pool;
+	char timeout_ms[24];
+	unsigned timeout_gen; /* bumped when report_timeout changes */
+} rep;
+
+/* The catalog rows of recently read views, kept CATALOG_TTL seconds so that
+ * a console page's calls cost one statement each; a view added or changed
+ * is seen within that time. */
+#define CATALOG_TTL 2.0
+#define CATALOG_SLOTS 32
+static struct {
+	char view[64];
+	PGresult *res;
+	double at;
+} catalog_cache[CATALOG_SLOTS];
+
+/* Which timeout each connection of the pool was last given (the catalog
+ * statement sets it), so that a reload reaches every connection. */
+#define MAX_CONNS 64
+static struct {
+	const struct db_conn *c;
+	unsigned gen;
+} applied[MAX_CONNS];
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool timeout_current(const struct db_conn *c)
+{
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (applied[i].c == c)
+			return applied[i].gen == rep.timeout_gen;
+	return false;
+}
+
+static void timeout_applied(const struct db_conn *c)
+{
+	int free_slot = -1;
+	for (int i = 0; i < MAX_CONNS; i++) {
+		if (applied[i].c == c) {
+			applied[i].gen = rep.timeout_gen;
+			return;
+		}
+		if (!applied[i].c && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot >= 0) {
+		applied[free_slot].c = c;
+		applied[free_slot].gen = rep.timeout_gen;
+	}
+}
+
+static const PGresult *catalog_lookup(const char *view)
+{
+	double t = now_mono();
+	for (int i = 0; i < CATALOG_SLOTS; i++)
+		if (catalog_cache[i].res && strcmp(catalog_cache[i].view, view) == 0 && t - catalog_cache[i].at < CATALOG_TTL)
+			return catalog_cache[i].res;
+	return NULL;
+}
+
+static void catalog_store(const char *view, const PGresult *res)
+{
+	int slot = 0;
+	for (int i = 0; i < CATALOG_SLOTS; i++) {
+		if (strcmp(catalog_cache[i].view, view) == 0 || !catalog_cache[i].res) {
+			slot = i;
+			break;
+		}
+		if (catalog_cache[i].at < catalog_cache[slot].at)
+			slot = i;
+	}
+	PGresult *copy = PQcopyResult(res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+	if (!copy)
+		return;
+	PQclear(catalog_cache[slot].res);
+	catalog_cache[slot].res = copy;
+	catalog_cache[slot].at = now_mono();
+	snprintf(catalog_cache[slot].view, sizeof(catalog_cache[slot].view), "%s", view);
+}
+
+static void catalog_flush(void)
+{
+	for (int i = 0; i < CATALOG_SLOTS; i++) {
+		PQclear(catalog_cache[i].res);
+		catalog_cache[i].res = NULL;
+		catalog_cache[i].view[0] = '\0';
+	}
+}
+
+enum job_kind { J_LIST, J_VIEW, J_DATA };
+enum out_format { OUT_JSON, OUT_CSV, OUT_SDMX };
+
+struct rjob {
+	struct http_req *r;
+	enum job_kind kind;
+	enum out_format out;
+	char view[64];
+	struct console_caller who;
+	struct report_column *cols;
+	size_t ncols;
+	char *colnames;      /* storage of the names and types in cols */
+	json_t *columns;     /* [{name, type, comment}] for the JSON answer */
+	json_t *comment;     /* the view's comment */
+	struct report_query q;
+};
+
+static void job_free(struct rjob *j)
+{
+	if (!j)
+		return;
+	free(j->cols);
+	free(j->colnames);
+	json_decref(j->columns);
+	json_decref(j->comment);
+	report_query_clear(&j->q);
+	free(j);
+}
+
+/* A growing byte buffer for the answers. */
+struct buf {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 8192;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->s, cap);
+		if (!p) {
+			b->failed = true;
+			return;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void buf_str(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+
+static void buf_json(struct buf *b, json_t *v)
+{
+	char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+	if (!t) {
+		b->failed = true;
+		return;
+	}
+	buf_str(b, t);
+	free(t);
+}
+
+static void buf_csv(struct buf *b, const char *v, size_t n, bool guard)
+{
+	if (!b->failed && report_csv_field(&b->s, &b->len, &b->cap, v, n, guard) != 0)
+		b->failed = true;
+}
+
+/* ---- answers ---- */
+
+static void reply_error(struct rjob *j, int status, const char *msg, const char *key, json_t *list)
+{
+	json_t *body = json_pack("{s:i, s:s}", "status", status, "error", msg);
+	if (key && list)
+		json_object_set_new(body, key, list);
+	else
+		json_decref(list);
+	http_reply_json(j->r, status, body,
+	                status == 503 ? "Retry-After: 10\n" : status == 401 ? "WWW-Authenticate: Bearer realm=\"mestat\"\n" : NULL);
+	job_free(j);
+}
+
+static json_t *column_names(const struct rjob *j)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < j->ncols; i++)
+		json_array_append_new(a, json_string(j->cols[i].name));
+	return a;
+}
+
+/* reply_db_error: a failed read, in words the caller can act on. */
+static void reply_db_error(struct rjob *j, PGresult *res, const char *err)
+{
+	const char *st = db_sqlstate(res);
+	char msg[700];
+	if (!res || !*st) {
+		reply_error(j, 503, "the database is unavailable; try again later", NULL, NULL);
+	} else if (strcmp(st, "57014") == 0) {
+		reply_error(j, 503,
+		            "the query ran longer than the read API allows (report_timeout); narrow it with filters "
+		            "or a smaller limit",
+		            NULL, NULL);
+	} else if (strncmp(st, "22", 2) == 0 || strcmp(st, "42883") == 0 || strcmp(st, "42804") == 0) {
+		snprintf(msg, sizeof(msg), "a filter or order does not fit its column: %s", err ? err : st);
+		reply_error(j, 400, msg, "columns", column_names(j));
+	} else {
+		log_warn("read API query failed", "view=%s sqlstate=%s error=\"%s\"", j->view, st, err ? err : "");
+		snprintf(msg, sizeof(msg), "report.%s cannot be read: %s", j->view, err ? err : st);
+		reply_error(j, 500, msg, NULL, NULL);
+	}
+}
+
+static bool numeric_type(const char *t)
+{
+	static const char *const num[] = {"smallint", "integer", "bigint", "real", "double precision", NULL};
+	if (strncmp(t, "numeric", 7) == 0)
+		return true;
+	for (int i = 0; num[i]; i++)
+		if (strcmp(t, num[i]) == 0)
+			return true;
+	return false;
+}
+
+static void send_json(struct rjob *j, PGresult *res, long total)
+{
+	struct buf b = {0};
+	buf_str(&b, "{\"view\":");
+	json_t *name = json_string(j->view);
+	buf_json(&b, name);
+	json_decref(name);
+	buf_str(&b, ",\"comment\":");
+	buf_json(&b, j->comment);
+	buf_str(&b, ",\"columns\":");
+	buf_json(&b, j->columns);
+	buf_str(&b, ",\"rows\":[");
+	int n = res ? PQntuples(res) : 0;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_str(&b, ",");
+		buf_add(&b, PQgetvalue(res, i, 1), (size_t)PQgetlength(res, i, 1));
+	}
+	char tail[128];
+	snprintf(tail, sizeof(tail), "],\"total\":%ld,\"limit\":%ld,\"offset\":%ld}", total, j->q.limit, j->q.offset);
+	buf_str(&b, tail);
+	if (b.failed)
+		http_reply_error(j->r, 503, "out of memory");
+	else
+		http_reply(j->r, 200, "application/json", b.s, b.len, NULL);
+	free(b.s);
+}
+
+static void send_csv(struct rjob *j, PGresult *res, long total)
+{
+	struct buf b = {0};
+	buf_str(&b, "\xEF\xBB\xBF"); /* BOM: Excel and WPS then read UTF-8, Chinese labels intact */
+	for (size_t c = 0; c < j->ncols; c++) {
+		if (c)
+			buf_str(&b, ",");
+		buf_csv(&b, j->cols[c].name, strlen(j->cols[c].name), false);
+	}
+	buf_str(&b, "\r\n");
+	int n = res ? PQntuples(res) : 0;
+	for (int i = 0; i < n; i++) {
+		for (size_t c = 0; c < j->ncols; c++) {
+			if (c)
+				buf_str(&b, ",");
+			if (!PQgetisnull(res, i, (int)c + 1))
+				buf_csv(&b, PQgetvalue(res, i, (int)c + 1), (size_t)PQgetlength(res, i, (int)c + 1),
+				        !numeric_type(j->cols[c].type));
+		}
+		buf_str(&b, "\r\n");
+	}
+	char headers[256];
+	snprintf(headers, sizeof(headers), "Content-Disposition: attachment; filename=\"%s.csv\"\nX-Total-Count: %ld\n",
+	         j->view, total);
+	if (b.failed)
+		http_reply_error(j->r, 503, "out of memory");
+	else
+		http_reply(j->r, 200, "text/csv; charset=utf-8", b.s, b.len, headers);
+	free(b.s);
+}
+
+/* SDMX-CSV 2.0 (sdmx-twg/sdmx-csv, data message field guide): STRUCTURE,
+ * STRUCTURE_ID, ACTION, then the dimensions, the measure and attributes.
+ * Quarters are written the SDMX way (2018-Q3). */
+static void send_sdmx(struct rjob *j, PGresult *res, long total)
+{
+	struct buf b = {0};
+	buf_str(&b, "STRUCTURE,STRUCTURE_ID,ACTION,REPORTER,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,COMMENT\r\n");
+	int n = res ? PQntuples(res) : 0;
+	for (int i = 0; i < n; i++) {
+		buf_str(&b, SDMX_STRUCTURE "," SDMX_STRUCTURE_ID ",I");
+		for (int c = 1; c <= 6; c++) {
+			buf_str(&b, ",");
+			const char *v = PQgetvalue(res, i, c);
+			size_t len = (size_t)PQgetlength(res, i, c);
+			char period[16];
+			if (c == 3 && len == 6 && v[4] == 'Q') {
+				snprintf(period, sizeof(period), "%.4s-%.2s", v, v + 4);
+				v = period;
+				len = 7;
+			}
+			if (!PQgetisnull(res, i, c))
+				buf_csv(&b, v, len, c == 6);
+		}
+		buf_str(&b, "\r\n");
+	}
+	char headers[128];
+	snprintf(headers, sizeof(headers),
+	         "Content-Disposition: attachment; filename=\"mestat-data.csv\"\nX-Total-Count: %ld\n", total);
+	if (b.failed)
+		http_reply_error(j->r, 503, "out of memory");
+	else
+		http_reply(j->r, 200, "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8", b.s, b.len, headers);
+	free(b.s);
+}
+
+static void send_rows(struct rjob *j, PGresult *res, long total)
+{
+	if (j->out == OUT_CSV)
+		send_csv(j, res, total);
+	else if (j->out == OUT_SDMX)
+		send_sdmx(j, res, total);
+	else
+		send_json(j, res, total);
+	job_free(j);
+}
+
+/* ---- the statements ---- */
+
+static void on_count(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	struct rjob *j = arg;
+	if (err || !res || PQntuples(res) != 1) {
+		reply_db_error(j, res, err);
+		db_release(c);
+		return;
+	}
+	long total = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	send_rows(j, NULL, total);
+	db_release(c);
+}
+
+static void on_rows(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	struct rjob *j = arg;
+	if (err || !res) {
+		reply_db_error(j, res, err);
+		db_release(c);
+		return;
+	}
+	if (PQntuples(res) == 0 && j->q.offset > 0) {
+		/* past the last row: the window count has no row to ride on */
+		db_query(c, j->q.count_sql, j->q.nfilter, (const char *const *)j->q.params, on_count, j);
+		return;
+	}
+	long total = PQntuples(res) ? strtol(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	send_rows(j, res, total);
+	db_release(c);
+}
+
+static const char list_sql[] =
+	"SELECT c.relname::text, coalesce(obj_description(c.oid, 'pg_class'), ''),"
+	" json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),"
+	"  'comment', col_description(c.oid, a.attnum)) ORDER BY a.attnum)::text,"
+	" bool_or(a.attname = 'reporter')"
+	" FROM pg_catalog.pg_class c"
+	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	" JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+	" WHERE n.nspname = 'report' AND c.relkind IN ('v', 'm') AND has_table_privilege(c.oid, 'SELECT')"
+	" GROUP BY c.oid, c.relname ORDER BY c.relname";
+
+static const char *province_reason(const char *view)
+{
+	for (int i = 0; province_public[i].view; i++)
+		if (strcmp(province_public[i].view, view) == 0)
+			return province_public[i].why;
+	return NULL;
+}
+
+/* GET /api/v1/report: the views this caller may read; also the 404 answer. */
+static void on_list(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	struct rjob *j = arg;
+	if (err || !res) {
+		reply_db_error(j, res, err);
+		db_release(c);
+		return;
+	}
+	bool province = j->who.id.reporter[0] != '\0';
+	json_t *views = json_array(), *names = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *name = PQgetvalue(res, i, 0);
+		bool has_reporter = PQgetvalue(res, i, 3)[0] == 't';
+		const char *access = "all";
+		if (province) {
+			if (has_reporter)
+				access = "own_reporter";
+			else if (province_reason(name))
+				access = "national";
+			else
+				continue;
+		}
+		json_error_t jerr;
+		json_t *cols = json_loads(PQgetvalue(res, i, 2), 0, &jerr);
+		json_array_append_new(views, json_pack("{s:s, s:s, s:s, s:o}", "name", name, "comment",
+		                                       PQgetvalue(res, i, 1), "access", access, "columns",
+		                                       cols ? cols : json_array()));
+		json_array_append_new(names, json_string(name));
+	}
+	db_release(c);
+	if (j->kind == J_LIST) {
+		json_decref(names);
+		http_reply_json(j->r, 200, json_pack("{s:o}", "views", views), NULL);
+		job_free(j);
+		return;
+	}
+	json_decref(views);
+	char msg[200];
+	snprintf(msg, sizeof(msg), "there is no view report.%s%s; the views are listed in \"views\"", j->view,
+	         province ? " that this reporter may read" : "");
+	reply_error(j, 404, msg, "views", names);
+}
+
+/* use_catalog: the view's columns are known (RES): check the caller's
+ * rights and query string, then send the one statement. */
+static void use_catalog(struct db_conn *c, struct rjob *j, const PGresult *res)
+{
+	int n = PQntuples(res);
+	size_t need = 0;
+	for (int i = 0; i < n; i++)
+		need += (size_t)PQgetlength(res, i, 0) + (size_t)PQgetlength(res, i, 1) + 2;
+	j->cols = calloc((size_t)n, sizeof(*j->cols));
+	j->colnames = malloc(need);
+	j->columns = json_array();
+	if (!j->cols || !j->colnames) {
+		db_release(c);
+		reply_error(j, 503, "out of memory", NULL, NULL);
+		return;
+	}
+	char *p = j->colnames;
+	bool has_reporter = false;
+	for (int i = 0; i < n; i++) {
+		const char *name = PQgetvalue(res, i, 0), *type = PQgetvalue(res, i, 1);
+		j->cols[i].name = strcpy(p, name);
+		p += strlen(name) + 1;
+		j->cols[i].type = strcpy(p, type);
+		p += strlen(type) + 1;
+		has_reporter |= strcmp(name, "reporter") == 0;
+		json_array_append_new(j->columns,
+		                      json_pack("{s:s, s:s, s:s?}", "name", name, "type", type, "comment",
+		                                PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2)));
+	}
+	j->ncols = (size_t)n;
+	j->comment = PQgetisnull(res, 0, 3) ? json_null() : json_string(PQgetvalue(res, 0, 3));
+
+	const char *restrict_to = NULL;
+	if (j->who.id.reporter[0]) {
+		if (has_reporter) {
+			restrict_to = j->who.id.reporter;
+		} else if (!province_reason(j->view)) {
+			db_release(c);
+			char msg[300];
+			snprintf(msg, sizeof(msg),
+			         "report.%s holds rows of several reporters and has no reporter column; "
+			         "only evaluators may read it",
+			         j->view);
+			reply_error(j, 403, msg, NULL, NULL);
+			return;
+		}
+	}
+	char select[512];
+	if (j->kind == J_DATA)
+		snprintf(select, sizeof(select), "v.reporter, v.indicator, v.period, v.value, v.unit, v.comment");
+	else
+		snprintf(select, sizeof(select), "%s", j->out == OUT_CSV ? "v.*" : "row_to_json(v)::text");
+	char why[1024];
+	long def = j->kind == J_DATA ? DATA_LIMIT_MAX : VIEW_LIMIT_DEFAULT;
+	long max = j->kind == J_DATA ? DATA_LIMIT_MAX : VIEW_LIMIT_MAX;
+	int st = report_query_build(j->view, j->cols, j->ncols, j->r->query, select, restrict_to, def, max, &j->q, why,
+	                            sizeof(why));
+	if (st != 0) {
+		db_release(c);
+		reply_error(j, st, why, "columns", column_names(j));
+		return;
+	}
+	db_query(c, j->q.sql, j->q.nparams, (const char *const *)j->q.params, on_rows, j);
+}
+
+static void on_catalog(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	struct rjob *j = arg;
+	if (err || !res) {
+		reply_db_error(j, res, err);
+		db_release(c);
+		return;
+	}
+	timeout_applied(c);
+	if (PQntuples(res) == 0) {
+		db_query(c, list_sql, 0, NULL, on_list, j);
+		return;
+	}
+	catalog_store(j->view, res);
+	use_catalog(c, j, res);
+}
+
+/* The view's columns and comment; sets this connection's statement_timeout
+ * from the configuration in force (a reload applies at the next request). */
+static const char catalog_sql[] =
+	"SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), col_description(c.oid, a.attnum),"
+	" obj_description(c.oid, 'pg_class'), set_config('statement_timeout', $2, false)"
+	" FROM pg_catalog.pg_class c"
+	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	" JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+	" WHERE n.nspname = 'report' AND c.relname = $1 AND c.relkind IN ('v', 'm')"
+	" AND has_table_privilege(c.oid, 'SELECT')"
+	" ORDER BY a.attnum";
+
+static void on_conn(struct db_conn *c, void *arg)
+{
+	struct rjob *j = arg;
+	if (!j->r->req) { /* the client left while we waited */
+		db_release(c);
+		http_reply(j->r, 499, "text/plain", "", 0, NULL);
+		job_free(j);
+		return;
+	}
+	if (j->kind == J_LIST) {
+		db_query(c, list_sql, 0, NULL, on_list, j);
+		return;
+	}
+	const PGresult *cached = catalog_lookup(j->view);
+	if (cached && timeout_current(c)) {
+		use_catalog(c, j, cached);
+		return;
+	}
+	const char *p[2] = {j->view, rep.timeout_ms};
+	db_query(c, catalog_sql, 2, p, on_catalog, j);
+}
+
+static void on_auth(int status, const struct console_caller *who, const char *why, void *arg)
+{
+	struct rjob *j = arg;
+	if (status != 0) {
+		reply_error(j, status, why, NULL, NULL);
+		return;
+	}
+	j->who = *who;
+	if (!rep.pool || db_acquire(rep.pool, on_conn, j) != 0)
+		reply_error(j, 503, "the database is unavailable; try again later", NULL, NULL);
+}
+
+/* pick_format: ?format=csv, or no format and an Accept header naming text/csv. */
+static int pick_format(struct http_req *r, enum job_kind kind, enum out_format *out, char *err, size_t errlen)
+{
+	char fmt[24] = "";
+	if (r->query) {
+		const char *p = r->query;
+		while (p && *p) {
+			if (strncmp(p, "format=", 7) == 0) {
+				size_t n = strcspn(p + 7, "&");
+				snprintf(fmt, sizeof(fmt), "%.*s", (int)(n < sizeof(fmt) ? n : sizeof(fmt) - 1), p + 7);
+			}
+			p = strchr(p, '&');
+			if (p)
+				p++;
+		}
+	}
+	const char *accept = http_header(r, "Accept");
+	if (kind == J_DATA) {
+		if (!*fmt || strcasecmp(fmt, "sdmx-csv") == 0) {
+			*out = OUT_SDMX;
+			return 0;
+		}
+		snprintf(err, errlen, "format must be sdmx-csv (SDMX-CSV 2.0); report views are at /api/v1/report/{view}");
+		return 400;
+	}
+	if (strcasecmp(fmt, "csv") == 0 || (!*fmt && accept && strcasestr(accept, "text/csv")))
+		*out = OUT_CSV;
+	else if (!*fmt || strcasecmp(fmt, "json") == 0)
+		*out = OUT_JSON;
+	else {
+		snprintf(err, errlen, "format must be json (the default) or csv");
+		return 400;
+	}
+	return 0;
+}
+
+static void start(struct http_req *r, enum job_kind kind, const char *view)
+{
+	struct rjob *j = calloc(1, sizeof(*j));
+	if (!j) {
+		http_reply_error(r, 503, "out of memory");
+		return;
+	}
+	j->r = r;
+	j->kind = kind;
+	snprintf(j->view, sizeof(j->view), "%s", view);
+	char err[160];
+	int st = pick_format(r, kind, &j->out, err, sizeof(err));
+	if (st != 0) {
+		reply_error(j, st, err, NULL, NULL);
+		return;
+	}
+	console_authenticate(r, on_auth, j);
+}
+
+void report_api_list(struct http_req *r, void *arg)
+{
+	(void)arg;
+	start(r, J_LIST, "");
+}
+
+void report_api_view(struct http_req *r, void *arg)
+{
+	(void)arg;
+	const char *view = r->path + strlen("/api/v1/report/");
+	size_t n = strspn(view, "abcdefghijklmnopqrstuvwxyz0123456789_");
+	if (n == 0) {
+		report_api_list(r, arg); /* "/api/v1/report/" is the list too */
+		return;
+	}
+	if (n > 63 || view[n] != '\0') {
+		http_reply_error(r, 404, "a view name is lowercase letters, digits and _; GET /api/v1/report lists them");
+		return;
+	}
+	start(r, J_VIEW, view);
+}
+
+void report_api_data(struct http_req *r, void *arg)
+{
+	(void)arg;
+	start(r, J_DATA, "latest_values");
+}
+
+/* ---- the pool ---- */
+
+static char *setup_sql(const struct config *cf)
+{
+	static char sql[256];
+	char ms[sizeof(rep.timeout_ms)];
+	snprintf(ms, sizeof(ms), "%.0f", cf->report_timeout * 1000.0);
+	if (strcmp(ms, rep.timeout_ms) != 0) {
+		memcpy(rep.timeout_ms, ms, sizeof(ms));
+		rep.timeout_gen++;
+	}
+	snprintf(sql, sizeof(sql),
+	         "SET application_name = 'mestatd read API'; SET ROLE mestat_evaluator;"
+	         " SET default_transaction_read_only = on; SET statement_timeout = %s",
+	         rep.timeout_ms);
+	return sql;
+}
+
+static const char *conninfo(const struct config *cf)
+{
+	return cf->report_database && *cf->report_database ? cf->report_database : cf->database;
+}
+
+int report_api_start(struct event_base *base, const struct config *cf)
+{
+	const char *sql = setup_sql(cf);
+	rep.pool = db_new(base, conninfo(cf), (int)cf->report_connections, sql);
+	return rep.pool ? 0 : -1;
+}
+
+void report_api_reconfigure(const struct config *cf)
+{
+	const char *sql = setup_sql(cf);
+	if (rep.pool)
+		db_set_conninfo(rep.pool, conninfo(cf), sql);
+}
+
+void report_api_stop(void)
+{
+	db_free(rep.pool);
+	rep.pool = NULL;
+	catalog_flush();
+	memset(applied, 0, sizeof(applied));
+}

@@ -1,0 +1,54 @@
+/* report_query.h - turns a read API query string (?col=v&col.gte=v&order=
+ * -col&limit=&offset=&format=) into one parameterized SELECT over a view of
+ * schema report. Identifiers come only from the view's own column list;
+ * every value travels as a parameter. No I/O: the daemon and the fuzzer
+ * share it. */
+#ifndef MESTAT_REPORT_QUERY_H
+#define MESTAT_REPORT_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define REPORT_MAX_PARAMS 64
+
+/* One column of a view, as the catalog names it. */
+struct report_column {
+	const char *name;
+	const char *type; /* format_type(): text, numeric, timestamp with time zone… */
+};
+
+/* What the caller asks for, checked. Strings are owned; report_query_clear. */
+struct report_query {
+	char *sql;        /* SELECT count(*) OVER (), <select> FROM … WHERE … ORDER BY … LIMIT … OFFSET … */
+	char *count_sql;  /* SELECT count(*) FROM … WHERE … (the same filters, no paging) */
+	char *params[REPORT_MAX_PARAMS];
+	int nparams;      /* the paging statement has two more: limit and offset */
+	int nfilter;      /* parameters of count_sql (the first nfilter) */
+	long limit, offset;
+	char format[16];  /* the value of ?format= ("" when absent) */
+};
+
+/* report_query_build: check QUERY (the raw query string, NULL for none)
+ * against the COLUMNS (N) of report.VIEW and fill OUT. SELECT is the select
+ * list after the row count (it may name the view's row as "v"). RESTRICT_TO
+ * (NULL for none) adds "reporter = RESTRICT_TO" (the view must have a
+ * reporter column). DEF_LIMIT/MAX_LIMIT bound ?limit=. Returns 0, or 400
+ * with ERR saying what is wrong in words a spreadsheet user can act on. */
+int report_query_build(const char *view, const struct report_column *cols, size_t n, const char *query,
+                       const char *select, const char *restrict_to, long def_limit, long max_limit,
+                       struct report_query *out, char *err, size_t errlen);
+
+/* report_query_clear: release what OUT holds; a cleared query is empty. */
+void report_query_clear(struct report_query *q);
+
+/* report_quote_ident: NAME as a double-quoted SQL identifier into OUT;
+ * returns -1 when it does not fit. */
+int report_quote_ident(const char *name, char *out, size_t len);
+
+/* report_csv_field: append V (LEN bytes) to the growing buffer *BUF
+ * (*LEN_USED of *CAP) as one RFC 4180 field; FORMULA_GUARD prefixes a text
+ * starting with = + - @ TAB CR with ' so that a spreadsheet shows it as text.
+ * Returns -1 when out of memory. */
+int report_csv_field(char **buf, size_t *used, size_t *cap, const char *v, size_t len, bool formula_guard);
+
+#endif

@@ -1,0 +1,357 @@
+#!/usr/bin/python3
+"""console_test.py - the console in a real browser (Debian's chromium, driven
+by chromedriver through python3-selenium), against a running mestatd.
+
+  console_test.py BASE_URL OUTDIR
+
+Environment: EVAL_TOKEN (an evaluator's token), REP_TOKEN and REP_CODE (a
+province's token and code), PGHOST/PGPORT/T_DB (the database mestatd uses,
+read with psql to compare what the pages show with what the views hold).
+
+Prints one "ok - ..." or "not ok - ...: detail" line per check; saves a
+screenshot (1280×800 and the whole page) and an A4 PDF of every page in OUTDIR.
+"""
+import base64, json, os, re, shutil, subprocess, sys, tempfile
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE, OUT = sys.argv[1].rstrip("/"), sys.argv[2]
+PROFILE = tempfile.mkdtemp(prefix="chromium-profile-")
+failures = 0
+
+
+def ok(name):
+    print(f"ok - {name}", flush=True)
+
+
+def not_ok(name, detail):
+    global failures
+    failures += 1
+    print(f"not ok - {name}: {' '.join(str(detail).split())[:600]}", flush=True)
+
+
+def check(name, cond, detail=""):
+    ok(name) if cond else not_ok(name, detail)
+
+
+def psql(sql):
+    """Rows of SQL as lists of strings (NULL as None)."""
+    out = subprocess.run(["psql", "-X", "-tA", "-F", "\t", "-P", "null=\\N", "-U", "postgres", "-d", os.environ["T_DB"], "-c", sql],
+                         capture_output=True, text=True, check=True).stdout
+    return [[None if c == "\\N" else c for c in line.split("\t")] for line in out.splitlines() if line != ""]
+
+
+def one(sql):
+    rows = psql(sql)
+    return rows[0][0] if rows else None
+
+
+def same_number(shown, value):
+    """Does the text shown (grouped, rounded) stand for value?"""
+    if value is None:
+        return shown.strip() in ("—", "")
+    t = shown.strip().replace(",", "").replace("%", "").strip()
+    try:
+        n = float(t)
+    except ValueError:
+        return False
+    decimals = len(t.split(".")[1]) if "." in t else 0
+    return abs(n - float(value)) <= 0.5 * 10 ** -decimals + 1e-9
+
+
+def browser():
+    o = webdriver.ChromeOptions()
+    o.binary_location = "/usr/bin/chromium"
+    for a in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              "--disable-dev-shm-usage", "--window-size=1280,800", "--lang=zh-CN",
+              "--ignore-certificate-errors", f"--user-data-dir={PROFILE}"]:
+        o.add_argument(a)
+    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver", log_path=os.path.join(OUT, "chromedriver.log")), options=o)
+    d.set_page_load_timeout(60)
+    d.set_script_timeout(60)
+    return d
+
+
+def problems(d):
+    """Errors and CSP violations the browser logged since the last call."""
+    bad = []
+    for e in d.get_log("browser"):
+        msg = e.get("message", "")
+        if e.get("level") == "SEVERE" or "Content Security Policy" in msg or "Refused to" in msg:
+            bad.append(f"{e.get('level')}: {msg}")
+    return bad
+
+
+def wait_ready(d, seconds=60):
+    try:
+        WebDriverWait(d, seconds).until(lambda x: x.execute_script("return document.body && document.body.dataset.ready"))
+    except TimeoutException:
+        return "timeout"
+    return d.execute_script("return document.body.dataset.ready")
+
+
+def shoot(d, name):
+    d.set_window_size(1280, 800)
+    d.save_screenshot(os.path.join(OUT, f"{name}.png"))
+    h = d.execute_script("return document.documentElement.scrollHeight")
+    d.set_window_size(1280, min(max(h, 800), 6000))
+    d.save_screenshot(os.path.join(OUT, f"{name}-full.png"))
+    d.set_window_size(1280, 800)
+    pdf = d.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True})
+    data = base64.b64decode(pdf["data"])
+    with open(os.path.join(OUT, f"{name}.pdf"), "wb") as f:
+        f.write(data)
+    return data
+
+
+def open_page(d, path, name, who):
+    """Open a page, wait until it is drawn, check its log, save its pictures."""
+    d.get(f"{BASE}/console/{path}")
+    state = wait_ready(d)
+    if d.find_elements(By.CSS_SELECTOR, "canvas"):
+        try:
+            WebDriverWait(d, 30).until(lambda x: x.execute_script(
+                "return [...document.querySelectorAll('canvas')].every(c => c.dataset.rendered === 'true')"))
+        except TimeoutException:
+            state = "chart not rendered"
+    shown_error = d.execute_script("const e = document.querySelector('.error'); return e ? e.textContent : ''")
+    check(f"{who}: {name} is drawn ({path})", state == "true", f"state {state}; {shown_error}")
+    log = problems(d)
+    check(f"{who}: {name} logs no JavaScript error and no CSP violation", not log, "; ".join(log))
+    pdf = shoot(d, f"{who}-{name}")
+    check(f"{who}: {name} prints to an A4 PDF", pdf.startswith(b"%PDF") and len(pdf) > 2000, f"{len(pdf)} bytes")
+    return state == "true"
+
+
+def texts(d, css):
+    return [e.text for e in d.find_elements(By.CSS_SELECTOR, css)]
+
+
+def api(d, path):
+    """The read API as the signed-in browser sees it: [status, body]."""
+    return d.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0], {credentials: 'same-origin'}).then(async r => done([r.status, await r.text()])).catch(e => done([0, String(e)]));",
+        path)
+
+
+def sign_in(d, token, who):
+    d.get(f"{BASE}/console/login.html")
+    WebDriverWait(d, 30).until(lambda x: x.find_elements(By.NAME, "token"))
+    log = problems(d)
+    check(f"{who}: the sign-in page logs no error", not log, "; ".join(log))
+    shoot(d, f"{who}-login")
+    d.find_element(By.NAME, "token").send_keys(token)
+    d.find_element(By.CSS_SELECTOR, "form#login button[type=submit]").click()
+    state = wait_ready(d)
+    return state
+
+
+def table_rows(d, table_id, key_attr):
+    """{key: {data-col: text}} for the rows of a table drawn by ui.js."""
+    return d.execute_script("""
+        const out = {};
+        for (const tr of document.querySelectorAll(`#${arguments[0]} tbody tr`)) {
+            const cells = {};
+            for (const td of tr.querySelectorAll('td[data-col]')) {
+                const v = td.querySelector('.v');
+                const b = td.querySelector('[data-class]');
+                cells[td.dataset.col] = v ? v.textContent : td.textContent;
+                if (b) cells['@class'] = b.dataset.class;
+            }
+            out[tr.getAttribute(arguments[1])] = cells;
+        }
+        return out;""", table_id, key_attr)
+
+
+def evaluator(d):
+    who = "evaluator"
+    state = sign_in(d, os.environ["EVAL_TOKEN"], who)
+    check(f"{who}: signing in with the token form opens the overview", state == "true" and re.search(r"/console/(index\.html)?$", d.current_url),
+          f"state {state} at {d.current_url}")
+    check(f"{who}: the navigation bar names the evaluator", "alice" in d.find_element(By.ID, "who").text, d.find_element(By.ID, "who").text)
+    session = api(d, "/api/v1/session")
+    check(f"{who}: the session cookie is HttpOnly (not visible to scripts)", "session" not in d.execute_script("return document.cookie").lower() or
+          d.execute_script("return document.cookie") == "", d.execute_script("return document.cookie"))
+
+    # Overview
+    if open_page(d, "index.html", "overview", who):
+        want = {r[0]: r[1:] for r in psql("select indicator, class, actual_value from report.progress")}
+        shown = table_rows(d, "progress-table", "data-indicator")
+        check(f"{who}: overview lists every target of report.progress", set(shown) == set(want), f"shown {len(shown)}, view {len(want)}")
+        bad = [k for k in want if k in shown and (shown[k].get("@class") != want[k][0] or not same_number(shown[k].get("actual_value", ""), want[k][1]))]
+        check(f"{who}: overview's classes and latest values equal report.progress", not bad and shown,
+              "; ".join(f"{k}: shown {shown[k]}, view {want[k]}" for k in bad[:3]))
+        tile = lambda t: d.execute_script(f"const e = document.querySelector('#{t} [data-value]'); return e ? e.dataset.value : null")
+        check(f"{who}: overview's overdue count equals report.overdue", tile("tile-overdue") == one("select count(*) from report.overdue"),
+              f"shown {tile('tile-overdue')}")
+        asof = one("select max(as_of_period) from report.progress")
+        check(f"{who}: overview's complete reports of {asof} equal report.completeness",
+              tile("tile-complete") == one(f"select count(*) from report.completeness where period = '{asof}' and missing = 0"), f"shown {tile('tile-complete')}")
+        counts = dict(psql("select class, count(*) from report.progress group by class"))
+        bad = [c for c, n in counts.items() if tile(f"tile-class-{c}") != n]
+        check(f"{who}: overview's count per class equals report.progress", not bad, f"{bad}: {counts}")
+        worst = one("select class from report.progress where class not in ('achieved', 'on_track', 'insufficient_data') order by class limit 1")
+        if worst:
+            d.find_element(By.ID, f"tile-class-{worst}").click()
+            shown = table_rows(d, "progress-table", "data-indicator")
+            want = {r[0] for r in psql(f"select indicator from report.progress where class = '{worst}'")}
+            check(f"{who}: clicking the {worst} tile lists exactly the {worst} targets", set(shown) == want, f"shown {sorted(shown)}, view {sorted(want)}")
+            d.find_element(By.ID, f"tile-class-{worst}").click()
+
+    # Scorecard
+    if open_page(d, "scorecard.html", "scorecard", who):
+        want = {(r[0], r[1]): r[2] for r in psql("select reporter, indicator, class from report.progress_by_reporter")}
+        cells = d.execute_script("""return [...document.querySelectorAll('#scorecard td.cell[data-class]')]
+            .map(td => [td.closest('tr').dataset.reporter, td.dataset.indicator, td.dataset.class]);""")
+        shown = {(r, i): c for r, i, c in cells}
+        check(f"{who}: scorecard cells equal report.progress_by_reporter's classes", shown == want and want,
+              f"{len(shown)} cells, {len(want)} rows; differ: {[k for k in want if shown.get(k) != want[k]][:3]}")
+        first = d.find_element(By.CSS_SELECTOR, "#scorecard th.ind")
+        first.click()
+        first.click()
+        order = d.execute_script("return [...document.querySelectorAll('#scorecard tbody tr')].map(tr => tr.dataset.reporter)")
+        check(f"{who}: sorting the scorecard by an indicator keeps every reporter", sorted(order) == sorted({k[0] for k in want}), f"{len(order)} rows")
+        d.find_element(By.CSS_SELECTOR, "#scorecard td.cell[data-class]").click()
+        WebDriverWait(d, 30).until(lambda x: "province.html" in x.current_url)
+        ok(f"{who}: a scorecard cell opens the province page")
+        wait_ready(d)
+        problems(d)
+
+    # Province
+    code = os.environ["REP_CODE"]
+    if open_page(d, f"province.html?reporter={code}", "province", who):
+        want = {r[0]: r[1:] for r in psql(f"select indicator, class, actual_value from report.progress_by_reporter where reporter = '{code}'")}
+        shown = table_rows(d, "progress-table", "data-indicator")
+        bad = [k for k in want if k not in shown or shown[k].get("@class") != want[k][0] or not same_number(shown[k].get("actual_value", ""), want[k][1])]
+        check(f"{who}: province {code}'s targets equal report.progress_by_reporter", not bad and set(shown) == set(want) and want,
+              f"{len(shown)} shown, {len(want)} in the view; differ: {bad[:3]}")
+        strip = dict(d.execute_script("return [...document.querySelectorAll('#heat-strip td[data-period]')].map(td => [td.dataset.period, td.textContent])"))
+        comp = {r[0]: r[1] for r in psql(f"select period, completeness from report.completeness where reporter = '{code}'")}
+        bad = [p for p in comp if p not in strip or strip[p] != f"{round(float(comp[p]) * 100)}%"]
+        check(f"{who}: province {code}'s heat strip equals report.completeness", not bad and comp, f"differ: {[(p, strip.get(p), comp[p]) for p in bad[:3]]}")
+        ids = d.execute_script("return [...document.querySelectorAll('#submissions-table td[data-col=id]')].map(td => td.textContent)")
+        want_ids = [r[0] for r in psql(f"select id from report.submission_log where reporter = '{code}' order by received_at desc limit 15")]
+        check(f"{who}: province {code}'s recent submissions are report.submission_log's, newest first", ids == want_ids, f"shown {ids}, view {want_ids}")
+
+    # Indicator: one province's series with its revision
+    if open_page(d, f"indicator.html?code=incubators&reporter={code}", "indicator-province", who):
+        want = {r[0]: r[1:] for r in psql(f"select period, value, revision_count from report.latest_values where indicator = 'incubators' and reporter = '{code}'")}
+        shown = table_rows(d, "values-table", "data-period")
+        bad = [p for p in want if p not in shown or not same_number(shown[p]["value"], want[p][0])]
+        check(f"{who}: the indicator page's values equal report.latest_values", not bad and set(shown) == set(want) and want, f"differ: {bad[:3]}")
+        rev = [p for p in want if int(want[p][1]) > 1]
+        check(f"{who}: a revised value is marked", rev and all("▲" in shown[p]["revision_count"] for p in rev), f"revised {rev}")
+        points = d.execute_script("const c = Chart.getChart(document.getElementById('chart')); return c.data.datasets[0].data.filter(v => v !== null).length")
+        check(f"{who}: the chart draws every value of the series", points == len(want), f"{points} points, {len(want)} values")
+        bars = d.execute_script("const c = Chart.getChart(document.getElementById('bars')); return c.data.datasets[0].data.filter(v => v !== null).length")
+        want_bars = one("select count(actual_value) from report.progress_by_reporter where indicator = 'incubators'")
+        check(f"{who}: the bar chart has one bar per reporter with a value", str(bars) == want_bars, f"{bars} bars, {want_bars} values")
+        clause = one("select clause from mestat.indicator where code = 'incubators'")
+        check(f"{who}: the indicator page names the plan clause", d.find_element(By.ID, "clause").text == clause, d.find_element(By.ID, "clause").text)
+    rng = one("select indicator from report.progress where target_kind = 'range' order by indicator limit 1")
+    if rng and open_page(d, f"indicator.html?code={rng}", "indicator-national", who):
+        band = d.execute_script("const c = Chart.getChart(document.getElementById('chart')); return c.data.datasets.filter(s => s.fill === '-1').length")
+        check(f"{who}: a range target is drawn as a band", band >= 1, f"{band} filled datasets")
+        versions = one(f"select count(distinct target_id) from report.progress_history where indicator = '{rng}' and reporter is null")
+        n = len(d.find_elements(By.CSS_SELECTOR, "#versions-table tbody tr"))
+        check(f"{who}: every target version is listed", str(n) == versions, f"{n} shown, {versions} in report.progress_history")
+
+    # Reporting
+    if open_page(d, "reporting.html", "reporting", who):
+        shown = d.find_element(By.ID, "overdue-count").get_attribute("data-value")
+        check(f"{who}: reporting's overdue total equals report.overdue", shown == one("select count(*) from report.overdue"), shown)
+        first = d.execute_script("const tr = document.querySelector('#overdue-table tbody tr'); return tr ? [tr.dataset.reporter, tr.dataset.period, tr.querySelector('td[data-col=days_overdue]').textContent] : null")
+        top = psql("select reporter, period, days_overdue from report.overdue order by days_overdue desc, reporter limit 1")
+        check(f"{who}: the most overdue report and its days late equal report.overdue", (first is None and not top) or (top and first[:2] == top[0][:2] and same_number(first[2], top[0][2])),
+              f"shown {first}, view {top}")
+        cells = d.execute_script("return [...document.querySelectorAll('#heatmap td[data-period]')].map(td => [td.closest('tr').dataset.reporter, td.dataset.period, td.textContent])")
+        comp = {(r[0], r[1]): r[2] for r in psql("select reporter, period, completeness from report.completeness where period_kind = 'quarter'")}
+        bad = [c for c in cells if (c[0], c[1]) not in comp or c[2] != f"{round(float(comp[(c[0], c[1])]) * 100)}%"]
+        check(f"{who}: the heat map's cells equal report.completeness", cells and not bad, f"{len(cells)} cells; differ: {bad[:3]}")
+        first_q = one("select min(period) from report.completeness where period_kind = 'quarter'")
+        Select(d.find_element(By.ID, "from")).select_by_value(first_q[:4])
+        try:
+            WebDriverWait(d, 30).until(lambda x: x.find_elements(By.CSS_SELECTOR, f"#heatmap td[data-period='{first_q}']"))
+            ok(f"{who}: choosing an earlier year redraws the heat map from {first_q}")
+        except TimeoutException:
+            not_ok(f"{who}: choosing an earlier year redraws the heat map from {first_q}", "no cell for it")
+        n = len(d.find_elements(By.CSS_SELECTOR, "#sources-table tbody tr"))
+        check(f"{who}: every collector is listed", str(n) == one("select count(*) from report.collector_status"), f"{n} rows")
+
+    # Submission log
+    if open_page(d, "submissions.html", "submissions", who):
+        total = one("select count(*) from report.submission_log")
+        check(f"{who}: the submission log counts every submission", f"共 {total} 次" in d.find_element(By.ID, "count").text, d.find_element(By.ID, "count").text)
+        first = d.execute_script("const tr = document.querySelector('#submissions-table tbody tr'); return tr ? tr.dataset.id : null")
+        check(f"{who}: the newest submission comes first", first == one("select id from report.submission_log order by received_at desc, id desc limit 1"), first)
+    if open_page(d, "submissions.html?outcome=rejected", "submissions-rejected", who):
+        want = {r[0]: r[1] for r in psql("select id, error_summary from report.submission_log where outcome = 'rejected'")}
+        shown = table_rows(d, "submissions-table", "data-id")
+        check(f"{who}: refused submissions show the reason the province was given", want and {k: v["error_summary"] for k, v in shown.items()} == want,
+              f"shown {shown}, view {want}")
+        d.find_element(By.ID, "f-text").send_keys("negative")
+        n = len(d.find_elements(By.CSS_SELECTOR, "#submissions-table tbody tr"))
+        check(f"{who}: searching the log for 'negative' keeps the matching refusals", n == sum("negative" in (v or "") for v in want.values()), f"{n} rows")
+
+    # Sign-out
+    d.get(f"{BASE}/console/index.html")
+    wait_ready(d)
+    d.find_element(By.ID, "signout").click()
+    WebDriverWait(d, 30).until(lambda x: "index.html" not in x.current_url)
+    status = api(d, "/api/v1/session")[0]
+    check(f"{who}: after signing out the API answers 401", status == 401, f"status {status}")
+    problems(d)
+
+
+def province(d):
+    code = os.environ["REP_CODE"]
+    who = f"province-{code}"
+    state = sign_in(d, os.environ["REP_TOKEN"], who)
+    wait_ready(d)
+    check(f"{who}: a province signing in lands on its own page", f"province.html?reporter={code}" in d.current_url, d.current_url)
+    for view in ["progress_by_reporter", "completeness", "timeliness", "overdue", "latest_values", "submission_log", "collector_status"]:
+        status, body = api(d, f"/api/v1/report/{view}?limit=10000")
+        if status != 200:
+            check(f"{who}: reading {view} from the console", status in (403, 404), f"status {status}")
+            continue
+        seen = {r.get("reporter") for r in json.loads(body)["rows"]}
+        check(f"{who}: {view} holds only its own rows", seen <= {code}, f"reporters seen: {sorted(map(str, seen))[:5]}")
+    if open_page(d, f"province.html?reporter={code}", "province", who):
+        n = len(d.find_elements(By.CSS_SELECTOR, "#progress-table tbody tr"))
+        check(f"{who}: its page shows its targets", str(n) == one(f"select count(*) from report.progress_by_reporter where reporter = '{code}'"), f"{n} rows")
+    if open_page(d, "scorecard.html", "scorecard", who):
+        reps = set(d.execute_script("return [...document.querySelectorAll('#scorecard tbody tr')].map(tr => tr.dataset.reporter)"))
+        check(f"{who}: the scorecard shows only itself", reps == {code}, sorted(reps))
+    if open_page(d, "reporting.html", "reporting", who):
+        reps = set(d.execute_script("return [...document.querySelectorAll('#heatmap tbody tr')].map(tr => tr.dataset.reporter)"))
+        check(f"{who}: the heat map shows only itself", reps == {code}, sorted(reps))
+    if open_page(d, "submissions.html", "submissions", who):
+        total = one(f"select count(*) from report.submission_log where reporter = '{code}'")
+        check(f"{who}: the submission log shows only its own submissions", f"共 {total} 次" in d.find_element(By.ID, "count").text, d.find_element(By.ID, "count").text)
+    other = one(f"select reporter from report.progress_by_reporter where reporter <> '{code}' limit 1")
+    if other and open_page(d, f"province.html?reporter={other}", "other-province", who):
+        n = len(d.find_elements(By.CSS_SELECTOR, "#progress-table tbody tr"))
+        check(f"{who}: another province's page shows none of its rows", n == 0, f"{n} rows of {other}")
+
+
+def main():
+    d = browser()
+    try:
+        evaluator(d)
+        province(d)
+    except WebDriverException as e:
+        not_ok("the browser session runs to the end", e.msg if hasattr(e, "msg") else e)
+    finally:
+        d.quit()
+        shutil.rmtree(PROFILE, ignore_errors=True)
+
+
+main()
+sys.exit(0)

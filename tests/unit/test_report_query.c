@@ -1,0 +1,151 @@
+/* test_report_query.c - the read API's query string made into SQL: only the
+ * view's own columns become identifiers, every value is a parameter, and
+ * each refusal says what was wrong. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_query.h"
+
+static const struct report_column cols[] = {
+	{"reporter", "text"}, {"period", "text"}, {"value", "numeric"}, {"odd\"name", "text"},
+};
+#define NCOLS (sizeof(cols) / sizeof(cols[0]))
+
+static int build(const char *query, const char *restrict_to, struct report_query *q, char *err)
+{
+	return report_query_build("latest_values", cols, NCOLS, query, "row_to_json(v)::text", restrict_to, 1000, 10000,
+	                          q, err, 512);
+}
+
+static void test_no_query_reads_the_first_page(void **state)
+{
+	(void)state;
+	struct report_query q;
+	char err[512];
+	assert_int_equal(build(NULL, NULL, &q, err), 0);
+	assert_string_equal(q.sql, "SELECT count(*) OVER (), row_to_json(v)::text FROM report.\"latest_values\" v LIMIT $1 OFFSET $2");
+	assert_string_equal(q.count_sql, "SELECT count(*) FROM report.\"latest_values\" v");
+	assert_int_equal(q.nparams, 2);
+	assert_int_equal(q.nfilter, 0);
+	assert_string_equal(q.params[0], "1000");
+	assert_string_equal(q.params[1], "0");
+	report_query_clear(&q);
+}
+
+static void test_filters_are_parameters_of_the_columns_type(void **state)
+{
+	(void)state;
+	struct report_query q;
+	char err[512];
+	assert_int_equal(build("reporter=110000,310000&period.gte=2018Q1&value.lte=5&reporter=440300&limit=20&offset=40",
+	                       NULL, &q, err),
+	                 0);
+	assert_string_equal(q.sql, "SELECT count(*) OVER (), row_to_json(v)::text FROM report.\"latest_values\" v"
+	                           " WHERE v.\"reporter\" = ANY($1) AND v.\"period\" >= $2 AND v.\"value\" <= $3"
+	                           " LIMIT $4 OFFSET $5");
+	assert_string_equal(q.params[0], "{\"110000\",\"310000\",\"440300\"}");
+	assert_string_equal(q.params[1], "2018Q1");
+	assert_string_equal(q.params[2], "5");
+	assert_string_equal(q.params[3], "20");
+	assert_string_equal(q.params[4], "40");
+	assert_int_equal(q.nfilter, 3);
+	report_query_clear(&q);
+}
+
+static void test_sql_in_a_value_stays_a_value(void **state)
+{
+	(void)state;
+	struct report_query q;
+	char err[512];
+	assert_int_equal(build("reporter=x%27%20or%201%3D1%3B--&period=a%22b%5Cc", NULL, &q, err), 0);
+	assert_null(strchr(q.sql, '\''));
+	assert_string_equal(q.params[0], "{\"x' or 1=1;--\"}");
+	assert_string_equal(q.params[1], "{\"a\\\"b\\\\c\"}");
+	report_query_clear(&q);
+}
+
+static void test_order_is_checked_and_quoted(void **state)
+{
+	(void)state;
+	struct report_query q;
+	char err[512];
+	assert_int_equal(build("order=-value,odd%22name", NULL, &q, err), 0);
+	assert_non_null(strstr(q.sql, " ORDER BY \"value\" DESC NULLS LAST, \"odd\"\"name\" ASC NULLS LAST LIMIT"));
+	report_query_clear(&q);
+	assert_int_equal(build("order=value;drop", NULL, &q, err), 400);
+	assert_non_null(strstr(err, "is not a column"));
+	assert_null(q.sql);
+}
+
+static void test_unknown_column_and_bad_numbers_are_refused(void **state)
+{
+	(void)state;
+	struct report_query q;
+	char err[512];
+	assert_int_equal(build("colour=red", NULL, &q, err), 400);
+	assert_non_null(strstr(err, "\"colour\" is neither a column"));
+	assert_int_equal(build("limit=ten", NULL, &q, err), 400);
+	assert_int_equal(build("offset=-1", NULL, &q, err), 400);
+	assert_int_equal(build("value.gt=3", NULL, &q, err), 400);
+}
+
+static void test_limit_is_capped(void **state)
+{
+	(void)state;
+	struct report_query q;
+	char err[512];
+	assert_int_equal(build("limit=99999", NULL, &q, err), 0);
+	assert_int_equal(q.limit, 10000);
+	report_query_clear(&q);
+}
+
+static void test_a_province_is_restricted_to_its_reporter(void **state)
+{
+	(void)state;
+	struct report_query q;
+	char err[512];
+	assert_int_equal(build("reporter=310000", "110000", &q, err), 0);
+	assert_non_null(strstr(q.sql, "WHERE v.\"reporter\" = ANY($1) AND v.\"reporter\" = $2 LIMIT $3"));
+	assert_string_equal(q.params[1], "110000");
+	assert_non_null(strstr(q.count_sql, "v.\"reporter\" = $2"));
+	report_query_clear(&q);
+	static const struct report_column nrep[] = {{"indicator", "text"}};
+	assert_int_equal(report_query_build("progress", nrep, 1, NULL, "v.*", "110000", 1000, 10000, &q, err, sizeof(err)),
+	                 400);
+}
+
+static void test_csv_fields_follow_rfc_4180(void **state)
+{
+	(void)state;
+	char *buf = NULL;
+	size_t used = 0, cap = 0;
+	assert_int_equal(report_csv_field(&buf, &used, &cap, "plain 北京", strlen("plain 北京"), true), 0);
+	assert_int_equal(report_csv_field(&buf, &used, &cap, ",", 1, false), 0);
+	assert_int_equal(report_csv_field(&buf, &used, &cap, "a \"q\", b", 8, true), 0);
+	assert_int_equal(report_csv_field(&buf, &used, &cap, "=1+2", 4, true), 0);
+	assert_int_equal(report_csv_field(&buf, &used, &cap, "-3.5", 4, false), 0);
+	buf[used] = '\0';
+	assert_string_equal(buf, "plain 北京\",\"\"a \"\"q\"\", b\"\"'=1+2\"-3.5");
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_query_reads_the_first_page),
+		cmocka_unit_test(test_filters_are_parameters_of_the_columns_type),
+		cmocka_unit_test(test_sql_in_a_value_stays_a_value),
+		cmocka_unit_test(test_order_is_checked_and_quoted),
+		cmocka_unit_test(test_unknown_column_and_bad_numbers_are_refused),
+		cmocka_unit_test(test_limit_is_capped),
+		cmocka_unit_test(test_a_province_is_restricted_to_its_reporter),
+		cmocka_unit_test(test_csv_fields_follow_rfc_4180),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,83 @@
+// Scorecard: reporters × indicators from report.progress_by_reporter, each
+// cell the class colour; sortable by reporter or by one indicator's class.
+import { reportAll, csvURL } from './api.js';
+import { el, bi, start, ready, fail, classBadge, rowClass, classRank, fmtNum, CLASSES, GRADED } from './ui.js';
+import { planOrder } from './progress.js';
+
+async function main() {
+	await start('scorecard.html');
+	const data = await reportAll('progress_by_reporter');
+	const indicators = new Map();
+	const reporters = new Map();
+	const cell = new Map();
+	for (const r of data.rows.slice().sort(planOrder)) {
+		if (!indicators.has(r.indicator)) indicators.set(r.indicator, r);
+		if (!reporters.has(r.reporter)) reporters.set(r.reporter, r);
+		cell.set(`${r.reporter}|${r.indicator}`, r);
+	}
+	const inds = [...indicators.values()];
+	let order = [...reporters.values()].sort((a, b) => String(a.reporter).localeCompare(String(b.reporter)));
+	let sortKey = 'reporter';
+	let dir = 1;
+
+	const tbody = el('tbody');
+	const fill = () => {
+		tbody.replaceChildren();
+		for (const rep of order) {
+			const tr = el('tr', { 'data-reporter': rep.reporter });
+			tr.append(el('td', { class: 'rep' }, el('a', { href: `province.html?reporter=${encodeURIComponent(rep.reporter)}` }, bi(rep.reporter_name_zh || rep.reporter, rep.reporter_name_en))));
+			for (const ind of inds) {
+				const r = cell.get(`${rep.reporter}|${ind.indicator}`);
+				if (!r) {
+					tr.append(el('td', { class: 'cell', 'data-indicator': ind.indicator, title: '—' }));
+					continue;
+				}
+				const [c, zh, en] = rowClass(r);
+				const k = CLASSES[c];
+				const title = `${rep.reporter_name_zh || rep.reporter} · ${ind.indicator_name_zh || ind.indicator}\n${zh || (k && k.zh) || c} ${en || (k && k.en) || ''}\n${fmtNum(r.actual_value)} ${r.unit_zh || ''} (${r.period || ''})`;
+				tr.append(el('td', {
+					class: `cell c-${k ? c : 'unknown'}`, 'data-indicator': ind.indicator, 'data-class': c, title,
+					onclick: () => location.assign(`province.html?reporter=${encodeURIComponent(rep.reporter)}`),
+				}, k ? k.sym : c));
+			}
+			tbody.append(tr);
+		}
+	};
+	const head = el('tr');
+	const sortBy = (key, th) => {
+		dir = sortKey === key ? -dir : 1;
+		sortKey = key;
+		const rank = (rep) => {
+			if (key === 'reporter') return rep.reporter;
+			const r = cell.get(`${rep.reporter}|${key}`);
+			return r ? classRank(rowClass(r)[0]) : 99;
+		};
+		order = order.slice().sort((a, b) => {
+			const x = rank(a);
+			const y = rank(b);
+			const d = typeof x === 'number' ? x - y : String(x).localeCompare(String(y));
+			return d * dir || String(a.reporter).localeCompare(String(b.reporter));
+		});
+		head.querySelectorAll('th').forEach((h) => h.classList.remove('sorted-asc', 'sorted-desc'));
+		th.classList.add(dir > 0 ? 'sorted-asc' : 'sorted-desc');
+		fill();
+	};
+	const repTh = el('th', { class: 'rep sorted-asc' }, bi('地区', 'Reporter'));
+	repTh.addEventListener('click', () => sortBy('reporter', repTh));
+	head.append(repTh);
+	for (const ind of inds) {
+		const th = el('th', { class: 'ind', title: `${ind.indicator_name_zh} ${ind.indicator_name_en || ''} (${ind.clause || ''})`, 'data-indicator': ind.indicator },
+			ind.indicator_name_zh || ind.indicator);
+		th.addEventListener('click', () => sortBy(ind.indicator, th));
+		head.append(th);
+	}
+	fill();
+	const box = document.getElementById('score');
+	box.className = 'scroll';
+	box.replaceChildren(data.rows.length ? el('table', { class: 'score', id: 'scorecard' }, el('thead', {}, head), tbody) : el('div', { class: 'empty' }, bi('没有数据', 'No rows')));
+	document.getElementById('legend').replaceChildren(...GRADED.map((c) => classBadge(c)));
+	document.getElementById('downloads').replaceChildren(el('a', { href: csvURL('progress_by_reporter'), download: 'progress_by_reporter.csv' }, '下载 CSV Download'));
+	ready();
+}
+
+main().catch(fail);
