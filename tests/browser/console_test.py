@@ -255,6 +255,10 @@ def evaluator(d):
         check(f"{who}: the bar chart has one bar per reporter with a value", str(bars) == want_bars, f"{bars} bars, {want_bars} values")
         clause = one("select clause from mestat.indicator where code = 'incubators'")
         check(f"{who}: the indicator page names the plan clause", d.find_element(By.ID, "clause").text == clause, d.find_element(By.ID, "clause").text)
+    if open_page(d, "indicator.html", "indicators", who):
+        shown = set(d.execute_script("return [...document.querySelectorAll('#indicators-table tbody tr')].map(tr => tr.dataset.indicator)"))
+        want = {r[0] for r in psql("select indicator from report.progress")}
+        check(f"{who}: the indicator list is every indicator of report.progress", shown == want, f"{len(shown)} shown, {len(want)} in the view")
     rng = one("select indicator from report.progress where target_kind = 'range' order by indicator limit 1")
     if rng and open_page(d, f"indicator.html?code={rng}", "indicator-national", who):
         band = d.execute_script("const c = Chart.getChart(document.getElementById('chart')); return c.data.datasets.filter(s => s.fill === '-1').length")

@@ -4,7 +4,7 @@
 // (report.progress, progress_by_reporter, progress_history, latest_values).
 import { report, reportAll, csvURL } from './api.js';
 import { el, bi, start, ready, fail, qs, table, classBadge, rowClass, classRank, fmtNum, fmtTime, indicatorName } from './ui.js';
-import { targetText, valueWithPeriod, progressMeasure } from './progress.js';
+import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell } from './progress.js';
 import { COLORS, periodLabels, periodOfDate, series, path, target, lineChart, barChart, classColour } from './charts.js';
 
 const NATIONAL = 'national';
@@ -37,10 +37,29 @@ function facts(r, code) {
 		...(r.note ? row('说明', 'Note', r.note) : []));
 }
 
+// chooser(): without ?code=, every indicator with a target in force, to pick one.
+async function chooser() {
+	const rows = (await reportAll('progress')).rows.slice().sort(planOrder);
+	document.getElementById('title').replaceChildren('指标', el('span', { class: 'en', text: 'Indicators' }));
+	document.getElementById('sub').replaceChildren(bi('选择一个指标查看其序列、目标与各地区进展。', 'Pick an indicator to see its series, its targets and every reporter\'s progress.'));
+	document.querySelectorAll('main > .grid2, main > .toolbar, #values, #provinces, #bars-card').forEach((e) => e.remove());
+	document.querySelector('main').append(table([
+		{ id: 'class', zh: '类别', en: 'Class', cell: (r) => classBadge(...rowClass(r)), sort: (r) => classRank(rowClass(r)[0]) },
+		{ key: 'clause', zh: '条款', en: 'Clause', cls: 'nowrap', sort: clauseSort },
+		{ key: 'indicator', zh: '指标', en: 'Indicator', cell: (r) => el('a', { href: `indicator.html?code=${encodeURIComponent(r.indicator)}` }, indicatorName(r)) },
+		{ key: 'measure', zh: '计量', en: 'Measure' },
+		{ key: 'unit_zh', zh: '单位', en: 'Unit', cell: (r) => bi(r.unit_zh || '', r.unit || '') },
+	], rows, { id: 'indicators-table', rowAttrs: (r) => ({ 'data-indicator': r.indicator }) }));
+	ready();
+}
+
 async function main() {
 	const s = await start('indicator.html');
 	const code = qs('code');
-	if (!code) throw new Error('indicator.html?code=INDICATOR');
+	if (!code) {
+		await chooser();
+		return;
+	}
 	// A province reads the national assessment but not its history: that is not asked for.
 	const national = s.kind !== 'reporter';
 	const [natl, provs, hist] = await Promise.all([
@@ -78,7 +97,7 @@ async function main() {
 		{ key: 'expected_value', zh: '预期值', en: 'Expected', num: true },
 		{ key: 'actual_value', zh: '实际值', en: 'Latest', num: true, cell: (r) => valueWithPeriod(r, 'actual_value') },
 		{ id: 'measure', zh: '进度', en: 'Progress', num: true, cell: progressMeasure },
-		{ key: 'note', zh: '说明', en: 'Note', cls: 'wrap muted' },
+		{ key: 'note', zh: '说明', en: 'Note', cls: 'muted', cell: noteCell },
 	];
 	document.getElementById('provinces').replaceChildren(table(provinceCols, reporters, { id: 'provinces-table', rowAttrs: (r) => ({ 'data-reporter': r.reporter }) }));
 	if (reporters.length) {
