@@ -218,6 +218,14 @@ def evaluator(d):
         first.click()
         order = d.execute_script("return [...document.querySelectorAll('#scorecard tbody tr')].map(tr => tr.dataset.reporter)")
         check(f"{who}: sorting the scorecard by an indicator keeps every reporter", sorted(order) == sorted({k[0] for k in want}), f"{len(order)} rows")
+        kind = one("select reporter_kind from report.progress_by_reporter group by 1 order by count(*) limit 1")
+        Select(d.find_element(By.ID, "kind")).select_by_value(kind)
+        want_reps = {r[0] for r in psql(f"select distinct reporter from report.progress_by_reporter where reporter_kind = '{kind}'")}
+        try:
+            WebDriverWait(d, 30).until(lambda x: set(x.execute_script("return [...document.querySelectorAll('#scorecard tbody tr')].map(tr => tr.dataset.reporter)")) == want_reps)
+            ok(f"{who}: the scorecard's kind filter ({kind}) shows exactly those reporters")
+        except TimeoutException:
+            not_ok(f"{who}: the scorecard's kind filter ({kind}) shows exactly those reporters", f"want {sorted(want_reps)}")
         d.find_element(By.CSS_SELECTOR, "#scorecard td.cell[data-class]").click()
         WebDriverWait(d, 30).until(lambda x: "province.html" in x.current_url)
         ok(f"{who}: a scorecard cell opens the province page")
