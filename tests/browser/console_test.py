@@ -197,6 +197,15 @@ def evaluator(d):
         counts = dict(psql("select class, count(*) from report.progress group by class"))
         bad = [c for c, n in counts.items() if tile(f"tile-class-{c}") != n]
         check(f"{who}: overview's count per class equals report.progress", not bad, f"{bad}: {counts}")
+        href = d.find_element(By.CSS_SELECTOR, "#downloads a").get_attribute("href")
+        status, head, body = d.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0], {credentials: 'same-origin'}).then(async r => { const b = new Uint8Array(await r.arrayBuffer());"
+            " done([r.status, Array.from(b.slice(0, 3)), new TextDecoder().decode(b)]); }).catch(e => done([0, [], String(e)]));", href)
+        lines = body.splitlines()
+        check(f"{who}: the overview's CSV download is report.progress with a BOM and a header",
+              status == 200 and head == [0xEF, 0xBB, 0xBF] and lines and "indicator" in lines[0].split(",") and len(lines) - 1 == int(one("select count(*) from report.progress")),
+              f"status {status}, {len(lines)} lines, starts {body[:40]!r}")
         worst = one("select class from report.progress where class not in ('achieved', 'on_track', 'insufficient_data') order by class limit 1")
         if worst:
             d.find_element(By.ID, f"tile-class-{worst}").click()
