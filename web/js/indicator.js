@@ -4,7 +4,7 @@
 // (report.progress, progress_by_reporter, progress_history, latest_values).
 import { report, reportAll, csvURL } from './api.js';
 import { el, bi, start, ready, fail, qs, table, classBadge, rowClass, classRank, fmtNum, fmtTime, indicatorName } from './ui.js';
-import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell } from './progress.js';
+import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell, basisCell } from './progress.js';
 import { COLORS, periodLabels, periodOfDate, series, path, target, lineChart, barChart, classColour } from './charts.js';
 
 const NATIONAL = 'national';
@@ -28,13 +28,13 @@ function facts(r, code) {
 		...row('单位', 'Unit', bi(r.unit_zh || '', r.unit || '')),
 		...row('计量', 'Measure', r.measure === 'flow' ? bi('流量', 'flow (a quarter\'s flow is assessed over the last 4 quarters)') : bi('存量', r.measure || '')),
 		...row('方向', 'Better when', r.direction === 'decrease' ? bi('下降', 'decreasing') : bi('增长', 'increasing')),
-		...(r.basis ? row('依据', 'Basis', r.basis) : []),
+		...(r.basis ? row('依据', 'Basis', basisCell(r)) : []),
 		...row('方法', 'Method', r.method || '—'),
 		...row('目标', 'Target', [targetText(r), ' ', el('span', { class: 'muted', text: r.target_kind || '' })]),
 		...row('路径', 'Path', r.target_path || '—'),
 		...row('生效', 'In force since', r.target_effective_from || '—'),
 		...row('类别', 'Class', classBadge(...rowClass(r))),
-		...(r.note ? row('说明', 'Note', r.note) : []));
+		...(r.note || r.note_zh ? row('说明', 'Note', [r.note_zh || '', r.note_zh ? ' ' : '', el('span', { class: r.note_zh ? 'en' : null, text: r.note_en || r.note || '' })]) : []));
 }
 
 // chooser(): without ?code=, every indicator with a target in force, to pick one.

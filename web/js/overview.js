@@ -4,7 +4,7 @@
 // report.completeness, report.overdue).
 import { reportAll, count, csvURL } from './api.js';
 import { el, bi, start, ready, fail, classBadge, rowClass, classRank, fmtNum, fmtTime, table, indicatorName, CLASSES, GRADED } from './ui.js';
-import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell } from './progress.js';
+import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell, basisCell } from './progress.js';
 
 function tile(zh, en, value, id, extra) {
 	return el('div', { class: `tile ${extra || ''}`.trim(), id }, el('div', { class: 'label' }, bi(zh, en, true)), el('div', { class: 'value' }, value));
@@ -50,7 +50,7 @@ async function main() {
 		{ id: 'class', zh: '类别', en: 'Class', cell: (r) => classBadge(...rowClass(r)), sort: (r) => classRank(rowClass(r)[0]) },
 		{ key: 'clause', zh: '条款', en: 'Clause', cls: 'nowrap', sort: clauseSort },
 		{ key: 'indicator', zh: '指标', en: 'Indicator', cell: (r) => el('a', { href: `indicator.html?code=${encodeURIComponent(r.indicator)}` }, indicatorName(r)) },
-		hasBasis ? { key: 'basis', zh: '依据', en: 'Basis' } : null,
+		hasBasis ? { key: 'basis', zh: '依据', en: 'Basis', cell: basisCell } : null,
 		{ id: 'target', zh: '目标', en: 'Target', num: true, cell: targetText },
 		{ key: 'baseline_value', zh: '基期值', en: 'Baseline', num: true },
 		{ key: 'expected_value', zh: '预期值', en: 'Expected', num: true },

@@ -66,7 +66,23 @@ export function clauseSort(r) {
 	return k[0] * 100 + k[1];
 }
 
-// noteCell(row): the view's note, at most two lines in a table; the whole note as its title.
+// noteCell(row): the view's note (Chinese and English when it has both), at
+// most two lines in a table; the whole note as its title.
 export function noteCell(r) {
-	return r.note ? el('span', { class: 'note', title: r.note, text: r.note }) : '';
+	const zh = r.note_zh;
+	const en = r.note_en || r.note;
+	if (!zh && !en) return '';
+	const all = [zh, en].filter(Boolean).join('\n');
+	return el('span', { class: 'note', title: all }, zh ? el('span', { text: zh }) : null, zh && en ? ' ' : null, en ? el('span', { class: zh ? 'en' : null, text: en }) : null);
+}
+
+// What a target rests on, when the view says (column basis); another value is shown as it is.
+const BASIS = {
+	plan_number: ['规划数值目标', 'plan number'],
+	plan_direction: ['规划方向目标', 'plan direction'],
+	monitoring: ['监测指标', 'monitoring'],
+};
+export function basisCell(r) {
+	const b = BASIS[r.basis];
+	return b ? bi(b[0], b[1]) : r.basis || '';
 }
