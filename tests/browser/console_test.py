@@ -11,7 +11,7 @@ read with psql to compare what the pages show with what the views hold).
 Prints one "ok - ..." or "not ok - ...: detail" line per check; saves a
 screenshot (1280×800 and the whole page) and an A4 PDF of every page in OUTDIR.
 """
-import base64, json, os, re, shutil, subprocess, sys, tempfile
+import base64, json, os, re, shutil, signal, subprocess, sys, tempfile
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
@@ -363,6 +363,8 @@ def province(d):
 
 
 def main():
+    # A timeout's SIGTERM still ends chromium and chromedriver (through the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     d = browser()
     try:
         evaluator(d)

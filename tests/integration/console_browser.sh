@@ -89,7 +89,7 @@ expect_eq "Chart.js is served from the Debian package" 200 \
 	"$(curl -s -o /dev/null -w '%{http_code}' --cacert "$T_CERTS/ca.crt" "$base/console/vendor/chart.js")"
 
 evaluator_token=$(q "select mestat.create_evaluator_token('alice')")
-[ -n "$evaluator_token" ] || { not_ok "an evaluator token is made" "mestat.create_evaluator_token returned nothing"; exit 1; }
+[ -n "$evaluator_token" ] || { not_ok "an evaluator token is made" "mestat.create_evaluator_token returned nothing"; t_stop; exit 1; }
 
 # ---- The browser (at most 7 minutes).
 mkdir -p "$T_TMP/screens"
