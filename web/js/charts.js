@@ -64,9 +64,9 @@ export function target(labels, label, from, value, upper, color) {
 		pointRadius: 0, fill: '-1', order: 3 }];
 }
 
-// lineChart(canvas, labels, datasets, yTitle): draws, replacing a chart
-// already on the canvas; sets canvas.dataset.rendered once drawn.
-export function lineChart(canvas, labels, datasets, yTitle) {
+// lineChart(canvas, labels, datasets, yTitle, {fromZero}): draws, replacing a
+// chart already on the canvas; sets canvas.dataset.rendered once drawn.
+export function lineChart(canvas, labels, datasets, yTitle, opts = {}) {
 	const Chart = window.Chart;
 	if (!Chart) throw new Error('Chart.js is not loaded (/console/vendor/chart.js)');
 	const old = Chart.getChart(canvas);
@@ -78,7 +78,7 @@ export function lineChart(canvas, labels, datasets, yTitle) {
 		options: {
 			animation: false, responsive: true, maintainAspectRatio: false,
 			interaction: { mode: 'index', intersect: false },
-			scales: { y: { title: { display: !!yTitle, text: yTitle } }, x: { ticks: { autoSkip: true, maxRotation: 0 } } },
+			scales: { y: { beginAtZero: !!opts.fromZero, title: { display: !!yTitle, text: yTitle } }, x: { ticks: { autoSkip: true, maxRotation: 0 } } },
 			plugins: { legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 6 } } },
 		},
 		plugins: [{ id: 'mestat-rendered', afterRender: (c) => { c.canvas.dataset.rendered = 'true'; } }],

@@ -144,13 +144,15 @@ async function main() {
 			if (row.target_value !== null && row.target_value !== undefined && row.target_kind !== 'range') p.set(end, row.target_value);
 			datasets.push(path(labels, `预期路径 expected path (${row.target_path || ''})`, p));
 		}
-		const lines = sel === NATIONAL && vers.length ? vers : row && row.target_value !== null && row.target_value !== undefined ? [row] : [];
+		// A direction-only target has no number: nothing to draw for it.
+		const lines = (sel === NATIONAL && vers.length ? vers : row ? [row] : []).filter((v) => v.target_value !== null && v.target_value !== undefined);
 		lines.forEach((v, i) => {
 			const from = v.target_effective_from ? periodOfDate(v.target_effective_from, quarterly) : labels[0];
 			const label = `目标 target #${v.target_id ?? ''} ${v.target_effective_from ? `自 from ${v.target_effective_from}` : ''}`;
 			datasets.push(...target(labels, label, from, v.target_value, v.target_kind === 'range' ? v.target_upper : null, lines.length > 1 ? COLORS.versions[i % COLORS.versions.length] : COLORS.target));
 		});
-		lineChart(document.getElementById('chart'), labels, datasets, row ? `${row.unit_zh || ''} ${row.unit || ''}` : '');
+		// A series of one value has no scale of its own: start the axis at zero.
+		lineChart(document.getElementById('chart'), labels, datasets, row ? `${row.unit_zh || ''} ${row.unit || ''}` : '', { fromZero: points.size < 2 });
 		document.getElementById('scope-class').replaceChildren(row ? classBadge(...rowClass(row)) : '');
 		document.getElementById('chart-note').replaceChildren(revised.size ? bi('▲ 三角形为修订过的数值', '▲ triangles mark revised values') : '',
 			sel === NATIONAL && !vals.rows.length ? bi(' 全国数值取自各次进展计算', ' National values as each progress run computed them') : '');
