@@ -117,3 +117,14 @@ export function barChart(canvas, labels, bars, marks, yTitle) {
 		plugins: [{ id: 'mestat-rendered', afterRender: (c) => { c.canvas.dataset.rendered = 'true'; } }],
 	});
 }
+
+// Printing lays the page out again (A4 width, print heights): redraw every
+// chart to its new box, and back after.
+function resizeAll() {
+	const Chart = window.Chart;
+	if (!Chart) return;
+	for (const c of Object.values(Chart.instances)) c.resize();
+}
+window.addEventListener('beforeprint', resizeAll);
+window.addEventListener('afterprint', resizeAll);
+window.matchMedia('print').addEventListener('change', resizeAll);
