@@ -281,21 +281,28 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 	if (!status) {
 		out->nfilter = out->nparams;
 		struct sb sql = {0}, count = {0};
-		sb_str(&sql, "SELECT count(*) OVER (), ");
-		sb_str(&sql, select);
-		sb_str(&sql, " FROM report.");
-		sb_str(&sql, qview);
-		sb_str(&sql, " v");
+		/* The total is an uncorrelated subquery (run once, as a plain
+		 * aggregate the planner can trim); the page is its own subquery so
+		 * that LIMIT can stop early or sort only the top rows. */
 		sb_str(&count, "SELECT count(*) FROM report.");
 		sb_str(&count, qview);
 		sb_str(&count, " v");
-		if (where.s) {
-			sb_str(&sql, where.s);
+		if (where.s)
 			sb_str(&count, where.s);
-		}
+		sb_str(&sql, "SELECT (");
+		sb_str(&sql, count.s ? count.s : "");
+		sb_str(&sql, "), ");
+		sb_str(&sql, select);
+		sb_str(&sql, " FROM (SELECT * FROM report.");
+		sb_str(&sql, qview);
+		sb_str(&sql, " v");
+		if (where.s)
+			sb_str(&sql, where.s);
 		if (order.s)
 			sb_str(&sql, order.s);
-		sb_fmt(&sql, " LIMIT $%d OFFSET $%d", out->nparams + 1, out->nparams + 2);
+		sb_fmt(&sql, " LIMIT $%d OFFSET $%d) v", out->nparams + 1, out->nparams + 2);
+		if (order.s)
+			sb_str(&sql, order.s);
 		char lim[24], off[24];
 		snprintf(lim, sizeof(lim), "%ld", out->limit);
 		snprintf(off, sizeof(off), "%ld", out->offset);

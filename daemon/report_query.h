@@ -19,7 +19,7 @@ struct report_column {
 
 /* What the caller asks for, checked. Strings are owned; report_query_clear. */
 struct report_query {
-	char *sql;        /* SELECT count(*) OVER (), <select> FROM … WHERE … ORDER BY … LIMIT … OFFSET … */
+	char *sql;        /* SELECT (<count_sql>), <select> FROM (SELECT * FROM … WHERE … ORDER BY … LIMIT … OFFSET …) v ORDER BY … */
 	char *count_sql;  /* SELECT count(*) FROM … WHERE … (the same filters, no paging) */
 	char *params[REPORT_MAX_PARAMS];
 	int nparams;      /* the paging statement has two more: limit and offset */

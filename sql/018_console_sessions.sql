@@ -6,15 +6,24 @@
 -- session functions run as mestat_owner: mestatd never reads the table.
 
 -- Role membership is cluster-wide and needs the migration runner's own
--- rights (superuser or CREATEROLE), so it comes before SET ROLE. A runner
--- without them leaves a warning and the grant to the administrator; the read
--- API then answers 503 and logs that SET ROLE was refused.
+-- rights (superuser or CREATEROLE), so it comes before SET ROLE. mestatd
+-- only SETs ROLE to mestat_evaluator on the read API's connections; it does
+-- not inherit its rights elsewhere (membership without inheritance: WITH
+-- INHERIT FALSE from PostgreSQL 16, a NOINHERIT mestat_daemon before, which
+-- is no loss: mestat_daemon is granted no other role). A runner without the
+-- rights leaves a warning and the grant to the administrator; the read API
+-- then answers 503 and logs that SET ROLE was refused.
 do $$
 begin
-	grant mestat_evaluator to mestat_daemon;
+	if current_setting('server_version_num')::int >= 160000 then
+		execute 'grant mestat_evaluator to mestat_daemon with inherit false, set true';
+	else
+		alter role mestat_daemon noinherit;
+		grant mestat_evaluator to mestat_daemon;
+	end if;
 exception when insufficient_privilege then
-	raise warning 'cannot grant mestat_evaluator to mestat_daemon (%); run it as a superuser: '
-		'GRANT mestat_evaluator TO mestat_daemon', sqlerrm;
+	raise warning 'cannot make mestat_daemon a member of mestat_evaluator (%); as a superuser run: '
+		'ALTER ROLE mestat_daemon NOINHERIT; GRANT mestat_evaluator TO mestat_daemon', sqlerrm;
 end
 $$;
 

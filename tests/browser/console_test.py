@@ -11,7 +11,7 @@ read with psql to compare what the pages show with what the views hold).
 Prints one "ok - ..." or "not ok - ...: detail" line per check; saves a
 screenshot (1280×800 and the whole page) and an A4 PDF of every page in OUTDIR.
 """
-import base64, json, os, re, shutil, subprocess, sys, tempfile
+import base64, json, os, re, shutil, signal, subprocess, sys, tempfile
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
@@ -197,6 +197,15 @@ def evaluator(d):
         counts = dict(psql("select class, count(*) from report.progress group by class"))
         bad = [c for c, n in counts.items() if tile(f"tile-class-{c}") != n]
         check(f"{who}: overview's count per class equals report.progress", not bad, f"{bad}: {counts}")
+        href = d.find_element(By.CSS_SELECTOR, "#downloads a").get_attribute("href")
+        status, head, body = d.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0], {credentials: 'same-origin'}).then(async r => { const b = new Uint8Array(await r.arrayBuffer());"
+            " done([r.status, Array.from(b.slice(0, 3)), new TextDecoder().decode(b)]); }).catch(e => done([0, [], String(e)]));", href)
+        lines = body.splitlines()
+        check(f"{who}: the overview's CSV download is report.progress with a BOM and a header",
+              status == 200 and head == [0xEF, 0xBB, 0xBF] and lines and "indicator" in lines[0].split(",") and len(lines) - 1 == int(one("select count(*) from report.progress")),
+              f"status {status}, {len(lines)} lines, starts {body[:40]!r}")
         worst = one("select class from report.progress where class not in ('achieved', 'on_track', 'insufficient_data') order by class limit 1")
         if worst:
             d.find_element(By.ID, f"tile-class-{worst}").click()
@@ -218,6 +227,14 @@ def evaluator(d):
         first.click()
         order = d.execute_script("return [...document.querySelectorAll('#scorecard tbody tr')].map(tr => tr.dataset.reporter)")
         check(f"{who}: sorting the scorecard by an indicator keeps every reporter", sorted(order) == sorted({k[0] for k in want}), f"{len(order)} rows")
+        kind = one("select reporter_kind from report.progress_by_reporter group by 1 order by count(*) limit 1")
+        Select(d.find_element(By.ID, "kind")).select_by_value(kind)
+        want_reps = {r[0] for r in psql(f"select distinct reporter from report.progress_by_reporter where reporter_kind = '{kind}'")}
+        try:
+            WebDriverWait(d, 30).until(lambda x: set(x.execute_script("return [...document.querySelectorAll('#scorecard tbody tr')].map(tr => tr.dataset.reporter)")) == want_reps)
+            ok(f"{who}: the scorecard's kind filter ({kind}) shows exactly those reporters")
+        except TimeoutException:
+            not_ok(f"{who}: the scorecard's kind filter ({kind}) shows exactly those reporters", f"want {sorted(want_reps)}")
         d.find_element(By.CSS_SELECTOR, "#scorecard td.cell[data-class]").click()
         WebDriverWait(d, 30).until(lambda x: "province.html" in x.current_url)
         ok(f"{who}: a scorecard cell opens the province page")
@@ -250,11 +267,18 @@ def evaluator(d):
         check(f"{who}: a revised value is marked", rev and all("▲" in shown[p]["revision_count"] for p in rev), f"revised {rev}")
         points = d.execute_script("const c = Chart.getChart(document.getElementById('chart')); return c.data.datasets[0].data.filter(v => v !== null).length")
         check(f"{who}: the chart draws every value of the series", points == len(want), f"{points} points, {len(want)} values")
+        tv = one(f"select coalesce(target_value::text, 'none') from report.progress_by_reporter where indicator = 'incubators' and reporter = '{code}'")
+        lines = d.execute_script("const c = Chart.getChart(document.getElementById('chart')); return c.data.datasets.filter(s => s.label.startsWith('目标')).length")
+        check(f"{who}: a target line is drawn only for a target with a number", (lines > 0) == (tv not in (None, "none")), f"{lines} target lines, target value {tv}")
         bars = d.execute_script("const c = Chart.getChart(document.getElementById('bars')); return c.data.datasets[0].data.filter(v => v !== null).length")
         want_bars = one("select count(actual_value) from report.progress_by_reporter where indicator = 'incubators'")
         check(f"{who}: the bar chart has one bar per reporter with a value", str(bars) == want_bars, f"{bars} bars, {want_bars} values")
         clause = one("select clause from mestat.indicator where code = 'incubators'")
         check(f"{who}: the indicator page names the plan clause", d.find_element(By.ID, "clause").text == clause, d.find_element(By.ID, "clause").text)
+    if open_page(d, "indicator.html", "indicators", who):
+        shown = set(d.execute_script("return [...document.querySelectorAll('#indicators-table tbody tr')].map(tr => tr.dataset.indicator)"))
+        want = {r[0] for r in psql("select indicator from report.progress")}
+        check(f"{who}: the indicator list is every indicator of report.progress", shown == want, f"{len(shown)} shown, {len(want)} in the view")
     rng = one("select indicator from report.progress where target_kind = 'range' order by indicator limit 1")
     if rng and open_page(d, f"indicator.html?code={rng}", "indicator-national", who):
         band = d.execute_script("const c = Chart.getChart(document.getElementById('chart')); return c.data.datasets.filter(s => s.fill === '-1').length")
@@ -342,6 +366,8 @@ def province(d):
 
 
 def main():
+    # A timeout's SIGTERM still ends chromium and chromedriver (through the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     d = browser()
     try:
         evaluator(d)

@@ -89,12 +89,12 @@ expect_eq "Chart.js is served from the Debian package" 200 \
 	"$(curl -s -o /dev/null -w '%{http_code}' --cacert "$T_CERTS/ca.crt" "$base/console/vendor/chart.js")"
 
 evaluator_token=$(q "select mestat.create_evaluator_token('alice')")
-[ -n "$evaluator_token" ] || { not_ok "an evaluator token is made" "mestat.create_evaluator_token returned nothing"; exit 1; }
+[ -n "$evaluator_token" ] || { not_ok "an evaluator token is made" "mestat.create_evaluator_token returned nothing"; t_stop; exit 1; }
 
-# ---- The browser (at most 5 minutes).
+# ---- The browser (at most 7 minutes).
 mkdir -p "$T_TMP/screens"
 EVAL_TOKEN=$evaluator_token REP_TOKEN=$(cat "$gen/token-330000") REP_CODE=330000 T_DB=$T_DB \
-	timeout 300 /usr/bin/python3 "$TOP/tests/browser/console_test.py" "$base" "$T_TMP/screens" 2>"$T_TMP/browser.log"
+	timeout 420 /usr/bin/python3 "$TOP/tests/browser/console_test.py" "$base" "$T_TMP/screens" 2>"$T_TMP/browser.log"
 rc=$?
 [ "$rc" = 0 ] || not_ok "the browser test runs to the end" "exit $rc: $(tail -n 5 "$T_TMP/browser.log")"
 shots=$(ls "$T_TMP/screens"/*.png 2>/dev/null | wc -l)

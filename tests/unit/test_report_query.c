@@ -29,7 +29,8 @@ static void test_no_query_reads_the_first_page(void **state)
 	struct report_query q;
 	char err[512];
 	assert_int_equal(build(NULL, NULL, &q, err), 0);
-	assert_string_equal(q.sql, "SELECT count(*) OVER (), row_to_json(v)::text FROM report.\"latest_values\" v LIMIT $1 OFFSET $2");
+	assert_string_equal(q.sql, "SELECT (SELECT count(*) FROM report.\"latest_values\" v), row_to_json(v)::text"
+	                           " FROM (SELECT * FROM report.\"latest_values\" v LIMIT $1 OFFSET $2) v");
 	assert_string_equal(q.count_sql, "SELECT count(*) FROM report.\"latest_values\" v");
 	assert_int_equal(q.nparams, 2);
 	assert_int_equal(q.nfilter, 0);
@@ -46,9 +47,13 @@ static void test_filters_are_parameters_of_the_columns_type(void **state)
 	assert_int_equal(build("reporter=110000,310000&period.gte=2018Q1&value.lte=5&reporter=440300&limit=20&offset=40",
 	                       NULL, &q, err),
 	                 0);
-	assert_string_equal(q.sql, "SELECT count(*) OVER (), row_to_json(v)::text FROM report.\"latest_values\" v"
+	assert_string_equal(q.count_sql, "SELECT count(*) FROM report.\"latest_values\" v"
+	                                 " WHERE v.\"reporter\" = ANY($1) AND v.\"period\" >= $2 AND v.\"value\" <= $3");
+	assert_string_equal(q.sql, "SELECT (SELECT count(*) FROM report.\"latest_values\" v"
+	                           " WHERE v.\"reporter\" = ANY($1) AND v.\"period\" >= $2 AND v.\"value\" <= $3),"
+	                           " row_to_json(v)::text FROM (SELECT * FROM report.\"latest_values\" v"
 	                           " WHERE v.\"reporter\" = ANY($1) AND v.\"period\" >= $2 AND v.\"value\" <= $3"
-	                           " LIMIT $4 OFFSET $5");
+	                           " LIMIT $4 OFFSET $5) v");
 	assert_string_equal(q.params[0], "{\"110000\",\"310000\",\"440300\"}");
 	assert_string_equal(q.params[1], "2018Q1");
 	assert_string_equal(q.params[2], "5");
@@ -76,7 +81,8 @@ static void test_order_is_checked_and_quoted(void **state)
 	struct report_query q;
 	char err[512];
 	assert_int_equal(build("order=-value,odd%22name", NULL, &q, err), 0);
-	assert_non_null(strstr(q.sql, " ORDER BY \"value\" DESC NULLS LAST, \"odd\"\"name\" ASC NULLS LAST LIMIT"));
+	assert_non_null(strstr(q.sql, " ORDER BY \"value\" DESC NULLS LAST, \"odd\"\"name\" ASC NULLS LAST LIMIT $1 OFFSET $2) v"
+	                              " ORDER BY \"value\" DESC NULLS LAST, \"odd\"\"name\" ASC NULLS LAST"));
 	report_query_clear(&q);
 	assert_int_equal(build("order=value;drop", NULL, &q, err), 400);
 	assert_non_null(strstr(err, "is not a column"));
@@ -112,6 +118,7 @@ static void test_a_province_is_restricted_to_its_reporter(void **state)
 	char err[512];
 	assert_int_equal(build("reporter=310000", "110000", &q, err), 0);
 	assert_non_null(strstr(q.sql, "WHERE v.\"reporter\" = ANY($1) AND v.\"reporter\" = $2 LIMIT $3"));
+	assert_non_null(strstr(q.sql, "(SELECT count(*) FROM report.\"latest_values\" v WHERE v.\"reporter\" = ANY($1) AND v.\"reporter\" = $2)"));
 	assert_string_equal(q.params[1], "110000");
 	assert_non_null(strstr(q.count_sql, "v.\"reporter\" = $2"));
 	report_query_clear(&q);

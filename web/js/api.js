@@ -66,7 +66,7 @@ export async function reportAll(view, params = {}, max = 50000) {
 	let offset = 0;
 	let first = null;
 	for (;;) {
-		const page = await report(view, { ...params, limit: params.limit || 1000, offset });
+		const page = await report(view, { ...params, limit: params.limit || 10000, offset });
 		if (!first) first = page;
 		rows.push(...page.rows);
 		offset += page.rows.length;

@@ -64,9 +64,9 @@ export function target(labels, label, from, value, upper, color) {
 		pointRadius: 0, fill: '-1', order: 3 }];
 }
 
-// lineChart(canvas, labels, datasets, yTitle): draws, replacing a chart
-// already on the canvas; sets canvas.dataset.rendered once drawn.
-export function lineChart(canvas, labels, datasets, yTitle) {
+// lineChart(canvas, labels, datasets, yTitle, {fromZero}): draws, replacing a
+// chart already on the canvas; sets canvas.dataset.rendered once drawn.
+export function lineChart(canvas, labels, datasets, yTitle, opts = {}) {
 	const Chart = window.Chart;
 	if (!Chart) throw new Error('Chart.js is not loaded (/console/vendor/chart.js)');
 	const old = Chart.getChart(canvas);
@@ -78,7 +78,7 @@ export function lineChart(canvas, labels, datasets, yTitle) {
 		options: {
 			animation: false, responsive: true, maintainAspectRatio: false,
 			interaction: { mode: 'index', intersect: false },
-			scales: { y: { title: { display: !!yTitle, text: yTitle } }, x: { ticks: { autoSkip: true, maxRotation: 0 } } },
+			scales: { y: { beginAtZero: !!opts.fromZero, title: { display: !!yTitle, text: yTitle } }, x: { ticks: { autoSkip: true, maxRotation: 0 } } },
 			plugins: { legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 6 } } },
 		},
 		plugins: [{ id: 'mestat-rendered', afterRender: (c) => { c.canvas.dataset.rendered = 'true'; } }],
@@ -117,3 +117,14 @@ export function barChart(canvas, labels, bars, marks, yTitle) {
 		plugins: [{ id: 'mestat-rendered', afterRender: (c) => { c.canvas.dataset.rendered = 'true'; } }],
 	});
 }
+
+// Printing lays the page out again (A4 width, print heights): redraw every
+// chart to its new box, and back after.
+function resizeAll() {
+	const Chart = window.Chart;
+	if (!Chart) return;
+	for (const c of Object.values(Chart.instances)) c.resize();
+}
+window.addEventListener('beforeprint', resizeAll);
+window.addEventListener('afterprint', resizeAll);
+window.matchMedia('print').addEventListener('change', resizeAll);

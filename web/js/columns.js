@@ -11,7 +11,7 @@ export function submissionColumns(withReporter) {
 		{ key: 'format', zh: '格式', en: 'Format' },
 		{ key: 'outcome', zh: '结果', en: 'Outcome', cell: (r) => el('span', { class: `tag ${r.outcome}`, text: r.outcome || '' }) },
 		{ key: 'http_status', zh: '状态码', en: 'HTTP', num: true, cell: (r) => String(r.http_status ?? '') },
-		{ id: 'counts', zh: '变更', en: 'Changes', cell: (r) => countsText(r.counts) },
+		{ id: 'counts', zh: '变更', en: 'Changes', cls: 'nowrap', cell: (r) => countsText(r.counts) },
 		{ key: 'error_summary', zh: '拒收原因', en: 'Why refused', cls: 'wrap' },
 		{ id: 'receipt', zh: '回执', en: 'Receipt', cell: (r) => (r.receipt_id || r.receipt ? el('span', { class: 'mono', text: String(r.receipt_id || r.receipt).slice(0, 16) }) : r.outcome === 'accepted' ? bi('已签发', 'signed') : '—') },
 	].filter(Boolean);

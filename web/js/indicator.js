@@ -4,7 +4,7 @@
 // (report.progress, progress_by_reporter, progress_history, latest_values).
 import { report, reportAll, csvURL } from './api.js';
 import { el, bi, start, ready, fail, qs, table, classBadge, rowClass, classRank, fmtNum, fmtTime, indicatorName } from './ui.js';
-import { targetText, valueWithPeriod, progressMeasure } from './progress.js';
+import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell, basisCell } from './progress.js';
 import { COLORS, periodLabels, periodOfDate, series, path, target, lineChart, barChart, classColour } from './charts.js';
 
 const NATIONAL = 'national';
@@ -28,19 +28,38 @@ function facts(r, code) {
 		...row('单位', 'Unit', bi(r.unit_zh || '', r.unit || '')),
 		...row('计量', 'Measure', r.measure === 'flow' ? bi('流量', 'flow (a quarter\'s flow is assessed over the last 4 quarters)') : bi('存量', r.measure || '')),
 		...row('方向', 'Better when', r.direction === 'decrease' ? bi('下降', 'decreasing') : bi('增长', 'increasing')),
-		...(r.basis ? row('依据', 'Basis', r.basis) : []),
+		...(r.basis ? row('依据', 'Basis', basisCell(r)) : []),
 		...row('方法', 'Method', r.method || '—'),
 		...row('目标', 'Target', [targetText(r), ' ', el('span', { class: 'muted', text: r.target_kind || '' })]),
 		...row('路径', 'Path', r.target_path || '—'),
 		...row('生效', 'In force since', r.target_effective_from || '—'),
 		...row('类别', 'Class', classBadge(...rowClass(r))),
-		...(r.note ? row('说明', 'Note', r.note) : []));
+		...(r.note || r.note_zh ? row('说明', 'Note', [r.note_zh || '', r.note_zh ? ' ' : '', el('span', { class: r.note_zh ? 'en' : null, text: r.note_en || r.note || '' })]) : []));
+}
+
+// chooser(): without ?code=, every indicator with a target in force, to pick one.
+async function chooser() {
+	const rows = (await reportAll('progress')).rows.slice().sort(planOrder);
+	document.getElementById('title').replaceChildren('指标', el('span', { class: 'en', text: 'Indicators' }));
+	document.getElementById('sub').replaceChildren(bi('选择一个指标查看其序列、目标与各地区进展。', 'Pick an indicator to see its series, its targets and every reporter\'s progress.'));
+	document.querySelectorAll('main > .grid2, main > .toolbar, #values, #provinces, #bars-card').forEach((e) => e.remove());
+	document.querySelector('main').append(table([
+		{ id: 'class', zh: '类别', en: 'Class', cell: (r) => classBadge(...rowClass(r)), sort: (r) => classRank(rowClass(r)[0]) },
+		{ key: 'clause', zh: '条款', en: 'Clause', cls: 'nowrap', sort: clauseSort },
+		{ key: 'indicator', zh: '指标', en: 'Indicator', cell: (r) => el('a', { href: `indicator.html?code=${encodeURIComponent(r.indicator)}` }, indicatorName(r)) },
+		{ key: 'measure', zh: '计量', en: 'Measure' },
+		{ key: 'unit_zh', zh: '单位', en: 'Unit', cell: (r) => bi(r.unit_zh || '', r.unit || '') },
+	], rows, { id: 'indicators-table', rowAttrs: (r) => ({ 'data-indicator': r.indicator }) }));
+	ready();
 }
 
 async function main() {
 	const s = await start('indicator.html');
 	const code = qs('code');
-	if (!code) throw new Error('indicator.html?code=INDICATOR');
+	if (!code) {
+		await chooser();
+		return;
+	}
 	// A province reads the national assessment but not its history: that is not asked for.
 	const national = s.kind !== 'reporter';
 	const [natl, provs, hist] = await Promise.all([
@@ -78,7 +97,7 @@ async function main() {
 		{ key: 'expected_value', zh: '预期值', en: 'Expected', num: true },
 		{ key: 'actual_value', zh: '实际值', en: 'Latest', num: true, cell: (r) => valueWithPeriod(r, 'actual_value') },
 		{ id: 'measure', zh: '进度', en: 'Progress', num: true, cell: progressMeasure },
-		{ key: 'note', zh: '说明', en: 'Note', cls: 'wrap muted' },
+		{ key: 'note', zh: '说明', en: 'Note', cls: 'muted', cell: noteCell },
 	];
 	document.getElementById('provinces').replaceChildren(table(provinceCols, reporters, { id: 'provinces-table', rowAttrs: (r) => ({ 'data-reporter': r.reporter }) }));
 	if (reporters.length) {
@@ -125,13 +144,15 @@ async function main() {
 			if (row.target_value !== null && row.target_value !== undefined && row.target_kind !== 'range') p.set(end, row.target_value);
 			datasets.push(path(labels, `预期路径 expected path (${row.target_path || ''})`, p));
 		}
-		const lines = sel === NATIONAL && vers.length ? vers : row && row.target_value !== null && row.target_value !== undefined ? [row] : [];
+		// A direction-only target has no number: nothing to draw for it.
+		const lines = (sel === NATIONAL && vers.length ? vers : row ? [row] : []).filter((v) => v.target_value !== null && v.target_value !== undefined);
 		lines.forEach((v, i) => {
 			const from = v.target_effective_from ? periodOfDate(v.target_effective_from, quarterly) : labels[0];
 			const label = `目标 target #${v.target_id ?? ''} ${v.target_effective_from ? `自 from ${v.target_effective_from}` : ''}`;
 			datasets.push(...target(labels, label, from, v.target_value, v.target_kind === 'range' ? v.target_upper : null, lines.length > 1 ? COLORS.versions[i % COLORS.versions.length] : COLORS.target));
 		});
-		lineChart(document.getElementById('chart'), labels, datasets, row ? `${row.unit_zh || ''} ${row.unit || ''}` : '');
+		// A series of one value has no scale of its own: start the axis at zero.
+		lineChart(document.getElementById('chart'), labels, datasets, row ? `${row.unit_zh || ''} ${row.unit || ''}` : '', { fromZero: points.size < 2 });
 		document.getElementById('scope-class').replaceChildren(row ? classBadge(...rowClass(row)) : '');
 		document.getElementById('chart-note').replaceChildren(revised.size ? bi('▲ 三角形为修订过的数值', '▲ triangles mark revised values') : '',
 			sel === NATIONAL && !vals.rows.length ? bi(' 全国数值取自各次进展计算', ' National values as each progress run computed them') : '');

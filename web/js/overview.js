@@ -4,7 +4,7 @@
 // report.completeness, report.overdue).
 import { reportAll, count, csvURL } from './api.js';
 import { el, bi, start, ready, fail, classBadge, rowClass, classRank, fmtNum, fmtTime, table, indicatorName, CLASSES, GRADED } from './ui.js';
-import { targetText, valueWithPeriod, progressMeasure, planOrder } from './progress.js';
+import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell, basisCell } from './progress.js';
 
 function tile(zh, en, value, id, extra) {
 	return el('div', { class: `tile ${extra || ''}`.trim(), id }, el('div', { class: 'label' }, bi(zh, en, true)), el('div', { class: 'value' }, value));
@@ -48,16 +48,16 @@ async function main() {
 	const hasBasis = rows.some((r) => r.basis);
 	const cols = [
 		{ id: 'class', zh: '类别', en: 'Class', cell: (r) => classBadge(...rowClass(r)), sort: (r) => classRank(rowClass(r)[0]) },
-		{ key: 'clause', zh: '条款', en: 'Clause', cls: 'nowrap', sort: (r) => r.plan_order ?? r.clause },
+		{ key: 'clause', zh: '条款', en: 'Clause', cls: 'nowrap', sort: clauseSort },
 		{ key: 'indicator', zh: '指标', en: 'Indicator', cell: (r) => el('a', { href: `indicator.html?code=${encodeURIComponent(r.indicator)}` }, indicatorName(r)) },
-		hasBasis ? { key: 'basis', zh: '依据', en: 'Basis' } : null,
+		hasBasis ? { key: 'basis', zh: '依据', en: 'Basis', cell: basisCell } : null,
 		{ id: 'target', zh: '目标', en: 'Target', num: true, cell: targetText },
 		{ key: 'baseline_value', zh: '基期值', en: 'Baseline', num: true },
 		{ key: 'expected_value', zh: '预期值', en: 'Expected', num: true },
 		{ key: 'actual_value', zh: '实际值', en: 'Latest', num: true, cell: (r) => valueWithPeriod(r, 'actual_value') },
 		{ id: 'measure', zh: '进度', en: 'Progress', num: true, cell: progressMeasure },
 		{ key: 'unit_zh', zh: '单位', en: 'Unit', cell: (r) => bi(r.unit_zh || '', r.unit || '') },
-		{ key: 'note', zh: '说明', en: 'Note', cls: 'wrap muted' },
+		{ key: 'note', zh: '说明', en: 'Note', cls: 'muted', cell: noteCell },
 	].filter(Boolean);
 	// A class tile shows only the targets of that class; a second click shows them all again.
 	let only = null;

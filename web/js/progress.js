@@ -32,10 +32,57 @@ export function progressMeasure(r) {
 	return el('span', { class: 'muted', text: '—' });
 }
 
-// planOrder(a, b): the plan's own order when the view gives it, else clause then indicator.
+const NUMERAL = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+function numeral(s) { // 七 → 7, 十二 → 12, 二十 → 20
+	if (!s) return 0;
+	const i = s.indexOf('十');
+	if (i < 0) return NUMERAL[s] || 0;
+	return (i === 0 ? 1 : NUMERAL[s[0]] || 0) * 10 + (NUMERAL[s[i + 1]] || 0);
+}
+
+// clauseKey("七(二)") → [7, 2]; the plan's boxes (专栏1–4) come after its sections.
+export function clauseKey(c) {
+	const m = /^([一二三四五六七八九十]+)(?:\(([一二三四五六七八九十]+)\))?$/.exec(c || '');
+	if (m) return [numeral(m[1]), numeral(m[2])];
+	const box = /^专栏(\d+)$/.exec(c || '');
+	return box ? [100 + Number(box[1]), 0] : [999, 0];
+}
+
+// planOrder(a, b): the plan's own order when the view gives it, else by clause (一, 二, … in the
+// plan's order, not by pronunciation), then indicator.
 export function planOrder(a, b) {
 	for (const k of ['plan_order', 'sort_key', 'plan_position']) {
 		if (a[k] !== undefined && b[k] !== undefined && a[k] !== b[k]) return Number(a[k]) - Number(b[k]) || String(a[k]).localeCompare(String(b[k]));
 	}
-	return String(a.clause || '').localeCompare(String(b.clause || ''), 'zh-CN') || String(a.indicator).localeCompare(String(b.indicator));
+	const x = clauseKey(a.clause);
+	const y = clauseKey(b.clause);
+	return x[0] - y[0] || x[1] - y[1] || String(a.indicator).localeCompare(String(b.indicator));
+}
+
+// clauseSort(row): a sort key for a table's clause column.
+export function clauseSort(r) {
+	if (r.plan_order !== undefined && r.plan_order !== null) return Number(r.plan_order);
+	const k = clauseKey(r.clause);
+	return k[0] * 100 + k[1];
+}
+
+// noteCell(row): the view's note (Chinese and English when it has both), at
+// most two lines in a table; the whole note as its title.
+export function noteCell(r) {
+	const zh = r.note_zh;
+	const en = r.note_en || r.note;
+	if (!zh && !en) return '';
+	const all = [zh, en].filter(Boolean).join('\n');
+	return el('span', { class: 'note', title: all }, zh ? el('span', { text: zh }) : null, zh && en ? ' ' : null, en ? el('span', { class: zh ? 'en' : null, text: en }) : null);
+}
+
+// What a target rests on, when the view says (column basis); another value is shown as it is.
+const BASIS = {
+	plan_number: ['规划数值目标', 'plan number'],
+	plan_direction: ['规划方向目标', 'plan direction'],
+	monitoring: ['监测指标', 'monitoring'],
+};
+export function basisCell(r) {
+	const b = BASIS[r.basis];
+	return b ? bi(b[0], b[1]) : r.basis || '';
 }

@@ -1,16 +1,41 @@
 // Scorecard: reporters × indicators from report.progress_by_reporter, each
 // cell the class colour; sortable by reporter or by one indicator's class.
-import { reportAll, csvURL } from './api.js';
+import { report, csvURL } from './api.js';
 import { el, bi, start, ready, fail, classBadge, rowClass, classRank, fmtNum, CLASSES, GRADED } from './ui.js';
 import { planOrder } from './progress.js';
 
+// One page of rows at a time (ordered by reporter): a few dozen reporters fit
+// in one; at county scale "more" adds the next page.
+const PAGE = 10000;
+
 async function main() {
 	await start('scorecard.html');
-	const data = await reportAll('progress_by_reporter');
+	const kind = document.getElementById('kind');
+	const more = document.getElementById('more');
+	let rows = [];
+	let total = 0;
+	const load = async (reset) => {
+		if (reset) rows = [];
+		const page = await report('progress_by_reporter', { reporter_kind: kind.value, order: 'reporter,indicator', limit: PAGE, offset: rows.length });
+		rows = rows.concat(page.rows);
+		total = page.total;
+		draw(rows);
+		document.getElementById('shown').replaceChildren(bi(`显示 ${rows.length} / ${total} 行`, `${rows.length} of ${total} rows`));
+		more.hidden = rows.length >= total;
+		document.getElementById('downloads').replaceChildren(el('a', { href: csvURL('progress_by_reporter', { reporter_kind: kind.value }), download: 'progress_by_reporter.csv' }, '下载 CSV Download'));
+	};
+	kind.addEventListener('change', () => load(true).catch(fail));
+	more.addEventListener('click', () => load(false).catch(fail));
+	await load(true);
+	document.getElementById('legend').replaceChildren(...GRADED.map((c) => classBadge(c)));
+	ready();
+}
+
+function draw(data) {
 	const indicators = new Map();
 	const reporters = new Map();
 	const cell = new Map();
-	for (const r of data.rows.slice().sort(planOrder)) {
+	for (const r of data.slice().sort(planOrder)) {
 		if (!indicators.has(r.indicator)) indicators.set(r.indicator, r);
 		if (!reporters.has(r.reporter)) reporters.set(r.reporter, r);
 		cell.set(`${r.reporter}|${r.indicator}`, r);
@@ -74,10 +99,7 @@ async function main() {
 	fill();
 	const box = document.getElementById('score');
 	box.className = 'scroll';
-	box.replaceChildren(data.rows.length ? el('table', { class: 'score', id: 'scorecard' }, el('thead', {}, head), tbody) : el('div', { class: 'empty' }, bi('没有数据', 'No rows')));
-	document.getElementById('legend').replaceChildren(...GRADED.map((c) => classBadge(c)));
-	document.getElementById('downloads').replaceChildren(el('a', { href: csvURL('progress_by_reporter'), download: 'progress_by_reporter.csv' }, '下载 CSV Download'));
-	ready();
+	box.replaceChildren(data.length ? el('table', { class: 'score', id: 'scorecard' }, el('thead', {}, head), tbody) : el('div', { class: 'empty' }, bi('没有数据', 'No rows')));
 }
 
 main().catch(fail);

@@ -168,6 +168,7 @@ export function qs(name) {
 
 const PAGES = [
 	['index.html', '概览', 'Overview'],
+	['indicator.html', '指标', 'Indicators'],
 	['scorecard.html', '记分卡', 'Scorecard'],
 	['reporting.html', '报送情况', 'Reporting'],
 	['submissions.html', '报送日志', 'Submissions'],
@@ -177,7 +178,7 @@ const PAGES = [
 // start(page): read the session, draw the navigation bar; returns the session.
 export async function start(page) {
 	const s = await session();
-	const links = PAGES.map(([href, zh, en]) => el('a', { href, class: href === page ? 'active' : null }, bi(zh, en)));
+	const links = PAGES.map(([href, zh, en]) => el('a', { href, id: `nav-${href.replace('.html', '')}`, class: href === page ? 'active' : null }, bi(zh, en)));
 	if (s.kind === 'reporter' && s.reporter) {
 		links.splice(1, 0, el('a', { href: `province.html?reporter=${encodeURIComponent(s.reporter)}`, class: page === 'province.html' ? 'active' : null }, bi('本地区', 'My province')));
 	}
