@@ -87,7 +87,8 @@ framing() { # framing NAME REQUEST [STATUS]: REQUEST (printf format) then a GET 
 	local out rc n want=${3:-400}
 	out=$( (printf "$2"; printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'; sleep 3) | TLS_RAW_TIMEOUT=8 tls_raw)
 	rc=$?
-	n=$(grep -c '^HTTP/1\.[01] ' <<<"$out")
+	# a body has no final newline: the next status line may follow on its line
+	n=$(grep -ao 'HTTP/1\.[01] [0-9][0-9][0-9] ' <<<"$out" | wc -l)
 	expect_match "$1: $want" "^HTTP/1.1 ($want) " "$(head -n 1 <<<"$out")"
 	expect_eq "$1: exactly one answer (nothing smuggled is read)" 1 "$n"
 	[ "$rc" != 124 ] && ok "$1: the connection is closed after it" ||
@@ -116,9 +117,9 @@ framing "a chunk size with a sign" "${P}Transfer-Encoding: chunked\r\n\r\n+2\r\n
 framing "a HEAD with a body" "HEAD /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
 out=$( (printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n'; sleep 1) | tls_raw)
 expect_match "two equal Content-Length values are read as one: 200" '^HTTP/1.1 200' "$(head -n 1 <<<"$out")"
-out=$( (printf "${P}Transfer-Encoding: Chunked\r\n\r\n2\r\n{}\r\n0\r\nX-Trailer: 1\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"; sleep 1) | tls_raw)
+out=$( (printf 'POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n2\r\n{}\r\n0\r\nX-Trailer: 1\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'; sleep 1) | tls_raw)
 expect_match "a chunked body with a trailer is read, and the next request on the connection too" \
-	'^HTTP/1.1 (400|422) .*HTTP/1.1 200' "$(grep '^HTTP/1' <<<"$out" | tr '\n' ' ')"
+	'^HTTP/1.1 405 .*HTTP/1.1 200' "$(grep -ao 'HTTP/1\.1 [0-9]*' <<<"$out" | tr '\n' ' ')"
 expect_match "framing refusals are logged with the reason" \
 	'refused a request whose end is ambiguous.*two different Content-Length values' "$(cat "$T_TMP/mestatd.log")"
 
