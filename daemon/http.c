@@ -61,7 +61,19 @@ struct conn_guard {
 	bool over_limit; /* accepted beyond max_connections: answer 503 and close */
 };
 
-struct gate;
+/* The framing gate of a TLS connection works in place on the input buffer
+ * evhttp reads: the buffer holds PASSED bytes the gate let through, then
+ * what the TLS layer has just added, which the gate replaces by what it lets
+ * through (see framing.c). It runs as the buffer's callback, before evhttp's
+ * deferred read callback parses anything. */
+struct gate {
+	struct framing *framing;
+	struct evbuffer *front; /* scratch: the passed bytes while the tail is read */
+	size_t passed;
+	bool busy;              /* our own changes call back too: ignore them */
+	struct evbuffer_cb_entry *cb;
+};
+
 static void gate_free(struct gate *gt);
 
 static void guard_free(void *data, bool handshake_done)
@@ -70,6 +82,8 @@ static void guard_free(void *data, bool handshake_done)
 	if (!handshake_done)
 		metrics_tls_failure();
 	event_free(g->deadline);
+	if (g->gate) /* the input buffer outlives the SSL by a little: unhook first */
+		evbuffer_remove_cb_entry(bufferevent_get_input(g->bev), g->gate->cb);
 	gate_free(g->gate);
 	free(g);
 	open_connections--;
@@ -99,18 +113,6 @@ long http_connections(const struct http *h)
 int http_inflight(const struct http *h) { return h->ninflight; }
 
 static void gate_emit(void *arg, const char *p, size_t n) { evbuffer_add(arg, p, n); }
-
-/* The framing gate of a TLS connection works in place on the input buffer
- * evhttp reads: the buffer holds PASSED bytes the gate let through, then
- * what the TLS layer has just added, which the gate replaces by what it lets
- * through (see framing.c). It runs as the buffer's callback, before evhttp's
- * deferred read callback parses anything. */
-struct gate {
-	struct framing *framing;
-	struct evbuffer *front; /* scratch: the passed bytes while the tail is read */
-	size_t passed;
-	bool busy;              /* our own changes call back too: ignore them */
-};
 
 static void gate_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
@@ -159,7 +161,9 @@ static struct gate *gate_new(struct http *h, struct bufferevent *bev)
 		return NULL;
 	gt->framing = framing_new(h->max_head);
 	gt->front = evbuffer_new();
-	if (!gt->framing || !gt->front || !evbuffer_add_cb(bufferevent_get_input(bev), gate_input, gt)) {
+	if (gt->framing && gt->front)
+		gt->cb = evbuffer_add_cb(bufferevent_get_input(bev), gate_input, gt);
+	if (!gt->cb) {
 		gate_free(gt);
 		return NULL;
 	}
