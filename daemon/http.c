@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "framing.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -40,6 +41,7 @@ struct http {
 	int ninflight;
 	struct evhttp_bound_socket *bound[2];
 	long max_connections;
+	size_t max_head; /* the framing gate's limit on a header block */
 	struct timeval request_tv;
 };
 
@@ -55,8 +57,24 @@ struct conn_guard {
 	struct http *http;
 	struct bufferevent *bev;
 	struct event *deadline;
+	struct gate *gate; /* reads the input before evhttp does */
 	bool over_limit; /* accepted beyond max_connections: answer 503 and close */
 };
+
+/* The framing gate of a TLS connection works in place on the input buffer
+ * evhttp reads: the buffer holds PASSED bytes the gate let through, then
+ * what the TLS layer has just added, which the gate replaces by what it lets
+ * through (see framing.c). It runs as the buffer's callback, before evhttp's
+ * deferred read callback parses anything. */
+struct gate {
+	struct framing *framing;
+	struct evbuffer *front; /* scratch: the passed bytes while the tail is read */
+	size_t passed;
+	bool busy;              /* our own changes call back too: ignore them */
+	struct evbuffer_cb_entry *cb;
+};
+
+static void gate_free(struct gate *gt);
 
 static void guard_free(void *data, bool handshake_done)
 {
@@ -64,6 +82,9 @@ static void guard_free(void *data, bool handshake_done)
 	if (!handshake_done)
 		metrics_tls_failure();
 	event_free(g->deadline);
+	if (g->gate) /* the input buffer outlives the SSL by a little: unhook first */
+		evbuffer_remove_cb_entry(bufferevent_get_input(g->bev), g->gate->cb);
+	gate_free(g->gate);
 	free(g);
 	open_connections--;
 }
@@ -91,9 +112,67 @@ long http_connections(const struct http *h)
 
 int http_inflight(const struct http *h) { return h->ninflight; }
 
-/* Every connection on the HTTPS port gets a TLS bufferevent. If one cannot
- * be made, evhttp would fall back to plain HTTP for it; dispatch refuses any
- * request that did not arrive over TLS. */
+static void gate_emit(void *arg, const char *p, size_t n) { evbuffer_add(arg, p, n); }
+
+static void gate_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct gate *gt = arg;
+	if (gt->busy)
+		return;
+	if (info->n_deleted) /* evhttp took parsed bytes from the front */
+		gt->passed = info->n_deleted > gt->passed ? 0 : gt->passed - info->n_deleted;
+	if (!info->n_added)
+		return;
+	gt->busy = true;
+	size_t total = evbuffer_get_length(buf), raw = total - gt->passed;
+	evbuffer_remove_buffer(buf, gt->front, gt->passed);
+	struct evbuffer_iovec v[16];
+	size_t done = 0;
+	while (done < raw) {
+		int nv = evbuffer_peek(buf, -1, NULL, v, 16);
+		size_t used = 0;
+		for (int i = 0; i < nv && i < 16; i++) {
+			framing_feed(gt->framing, v[i].iov_base, v[i].iov_len, gate_emit, gt->front);
+			used += v[i].iov_len;
+		}
+		evbuffer_drain(buf, used); /* after a refusal: dropped */
+		done += used;
+	}
+	evbuffer_add_buffer(buf, gt->front);
+	gt->passed = evbuffer_get_length(buf);
+	gt->busy = false;
+}
+
+static void gate_free(struct gate *gt)
+{
+	if (!gt)
+		return;
+	framing_free(gt->framing);
+	if (gt->front)
+		evbuffer_free(gt->front);
+	free(gt);
+}
+
+/* gate_new: a framing gate on BEV's input; NULL when out of memory. */
+static struct gate *gate_new(struct http *h, struct bufferevent *bev)
+{
+	struct gate *gt = calloc(1, sizeof(*gt));
+	if (!gt)
+		return NULL;
+	gt->framing = framing_new(h->max_head);
+	gt->front = evbuffer_new();
+	if (gt->framing && gt->front)
+		gt->cb = evbuffer_add_cb(bufferevent_get_input(bev), gate_input, gt);
+	if (!gt->cb) {
+		gate_free(gt);
+		return NULL;
+	}
+	return gt;
+}
+
+/* Every connection on the HTTPS port gets a TLS bufferevent with a framing
+ * gate. If one cannot be made, evhttp would fall back to plain HTTP for it;
+ * dispatch refuses any request that did not arrive over TLS. */
 static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
 {
 	struct http *h = arg;
@@ -118,7 +197,13 @@ static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
 	}
 	g->bev = bev;
 	open_connections++;
-	tls_conn_set(ssl, g);
+	tls_conn_set(ssl, g); /* from here on, freeing the SSL frees G */
+	g->gate = gate_new(h, bev);
+	if (!g->gate) {
+		log_error("cannot create a TLS connection: out of memory");
+		bufferevent_free(bev);
+		return NULL;
+	}
 	guard_arm(g);
 	return bev;
 }
@@ -164,6 +249,24 @@ static SSL *request_ssl(struct evhttp_request *req)
 	return bev ? bufferevent_openssl_get_ssl(bev) : NULL;
 }
 
+/* framing_refused: answer R 400 and close when the framing gate refused
+ * its request (the gate has dropped the rest of the connection). */
+static bool framing_refused(struct http_req *r)
+{
+	const char *why = evhttp_find_header(evhttp_request_get_input_headers(r->req), FRAMING_MARK);
+	if (!why)
+		return false;
+	log_warn("refused a request whose end is ambiguous", "reason=\"%s\"", why);
+	char msg[400];
+	snprintf(msg, sizeof(msg),
+	         "the request's framing is ambiguous: %s; send one Content-Length in plain decimal digits, "
+	         "or Transfer-Encoding: chunked alone",
+	         why);
+	json_t *body = json_pack("{s:i, s:s}", "status", 400, "error", msg);
+	http_reply_json(r, 400, body, "Connection: close\n");
+	return true;
+}
+
 static void dispatch(struct evhttp_request *req, struct http *h, bool metrics)
 {
 	struct http_req *r = calloc(1, sizeof(*r));
@@ -198,6 +301,8 @@ static void dispatch(struct evhttp_request *req, struct http *h, bool metrics)
 		struct conn_guard *g = tls_conn_get(ssl);
 		if (g)
 			evtimer_del(g->deadline); /* a whole request arrived in time */
+		if (framing_refused(r))
+			return;
 		if (g && g->over_limit) {
 			http_reply(r, 503, "application/json",
 			           "{\"status\":503,\"error\":\"too many connections; retry later\"}", 58,
@@ -205,6 +310,8 @@ static void dispatch(struct evhttp_request *req, struct http *h, bool metrics)
 			return;
 		}
 		tls_peer_get(ssl, &r->peer);
+	} else if (framing_refused(r)) {
+		return;
 	}
 	evhttp_connection_set_closecb(r->conn, on_conn_close, h);
 
@@ -260,6 +367,9 @@ static void apply_limits(struct http *h, const struct config *cf)
 		evhttp_set_default_content_type(both[i], "application/json");
 	}
 	h->max_connections = cf->max_connections;
+	/* evhttp bounds the request line and the headers by max_header_size
+	 * each: the gate must never stop short of what evhttp would read. */
+	h->max_head = 2 * cf->max_header_size + 1024;
 	h->request_tv.tv_sec = (long)cf->request_timeout;
 	h->request_tv.tv_usec = (long)((cf->request_timeout - (double)(long)cf->request_timeout) * 1e6);
 }

@@ -1,4 +1,5 @@
 /* json.c - the native JSON decoder, and the jansson helpers the DHIS2 JSON decoder shares with it. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,198 @@
 #include <jansson.h>
 
 #include "internal.h"
+
+/*
+ * Numbers are kept exactly as sent.
+ *
+ * jansson reads a JSON number into a long long or a double: one with more
+ * digits than a double holds (1234567.12345678901234567) would come out
+ * rounded, and one beyond the range of either (1e400, 2^63) would fail the
+ * whole body. So before parsing, every number whose value would not come
+ * back unchanged is put in quotes: it then reaches the rows as the very
+ * text the province sent, and is stored exactly, or refused with the
+ * reason, like the same value sent as a string (the database's numeric
+ * type reads it). Columns in jansson's messages about the same line may
+ * then be off by two per number quoted before them.
+ */
+
+/* number_len: the length of the JSON number starting at S (N bytes), or 0. */
+static size_t number_len(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		if (++i >= n || s[i] < '0' || s[i] > '9')
+			return 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= n || s[i] < '0' || s[i] > '9')
+			return 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return i;
+}
+
+/* A decimal number as significant digits, a scale and a sign:
+ * value = (neg ? -1 : 1) * 0.DIGITS * 10^SCALE; zero has no digits. */
+struct dec {
+	char digits[48];
+	long scale;
+	int neg;
+};
+
+/* dec_read: read the number S (N bytes, JSON or printf %g syntax) into D.
+ * -1 when it has more significant digits than D holds (then it cannot
+ * equal a double printed with 17). */
+static int dec_read(const char *s, size_t n, struct dec *d)
+{
+	size_t i = 0, nd = 0;
+	long intlen = 0, exp = 0;
+	int seen_point = 0, expneg = 0;
+
+	memset(d, 0, sizeof(*d));
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		d->neg = s[i++] == '-';
+	for (; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
+		if (s[i] == '.') {
+			seen_point = 1;
+			continue;
+		}
+		if (nd == 0 && s[i] == '0') { /* leading zeros */
+			if (!seen_point)
+				continue;
+			intlen--;
+			continue;
+		}
+		if (nd + 1 >= sizeof(d->digits))
+			return -1;
+		d->digits[nd++] = s[i];
+		if (!seen_point)
+			intlen++;
+	}
+	if (i < n) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			expneg = s[i++] == '-';
+		for (; i < n; i++)
+			if (exp < 1000000)
+				exp = exp * 10 + (s[i] - '0');
+	}
+	while (nd > 0 && d->digits[nd - 1] == '0')
+		d->digits[--nd] = '\0';
+	d->scale = nd ? intlen + (expneg ? -exp : exp) : 0;
+	if (!nd)
+		d->neg = 0;
+	return 0;
+}
+
+/* number_exact: would the JSON number S (N bytes) come out of jansson with
+ * the same value, as number_text prints it? */
+static int number_exact(const char *s, size_t n)
+{
+	char text[64];
+	struct dec a, b;
+	char *end;
+	double v;
+	int prec;
+
+	if (n >= sizeof(text))
+		return 0;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	if (!memchr(s, '.', n) && !memchr(s, 'e', n) && !memchr(s, 'E', n)) {
+		errno = 0;
+		(void)strtoll(text, &end, 10);
+		return errno == 0; /* jansson refuses an integer out of range */
+	}
+	if (dec_read(s, n, &a) != 0)
+		return 0;
+	errno = 0;
+	v = strtod(text, &end);
+	if (!isfinite(v) || (v == 0 && a.digits[0]))
+		return 0;
+	for (prec = 15; prec <= 17; prec++) { /* as number_text prints it */
+		snprintf(text, sizeof text, "%.*g", prec, v);
+		if (strtod(text, NULL) == v)
+			break;
+	}
+	if (dec_read(text, strlen(text), &b) != 0)
+		return 0;
+	return a.neg == b.neg && a.scale == b.scale &&
+	       strcmp(a.digits, b.digits) == 0;
+}
+
+/* quote_inexact: BODY (LEN bytes) with every number that number_exact
+ * refuses put in quotes, in a new buffer (*OUTLEN bytes); NULL when there
+ * is none (or no memory: jansson then says what it says). */
+static char *quote_inexact(const char *body, size_t len, size_t *outlen)
+{
+	char *out = NULL;
+	size_t o = 0, i = 0, from = 0;
+	int in_string = 0;
+
+	while (i < len) {
+		char c = body[i];
+		size_t n;
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+			i++;
+			continue;
+		}
+		if (c == '"') {
+			in_string = 1;
+			i++;
+			continue;
+		}
+		if (c != '-' && (c < '0' || c > '9')) {
+			i++;
+			continue;
+		}
+		n = number_len(body + i, len - i);
+		if (n == 0 || number_exact(body + i, n)) {
+			i += n ? n : 1;
+			continue;
+		}
+		if (!out) {
+			/* at worst every other byte starts a number */
+			out = malloc(len * 2 + 1);
+			if (!out)
+				return NULL;
+		}
+		memcpy(out + o, body + from, i - from);
+		o += i - from;
+		out[o++] = '"';
+		memcpy(out + o, body + i, n);
+		o += n;
+		out[o++] = '"';
+		i += n;
+		from = i;
+	}
+	if (!out)
+		return NULL;
+	memcpy(out + o, body + from, len - from);
+	*outlen = o + len - from;
+	return out;
+}
 
 json_t *fmt_json_load(const char *body, size_t len, char *err, size_t errlen)
 {
@@ -25,8 +218,15 @@ json_t *fmt_json_load(const char *body, size_t len, char *err, size_t errlen)
 			"JSON object {...}");
 		return NULL;
 	}
-	root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-			  &je);
+	{
+		size_t qlen = 0;
+		char *quoted = quote_inexact(body, len, &qlen);
+
+		root = json_loadb(quoted ? quoted : body, quoted ? qlen : len,
+				  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+				  &je);
+		free(quoted);
+	}
 	if (!root) {
 		const char *text = je.text;
 

@@ -56,9 +56,13 @@ sql_true() { [ "$(q "$1")" = t ]; }
 source_section() {
 	local name=$1 reporter=$2 url=$3 format=$4
 	shift 4
-	printf '\n[source %s]\nreporter = %s\nurl = %s\nformat = %s\ninterval = 2s\nretry_min = 1s\ntimeout = 5s\nca_file = %s\n' \
-		"$name" "$reporter" "$url" "$format" "$T_CERTS/ca.crt"
-	local l
+	local l extra=" "
+	for l in "$@"; do extra+="${l%%[ =]*} "; done # a LINE replaces the default of its key
+	printf '\n[source %s]\n' "$name"
+	for l in "reporter = $reporter" "url = $url" "format = $format" "interval = 2s" "retry_min = 1s" \
+		"timeout = 5s" "ca_file = $T_CERTS/ca.crt"; do
+		[[ $extra == *" ${l%% *} "* ]] || echo "$l"
+	done
 	for l in "$@"; do echo "$l"; done
 }
 
