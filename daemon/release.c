@@ -26,8 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
-#include "daemon.h"
+#include "context.h"
 #include "db.h"
 #include "log.h"
 #include "receipt.h"
