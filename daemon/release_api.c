@@ -101,7 +101,8 @@ static const char list_sql[] =
 	"   'superseded', exists (SELECT 1 FROM mestat.release n WHERE n.period = r.period AND n.revision > r.revision),"
 	"   'release_date', r.body::jsonb->>'release_date',"
 	"   'classes', (SELECT json_object_agg(x.c, x.n) FROM (SELECT p->>'class' AS c, count(*) AS n"
-	"                FROM jsonb_array_elements(r.body::jsonb->'progress') p GROUP BY 1) x),"
+	"                FROM jsonb_array_elements(r.body::jsonb->'progress') p"
+	"                WHERE p->>'class' IS NOT NULL GROUP BY 1) x)," /* monitoring rows have none */
 	"   'class_changes', jsonb_array_length(r.body::jsonb->'changes'->'classes')) ORDER BY r.id), '[]')"
 	"   FROM mestat.release r),"
 	" 'calendar', (SELECT coalesce(json_agg(json_build_object('period', c.period, 'due_date', c.due_date,"

@@ -81,8 +81,10 @@ expect_eq "report.release_items lists the class change" "industry_st_platforms|o
 	"$(q "select indicator || '|' || class from report.release_items where period = '2020Q4' and section = 'class_change'")"
 
 # A revised target side by side with the original, and what it takes.
-q "insert into mestat.target (indicator, kind, baseline_value, target_value, effective_from, clause, note)
-   values ('industry_st_platforms', 'point', 0, 8, current_date - 1, '专栏1', 'raised by the mid-term review')" >/dev/null
+q "insert into mestat.target (indicator, kind, baseline_value, target_value, effective_from, clause, note,
+                               decision_ref, decision_date)
+   values ('industry_st_platforms', 'point', 0, 8, current_date - 1, '专栏1', 'raised by the mid-term review',
+           '国科发高〔2019〕1号', current_date - 1)" >/dev/null
 q "select mestat.publish_release('2020Q4', 'the target for industry S&T platforms was raised to 8')" >/dev/null
 w=$(wait_for 40 "select exists (select 1 from mestat.release where period = '2020Q4' and revision = 2)")
 expect_eq "a correction after the target revision is published" "" "$w"
