@@ -162,12 +162,49 @@ def table_rows(d, table_id, key_attr):
             for (const td of tr.querySelectorAll('td[data-col]')) {
                 const v = td.querySelector('.v');
                 const b = td.querySelector('[data-class]');
+                const t = td.querySelector('[data-trend]');
+                const k = td.querySelector('[data-basis]');
                 cells[td.dataset.col] = v ? v.textContent : td.textContent;
                 if (b) cells['@class'] = b.dataset.class;
+                if (t) cells['@trend'] = t.dataset.trend;
+                if (td.querySelector('.cls-sym')) cells['@class-symbol'] = td.querySelector('.cls-sym').textContent;
+                if (k) { cells['@basis'] = k.dataset.basis; cells['@basis-label'] = k.querySelector('.basis-tag').textContent; }
+                const pw = td.querySelector('.plan-words');
+                if (pw) cells['@plan-words'] = pw.textContent;
+                const rd = td.querySelector('.reading');
+                if (rd) cells['@reading'] = rd.title;
             }
             out[tr.getAttribute(arguments[1])] = cells;
         }
         return out;""", table_id, key_attr)
+
+
+def check_readings(who, where, shown, want):
+    """The basis, plan words, reading notes and the class or trend of every row
+    against the view's columns; want: {indicator: dict of the view's columns}."""
+    bad = [k for k, w in want.items() if k not in shown or shown[k].get("@basis") != w["basis"]
+           or not shown[k].get("@basis-label", "").startswith(w["basis_zh"] or "") or (w["basis_en"] or "") not in shown[k].get("@basis-label", "")]
+    check(f"{who}: {where}: the basis shown equals the view's basis and its labels on every row", not bad and want,
+          "; ".join(f"{k}: shown {shown.get(k, {}).get('@basis')} {shown.get(k, {}).get('@basis-label')!r}, view {want[k]['basis']}" for k in bad[:3]))
+    bad = [k for k, w in want.items() if k in shown and w["plan_words"] and w["plan_words"] not in shown[k].get("@plan-words", "")]
+    check(f"{who}: {where}: the plan's words are shown where the view has them", not bad, f"{bad[:3]}")
+    bad = [k for k, w in want.items() if k in shown and not all(x in shown[k].get("@reading", "") for x in (w["reading_zh"], w["reading_en"]) if x)]
+    check(f"{who}: {where}: the reading notes (zh, en) are those of the view", not bad, f"{bad[:3]}")
+    mon = {k: w for k, w in want.items() if w["class"] is None}
+    bad = [k for k, w in mon.items() if k not in shown or shown[k].get("@trend") != (w["trend"] or "") or "@class" in shown[k] or "@class-symbol" in shown[k]]
+    check(f"{who}: {where}: the {len(mon)} rows without a class show the view's trend and never a class symbol", not bad and mon,
+          "; ".join(f"{k}: shown {shown.get(k)}, view trend {mon[k]['trend']}" for k in bad[:3]))
+    bad = [k for k, w in mon.items() if k in shown and w["trend_growth"] is not None and w["trend"] and "%" not in shown[k].get("class", "")]
+    check(f"{who}: {where}: a trend is shown with its growth rate", not bad, f"{bad[:3]}")
+    bad = [k for k, w in want.items() if w["class"] is not None and (k not in shown or "@trend" in shown[k])]
+    check(f"{who}: {where}: rows with a class show no trend badge", not bad, f"{bad[:3]}")
+
+
+READING_COLUMNS = ["indicator", "class", "basis", "basis_zh", "basis_en", "plan_words", "reading_zh", "reading_en", "trend", "trend_growth"]
+
+
+def view_rows(sql_from):
+    return {r[0]: dict(zip(READING_COLUMNS, r)) for r in psql(f"select {', '.join(READING_COLUMNS)} {sql_from}")}
 
 
 def evaluator(d):
@@ -194,9 +231,27 @@ def evaluator(d):
         asof = one("select max(as_of_period) from report.progress")
         check(f"{who}: overview's complete reports of {asof} equal report.completeness",
               tile("tile-complete") == one(f"select count(*) from report.completeness where period = '{asof}' and missing = 0"), f"shown {tile('tile-complete')}")
-        counts = dict(psql("select class, count(*) from report.progress group by class"))
+        counts = dict(psql("select class, count(*) from report.progress where class is not null group by class"))
         bad = [c for c, n in counts.items() if tile(f"tile-class-{c}") != n]
-        check(f"{who}: overview's count per class equals report.progress", not bad, f"{bad}: {counts}")
+        check(f"{who}: overview's count per class equals report.progress (rows with a class)", not bad and counts, f"{bad}: {counts}")
+        mon = one("select count(*) from report.progress where basis = 'monitoring'")
+        check(f"{who}: overview's monitoring tile counts report.progress's monitoring rows", tile("tile-monitoring") == mon and mon != "0", f"shown {tile('tile-monitoring')}, view {mon}")
+        trends = dict(psql("select t, count(p.trend) from unnest(array['rising', 'stable', 'falling']) t left join report.progress p on p.trend = t and p.basis = 'monitoring' group by t"))
+        shown_trends = d.execute_script("return Object.fromEntries([...document.querySelectorAll('#tile-monitoring [data-trend]')].map(e => [e.dataset.trend, e.dataset.value]))")
+        check(f"{who}: overview's monitoring tile counts each trend as report.progress does", shown_trends == trends, f"shown {shown_trends}, view {trends}")
+        check_readings(who, "overview", table_rows(d, "progress-table", "data-indicator"), view_rows("from report.progress"))
+        order = d.execute_script("return [...document.querySelectorAll('#progress-table tbody tr')].map(tr => tr.dataset.indicator)")
+        want_order = [r[0] for r in psql("select indicator from report.progress order by sort_key, indicator")]
+        check(f"{who}: overview's rows are in the plan's order (sort_key)", order == want_order, f"shown {order[:5]}, view {want_order[:5]}")
+        part = psql("select indicator, latest_period from report.progress where latest_period is not null")
+        bad = [i for i, p in part if not d.find_elements(By.CSS_SELECTOR, f"#progress-table tr[data-indicator='{i}'] [data-latest-period='{p}']")]
+        check(f"{who}: a part-reported later period is shown with its coverage ({len(part)} rows)", not bad, f"{bad[:3]}")
+        legend_classes = d.execute_script("return [...document.querySelectorAll('#legend [data-class]')].map(e => e.dataset.class)")
+        check(f"{who}: the legend shows not achieved (未实现) with its own symbol", "not_achieved" in legend_classes and
+              d.execute_script("const e = document.querySelector('#legend [data-class=not_achieved]'); return e.textContent.includes('✗') && e.textContent.includes('未实现')"),
+              f"{legend_classes}")
+        nav = d.find_element(By.ID, "nav-releases").get_attribute("href")
+        check(f"{who}: the navigation bar links to the releases list (/console/releases/)", nav.endswith("/console/releases/"), nav)
         href = d.find_element(By.CSS_SELECTOR, "#downloads a").get_attribute("href")
         status, head, body = d.execute_async_script(
             "const done = arguments[arguments.length - 1];"
@@ -216,12 +271,22 @@ def evaluator(d):
 
     # Scorecard
     if open_page(d, "scorecard.html", "scorecard", who):
-        want = {(r[0], r[1]): r[2] for r in psql("select reporter, indicator, class from report.progress_by_reporter")}
+        want = {(r[0], r[1]): r[2] for r in psql("select reporter, indicator, class from report.progress_by_reporter where class is not null")}
         cells = d.execute_script("""return [...document.querySelectorAll('#scorecard td.cell[data-class]')]
             .map(td => [td.closest('tr').dataset.reporter, td.dataset.indicator, td.dataset.class]);""")
         shown = {(r, i): c for r, i, c in cells}
-        check(f"{who}: scorecard cells equal report.progress_by_reporter's classes", shown == want and want,
+        check(f"{who}: scorecard cells equal report.progress_by_reporter's classes (rows with a class)", shown == want and want,
               f"{len(shown)} cells, {len(want)} rows; differ: {[k for k in want if shown.get(k) != want[k]][:3]}")
+        want_t = {(r[0], r[1]): r[2] or "" for r in psql("select reporter, indicator, trend from report.progress_by_reporter where class is null")}
+        cells = d.execute_script("""return [...document.querySelectorAll('#scorecard td.cell[data-trend]')]
+            .map(td => [td.closest('tr').dataset.reporter, td.dataset.indicator, td.dataset.trend, td.className]);""")
+        shown_t = {(r, i): t for r, i, t, _ in cells}
+        coloured = [c for c in cells if " c-" in f" {c[3]}"]
+        check(f"{who}: scorecard's monitoring cells show report.progress_by_reporter's trends, in no class colour", shown_t == want_t and want_t and not coloured,
+              f"{len(shown_t)} cells, {len(want_t)} rows; differ: {[k for k in want_t if shown_t.get(k) != want_t[k]][:3]}; coloured {coloured[:2]}")
+        if "not_achieved" in want.values():
+            sym = d.execute_script("const td = document.querySelector('#scorecard td.cell[data-class=not_achieved]'); return td ? td.textContent : null")
+            check(f"{who}: a not-achieved target has its own symbol on the scorecard", sym == "✗", sym)
         first = d.find_element(By.CSS_SELECTOR, "#scorecard th.ind")
         first.click()
         first.click()
@@ -249,6 +314,11 @@ def evaluator(d):
         bad = [k for k in want if k not in shown or shown[k].get("@class") != want[k][0] or not same_number(shown[k].get("actual_value", ""), want[k][1])]
         check(f"{who}: province {code}'s targets equal report.progress_by_reporter", not bad and set(shown) == set(want) and want,
               f"{len(shown)} shown, {len(want)} in the view; differ: {bad[:3]}")
+        check_readings(who, f"province {code}", shown, view_rows(f"from report.progress_by_reporter where reporter = '{code}'"))
+        missed = [r[0] for r in psql(f"select indicator from report.progress_by_reporter where reporter = '{code}' and class = 'not_achieved'")]
+        check(f"{who}: province {code} has a not-achieved target (the missed 2020 target)", missed, "none in the view")
+        bad = [i for i in missed if shown.get(i, {}).get("@class-symbol") != "✗" or "未实现" not in shown[i].get("class", "")]
+        check(f"{who}: a not-achieved target shows 未实现 with its own symbol", not bad, f"{[(i, shown.get(i)) for i in bad[:2]]}")
         strip = dict(d.execute_script("return [...document.querySelectorAll('#heat-strip td[data-period]')].map(td => [td.dataset.period, td.textContent])"))
         comp = {r[0]: r[1] for r in psql(f"select period, completeness from report.completeness where reporter = '{code}'")}
         bad = [p for p in comp if p not in strip or strip[p] != f"{round(float(comp[p]) * 100)}%"]
@@ -323,6 +393,16 @@ def evaluator(d):
         d.find_element(By.ID, "f-text").send_keys("negative")
         n = len(d.find_elements(By.CSS_SELECTOR, "#submissions-table tbody tr"))
         check(f"{who}: searching the log for 'negative' keeps the matching refusals", n == sum("negative" in (v or "") for v in want.values()), f"{n} rows")
+
+    # The releases list, in the console: it carries the console's navigation.
+    d.get(f"{BASE}/console/releases/")
+    try:
+        WebDriverWait(d, 30).until(lambda x: x.find_elements(By.CSS_SELECTOR, "#console-nav a#nav-index"))
+        ok(f"{who}: the releases list in the console carries the console's navigation")
+    except TimeoutException:
+        not_ok(f"{who}: the releases list in the console carries the console's navigation", "no #console-nav")
+    shoot(d, f"{who}-releases")
+    problems(d)
 
     # Sign-out
     d.get(f"{BASE}/console/index.html")

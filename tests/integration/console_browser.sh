@@ -1,7 +1,8 @@
 #!/bin/bash
 # console_browser.sh: the console in a real browser. Three provinces and the
 # ministry report five years of data (one value revised, one push refused, one
-# quarter late, one pull source failing); progress is recomputed; then
+# quarter late, one pull source failing; one province has a missed 2020 target
+# of its own); progress is recomputed; then
 # chromium, driven by tests/browser/console_test.py, signs in with an
 # evaluator's token through the form, opens every page, waits for the charts,
 # compares the figures shown with what psql reads from the same views, checks
@@ -80,6 +81,11 @@ echo "{\"reporter\":\"330000\",\"period\":\"2019Q4\",\"values\":[{\"indicator\":
 expect_eq "a revision is accepted" 201 "$(push 330000 application/json "$gen/revision.json")"
 echo '{"reporter":"330000","period":"2020Q4","values":[{"indicator":"makerspaces","value":-3}]}' >"$gen/bad.json"
 expect_eq "a negative count is refused" 422 "$(push 330000 application/json "$gen/bad.json")"
+# A province target of its own whose year is over and was missed: not achieved.
+expect_match "a province's own missed 2020 target is entered" '^entered' "$(q "insert into mestat.target (indicator, scope, kind,
+	baseline_year, baseline_value, target_year, target_value, effective_from, clause, basis, plan_words, note)
+	values ('tech_contracts', '330000', 'at_least', 2015, 1, 2020, 1000000, '2016-01-01', '七(二)', 'plan_number',
+	        '浙江省技术合同目标（测试）', 'a province target far above its values') returning 'entered'" 2>&1)"
 expect_match "progress is recomputed" '^[0-9]+$' "$(q "select mestat.recompute_progress()")"
 
 # ---- What the browser needs from mestatd.

@@ -3,7 +3,7 @@
 // its own line from the date it took effect, and the clause of the plan
 // (report.progress, progress_by_reporter, progress_history, latest_values).
 import { report, reportAll, csvURL } from './api.js';
-import { el, bi, start, ready, fail, qs, table, classBadge, rowClass, classRank, fmtNum, fmtTime, indicatorName } from './ui.js';
+import { el, bi, start, ready, fail, qs, table, assessment, assessmentRank, rowClass, fmtNum, fmtTime, indicatorName } from './ui.js';
 import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell, basisCell } from './progress.js';
 import { COLORS, periodLabels, periodOfDate, series, path, target, lineChart, barChart, classColour } from './charts.js';
 
@@ -33,7 +33,7 @@ function facts(r, code) {
 		...row('目标', 'Target', [targetText(r), ' ', el('span', { class: 'muted', text: r.target_kind || '' })]),
 		...row('路径', 'Path', r.target_path || '—'),
 		...row('生效', 'In force since', r.target_effective_from || '—'),
-		...row('类别', 'Class', classBadge(...rowClass(r))),
+		...row('类别', 'Class', assessment(r)),
 		...(r.note || r.note_zh ? row('说明', 'Note', [r.note_zh || '', r.note_zh ? ' ' : '', el('span', { class: r.note_zh ? 'en' : null, text: r.note_en || r.note || '' })]) : []));
 }
 
@@ -44,7 +44,7 @@ async function chooser() {
 	document.getElementById('sub').replaceChildren(bi('选择一个指标查看其序列、目标与各地区进展。', 'Pick an indicator to see its series, its targets and every reporter\'s progress.'));
 	document.querySelectorAll('main > .grid2, main > .toolbar, #values, #provinces, #bars-card').forEach((e) => e.remove());
 	document.querySelector('main').append(table([
-		{ id: 'class', zh: '类别', en: 'Class', cell: (r) => classBadge(...rowClass(r)), sort: (r) => classRank(rowClass(r)[0]) },
+		{ id: 'class', zh: '类别', en: 'Class', cell: (r) => assessment, sort: assessmentRank },
 		{ key: 'clause', zh: '条款', en: 'Clause', cls: 'nowrap', sort: clauseSort },
 		{ key: 'indicator', zh: '指标', en: 'Indicator', cell: (r) => el('a', { href: `indicator.html?code=${encodeURIComponent(r.indicator)}` }, indicatorName(r)) },
 		{ key: 'measure', zh: '计量', en: 'Measure' },
@@ -90,7 +90,7 @@ async function main() {
 	], vers, { id: 'versions-table' }));
 
 	const provinceCols = [
-		{ id: 'class', zh: '类别', en: 'Class', cell: (r) => classBadge(...rowClass(r)), sort: (r) => classRank(rowClass(r)[0]) },
+		{ id: 'class', zh: '类别', en: 'Class', cell: (r) => assessment, sort: assessmentRank },
 		{ key: 'reporter', zh: '地区', en: 'Reporter', cell: (r) => el('a', { href: `indicator.html?code=${encodeURIComponent(code)}&reporter=${encodeURIComponent(r.reporter)}` }, bi(r.reporter_name_zh || r.reporter, r.reporter_name_en)) },
 		{ id: 'target', zh: '目标', en: 'Target', num: true, cell: targetText },
 		{ key: 'baseline_value', zh: '基期值', en: 'Baseline', num: true },
@@ -153,7 +153,7 @@ async function main() {
 		});
 		// A series of one value has no scale of its own: start the axis at zero.
 		lineChart(document.getElementById('chart'), labels, datasets, row ? `${row.unit_zh || ''} ${row.unit || ''}` : '', { fromZero: points.size < 2 });
-		document.getElementById('scope-class').replaceChildren(row ? classBadge(...rowClass(row)) : '');
+		document.getElementById('scope-class').replaceChildren(row ? assessment(row) : '');
 		document.getElementById('chart-note').replaceChildren(revised.size ? bi('▲ 三角形为修订过的数值', '▲ triangles mark revised values') : '',
 			sel === NATIONAL && !vals.rows.length ? bi(' 全国数值取自各次进展计算', ' National values as each progress run computed them') : '');
 		if (row) facts(row, code);

@@ -3,8 +3,9 @@
 // reports and when progress was last recomputed (report.progress,
 // report.completeness, report.overdue).
 import { reportAll, count, csvURL } from './api.js';
-import { el, bi, start, ready, fail, classBadge, rowClass, classRank, fmtNum, fmtTime, table, indicatorName, CLASSES, GRADED } from './ui.js';
-import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell, basisCell } from './progress.js';
+import { el, bi, start, ready, fail, classBadge, rowClass, fmtTime, table, indicatorName, CLASSES, GRADED, TRENDS,
+	assessment, assessmentRank, isMonitoring } from './ui.js';
+import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, readingCell, basisCell } from './progress.js';
 
 function tile(zh, en, value, id, extra) {
 	return el('div', { class: `tile ${extra || ''}`.trim(), id }, el('div', { class: 'label' }, bi(zh, en, true)), el('div', { class: 'value' }, value));
@@ -30,7 +31,12 @@ async function main() {
 		count('overdue', {}),
 	]);
 	const classes = [...new Set([...GRADED.filter((c) => c !== 'not_achieved'), ...rows.map((r) => rowClass(r)[0]).filter(Boolean)])];
-	const counts = await Promise.all(classes.map((c) => count('progress', { class: c })));
+	const trends = Object.keys(TRENDS);
+	const [counts, monitoring, trendCounts] = await Promise.all([
+		Promise.all(classes.map((c) => count('progress', { class: c }))),
+		count('progress', { basis: 'monitoring' }),
+		Promise.all(trends.map((t) => count('progress', { basis: 'monitoring', trend: t }))),
+	]);
 	const tiles = document.getElementById('tiles');
 	tiles.append(
 		tile('目标数', 'Targets assessed', el('span', { 'data-value': progress.total, text: String(progress.total) }), 'tile-targets'),
@@ -42,12 +48,20 @@ async function main() {
 		const k = CLASSES[c] || { zh: c, en: '' };
 		tiles.append(tile(k.zh, k.en, [classBadge(c, null, null, true), ' ', el('span', { 'data-value': counts[i], text: String(counts[i]) })], `tile-class-${c}`, `cls c-${CLASSES[c] ? c : 'unknown'}`));
 	});
-	document.getElementById('legend').replaceChildren(...GRADED.map((c) => classBadge(c)));
+	// Monitoring indicators: no class, their trends in their own (neutral) vocabulary.
+	tiles.append(tile('监测指标（不评类别）', 'Monitoring, no class', [
+		el('span', { 'data-value': monitoring, text: String(monitoring) }),
+		el('small', { class: 'trend-counts' }, ...trends.map((t, i) => el('span', { 'data-trend': t, 'data-value': trendCounts[i], title: `${TRENDS[t].zh} ${TRENDS[t].en}` },
+			` ${TRENDS[t].sym}${trendCounts[i]}`))),
+	], 'tile-monitoring', 'mon'));
+	document.getElementById('legend').replaceChildren(...GRADED.map((c) => classBadge(c)),
+		el('span', { class: 'legend-sep', text: '｜ 监测 monitoring:' }),
+		...trends.map((t) => el('span', { class: 'trend-badge' }, el('span', { class: 'trend-sym', text: TRENDS[t].sym }), bi(TRENDS[t].zh, TRENDS[t].en))));
 	document.getElementById('downloads').replaceChildren(el('a', { href: csvURL('progress'), download: 'progress.csv' }, '下载 CSV Download'));
 
 	const hasBasis = rows.some((r) => r.basis);
 	const cols = [
-		{ id: 'class', zh: '类别', en: 'Class', cell: (r) => classBadge(...rowClass(r)), sort: (r) => classRank(rowClass(r)[0]) },
+		{ id: 'class', zh: '类别 / 趋势', en: 'Class / trend', cell: assessment, sort: assessmentRank },
 		{ key: 'clause', zh: '条款', en: 'Clause', cls: 'nowrap', sort: clauseSort },
 		{ key: 'indicator', zh: '指标', en: 'Indicator', cell: (r) => el('a', { href: `indicator.html?code=${encodeURIComponent(r.indicator)}` }, indicatorName(r)) },
 		hasBasis ? { key: 'basis', zh: '依据', en: 'Basis', cell: basisCell } : null,
@@ -57,21 +71,21 @@ async function main() {
 		{ key: 'actual_value', zh: '实际值', en: 'Latest', num: true, cell: (r) => valueWithPeriod(r, 'actual_value') },
 		{ id: 'measure', zh: '进度', en: 'Progress', num: true, cell: progressMeasure },
 		{ key: 'unit_zh', zh: '单位', en: 'Unit', cell: (r) => bi(r.unit_zh || '', r.unit || '') },
-		{ key: 'note', zh: '说明', en: 'Note', cls: 'muted', cell: noteCell },
+		{ key: 'reading', zh: '解读', en: 'Reading', cls: 'muted', cell: readingCell },
 	].filter(Boolean);
 	// A class tile shows only the targets of that class; a second click shows them all again.
 	let only = null;
 	const draw = () => {
-		const shown = only ? rows.filter((r) => rowClass(r)[0] === only) : rows;
+		const shown = only === 'monitoring' ? rows.filter((r) => isMonitoring(r) && !r.class) : only ? rows.filter((r) => rowClass(r)[0] === only) : rows;
 		document.getElementById('targets').className = '';
 		document.getElementById('targets').replaceChildren(table(cols, shown, { id: 'progress-table', rowAttrs: (r) => ({ 'data-indicator': r.indicator }) }));
-		tiles.querySelectorAll('.tile.cls').forEach((t) => t.classList.toggle('selected', t.id === `tile-class-${only}`));
+		tiles.querySelectorAll('.tile.cls, .tile.mon').forEach((t) => t.classList.toggle('selected', t.id === `tile-class-${only}` || (only === 'monitoring' && t.id === 'tile-monitoring')));
 	};
-	tiles.querySelectorAll('.tile.cls').forEach((t) => {
+	tiles.querySelectorAll('.tile.cls, .tile.mon').forEach((t) => {
 		t.classList.add('clickable');
-		t.title = '只看此类 show only this class';
+		t.title = '只看此类 show only these';
 		t.addEventListener('click', () => {
-			const c = t.id.replace('tile-class-', '');
+			const c = t.id === 'tile-monitoring' ? 'monitoring' : t.id.replace('tile-class-', '');
 			only = only === c ? null : c;
 			draw();
 		});

@@ -1,11 +1,12 @@
 // progress.js: how a row of report.progress / progress_by_reporter is shown:
 // its target, its latest value with the period, and its measure of progress.
 // Formatting only.
-import { el, bi, fmtNum, fmtPct } from './ui.js';
+import { el, bi, fmtNum, fmtPct, isMonitoring } from './ui.js';
 
 // targetText(row): "T", "≥ T", "L – U", or the direction for a direction-only target.
 export function targetText(r) {
 	const kind = r.target_kind;
+	if (isMonitoring(r)) return el('span', { class: 'muted', title: '规划未设目标（或全国数值不分解到地区） no plan target for this row' }, bi('未设', 'none'));
 	if (kind === 'range') return el('span', { class: 'target', 'data-raw': `${r.target_value}–${r.target_upper}` }, `${fmtNum(r.target_value)} – ${fmtNum(r.target_upper)}`);
 	if (kind === 'at_least') return el('span', { class: 'target', 'data-raw': r.target_value }, `≥ ${fmtNum(r.target_value)}`);
 	if (kind === 'direction' || r.target_value === null || r.target_value === undefined) {
@@ -15,10 +16,15 @@ export function targetText(r) {
 }
 
 // valueWithPeriod(row, key): the value and, small, the period it belongs to.
+// A later period only some reporters have sent (latest_period, national rows)
+// follows, with its coverage and no class.
 export function valueWithPeriod(r, key) {
 	const v = r[key];
-	if (v === null || v === undefined) return el('span', { class: 'muted', text: '—' });
-	return el('span', {}, el('span', { class: 'v', 'data-raw': v, text: fmtNum(v) }), r.period ? el('span', { class: 'en', text: r.period }) : null);
+	const later = r.latest_period ? el('span', { class: 'later', 'data-latest-period': r.latest_period,
+		title: `${r.latest_period} 部分报送，未评估 part-reported, not assessed` },
+	`${r.latest_period}: ${fmtNum(r.latest_value)} `, el('span', { class: 'en', text: `${r.latest_reporters_reported ?? '?'}/${r.latest_reporters_expected ?? '?'} 部分 part` })) : null;
+	if (v === null || v === undefined) return el('span', {}, el('span', { class: 'v muted', text: '—' }), later);
+	return el('span', {}, el('span', { class: 'v', 'data-raw': v, text: fmtNum(v) }), r.period ? el('span', { class: 'en', text: r.period }) : null, later);
 }
 
 // progressMeasure(row): R for the ratio method, annual growth for the direction method.
@@ -61,6 +67,7 @@ export function planOrder(a, b) {
 
 // clauseSort(row): a sort key for a table's clause column.
 export function clauseSort(r) {
+	if (r.sort_key !== undefined && r.sort_key !== null) return Number(r.sort_key);
 	if (r.plan_order !== undefined && r.plan_order !== null) return Number(r.plan_order);
 	const k = clauseKey(r.clause);
 	return k[0] * 100 + k[1];
@@ -76,13 +83,30 @@ export function noteCell(r) {
 	return el('span', { class: 'note', title: all }, zh ? el('span', { text: zh }) : null, zh && en ? ' ' : null, en ? el('span', { class: zh ? 'en' : null, text: en }) : null);
 }
 
-// What a target rests on, when the view says (column basis); another value is shown as it is.
+// readingCell(row): how to read the row (reading_zh / reading_en of the view)
+// and why it has its class (note), at most three lines; everything as its title.
+export function readingCell(r) {
+	const zh = r.reading_zh || r.note_zh;
+	const en = r.reading_en;
+	const why = r.note_en || r.note;
+	if (!zh && !en && !why) return '';
+	const all = [zh, en, why].filter(Boolean).join('\n');
+	return el('span', { class: 'note reading', title: all },
+		zh ? el('span', { class: 'rz', text: zh }) : null, zh && en ? ' ' : null, en ? el('span', { class: 'en', text: en }) : null,
+		why ? el('span', { class: 'why', text: ` ${why}` }) : null);
+}
+
+// basisCell(row): what the target rests on, in the view's words (basis_zh /
+// basis_en), and the plan's own words when it quotes them.
 const BASIS = {
-	plan_number: ['规划数值目标', 'plan number'],
-	plan_direction: ['规划方向目标', 'plan direction'],
-	monitoring: ['监测指标', 'monitoring'],
+	plan_number: ['规划数值目标', 'Plan number'],
+	plan_direction: ['规划方向目标', 'Plan direction'],
+	monitoring: ['监测指标（规划未设目标）', 'Monitoring (no plan target)'],
 };
 export function basisCell(r) {
-	const b = BASIS[r.basis];
-	return b ? bi(b[0], b[1]) : r.basis || '';
+	if (!r.basis) return '';
+	const b = BASIS[r.basis] || [r.basis, ''];
+	return el('span', { class: `basis b-${r.basis}`, 'data-basis': r.basis },
+		el('span', { class: 'basis-tag' }, bi(r.basis_zh || b[0], r.basis_en || b[1])),
+		r.plan_words ? el('span', { class: 'plan-words', title: `规划原文 the plan: ${r.plan_words}`, text: `“${r.plan_words}”` }) : null);
 }

@@ -2,10 +2,10 @@
 // completeness and timeliness by period (a heat strip), its recent
 // submissions with outcome and receipt, and its pull sources' state.
 import { report, reportAll, csvURL } from './api.js';
-import { el, bi, start, ready, fail, qs, table, classBadge, rowClass, classRank, fmtTime, indicatorName,
+import { el, bi, start, ready, fail, qs, table, assessment, assessmentRank, fmtTime, indicatorName,
 	heatClass, timeClass, pctShort, heatLegend, heatTitle } from './ui.js';
 import { submissionColumns, sourceColumns } from './columns.js';
-import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell } from './progress.js';
+import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, readingCell, basisCell } from './progress.js';
 
 // strip(completeness, timeliness): years down, Q1–Q4 and the year across.
 function strip(comp, time) {
@@ -43,15 +43,16 @@ async function main() {
 	}
 	const rows = prog.rows.slice().sort(planOrder);
 	const cols = [
-		{ id: 'class', zh: '类别', en: 'Class', cell: (r) => classBadge(...rowClass(r)), sort: (r) => classRank(rowClass(r)[0]) },
+		{ id: 'class', zh: '类别 / 趋势', en: 'Class / trend', cell: assessment, sort: assessmentRank },
 		{ key: 'clause', zh: '条款', en: 'Clause', cls: 'nowrap', sort: clauseSort },
 		{ key: 'indicator', zh: '指标', en: 'Indicator', cell: (r) => el('a', { href: `indicator.html?code=${encodeURIComponent(r.indicator)}&reporter=${encodeURIComponent(code)}` }, indicatorName(r)) },
+		{ key: 'basis', zh: '依据', en: 'Basis', cell: basisCell },
 		{ id: 'target', zh: '目标', en: 'Target', num: true, cell: targetText },
 		{ key: 'baseline_value', zh: '基期值', en: 'Baseline', num: true },
 		{ key: 'expected_value', zh: '预期值', en: 'Expected', num: true },
 		{ key: 'actual_value', zh: '实际值', en: 'Latest', num: true, cell: (r) => valueWithPeriod(r, 'actual_value') },
 		{ id: 'measure', zh: '进度', en: 'Progress', num: true, cell: progressMeasure },
-		{ key: 'note', zh: '说明', en: 'Note', cls: 'muted', cell: noteCell },
+		{ key: 'reading', zh: '解读', en: 'Reading', cls: 'muted', cell: readingCell },
 	];
 	const targets = document.getElementById('targets');
 	targets.className = '';

@@ -5,6 +5,34 @@
 
 export const inConsole = location.pathname.startsWith('/console/');
 
+// In the console a release page carries the console's navigation (its links
+// only: the session and sign-out stay on the console's own pages).
+const CONSOLE_PAGES = [
+	['/console/index.html', '概览', 'Overview'],
+	['/console/indicator.html', '指标', 'Indicators'],
+	['/console/scorecard.html', '记分卡', 'Scorecard'],
+	['/console/reporting.html', '报送情况', 'Reporting'],
+	['/console/submissions.html', '报送日志', 'Submissions'],
+	['/console/releases/', '发布', 'Releases'],
+];
+if (inConsole) {
+	const bar = document.createElement('nav');
+	bar.className = 'console-nav noprint';
+	bar.id = 'console-nav';
+	const brand = el('a', '现代服务业科技创新监测', 'brand');
+	brand.href = '/console/index.html';
+	bar.append(brand);
+	for (const [href, zh, en] of CONSOLE_PAGES) {
+		const a = el('a', `${zh} `);
+		a.href = href;
+		a.id = `nav-${href.includes('releases') ? 'releases' : href.replace(/^.*\//, '').replace('.html', '')}`;
+		if (href === '/console/releases/') a.className = 'active';
+		a.append(el('span', en, 'en'));
+		bar.append(a);
+	}
+	document.body.prepend(bar);
+}
+
 export function listUrl() {
 	return inConsole ? '/api/v1/releases' : '/releases/index.json';
 }

@@ -1,7 +1,7 @@
 // Scorecard: reporters × indicators from report.progress_by_reporter, each
 // cell the class colour; sortable by reporter or by one indicator's class.
 import { report, csvURL } from './api.js';
-import { el, bi, start, ready, fail, classBadge, rowClass, classRank, fmtNum, CLASSES, GRADED } from './ui.js';
+import { el, bi, start, ready, fail, classBadge, rowClass, fmtNum, signedPct, CLASSES, GRADED, TRENDS, isMonitoring, assessmentRank } from './ui.js';
 import { planOrder } from './progress.js';
 
 // One page of rows at a time (ordered by reporter): a few dozen reporters fit
@@ -27,7 +27,9 @@ async function main() {
 	kind.addEventListener('change', () => load(true).catch(fail));
 	more.addEventListener('click', () => load(false).catch(fail));
 	await load(true);
-	document.getElementById('legend').replaceChildren(...GRADED.map((c) => classBadge(c)));
+	document.getElementById('legend').replaceChildren(...GRADED.map((c) => classBadge(c)),
+		el('span', { class: 'legend-sep', text: '｜ 监测 monitoring:' }),
+		...Object.values(TRENDS).map((t) => el('span', { class: 'trend-badge' }, el('span', { class: 'trend-sym', text: t.sym }), bi(t.zh, t.en))));
 	ready();
 }
 
@@ -57,12 +59,20 @@ function draw(data) {
 					tr.append(el('td', { class: 'cell', 'data-indicator': ind.indicator, title: '—' }));
 					continue;
 				}
+				const open = () => location.assign(`province.html?reporter=${encodeURIComponent(rep.reporter)}`);
+				const where = `${rep.reporter_name_zh || rep.reporter} · ${ind.indicator_name_zh || ind.indicator}`;
+				if (isMonitoring(r) && !r.class) { // no class: the trend, in neutral
+					const t = TRENDS[r.trend];
+					const title = `${where}\n监测 monitoring: ${r.trend_zh || (t && t.zh) || '趋势待定'} ${r.trend_en || (t && t.en) || 'no trend yet'} ${signedPct(r.trend_growth)}\n${fmtNum(r.actual_value)} ${r.unit_zh || ''} (${r.period || ''})`;
+					tr.append(el('td', { class: 'cell mon', 'data-indicator': ind.indicator, 'data-trend': r.trend || '', title, onclick: open }, t ? t.sym : '·'));
+					continue;
+				}
 				const [c, zh, en] = rowClass(r);
 				const k = CLASSES[c];
-				const title = `${rep.reporter_name_zh || rep.reporter} · ${ind.indicator_name_zh || ind.indicator}\n${zh || (k && k.zh) || c} ${en || (k && k.en) || ''}\n${fmtNum(r.actual_value)} ${r.unit_zh || ''} (${r.period || ''})`;
+				const title = `${where}\n${zh || (k && k.zh) || c} ${en || (k && k.en) || ''}\n${fmtNum(r.actual_value)} ${r.unit_zh || ''} (${r.period || ''})`;
 				tr.append(el('td', {
 					class: `cell c-${k ? c : 'unknown'}`, 'data-indicator': ind.indicator, 'data-class': c, title,
-					onclick: () => location.assign(`province.html?reporter=${encodeURIComponent(rep.reporter)}`),
+					onclick: open,
 				}, k ? k.sym : c));
 			}
 			tbody.append(tr);
@@ -75,7 +85,7 @@ function draw(data) {
 		const rank = (rep) => {
 			if (key === 'reporter') return rep.reporter;
 			const r = cell.get(`${rep.reporter}|${key}`);
-			return r ? classRank(rowClass(r)[0]) : 99;
+			return r ? assessmentRank(r) : 99;
 		};
 		order = order.slice().sort((a, b) => {
 			const x = rank(a);

@@ -26,25 +26,30 @@ export function bi(zh, en, block) {
 	return el('span', { class: block ? 'bi block' : 'bi' }, el('span', { class: 'zh', text: zh }), en ? el('span', { class: 'en', text: en }) : null);
 }
 
-// Progress classes and monitoring trends: symbol, labels, listing order.
-// The views carry their own labels (class_zh, class_en); these are the
-// fallback and the colours. A value not listed here is shown as text.
+// Progress classes: symbol, labels, listing order. The views carry their own
+// labels (class_zh, class_en); these are the fallback and the colours. A value
+// not listed here is shown as text.
 export const CLASSES = {
 	achieved: { sym: '✓', zh: '已实现目标', en: 'Achieved', rank: 1 },
 	on_track: { sym: '↑', zh: '按计划推进', en: 'On track', rank: 2 },
 	at_risk: { sym: '↗', zh: '存在风险', en: 'At risk', rank: 3 },
 	off_track: { sym: '→', zh: '进展滞后', en: 'Off track', rank: 4 },
 	moving_away: { sym: '↓', zh: '偏离目标', en: 'Moving away', rank: 5 },
-	not_achieved: { sym: '✗', zh: '未实现目标', en: 'Not achieved', rank: 6 },
-	rising: { sym: '▲', zh: '上升', en: 'Rising', rank: 7 },
-	stable: { sym: '■', zh: '平稳', en: 'Stable', rank: 8 },
-	falling: { sym: '▼', zh: '下降', en: 'Falling', rank: 9 },
-	insufficient_data: { sym: '?', zh: '数据不足', en: 'Insufficient data', rank: 10 },
+	not_achieved: { sym: '✗', zh: '未实现', en: 'Not achieved', rank: 6 },
+	insufficient_data: { sym: '?', zh: '数据不足', en: 'Insufficient data', rank: 7 },
 };
 export const GRADED = ['achieved', 'on_track', 'at_risk', 'off_track', 'moving_away', 'not_achieved', 'insufficient_data'];
 
+// Monitoring rows (the plan sets no target) have no class but a trend over the
+// last four quarters, in a vocabulary of its own: neutral arrows, never a class colour.
+export const TRENDS = {
+	rising: { sym: '↗', zh: '上升', en: 'Rising', rank: 21 },
+	stable: { sym: '→', zh: '平稳', en: 'Stable', rank: 22 },
+	falling: { sym: '↘', zh: '下降', en: 'Falling', rank: 23 },
+};
+
 export function classRank(c) {
-	return CLASSES[c] ? CLASSES[c].rank : 50;
+	return CLASSES[c] ? CLASSES[c].rank : TRENDS[c] ? TRENDS[c].rank : 50;
 }
 
 // classBadge(cls, zh, en, compact): the coloured symbol, with the label unless compact.
@@ -58,10 +63,48 @@ export function classBadge(cls, zh, en, compact) {
 	return el('span', { class: 'cls-badge', 'data-class': cls }, sym, bi(z, e));
 }
 
-// The row's class pair: progress views name it "class"; a trend view may say "trend".
+// signedPct(v): a fraction as a signed percentage (+5.2 %, −1.0 %).
+export function signedPct(v) {
+	if (v === null || v === undefined || v === '') return '';
+	const n = Number(v);
+	if (!Number.isFinite(n)) return String(v);
+	return `${n > 0 ? '+' : n < 0 ? '−' : '±'}${fmtPct(Math.abs(n))}`;
+}
+
+// trendBadge(row, compact): a monitoring row's trend (trend, trend_zh, trend_en,
+// trend_growth over trend_from_period → period); without a trend, says so.
+export function trendBadge(r, compact) {
+	const t = TRENDS[r.trend];
+	const zh = r.trend_zh || (t && t.zh) || '趋势待定';
+	const en = r.trend_en || (t && t.en) || 'no trend yet';
+	const g = signedPct(r.trend_growth);
+	const span = r.trend_from_period ? `${r.trend_from_period} → ${r.period || ''}` : '';
+	const title = `监测指标，不评类别 monitoring, no class: ${zh} ${en}${g ? ` ${g}` : ''}${span ? ` (${span})` : ''}`;
+	const sym = el('span', { class: `trend-sym${t ? '' : ' none'}`, text: t ? t.sym : '·', 'aria-hidden': 'true' });
+	if (compact) return el('span', { class: 'trend-badge', title, 'data-trend': r.trend || '' }, sym);
+	return el('span', { class: 'trend-badge', title, 'data-trend': r.trend || '' }, sym,
+		el('span', { class: 'bi' }, el('span', { class: 'zh', text: zh }), g ? el('span', { class: 'growth', 'data-raw': r.trend_growth, text: ` ${g}` }) : null,
+			el('span', { class: 'en', text: en })));
+}
+
+// isMonitoring(row): the plan sets no target for it: a trend, no class.
+export function isMonitoring(r) {
+	return r.basis === 'monitoring' || ((r.class === null || r.class === undefined) && r.method === 'trend');
+}
+
+// assessment(row): the class badge of a graded row, the trend of a monitoring row.
+export function assessment(r) {
+	return isMonitoring(r) && !r.class ? trendBadge(r) : classBadge(...rowClass(r));
+}
+
+// assessmentRank(row): graded rows by class, then monitoring rows by trend.
+export function assessmentRank(r) {
+	return isMonitoring(r) && !r.class ? (TRENDS[r.trend] ? TRENDS[r.trend].rank : 24) : classRank(r.class);
+}
+
+// The row's class triple; NULL for a monitoring row (it has a trend instead).
 export function rowClass(r) {
 	if (r.class !== undefined && r.class !== null) return [r.class, r.class_zh, r.class_en];
-	if (r.trend !== undefined && r.trend !== null) return [r.trend, r.trend_zh, r.trend_en];
 	return [null];
 }
 
@@ -172,13 +215,13 @@ const PAGES = [
 	['scorecard.html', '记分卡', 'Scorecard'],
 	['reporting.html', '报送情况', 'Reporting'],
 	['submissions.html', '报送日志', 'Submissions'],
-	['releases.html', '发布', 'Releases'],
+	['/console/releases/', '发布', 'Releases'],
 ];
 
 // start(page): read the session, draw the navigation bar; returns the session.
 export async function start(page) {
 	const s = await session();
-	const links = PAGES.map(([href, zh, en]) => el('a', { href, id: `nav-${href.replace('.html', '')}`, class: href === page ? 'active' : null }, bi(zh, en)));
+	const links = PAGES.map(([href, zh, en]) => el('a', { href, id: `nav-${href.includes('releases') ? 'releases' : href.replace('.html', '')}`, class: href === page ? 'active' : null }, bi(zh, en)));
 	if (s.kind === 'reporter' && s.reporter) {
 		links.splice(1, 0, el('a', { href: `province.html?reporter=${encodeURIComponent(s.reporter)}`, class: page === 'province.html' ? 'active' : null }, bi('本地区', 'My province')));
 	}
