@@ -12,18 +12,44 @@
 -- INHERIT FALSE from PostgreSQL 16, a NOINHERIT mestat_daemon before, which
 -- is no loss: mestat_daemon is granted no other role). A runner without the
 -- rights leaves a warning and the grant to the administrator; the read API
--- then answers 503 and logs that SET ROLE was refused.
+-- then answers 503 and logs that SET ROLE was refused. Two databases of one
+-- cluster migrated at the same time change the same role rows, and one of
+-- them then fails with "tuple concurrently updated": the advisory lock of the
+-- runner is per database, so the grant is tried again, and skipped once the
+-- other has made it.
 do $$
+declare
+	tries int := 0;
 begin
-	if current_setting('server_version_num')::int >= 160000 then
-		execute 'grant mestat_evaluator to mestat_daemon with inherit false, set true';
-	else
-		alter role mestat_daemon noinherit;
-		grant mestat_evaluator to mestat_daemon;
-	end if;
-exception when insufficient_privilege then
-	raise warning 'cannot make mestat_daemon a member of mestat_evaluator (%); as a superuser run: '
-		'ALTER ROLE mestat_daemon NOINHERIT; GRANT mestat_evaluator TO mestat_daemon', sqlerrm;
+	loop
+		begin
+			if exists (select 1
+			             from pg_auth_members m
+			             join pg_roles d on d.oid = m.member
+			            where m.roleid = 'mestat_evaluator'::regrole and d.rolname = 'mestat_daemon'
+			              and (current_setting('server_version_num')::int >= 160000 or not d.rolinherit)) then
+				exit;
+			end if;
+			if current_setting('server_version_num')::int >= 160000 then
+				execute 'grant mestat_evaluator to mestat_daemon with inherit false, set true';
+			else
+				alter role mestat_daemon noinherit;
+				grant mestat_evaluator to mestat_daemon;
+			end if;
+			exit;
+		exception
+			when insufficient_privilege then
+				raise warning 'cannot make mestat_daemon a member of mestat_evaluator (%); as a superuser run: '
+					'ALTER ROLE mestat_daemon NOINHERIT; GRANT mestat_evaluator TO mestat_daemon', sqlerrm;
+				exit;
+			when others then
+				tries := tries + 1;
+				if tries >= 20 then
+					raise;
+				end if;
+				perform pg_sleep(0.05 * tries);
+		end;
+	end loop;
 end
 $$;
 
