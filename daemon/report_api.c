@@ -29,6 +29,7 @@
 #include "http.h"
 #include "log.h"
 #include "report_query.h"
+#include "util.h"
 
 /* Views without a reporter column that a province may read, with why. */
 static const struct {
@@ -171,51 +172,22 @@ static void job_free(struct rjob *j)
 	free(j);
 }
 
-/* A growing byte buffer for the answers. */
-struct buf {
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
 
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 8192;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->s, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void buf_str(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
-
-static void buf_json(struct buf *b, json_t *v)
+static void buf_json(struct ubuf *b, json_t *v)
 {
 	char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
 	if (!t) {
-		b->failed = true;
+		b->oom = true;
 		return;
 	}
-	buf_str(b, t);
+	ubuf_puts(b, t);
 	free(t);
 }
 
-static void buf_csv(struct buf *b, const char *v, size_t n, bool guard)
+static void buf_csv(struct ubuf *b, const char *v, size_t n, bool guard)
 {
-	if (!b->failed && report_csv_field(&b->s, &b->len, &b->cap, v, n, guard) != 0)
-		b->failed = true;
+	if (!b->oom && report_csv_field(&b->p, &b->len, &b->cap, v, n, guard) != 0)
+		b->oom = true;
 }
 
 /* ---- answers ---- */
@@ -275,61 +247,61 @@ static bool numeric_type(const char *t)
 
 static void send_json(struct rjob *j, PGresult *res, long total)
 {
-	struct buf b = {0};
-	buf_str(&b, "{\"view\":");
+	struct ubuf b = {0};
+	ubuf_puts(&b, "{\"view\":");
 	json_t *name = json_string(j->view);
 	buf_json(&b, name);
 	json_decref(name);
-	buf_str(&b, ",\"comment\":");
+	ubuf_puts(&b, ",\"comment\":");
 	buf_json(&b, j->comment);
-	buf_str(&b, ",\"columns\":");
+	ubuf_puts(&b, ",\"columns\":");
 	buf_json(&b, j->columns);
-	buf_str(&b, ",\"rows\":[");
+	ubuf_puts(&b, ",\"rows\":[");
 	int n = res ? PQntuples(res) : 0;
 	for (int i = 0; i < n; i++) {
 		if (i)
-			buf_str(&b, ",");
-		buf_add(&b, PQgetvalue(res, i, 1), (size_t)PQgetlength(res, i, 1));
+			ubuf_puts(&b, ",");
+		ubuf_put(&b, PQgetvalue(res, i, 1), (size_t)PQgetlength(res, i, 1));
 	}
 	char tail[128];
 	snprintf(tail, sizeof(tail), "],\"total\":%ld,\"limit\":%ld,\"offset\":%ld}", total, j->q.limit, j->q.offset);
-	buf_str(&b, tail);
-	if (b.failed)
+	ubuf_puts(&b, tail);
+	if (b.oom)
 		http_reply_error(j->r, 503, "out of memory");
 	else
-		http_reply(j->r, 200, "application/json", b.s, b.len, NULL);
-	free(b.s);
+		http_reply(j->r, 200, "application/json", b.p, b.len, NULL);
+	free(b.p);
 }
 
 static void send_csv(struct rjob *j, PGresult *res, long total)
 {
-	struct buf b = {0};
-	buf_str(&b, "\xEF\xBB\xBF"); /* BOM: Excel and WPS then read UTF-8, Chinese labels intact */
+	struct ubuf b = {0};
+	ubuf_puts(&b, "\xEF\xBB\xBF"); /* BOM: Excel and WPS then read UTF-8, Chinese labels intact */
 	for (size_t c = 0; c < j->ncols; c++) {
 		if (c)
-			buf_str(&b, ",");
+			ubuf_puts(&b, ",");
 		buf_csv(&b, j->cols[c].name, strlen(j->cols[c].name), false);
 	}
-	buf_str(&b, "\r\n");
+	ubuf_puts(&b, "\r\n");
 	int n = res ? PQntuples(res) : 0;
 	for (int i = 0; i < n; i++) {
 		for (size_t c = 0; c < j->ncols; c++) {
 			if (c)
-				buf_str(&b, ",");
+				ubuf_puts(&b, ",");
 			if (!PQgetisnull(res, i, (int)c + 1))
 				buf_csv(&b, PQgetvalue(res, i, (int)c + 1), (size_t)PQgetlength(res, i, (int)c + 1),
 				        !numeric_type(j->cols[c].type));
 		}
-		buf_str(&b, "\r\n");
+		ubuf_puts(&b, "\r\n");
 	}
 	char headers[256];
 	snprintf(headers, sizeof(headers), "Content-Disposition: attachment; filename=\"%s.csv\"\nX-Total-Count: %ld\n",
 	         j->view, total);
-	if (b.failed)
+	if (b.oom)
 		http_reply_error(j->r, 503, "out of memory");
 	else
-		http_reply(j->r, 200, "text/csv; charset=utf-8", b.s, b.len, headers);
-	free(b.s);
+		http_reply(j->r, 200, "text/csv; charset=utf-8", b.p, b.len, headers);
+	free(b.p);
 }
 
 /* SDMX-CSV 2.0 (sdmx-twg/sdmx-csv, data message field guide): STRUCTURE,
@@ -337,13 +309,13 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
  * Quarters are written the SDMX way (2018-Q3). */
 static void send_sdmx(struct rjob *j, PGresult *res, long total)
 {
-	struct buf b = {0};
-	buf_str(&b, "STRUCTURE,STRUCTURE_ID,ACTION,REPORTER,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,COMMENT\r\n");
+	struct ubuf b = {0};
+	ubuf_puts(&b, "STRUCTURE,STRUCTURE_ID,ACTION,REPORTER,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,COMMENT\r\n");
 	int n = res ? PQntuples(res) : 0;
 	for (int i = 0; i < n; i++) {
-		buf_str(&b, SDMX_STRUCTURE "," SDMX_STRUCTURE_ID ",I");
+		ubuf_puts(&b, SDMX_STRUCTURE "," SDMX_STRUCTURE_ID ",I");
 		for (int c = 1; c <= 6; c++) {
-			buf_str(&b, ",");
+			ubuf_puts(&b, ",");
 			const char *v = PQgetvalue(res, i, c);
 			size_t len = (size_t)PQgetlength(res, i, c);
 			char period[16];
@@ -355,16 +327,16 @@ static void send_sdmx(struct rjob *j, PGresult *res, long total)
 			if (!PQgetisnull(res, i, c))
 				buf_csv(&b, v, len, c == 6);
 		}
-		buf_str(&b, "\r\n");
+		ubuf_puts(&b, "\r\n");
 	}
 	char headers[128];
 	snprintf(headers, sizeof(headers),
 	         "Content-Disposition: attachment; filename=\"mestat-data.csv\"\nX-Total-Count: %ld\n", total);
-	if (b.failed)
+	if (b.oom)
 		http_reply_error(j->r, 503, "out of memory");
 	else
-		http_reply(j->r, 200, "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8", b.s, b.len, headers);
-	free(b.s);
+		http_reply(j->r, 200, "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8", b.p, b.len, headers);
+	free(b.p);
 }
 
 static void send_rows(struct rjob *j, PGresult *res, long total)

@@ -11,57 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A growing string; any allocation failure leaves it NULL (checked once at the end). */
-struct sb {
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
+#include "util.h"
 
-static void sb_add(struct sb *b, const char *s, size_t n)
+/* sb_take: the text built in B, or NULL (freed) when an allocation failed. */
+static char *sb_take(struct ubuf *b)
 {
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->s, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_str(struct sb *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-static void sb_fmt(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_fmt(struct sb *b, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0 && (size_t)n < sizeof(tmp))
-		sb_add(b, tmp, (size_t)n);
-	else
-		b->failed = true;
-}
-
-static char *sb_take(struct sb *b)
-{
-	if (b->failed || !b->s) {
-		free(b->s);
+	if (b->oom || !b->p) {
+		free(b->p);
 		return NULL;
 	}
-	return b->s;
+	return b->p;
 }
 
 int report_quote_ident(const char *name, char *out, size_t len)
@@ -84,21 +43,21 @@ int report_quote_ident(const char *name, char *out, size_t len)
 
 /* What one column is filtered by: a list of exact values, bounds. */
 struct col_filter {
-	struct sb in;  /* array literal {"a","b"} being built */
+	struct ubuf in;  /* array literal {"a","b"} being built */
 	int nvalues;
 	char *gte, *lte;
 };
 
 static void add_value(struct col_filter *f, const char *v, size_t n)
 {
-	sb_str(&f->in, f->nvalues ? "," : "{");
-	sb_str(&f->in, "\"");
+	ubuf_puts(&f->in, f->nvalues ? "," : "{");
+	ubuf_puts(&f->in, "\"");
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] == '"' || v[i] == '\\')
-			sb_str(&f->in, "\\");
-		sb_add(&f->in, v + i, 1);
+			ubuf_puts(&f->in, "\\");
+		ubuf_put(&f->in, v + i, 1);
 	}
-	sb_str(&f->in, "\"");
+	ubuf_puts(&f->in, "\"");
 	f->nvalues++;
 }
 
@@ -130,7 +89,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* apply_order: ORDER=col,-col → " ORDER BY "col" ASC, "col" DESC". */
-static int apply_order(struct sb *order, const char *v, const struct report_column *cols, size_t n, char *err,
+static int apply_order(struct ubuf *order, const char *v, const struct report_column *cols, size_t n, char *err,
                        size_t errlen)
 {
 	const char *p = v;
@@ -151,9 +110,9 @@ static int apply_order(struct sb *order, const char *v, const struct report_colu
 		char q[160];
 		if (report_quote_ident(cols[c].name, q, sizeof(q)) != 0)
 			return fail(err, errlen, "order: column name too long");
-		sb_str(order, order->len ? ", " : " ORDER BY ");
-		sb_str(order, q);
-		sb_str(order, desc ? " DESC NULLS LAST" : " ASC NULLS LAST");
+		ubuf_puts(order, order->len ? ", " : " ORDER BY ");
+		ubuf_puts(order, q);
+		ubuf_puts(order, desc ? " DESC NULLS LAST" : " ASC NULLS LAST");
 		p += end ? (size_t)(end - p) + 1 : strlen(p);
 	}
 	return 0;
@@ -166,7 +125,7 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 	memset(out, 0, sizeof(*out));
 	out->limit = def_limit;
 	struct col_filter *f = calloc(n ? n : 1, sizeof(*f));
-	struct sb order = {0};
+	struct ubuf order = {0};
 	int status = 0;
 	if (!f)
 		return fail(err, errlen, "out of memory");
@@ -229,7 +188,7 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 	char qview[160];
 	if (!status && report_quote_ident(view, qview, sizeof(qview)) != 0)
 		status = fail(err, errlen, "view name too long");
-	struct sb where = {0};
+	struct ubuf where = {0};
 	for (size_t i = 0; i < n && !status; i++) {
 		char q[160];
 		if (!f[i].nvalues && !f[i].gte && !f[i].lte)
@@ -239,28 +198,28 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 			break;
 		}
 		if (f[i].nvalues) {
-			sb_str(&f[i].in, "}");
+			ubuf_puts(&f[i].in, "}");
 			char *arr = sb_take(&f[i].in);
-			f[i].in.s = NULL;
+			f[i].in.p = NULL;
 			if (!arr) {
 				status = fail(err, errlen, "out of memory");
 				break;
 			}
 			out->params[out->nparams++] = arr;
-			sb_str(&where, where.len ? " AND " : " WHERE ");
-			sb_fmt(&where, "v.%s = ANY($%d)", q, out->nparams);
+			ubuf_puts(&where, where.len ? " AND " : " WHERE ");
+			ubuf_printf(&where, "v.%s = ANY($%d)", q, out->nparams);
 		}
 		if (f[i].gte) {
 			out->params[out->nparams++] = f[i].gte;
 			f[i].gte = NULL;
-			sb_str(&where, where.len ? " AND " : " WHERE ");
-			sb_fmt(&where, "v.%s >= $%d", q, out->nparams);
+			ubuf_puts(&where, where.len ? " AND " : " WHERE ");
+			ubuf_printf(&where, "v.%s >= $%d", q, out->nparams);
 		}
 		if (f[i].lte) {
 			out->params[out->nparams++] = f[i].lte;
 			f[i].lte = NULL;
-			sb_str(&where, where.len ? " AND " : " WHERE ");
-			sb_fmt(&where, "v.%s <= $%d", q, out->nparams);
+			ubuf_puts(&where, where.len ? " AND " : " WHERE ");
+			ubuf_printf(&where, "v.%s <= $%d", q, out->nparams);
 		}
 	}
 	if (!status && restrict_to) {
@@ -268,41 +227,41 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 			status = fail(err, errlen, "report.%s has no reporter column", view);
 		} else {
 			out->params[out->nparams++] = strdup(restrict_to);
-			sb_str(&where, where.len ? " AND " : " WHERE ");
-			sb_fmt(&where, "v.\"reporter\" = $%d", out->nparams);
+			ubuf_puts(&where, where.len ? " AND " : " WHERE ");
+			ubuf_printf(&where, "v.\"reporter\" = $%d", out->nparams);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		free(f[i].in.s);
+		free(f[i].in.p);
 		free(f[i].gte);
 		free(f[i].lte);
 	}
 	free(f);
 	if (!status) {
 		out->nfilter = out->nparams;
-		struct sb sql = {0}, count = {0};
+		struct ubuf sql = {0}, count = {0};
 		/* The total is an uncorrelated subquery (run once, as a plain
 		 * aggregate the planner can trim); the page is its own subquery so
 		 * that LIMIT can stop early or sort only the top rows. */
-		sb_str(&count, "SELECT count(*) FROM report.");
-		sb_str(&count, qview);
-		sb_str(&count, " v");
-		if (where.s)
-			sb_str(&count, where.s);
-		sb_str(&sql, "SELECT (");
-		sb_str(&sql, count.s ? count.s : "");
-		sb_str(&sql, "), ");
-		sb_str(&sql, select);
-		sb_str(&sql, " FROM (SELECT * FROM report.");
-		sb_str(&sql, qview);
-		sb_str(&sql, " v");
-		if (where.s)
-			sb_str(&sql, where.s);
-		if (order.s)
-			sb_str(&sql, order.s);
-		sb_fmt(&sql, " LIMIT $%d OFFSET $%d) v", out->nparams + 1, out->nparams + 2);
-		if (order.s)
-			sb_str(&sql, order.s);
+		ubuf_puts(&count, "SELECT count(*) FROM report.");
+		ubuf_puts(&count, qview);
+		ubuf_puts(&count, " v");
+		if (where.p)
+			ubuf_puts(&count, where.p);
+		ubuf_puts(&sql, "SELECT (");
+		ubuf_puts(&sql, count.p ? count.p : "");
+		ubuf_puts(&sql, "), ");
+		ubuf_puts(&sql, select);
+		ubuf_puts(&sql, " FROM (SELECT * FROM report.");
+		ubuf_puts(&sql, qview);
+		ubuf_puts(&sql, " v");
+		if (where.p)
+			ubuf_puts(&sql, where.p);
+		if (order.p)
+			ubuf_puts(&sql, order.p);
+		ubuf_printf(&sql, " LIMIT $%d OFFSET $%d) v", out->nparams + 1, out->nparams + 2);
+		if (order.p)
+			ubuf_puts(&sql, order.p);
 		char lim[24], off[24];
 		snprintf(lim, sizeof(lim), "%ld", out->limit);
 		snprintf(off, sizeof(off), "%ld", out->offset);
@@ -316,8 +275,8 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 		if (!out->sql || !out->count_sql)
 			status = fail(err, errlen, "out of memory");
 	}
-	free(where.s);
-	free(order.s);
+	free(where.p);
+	free(order.p);
 	if (status)
 		report_query_clear(out);
 	return status;
