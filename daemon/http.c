@@ -359,6 +359,13 @@ static void apply_limits(struct http *h, const struct config *cf)
 		if (!both[i])
 			continue;
 		evhttp_set_max_body_size(both[i], (ev_ssize_t)cf->max_body_size);
+		/* A body over max_body_size is read to its end and thrown away
+		 * before the 413 is sent and the connection closed: closing with
+		 * the client's bytes still unread makes the kernel answer them
+		 * with a reset, which can reach the client before the 413 does,
+		 * so it would see only a broken connection. The per-connection
+		 * deadline (request_timeout) still bounds how long that takes. */
+		evhttp_set_flags(both[i], EVHTTP_SERVER_LINGERING_CLOSE);
 		evhttp_set_max_headers_size(both[i], (ev_ssize_t)cf->max_header_size);
 		struct timeval tv = {(long)cf->request_timeout,
 		                     (long)((cf->request_timeout - (long)cf->request_timeout) * 1e6)};
