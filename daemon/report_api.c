@@ -173,6 +173,17 @@ static void job_free(struct rjob *j)
 }
 
 
+/* reply_buf: answer 200 with the text built in B (503 when building it ran
+ * out of memory), and free it. */
+static void reply_buf(struct rjob *j, const char *type, struct ubuf *b, const char *headers)
+{
+	if (b->oom)
+		http_reply_error(j->r, 503, "out of memory");
+	else
+		http_reply(j->r, 200, type, b->p, b->len, headers);
+	free(b->p);
+}
+
 static void buf_json(struct ubuf *b, json_t *v)
 {
 	char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
@@ -266,11 +277,7 @@ static void send_json(struct rjob *j, PGresult *res, long total)
 	char tail[128];
 	snprintf(tail, sizeof(tail), "],\"total\":%ld,\"limit\":%ld,\"offset\":%ld}", total, j->q.limit, j->q.offset);
 	ubuf_puts(&b, tail);
-	if (b.oom)
-		http_reply_error(j->r, 503, "out of memory");
-	else
-		http_reply(j->r, 200, "application/json", b.p, b.len, NULL);
-	free(b.p);
+	reply_buf(j, "application/json", &b, NULL);
 }
 
 static void send_csv(struct rjob *j, PGresult *res, long total)
@@ -297,11 +304,7 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 	char headers[256];
 	snprintf(headers, sizeof(headers), "Content-Disposition: attachment; filename=\"%s.csv\"\nX-Total-Count: %ld\n",
 	         j->view, total);
-	if (b.oom)
-		http_reply_error(j->r, 503, "out of memory");
-	else
-		http_reply(j->r, 200, "text/csv; charset=utf-8", b.p, b.len, headers);
-	free(b.p);
+	reply_buf(j, "text/csv; charset=utf-8", &b, headers);
 }
 
 /* SDMX-CSV 2.0 (sdmx-twg/sdmx-csv, data message field guide): STRUCTURE,
@@ -332,11 +335,7 @@ static void send_sdmx(struct rjob *j, PGresult *res, long total)
 	char headers[128];
 	snprintf(headers, sizeof(headers),
 	         "Content-Disposition: attachment; filename=\"mestat-data.csv\"\nX-Total-Count: %ld\n", total);
-	if (b.oom)
-		http_reply_error(j->r, 503, "out of memory");
-	else
-		http_reply(j->r, 200, "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8", b.p, b.len, headers);
-	free(b.p);
+	reply_buf(j, "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8", &b, headers);
 }
 
 static void send_rows(struct rjob *j, PGresult *res, long total)
