@@ -578,10 +578,10 @@ as $$
 	              mestat.number_text(p_value),
 	              case
 	              when p_value >= 2 * p_prior then
-	                   case when p_value >= 10 * p_prior then round(p_value / p_prior)::text
+	                   case when p_value >= 10 * p_prior then trunc(p_value / p_prior)::text
 	                        else trim_scale(round(p_value / p_prior, 1))::text end || '×'
 	              when p_value * 2 <= p_prior then
-	                   '1/' || case when p_prior >= 10 * p_value then round(p_prior / p_value)::text
+	                   '1/' || case when p_prior >= 10 * p_value then trunc(p_prior / p_value)::text
 	                                else trim_scale(round(p_prior / p_value, 1))::text end || ' of'
 	              when p_value >= p_prior then round(100 * (p_value - p_prior) / p_prior)::text || '% above'
 	              else round(100 * (p_prior - p_value) / p_prior)::text || '% below'
@@ -709,7 +709,7 @@ begin
 		returning follow_up.indicator, follow_up.period, follow_up.kind, follow_up.score, follow_up.message
 	)
 	select coalesce(jsonb_agg(jsonb_build_object('indicator', f.indicator, 'period', f.period,
-	                                             'score', case when f.score is not null then round(f.score::numeric, 2) end,
+	                                             'score', case when f.score is not null then round(f.score::numeric, 2)::text end,
 	                                             'rule', case f.kind when 'jump' then 'tenfold_change'
 	                                                                 when 'history' then 'modified_z_score' end,
 	                                             'message', f.message)
@@ -744,7 +744,7 @@ $$;
 comment on function mestat.ingest_warnings(bigint) is
 	'mestatd, with step 5 (after ingest_apply): hold the unusual values of submission p_submission for follow-up '
 	'(mestat.follow_up, with the sender''s own DHIS2 followup marks) and return the warnings for the receipt: a JSON array '
-	'of {indicator, period, rule, score, message}, outliers first, then the warn rules (mestat.validation_rule) the '
+	'of {indicator, period, rule, score, message} (score as text, so that the signed receipt has no binary fractions), outliers first, then the warn rules (mestat.validation_rule) the '
 	'values now break.';
 
 create function mestat.resolve_follow_up(p_id bigint, p_decision text, p_note text default null)
