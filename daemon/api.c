@@ -137,12 +137,12 @@ static void reply_dhis2(struct http_req *r, const struct ingest_result *res)
 		}
 	else if (!ok)
 		json_array_append_new(conflicts, json_pack("{s:s, s:s}", "object", "payload", "value", res->message));
-	/* Accepted with warnings (outliers held for follow-up, warn rules):
-	 * DHIS2's WARNING, the values are stored. */
-	bool warned = ok && res->warnings && json_array_size(res->warnings) > 0;
+	/* Warnings (outliers held for follow-up, warn rules) ignore no value,
+	 * and DHIS2's WARNING says some were ignored: the status stays
+	 * SUCCESS and the warnings come in a list of their own. */
 	json_t *summary = json_pack(
 		"{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:o}", "responseType", "ImportSummary", "status",
-		!ok ? "ERROR" : warned ? "WARNING" : "SUCCESS", "description", res->message, "importCount", "imported",
+		ok ? "SUCCESS" : "ERROR", "description", res->message, "importCount", "imported",
 		(int)(ok ? res->counts[INGEST_NEW] : 0), "updated", (int)(ok ? res->counts[INGEST_REVISED] : 0),
 		"ignored", (int)ignored, "deleted", (int)(ok ? res->counts[INGEST_DELETED] : 0), "conflicts", conflicts);
 	if (res->receipt)

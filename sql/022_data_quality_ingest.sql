@@ -242,6 +242,8 @@ comment on column mestat.validation_rule.message_zh is 'What is wrong, in Chines
 comment on column mestat.validation_rule.message_en is 'What is wrong, in English, for the clerk.';
 comment on column mestat.validation_rule.clause is 'Clause of the plan the rule follows from.';
 comment on column mestat.validation_rule.active is 'Only active rules are checked.';
+comment on column mestat.validation_rule.created_at is 'When the rule was added.';
+comment on column mestat.validation_rule.created_by is 'Database user who added it.';
 
 create function mestat.validation_rule_check() returns trigger
 language plpgsql
@@ -273,6 +275,10 @@ union all
 select vr.name, 'right', t.key, t.value::numeric
   from mestat.validation_rule vr, jsonb_each_text(vr.right_side) t;
 comment on view mestat.validation_rule_term is 'The terms of every validation rule, one row per indicator and side.';
+comment on column mestat.validation_rule_term.rule is 'Rule name.';
+comment on column mestat.validation_rule_term.side is 'left or right.';
+comment on column mestat.validation_rule_term.indicator is 'Indicator code.';
+comment on column mestat.validation_rule_term.coefficient is 'Its coefficient in the sum.';
 
 create function mestat.rule_applies(p_rule mestat.validation_rule, p_period text)
 returns boolean
@@ -349,6 +355,8 @@ returns table (rule text, severity text, reporter text, period text, left_value 
                indicators text[], message text)
 language plpgsql
 set search_path = mestat, pg_temp
+-- A handful of rows: compiling the plan with JIT would take longer than running it.
+set jit = off
 as $$
 #variable_conflict use_column
 begin
@@ -471,6 +479,23 @@ comment on column report.validation_violations.message is 'The sentence a clerk 
 comment on column report.validation_violations.message_zh is 'The rule''s message in Chinese.';
 comment on column report.validation_violations.message_en is 'The rule''s message in English.';
 comment on column report.validation_violations.clause is 'Clause of the plan the rule follows from.';
+
+-- The columns of mestat.validation_violation mean what they mean in the report view.
+do $$
+declare
+	c record;
+begin
+	for c in select a.attname
+	           from pg_attribute a
+	          where a.attrelid = 'mestat.validation_violation'::regclass and a.attnum > 0
+	loop
+		execute format('comment on column mestat.validation_violation.%I is %L', c.attname,
+		               (select col_description('report.validation_violations'::regclass, b.attnum)
+		                  from pg_attribute b
+		                 where b.attrelid = 'report.validation_violations'::regclass and b.attname = c.attname));
+	end loop;
+end
+$$;
 
 -- Rules the plan's indicators imply.
 insert into mestat.validation_rule (name, left_side, operator, right_side, severity, period_kind, message_zh, message_en, clause)
@@ -617,6 +642,8 @@ returns table (observation bigint, reporter text, indicator text, period text, v
 language sql
 stable
 set search_path = mestat, pg_temp
+-- A handful of rows: compiling the plan with JIT would take longer than running it.
+set jit = off
 as $$
 	with obs as (
 		select o.id, o.reporter, o.indicator, o.period, o.value, o.status, i.outlier_threshold as thr,
@@ -695,6 +722,8 @@ create function mestat.ingest_warnings(p_submission bigint)
 returns jsonb
 language plpgsql
 set search_path = mestat, pg_temp
+-- A handful of rows: compiling the plan with JIT would take longer than running it.
+set jit = off
 as $$
 declare
 	w_out jsonb;
@@ -828,6 +857,8 @@ create or replace function mestat.ingest_validate(p_reporter text, p_scheme text
 returns table (seq integer, loc text, field text, status integer, reason text)
 language plpgsql
 set search_path = mestat, pg_temp
+-- A handful of rows: compiling the plan with JIT would take longer than running it.
+set jit = off
 as $$
 #variable_conflict use_column
 declare
@@ -956,6 +987,8 @@ create or replace function mestat.ingest_apply(p_submission bigint)
 returns table (new integer, revised integer, unchanged integer, deleted integer)
 language plpgsql
 set search_path = mestat, pg_temp
+-- A handful of rows: compiling the plan with JIT would take longer than running it.
+set jit = off
 as $$
 #variable_conflict use_column
 declare

@@ -226,14 +226,14 @@ static int sdmx_row(const struct fmt_csv *c, const struct sdmx_cols *s,
 	if (strcmp(c->fields[s->idx[S_VALUE]], ":") != 0 &&
 	    take(c, s, S_VALUE, true, &row->value) < 0)
 		goto oom;
-	if (!row->value && s->idx[S_STATUS] < 0 && !(row->value = fmt_strdup("")))
-		goto oom;
 	if (take(c, s, S_REPORTER, false, &row->reporter) < 0 ||
 	    take(c, s, S_INDICATOR, false, &row->indicator) < 0 ||
 	    take(c, s, S_COMMENT, true, &row->comment) < 0 ||
 	    take(c, s, S_STATUS, true, &row->status) < 0 ||
 	    take(c, s, S_UNIT_MULT, true, &row->unit_mult) < 0 ||
 	    fmt_row_set_period(row, c->fields[s->idx[S_PERIOD]]) < 0)
+		goto oom;
+	if (!row->value && !row->status && !(row->value = fmt_strdup("")))
 		goto oom;
 	return 0;
 oom:
