@@ -539,7 +539,7 @@ create table mestat.follow_up (
 	indicator text not null references mestat.indicator (code),
 	period text not null references mestat.period (code),
 	value numeric,
-	kind text not null check (kind in ('history', 'jump', 'reporter')),
+	kind text not null check (kind in ('history', 'peers', 'jump', 'reporter')),
 	score double precision,
 	threshold numeric,
 	compared_period text,
@@ -554,8 +554,8 @@ create table mestat.follow_up (
 );
 comment on table mestat.follow_up is
 	'Values held for follow-up: accepted and stored, but unusual against the reporter''s own history (kind history: '
-	'modified z-score of the log change above the indicator''s threshold; kind jump: a tenfold change where the history is '
-	'too short to score), or marked for follow-up by the sender (kind reporter: DHIS2 followup). The plan office decides '
+	'modified z-score of the log change above the indicator''s threshold; kind peers: the same score against the other '
+	'provinces where the own history is too short; kind jump: a tenfold change where neither can be scored), or marked for follow-up by the sender (kind reporter: DHIS2 followup). The plan office decides '
 	'with mestat.resolve_follow_up().';
 comment on column mestat.follow_up.id is 'Follow-up id, as passed to mestat.resolve_follow_up().';
 comment on column mestat.follow_up.observation is 'The value version held (mestat.observation.id).';
@@ -564,7 +564,7 @@ comment on column mestat.follow_up.reporter is 'Reporter code.';
 comment on column mestat.follow_up.indicator is 'Indicator code.';
 comment on column mestat.follow_up.period is 'Period code.';
 comment on column mestat.follow_up.value is 'The value held.';
-comment on column mestat.follow_up.kind is 'history, jump or reporter (see the table).';
+comment on column mestat.follow_up.kind is 'history, peers, jump or reporter (see the table).';
 comment on column mestat.follow_up.score is 'Modified z-score of the change (kind history); NULL otherwise or when the history never moved.';
 comment on column mestat.follow_up.threshold is 'Threshold the score was compared with.';
 comment on column mestat.follow_up.compared_period is 'Period of the value it was compared with (a year or a quarter earlier).';
@@ -594,12 +594,12 @@ comment on function mestat.number_text(numeric) is 'A number with thousands sepa
 
 -- The sentence a clerk reads about a value far from what came before.
 create function mestat.outlier_message(p_value numeric, p_prior_period text, p_prior numeric, p_score double precision,
-                                       p_threshold numeric, p_basis text)
+                                       p_threshold numeric, p_basis text, p_peers bigint, p_peer_median double precision)
 returns text
 language sql
 immutable
 as $$
-	select format('%s is %s your %s value of %s; if it is right, no action is needed; if not, send the corrected value',
+	select format('%s is %s your %s value of %s',
 	              mestat.number_text(p_value),
 	              case
 	              when p_value >= 2 * p_prior then
@@ -612,7 +612,16 @@ as $$
 	              else round(100 * (p_prior - p_value) / p_prior)::text || '% below'
 	              end,
 	              p_prior_period, mestat.number_text(p_prior))
-	       || case when p_score is not null
+	       || case when p_peers is not null
+	               then format(', while the other %s provinces changed by a median of %s%%', p_peers,
+	                           case when p_peer_median >= 0 then '+' else '' end
+	                           || round(100 * (exp(p_peer_median) - 1))::text)
+	               else '' end
+	       || '; if it is right, no action is needed; if not, send the corrected value'
+	       || case when p_peers is not null
+	               then format(' (robust score %s against the other provinces; threshold %s)',
+	                           round(p_score::numeric, 1), trim_scale(p_threshold))
+	               when p_score is not null
 	               then format(' (robust score %s against your own %s changes; threshold %s)',
 	                           round(p_score::numeric, 1), p_basis, trim_scale(p_threshold))
 	               when p_basis is not null
@@ -620,8 +629,10 @@ as $$
 	               else ' (too little history to score; a tenfold change is shown)'
 	          end
 $$;
-comment on function mestat.outlier_message(numeric, text, numeric, double precision, numeric, text) is
-	'The warning for an unusual value: "13,200 is 98× your 2018Q2 value of 134; if it is right, no action is needed; ..."';
+comment on function mestat.outlier_message(numeric, text, numeric, double precision, numeric, text, bigint, double precision) is
+	'The warning for an unusual value: "13,200 is 98× your 2018Q2 value of 134; if it is right, no action is needed; ..." '
+	'and why it was held: a score against the reporter''s own p_basis changes, against p_peers other provinces whose '
+	'median log change is p_peer_median, or a tenfold change.';
 
 -- Outlier scores of the values stored by one submission.
 --
@@ -634,8 +645,10 @@ comment on function mestat.outlier_message(numeric, text, numeric, double precis
 -- Iglewicz and Hoaglin, M = 0.6745 (x - median h) / MAD h. When MAD is 0
 -- the mean absolute deviation stands in (M = (x - median) / (1.253314 MeanAD));
 -- when that is 0 too the history never moved, and a change of more than 5%
--- from it is held. With fewer than 4 earlier changes there is no score, and
--- a tenfold rise or fall is held instead (kind jump).
+-- from it is held. With fewer than 4 earlier changes the same change of at
+-- least 5 other provinces in the same period is the reference (kind peers,
+-- provincial indicators); with fewer, a tenfold rise or fall is held (kind
+-- jump).
 create function mestat.outliers_of_submission(p_submission bigint)
 returns table (observation bigint, reporter text, indicator text, period text, value numeric, kind text,
                score double precision, threshold numeric, compared_period text, compared_value numeric, message text)
@@ -692,31 +705,67 @@ as $$
 		  left join med m on m.obs = b.id
 		  left join spread sp on sp.obs = b.id
 	),
+	-- Where the reporter's own history is too short to score, the same
+	-- change of the other provinces (province-level reporters) in the same
+	-- period, for provincial indicators.
+	peer as (
+		select j.id as obs, ln(c.value::double precision / e.value::double precision) as y
+		  from judged j
+		  join mestat.indicator i on i.code = j.indicator and i.scope = 'provincial'
+		  join mestat.reporter pr on pr.code <> j.reporter and pr.active and pr.parent is null and pr.kind <> 'ministry'
+		  cross join lateral (
+			select o.value, o.status from mestat.observation o
+			 where o.reporter = pr.code and o.indicator = j.indicator and o.period = j.period
+			 order by o.id desc limit 1
+		  ) as c
+		  cross join lateral (
+			select o.value from mestat.observation o
+			 where o.reporter = pr.code and o.indicator = j.indicator and o.period = j.e_period
+			 order by o.id desc limit 1
+		  ) as e
+		 where coalesce(j.n, 0) < 4 and c.value > 0 and e.value > 0 and c.status <> 'B'
+	),
+	peer_med as (
+		select p.obs, count(*) as n, percentile_cont(0.5) within group (order by p.y) as m
+		  from peer p group by p.obs
+	),
+	peer_spread as (
+		select p.obs, percentile_cont(0.5) within group (order by abs(p.y - m.m)) as mad
+		  from peer p join peer_med m on m.obs = p.obs group by p.obs
+	),
 	scored as (
 		select j.*,
 		       case when coalesce(j.n, 0) < 4 then null
 		            when j.mad > 0 then 0.6745 * (j.x - j.m) / j.mad
 		            when j.meanad > 0 then (j.x - j.m) / (1.253314 * j.meanad)
-		       end as z
+		       end as z,
+		       case when coalesce(j.n, 0) < 4 and pm.n >= 5 and ps.mad > 0
+		            then 0.6745 * (j.x - pm.m) / ps.mad end as zp,
+		       pm.n as peers, pm.m as peer_median
 		  from judged j
+		  left join peer_med pm on pm.obs = j.id
+		  left join peer_spread ps on ps.obs = j.id
 	)
 	select s.id, s.reporter, s.indicator, s.period, s.value,
-	       case when coalesce(s.n, 0) >= 4 then 'history' else 'jump' end,
-	       s.z, s.thr, s.e_period, s.e_value,
-	       mestat.outlier_message(s.value, s.e_period, s.e_value, s.z, s.thr,
-	                              case when coalesce(s.n, 0) >= 4 then s.basis end)
+	       case when coalesce(s.n, 0) >= 4 then 'history' when s.zp is not null then 'peers' else 'jump' end,
+	       coalesce(s.z, s.zp), s.thr, s.e_period, s.e_value,
+	       mestat.outlier_message(s.value, s.e_period, s.e_value, coalesce(s.z, s.zp), s.thr,
+	                              case when coalesce(s.n, 0) >= 4 then s.basis end,
+	                              case when s.zp is not null then s.peers end, s.peer_median)
 	  from scored s
 	 where case
-	       when coalesce(s.n, 0) < 4 then abs(s.x) >= ln(10::double precision)
-	       when s.z is not null then abs(s.z) > s.thr
-	       else abs(s.x - s.m) > ln(1.05::double precision)
+	       when coalesce(s.n, 0) >= 4 and s.z is not null then abs(s.z) > s.thr
+	       when coalesce(s.n, 0) >= 4 then abs(s.x - s.m) > ln(1.05::double precision)
+	       when s.zp is not null then abs(s.zp) > s.thr
+	       else abs(s.x) >= ln(10::double precision)
 	       end
 $$;
 comment on function mestat.outliers_of_submission(bigint) is
 	'The values stored by submission p_submission that are far from the reporter''s own history: modified z-score '
 	'(Iglewicz-Hoaglin) of the log change year-on-year (flows, annual indicators) or quarter-on-quarter (stocks) against '
-	'the reporter''s earlier changes, above the indicator''s outlier_threshold; with fewer than 4 earlier changes, a '
-	'tenfold change. No change is measured across a break in series (status B).';
+	'the reporter''s earlier changes, above the indicator''s outlier_threshold; with fewer than 4 earlier changes, the '
+	'same score against the other provinces'' changes in the same period (at least 5 of them), else a tenfold change. '
+	'No change is measured across a break in series (status B).';
 
 create function mestat.ingest_warnings(p_submission bigint)
 returns jsonb
@@ -739,7 +788,7 @@ begin
 	)
 	select coalesce(jsonb_agg(jsonb_build_object('indicator', f.indicator, 'period', f.period,
 	                                             'score', case when f.score is not null then round(f.score::numeric, 2)::text end,
-	                                             'rule', case f.kind when 'jump' then 'tenfold_change'
+	                                             'rule', case f.kind when 'jump' then 'tenfold_change' when 'peers' then 'modified_z_score_peers'
 	                                                                 when 'history' then 'modified_z_score' end,
 	                                             'message', f.message)
 	                          order by f.indicator, f.period), '[]')
@@ -836,7 +885,9 @@ comment on column report.follow_up.indicator_name_en is 'Indicator name in Engli
 comment on column report.follow_up.period is 'Period code.';
 comment on column report.follow_up.value is 'The value held.';
 comment on column report.follow_up.status is 'Its SDMX observation status.';
-comment on column report.follow_up.kind is 'history (robust score), jump (tenfold change, short history) or reporter (sender''s mark).';
+comment on column report.follow_up.kind is
+	'history (robust score against the own history), peers (against the other provinces), jump (tenfold change, short '
+	'history) or reporter (sender''s mark).';
 comment on column report.follow_up.score is 'Modified z-score of its change, when scored.';
 comment on column report.follow_up.threshold is 'Threshold of the score.';
 comment on column report.follow_up.compared_period is 'Period it was compared with.';
@@ -1122,7 +1173,7 @@ grant execute on function mestat.rule_term_text(numeric, text, numeric) to mesta
 grant execute on function mestat.rule_message(mestat.validation_rule, text, text, numeric, numeric, text, text)
 	to mestat_daemon, mestat_evaluator;
 grant execute on function mestat.number_text(numeric) to mestat_daemon, mestat_evaluator;
-grant execute on function mestat.outlier_message(numeric, text, numeric, double precision, numeric, text) to mestat_daemon;
+grant execute on function mestat.outlier_message(numeric, text, numeric, double precision, numeric, text, bigint, double precision) to mestat_daemon;
 grant select on mestat.obs_status, mestat.validation_rule, mestat.validation_rule_term to mestat_daemon;
 grant select, insert on mestat.follow_up to mestat_daemon;
 grant select on report.validation_violations, report.follow_up to mestat_evaluator;

@@ -105,9 +105,9 @@ cells as (
 ),
 flags as (
 	select f.reporter, left(f.period, 4)::integer as year,
-	       count(*) filter (where f.kind in ('history', 'jump'))::integer as flagged,
-	       count(*) filter (where f.kind in ('history', 'jump') and f.decision = 'confirmed')::integer as confirmed,
-	       count(*) filter (where f.kind in ('history', 'jump') and f.decision = 'correction_requested')::integer
+	       count(*) filter (where f.kind in ('history', 'peers', 'jump'))::integer as flagged,
+	       count(*) filter (where f.kind in ('history', 'peers', 'jump') and f.decision = 'confirmed')::integer as confirmed,
+	       count(*) filter (where f.kind in ('history', 'peers', 'jump') and f.decision = 'correction_requested')::integer
 	           as correction_requested
 	  from mestat.follow_up f
 	 group by f.reporter, left(f.period, 4)::integer
@@ -137,11 +137,13 @@ m as (
 	  left join rules v on v.reporter = k.reporter and v.year = k.year
 )
 select m.*,
+       -- Accuracy counts in proportion to what was received: silence earns nothing.
        round(100 * (0.40 * coalesce(m.completeness, 0)
                     + 0.30 * coalesce(m.timeliness, 0)
-                    + 0.10 * (1 - least(1, m.mean_abs_revision))
-                    + 0.10 * (1 - least(1, (m.outliers_flagged - m.outliers_confirmed)::numeric / greatest(1, m.cells)))
-                    + 0.10 * (1 - least(1, m.rule_violations::numeric / greatest(1, m.cells)))), 1) as score
+                    + 0.30 * coalesce(m.completeness, 0)
+                      * ((1 - least(1, m.mean_abs_revision))
+                         + (1 - least(1, (m.outliers_flagged - m.outliers_confirmed)::numeric / greatest(1, m.cells)))
+                         + (1 - least(1, m.rule_violations::numeric / greatest(1, m.cells)))) / 3), 1) as score
   from m;
 comment on view mestat.data_quality is 'The data quality scorecard; see report.data_quality.';
 
@@ -155,8 +157,9 @@ select d.reporter, r.name_zh as reporter_name_zh, r.name_en as reporter_name_en,
   join mestat.reporter r on r.code = d.reporter;
 comment on view report.data_quality is
 	'Data quality scorecard per reporter and year (a league table: rank_in_year). score = 100 × (0.40 completeness + '
-	'0.30 timeliness + 0.10 (1 - min(1, mean_abs_revision)) + 0.10 (1 - min(1, unconfirmed outliers / cells)) + '
-	'0.10 (1 - min(1, rule violations / cells))); see docs/method.md, "Data quality scorecard". Completeness and '
+	'0.30 timeliness + 0.30 completeness × accuracy), accuracy the mean of 1 - min(1, mean_abs_revision), '
+	'1 - min(1, unconfirmed outliers / cells) and 1 - min(1, rule violations / cells); see docs/method.md, "Data '
+	'quality scorecard". Completeness and '
 	'timeliness are those of report.completeness and report.timeliness (last progress run), summed over the year''s '
 	'periods; a reported-missing value (status M, L...) counts as received.';
 comment on column report.data_quality.reporter is 'Reporter code.';

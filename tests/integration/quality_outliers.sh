@@ -97,12 +97,41 @@ ROWS
 expect_eq "a value marked as a break in series (B) is not scored across the break" 'warnings|[]' \
 	"$(printf '%s\n' "$out" | grep '^warnings')"
 
+# ---- a short history, scored against the other provinces of the same quarter
+
+for r in 320000 330000 340000 350000 360000 370000; do
+	qsubmit "$DB" $r "" >/dev/null <<ROWS
+line 2,$r,inspection_bodies,2018Q2,$((100 + ${r:1:1})),,,,,
+line 3,$r,inspection_bodies,2018Q3,$((103 + ${r:1:1} * 2)),,,,,
+ROWS
+done
+qsubmit "$DB" 410000 "" >/dev/null <<'ROWS'
+line 2,410000,inspection_bodies,2018Q2,100,,,,,
+ROWS
+out=$(qsubmit "$DB" 410000 "" <<'ROWS'
+line 2,410000,inspection_bodies,2018Q3,104,,,,,
+ROWS
+)
+expect_eq "a change like the other provinces' is not flagged" 'warnings|[]' "$(printf '%s\n' "$out" | grep '^warnings')"
+qsubmit "$DB" 420000 "" >/dev/null <<'ROWS'
+line 2,420000,inspection_bodies,2018Q2,100,,,,,
+ROWS
+out=$(qsubmit "$DB" 420000 "" <<'ROWS'
+line 2,420000,inspection_bodies,2018Q3,300,,,,,
+ROWS
+)
+expect_match "a threefold change where the other provinces grew ~5% is flagged against them" \
+	'300 is 3× your 2018Q2 value of 100, while the other [67] provinces changed by a median of \+[0-9]+%; if it is right, no action is needed; if not, send the corrected value \(robust score [0-9.]+ against the other provinces; threshold 3.5\)' \
+	"$out"
+expect_match "... rule modified_z_score_peers" '"rule": "modified_z_score_peers"' "$out"
+
 # ---- follow-up: the plan office's list and decisions
 
 expect_eq "report.follow_up lists the held values, open, for the evaluator" \
 	"110000|incubators|2018Q3|13200|jump|open
 120000|makerspaces|2018Q4|330|history|open
-310000|digital_publishing_revenue|2019Q1|1050|history|open" \
+310000|digital_publishing_revenue|2019Q1|1050|history|open
+420000|inspection_bodies|2018Q3|300|peers|open" \
 	"$(db_q t_eval "$DB" "select reporter, indicator, period, value, kind, state from report.follow_up order by reporter")"
 id=$(q "select id from mestat.follow_up where reporter = '110000'")
 q "select mestat.resolve_follow_up($id, 'confirm', 'checked with the province: a merger of two registers')" >/dev/null

@@ -12,6 +12,12 @@ db_logins "$DB"
 q() { db_q postgres "$DB" "$1"; }
 owner() { psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U postgres -d "$DB" -c "set role mestat_owner; $1"; }
 
+# A small catalog, so that every component moves the score: four quarterly
+# provincial indicators.
+owner "update mestat.indicator set active = false
+        where scope = 'provincial'
+          and code not in ('incubators', 'makerspaces', 'tech_contracts', 'tech_contract_turnover')" >/dev/null
+
 # Beijing, 2018: 4 cells with a value, 1 reported missing (status M).
 qsubmit "$DB" 110000 "" >/dev/null <<'ROWS'
 line 2,110000,incubators,2018Q1,100,,,,,
@@ -35,7 +41,8 @@ expected=$((4 * nq + na))
 # revision (|110 - 100| / 100 + 0 + 0 + 0) / 4 = 0.025, one outlier
 # (makerspaces 600 after 50, tenfold) not confirmed, one rule violation
 # (tech_contracts without their turnover).
-score=$(awk -v e="$expected" 'BEGIN { printf "%.1f", 100 * (0.40 * 5 / e + 0.30 * 2 / e + 0.10 * (1 - 0.025) + 0.10 * (1 - 1 / 4) + 0.10 * (1 - 1 / 4)) }')
+# score = 100 (0.40 C + 0.30 T + 0.30 C A), A = ((1 - 0.025) + (1 - 1/4) + (1 - 1/4)) / 3
+score=$(awk -v e="$expected" 'BEGIN { c = 5 / e; printf "%.1f", 100 * (0.40 * c + 0.30 * 2 / e + 0.30 * c * ((1 - 0.025) + (1 - 1 / 4) + (1 - 1 / 4)) / 3) }')
 expect_eq "the scorecard of a small case, computed by hand" \
 	"$expected|5|2|4|1|0.0250|1|0|1|$score" \
 	"$(db_q t_eval "$DB" "select expected, received, on_time, cells, revised, mean_abs_revision, outliers_flagged,
@@ -46,7 +53,7 @@ expect_eq "completeness counts the reported-missing value as received, not as si
 	"$(q "select completeness from report.data_quality where reporter = '110000' and year = 2018")"
 id=$(q "select id from mestat.follow_up where reporter = '110000' and indicator = 'makerspaces'")
 q "select mestat.resolve_follow_up($id, 'confirm', 'a new register')" >/dev/null
-score2=$(awk -v e="$expected" 'BEGIN { printf "%.1f", 100 * (0.40 * 5 / e + 0.30 * 2 / e + 0.10 * (1 - 0.025) + 0.10 * 1 + 0.10 * (1 - 1 / 4)) }')
+score2=$(awk -v e="$expected" 'BEGIN { c = 5 / e; printf "%.1f", 100 * (0.40 * c + 0.30 * 2 / e + 0.30 * c * ((1 - 0.025) + 1 + (1 - 1 / 4)) / 3) }')
 expect_eq "a confirmed outlier no longer lowers the score" "1|1|$score2" \
 	"$(q "select outliers_flagged, outliers_confirmed, score from report.data_quality where reporter = '110000' and year = 2018")"
 expect_eq "a reporter that sent nothing ranks below one that did" "1" \
