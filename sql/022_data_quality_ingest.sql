@@ -658,8 +658,11 @@ set search_path = mestat, pg_temp
 -- A handful of rows: compiling the plan with JIT would take longer than running it.
 set jit = off
 as $$
+	-- Each value is judged on its own series (a few dozen rows found by the
+	-- index observation_cell) in a lateral subquery: the work grows with the
+	-- rows of the submission, whatever the planner thinks of the tables.
 	with obs as (
-		select o.id, o.reporter, o.indicator, o.period, o.value, o.status, i.outlier_threshold as thr,
+		select o.id, o.reporter, o.indicator, o.period, o.value, i.outlier_threshold as thr, i.scope,
 		       case when i.periodicity = 'annual' or i.measure = 'flow' then 4 else 1 end as lag,
 		       case when i.periodicity = 'annual' or i.measure = 'flow' then 'year-on-year' else 'quarter-on-quarter' end
 		           as basis,
@@ -667,95 +670,101 @@ as $$
 		  from mestat.observation o
 		  join mestat.indicator i on i.code = o.indicator
 		  join mestat.period p on p.code = o.period
+		  -- Only a value with a comparable earlier one can be judged: one
+		  -- index probe first, the series only for those that have it.
+		  cross join lateral (
+			select o2.value
+			  from mestat.observation o2
+			 where o2.reporter = o.reporter and o2.indicator = o.indicator
+			   and o2.period = case
+			                   when p.kind = 'year' then (p.year - 1)::text
+			                   when i.measure = 'flow' then (p.year - 1)::text || 'Q' || p.quarter
+			                   when p.quarter = 1 then (p.year - 1)::text || 'Q4'
+			                   else p.year::text || 'Q' || (p.quarter - 1)
+			                   end
+			 order by o2.id desc
+			 limit 1
+		  ) as prior
 		 where o.submission = p_submission and o.value > 0 and o.status <> 'B' and i.outlier_threshold is not null
+		   and prior.value > 0
 	),
-	series as (
-		select b.id as obs, s.period, s.value, s.status, 4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k
+	hist as (
+		select b.*, x.e_period, x.e_value, ln(b.value::double precision / x.e_value::double precision) as x,
+		       x.n, x.m, x.mad, x.meanad
 		  from obs b
 		  cross join lateral (
-			select distinct on (o.period) o.period, o.value, o.status
-			  from mestat.observation o
-			 where o.reporter = b.reporter and o.indicator = b.indicator
-			 order by o.period, o.id desc
-		  ) as s
-		  join mestat.period p on p.code = s.period
-		 where s.value is not null
-	),
-	change as (
-		select s.obs, s.k, ln(s.value::double precision / e.value::double precision) as h
-		  from series s
-		  join obs b on b.id = s.obs
-		  join series e on e.obs = s.obs and e.k = s.k - b.lag
-		 where s.value > 0 and e.value > 0 and s.status <> 'B'
-		   and s.k <> b.k and e.k <> b.k
-	),
-	med as (
-		select c.obs, count(*) as n, percentile_cont(0.5) within group (order by c.h) as m
-		  from change c group by c.obs
-	),
-	spread as (
-		select c.obs, percentile_cont(0.5) within group (order by abs(c.h - m.m)) as mad, avg(abs(c.h - m.m)) as meanad
-		  from change c join med m on m.obs = c.obs group by c.obs
-	),
-	judged as (
-		select b.*, e.period as e_period, e.value as e_value,
-		       ln(b.value::double precision / e.value::double precision) as x, m.n, m.m, sp.mad, sp.meanad
-		  from obs b
-		  join series e on e.obs = b.id and e.k = b.k - b.lag and e.value > 0
-		  left join med m on m.obs = b.id
-		  left join spread sp on sp.obs = b.id
-	),
-	-- Where the reporter's own history is too short to score, the same
-	-- change of the other provinces (province-level reporters) in the same
-	-- period, for provincial indicators.
-	peer as (
-		select j.id as obs, ln(c.value::double precision / e.value::double precision) as y
-		  from judged j
-		  join mestat.indicator i on i.code = j.indicator and i.scope = 'provincial'
-		  join mestat.reporter pr on pr.code <> j.reporter and pr.active and pr.parent is null and pr.kind <> 'ministry'
-		  cross join lateral (
-			select o.value, o.status from mestat.observation o
-			 where o.reporter = pr.code and o.indicator = j.indicator and o.period = j.period
-			 order by o.id desc limit 1
-		  ) as c
-		  cross join lateral (
-			select o.value from mestat.observation o
-			 where o.reporter = pr.code and o.indicator = j.indicator and o.period = j.e_period
-			 order by o.id desc limit 1
-		  ) as e
-		 where coalesce(j.n, 0) < 4 and c.value > 0 and e.value > 0 and c.status <> 'B'
-	),
-	peer_med as (
-		select p.obs, count(*) as n, percentile_cont(0.5) within group (order by p.y) as m
-		  from peer p group by p.obs
-	),
-	peer_spread as (
-		select p.obs, percentile_cont(0.5) within group (order by abs(p.y - m.m)) as mad
-		  from peer p join peer_med m on m.obs = p.obs group by p.obs
+			with s as (
+				select c.period, c.value, c.status, 4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k
+				  from (select distinct on (o.period) o.period, o.value, o.status
+				          from mestat.observation o
+				         where o.reporter = b.reporter and o.indicator = b.indicator
+				         order by o.period, o.id desc) as c
+				  join mestat.period p on p.code = c.period
+				 where c.value > 0
+			),
+			ch as (
+				select ln(s.value::double precision / e.value::double precision) as h
+				  from s join s e on e.k = s.k - b.lag
+				 where s.status <> 'B' and s.k <> b.k and e.k <> b.k
+			),
+			med as (
+				select count(*) as n, percentile_cont(0.5) within group (order by ch.h) as m from ch
+			),
+			spread as (
+				select percentile_cont(0.5) within group (order by abs(ch.h - med.m)) as mad,
+				       avg(abs(ch.h - med.m)) as meanad
+				  from ch, med
+			)
+			select e.period as e_period, e.value as e_value, med.n, med.m, spread.mad, spread.meanad
+			  from s e, med, spread
+			 where e.k = b.k - b.lag
+		  ) as x
 	),
 	scored as (
-		select j.*,
-		       case when coalesce(j.n, 0) < 4 then null
-		            when j.mad > 0 then 0.6745 * (j.x - j.m) / j.mad
-		            when j.meanad > 0 then (j.x - j.m) / (1.253314 * j.meanad)
+		select h.*,
+		       case when h.n < 4 then null
+		            when h.mad > 0 then 0.6745 * (h.x - h.m) / h.mad
+		            when h.meanad > 0 then (h.x - h.m) / (1.253314 * h.meanad)
 		       end as z,
-		       case when coalesce(j.n, 0) < 4 and pm.n >= 5 and ps.mad > 0
-		            then 0.6745 * (j.x - pm.m) / ps.mad end as zp,
-		       pm.n as peers, pm.m as peer_median
-		  from judged j
-		  left join peer_med pm on pm.obs = j.id
-		  left join peer_spread ps on ps.obs = j.id
+		       case when h.n < 4 and pe.n >= 5 and pe.mad > 0 then 0.6745 * (h.x - pe.m) / pe.mad end as zp,
+		       pe.n as peers, pe.m as peer_median
+		  from hist h
+		  -- Where the own history is too short: the same change of the other
+		  -- provinces (province-level reporters) in the same period.
+		  left join lateral (
+			with ys as (
+				select ln(c.value::double precision / e.value::double precision) as y
+				  from mestat.reporter pr
+				  cross join lateral (
+					select o.value, o.status from mestat.observation o
+					 where o.reporter = pr.code and o.indicator = h.indicator and o.period = h.period
+					 order by o.id desc limit 1
+				  ) as c
+				  cross join lateral (
+					select o.value from mestat.observation o
+					 where o.reporter = pr.code and o.indicator = h.indicator and o.period = h.e_period
+					 order by o.id desc limit 1
+				  ) as e
+				 where pr.code <> h.reporter and pr.active and pr.parent is null and pr.kind <> 'ministry'
+				   and c.value > 0 and e.value > 0 and c.status <> 'B'
+			),
+			pm as (
+				select count(*) as n, percentile_cont(0.5) within group (order by ys.y) as m from ys
+			)
+			select pm.n, pm.m, (select percentile_cont(0.5) within group (order by abs(ys.y - pm.m)) from ys) as mad
+			  from pm
+		  ) as pe on h.n < 4 and h.scope = 'provincial'
 	)
 	select s.id, s.reporter, s.indicator, s.period, s.value,
-	       case when coalesce(s.n, 0) >= 4 then 'history' when s.zp is not null then 'peers' else 'jump' end,
+	       case when s.n >= 4 then 'history' when s.zp is not null then 'peers' else 'jump' end,
 	       coalesce(s.z, s.zp), s.thr, s.e_period, s.e_value,
 	       mestat.outlier_message(s.value, s.e_period, s.e_value, coalesce(s.z, s.zp), s.thr,
-	                              case when coalesce(s.n, 0) >= 4 then s.basis end,
+	                              case when s.n >= 4 then s.basis end,
 	                              case when s.zp is not null then s.peers end, s.peer_median)
 	  from scored s
 	 where case
-	       when coalesce(s.n, 0) >= 4 and s.z is not null then abs(s.z) > s.thr
-	       when coalesce(s.n, 0) >= 4 then abs(s.x - s.m) > ln(1.05::double precision)
+	       when s.n >= 4 and s.z is not null then abs(s.z) > s.thr
+	       when s.n >= 4 then abs(s.x - s.m) > ln(1.05::double precision)
 	       when s.zp is not null then abs(s.zp) > s.thr
 	       else abs(s.x) >= ln(10::double precision)
 	       end
