@@ -658,22 +658,23 @@ set search_path = mestat, pg_temp
 -- A handful of rows: compiling the plan with JIT would take longer than running it.
 set jit = off
 as $$
-	-- Each value is judged on its own series (a few dozen rows found by the
-	-- index observation_cell) in a lateral subquery: the work grows with the
-	-- rows of the submission, whatever the planner thinks of the tables.
+	-- Each series (reporter, indicator) the submission touches is read once,
+	-- through the index observation_cell, into arrays; each value is then
+	-- scored on its series' changes in memory. The work grows with the rows
+	-- sent, whatever the planner thinks of the tables' statistics.
 	with obs as (
 		select o.id, o.reporter, o.indicator, o.period, o.value, i.outlier_threshold as thr, i.scope,
 		       case when i.periodicity = 'annual' or i.measure = 'flow' then 4 else 1 end as lag,
 		       case when i.periodicity = 'annual' or i.measure = 'flow' then 'year-on-year' else 'quarter-on-quarter' end
 		           as basis,
-		       4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k
+		       4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k,
+		       prior.period as e_period, prior.value as e_value
 		  from mestat.observation o
 		  join mestat.indicator i on i.code = o.indicator
 		  join mestat.period p on p.code = o.period
-		  -- Only a value with a comparable earlier one can be judged: one
-		  -- index probe first, the series only for those that have it.
+		  -- Only a value with a comparable earlier one can be judged.
 		  cross join lateral (
-			select o2.value
+			select o2.period, o2.value
 			  from mestat.observation o2
 			 where o2.reporter = o.reporter and o2.indicator = o.indicator
 			   and o2.period = case
@@ -688,37 +689,40 @@ as $$
 		 where o.submission = p_submission and o.value > 0 and o.status <> 'B' and i.outlier_threshold is not null
 		   and prior.value > 0
 	),
-	hist as (
-		select b.*, x.e_period, x.e_value, ln(b.value::double precision / x.e_value::double precision) as x,
-		       x.n, x.m, x.mad, x.meanad
-		  from obs b
+	series as materialized (
+		select sr.reporter, sr.indicator, sr.lag, ch.k_to, ch.k_from, ch.h
+		  from (select distinct b.reporter, b.indicator, b.lag from obs b) as sr
 		  cross join lateral (
-			with s as (
-				select c.period, c.value, c.status, 4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k
+			with c as materialized (
+				select c.value, c.status, 4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k
 				  from (select distinct on (o.period) o.period, o.value, o.status
 				          from mestat.observation o
-				         where o.reporter = b.reporter and o.indicator = b.indicator
+				         where o.reporter = sr.reporter and o.indicator = sr.indicator
 				         order by o.period, o.id desc) as c
 				  join mestat.period p on p.code = c.period
 				 where c.value > 0
-			),
-			ch as (
-				select ln(s.value::double precision / e.value::double precision) as h
-				  from s join s e on e.k = s.k - b.lag
-				 where s.status <> 'B' and s.k <> b.k and e.k <> b.k
-			),
-			med as (
-				select count(*) as n, percentile_cont(0.5) within group (order by ch.h) as m from ch
-			),
-			spread as (
-				select percentile_cont(0.5) within group (order by abs(ch.h - med.m)) as mad,
-				       avg(abs(ch.h - med.m)) as meanad
-				  from ch, med
 			)
-			select e.period as e_period, e.value as e_value, med.n, med.m, spread.mad, spread.meanad
-			  from s e, med, spread
-			 where e.k = b.k - b.lag
-		  ) as x
+			select array_agg(s.k) as k_to, array_agg(e.k) as k_from,
+			       array_agg(ln(s.value::double precision / e.value::double precision)) as h
+			  from c s
+			  join c e on e.k = s.k - sr.lag
+			 where s.status <> 'B'
+		  ) as ch
+	),
+	hist as (
+		select b.*, ln(b.value::double precision / b.e_value::double precision) as x, md.n, md.m, sp.mad, sp.meanad
+		  from obs b
+		  join series r on r.reporter = b.reporter and r.indicator = b.indicator
+		  cross join lateral (
+			select count(*) as n, percentile_cont(0.5) within group (order by u.h) as m
+			  from unnest(r.k_to, r.k_from, r.h) as u(k_to, k_from, h)
+			 where u.k_to <> b.k and u.k_from <> b.k
+		  ) as md
+		  cross join lateral (
+			select percentile_cont(0.5) within group (order by abs(u.h - md.m)) as mad, avg(abs(u.h - md.m)) as meanad
+			  from unnest(r.k_to, r.k_from, r.h) as u(k_to, k_from, h)
+			 where u.k_to <> b.k and u.k_from <> b.k
+		  ) as sp
 	),
 	scored as (
 		select h.*,
