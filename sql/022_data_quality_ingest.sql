@@ -647,7 +647,8 @@ comment on function mestat.outlier_message(numeric, text, numeric, double precis
 -- when that is 0 too the history never moved, and a change of more than 5%
 -- from it is held. With fewer than 4 earlier changes the same change of at
 -- least 5 other provinces in the same period is the reference (kind peers,
--- provincial indicators); with fewer, a tenfold rise or fall is held (kind
+-- provincial indicators, changes of 25% or more: a smaller one is no typo
+-- worth asking about); with fewer, a tenfold rise or fall is held (kind
 -- jump).
 create function mestat.outliers_of_submission(p_submission bigint)
 returns table (observation bigint, reporter text, indicator text, period text, value numeric, kind text,
@@ -757,7 +758,7 @@ as $$
 			)
 			select pm.n, pm.m, (select percentile_cont(0.5) within group (order by abs(ys.y - pm.m)) from ys) as mad
 			  from pm
-		  ) as pe on h.n < 4 and h.scope = 'provincial'
+		  ) as pe on h.n < 4 and h.scope = 'provincial' and abs(h.x) >= ln(1.25::double precision)
 	)
 	select s.id, s.reporter, s.indicator, s.period, s.value,
 	       case when s.n >= 4 then 'history' when s.zp is not null then 'peers' else 'jump' end,
