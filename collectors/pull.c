@@ -264,11 +264,19 @@ static void on_ingested(const struct ingest_result *res, void *arg)
 		s->set_validators = true;
 		s->submission = res->submission_id;
 		s->rejected_sha[0] = '\0';
-		if (res->status == 201)
-			conclude(s, "ok",
-			         "accepted as submission %lld: %ld new, %ld revised, %ld unchanged, %ld deleted",
-			         res->submission_id, res->counts[0], res->counts[1], res->counts[2], res->counts[3]);
-		else
+		if (res->status == 201) {
+			/* Warnings (values held for follow-up, warn rules) go with
+			 * the outcome, so the operator sees them where the pull is. */
+			size_t nw = res->warnings ? json_array_size(res->warnings) : 0;
+			char warned[160] = "";
+			if (nw) {
+				const char *m = json_string_value(json_object_get(json_array_get(res->warnings, 0), "message"));
+				snprintf(warned, sizeof(warned), "; %zu warning%s, the first: %s", nw, nw == 1 ? "" : "s",
+				         m ? m : "");
+			}
+			conclude(s, "ok", "accepted as submission %lld: %ld new, %ld revised, %ld unchanged, %ld deleted%s",
+			         res->submission_id, res->counts[0], res->counts[1], res->counts[2], res->counts[3], warned);
+		} else
 			conclude(s, "unchanged", "the body was accepted before as submission %lld", res->submission_id);
 		return;
 	case 400:

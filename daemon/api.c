@@ -90,6 +90,8 @@ static void reply_native(struct http_req *r, const struct ingest_result *res)
 		                              (int)res->counts[3]));
 		json_object_del(body, "error");
 		json_object_set_new(body, "message", json_string(res->message));
+		if (res->warnings)
+			json_object_set(body, "warnings", res->warnings);
 	}
 	if (res->submission_id)
 		json_object_set_new(body, "submission_id", json_integer(res->submission_id));
@@ -125,6 +127,9 @@ static void reply_dhis2(struct http_req *r, const struct ingest_result *res)
 		}
 	else if (!ok)
 		json_array_append_new(conflicts, json_pack("{s:s, s:s}", "object", "payload", "value", res->message));
+	/* Warnings (outliers held for follow-up, warn rules) ignore no value,
+	 * and DHIS2's WARNING says some were ignored: the status stays
+	 * SUCCESS and the warnings come in a list of their own. */
 	json_t *summary = json_pack(
 		"{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:o}", "responseType", "ImportSummary", "status",
 		ok ? "SUCCESS" : "ERROR", "description", res->message, "importCount", "imported",
@@ -132,6 +137,8 @@ static void reply_dhis2(struct http_req *r, const struct ingest_result *res)
 		"ignored", (int)ignored, "deleted", (int)(ok ? res->counts[INGEST_DELETED] : 0), "conflicts", conflicts);
 	if (res->receipt)
 		json_object_set(summary, "receipt", res->receipt);
+	if (ok && res->warnings)
+		json_object_set(summary, "warnings", res->warnings);
 	json_t *body = json_pack("{s:s, s:i, s:s, s:s, s:o}", "httpStatus", ok ? "OK" : "Conflict",
 	                         "httpStatusCode", res->status, "status", ok ? "OK" : "ERROR", "message",
 	                         ok ? "Import was successful." : res->message, "response", summary);

@@ -69,6 +69,7 @@ static void job_free(struct job *j)
 	free(j->copy);
 	json_decref(j->res.receipt);
 	json_decref(j->res.errors);
+	json_decref(j->res.warnings);
 	json_decref(j->error_detail);
 	receipt_key_free(j->key);
 	free(j);
@@ -154,7 +155,10 @@ static int build_copy(struct job *j, const struct fmt_result *fr)
 		rc |= copy_field(&b, row->comment, false);
 		rc |= copy_field(&b, row->deleted ? "t" : "f", false);
 		rc |= copy_field(&b, row->coc, false);
-		rc |= copy_field(&b, row->aoc, true);
+		rc |= copy_field(&b, row->aoc, false);
+		rc |= copy_field(&b, row->status, false);
+		rc |= copy_field(&b, row->unit_mult, false);
+		rc |= copy_field(&b, row->followup ? "t" : "f", true);
 	}
 	j->copy = b.p;
 	j->copy_len = b.len;
@@ -284,6 +288,9 @@ static int make_receipt(struct job *j)
 	                           (json_int_t)j->res.counts[0], "revised", (json_int_t)j->res.counts[1],
 	                           "unchanged", (json_int_t)j->res.counts[2], "deleted",
 	                           (json_int_t)j->res.counts[3]);
+	/* Warnings are part of what was accepted: inside the signature. */
+	if (j->res.receipt)
+		json_object_set(j->res.receipt, "warnings", j->res.warnings);
 	if (!j->res.receipt || receipt_sign(j->key, j->res.receipt) != 0) {
 		log_error("cannot sign a receipt", "submission=%lld", j->res.submission_id);
 		return -1;
@@ -338,7 +345,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		j->state = S_COPY;
 		return db_copy(j->conn,
 		               "COPY pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment,"
-		               " deleted, coc, aoc) FROM STDIN",
+		               " deleted, coc, aoc, status, unit_mult, followup) FROM STDIN",
 		               j->copy ? j->copy : "", j->copy_len, step, j);
 	case S_COPY:
 		if (err)
@@ -362,13 +369,22 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
 		{
 			const char *p[1] = {j->id_text};
-			return db_query(j->conn, "SELECT * FROM mestat.ingest_apply($1::bigint)", 1, p, step, j);
+			/* The warnings are computed once the rows are stored, in
+			 * the same statement: outliers against the stored history,
+			 * warn rules on the values as they now are. */
+			return db_query(j->conn,
+			                "SELECT a.*, mestat.ingest_warnings($1::bigint) FROM mestat.ingest_apply($1::bigint) a",
+			                1, p, step, j);
 		}
 	case S_APPLY:
 		if (err)
 			return sql_failed(j, r, err);
 		for (int i = 0; i < 4 && i < PQnfields(r); i++)
 			j->res.counts[i] = atol(PQgetvalue(r, 0, i));
+		if (PQnfields(r) > 4 && !PQgetisnull(r, 0, 4))
+			j->res.warnings = json_loads(PQgetvalue(r, 0, 4), 0, NULL);
+		if (!j->res.warnings)
+			j->res.warnings = json_array();
 		if (j->dry_run) {
 			j->res.status = 200;
 			snprintf(j->message, sizeof(j->message), "dry run: every row is valid; nothing was stored");

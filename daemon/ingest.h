@@ -40,6 +40,7 @@ struct ingest_result {
 	size_t rows;              /* rows decoded */
 	struct json_t *receipt;   /* signed receipt when accepted or replayed */
 	struct json_t *errors;    /* array of {row, loc, field, status, reason} or NULL */
+	struct json_t *warnings;  /* array of {indicator, period, rule, score, message} when stored or dry run */
 	char sha256[65];
 };
 

@@ -226,10 +226,12 @@ bool fmt_csv_header_is(const char *field, const char *name, bool labels)
 }
 
 static const char *const native_cols[] = {
-	"reporter", "indicator", "period", "value", "comment",
+	"reporter", "indicator", "period", "value", "comment", "status",
+	"unit_mult",
 };
+/* Columns from COL_COMMENT on are optional. */
 enum { COL_REPORTER, COL_INDICATOR, COL_PERIOD, COL_VALUE, COL_COMMENT,
-       NCOLS };
+       COL_STATUS, COL_UNIT_MULT, NCOLS };
 
 /* Append TEXT to the list in BUF (LEN bytes), separated by ", ". */
 static void list_add(char *buf, size_t len, const char *text)
@@ -280,7 +282,7 @@ static int native_header(const struct fmt_csv *c, int idx[NCOLS], char *err,
 		fmt_err(err, errlen,
 			"line %zu: unknown column(s) %s; the header names "
 			"reporter, indicator, period, value and optionally "
-			"comment",
+			"comment, status, unit_mult",
 			c->rec_line, unknown);
 		return -1;
 	}
@@ -314,6 +316,16 @@ static size_t unnamed(const struct fmt_csv *c, const int idx[NCOLS])
 			return i + 1;
 	}
 	return 0;
+}
+
+/* Copy the optional column I (-1: absent) of the record into *OUT when it
+ * holds text; -1 when out of memory. */
+static int optional(const struct fmt_csv *c, int i, char **out)
+{
+	if (i < 0 || !c->fields[i][0])
+		return 0;
+	*out = fmt_strdup(c->fields[i]);
+	return *out ? 0 : -1;
 }
 
 int fmt_csv_decode(const char *body, size_t len, struct fmt_result *out,
@@ -361,6 +373,9 @@ int fmt_csv_decode(const char *body, size_t len, struct fmt_result *out,
 						: "";
 		if (comment[0])
 			row->comment = fmt_strdup(comment);
+		if (optional(&c, idx[COL_STATUS], &row->status) < 0 ||
+		    optional(&c, idx[COL_UNIT_MULT], &row->unit_mult) < 0)
+			goto oom;
 		if (!row->reporter || !row->indicator || !row->value ||
 		    (comment[0] && !row->comment) ||
 		    fmt_row_set_period(row, c.fields[idx[COL_PERIOD]]) < 0)

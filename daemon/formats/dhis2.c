@@ -15,12 +15,13 @@ struct dvs_top {
 	char *aoc;
 };
 
-/* Read "deleted" of the data value at PTR: true, false, "true", "false" or
- * null; anything else is refused rather than guessed. */
-static int get_deleted(json_t *dv, const char *ptr, bool *deleted, char *err,
-		       size_t errlen)
+/* Read the flag KEY ("deleted", "followup") of the data value at PTR: true,
+ * false, "true", "false" or null; anything else is refused rather than
+ * guessed. */
+static int get_flag(json_t *dv, const char *key, const char *ptr,
+		    bool *deleted, char *err, size_t errlen)
 {
-	json_t *v = json_object_get(dv, "deleted");
+	json_t *v = json_object_get(dv, key);
 	const char *s;
 
 	*deleted = false;
@@ -40,7 +41,7 @@ static int get_deleted(json_t *dv, const char *ptr, bool *deleted, char *err,
 			return 0;
 	}
 	fmt_err(err, errlen,
-		"JSON at %s/deleted: expected true or false, found %s", ptr,
+		"JSON at %s/%s: expected true or false, found %s", ptr, key,
 		fmt_json_kind(v));
 	return -1;
 }
@@ -68,8 +69,8 @@ static int data_value(json_t *dv, size_t i, const struct dvs_top *top,
 		return -1;
 	}
 	snprintf(row->loc, sizeof row->loc, "%s", ptr);
-	/* DHIS2 sends many more fields (storedBy, created, followup...):
-	 * they are ignored. A value may be null when only deleted or
+	/* DHIS2 sends many more fields (storedBy, created...): they are
+	 * ignored; followup asks the plan office to look at the value. A value may be null when only deleted or
 	 * commented; validation decides what such a row means. */
 	if (fmt_json_get_text(dv, "dataElement", 0, ptr, &row->indicator, err,
 			      errlen) < 0 ||
@@ -86,7 +87,8 @@ static int data_value(json_t *dv, size_t i, const struct dvs_top *top,
 			      &row->value, err, errlen) < 0 ||
 	    fmt_json_get_text(dv, "comment", FMT_JT_NULL_OK, ptr,
 			      &row->comment, err, errlen) < 0 ||
-	    get_deleted(dv, ptr, &row->deleted, err, errlen) < 0)
+	    get_flag(dv, "deleted", ptr, &row->deleted, err, errlen) < 0 ||
+	    get_flag(dv, "followup", ptr, &row->followup, err, errlen) < 0)
 		goto done;
 	fmt_drop_empty(&row->coc);
 	fmt_drop_empty(&row->aoc);
@@ -210,6 +212,17 @@ static int csv_row(const struct fmt_csv *c, struct fmt_result *out,
 		fmt_quote(q, sizeof q, del, strlen(del));
 		fmt_err(err, errlen,
 			"line %zu, field 11 (deleted): expected true or false, "
+			"found %s",
+			c->rec_line, q);
+		return -1;
+	}
+	del = c->nfields > D_FOLLOWUP ? c->fields[D_FOLLOWUP] : "";
+	if (strcasecmp(del, "true") == 0) {
+		row->followup = true;
+	} else if (del[0] && strcasecmp(del, "false") != 0) {
+		fmt_quote(q, sizeof q, del, strlen(del));
+		fmt_err(err, errlen,
+			"line %zu, field 10 (followup): expected true or false, "
 			"found %s",
 			c->rec_line, q);
 		return -1;

@@ -120,6 +120,8 @@ void fmt_result_free(struct fmt_result *out)
 		free(r->comment);
 		free(r->coc);
 		free(r->aoc);
+		free(r->status);
+		free(r->unit_mult);
 	}
 	free(out->rows);
 	free(out->dataset);

@@ -24,6 +24,9 @@ struct fmt_row {
 	char *comment;
 	char *coc;       /* DHIS2 categoryOptionCombo */
 	char *aoc;       /* DHIS2 attributeOptionCombo */
+	char *status;    /* SDMX OBS_STATUS / native "status" as sent, or NULL (A) */
+	char *unit_mult; /* SDMX UNIT_MULT / native "unit_mult" as sent, or NULL */
+	bool followup;   /* DHIS2 followup: the sender asks for a follow-up */
 	bool deleted;    /* DHIS2 "deleted": true / deleted column, SDMX ACTION=D */
 	char loc[48];    /* where the row came from: "line 3" or "/dataValues/2" */
 };

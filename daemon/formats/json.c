@@ -404,7 +404,7 @@ wrong:
 
 static const char *const top_keys[] = {"reporter", "period", "values", NULL};
 static const char *const value_keys[] = {
-	"indicator", "value", "comment", "period", "reporter", NULL,
+	"indicator", "value", "comment", "period", "reporter", "status", "unit_mult", NULL,
 };
 
 /* Refuse members of OBJ (at PTR) not in KEYS: a misspelt "coment" must not
@@ -428,7 +428,7 @@ static int check_keys(json_t *obj, const char *const *keys, const char *ptr,
 			fmt_err(err, errlen,
 				"JSON at %s: unknown field %s; a value has "
 				"indicator, value and optionally comment, "
-				"period, reporter",
+				"period, reporter, status, unit_mult",
 				ptr, q);
 		else
 			fmt_err(err, errlen,
@@ -468,8 +468,14 @@ static int value_row(json_t *v, size_t i, const char *top_reporter,
 	snprintf(row->loc, sizeof row->loc, "%s", ptr);
 	if (fmt_json_get_text(v, "indicator", 0, ptr, &row->indicator, err,
 			      errlen) < 0 ||
-	    fmt_json_get_text(v, "value", FMT_JT_NUMBER, ptr, &row->value, err,
-			      errlen) < 0 ||
+	    fmt_json_get_text(v, "status", FMT_JT_NULL_OK, ptr, &row->status,
+			      err, errlen) < 0 ||
+	    /* null stands for a missing observation only beside a status */
+	    fmt_json_get_text(v, "value",
+			      FMT_JT_NUMBER | (row->status ? FMT_JT_NULL_OK : 0),
+			      ptr, &row->value, err, errlen) < 0 ||
+	    fmt_json_get_text(v, "unit_mult", FMT_JT_NUMBER | FMT_JT_NULL_OK,
+			      ptr, &row->unit_mult, err, errlen) < 0 ||
 	    fmt_json_get_text(v, "comment", FMT_JT_NULL_OK, ptr, &row->comment,
 			      err, errlen) < 0 ||
 	    fmt_json_get_text(v, "reporter", FMT_JT_NULL_OK, ptr,
@@ -482,7 +488,8 @@ static int value_row(json_t *v, size_t i, const char *top_reporter,
 		fmt_err(err, errlen, "JSON at %s: missing \"indicator\"", ptr);
 		goto done;
 	}
-	if (!row->value) {
+	/* A missing observation is a status (SDMX M, L...) without a value. */
+	if (!row->value && !row->status) {
 		fmt_err(err, errlen, "JSON at %s: missing \"value\"", ptr);
 		goto done;
 	}

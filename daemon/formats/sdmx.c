@@ -15,7 +15,7 @@ static const struct fmt_sdmx_map defaults = {
 };
 
 /* The columns we look for, in the order of this enum. */
-enum { S_REPORTER, S_INDICATOR, S_PERIOD, S_VALUE, S_COMMENT, S_ACTION, S_N };
+enum { S_REPORTER, S_INDICATOR, S_PERIOD, S_VALUE, S_COMMENT, S_ACTION, S_STATUS, S_UNIT_MULT, S_N };
 
 struct sdmx_cols {
 	const char *name[S_N];
@@ -26,7 +26,7 @@ struct sdmx_cols {
 };
 
 static const char *const roles[S_N] = {
-	"reporter", "indicator", "period", "value", "comment", "action",
+	"reporter", "indicator", "period", "value", "comment", "action", "status", "unit multiplier",
 };
 
 /* Tell SDMX-CSV 1.0 from 2.0 and find the field separator: it is the
@@ -220,11 +220,20 @@ static int sdmx_row(const struct fmt_csv *c, const struct sdmx_cols *s,
 			return -1;
 		}
 	}
+	/* A missing observation: SDMX-CSV writes ":" or nothing as its
+	 * OBS_VALUE; with a missing-value OBS_STATUS (M, L...) it is stored as
+	 * reported-missing, without a status it is refused as a missing value. */
+	if (strcmp(c->fields[s->idx[S_VALUE]], ":") != 0 &&
+	    take(c, s, S_VALUE, true, &row->value) < 0)
+		goto oom;
 	if (take(c, s, S_REPORTER, false, &row->reporter) < 0 ||
 	    take(c, s, S_INDICATOR, false, &row->indicator) < 0 ||
-	    take(c, s, S_VALUE, false, &row->value) < 0 ||
 	    take(c, s, S_COMMENT, true, &row->comment) < 0 ||
+	    take(c, s, S_STATUS, true, &row->status) < 0 ||
+	    take(c, s, S_UNIT_MULT, true, &row->unit_mult) < 0 ||
 	    fmt_row_set_period(row, c->fields[s->idx[S_PERIOD]]) < 0)
+		goto oom;
+	if (!row->value && !row->status && !(row->value = fmt_strdup("")))
 		goto oom;
 	return 0;
 oom:
@@ -240,11 +249,13 @@ int fmt_sdmx_csv_decode(const char *body, size_t len,
 	const char *const given[S_N] = {
 		m->reporter_col, m->indicator_col, m->period_col,
 		m->value_col,    m->comment_col,   "ACTION",
+		"OBS_STATUS",    "UNIT_MULT",
 	};
 	const char *const fallback[S_N] = {
 		defaults.reporter_col, defaults.indicator_col,
 		defaults.period_col,   defaults.value_col,
 		defaults.comment_col,  "ACTION",
+		"OBS_STATUS",          "UNIT_MULT",
 	};
 	struct sdmx_cols s;
 	struct fmt_csv c;

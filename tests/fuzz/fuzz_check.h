@@ -50,10 +50,15 @@ static void fuzz_decode(enum fmt f, const uint8_t *data, size_t size,
 		const struct fmt_row *r = &out.rows[i];
 		const char *const s[] = {r->reporter, r->indicator, r->period,
 					 r->value,    r->comment,   r->coc,
-					 r->aoc};
+					 r->aoc,      r->status,    r->unit_mult};
 		size_t k;
 
 		if (!memchr(r->loc, '\0', sizeof r->loc) || !r->loc[0])
+			__builtin_trap();
+		/* a value may be absent only beside a status (a missing
+		 * observation) or in a deletion or a DHIS2 row */
+		if (!r->value && !r->status && !r->deleted &&
+		    f != FMT_DHIS2_JSON)
 			__builtin_trap();
 		for (k = 0; k < sizeof s / sizeof s[0]; k++)
 			if (s[k])
