@@ -752,13 +752,17 @@ as $$
 				  ) as e
 				 where pr.code <> h.reporter and pr.active and pr.parent is null and pr.kind <> 'ministry'
 				   and c.value > 0 and e.value > 0 and c.status <> 'B'
+				   -- Here, not in the join condition: a lateral join's condition is
+				   -- checked after the subquery ran, so the probes of every other
+				   -- province would run for every value.
+				   and h.n < 4 and h.scope = 'provincial' and abs(h.x) >= ln(1.25::double precision)
 			),
 			pm as (
 				select count(*) as n, percentile_cont(0.5) within group (order by ys.y) as m from ys
 			)
 			select pm.n, pm.m, (select percentile_cont(0.5) within group (order by abs(ys.y - pm.m)) from ys) as mad
 			  from pm
-		  ) as pe on h.n < 4 and h.scope = 'provincial' and abs(h.x) >= ln(1.25::double precision)
+		  ) as pe on true
 	)
 	select s.id, s.reporter, s.indicator, s.period, s.value,
 	       case when s.n >= 4 then 'history' when s.zp is not null then 'peers' else 'jump' end,
