@@ -653,12 +653,16 @@ comment on function mestat.outlier_message(numeric, text, numeric, double precis
 create function mestat.outliers_of_submission(p_submission bigint)
 returns table (observation bigint, reporter text, indicator text, period text, value numeric, kind text,
                score double precision, threshold numeric, compared_period text, compared_value numeric, message text)
-language sql
+language plpgsql
 stable
 set search_path = mestat, pg_temp
 -- A handful of rows: compiling the plan with JIT would take longer than running it.
 set jit = off
+-- plpgsql, not sql: the plan is kept for the session instead of made anew on every call.
 as $$
+#variable_conflict use_column
+begin
+	return query
 	-- Each series (reporter, indicator) the submission touches is read once,
 	-- through the index observation_cell, into arrays; each value is then
 	-- scored on its series' changes in memory. The work grows with the rows
@@ -776,7 +780,8 @@ as $$
 	       when s.n >= 4 then abs(s.x - s.m) > ln(1.05::double precision)
 	       when s.zp is not null then abs(s.zp) > s.thr
 	       else abs(s.x) >= ln(10::double precision)
-	       end
+	       end;
+end
 $$;
 comment on function mestat.outliers_of_submission(bigint) is
 	'The values stored by submission p_submission that are far from the reporter''s own history: modified z-score '
