@@ -653,12 +653,16 @@ comment on function mestat.outlier_message(numeric, text, numeric, double precis
 create function mestat.outliers_of_submission(p_submission bigint)
 returns table (observation bigint, reporter text, indicator text, period text, value numeric, kind text,
                score double precision, threshold numeric, compared_period text, compared_value numeric, message text)
-language sql
+language plpgsql
 stable
 set search_path = mestat, pg_temp
 -- A handful of rows: compiling the plan with JIT would take longer than running it.
 set jit = off
+-- plpgsql, not sql: the plan is kept for the session instead of made anew on every call.
 as $$
+#variable_conflict use_column
+begin
+	return query
 	-- Each series (reporter, indicator) the submission touches is read once,
 	-- through the index observation_cell, into arrays; each value is then
 	-- scored on its series' changes in memory. The work grows with the rows
@@ -752,13 +756,17 @@ as $$
 				  ) as e
 				 where pr.code <> h.reporter and pr.active and pr.parent is null and pr.kind <> 'ministry'
 				   and c.value > 0 and e.value > 0 and c.status <> 'B'
+				   -- Here, not in the join condition: a lateral join's condition is
+				   -- checked after the subquery ran, so the probes of every other
+				   -- province would run for every value.
+				   and h.n < 4 and h.scope = 'provincial' and abs(h.x) >= ln(1.25::double precision)
 			),
 			pm as (
 				select count(*) as n, percentile_cont(0.5) within group (order by ys.y) as m from ys
 			)
 			select pm.n, pm.m, (select percentile_cont(0.5) within group (order by abs(ys.y - pm.m)) from ys) as mad
 			  from pm
-		  ) as pe on h.n < 4 and h.scope = 'provincial' and abs(h.x) >= ln(1.25::double precision)
+		  ) as pe on true
 	)
 	select s.id, s.reporter, s.indicator, s.period, s.value,
 	       case when s.n >= 4 then 'history' when s.zp is not null then 'peers' else 'jump' end,
@@ -772,7 +780,8 @@ as $$
 	       when s.n >= 4 then abs(s.x - s.m) > ln(1.05::double precision)
 	       when s.zp is not null then abs(s.zp) > s.thr
 	       else abs(s.x) >= ln(10::double precision)
-	       end
+	       end;
+end
 $$;
 comment on function mestat.outliers_of_submission(bigint) is
 	'The values stored by submission p_submission that are far from the reporter''s own history: modified z-score '
