@@ -193,6 +193,22 @@ begin
 	else
 		delete from pg_temp.ingest_row;
 	end if;
+	-- The validation rules the staged values break, judged once by
+	-- ingest_validate (refuse) and read again by ingest_warnings (warn).
+	if to_regclass('pg_temp.ingest_rule_hit') is null then
+		create temporary table ingest_rule_hit (
+			rule text,
+			severity text,
+			reporter text,
+			period text,
+			left_value numeric,
+			right_value numeric,
+			indicators text[],
+			message text
+		) on commit delete rows;
+	else
+		delete from pg_temp.ingest_rule_hit;
+	end if;
 end
 $$;
 comment on function mestat.ingest_begin() is
@@ -283,8 +299,8 @@ comment on column mestat.validation_rule_term.coefficient is 'Its coefficient in
 create function mestat.rule_applies(p_rule mestat.validation_rule, p_period text)
 returns boolean
 language sql
-stable
-set search_path = mestat, pg_temp
+-- No SET clause: the planner inlines it into the queries that call it per row.
+immutable
 as $$
 	select p_rule.active
 	   and (p_rule.period_kind is null
@@ -599,7 +615,40 @@ returns text
 language sql
 immutable
 as $$
-	select format('%s is %s your %s value of %s',
+	-- Chinese first, for the clerk, then the same in English.
+	select format('%s %s你方 %s 数值 %s %s',
+	              mestat.number_text(p_value),
+	              case when p_value >= 2 * p_prior then '是' when p_value * 2 <= p_prior then '仅为' else '比' end,
+	              p_prior_period, mestat.number_text(p_prior),
+	              case
+	              when p_value >= 2 * p_prior then
+	                   '的 ' || case when p_value >= 10 * p_prior then trunc(p_value / p_prior)::text
+	                                else trim_scale(round(p_value / p_prior, 1))::text end || ' 倍'
+	              when p_value * 2 <= p_prior then
+	                   '的 1/' || case when p_prior >= 10 * p_value then trunc(p_prior / p_value)::text
+	                                  else trim_scale(round(p_prior / p_value, 1))::text end
+	              when p_value >= p_prior then '高 ' || round(100 * (p_value - p_prior) / p_prior)::text || '%'
+	              else '低 ' || round(100 * (p_prior - p_value) / p_prior)::text || '%'
+	              end)
+	       || case when p_peers is not null
+	               then format('，而其他 %s 个省份的变化中位数为 %s%%', p_peers,
+	                           case when p_peer_median >= 0 then '+' else '' end
+	                           || round(100 * (exp(p_peer_median) - 1))::text)
+	               else '' end
+	       || '；如数值无误，无需处理；如有误，请报送更正值'
+	       || case when p_peers is not null
+	               then format('（相对其他省份的稳健评分 %s，阈值 %s）', round(p_score::numeric, 1), trim_scale(p_threshold))
+	               when p_score is not null
+	               then format('（相对你方以往%s变化的稳健评分 %s，阈值 %s）',
+	                           case p_basis when 'year-on-year' then '同比' else '环比' end,
+	                           round(p_score::numeric, 1), trim_scale(p_threshold))
+	               when p_basis is not null
+	               then format('（你方以往%s从未变化，阈值 %s）',
+	                           case p_basis when 'year-on-year' then '同比' else '环比' end, trim_scale(p_threshold))
+	               else '（历史数据太少，无法评分，按十倍变化提示）'
+	          end
+	       || ' / '
+	       || format('%s is %s your %s value of %s',
 	              mestat.number_text(p_value),
 	              case
 	              when p_value >= 2 * p_prior then
@@ -630,7 +679,8 @@ as $$
 	          end
 $$;
 comment on function mestat.outlier_message(numeric, text, numeric, double precision, numeric, text, bigint, double precision) is
-	'The warning for an unusual value: "13,200 is 98× your 2018Q2 value of 134; if it is right, no action is needed; ..." '
+	'The warning for an unusual value, in Chinese and then in English: "13,200 是你方 2018Q2 数值 134 的 98 倍；如数值无误，无需处理；... / '
+	'13,200 is 98× your 2018Q2 value of 134; if it is right, no action is needed; ..." '
 	'and why it was held: a score against the reporter''s own p_basis changes, against p_peers other provinces whose '
 	'median log change is p_peer_median, or a tenfold change.';
 
@@ -821,7 +871,7 @@ begin
 	-- The sender's own follow-up marks (DHIS2 followup) on the values it sent.
 	insert into mestat.follow_up (observation, submission, reporter, indicator, period, value, kind, message)
 	select c.id, c.submission, c.reporter, c.indicator, c.period, c.value, 'reporter',
-	       'marked for follow-up by the sender'
+	       '报送方标记为待核实 / marked for follow-up by the sender'
 	  from pg_temp.ingest_row r
 	  cross join lateral (
 		select o.id, o.submission, o.reporter, o.indicator, o.period, o.value
@@ -836,7 +886,7 @@ begin
 	                                             'message', v.message)
 	                          order by v.rule, v.period), '[]')
 	  into w_rule
-	  from mestat.validation_check_staged() v
+	  from pg_temp.ingest_rule_hit v
 	 where v.severity = 'warn';
 
 	return w_out || w_rule;
@@ -1039,10 +1089,13 @@ begin
 		return;
 	end if;
 
-	-- Validation rules of severity refuse, on the values as they will be.
+	-- Validation rules, on the values as they will be: judged once here;
+	-- refuse ones answer now, warn ones are read by ingest_warnings.
+	delete from pg_temp.ingest_rule_hit;
+	insert into pg_temp.ingest_rule_hit select * from mestat.validation_check_staged();
 	return query
 	select r.seq, r.loc, 'value'::text, 422, v.message
-	  from mestat.validation_check_staged() v
+	  from pg_temp.ingest_rule_hit v
 	  join pg_temp.ingest_row r
 	    on r.reporter = v.reporter and r.period = v.period and r.indicator = any (v.indicators)
 	 where v.severity = 'refuse';

@@ -113,8 +113,8 @@ push 110000 application/json "$hist" >/dev/null
 out=$(push 110000 application/json '{"reporter":"110000","period":"2018Q3","values":[{"indicator":"makerspaces","value":13200}]}')
 expect_eq "a typo is accepted: 201" 201 "$(status "$out")"
 receipt=$(body "$out")
-expect_eq "the receipt warns in words the clerk can act on" \
-	"13,200 is 98× your 2018Q2 value of 134; if it is right, no action is needed; if not, send the corrected value (too little history to score; a tenfold change is shown)" \
+expect_eq "the receipt warns in words the clerk can act on, in Chinese and in English" \
+	"13,200 是你方 2018Q2 数值 134 的 98 倍；如数值无误，无需处理；如有误，请报送更正值（历史数据太少，无法评分，按十倍变化提示） / 13,200 is 98× your 2018Q2 value of 134; if it is right, no action is needed; if not, send the corrected value (too little history to score; a tenfold change is shown)" \
 	"$(jq -r '.warnings[0].message' <<<"$receipt")"
 t_curl "$base/api/v1/receipt-key" | sed '$d' >"$T_TMP/receipt-key.pem"
 jq -cjS 'del(.signature)' <<<"$receipt" >"$T_TMP/signed.txt"

@@ -39,7 +39,7 @@ line 2,310000,digital_publishing_revenue,2019Q1,1050,,,,,
 ROWS
 )
 expect_match "a typo in the same series (1050 for ~112) is flagged with the value it departs from" \
-	'"message": "1,050 is 9.4× your 2018Q1 value of 112; if it is right, no action is needed; if not, send the corrected value \(robust score [0-9.]+ against your own year-on-year changes; threshold 3.5\)"' "$out"
+	'"message": "1,050 是你方 2018Q1 数值 112 的 9.4 倍；[^"]*（相对你方以往同比变化的稳健评分 [0-9.]+，阈值 3.5） / 1,050 is 9.4× your 2018Q1 value of 112; if it is right, no action is needed; if not, send the corrected value \(robust score [0-9.]+ against your own year-on-year changes; threshold 3.5\)"' "$out"
 expect_match "... the warning carries indicator, period, rule and score" \
 	'"rule": "modified_z_score".*"score": "[0-9.]+".*"period": "2019Q1".*"indicator": "digital_publishing_revenue"|"score": "[0-9.]+".*"period": "2019Q1"' "$out"
 expect_match "... and the value is stored all the same" '^counts\|1\|0\|0\|0' "$out"
