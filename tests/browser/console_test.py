@@ -379,6 +379,28 @@ def evaluator(d):
         n = len(d.find_elements(By.CSS_SELECTOR, "#sources-table tbody tr"))
         check(f"{who}: every collector is listed", str(n) == one("select count(*) from report.collector_status"), f"{n} rows")
 
+    # Data quality league table
+    if open_page(d, "quality.html", "quality", who):
+        year = d.execute_script("return document.getElementById('year').value")
+        want = psql(f"select reporter, rank_in_year, score, completeness, rule_violations from report.data_quality where year = {int(year or 0)} order by rank_in_year, reporter")
+        shown = d.execute_script("return [...document.querySelectorAll('#quality-table tbody tr')].map(tr => [tr.dataset.reporter, tr.dataset.rank, tr.dataset.score, "
+                                 "tr.querySelector('td[data-col=completeness]').textContent, tr.querySelector('td[data-col=rule_violations]').textContent])")
+        check(f"{who}: the data quality table shows {year}, the latest year with values received",
+              year == one("select max(year) from report.data_quality where received >= 1"), year)
+        check(f"{who}: its rows, ranks and scores equal report.data_quality, in rank order",
+              want and [r[:2] for r in shown] == [r[:2] for r in want]
+              and all(same_number(str(a[2]), b[2]) for a, b in zip(shown, want)), f"shown {shown[:3]}, view {want[:3]}")
+        bad = [(a, b) for a, b in zip(shown, want) if not same_number(a[3], None if b[3] is None else float(b[3]) * 100) or not same_number(a[4], b[4])]
+        check(f"{who}: its completeness and rule violations equal report.data_quality", not bad and len(shown) == len(want), f"differ: {bad[:3]}")
+        first = one("select min(year) from report.data_quality")
+        Select(d.find_element(By.ID, "year")).select_by_value(first)
+        try:
+            WebDriverWait(d, 30).until(lambda x: len(x.find_elements(By.CSS_SELECTOR, "#quality-table tbody tr"))
+                                       == int(one(f"select count(*) from report.data_quality where year = {first}")))
+            ok(f"{who}: choosing another year redraws the table from report.data_quality ({first})")
+        except TimeoutException:
+            not_ok(f"{who}: choosing another year redraws the table from report.data_quality ({first})", "row count differs")
+
     # Submission log
     if open_page(d, "submissions.html", "submissions", who):
         total = one("select count(*) from report.submission_log")
@@ -436,6 +458,9 @@ def province(d):
     if open_page(d, "reporting.html", "reporting", who):
         reps = set(d.execute_script("return [...document.querySelectorAll('#heatmap tbody tr')].map(tr => tr.dataset.reporter)"))
         check(f"{who}: the heat map shows only itself", reps == {code}, sorted(reps))
+    if open_page(d, "quality.html", "quality", who):
+        reps = set(d.execute_script("return [...document.querySelectorAll('#quality-table tbody tr')].map(tr => tr.dataset.reporter)"))
+        check(f"{who}: the data quality table shows only itself", reps == {code}, sorted(reps))
     if open_page(d, "submissions.html", "submissions", who):
         total = one(f"select count(*) from report.submission_log where reporter = '{code}'")
         check(f"{who}: the submission log shows only its own submissions", f"共 {total} 次" in d.find_element(By.ID, "count").text, d.find_element(By.ID, "count").text)

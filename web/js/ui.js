@@ -214,6 +214,7 @@ const PAGES = [
 	['indicator.html', '指标', 'Indicators'],
 	['scorecard.html', '记分卡', 'Scorecard'],
 	['reporting.html', '报送情况', 'Reporting'],
+	['quality.html', '数据质量', 'Data quality'],
 	['submissions.html', '报送日志', 'Submissions'],
 	['/console/releases/', '发布', 'Releases'],
 ];
