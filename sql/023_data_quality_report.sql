@@ -7,6 +7,9 @@
 --   * mestat.series_break(reporter, indicator, period): the latest break in
 --     series (status B) up to a period; growth is measured from there on,
 --     never across it.
+--   * mestat.recompute_progress(), 014's redefined: a reported-missing
+--     value is no value, a break in series is never crossed, and the note
+--     names the values under follow-up or not final a row rests on.
 --   * report.data_quality: the scorecard per reporter and year
 --     (docs/method.md, "Data quality scorecard").
 
