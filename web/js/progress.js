@@ -24,7 +24,7 @@ export function valueWithPeriod(r, key) {
 	const later = r.latest_period ? el('span', { class: 'later', 'data-latest-period': r.latest_period,
 		title: `${r.latest_period} 部分报送，未评估 part-reported, not assessed` },
 	`${r.latest_period}: ${fmtNum(r.latest_value)} `, el('span', { class: 'en', text: `${r.latest_reporters_reported ?? '?'}/${r.latest_reporters_expected ?? '?'} 部分 part` })) : null;
-	if (v === null || v === undefined) return el('span', {}, el('span', { class: 'v muted', text: '—' }), later);
+	if (v === null || v === undefined) return el('span', {}, el('span', { class: 'v muted', text: '—' }), later, sourceTag(r));
 	return el('span', {}, el('span', { class: 'v', 'data-raw': v, text: fmtNum(v) }), r.period ? el('span', { class: 'en', text: r.period }) : null, later, sourceTag(r));
 }
 
