@@ -314,7 +314,7 @@ static const char catalog_sql[] =
 	" 'indicators', (SELECT coalesce(json_agg(json_build_object('code', code, 'name_zh', name_zh,"
 	"   'name_en', name_en, 'unit', unit, 'value_type', value_type, 'measure', measure,"
 	"   'periodicity', periodicity, 'scope', scope, 'min_value', min_value, 'max_value', max_value,"
-	"   'clause', clause) ORDER BY code), '[]') FROM mestat.indicator WHERE active),"
+	"   'clause', clause, 'national_source', national_source) ORDER BY code), '[]') FROM mestat.indicator WHERE active),"
 	" 'periods', (SELECT coalesce(json_agg(json_build_object('code', code, 'kind', kind,"
 	"   'start_date', start_date, 'end_date', end_date, 'due_date', due_date) ORDER BY start_date, kind),"
 	"   '[]') FROM mestat.period WHERE NOT closed AND start_date <= current_date))::text";

@@ -225,6 +225,13 @@ def evaluator(d):
         bad = [k for k in want if k in shown and (shown[k].get("@class") != want[k][0] or not same_number(shown[k].get("actual_value", ""), want[k][1]))]
         check(f"{who}: overview's classes and latest values equal report.progress", not bad and shown,
               "; ".join(f"{k}: shown {shown[k]}, view {want[k]}" for k in bad[:3]))
+        want_src = {r[0]: r[1] for r in psql("select indicator, source from report.progress"
+                                             " where source is not null and (source <> 'ministry' or national_source is not null)")}
+        shown_src = d.execute_script("return Object.fromEntries([...document.querySelectorAll('#progress-table tbody tr')]"
+                                     ".map(tr => [tr.dataset.indicator, tr.querySelector('[data-source]')?.dataset.source]).filter(x => x[1]))")
+        bad = [k for k in shown if shown_src.get(k) != want_src.get(k)]
+        check(f"{who}: overview shows the source of each national figure as report.progress names it",
+              not bad and any(k in want_src for k in shown), "; ".join(f"{k}: shown {shown_src.get(k)}, view {want_src.get(k)}" for k in bad[:3]))
         tile = lambda t: d.execute_script(f"const e = document.querySelector('#{t} [data-value]'); return e ? e.dataset.value : null")
         check(f"{who}: overview's overdue count equals report.overdue", tile("tile-overdue") == one("select count(*) from report.overdue"),
               f"shown {tile('tile-overdue')}")

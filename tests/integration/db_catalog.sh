@@ -11,7 +11,8 @@ owner() { db_q postgres "$DB" "set role mestat_owner; $1"; }
 
 # ---- reporters
 
-expect_eq "38 reporters" "38" "$(q "select count(*) from mestat.reporter")"
+expect_eq "38 reporters the plan was sent to, and 3 departments" "38|3" \
+	"$(q "select count(*) filter (where kind <> 'department'), count(*) filter (where kind = 'department') from mestat.reporter")"
 expect_eq "31 province-level reporters (22 provinces, 5 autonomous regions, 4 municipalities)" \
 	"autonomous_region:5,municipality:4,province:22" \
 	"$(q "select string_agg(kind || ':' || n, ',' order by kind) from (select kind, count(*) n from mestat.reporter
@@ -28,7 +29,7 @@ expect_eq "the ministry is reporter 000000" "000000|ministry" \
 expect_eq "province codes run from 110000 Beijing to 650000 Xinjiang" "110000 北京市|650000 新疆维吾尔自治区" \
 	"$(q "select min(code) || ' ' || (array_agg(name_zh order by code))[1],
 	             max(code) || ' ' || (array_agg(name_zh order by code desc))[1]
-	        from mestat.reporter where parent is null and kind <> 'ministry'")"
+	        from mestat.reporter where parent is null and kind not in ('ministry', 'department')")"
 
 # ---- indicators
 

@@ -44,7 +44,7 @@ expect_match "evaluator cannot resolve tokens" "$denied" "$(ee "select * from me
 
 # ---- daemon: what it must be able to do
 
-expect_eq "daemon reads the catalog (reporters, indicators, periods, targets, mappings)" "38|t|80|t|0" \
+expect_eq "daemon reads the catalog (reporters, indicators, periods, targets, mappings)" "41|t|80|t|0" \
 	"$(d "select (select count(*) from mestat.reporter), (select count(*) >= 30 from mestat.indicator),
 	             (select count(*) from mestat.period), (select count(*) > 0 from mestat.current_target),
 	             (select count(*) from mestat.code_mapping)")"

@@ -41,7 +41,7 @@ SQL
 
 # pr_provinces DB: the codes of the province-level reporters (those national sums add).
 pr_provinces() {
-	db_q postgres "$1" "select code from mestat.reporter where parent is null and kind <> 'ministry' and active order by code"
+	db_q postgres "$1" "select code from mestat.reporter where parent is null and kind not in ('ministry', 'department') and active order by code"
 }
 
 # pr_recompute DB: run mestat.recompute_progress() as the daemon's login; prints the snapshot id.

@@ -145,7 +145,7 @@ out=$(t_curl -H "Authorization: Bearer $token" "$url/api/v1/submissions/$tsid")
 expect_eq "a revoked token: 401" 401 "$(status "$out")"
 
 out=$(t_curl "$url/api/v1/catalog")
-expect_eq "the catalog lists 38 reporters" 38 "$(body "$out" | jq '.reporters | length')"
+expect_eq "the catalog lists 41 reporters (38 and 3 departments)" 41 "$(body "$out" | jq '.reporters | length')"
 expect_match "the catalog lists indicators with codes" 'tech_contract_turnover' "$(body "$out" | jq -r '.indicators[].code')"
 expect_match "the catalog lists open periods with due dates" '"code":"2018Q3"[^}]*"due_date":"2018-10-30"' "$(body "$out" | jq -c '.periods[]')"
 

@@ -26,7 +26,7 @@ out, catalog_file = sys.argv[1], sys.argv[2]
 cat = json.load(open(catalog_file))
 rnd = random.Random(2017)
 
-reporters = [r for r in cat["reporters"] if r["kind"] != "ministry"]
+reporters = [r for r in cat["reporters"] if r["kind"] not in ("ministry", "department")]
 ministry = [r for r in cat["reporters"] if r["kind"] == "ministry"][0]["code"]
 ind = {i["code"]: i for i in cat["indicators"]}
 quarterly = sorted(c for c, i in ind.items() if i["scope"] == "provincial" and i["periodicity"] == "quarterly")

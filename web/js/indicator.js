@@ -4,7 +4,7 @@
 // (report.progress, progress_by_reporter, progress_history, latest_values).
 import { report, reportAll, csvURL } from './api.js';
 import { el, bi, start, ready, fail, qs, table, assessment, assessmentRank, rowClass, fmtNum, fmtTime, indicatorName } from './ui.js';
-import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell, basisCell } from './progress.js';
+import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, noteCell, basisCell, sourceTag } from './progress.js';
 import { COLORS, periodLabels, periodOfDate, series, path, target, lineChart, barChart, classColour } from './charts.js';
 
 const NATIONAL = 'national';
@@ -34,6 +34,7 @@ function facts(r, code) {
 		...row('路径', 'Path', r.target_path || '—'),
 		...row('生效', 'In force since', r.target_effective_from || '—'),
 		...row('类别', 'Class', assessment(r)),
+		...(sourceTag(r) ? row('全国数据来源', 'National figure', sourceTag(r)) : []),
 		...(r.note || r.note_zh ? row('说明', 'Note', [r.note_zh || '', r.note_zh ? ' ' : '', el('span', { class: r.note_zh ? 'en' : null, text: r.note_en || r.note || '' })]) : []));
 }
 

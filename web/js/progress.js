@@ -15,7 +15,8 @@ export function targetText(r) {
 	return el('span', { class: 'target', 'data-raw': r.target_value }, fmtNum(r.target_value));
 }
 
-// valueWithPeriod(row, key): the value and, small, the period it belongs to.
+// valueWithPeriod(row, key): the value and, small, the period it belongs to
+// (and, on a national row, its source: sourceTag).
 // A later period only some reporters have sent (latest_period, national rows)
 // follows, with its coverage and no class.
 export function valueWithPeriod(r, key) {
@@ -23,8 +24,22 @@ export function valueWithPeriod(r, key) {
 	const later = r.latest_period ? el('span', { class: 'later', 'data-latest-period': r.latest_period,
 		title: `${r.latest_period} 部分报送，未评估 part-reported, not assessed` },
 	`${r.latest_period}: ${fmtNum(r.latest_value)} `, el('span', { class: 'en', text: `${r.latest_reporters_reported ?? '?'}/${r.latest_reporters_expected ?? '?'} 部分 part` })) : null;
-	if (v === null || v === undefined) return el('span', {}, el('span', { class: 'v muted', text: '—' }), later);
-	return el('span', {}, el('span', { class: 'v', 'data-raw': v, text: fmtNum(v) }), r.period ? el('span', { class: 'en', text: r.period }) : null, later);
+	if (v === null || v === undefined) return el('span', {}, el('span', { class: 'v muted', text: '—' }), later, sourceTag(r));
+	return el('span', {}, el('span', { class: 'v', 'data-raw': v, text: fmtNum(v) }), r.period ? el('span', { class: 'en', text: r.period }) : null, later, sourceTag(r));
+}
+
+// sourceTag(row): which national figure a provincial indicator's national row
+// is (report.progress source, source_name_zh/_en, national_source): the
+// named source's own figure, or the provinces added up; when the catalog
+// names a source that has not reported yet, the title says so. Nothing for
+// national-only indicators (always the ministry's report).
+export function sourceTag(r) {
+	if (!r.source || (r.source === 'ministry' && !r.national_source)) return null;
+	const waiting = r.national_source && r.source === 'provinces';
+	return el('span', { class: `source s-${r.source}`, 'data-source': r.source, 'data-source-reporter': r.source_reporter || '',
+		title: waiting ? `全国数据来源为 ${r.national_source}，尚未报送：暂用各省汇总 the national source ${r.national_source} has not reported: provinces added up`
+			: '全国数据来源 national figure from' },
+	`来源 ${r.source_name_zh || ''}${waiting ? '（待报）' : ''} `, el('span', { class: 'en', text: r.source_name_en || '' }));
 }
 
 // progressMeasure(row): R for the ratio method, annual growth for the direction method.
