@@ -804,7 +804,7 @@ begin
 					 where o.reporter = pr.code and o.indicator = h.indicator and o.period = h.e_period
 					 order by o.id desc limit 1
 				  ) as e
-				 where pr.code <> h.reporter and pr.active and pr.parent is null and pr.kind <> 'ministry'
+				 where pr.code <> h.reporter and pr.active and pr.parent is null and pr.kind not in ('ministry', 'department')
 				   and c.value > 0 and e.value > 0 and c.status <> 'B'
 				   -- Here, not in the join condition: a lateral join's condition is
 				   -- checked after the subquery ran, so the probes of every other

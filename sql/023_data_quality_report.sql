@@ -706,12 +706,14 @@ m as (
 )
 select m.*,
        -- Accuracy counts in proportion to what was received: silence earns nothing.
-       round(100 * (0.40 * coalesce(m.completeness, 0)
+       -- A reporter nothing was expected of that year (a department, a base
+       -- year) has no score: its figures are not measured against a plan.
+       case when m.expected is not null then round(100 * (0.40 * coalesce(m.completeness, 0)
                     + 0.30 * coalesce(m.timeliness, 0)
                     + 0.30 * coalesce(m.completeness, 0)
                       * ((1 - least(1, m.mean_abs_revision))
                          + (1 - least(1, (m.outliers_flagged - m.outliers_confirmed)::numeric / greatest(1, m.cells)))
-                         + (1 - least(1, m.rule_violations::numeric / greatest(1, m.cells)))) / 3), 1) as score
+                         + (1 - least(1, m.rule_violations::numeric / greatest(1, m.cells)))) / 3), 1) end as score
   from m;
 comment on view mestat.data_quality is 'The data quality scorecard; see report.data_quality.';
 
@@ -719,7 +721,8 @@ create view report.data_quality as
 select d.reporter, r.name_zh as reporter_name_zh, r.name_en as reporter_name_en, r.kind as reporter_kind, d.year,
        d.expected, d.received, d.on_time, d.completeness, d.timeliness, d.cells, d.revised, d.mean_abs_revision,
        d.outliers_flagged, d.outliers_confirmed, d.corrections_requested, d.rule_violations, d.score,
-       rank() over (partition by d.year order by d.score desc) as rank_in_year,
+       case when d.score is not null then rank() over (partition by d.year, d.score is null order by d.score desc) end
+           as rank_in_year,
        d.computed_at
   from mestat.data_quality d
   join mestat.reporter r on r.code = d.reporter;
@@ -727,7 +730,8 @@ comment on view report.data_quality is
 	'Data quality scorecard per reporter and year (a league table: rank_in_year). score = 100 × (0.40 completeness + '
 	'0.30 timeliness + 0.30 completeness × accuracy), accuracy the mean of 1 - min(1, mean_abs_revision), '
 	'1 - min(1, unconfirmed outliers / cells) and 1 - min(1, rule violations / cells); see docs/method.md, "Data '
-	'quality scorecard". Completeness and '
+	'quality scorecard". A reporter nothing was expected of that year (a department, the base year) has no score and '
+	'no rank. Completeness and '
 	'timeliness are those of report.completeness and report.timeliness (last progress run), summed over the year''s '
 	'periods; a reported-missing value (status M, L...) counts as received.';
 comment on column report.data_quality.reporter is 'Reporter code.';
@@ -748,8 +752,8 @@ comment on column report.data_quality.outliers_flagged is 'Values held for follo
 comment on column report.data_quality.outliers_confirmed is 'Of those, confirmed as right by the plan office.';
 comment on column report.data_quality.corrections_requested is 'Of those, sent back for correction.';
 comment on column report.data_quality.rule_violations is 'Current violations of validation rules.';
-comment on column report.data_quality.score is 'The documented score, 0 to 100 (higher is better).';
-comment on column report.data_quality.rank_in_year is 'Rank of the reporter by score within the year (1 = best).';
+comment on column report.data_quality.score is 'The documented score, 0 to 100 (higher is better); NULL when nothing was expected of the reporter that year.';
+comment on column report.data_quality.rank_in_year is 'Rank of the reporter by score within the year (1 = best); NULL without a score.';
 comment on column report.data_quality.computed_at is 'When completeness and timeliness were last computed.';
 
 -- The columns of mestat.data_quality mean what they mean in the report view.
