@@ -256,6 +256,32 @@ static bool numeric_type(const char *t)
 	return false;
 }
 
+/* page_rows: the rows of RES that belong to the page (without count=exact
+ * the query reads one more, which only tells that more rows follow). */
+static int page_rows(const struct rjob *j, PGresult *res)
+{
+	int n = res ? PQntuples(res) : 0;
+	return n > j->q.limit ? (int)j->q.limit : n;
+}
+
+/* has_more: rows follow this page. TOTAL is known only with count=exact. */
+static bool has_more(const struct rjob *j, PGresult *res, long total)
+{
+	if (j->q.exact_count)
+		return j->q.offset + page_rows(j, res) < total;
+	return res && PQntuples(res) > j->q.limit;
+}
+
+/* paging_headers: X-Has-More, and X-Total-Count with count=exact, into OUT. */
+static void paging_headers(const struct rjob *j, PGresult *res, long total, char *out, size_t len)
+{
+	if (j->q.exact_count)
+		snprintf(out, len, "X-Has-More: %s\nX-Total-Count: %ld\n", has_more(j, res, total) ? "true" : "false",
+		         total);
+	else
+		snprintf(out, len, "X-Has-More: %s\n", has_more(j, res, total) ? "true" : "false");
+}
+
 static void send_json(struct rjob *j, PGresult *res, long total)
 {
 	struct ubuf b = {0};
@@ -268,14 +294,17 @@ static void send_json(struct rjob *j, PGresult *res, long total)
 	ubuf_puts(&b, ",\"columns\":");
 	buf_json(&b, j->columns);
 	ubuf_puts(&b, ",\"rows\":[");
-	int n = res ? PQntuples(res) : 0;
+	int n = page_rows(j, res);
 	for (int i = 0; i < n; i++) {
 		if (i)
 			ubuf_puts(&b, ",");
 		ubuf_put(&b, PQgetvalue(res, i, 1), (size_t)PQgetlength(res, i, 1));
 	}
-	char tail[128];
-	snprintf(tail, sizeof(tail), "],\"total\":%ld,\"limit\":%ld,\"offset\":%ld}", total, j->q.limit, j->q.offset);
+	char tail[160], count[48] = "";
+	if (j->q.exact_count)
+		snprintf(count, sizeof(count), ",\"total\":%ld", total);
+	snprintf(tail, sizeof(tail), "],\"has_more\":%s%s,\"limit\":%ld,\"offset\":%ld}",
+	         has_more(j, res, total) ? "true" : "false", count, j->q.limit, j->q.offset);
 	ubuf_puts(&b, tail);
 	reply_buf(j, "application/json", &b, NULL);
 }
@@ -290,7 +319,7 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 		buf_csv(&b, j->cols[c].name, strlen(j->cols[c].name), false);
 	}
 	ubuf_puts(&b, "\r\n");
-	int n = res ? PQntuples(res) : 0;
+	int n = page_rows(j, res);
 	for (int i = 0; i < n; i++) {
 		for (size_t c = 0; c < j->ncols; c++) {
 			if (c)
@@ -301,9 +330,9 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 		}
 		ubuf_puts(&b, "\r\n");
 	}
-	char headers[256];
-	snprintf(headers, sizeof(headers), "Content-Disposition: attachment; filename=\"%s.csv\"\nX-Total-Count: %ld\n",
-	         j->view, total);
+	char headers[320], paging[96];
+	paging_headers(j, res, total, paging, sizeof(paging));
+	snprintf(headers, sizeof(headers), "Content-Disposition: attachment; filename=\"%s.csv\"\n%s", j->view, paging);
 	reply_buf(j, "text/csv; charset=utf-8", &b, headers);
 }
 
@@ -314,7 +343,7 @@ static void send_sdmx(struct rjob *j, PGresult *res, long total)
 {
 	struct ubuf b = {0};
 	ubuf_puts(&b, "STRUCTURE,STRUCTURE_ID,ACTION,REPORTER,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,COMMENT\r\n");
-	int n = res ? PQntuples(res) : 0;
+	int n = page_rows(j, res);
 	for (int i = 0; i < n; i++) {
 		ubuf_puts(&b, SDMX_STRUCTURE "," SDMX_STRUCTURE_ID ",I");
 		for (int c = 1; c <= 6; c++) {
@@ -332,9 +361,9 @@ static void send_sdmx(struct rjob *j, PGresult *res, long total)
 		}
 		ubuf_puts(&b, "\r\n");
 	}
-	char headers[128];
-	snprintf(headers, sizeof(headers),
-	         "Content-Disposition: attachment; filename=\"mestat-data.csv\"\nX-Total-Count: %ld\n", total);
+	char headers[224], paging[96];
+	paging_headers(j, res, total, paging, sizeof(paging));
+	snprintf(headers, sizeof(headers), "Content-Disposition: attachment; filename=\"mestat-data.csv\"\n%s", paging);
 	reply_buf(j, "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8", &b, headers);
 }
 
@@ -372,8 +401,8 @@ static void on_rows(struct db_conn *c, PGresult *res, const char *err, void *arg
 		db_release(c);
 		return;
 	}
-	if (PQntuples(res) == 0 && j->q.offset > 0) {
-		/* past the last row: the window count has no row to ride on */
+	if (PQntuples(res) == 0 && j->q.exact_count && (j->q.offset > 0 || j->q.limit == 0)) {
+		/* past the last row: the count has no row to ride on */
 		db_query(c, j->q.count_sql, j->q.nfilter, (const char *const *)j->q.params, on_count, j);
 		return;
 	}

@@ -147,6 +147,14 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 			if (parse_count(val, max_limit, &out->limit) != 0)
 				status = fail(err, errlen, "limit must be a whole number (at most %ld rows are sent at once)",
 				              max_limit);
+		} else if (strcmp(key, "count") == 0) {
+			if (strcmp(val, "exact") == 0)
+				out->exact_count = true;
+			else if (strcmp(val, "none") == 0 || !*val)
+				out->exact_count = false;
+			else
+				status = fail(err, errlen, "count is exact (the answer carries the number of matching rows) "
+				                           "or none (the default: the answer says only whether more rows follow)");
 		} else if (strcmp(key, "offset") == 0) {
 			if (parse_count(val, 999999999, &out->offset) != 0)
 				status = fail(err, errlen, "offset must be a whole number of rows to skip");
@@ -163,7 +171,7 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 			if (c < 0) {
 				status = fail(err, errlen,
 				              "\"%.64s\" is neither a column of report.%s nor one of format, limit, offset, "
-				              "order",
+				              "order, count",
 				              key, view);
 			} else if (op == EXACT) {
 				/* "a,b" and repeated keys both mean "any of" */
@@ -240,17 +248,22 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 	if (!status) {
 		out->nfilter = out->nparams;
 		struct ubuf sql = {0}, count = {0};
-		/* The total is an uncorrelated subquery (run once, as a plain
-		 * aggregate the planner can trim); the page is its own subquery so
-		 * that LIMIT can stop early or sort only the top rows. */
+		/* The total, asked for with count=exact, is an uncorrelated subquery
+		 * (run once, as a plain aggregate the planner can trim); the page is
+		 * its own subquery so that LIMIT can stop early or sort only the top
+		 * rows. Without it one row past the page says whether more follow. */
 		ubuf_puts(&count, "SELECT count(*) FROM report.");
 		ubuf_puts(&count, qview);
 		ubuf_puts(&count, " v");
 		if (where.p)
 			ubuf_puts(&count, where.p);
-		ubuf_puts(&sql, "SELECT (");
-		ubuf_puts(&sql, count.p ? count.p : "");
-		ubuf_puts(&sql, "), ");
+		if (out->exact_count) {
+			ubuf_puts(&sql, "SELECT (");
+			ubuf_puts(&sql, count.p ? count.p : "");
+			ubuf_puts(&sql, "), ");
+		} else {
+			ubuf_puts(&sql, "SELECT NULL::bigint, ");
+		}
 		ubuf_puts(&sql, select);
 		ubuf_puts(&sql, " FROM (SELECT * FROM report.");
 		ubuf_puts(&sql, qview);
@@ -263,7 +276,7 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 		if (order.p)
 			ubuf_puts(&sql, order.p);
 		char lim[24], off[24];
-		snprintf(lim, sizeof(lim), "%ld", out->limit);
+		snprintf(lim, sizeof(lim), "%ld", out->limit + (out->exact_count ? 0 : 1));
 		snprintf(off, sizeof(off), "%ld", out->offset);
 		out->params[out->nparams++] = strdup(lim);
 		out->params[out->nparams++] = strdup(off);

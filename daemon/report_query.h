@@ -1,5 +1,5 @@
 /* report_query.h - turns a read API query string (?col=v&col.gte=v&order=
- * -col&limit=&offset=&format=) into one parameterized SELECT over a view of
+ * -col&limit=&offset=&count=&format=) into one parameterized SELECT over a view of
  * schema report. Identifiers come only from the view's own column list;
  * every value travels as a parameter. No I/O: the daemon and the fuzzer
  * share it. */
@@ -19,12 +19,15 @@ struct report_column {
 
 /* What the caller asks for, checked. Strings are owned; report_query_clear. */
 struct report_query {
-	char *sql;        /* SELECT (<count_sql>), <select> FROM (SELECT * FROM … WHERE … ORDER BY … LIMIT … OFFSET …) v ORDER BY … */
+	char *sql;        /* SELECT (<count_sql>), <select> FROM (SELECT * FROM … WHERE … ORDER BY … LIMIT … OFFSET …) v ORDER BY …
+	                   * with ?count=exact; without it the first column is NULL and
+	                   * the page asks for limit + 1 rows (the last one only says there are more) */
 	char *count_sql;  /* SELECT count(*) FROM … WHERE … (the same filters, no paging) */
 	char *params[REPORT_MAX_PARAMS];
 	int nparams;      /* the paging statement has two more: limit and offset */
 	int nfilter;      /* parameters of count_sql (the first nfilter) */
 	long limit, offset;
+	bool exact_count; /* ?count=exact: the answer carries the number of matching rows */
 	char format[16];  /* the value of ?format= ("" when absent) */
 };
 

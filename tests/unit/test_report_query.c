@@ -29,14 +29,36 @@ static void test_no_query_reads_the_first_page(void **state)
 	struct report_query q;
 	char err[512];
 	assert_int_equal(build(NULL, NULL, &q, err), 0);
-	assert_string_equal(q.sql, "SELECT (SELECT count(*) FROM report.\"latest_values\" v), row_to_json(v)::text"
+	/* no count: one row past the page tells whether more follow */
+	assert_false(q.exact_count);
+	assert_string_equal(q.sql, "SELECT NULL::bigint, row_to_json(v)::text"
 	                           " FROM (SELECT * FROM report.\"latest_values\" v LIMIT $1 OFFSET $2) v");
 	assert_string_equal(q.count_sql, "SELECT count(*) FROM report.\"latest_values\" v");
 	assert_int_equal(q.nparams, 2);
 	assert_int_equal(q.nfilter, 0);
-	assert_string_equal(q.params[0], "1000");
+	assert_int_equal(q.limit, 1000);
+	assert_string_equal(q.params[0], "1001");
 	assert_string_equal(q.params[1], "0");
 	report_query_clear(&q);
+}
+
+static void test_count_exact_adds_the_total(void **state)
+{
+	(void)state;
+	struct report_query q;
+	char err[512];
+	assert_int_equal(build("count=exact&limit=5", NULL, &q, err), 0);
+	assert_true(q.exact_count);
+	assert_string_equal(q.sql, "SELECT (SELECT count(*) FROM report.\"latest_values\" v), row_to_json(v)::text"
+	                           " FROM (SELECT * FROM report.\"latest_values\" v LIMIT $1 OFFSET $2) v");
+	assert_string_equal(q.params[0], "5");
+	report_query_clear(&q);
+	assert_int_equal(build("count=none", NULL, &q, err), 0);
+	assert_false(q.exact_count);
+	report_query_clear(&q);
+	assert_int_equal(build("count=estimate", NULL, &q, err), 400);
+	assert_non_null(strstr(err, "count is exact"));
+	assert_null(q.sql);
 }
 
 static void test_filters_are_parameters_of_the_columns_type(void **state)
@@ -44,7 +66,7 @@ static void test_filters_are_parameters_of_the_columns_type(void **state)
 	(void)state;
 	struct report_query q;
 	char err[512];
-	assert_int_equal(build("reporter=110000,310000&period.gte=2018Q1&value.lte=5&reporter=440300&limit=20&offset=40",
+	assert_int_equal(build("reporter=110000,310000&period.gte=2018Q1&value.lte=5&reporter=440300&limit=20&offset=40&count=exact",
 	                       NULL, &q, err),
 	                 0);
 	assert_string_equal(q.count_sql, "SELECT count(*) FROM report.\"latest_values\" v"
@@ -116,7 +138,7 @@ static void test_a_province_is_restricted_to_its_reporter(void **state)
 	(void)state;
 	struct report_query q;
 	char err[512];
-	assert_int_equal(build("reporter=310000", "110000", &q, err), 0);
+	assert_int_equal(build("reporter=310000&count=exact", "110000", &q, err), 0);
 	assert_non_null(strstr(q.sql, "WHERE v.\"reporter\" = ANY($1) AND v.\"reporter\" = $2 LIMIT $3"));
 	assert_non_null(strstr(q.sql, "(SELECT count(*) FROM report.\"latest_values\" v WHERE v.\"reporter\" = ANY($1) AND v.\"reporter\" = $2)"));
 	assert_string_equal(q.params[1], "110000");
@@ -146,6 +168,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_query_reads_the_first_page),
+		cmocka_unit_test(test_count_exact_adds_the_total),
 		cmocka_unit_test(test_filters_are_parameters_of_the_columns_type),
 		cmocka_unit_test(test_sql_in_a_value_stays_a_value),
 		cmocka_unit_test(test_order_is_checked_and_quoted),

@@ -32,7 +32,7 @@ async function main() {
 		report('completeness', { period_kind: 'quarter', order: 'period', limit: 1 }),
 		report('completeness', { period_kind: 'quarter', order: '-period', limit: 1 }),
 		report('completeness', { period_kind: 'quarter', 'received.gte': 1, order: '-period', limit: 1 }),
-		report('overdue', { order: '-days_overdue,reporter', limit: 200 }),
+		report('overdue', { order: '-days_overdue,reporter', limit: 200, count: 'exact' }),
 		reportAll('collector_status', { order: 'source' }),
 	]);
 	const year = (page) => (page.rows[0] ? String(page.rows[0].period).slice(0, 4) : null);

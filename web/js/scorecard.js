@@ -13,15 +13,15 @@ async function main() {
 	const kind = document.getElementById('kind');
 	const more = document.getElementById('more');
 	let rows = [];
-	let total = 0;
 	const load = async (reset) => {
 		if (reset) rows = [];
 		const page = await report('progress_by_reporter', { reporter_kind: kind.value, order: 'reporter,indicator', limit: PAGE, offset: rows.length });
 		rows = rows.concat(page.rows);
-		total = page.total;
 		draw(rows);
-		document.getElementById('shown').replaceChildren(bi(`显示 ${rows.length} / ${total} 行`, `${rows.length} of ${total} rows`));
-		more.hidden = rows.length >= total;
+		document.getElementById('shown').replaceChildren(page.has_more
+			? bi(`显示前 ${rows.length} 行，还有更多`, `first ${rows.length} rows shown, more follow`)
+			: bi(`共 ${rows.length} 行`, `${rows.length} rows`));
+		more.hidden = !page.has_more;
 		document.getElementById('downloads').replaceChildren(el('a', { href: csvURL('progress_by_reporter', { reporter_kind: kind.value }), download: 'progress_by_reporter.csv' }, '下载 CSV Download'));
 	};
 	kind.addEventListener('change', () => load(true).catch(fail));
