@@ -4,9 +4,10 @@ import { report, csvURL } from './api.js';
 import { el, bi, start, ready, fail, classBadge, rowClass, fmtNum, signedPct, CLASSES, GRADED, TRENDS, isMonitoring, assessmentRank } from './ui.js';
 import { planOrder } from './progress.js';
 
-// One page of rows at a time (ordered by reporter): a few dozen reporters fit
-// in one; at county scale "more" adds the next page.
-const PAGE = 10000;
+// Up to SHOWN rows at a time (ordered by reporter), read in pages of PAGE: a
+// few dozen reporters fit; at county scale "more" adds the next SHOWN rows.
+const SHOWN = 10000;
+const PAGE = 1000;
 
 async function main() {
 	await start('scorecard.html');
@@ -15,8 +16,12 @@ async function main() {
 	let rows = [];
 	const load = async (reset) => {
 		if (reset) rows = [];
-		const page = await report('progress_by_reporter', { reporter_kind: kind.value, order: 'reporter,indicator', limit: PAGE, offset: rows.length });
-		rows = rows.concat(page.rows);
+		const until = rows.length + SHOWN;
+		let page;
+		do {
+			page = await report('progress_by_reporter', { reporter_kind: kind.value, order: 'reporter,indicator', limit: PAGE, offset: rows.length });
+			rows = rows.concat(page.rows);
+		} while (page.has_more && page.rows.length && rows.length < until);
 		draw(rows);
 		document.getElementById('shown').replaceChildren(page.has_more
 			? bi(`显示前 ${rows.length} 行，还有更多`, `first ${rows.length} rows shown, more follow`)
