@@ -48,6 +48,25 @@ void report_query_clear(struct report_query *q);
  * returns -1 when it does not fit. */
 int report_quote_ident(const char *name, char *out, size_t len);
 
+/* How a column's text value becomes a JSON value in a row of the answer. */
+enum report_json_kind {
+	REPORT_JSON_NUMBER, /* smallint … numeric: the text itself (NaN, Infinity as strings) */
+	REPORT_JSON_BOOL,   /* boolean: t/f as true/false */
+	REPORT_JSON_STRING, /* text and character types: a JSON string */
+	REPORT_JSON_RAW,    /* json, jsonb: the text is JSON already */
+	REPORT_JSON_SQL,    /* any other type (dates, times, arrays…): select to_json(col) */
+};
+
+/* report_json_kind: the kind of a column of TYPE (as format_type() names it). */
+enum report_json_kind report_json_kind(const char *type);
+
+struct ubuf;
+
+/* report_json_value: append the text value V (LEN bytes) of a column of KIND
+ * to B as a JSON value; NULL V is null. For REPORT_JSON_SQL and
+ * REPORT_JSON_RAW the text is JSON already (to_json in the query). */
+void report_json_value(struct ubuf *b, enum report_json_kind kind, const char *v, size_t len);
+
 /* report_csv_field: append V (LEN bytes) to the growing buffer *BUF
  * (*LEN_USED of *CAP) as one RFC 4180 field; FORMULA_GUARD prefixes a text
  * starting with = + - @ TAB CR with ' so that a spreadsheet shows it as text.

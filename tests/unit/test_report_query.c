@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report_query.h"
+#include "util.h"
 
 static const struct report_column cols[] = {
 	{"reporter", "text"}, {"period", "text"}, {"value", "numeric"}, {"odd\"name", "text"},
@@ -164,6 +165,52 @@ static void test_csv_fields_follow_rfc_4180(void **state)
 	free(buf);
 }
 
+static void test_json_kinds_follow_the_column_type(void **state)
+{
+	(void)state;
+	assert_int_equal(report_json_kind("numeric"), REPORT_JSON_NUMBER);
+	assert_int_equal(report_json_kind("numeric(12,4)"), REPORT_JSON_NUMBER);
+	assert_int_equal(report_json_kind("double precision"), REPORT_JSON_NUMBER);
+	assert_int_equal(report_json_kind("bigint"), REPORT_JSON_NUMBER);
+	assert_int_equal(report_json_kind("text"), REPORT_JSON_STRING);
+	assert_int_equal(report_json_kind("character varying(20)"), REPORT_JSON_STRING);
+	assert_int_equal(report_json_kind("boolean"), REPORT_JSON_BOOL);
+	assert_int_equal(report_json_kind("jsonb"), REPORT_JSON_RAW);
+	assert_int_equal(report_json_kind("text[]"), REPORT_JSON_SQL);
+	assert_int_equal(report_json_kind("numeric[]"), REPORT_JSON_SQL);
+	assert_int_equal(report_json_kind("timestamp with time zone"), REPORT_JSON_SQL);
+	assert_int_equal(report_json_kind("date"), REPORT_JSON_SQL);
+	assert_int_equal(report_json_kind("textual"), REPORT_JSON_SQL);
+}
+
+static void put(struct ubuf *b, enum report_json_kind k, const char *v)
+{
+	report_json_value(b, k, v, v ? strlen(v) : 0);
+	ubuf_puts(b, " ");
+}
+
+static void test_json_values_are_valid_json(void **state)
+{
+	(void)state;
+	struct ubuf b = {0};
+	put(&b, REPORT_JSON_NUMBER, "57.00");
+	put(&b, REPORT_JSON_NUMBER, "-0.5");
+	put(&b, REPORT_JSON_NUMBER, "1e+20");
+	put(&b, REPORT_JSON_NUMBER, "NaN");
+	put(&b, REPORT_JSON_NUMBER, "-Infinity");
+	put(&b, REPORT_JSON_NUMBER, "007");
+	put(&b, REPORT_JSON_NUMBER, "1.");
+	put(&b, REPORT_JSON_NUMBER, NULL);
+	put(&b, REPORT_JSON_BOOL, "t");
+	put(&b, REPORT_JSON_BOOL, "f");
+	put(&b, REPORT_JSON_STRING, "含 \"引号\"\\ \n\t\x01");
+	put(&b, REPORT_JSON_RAW, "{\"a\": [1]}");
+	assert_false(b.oom);
+	assert_string_equal(b.p, "57.00 -0.5 1e+20 \"NaN\" \"-Infinity\" \"007\" \"1.\" null true false "
+	                         "\"含 \\\"引号\\\"\\\\ \\n\\t\\u0001\" {\"a\": [1]} ");
+	free(b.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +223,8 @@ int main(void)
 		cmocka_unit_test(test_limit_is_capped),
 		cmocka_unit_test(test_a_province_is_restricted_to_its_reporter),
 		cmocka_unit_test(test_csv_fields_follow_rfc_4180),
+		cmocka_unit_test(test_json_kinds_follow_the_column_type),
+		cmocka_unit_test(test_json_values_are_valid_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
