@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "console.h"
 #include "db.h"
 #include "formats/media.h"
 #include "http.h"
@@ -167,7 +168,7 @@ static void on_submission_row(struct db_conn *c, PGresult *res, const char *err,
 		free(j);
 		return;
 	}
-	if (PQntuples(res) != 1) {
+	if (PQntuples(res) != 1) { /* missing or another reporter's: the same answer */
 		db_release(c);
 		http_reply_error(j->r, 404, "no submission with this id was sent by this reporter");
 		free(j);
@@ -185,14 +186,33 @@ static void on_submission_row(struct db_conn *c, PGresult *res, const char *err,
 static void on_get_conn(struct db_conn *c, void *arg)
 {
 	struct api_job *j = arg;
-	const char *p[2] = {j->target, j->id.reporter};
+	/* A reporter reads its own submissions; an evaluator reads every one. */
+	const char *p[2] = {j->target, j->id.evaluator[0] ? NULL : j->id.reporter};
 	db_query(c,
 	         "SELECT json_build_object('submission_id', id, 'reporter', reporter, 'via', via,"
 	         " 'source', source, 'format', format, 'received_at', received_at, 'sha256', sha256,"
 	         " 'outcome', outcome, 'status', http_status, 'counts', counts, 'error', error_detail,"
 	         " 'receipt', receipt::json)::text"
-	         " FROM mestat.submission WHERE id = $1::bigint AND reporter = $2",
+	         " FROM mestat.submission WHERE id = $1::bigint AND ($2::text IS NULL OR reporter = $2)",
 	         2, p, on_submission_row, j);
+}
+
+/* on_get_auth: the caller of GET /api/v1/submissions/{id}, by console session,
+ * token or certificate. */
+static void on_get_auth(int status, const struct console_caller *who, const char *why, void *arg)
+{
+	struct api_job *j = arg;
+	if (status != 0) {
+		metrics_auth_failure(status);
+		reply_auth_failure(j->r, status, why);
+		free(j);
+		return;
+	}
+	j->id = who->id;
+	if (db_acquire(api.db, on_get_conn, j) != 0) {
+		reply_unavailable(j->r, "the database is unavailable");
+		free(j);
+	}
 }
 
 /* ---- authenticated entry ---- */
@@ -217,13 +237,6 @@ static void on_auth(int status, const struct auth_identity *id, const char *why,
 	if (!j->r->req) { /* the client left while we looked it up: store nothing */
 		http_reply(j->r, 499, "text/plain", "", 0, NULL);
 		free(j);
-		return;
-	}
-	if (j->kind == K_GET_SUBMISSION) {
-		if (db_acquire(api.db, on_get_conn, j) != 0) {
-			reply_unavailable(j->r, "the database is unavailable");
-			free(j);
-		}
 		return;
 	}
 	size_t len;
@@ -302,7 +315,7 @@ static void get_submission(struct http_req *r, void *arg)
 	j->r = r;
 	j->kind = K_GET_SUBMISSION;
 	snprintf(j->target, sizeof(j->target), "%s", id);
-	auth_resolve(api.db, api.subject_cn, &r->peer, http_header(r, "Authorization"), on_auth, j);
+	console_authenticate(r, on_get_auth, j);
 }
 
 /* ---- catalog ---- */

@@ -57,6 +57,7 @@ static const struct key_def main_keys[] = {
 	{"chart_js_dir", K_STR, M(chart_js_dir), "/usr/share/javascript/chart.js", true, 0, 0},
 	{"session_idle_timeout", K_DURATION, M(session_idle_timeout), "30m", true, 0, 0},
 	{"session_max_age", K_DURATION, M(session_max_age), "12h", true, 0, 0},
+	{"session_purge_interval", K_DURATION, M(session_purge_interval), "1h", true, 0, 0},
 	{"max_body_size", K_SIZE, M(max_body_size), "10MB", true, 0, 0},
 	{"max_header_size", K_SIZE, M(max_header_size), "16KB", true, 0, 0},
 	{"max_connections", K_LONG, M(max_connections), "1024", true, 1, 1000000},

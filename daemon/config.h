@@ -8,7 +8,7 @@
 #include "formats/formats.h"
 
 /* Room for the line of every key of one section (see key_line below). */
-#define CONFIG_MAX_KEYS 32
+#define CONFIG_MAX_KEYS 40
 
 /* One [source NAME] section: a province endpoint that mestatd pulls. */
 struct source_conf {
@@ -51,6 +51,7 @@ struct config {
 	char *chart_js_dir;     /* Debian's libjs-chart.js, served under /console/vendor/ */
 	double session_idle_timeout;
 	double session_max_age;
+	double session_purge_interval; /* how often ended console sessions are purged (0 = never) */
 	size_t max_body_size;
 	size_t max_header_size;
 	long max_connections;

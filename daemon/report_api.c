@@ -2,7 +2,8 @@
  *
  *   authenticate (session cookie, token or certificate; console.c)
  *     → take a connection of the read pool (SET ROLE mestat_evaluator,
- *       default_transaction_read_only, statement_timeout)
+ *       default_transaction_read_only, statement_timeout, and the joins
+ *       in the order the view writes them: see setup_sql)
  *     → read the view's columns from the catalog (so every view added to
  *       schema report later is served without code)
  *     → build one parameterized SELECT (report_query.c), restricted to the
@@ -153,6 +154,7 @@ struct rjob {
 	char view[64];
 	struct console_caller who;
 	struct report_column *cols;
+	enum report_json_kind *kinds; /* per column, for the JSON answer */
 	size_t ncols;
 	char *colnames;      /* storage of the names and types in cols */
 	json_t *columns;     /* [{name, type, comment}] for the JSON answer */
@@ -165,6 +167,7 @@ static void job_free(struct rjob *j)
 	if (!j)
 		return;
 	free(j->cols);
+	free(j->kinds);
 	free(j->colnames);
 	json_decref(j->columns);
 	json_decref(j->comment);
@@ -256,6 +259,32 @@ static bool numeric_type(const char *t)
 	return false;
 }
 
+/* page_rows: the rows of RES that belong to the page (without count=exact
+ * the query reads one more, which only tells that more rows follow). */
+static int page_rows(const struct rjob *j, PGresult *res)
+{
+	int n = res ? PQntuples(res) : 0;
+	return n > j->q.limit ? (int)j->q.limit : n;
+}
+
+/* has_more: rows follow this page. TOTAL is known only with count=exact. */
+static bool has_more(const struct rjob *j, PGresult *res, long total)
+{
+	if (j->q.exact_count)
+		return j->q.offset + page_rows(j, res) < total;
+	return res && PQntuples(res) > j->q.limit;
+}
+
+/* paging_headers: X-Has-More, and X-Total-Count with count=exact, into OUT. */
+static void paging_headers(const struct rjob *j, PGresult *res, long total, char *out, size_t len)
+{
+	if (j->q.exact_count)
+		snprintf(out, len, "X-Has-More: %s\nX-Total-Count: %ld\n", has_more(j, res, total) ? "true" : "false",
+		         total);
+	else
+		snprintf(out, len, "X-Has-More: %s\n", has_more(j, res, total) ? "true" : "false");
+}
+
 static void send_json(struct rjob *j, PGresult *res, long total)
 {
 	struct ubuf b = {0};
@@ -268,14 +297,25 @@ static void send_json(struct rjob *j, PGresult *res, long total)
 	ubuf_puts(&b, ",\"columns\":");
 	buf_json(&b, j->columns);
 	ubuf_puts(&b, ",\"rows\":[");
-	int n = res ? PQntuples(res) : 0;
+	int n = page_rows(j, res);
 	for (int i = 0; i < n; i++) {
-		if (i)
-			ubuf_puts(&b, ",");
-		ubuf_put(&b, PQgetvalue(res, i, 1), (size_t)PQgetlength(res, i, 1));
+		ubuf_puts(&b, i ? ",{" : "{");
+		for (size_t c = 0; c < j->ncols; c++) {
+			if (c)
+				ubuf_puts(&b, ",");
+			report_json_value(&b, REPORT_JSON_STRING, j->cols[c].name, strlen(j->cols[c].name));
+			ubuf_puts(&b, ":");
+			int f = (int)c + 1;
+			report_json_value(&b, j->kinds[c], PQgetisnull(res, i, f) ? NULL : PQgetvalue(res, i, f),
+			                  (size_t)PQgetlength(res, i, f));
+		}
+		ubuf_puts(&b, "}");
 	}
-	char tail[128];
-	snprintf(tail, sizeof(tail), "],\"total\":%ld,\"limit\":%ld,\"offset\":%ld}", total, j->q.limit, j->q.offset);
+	char tail[160], count[48] = "";
+	if (j->q.exact_count)
+		snprintf(count, sizeof(count), ",\"total\":%ld", total);
+	snprintf(tail, sizeof(tail), "],\"has_more\":%s%s,\"limit\":%ld,\"offset\":%ld}",
+	         has_more(j, res, total) ? "true" : "false", count, j->q.limit, j->q.offset);
 	ubuf_puts(&b, tail);
 	reply_buf(j, "application/json", &b, NULL);
 }
@@ -290,7 +330,7 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 		buf_csv(&b, j->cols[c].name, strlen(j->cols[c].name), false);
 	}
 	ubuf_puts(&b, "\r\n");
-	int n = res ? PQntuples(res) : 0;
+	int n = page_rows(j, res);
 	for (int i = 0; i < n; i++) {
 		for (size_t c = 0; c < j->ncols; c++) {
 			if (c)
@@ -301,9 +341,9 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 		}
 		ubuf_puts(&b, "\r\n");
 	}
-	char headers[256];
-	snprintf(headers, sizeof(headers), "Content-Disposition: attachment; filename=\"%s.csv\"\nX-Total-Count: %ld\n",
-	         j->view, total);
+	char headers[320], paging[96];
+	paging_headers(j, res, total, paging, sizeof(paging));
+	snprintf(headers, sizeof(headers), "Content-Disposition: attachment; filename=\"%s.csv\"\n%s", j->view, paging);
 	reply_buf(j, "text/csv; charset=utf-8", &b, headers);
 }
 
@@ -314,7 +354,7 @@ static void send_sdmx(struct rjob *j, PGresult *res, long total)
 {
 	struct ubuf b = {0};
 	ubuf_puts(&b, "STRUCTURE,STRUCTURE_ID,ACTION,REPORTER,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,COMMENT\r\n");
-	int n = res ? PQntuples(res) : 0;
+	int n = page_rows(j, res);
 	for (int i = 0; i < n; i++) {
 		ubuf_puts(&b, SDMX_STRUCTURE "," SDMX_STRUCTURE_ID ",I");
 		for (int c = 1; c <= 6; c++) {
@@ -332,9 +372,9 @@ static void send_sdmx(struct rjob *j, PGresult *res, long total)
 		}
 		ubuf_puts(&b, "\r\n");
 	}
-	char headers[128];
-	snprintf(headers, sizeof(headers),
-	         "Content-Disposition: attachment; filename=\"mestat-data.csv\"\nX-Total-Count: %ld\n", total);
+	char headers[224], paging[96];
+	paging_headers(j, res, total, paging, sizeof(paging));
+	snprintf(headers, sizeof(headers), "Content-Disposition: attachment; filename=\"mestat-data.csv\"\n%s", paging);
 	reply_buf(j, "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8", &b, headers);
 }
 
@@ -372,8 +412,8 @@ static void on_rows(struct db_conn *c, PGresult *res, const char *err, void *arg
 		db_release(c);
 		return;
 	}
-	if (PQntuples(res) == 0 && j->q.offset > 0) {
-		/* past the last row: the window count has no row to ride on */
+	if (PQntuples(res) == 0 && j->q.exact_count && (j->q.offset > 0 || j->q.limit == 0)) {
+		/* past the last row: the count has no row to ride on */
 		db_query(c, j->q.count_sql, j->q.nfilter, (const char *const *)j->q.params, on_count, j);
 		return;
 	}
@@ -492,16 +532,44 @@ static void use_catalog(struct db_conn *c, struct rjob *j, const PGresult *res)
 			return;
 		}
 	}
-	char select[512];
-	if (j->kind == J_DATA)
-		snprintf(select, sizeof(select), "v.reporter, v.indicator, v.period, v.value, v.unit, v.comment");
-	else
-		snprintf(select, sizeof(select), "%s", j->out == OUT_CSV ? "v.*" : "row_to_json(v)::text");
+	/* JSON: each column as text, made JSON here (row_to_json cost the server
+	 * more than reading the rows: it looks up every column's type on every
+	 * row); only types without a plain JSON text (dates, times, arrays…)
+	 * go through to_json. */
+	struct ubuf select = {0};
+	if (j->kind == J_DATA) {
+		ubuf_puts(&select, "v.reporter, v.indicator, v.period, v.value, v.unit, v.comment");
+	} else if (j->out == OUT_CSV) {
+		ubuf_puts(&select, "v.*");
+	} else {
+		j->kinds = calloc(j->ncols ? j->ncols : 1, sizeof(*j->kinds));
+		if (!j->kinds)
+			select.oom = true;
+		for (size_t i = 0; i < j->ncols && !select.oom; i++) {
+			char q[160];
+			if (report_quote_ident(j->cols[i].name, q, sizeof(q)) != 0) {
+				select.oom = true;
+				break;
+			}
+			j->kinds[i] = report_json_kind(j->cols[i].type);
+			ubuf_printf(&select, j->kinds[i] == REPORT_JSON_SQL ? "%sto_json(v.%s)::text" : "%sv.%s", i ? ", " : "",
+			            q);
+		}
+		if (!j->ncols)
+			ubuf_puts(&select, "NULL"); /* a view without columns: rows of {} */
+	}
+	if (select.oom || !select.p) {
+		free(select.p);
+		db_release(c);
+		reply_error(j, 503, "out of memory", NULL, NULL);
+		return;
+	}
 	char why[1024];
 	long def = j->kind == J_DATA ? DATA_LIMIT_MAX : VIEW_LIMIT_DEFAULT;
 	long max = j->kind == J_DATA ? DATA_LIMIT_MAX : VIEW_LIMIT_MAX;
-	int st = report_query_build(j->view, j->cols, j->ncols, j->r->query, select, restrict_to, def, max, &j->q, why,
+	int st = report_query_build(j->view, j->cols, j->ncols, j->r->query, select.p, restrict_to, def, max, &j->q, why,
 	                            sizeof(why));
+	free(select.p);
 	if (st != 0) {
 		db_release(c);
 		reply_error(j, st, why, "columns", column_names(j));
@@ -658,9 +726,14 @@ void report_api_data(struct http_req *r, void *arg)
 
 /* ---- the pool ---- */
 
+/* setup_sql: what each read connection runs first. join_collapse_limit and
+ * from_collapse_limit = 1 keep the joins of a view in the order it writes
+ * them (its main table first, then lookups): the progress views join nine
+ * relations, and searching every order of them cost the planner 15-100 ms
+ * per request at county scale, more than running the plan it found. */
 static char *setup_sql(const struct config *cf)
 {
-	static char sql[256];
+	static char sql[384];
 	char ms[sizeof(rep.timeout_ms)];
 	snprintf(ms, sizeof(ms), "%.0f", cf->report_timeout * 1000.0);
 	if (strcmp(ms, rep.timeout_ms) != 0) {
@@ -669,7 +742,8 @@ static char *setup_sql(const struct config *cf)
 	}
 	snprintf(sql, sizeof(sql),
 	         "SET application_name = 'mestatd read API'; SET ROLE mestat_evaluator;"
-	         " SET default_transaction_read_only = on; SET statement_timeout = %s",
+	         " SET default_transaction_read_only = on; SET join_collapse_limit = 1;"
+	         " SET from_collapse_limit = 1; SET statement_timeout = %s",
 	         rep.timeout_ms);
 	return sql;
 }

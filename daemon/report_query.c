@@ -147,6 +147,14 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 			if (parse_count(val, max_limit, &out->limit) != 0)
 				status = fail(err, errlen, "limit must be a whole number (at most %ld rows are sent at once)",
 				              max_limit);
+		} else if (strcmp(key, "count") == 0) {
+			if (strcmp(val, "exact") == 0)
+				out->exact_count = true;
+			else if (strcmp(val, "none") == 0 || !*val)
+				out->exact_count = false;
+			else
+				status = fail(err, errlen, "count is exact (the answer carries the number of matching rows) "
+				                           "or none (the default: the answer says only whether more rows follow)");
 		} else if (strcmp(key, "offset") == 0) {
 			if (parse_count(val, 999999999, &out->offset) != 0)
 				status = fail(err, errlen, "offset must be a whole number of rows to skip");
@@ -163,7 +171,7 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 			if (c < 0) {
 				status = fail(err, errlen,
 				              "\"%.64s\" is neither a column of report.%s nor one of format, limit, offset, "
-				              "order",
+				              "order, count",
 				              key, view);
 			} else if (op == EXACT) {
 				/* "a,b" and repeated keys both mean "any of" */
@@ -240,17 +248,22 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 	if (!status) {
 		out->nfilter = out->nparams;
 		struct ubuf sql = {0}, count = {0};
-		/* The total is an uncorrelated subquery (run once, as a plain
-		 * aggregate the planner can trim); the page is its own subquery so
-		 * that LIMIT can stop early or sort only the top rows. */
+		/* The total, asked for with count=exact, is an uncorrelated subquery
+		 * (run once, as a plain aggregate the planner can trim); the page is
+		 * its own subquery so that LIMIT can stop early or sort only the top
+		 * rows. Without it one row past the page says whether more follow. */
 		ubuf_puts(&count, "SELECT count(*) FROM report.");
 		ubuf_puts(&count, qview);
 		ubuf_puts(&count, " v");
 		if (where.p)
 			ubuf_puts(&count, where.p);
-		ubuf_puts(&sql, "SELECT (");
-		ubuf_puts(&sql, count.p ? count.p : "");
-		ubuf_puts(&sql, "), ");
+		if (out->exact_count) {
+			ubuf_puts(&sql, "SELECT (");
+			ubuf_puts(&sql, count.p ? count.p : "");
+			ubuf_puts(&sql, "), ");
+		} else {
+			ubuf_puts(&sql, "SELECT NULL::bigint, ");
+		}
 		ubuf_puts(&sql, select);
 		ubuf_puts(&sql, " FROM (SELECT * FROM report.");
 		ubuf_puts(&sql, qview);
@@ -263,7 +276,7 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 		if (order.p)
 			ubuf_puts(&sql, order.p);
 		char lim[24], off[24];
-		snprintf(lim, sizeof(lim), "%ld", out->limit);
+		snprintf(lim, sizeof(lim), "%ld", out->limit + (out->exact_count ? 0 : 1));
 		snprintf(off, sizeof(off), "%ld", out->offset);
 		out->params[out->nparams++] = strdup(lim);
 		out->params[out->nparams++] = strdup(off);
@@ -289,6 +302,130 @@ void report_query_clear(struct report_query *q)
 	for (int i = 0; i < q->nparams; i++)
 		free(q->params[i]);
 	memset(q, 0, sizeof(*q));
+}
+
+enum report_json_kind report_json_kind(const char *type)
+{
+	static const char *const num[] = {"smallint", "integer", "bigint", "real", "double precision", NULL};
+	static const char *const str[] = {"text", "name", "character varying", "character", "\"char\"", NULL};
+	if (strcmp(type, "numeric") == 0 || strncmp(type, "numeric(", 8) == 0)
+		return REPORT_JSON_NUMBER;
+	for (int i = 0; num[i]; i++)
+		if (strcmp(type, num[i]) == 0)
+			return REPORT_JSON_NUMBER;
+	for (int i = 0; str[i]; i++) {
+		size_t n = strlen(str[i]);
+		if (strncmp(type, str[i], n) == 0 && (type[n] == '\0' || type[n] == '('))
+			return REPORT_JSON_STRING;
+	}
+	if (strcmp(type, "boolean") == 0)
+		return REPORT_JSON_BOOL;
+	if (strcmp(type, "json") == 0 || strcmp(type, "jsonb") == 0)
+		return REPORT_JSON_RAW;
+	return REPORT_JSON_SQL;
+}
+
+/* json_number: V is a number as JSON writes it (-?int(.frac)?(e[+-]?exp)?). */
+static bool json_number(const char *v, size_t len)
+{
+	size_t i = 0;
+	if (i < len && v[i] == '-')
+		i++;
+	if (i >= len || v[i] < '0' || v[i] > '9' || (v[i] == '0' && i + 1 < len && v[i + 1] >= '0' && v[i + 1] <= '9'))
+		return false;
+	while (i < len && v[i] >= '0' && v[i] <= '9')
+		i++;
+	if (i < len && v[i] == '.') {
+		if (++i >= len || v[i] < '0' || v[i] > '9')
+			return false;
+		while (i < len && v[i] >= '0' && v[i] <= '9')
+			i++;
+	}
+	if (i < len && (v[i] == 'e' || v[i] == 'E')) {
+		i++;
+		if (i < len && (v[i] == '+' || v[i] == '-'))
+			i++;
+		if (i >= len || v[i] < '0' || v[i] > '9')
+			return false;
+		while (i < len && v[i] >= '0' && v[i] <= '9')
+			i++;
+	}
+	return i == len;
+}
+
+static void json_string(struct ubuf *b, const char *v, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	ubuf_put(b, "\"", 1);
+	size_t run = 0; /* bytes copied as they are, waiting to be appended */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			run++;
+			continue;
+		}
+		ubuf_put(b, v + i - run, run);
+		run = 0;
+		char esc[7] = {'\\', (char)c, 0};
+		size_t n = 2;
+		switch (c) {
+		case '"':
+		case '\\':
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		}
+		ubuf_put(b, esc, n);
+	}
+	ubuf_put(b, v + len - run, run);
+	ubuf_put(b, "\"", 1);
+}
+
+void report_json_value(struct ubuf *b, enum report_json_kind kind, const char *v, size_t len)
+{
+	if (!v) {
+		ubuf_put(b, "null", 4);
+		return;
+	}
+	switch (kind) {
+	case REPORT_JSON_NUMBER:
+		if (json_number(v, len))
+			ubuf_put(b, v, len);
+		else
+			json_string(b, v, len); /* NaN, Infinity: as PostgreSQL's to_json writes them */
+		break;
+	case REPORT_JSON_BOOL:
+		if (len == 1 && v[0] == 't')
+			ubuf_put(b, "true", 4);
+		else
+			ubuf_put(b, "false", 5);
+		break;
+	case REPORT_JSON_STRING:
+		json_string(b, v, len);
+		break;
+	case REPORT_JSON_RAW:
+	case REPORT_JSON_SQL:
+		ubuf_put(b, v, len);
+		break;
+	}
 }
 
 int report_csv_field(char **buf, size_t *used, size_t *cap, const char *v, size_t len, bool formula_guard)

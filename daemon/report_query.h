@@ -1,5 +1,5 @@
 /* report_query.h - turns a read API query string (?col=v&col.gte=v&order=
- * -col&limit=&offset=&format=) into one parameterized SELECT over a view of
+ * -col&limit=&offset=&count=&format=) into one parameterized SELECT over a view of
  * schema report. Identifiers come only from the view's own column list;
  * every value travels as a parameter. No I/O: the daemon and the fuzzer
  * share it. */
@@ -19,12 +19,15 @@ struct report_column {
 
 /* What the caller asks for, checked. Strings are owned; report_query_clear. */
 struct report_query {
-	char *sql;        /* SELECT (<count_sql>), <select> FROM (SELECT * FROM … WHERE … ORDER BY … LIMIT … OFFSET …) v ORDER BY … */
+	char *sql;        /* SELECT (<count_sql>), <select> FROM (SELECT * FROM … WHERE … ORDER BY … LIMIT … OFFSET …) v ORDER BY …
+	                   * with ?count=exact; without it the first column is NULL and
+	                   * the page asks for limit + 1 rows (the last one only says there are more) */
 	char *count_sql;  /* SELECT count(*) FROM … WHERE … (the same filters, no paging) */
 	char *params[REPORT_MAX_PARAMS];
 	int nparams;      /* the paging statement has two more: limit and offset */
 	int nfilter;      /* parameters of count_sql (the first nfilter) */
 	long limit, offset;
+	bool exact_count; /* ?count=exact: the answer carries the number of matching rows */
 	char format[16];  /* the value of ?format= ("" when absent) */
 };
 
@@ -44,6 +47,25 @@ void report_query_clear(struct report_query *q);
 /* report_quote_ident: NAME as a double-quoted SQL identifier into OUT;
  * returns -1 when it does not fit. */
 int report_quote_ident(const char *name, char *out, size_t len);
+
+/* How a column's text value becomes a JSON value in a row of the answer. */
+enum report_json_kind {
+	REPORT_JSON_NUMBER, /* smallint … numeric: the text itself (NaN, Infinity as strings) */
+	REPORT_JSON_BOOL,   /* boolean: t/f as true/false */
+	REPORT_JSON_STRING, /* text and character types: a JSON string */
+	REPORT_JSON_RAW,    /* json, jsonb: the text is JSON already */
+	REPORT_JSON_SQL,    /* any other type (dates, times, arrays…): select to_json(col) */
+};
+
+/* report_json_kind: the kind of a column of TYPE (as format_type() names it). */
+enum report_json_kind report_json_kind(const char *type);
+
+struct ubuf;
+
+/* report_json_value: append the text value V (LEN bytes) of a column of KIND
+ * to B as a JSON value; NULL V is null. For REPORT_JSON_SQL and
+ * REPORT_JSON_RAW the text is JSON already (to_json in the query). */
+void report_json_value(struct ubuf *b, enum report_json_kind kind, const char *v, size_t len);
 
 /* report_csv_field: append V (LEN bytes) to the growing buffer *BUF
  * (*LEN_USED of *CAP) as one RFC 4180 field; FORMULA_GUARD prefixes a text

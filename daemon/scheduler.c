@@ -20,7 +20,12 @@
  * under the same lock, and is tried again every SCHED_START_RETRY seconds
  * while the database cannot be reached. A trigger that fires while a run
  * is in flight asks for one more run after it, since the run in flight may
- * have read the data before the last submission committed. */
+ * have read the data before the last submission committed.
+ *
+ * Apart from that, every session_purge_interval one pooled connection runs
+ *   SELECT mestat.console_session_purge()
+ * which deletes the console sessions that ended more than 30 days ago. It
+ * takes no lock: two daemons deleting the same rows do no harm. */
 #include "scheduler.h"
 
 #include <event2/event.h>
@@ -63,6 +68,9 @@ static struct {
 	double first_poke;   /* when the pending pokes began */
 	double started;      /* when recompute_progress() was sent */
 	const char *trigger; /* "interval", "submission" or "start" */
+	struct event *purge; /* every purge_interval */
+	double purge_interval;
+	bool purging;        /* a purge holds a connection */
 } sched;
 
 static struct timeval tv_of(double s)
@@ -201,6 +209,46 @@ static void on_start(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* ---- console sessions ---- */
+
+static void on_purged(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	(void)arg;
+	if (err || !res || PQntuples(res) != 1)
+		log_warn("ended console sessions not purged", "error=\"%s\"", err ? err : "no result");
+	else if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+		log_info("ended console sessions purged", "sessions=%s", PQgetvalue(res, 0, 0));
+	db_release(c);
+	sched.purging = false;
+}
+
+static void on_purge_conn(struct db_conn *c, void *arg)
+{
+	(void)arg;
+	db_query(c, "SELECT mestat.console_session_purge()", 0, NULL, on_purged, NULL);
+}
+
+static void on_purge(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what, (void)arg;
+	if (sched.purging || sched.d->stopping)
+		return;
+	sched.purging = true;
+	if (db_acquire(sched.d->db, on_purge_conn, NULL) != 0) {
+		sched.purging = false;
+		log_warn("ended console sessions not purged: the database is unavailable");
+	}
+}
+
+static void arm_purge(void)
+{
+	event_del(sched.purge);
+	if (sched.purge_interval > 0) {
+		struct timeval tv = tv_of(sched.purge_interval);
+		event_add(sched.purge, &tv);
+	}
+}
+
 static void arm_tick(void)
 {
 	event_del(sched.tick);
@@ -218,12 +266,15 @@ void sched_start(struct daemon *d)
 	sched.tick = event_new(d->base, -1, EV_PERSIST, on_tick, NULL);
 	sched.soon = evtimer_new(d->base, on_soon, NULL);
 	sched.start = evtimer_new(d->base, on_start, NULL);
-	if (!sched.tick || !sched.soon || !sched.start) {
+	sched.purge = event_new(d->base, -1, EV_PERSIST, on_purge, NULL);
+	sched.purge_interval = d->cf->session_purge_interval;
+	if (!sched.tick || !sched.soon || !sched.start || !sched.purge) {
 		log_error("cannot arm the progress recomputation timers; progress will not be recomputed");
 		sched_stop();
 		return;
 	}
 	arm_tick();
+	arm_purge();
 	sched.start_pending = true;
 	struct timeval now = {0, 0};
 	evtimer_add(sched.start, &now);
@@ -237,6 +288,10 @@ void sched_reconfigure(const struct config *cf)
 	sched.delay = cf->recompute_delay;
 	if (changed && sched.tick)
 		arm_tick();
+	if (cf->session_purge_interval != sched.purge_interval && sched.purge) {
+		sched.purge_interval = cf->session_purge_interval;
+		arm_purge();
+	}
 }
 
 void sched_poke(void)
@@ -262,6 +317,10 @@ void sched_stop(void)
 		event_free(sched.soon);
 	if (sched.start)
 		event_free(sched.start);
+	if (sched.purge)
+		event_free(sched.purge);
+	sched.purge = NULL;
+	sched.purging = false;
 	sched.tick = NULL;
 	sched.soon = NULL;
 	sched.start = NULL;

@@ -1,6 +1,7 @@
 /* scheduler.h - when progress is recomputed: at start when there is no
  * snapshot yet, every recompute_interval, and recompute_delay after accepted
- * submissions (debounced), one daemon at a time per database. */
+ * submissions (debounced), one daemon at a time per database; and when
+ * ended console sessions are purged: every session_purge_interval. */
 #ifndef MESTAT_SCHEDULER_H
 #define MESTAT_SCHEDULER_H
 
@@ -13,7 +14,8 @@ struct config;
  * off (runs after submissions and the start run still happen). */
 void sched_start(struct daemon *d);
 
-/* sched_reconfigure: take recompute_interval and recompute_delay from CF
+/* sched_reconfigure: take recompute_interval, recompute_delay and
+ * session_purge_interval from CF
  * (about to become the configuration in force). */
 void sched_reconfigure(const struct config *cf);
 

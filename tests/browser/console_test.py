@@ -333,6 +333,16 @@ def evaluator(d):
         ids = d.execute_script("return [...document.querySelectorAll('#submissions-table td[data-col=id]')].map(td => td.textContent)")
         want_ids = [r[0] for r in psql(f"select id from report.submission_log where reporter = '{code}' order by received_at desc limit 15")]
         check(f"{who}: province {code}'s recent submissions are report.submission_log's, newest first", ids == want_ids, f"shown {ids}, view {want_ids}")
+        links = dict(d.execute_script("return [...document.querySelectorAll('#submissions-table tbody tr')].map(tr => [tr.querySelector('td[data-col=id]').textContent, (tr.querySelector('a.receipt') || {}).href || ''])"))
+        accepted = {r[0] for r in psql(f"select id from report.submission_log where reporter = '{code}' and outcome = 'accepted' order by received_at desc limit 15")}
+        bad = [i for i, h in links.items() if (i in accepted) != h.endswith(f"/api/v1/submissions/{i}")]
+        check(f"{who}: each accepted submission on the province page links its receipt, no other does", accepted and not bad, f"differ: {bad[:3]}")
+        if accepted:
+            sid = sorted(accepted)[0]
+            status, body = api(d, f"/api/v1/submissions/{sid}")
+            got = json.loads(body) if status == 200 else {}
+            check(f"{who}: the receipt link answers the console session with that submission's signed receipt",
+                  got.get("submission_id") == int(sid) and got.get("receipt", {}).get("signature"), f"status {status}: {body[:200]}")
 
     # Indicator: one province's series with its revision
     if open_page(d, f"indicator.html?code=incubators&reporter={code}", "indicator-province", who):
@@ -410,8 +420,13 @@ def evaluator(d):
 
     # Submission log
     if open_page(d, "submissions.html", "submissions", who):
-        total = one("select count(*) from report.submission_log")
-        check(f"{who}: the submission log counts every submission", f"共 {total} 次" in d.find_element(By.ID, "count").text, d.find_element(By.ID, "count").text)
+        want = [r[0] for r in psql("select id from report.submission_log order by received_at desc, id desc limit 100")]
+        shown = d.execute_script("return [...document.querySelectorAll('#submissions-table tbody tr')].map(tr => tr.dataset.id)")
+        check(f"{who}: the submission log's first page is report.submission_log's newest 100, newest first", shown == want, f"{len(shown)} shown, {len(want)} in the view")
+        older = int(one("select count(*) from report.submission_log")) > 100
+        text = d.find_element(By.ID, "count").text
+        check(f"{who}: the submission log says whether older submissions follow, without a total", ("还有更早的" in text) == older and ("没有更早的" in text) != older
+              and d.find_element(By.ID, "older").get_attribute("disabled") != ("true" if older else None), text)
         first = d.execute_script("const tr = document.querySelector('#submissions-table tbody tr'); return tr ? tr.dataset.id : null")
         check(f"{who}: the newest submission comes first", first == one("select id from report.submission_log order by received_at desc, id desc limit 1"), first)
     if open_page(d, "submissions.html?outcome=rejected", "submissions-rejected", who):
@@ -469,8 +484,19 @@ def province(d):
         reps = set(d.execute_script("return [...document.querySelectorAll('#quality-table tbody tr')].map(tr => tr.dataset.reporter)"))
         check(f"{who}: the data quality table shows only itself", reps == {code}, sorted(reps))
     if open_page(d, "submissions.html", "submissions", who):
-        total = one(f"select count(*) from report.submission_log where reporter = '{code}'")
-        check(f"{who}: the submission log shows only its own submissions", f"共 {total} 次" in d.find_element(By.ID, "count").text, d.find_element(By.ID, "count").text)
+        want = [r[0] for r in psql(f"select id from report.submission_log where reporter = '{code}' order by received_at desc, id desc limit 100")]
+        shown = d.execute_script("return [...document.querySelectorAll('#submissions-table tbody tr')].map(tr => tr.dataset.id)")
+        check(f"{who}: the submission log shows only its own submissions", shown == want and want, f"shown {shown[:5]}, view {want[:5]}")
+    if open_page(d, f"province.html?reporter={code}", "province-receipts", who):
+        href = d.execute_script("const a = document.querySelector('a.receipt'); return a ? a.getAttribute('href') : null")
+        status, body = api(d, href) if href else (0, "no link")
+        check(f"{who}: its own receipt opens from its page", status == 200 and json.loads(body).get("reporter") == code, f"link {href}, status {status}")
+        foreign = one(f"select id from report.submission_log where reporter <> '{code}' and outcome = 'accepted' order by id limit 1")
+        missing = one("select coalesce(max(id), 0) + 1000 from mestat.submission")
+        a, b = api(d, f"/api/v1/submissions/{foreign}"), api(d, f"/api/v1/submissions/{missing}")
+        problems(d)  # the browser logs these two 404s, which are asked for
+        check(f"{who}: another province's receipt is a 404 like a missing one", foreign and a[0] == 404 and b[0] == 404
+              and json.loads(a[1]).get("error") == json.loads(b[1]).get("error"), f"{a} / {b}")
     other = one(f"select reporter from report.progress_by_reporter where reporter <> '{code}' limit 1")
     if other and open_page(d, f"province.html?reporter={other}", "other-province", who):
         n = len(d.find_elements(By.CSS_SELECTOR, "#progress-table tbody tr"))

@@ -2,13 +2,16 @@
  * either builds a statement or is refused with a message, never crashes or
  * leaks; a built statement names only the view's own columns, double-quoted,
  * and holds none of the caller's bytes. Also feeds the bytes through the
- * CSV field writer. */
+ * CSV field writer, and through the JSON value writer: valid UTF-8 as a
+ * string reads back as the same string, and as a boolean is true or false. */
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report_query.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,6 +49,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (report_csv_field(&buf, &used, &cap, q, size, true) == 0 && used < size)
 		abort();
 	free(buf);
+	json_t *same = json_stringn(q, size); /* NULL unless valid UTF-8 */
+	if (same) {
+		for (int k = REPORT_JSON_BOOL; k <= REPORT_JSON_STRING; k++) {
+			struct ubuf b = {0};
+			report_json_value(&b, (enum report_json_kind)k, q, size);
+			if (b.oom)
+				continue;
+			json_error_t e;
+			json_t *back = json_loadb(b.p, b.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+			if (!back || (k == REPORT_JSON_STRING && !json_equal(back, same)))
+				abort();
+			json_decref(back);
+			free(b.p);
+		}
+		json_decref(same);
+	}
 	free(q);
 	return 0;
 }

@@ -21,7 +21,7 @@ ln -s "$root/index.html" "$root/inside.html"
 
 db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
-base=("web_root = $root" "session_idle_timeout = 1h" "session_max_age = 1h" "recompute_interval = 1h")
+base=("web_root = $root" "session_idle_timeout = 1h" "session_max_age = 1h" "recompute_interval = 1h" "session_purge_interval = 1s")
 t_conf "$conf" "$db" "${base[@]}"
 t_up "$conf"
 url=https://127.0.0.1:$T_PORT
@@ -118,6 +118,25 @@ for code_ in 110000 310000; do
 done
 expect_eq "... and its session reads only its own rows" "110000" \
 	"$(c -H "Cookie: mestat_session=$pc" "$url/api/v1/report/latest_values" | jq -r '[.rows[].reporter] | unique | join(",")')"
+# ---- receipts through the console session
+own=$(q "select id from mestat.submission where reporter = '110000' and outcome = 'accepted' order by id desc limit 1")
+other=$(q "select id from mestat.submission where reporter = '310000' and outcome = 'accepted' order by id desc limit 1")
+missing=$(q "select coalesce(max(id), 0) + 1000 from mestat.submission")
+r=$(c -H "Cookie: mestat_session=$pc" "$url/api/v1/submissions/$own")
+expect_eq "a province's session reads its own receipt" "$own|110000|accepted" "$(jq -r '"\(.submission_id)|\(.reporter)|\(.outcome)"' <<<"$r")"
+expect_match "... signed" '^[A-Za-z0-9+/=_-]{40,}$' "$(jq -r .receipt.signature <<<"$r")"
+a=$(c -w '\n%{http_code}' -H "Cookie: mestat_session=$pc" "$url/api/v1/submissions/$other")
+b=$(c -w '\n%{http_code}' -H "Cookie: mestat_session=$pc" "$url/api/v1/submissions/$missing")
+expect_eq "... another province's receipt: 404" 404 "$(tail -n 1 <<<"$a")"
+expect_eq "... the same answer as a missing one" "$(sed 's/[0-9]\{1,\}/N/g' <<<"$b")" "$(sed 's/[0-9]\{1,\}/N/g' <<<"$a")"
+ec=$(login "$etok" | sed -n 's/^Set-Cookie: mestat_session=\([0-9a-f]*\);.*/\1/p')
+expect_eq "an evaluator's session reads every province's receipt" "110000 310000" \
+	"$(for i in "$own" "$other"; do c -H "Cookie: mestat_session=$ec" "$url/api/v1/submissions/$i" | jq -r .reporter; done | xargs)"
+expect_eq "... and a missing one is 404" 404 "$(code -H "Cookie: mestat_session=$ec" "$url/api/v1/submissions/$missing")"
+expect_eq "an evaluator's token reads a province's receipt too" 200 "$(code -H "Authorization: Bearer $etok" "$url/api/v1/submissions/$other")"
+expect_eq "a receipt without credentials: 401" 401 "$(code "$url/api/v1/submissions/$own")"
+expect_eq "a stale cookie reads no receipt: 401" 401 "$(code -H "Cookie: mestat_session=$cookie" "$url/api/v1/submissions/$own")"
+
 q "select mestat.revoke_token('$rtok')" >/dev/null
 expect_eq "revoking the token it signed in with ends the session: 401" 401 "$(code -H "Cookie: mestat_session=$pc" "$url/api/v1/session")"
 
@@ -145,3 +164,22 @@ ac=$(login "$etok" | sed -n 's/^Set-Cookie: mestat_session=\([0-9a-f]*\);.*/\1/p
 expect_match "the cookie's Max-Age is session_max_age" "Max-Age=1" "$(login "$etok" | grep '^Set-Cookie')"
 sleep 2
 expect_eq "a session older than session_max_age (1s) has ended however busy: 401" 401 "$(code -H "Cookie: mestat_session=$ac" "$url/api/v1/session")"
+
+# ---- ended sessions are purged on schedule (session_purge_interval = 1s), with no request
+h() { echo "encode(sha256(convert_to('$1', 'UTF8')), 'hex')"; }
+expect_eq "two sessions made to have ended more than 30 days ago" 2 "$(q "
+	with a as (update mestat.console_session set created_at = now() - interval '40 days',
+	                  expires_at = now() - interval '31 days', last_seen = now() - interval '40 days'
+	            where id_sha256 = $(h "$ac") returning 1),
+	     b as (update mestat.console_session set closed_at = now() - interval '31 days'
+	            where id_sha256 = $(h "$cookie") returning 1)
+	select (select count(*) from a) + (select count(*) from b)")"
+for _ in $(seq 50); do
+	[ "$(q "select count(*) from mestat.console_session where id_sha256 in ($(h "$ac"), $(h "$cookie"))")" = 0 ] && break
+	sleep 0.2
+done
+expect_eq "the scheduler deletes them without any request" 0 \
+	"$(q "select count(*) from mestat.console_session where id_sha256 in ($(h "$ac"), $(h "$cookie"))")"
+expect_eq "... but keeps a session that ended recently, and one still open" 2 \
+	"$(q "select count(*) from mestat.console_session where id_sha256 in ($(h "$ic"), $(h "$ec"))")"
+expect_match "... and logs how many it purged" 'ended console sessions purged.*sessions=2' "$(cat "$T_TMP/mestatd.log")"

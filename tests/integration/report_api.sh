@@ -56,7 +56,7 @@ expect_eq "... and its columns with their types and comments" "value|numeric|Cur
 
 # ---- every view, as an evaluator: JSON total and columns equal what psql reads
 for v in $views; do
-	out=$(t_curl "${ea[@]}" "$url/api/v1/report/$v?limit=10000")
+	out=$(t_curl "${ea[@]}" "$url/api/v1/report/$v?limit=10000&count=exact")
 	st=$(status "$out")
 	if [ "$st" != 200 ]; then not_ok "evaluator reads report.$v" "status $st: $(body "$out" | head -c 300)"; continue; fi
 	n=$(ev "select count(*) from report.$v")
@@ -90,11 +90,11 @@ expect_eq "... and Python's csv module reads back every row with the psql values
 expect_eq "Accept: text/csv also gives CSV" "efbbbf" \
 	"$(curl -s --cacert "$T_CERTS/ca.crt" "${ea[@]}" -H 'Accept: text/csv' "$url/api/v1/report/completeness" | head -c 3 | od -An -tx1 | tr -d ' \n')"
 expect_eq "CSV of a view past its last row keeps the header and says the total" "0|1" \
-	"$(curl -s --cacert "$T_CERTS/ca.crt" "${ea[@]}" -D "$T_TMP/h2" "$url/api/v1/report/latest_values?format=csv&offset=100000" -o "$T_TMP/empty.csv";
+	"$(curl -s --cacert "$T_CERTS/ca.crt" "${ea[@]}" -D "$T_TMP/h2" "$url/api/v1/report/latest_values?format=csv&offset=100000&count=exact" -o "$T_TMP/empty.csv";
 	   echo "$(grep -c , "$T_TMP/empty.csv" | sed 's/^1$/0/')|$(grep -ci "X-Total-Count: $(ev "select count(*) from report.latest_values")" "$T_TMP/h2")")"
 
 # ---- filters, order, paging
-total() { t_curl "${ea[@]}" "$url/api/v1/report/$1" | sed '$d' | jq -r .total; }
+total() { t_curl "${ea[@]}" "$url/api/v1/report/$1&count=exact" | sed '$d' | jq -r .total; }
 expect_eq "?reporter= filters exactly" "$(ev "select count(*) from report.completeness where reporter = '110000'")" "$(total 'completeness?reporter=110000')"
 expect_eq "?reporter=a,b means either" "$(ev "select count(*) from report.completeness where reporter in ('110000', '310000')")" \
 	"$(total 'completeness?reporter=110000,310000')"
@@ -109,8 +109,26 @@ expect_eq "?order=-col sorts descending" "$(ev "select string_agg(value::text, '
 all=$(t_curl "${ea[@]}" "$url/api/v1/report/overdue?order=reporter,period" | sed '$d' | jq -c '[.rows[] | [.reporter, .period]]')
 pages=$(for o in 0 7 14 21; do t_curl "${ea[@]}" "$url/api/v1/report/overdue?order=reporter,period&limit=7&offset=$o" | sed '$d' | jq -c '.rows[] | [.reporter, .period]'; done | jq -sc .)
 expect_eq "limit and offset page through the ordered rows" "$(jq -c '.[0:28]' <<<"$all")" "$pages"
-expect_eq "a page says its limit, offset and the total" "7 14 $(ev "select count(*) from report.overdue")" \
-	"$(t_curl "${ea[@]}" "$url/api/v1/report/overdue?limit=7&offset=14" | sed '$d' | jq -r '"\(.limit) \(.offset) \(.total)"')"
+expect_eq "a page says its limit, offset and, with count=exact, the total" "7 14 $(ev "select count(*) from report.overdue")" \
+	"$(t_curl "${ea[@]}" "$url/api/v1/report/overdue?limit=7&offset=14&count=exact" | sed '$d' | jq -r '"\(.limit) \(.offset) \(.total)"')"
+n_overdue=$(ev "select count(*) from report.overdue")
+expect_match "report.overdue has more than 8 rows (so the paging checks below can fail)" '^([9]|[1-9][0-9]+)$' "$n_overdue"
+expect_eq "without count=exact a page carries no total, only has_more" "false|true|7" \
+	"$(t_curl "${ea[@]}" "$url/api/v1/report/overdue?limit=7" | sed '$d' | jq -r '"\(has("total"))|\(.has_more)|\(.rows | length)"')"
+expect_eq "has_more is false on the last page, true just before it" "true false false" \
+	"$(for o in $((n_overdue - 8)) $((n_overdue - 7)) $((n_overdue - 1)); do t_curl "${ea[@]}" "$url/api/v1/report/overdue?limit=7&offset=$o" | sed '$d' | jq -r .has_more; done | xargs)"
+expect_eq "... the last page holds the last rows, not one more" "7 1" \
+	"$(for o in $((n_overdue - 7)) $((n_overdue - 1)); do t_curl "${ea[@]}" "$url/api/v1/report/overdue?limit=7&offset=$o" | sed '$d' | jq -r '.rows | length'; done | xargs)"
+expect_eq "has_more agrees with count=exact" "true|true" \
+	"$(t_curl "${ea[@]}" "$url/api/v1/report/overdue?limit=7&offset=1&count=exact" | sed '$d' | jq -r '"\(.has_more)|\(.total > 8)"')"
+expect_eq "past the last row: no rows, has_more false" "0|false" \
+	"$(t_curl "${ea[@]}" "$url/api/v1/report/overdue?offset=100000" | sed '$d' | jq -r '"\(.rows | length)|\(.has_more)"')"
+expect_eq "limit=0&count=exact: only the total" "0|$n_overdue" \
+	"$(t_curl "${ea[@]}" "$url/api/v1/report/overdue?limit=0&count=exact" | sed '$d' | jq -r '"\(.rows | length)|\(.total)"')"
+curl -s --cacert "$T_CERTS/ca.crt" "${ea[@]}" -D "$T_TMP/h3" -o /dev/null "$url/api/v1/report/overdue?format=csv&limit=3"
+expect_eq "CSV says X-Has-More and, without count=exact, no X-Total-Count" "1|0" \
+	"$(grep -ci '^X-Has-More: true' "$T_TMP/h3")|$(grep -ci '^X-Total-Count' "$T_TMP/h3")"
+expect_eq "count takes exact or none: anything else 400" 400 "$(status "$(t_curl "${ea[@]}" "$url/api/v1/report/overdue?count=estimate")")"
 expect_eq "the default limit is 1000" 1000 "$(t_curl "${ea[@]}" "$url/api/v1/report/overdue" | sed '$d' | jq -r .limit)"
 expect_eq "a limit above 10000 is cut to 10000" 10000 "$(t_curl "${ea[@]}" "$url/api/v1/report/overdue?limit=99999" | sed '$d' | jq -r .limit)"
 
@@ -128,13 +146,13 @@ expect_eq "a value that does not fit its column: 400" 400 "$(status "$(t_curl "$
 expect_eq "a limit that is not a number: 400" 400 "$(status "$(t_curl "${ea[@]}" "$url/api/v1/report/latest_values?limit=ten")")"
 expect_eq "an unknown format: 400" 400 "$(status "$(t_curl "${ea[@]}" "$url/api/v1/report/latest_values?format=xlsx")")"
 expect_eq "SQL in a value is only a value" 0 \
-	"$(t_curl "${ea[@]}" "$url/api/v1/report/latest_values?reporter=110000%27%20or%20%271%27=%271" | sed '$d' | jq -r .total)"
+	"$(t_curl "${ea[@]}" "$url/api/v1/report/latest_values?reporter=110000%27%20or%20%271%27=%271&count=exact" | sed '$d' | jq -r .total)"
 expect_eq "SQL in a view name is no view: 404" 404 "$(status "$(t_curl "${ea[@]}" "$url/api/v1/report/latest_values%3Bdrop%20table%20x")")"
 
 # ---- a province: its own rows on every view
 for v in $views; do
 	hasrep=$(ev "select count(*) from information_schema.columns where table_schema = 'report' and table_name = '$v' and column_name = 'reporter'")
-	out=$(t_curl "${bj[@]}" "$url/api/v1/report/$v?limit=10000")
+	out=$(t_curl "${bj[@]}" "$url/api/v1/report/$v?limit=10000&count=exact")
 	st=$(status "$out")
 	if [ "$hasrep" = 1 ]; then
 		got=$(body "$out" | jq -r '"\(.total) \([.rows[].reporter] | unique | join(","))"')
@@ -153,10 +171,10 @@ expect_eq "Beijing's list of views leaves out those it may not read" \
 	"$(for v in $views; do [ "$(ev "select count(*) from information_schema.columns where table_schema = 'report' and table_name = '$v' and column_name = 'reporter'")" = 1 ] || [ "$v" = progress ] && echo "$v"; done | tr '\n' ' ')" \
 	"$(body "$out" | jq -r '.views[].name' | sort | tr '\n' ' ')"
 expect_eq "Beijing asking for Shanghai's rows gets none" 0 \
-	"$(t_curl "${bj[@]}" "$url/api/v1/report/latest_values?reporter=310000" | sed '$d' | jq -r .total)"
+	"$(t_curl "${bj[@]}" "$url/api/v1/report/latest_values?reporter=310000&count=exact" | sed '$d' | jq -r .total)"
 expect_match "Shanghai sees its refused submission with the reason" 'nonexistent' \
 	"$(t_curl "${sh[@]}" "$url/api/v1/report/submission_log?outcome=rejected" | sed '$d' | jq -r '.rows[].error_summary')"
-expect_eq "... and Beijing does not" 0 "$(t_curl "${bj[@]}" "$url/api/v1/report/submission_log?outcome=rejected" | sed '$d' | jq -r .total)"
+expect_eq "... and Beijing does not" 0 "$(t_curl "${bj[@]}" "$url/api/v1/report/submission_log?outcome=rejected&count=exact" | sed '$d' | jq -r .total)"
 expect_eq "Beijing's CSV holds only Beijing" "110000" \
 	"$(t_curl "${bj[@]}" "$url/api/v1/report/latest_values?format=csv" | sed '$d' | tail -n +2 | cut -d, -f6 | sort -u | tr -d '\n')"
 rtok=$(q "select mestat.create_token('310000')")
@@ -203,6 +221,6 @@ n=$(grep -c 'configuration reloaded' "$T_TMP/mestatd.log")
 kill -HUP "$T_PID"
 for _ in $(seq 100); do [ "$(grep -c 'configuration reloaded' "$T_TMP/mestatd.log")" -gt "$n" ] && break; sleep 0.1; done
 for i in 1 2; do
-	expect_eq "after a reload to report_timeout = 9s the 2 s view (read twice: page and total) is read (request $i)" 200 \
+	expect_eq "after a reload to report_timeout = 9s the 2 s view is read (request $i)" 200 \
 		"$(status "$(t_curl "$url/api/v1/report/t_slow" -H "Authorization: Bearer $(q "select mestat.create_evaluator_token('bob')")")")"
 done

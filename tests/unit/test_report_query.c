@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report_query.h"
+#include "util.h"
 
 static const struct report_column cols[] = {
 	{"reporter", "text"}, {"period", "text"}, {"value", "numeric"}, {"odd\"name", "text"},
@@ -29,14 +30,36 @@ static void test_no_query_reads_the_first_page(void **state)
 	struct report_query q;
 	char err[512];
 	assert_int_equal(build(NULL, NULL, &q, err), 0);
-	assert_string_equal(q.sql, "SELECT (SELECT count(*) FROM report.\"latest_values\" v), row_to_json(v)::text"
+	/* no count: one row past the page tells whether more follow */
+	assert_false(q.exact_count);
+	assert_string_equal(q.sql, "SELECT NULL::bigint, row_to_json(v)::text"
 	                           " FROM (SELECT * FROM report.\"latest_values\" v LIMIT $1 OFFSET $2) v");
 	assert_string_equal(q.count_sql, "SELECT count(*) FROM report.\"latest_values\" v");
 	assert_int_equal(q.nparams, 2);
 	assert_int_equal(q.nfilter, 0);
-	assert_string_equal(q.params[0], "1000");
+	assert_int_equal(q.limit, 1000);
+	assert_string_equal(q.params[0], "1001");
 	assert_string_equal(q.params[1], "0");
 	report_query_clear(&q);
+}
+
+static void test_count_exact_adds_the_total(void **state)
+{
+	(void)state;
+	struct report_query q;
+	char err[512];
+	assert_int_equal(build("count=exact&limit=5", NULL, &q, err), 0);
+	assert_true(q.exact_count);
+	assert_string_equal(q.sql, "SELECT (SELECT count(*) FROM report.\"latest_values\" v), row_to_json(v)::text"
+	                           " FROM (SELECT * FROM report.\"latest_values\" v LIMIT $1 OFFSET $2) v");
+	assert_string_equal(q.params[0], "5");
+	report_query_clear(&q);
+	assert_int_equal(build("count=none", NULL, &q, err), 0);
+	assert_false(q.exact_count);
+	report_query_clear(&q);
+	assert_int_equal(build("count=estimate", NULL, &q, err), 400);
+	assert_non_null(strstr(err, "count is exact"));
+	assert_null(q.sql);
 }
 
 static void test_filters_are_parameters_of_the_columns_type(void **state)
@@ -44,7 +67,7 @@ static void test_filters_are_parameters_of_the_columns_type(void **state)
 	(void)state;
 	struct report_query q;
 	char err[512];
-	assert_int_equal(build("reporter=110000,310000&period.gte=2018Q1&value.lte=5&reporter=440300&limit=20&offset=40",
+	assert_int_equal(build("reporter=110000,310000&period.gte=2018Q1&value.lte=5&reporter=440300&limit=20&offset=40&count=exact",
 	                       NULL, &q, err),
 	                 0);
 	assert_string_equal(q.count_sql, "SELECT count(*) FROM report.\"latest_values\" v"
@@ -116,7 +139,7 @@ static void test_a_province_is_restricted_to_its_reporter(void **state)
 	(void)state;
 	struct report_query q;
 	char err[512];
-	assert_int_equal(build("reporter=310000", "110000", &q, err), 0);
+	assert_int_equal(build("reporter=310000&count=exact", "110000", &q, err), 0);
 	assert_non_null(strstr(q.sql, "WHERE v.\"reporter\" = ANY($1) AND v.\"reporter\" = $2 LIMIT $3"));
 	assert_non_null(strstr(q.sql, "(SELECT count(*) FROM report.\"latest_values\" v WHERE v.\"reporter\" = ANY($1) AND v.\"reporter\" = $2)"));
 	assert_string_equal(q.params[1], "110000");
@@ -142,10 +165,57 @@ static void test_csv_fields_follow_rfc_4180(void **state)
 	free(buf);
 }
 
+static void test_json_kinds_follow_the_column_type(void **state)
+{
+	(void)state;
+	assert_int_equal(report_json_kind("numeric"), REPORT_JSON_NUMBER);
+	assert_int_equal(report_json_kind("numeric(12,4)"), REPORT_JSON_NUMBER);
+	assert_int_equal(report_json_kind("double precision"), REPORT_JSON_NUMBER);
+	assert_int_equal(report_json_kind("bigint"), REPORT_JSON_NUMBER);
+	assert_int_equal(report_json_kind("text"), REPORT_JSON_STRING);
+	assert_int_equal(report_json_kind("character varying(20)"), REPORT_JSON_STRING);
+	assert_int_equal(report_json_kind("boolean"), REPORT_JSON_BOOL);
+	assert_int_equal(report_json_kind("jsonb"), REPORT_JSON_RAW);
+	assert_int_equal(report_json_kind("text[]"), REPORT_JSON_SQL);
+	assert_int_equal(report_json_kind("numeric[]"), REPORT_JSON_SQL);
+	assert_int_equal(report_json_kind("timestamp with time zone"), REPORT_JSON_SQL);
+	assert_int_equal(report_json_kind("date"), REPORT_JSON_SQL);
+	assert_int_equal(report_json_kind("textual"), REPORT_JSON_SQL);
+}
+
+static void put(struct ubuf *b, enum report_json_kind k, const char *v)
+{
+	report_json_value(b, k, v, v ? strlen(v) : 0);
+	ubuf_puts(b, " ");
+}
+
+static void test_json_values_are_valid_json(void **state)
+{
+	(void)state;
+	struct ubuf b = {0};
+	put(&b, REPORT_JSON_NUMBER, "57.00");
+	put(&b, REPORT_JSON_NUMBER, "-0.5");
+	put(&b, REPORT_JSON_NUMBER, "1e+20");
+	put(&b, REPORT_JSON_NUMBER, "NaN");
+	put(&b, REPORT_JSON_NUMBER, "-Infinity");
+	put(&b, REPORT_JSON_NUMBER, "007");
+	put(&b, REPORT_JSON_NUMBER, "1.");
+	put(&b, REPORT_JSON_NUMBER, NULL);
+	put(&b, REPORT_JSON_BOOL, "t");
+	put(&b, REPORT_JSON_BOOL, "f");
+	put(&b, REPORT_JSON_STRING, "含 \"引号\"\\ \n\t\x01");
+	put(&b, REPORT_JSON_RAW, "{\"a\": [1]}");
+	assert_false(b.oom);
+	assert_string_equal(b.p, "57.00 -0.5 1e+20 \"NaN\" \"-Infinity\" \"007\" \"1.\" null true false "
+	                         "\"含 \\\"引号\\\"\\\\ \\n\\t\\u0001\" {\"a\": [1]} ");
+	free(b.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_query_reads_the_first_page),
+		cmocka_unit_test(test_count_exact_adds_the_total),
 		cmocka_unit_test(test_filters_are_parameters_of_the_columns_type),
 		cmocka_unit_test(test_sql_in_a_value_stays_a_value),
 		cmocka_unit_test(test_order_is_checked_and_quoted),
@@ -153,6 +223,8 @@ int main(void)
 		cmocka_unit_test(test_limit_is_capped),
 		cmocka_unit_test(test_a_province_is_restricted_to_its_reporter),
 		cmocka_unit_test(test_csv_fields_follow_rfc_4180),
+		cmocka_unit_test(test_json_kinds_follow_the_column_type),
+		cmocka_unit_test(test_json_values_are_valid_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

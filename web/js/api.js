@@ -53,31 +53,33 @@ export async function views() {
 	return Array.isArray(r) ? r : r.views;
 }
 
-// report(view, params): one page, {view, columns, rows, total, limit, offset}.
-// params are column filters (col: value) plus order ("col,-col"), limit, offset.
+// report(view, params): one page, {view, columns, rows, has_more, limit, offset},
+// and total when params ask count: 'exact' (it costs the server a count over
+// every matching row: ask only where the page shows the number).
+// params are column filters (col: value) plus order ("col,-col"), limit, offset, count.
 export function report(view, params) {
 	return getJSON(`/report/${encodeURIComponent(view)}${query(params)}`);
 }
 
-// reportAll(view, params, max): every row matching, page after page (the
-// server may cap a page's size), at most max rows.
+// reportAll(view, params, max): every row matching, page after page of 1000
+// rows (a page of a large view stays quick to build and to send), at most max rows.
 export async function reportAll(view, params = {}, max = 50000) {
 	const rows = [];
 	let offset = 0;
 	let first = null;
 	for (;;) {
-		const page = await report(view, { ...params, limit: params.limit || 10000, offset });
+		const page = await report(view, { ...params, limit: params.limit || 1000, offset });
 		if (!first) first = page;
 		rows.push(...page.rows);
 		offset += page.rows.length;
-		if (page.rows.length === 0 || offset >= page.total || rows.length >= max) break;
+		if (page.rows.length === 0 || !page.has_more || rows.length >= max) break;
 	}
-	return { ...first, rows, offset: 0, limit: rows.length };
+	return { ...first, rows, offset: 0, limit: rows.length, has_more: rows.length >= max };
 }
 
 // count(view, filters): how many rows the server has for these filters.
 export async function count(view, filters) {
-	const page = await report(view, { ...filters, limit: 1 });
+	const page = await report(view, { ...filters, limit: 0, count: 'exact' });
 	return page.total;
 }
 

@@ -13,7 +13,9 @@ export function submissionColumns(withReporter) {
 		{ key: 'http_status', zh: '状态码', en: 'HTTP', num: true, cell: (r) => String(r.http_status ?? '') },
 		{ id: 'counts', zh: '变更', en: 'Changes', cls: 'nowrap', cell: (r) => countsText(r.counts) },
 		{ key: 'error_summary', zh: '拒收原因', en: 'Why refused', cls: 'wrap' },
-		{ id: 'receipt', zh: '回执', en: 'Receipt', cell: (r) => (r.receipt_id || r.receipt ? el('span', { class: 'mono', text: String(r.receipt_id || r.receipt).slice(0, 16) }) : r.outcome === 'accepted' ? bi('已签发', 'signed') : '—') },
+		// An accepted submission has a signed receipt: GET /api/v1/submissions/{id}
+		// answers the console session with it (a province only for its own).
+		{ id: 'receipt', zh: '回执', en: 'Receipt', cell: (r) => (r.outcome === 'accepted' && r.id != null ? el('a', { class: 'receipt', href: `/api/v1/submissions/${encodeURIComponent(r.id)}`, target: '_blank', rel: 'noopener' }, bi('回执', 'receipt')) : '—') },
 	].filter(Boolean);
 }
 

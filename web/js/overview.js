@@ -39,7 +39,7 @@ async function main() {
 	]);
 	const tiles = document.getElementById('tiles');
 	tiles.append(
-		tile('目标数', 'Targets assessed', el('span', { 'data-value': progress.total, text: String(progress.total) }), 'tile-targets'),
+		tile('目标数', 'Targets assessed', el('span', { 'data-value': progress.rows.length, text: String(progress.rows.length) }), 'tile-targets'),
 		tile(`${asof || ''} 报送完整的地区`, `Complete reports, ${asof || 'latest quarter'}`,
 			[el('span', { 'data-value': complete, text: String(complete) }), el('small', { text: ` / ${reporters}` })], 'tile-complete'),
 		tile('逾期报表', 'Overdue reports', el('a', { href: 'reporting.html#overdue', 'data-value': overdue, text: String(overdue) }), 'tile-overdue'));

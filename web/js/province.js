@@ -60,7 +60,7 @@ async function main() {
 	document.getElementById('dl-progress').append(el('a', { href: csvURL('progress_by_reporter', { reporter: code }), download: `progress-${code}.csv` }, '下载 CSV Download'));
 	document.getElementById('strip').replaceChildren(...(comp.rows.length ? strip(comp.rows, time.rows) : [el('div', { class: 'empty' }, bi('没有数据', 'No rows'))]));
 	document.getElementById('subs').replaceChildren(table(submissionColumns(), subs.rows, { id: 'submissions-table' }),
-		el('p', {}, el('a', { href: `submissions.html?reporter=${encodeURIComponent(code)}` }, bi(`全部 ${subs.total} 次报送`, `all ${subs.total} submissions`))));
+		el('p', {}, el('a', { href: `submissions.html?reporter=${encodeURIComponent(code)}` }, bi('全部报送', 'all submissions'))));
 	document.getElementById('dl-subs').append(el('a', { href: csvURL('submission_log', { reporter: code }), download: `submissions-${code}.csv` }, '下载 CSV Download'));
 	document.getElementById('sources').replaceChildren(sources.rows.length ? table(sourceColumns(), sources.rows, { id: 'sources-table' })
 		: el('div', { class: 'empty' }, bi('该地区没有采集源（数据由其推送）', 'No pull source: this reporter pushes its data')));

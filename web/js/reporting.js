@@ -1,7 +1,7 @@
 // Reporting: completeness × timeliness of every reporter by quarter (a heat
 // map from report.completeness and report.timeliness), the overdue reports
 // with days late (report.overdue) and the pull collectors (report.collector_status).
-import { report, reportAll, csvURL } from './api.js';
+import { report, reportAll, count, csvURL } from './api.js';
 import { el, bi, start, ready, fail, table, fmtNum, fmtTime, heatClass, timeClass, pctShort, heatLegend, heatTitle } from './ui.js';
 import { sourceColumns } from './columns.js';
 
@@ -28,11 +28,14 @@ function heatmap(comp, time, from, to) {
 async function main() {
 	await start('reporting.html');
 	// The years to choose from, and the last one anything was received for (default: the three years up to it).
-	const [firstRow, lastRow, lastReceived, overdue, sources] = await Promise.all([
+	// Overdue reports, most overdue first: due_date ascending is the same order
+	// as days_overdue descending, and one the view can read without sorting all.
+	const [firstRow, lastRow, lastReceived, overdue, overdueCount, sources] = await Promise.all([
 		report('completeness', { period_kind: 'quarter', order: 'period', limit: 1 }),
 		report('completeness', { period_kind: 'quarter', order: '-period', limit: 1 }),
 		report('completeness', { period_kind: 'quarter', 'received.gte': 1, order: '-period', limit: 1 }),
-		report('overdue', { order: '-days_overdue,reporter', limit: 200 }),
+		report('overdue', { order: 'due_date,reporter', limit: 200 }),
+		count('overdue', {}),
 		reportAll('collector_status', { order: 'source' }),
 	]);
 	const year = (page) => (page.rows[0] ? String(page.rows[0].period).slice(0, 4) : null);
@@ -65,7 +68,7 @@ async function main() {
 	document.getElementById('legend').replaceChildren(heatLegend());
 	document.getElementById('dl-overdue').href = csvURL('overdue', { order: '-days_overdue,reporter' });
 
-	document.getElementById('overdue-total').replaceChildren(el('span', { id: 'overdue-count', 'data-value': overdue.total, text: String(overdue.total) }), ` 份 reports${overdue.total > overdue.rows.length ? `，显示前 ${overdue.rows.length} showing the first ${overdue.rows.length}` : ''}`);
+	document.getElementById('overdue-total').replaceChildren(el('span', { id: 'overdue-count', 'data-value': overdueCount, text: String(overdueCount) }), ` 份 reports${overdue.has_more ? `，显示前 ${overdue.rows.length} showing the first ${overdue.rows.length}` : ''}`);
 	document.getElementById('overdue-list').replaceChildren(table([
 		{ key: 'reporter', zh: '地区', en: 'Reporter', cell: (r) => el('a', { href: `province.html?reporter=${encodeURIComponent(r.reporter)}` }, bi(r.reporter_name_zh || r.reporter, r.reporter_name_en)) },
 		{ key: 'period', zh: '期别', en: 'Period' },

@@ -4,24 +4,29 @@ import { report, csvURL } from './api.js';
 import { el, bi, start, ready, fail, classBadge, rowClass, fmtNum, signedPct, CLASSES, GRADED, TRENDS, isMonitoring, assessmentRank } from './ui.js';
 import { planOrder } from './progress.js';
 
-// One page of rows at a time (ordered by reporter): a few dozen reporters fit
-// in one; at county scale "more" adds the next page.
-const PAGE = 10000;
+// Up to SHOWN rows at a time (ordered by reporter), read in pages of PAGE: a
+// few dozen reporters fit; at county scale "more" adds the next SHOWN rows.
+const SHOWN = 10000;
+const PAGE = 1000;
 
 async function main() {
 	await start('scorecard.html');
 	const kind = document.getElementById('kind');
 	const more = document.getElementById('more');
 	let rows = [];
-	let total = 0;
 	const load = async (reset) => {
 		if (reset) rows = [];
-		const page = await report('progress_by_reporter', { reporter_kind: kind.value, order: 'reporter,indicator', limit: PAGE, offset: rows.length });
-		rows = rows.concat(page.rows);
-		total = page.total;
+		const until = rows.length + SHOWN;
+		let page;
+		do {
+			page = await report('progress_by_reporter', { reporter_kind: kind.value, order: 'reporter,indicator', limit: PAGE, offset: rows.length });
+			rows = rows.concat(page.rows);
+		} while (page.has_more && page.rows.length && rows.length < until);
 		draw(rows);
-		document.getElementById('shown').replaceChildren(bi(`显示 ${rows.length} / ${total} 行`, `${rows.length} of ${total} rows`));
-		more.hidden = rows.length >= total;
+		document.getElementById('shown').replaceChildren(page.has_more
+			? bi(`显示前 ${rows.length} 行，还有更多`, `first ${rows.length} rows shown, more follow`)
+			: bi(`共 ${rows.length} 行`, `${rows.length} rows`));
+		more.hidden = !page.has_more;
 		document.getElementById('downloads').replaceChildren(el('a', { href: csvURL('progress_by_reporter', { reporter_kind: kind.value }), download: 'progress_by_reporter.csv' }, '下载 CSV Download'));
 	};
 	kind.addEventListener('change', () => load(true).catch(fail));

@@ -18,25 +18,27 @@ async function main() {
 		form.elements.reporter.readOnly = true;
 	}
 	let rows = [];
-	let total = 0;
+	let more = false;
 	const filters = () => Object.fromEntries(FILTERS.map((f) => [f, form.elements[f].value.trim()]).filter(([, v]) => v));
 	const draw = () => {
 		const needle = text.value.trim().toLowerCase();
 		const shown = needle ? rows.filter((r) => Object.values(r).some((v) => v !== null && (typeof v === 'object' ? JSON.stringify(v) : String(v)).toLowerCase().includes(needle))) : rows;
-		const last = Math.min(offset + rows.length, total);
+		const first = rows.length ? offset + 1 : 0;
+		const last = offset + rows.length;
 		document.getElementById('count').replaceChildren(
-			bi(`共 ${total} 次，第 ${rows.length ? offset + 1 : 0}–${last} 次`, `${total} in all, ${rows.length ? offset + 1 : 0}–${last} shown`),
+			more ? bi(`第 ${first}–${last} 次，还有更早的`, `${first}–${last} shown, older ones follow`)
+				: bi(`第 ${first}–${last} 次，没有更早的`, `${first}–${last} shown, no older ones`),
 			needle ? bi(`，其中 ${shown.length} 次含“${text.value.trim()}”`, `${shown.length} match`) : '');
 		const box = document.getElementById('log');
 		box.className = '';
 		box.replaceChildren(table(submissionColumns(true), shown, { id: 'submissions-table', rowAttrs: (r) => ({ 'data-id': r.id, 'data-outcome': r.outcome }) }));
 		document.getElementById('newer').disabled = offset === 0;
-		document.getElementById('older').disabled = offset + rows.length >= total;
+		document.getElementById('older').disabled = !more;
 	};
 	const load = async () => {
 		const page = await report('submission_log', { ...filters(), order: '-received_at,-id', limit: PAGE, offset });
 		rows = page.rows;
-		total = page.total;
+		more = page.has_more;
 		document.getElementById('dl').href = csvURL('submission_log', { ...filters(), order: '-received_at,-id' });
 		const u = new URLSearchParams({ ...filters(), ...(offset ? { offset } : {}) });
 		history.replaceState(null, '', `submissions.html${u.toString() ? `?${u}` : ''}`);
