@@ -23,7 +23,7 @@
 #define DATADIR "/usr/share"
 #endif
 
-enum key_type { K_STR, K_HOSTPORT, K_SIZE, K_LONG, K_DURATION, K_BOOL, K_LEVEL, K_IDENTITY };
+enum key_type { K_STR, K_HOSTPORT, K_SIZE, K_LONG, K_DURATION, K_BOOL, K_LEVEL, K_IDENTITY, K_ATOMIC };
 
 struct key_def {
 	const char *name;
@@ -71,6 +71,7 @@ static const struct key_def main_keys[] = {
 	{"max_parallel_pulls", K_LONG, M(max_parallel_pulls), "16", true, 1, 10000},
 	{"release_days", K_LONG, M(release_days), "15", true, 0, 366},
 	{"publish_public", K_BOOL, M(publish_public), "no", true, 0, 0},
+	{"dhis2_atomic_mode", K_ATOMIC, M(dhis2_atomic_mode), "NONE", true, 0, 0},
 	{NULL, 0, 0, NULL, false, 0, 0},
 };
 
@@ -251,6 +252,12 @@ static const char *set_key(const struct key_def *def, void *base, const char *va
 		free(*(char **)at);
 		*(char **)at = strdup(value);
 		return NULL;
+	case K_ATOMIC: /* DHIS2's atomicMode: NONE imports the valid values, ALL all or none */
+		if (strcmp(value, "NONE") && strcmp(value, "ALL"))
+			return "expected NONE or ALL";
+		free(*(char **)at);
+		*(char **)at = strdup(value);
+		return NULL;
 	case K_LONG: {
 		char *end;
 		errno = 0;
@@ -276,7 +283,7 @@ static void apply_defaults(const struct key_def *defs, void *base)
 static void free_strings(const struct key_def *defs, void *base)
 {
 	for (const struct key_def *d = defs; d->name; d++)
-		if (d->type == K_STR || d->type == K_HOSTPORT || d->type == K_IDENTITY)
+		if (d->type == K_STR || d->type == K_HOSTPORT || d->type == K_IDENTITY || d->type == K_ATOMIC)
 			free(*(char **)((char *)base + d->offset));
 }
 
