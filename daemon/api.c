@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "dhis2_task.h"
 #include "formats/media.h"
 #include "http.h"
 #include "ingest.h"
@@ -28,7 +29,7 @@ static struct {
 	bool dhis2_atomic_all; /* dhis2_atomic_mode = ALL */
 } api;
 
-enum kind { K_NATIVE, K_DHIS2, K_GET_SUBMISSION };
+enum kind { K_NATIVE, K_DHIS2, K_GET_SUBMISSION, K_TASK, K_TASK_SUMMARY };
 
 struct api_job {
 	struct http_req *r;
@@ -37,9 +38,10 @@ struct api_job {
 	bool dry_run;
 	char content_type[128];
 	struct auth_identity id;
-	char target[32]; /* submission id for GET */
+	char target[32]; /* submission id or DHIS2 job id for GET */
 	/* DHIS2 import options (query parameters) */
 	bool partial;                  /* atomicMode NONE */
+	bool async;                    /* async=true: answer with a job id at once */
 	enum ingest_strategy strategy; /* importStrategy */
 	char param_error[256];         /* a parameter mestatd cannot honour */
 };
@@ -227,15 +229,16 @@ static struct dhis2_code dhis2_code_of(const char *field, int status, const char
 	return c;
 }
 
-/* dhis2_conflicts: the refused rows of RES as DHIS2 conflicts. */
-static json_t *dhis2_conflicts(const struct ingest_result *res)
+/* dhis2_conflicts: refused rows ({row, field, status, reason, indicator,
+ * sent}) as DHIS2 conflicts. */
+static json_t *dhis2_conflicts(json_t *errors)
 {
 	json_t *conflicts = json_array();
 	size_t i;
 	json_t *e;
-	if (!res->errors)
+	if (!errors)
 		return conflicts;
-	json_array_foreach(res->errors, i, e)
+	json_array_foreach(errors, i, e)
 	{
 		const char *field = json_string_value(json_object_get(e, "field"));
 		const char *reason = json_string_value(json_object_get(e, "reason"));
@@ -289,30 +292,33 @@ static void reply_dhis2_message(struct http_req *r, int code, const char *status
 	http_reply_json(r, code, body, headers);
 }
 
-/* reply_dhis2: PARTIAL is atomicMode NONE: refused values make a WARNING
- * even when none was left to store. */
-static void reply_dhis2(struct http_req *r, const struct ingest_result *res, bool partial)
+/* dhis2_summary: the ImportSummary of RES; *STATUS becomes its status
+ * (SUCCESS, WARNING, ERROR). PARTIAL is atomicMode NONE: refused values
+ * make a WARNING even when none was left to store. */
+static json_t *dhis2_summary(const struct ingest_result *res, bool partial, const char **status)
 {
-	if (res->status == 503) {
-		reply_dhis2_message(r, 503, "ERROR", res->message, NULL, retry_after);
-		return;
-	}
-	if (res->status == 500) {
-		reply_dhis2_message(r, 500, "ERROR", res->message, NULL, NULL);
-		return;
-	}
 	/* An empty data value set imports nothing, successfully, in DHIS2. */
 	bool empty = res->status == 422 && res->rows == 0 && !res->errors;
 	bool stored = res->status == 200 || res->status == 201 || empty;
-	json_t *conflicts = dhis2_conflicts(res);
+	/* A body sent again is answered as before, refused values included
+	 * (its receipt names them). */
+	json_t *refused_before = res->replay && res->receipt ? json_object_get(res->receipt, "refused") : NULL;
+	json_t *conflicts = dhis2_conflicts(refused_before ? refused_before : res->errors);
 	long ignored;
-	const char *status, *description;
+	const char *description;
 	char desc[600];
+	if (res->status == 503 || res->status == 500) {
+		*status = "ERROR";
+		json_decref(conflicts);
+		return json_pack("{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:[]}", "responseType", "ImportSummary", "status",
+		                 "ERROR", "description", res->message, "importCount", "imported", 0, "updated", 0,
+		                 "ignored", 0, "deleted", 0, "conflicts");
+	}
 	if (stored) {
 		/* DHIS2 counts unchanged values, values its strategy leaves
 		 * alone and refused values all as ignored. */
 		ignored = res->counts[INGEST_UNCHANGED] + res->set_aside + (long)res->refused;
-		status = res->refused ? "WARNING" : "SUCCESS";
+		*status = res->refused || json_array_size(conflicts) ? "WARNING" : "SUCCESS";
 		if (res->replay)
 			ignored = (long)res->rows;
 		description = res->replay ? res->message : "Import process completed successfully";
@@ -324,10 +330,10 @@ static void reply_dhis2(struct http_req *r, const struct ingest_result *res, boo
 		} else {
 			description = res->message;
 		}
-		status = partial && res->errors && json_array_size(res->errors) ? "WARNING" : "ERROR";
+		*status = partial && res->errors && json_array_size(res->errors) ? "WARNING" : "ERROR";
 	}
 	json_t *summary = json_pack(
-		"{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:o, s:s}", "responseType", "ImportSummary", "status", status,
+		"{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:o, s:s}", "responseType", "ImportSummary", "status", *status,
 		"description", description, "importCount", "imported", (int)(stored ? res->counts[INGEST_NEW] : 0), "updated",
 		(int)(stored ? res->counts[INGEST_REVISED] : 0), "ignored", (int)ignored, "deleted",
 		(int)(stored ? res->counts[INGEST_DELETED] : 0), "conflicts", conflicts, "dataSetComplete", "false");
@@ -340,6 +346,17 @@ static void reply_dhis2(struct http_req *r, const struct ingest_result *res, boo
 		json_object_set(summary, "warnings", res->warnings);
 	if (res->submission_id)
 		json_object_set_new(summary, "reference", json_sprintf("%lld", res->submission_id));
+	return summary;
+}
+
+static void reply_dhis2(struct http_req *r, const struct ingest_result *res, bool partial)
+{
+	if (res->status == 503 || res->status == 500) {
+		reply_dhis2_message(r, res->status, "ERROR", res->message, NULL, res->status == 503 ? retry_after : NULL);
+		return;
+	}
+	const char *status;
+	json_t *summary = dhis2_summary(res, partial, &status);
 	if (strcmp(status, "SUCCESS") == 0)
 		reply_dhis2_message(r, 200, "OK", "Import was successful.", summary, NULL);
 	else if (strcmp(status, "WARNING") == 0)
@@ -347,6 +364,59 @@ static void reply_dhis2(struct http_req *r, const struct ingest_result *res, boo
 		                    summary, NULL);
 	else
 		reply_dhis2_message(r, 409, "ERROR", "An error occurred, please check import summary.", summary, NULL);
+}
+
+/* ---- DHIS2 asynchronous imports (async=true) ----
+ *
+ * Answered as DHIS2 answers (dhis2-docs developer/web-api/data.md, "Async
+ * data value import"): 200, "Initiated dataValueImport", with the job's id
+ * and relativeNotifierEndpoint; the client polls
+ * /api/system/tasks/DATAVALUE_IMPORT/{id} until a notification says
+ * completed, then reads /api/system/taskSummaries/DATAVALUE_IMPORT/{id}. */
+
+struct async_job {
+	char id[12];
+	bool partial;
+	enum fmt format;
+};
+
+static void on_async_ingested(const struct ingest_result *res, void *arg)
+{
+	struct async_job *a = arg;
+	const char *status;
+	metrics_submission("dhis2", fmt_name(a->format), res->status, res->counts);
+	dhis2_task_finish(a->id, dhis2_summary(res, a->partial, &status));
+	free(a);
+}
+
+static void reply_task_started(struct http_req *r, const struct dhis2_task *t)
+{
+	char endpoint[96];
+	snprintf(endpoint, sizeof(endpoint), "/api/system/tasks/DATAVALUE_IMPORT/%s", t->id);
+	json_t *job = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", "dataValueImport", "id", t->id, "created",
+	                        t->created, "jobType", "DATAVALUE_IMPORT", "relativeNotifierEndpoint", endpoint);
+	reply_dhis2_message(r, 200, "OK", "Initiated dataValueImport", job, NULL);
+}
+
+/* reply_task: the notifications of job T, newest first, or its summary. */
+static void reply_task(struct http_req *r, const struct dhis2_task *t, bool summary)
+{
+	if (summary) {
+		if (t->done)
+			http_reply_json(r, 200, json_incref(t->summary), NULL);
+		else
+			http_reply(r, 200, "application/json", "null", 4, NULL);
+		return;
+	}
+	json_t *list = json_array();
+	if (t->done)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "uid", t->id, "level", "INFO",
+		                                      "category", "DATAVALUE_IMPORT", "time", t->finished, "message",
+		                                      "Import done", "completed", 1, "id", t->id));
+	json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "uid", t->id, "level", "INFO",
+	                                      "category", "DATAVALUE_IMPORT", "time", t->created, "message",
+	                                      "Process started", "completed", 0, "id", t->id));
+	http_reply_json(r, 200, list, NULL);
 }
 
 static void on_ingested(const struct ingest_result *res, void *arg)
@@ -423,6 +493,16 @@ static void on_auth(int status, const struct auth_identity *id, const char *why,
 		free(j);
 		return;
 	}
+	if (j->kind == K_TASK || j->kind == K_TASK_SUMMARY) {
+		const struct dhis2_task *t = dhis2_task_find(j->target, j->id.reporter);
+		if (t)
+			reply_task(j->r, t, j->kind == K_TASK_SUMMARY);
+		else
+			reply_dhis2_message(j->r, 404, "ERROR", "no import job with this id was started by this reporter",
+			                    NULL, NULL);
+		free(j);
+		return;
+	}
 	if (j->kind == K_GET_SUBMISSION) {
 		if (db_acquire(api.db, on_get_conn, j) != 0) {
 			reply_unavailable(j->r, "the database is unavailable");
@@ -454,6 +534,23 @@ static void on_auth(int status, const struct auth_identity *id, const char *why,
 		.partial = j->partial,
 		.strategy = j->strategy,
 	};
+	if (j->async) {
+		struct dhis2_task *t = dhis2_task_new(j->id.reporter);
+		struct async_job *a = t ? calloc(1, sizeof(*a)) : NULL;
+		if (!a) {
+			reply_dhis2_message(j->r, 503, "ERROR", "out of memory; send again later", NULL, retry_after);
+			free(j);
+			return;
+		}
+		snprintf(a->id, sizeof(a->id), "%s", t->id);
+		a->partial = j->partial;
+		a->format = j->format;
+		/* the ingest copies what it keeps before it returns */
+		ingest_submit(api.db, receipt_key_current(), &rq, on_async_ingested, a);
+		reply_task_started(j->r, t);
+		free(j);
+		return;
+	}
 	ingest_submit(api.db, receipt_key_current(), &rq, on_ingested, j);
 }
 
@@ -468,8 +565,10 @@ static void start(struct http_req *r, enum kind kind, enum fmt format)
 	j->kind = kind;
 	j->format = format;
 	j->dry_run = query_flag(r, "dryRun") || query_flag(r, "dry_run");
-	if (kind == K_DHIS2)
+	if (kind == K_DHIS2) {
 		dhis2_options(j);
+		j->async = query_flag(r, "async");
+	}
 	fmt_media_type(http_header(r, "Content-Type"), j->content_type, sizeof(j->content_type));
 	auth_resolve(api.db, api.subject_cn, &r->peer, http_header(r, "Authorization"), on_auth, j);
 }
@@ -500,6 +599,30 @@ static void post_data_value_sets(struct http_req *r, void *arg)
 		return;
 	}
 	start(r, K_DHIS2, f);
+}
+
+/* GET /api/system/tasks/DATAVALUE_IMPORT/{id} and
+ * /api/system/taskSummaries/DATAVALUE_IMPORT/{id} */
+static void get_task(struct http_req *r, void *arg)
+{
+	bool summary = arg != NULL;
+	const char *prefix = summary ? "/api/system/taskSummaries/DATAVALUE_IMPORT/" : "/api/system/tasks/DATAVALUE_IMPORT/";
+	size_t plen = strlen(prefix);
+	const char *id = strncmp(r->path, prefix, plen) == 0 ? r->path + plen : "";
+	size_t n = strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+	if (n != 11 || id[n] != '\0') {
+		http_reply_error(r, 404, "a DHIS2 import job id is 11 letters or digits");
+		return;
+	}
+	struct api_job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		http_reply_error(r, 503, "out of memory");
+		return;
+	}
+	j->r = r;
+	j->kind = summary ? K_TASK_SUMMARY : K_TASK;
+	snprintf(j->target, sizeof(j->target), "%s", id);
+	auth_resolve(api.db, api.subject_cn, &r->peer, http_header(r, "Authorization"), on_auth, j);
 }
 
 static void get_submission(struct http_req *r, void *arg)
@@ -573,6 +696,8 @@ void api_register(struct http *h, struct db *db, const struct config *cf)
 	http_route(h, false, "GET", "/api/v1/submissions/", get_submission, NULL);
 	http_route(h, false, "POST", "/api/dataValueSets", post_data_value_sets, NULL);
 	http_route(h, false, "POST", "/api/dataValueSets.json", post_data_value_sets, NULL);
+	http_route(h, false, "GET", "/api/system/tasks/DATAVALUE_IMPORT/", get_task, NULL);
+	http_route(h, false, "GET", "/api/system/taskSummaries/DATAVALUE_IMPORT/", get_task, (void *)1);
 	/* /api/{version}/dataValueSets: the versions DHIS2 2.28 to 2.43 serve */
 	for (int v = 28; v <= 43; v++) {
 		char path[64];

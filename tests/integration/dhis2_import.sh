@@ -207,7 +207,34 @@ out=$(t_curl "${auth[@]}" "${json[@]}" -d '{"dataValues":[]}' "$url")
 expect_eq "an empty data value set: 200 SUCCESS, nothing counted (as DHIS2)" "200 SUCCESS 0 0 0 0" \
 	"$(status "$out") $(body "$out" | jq -r .response.status) $(counts "$out")"
 
-# 13. dhis2_atomic_mode = ALL makes ALL the default; NONE still on request.
+# 13. async=true (dhis2-docs data.md, "Async data value import"): a job
+# reference at once, then the task notifications and the summary.
+out=$(t_curl "${auth[@]}" "${json[@]}" -d "${bad//2019Q1/2017Q1}" "$url?async=true")
+expect_eq "async=true: 200, Initiated dataValueImport, a DATAVALUE_IMPORT job" \
+	"200 OK Initiated dataValueImport DATAVALUE_IMPORT dataValueImport" \
+	"$(status "$out") $(body "$out" | jq -r '"\(.status) \(.message) \(.response.jobType) \(.response.name)"')"
+job=$(body "$out" | jq -r .response.id)
+expect_match "... an 11-character job id" '^[A-Za-z][A-Za-z0-9]{10}$' "$job"
+expect_eq "... relativeNotifierEndpoint names it" "/api/system/tasks/DATAVALUE_IMPORT/$job" \
+	"$(body "$out" | jq -r .response.relativeNotifierEndpoint)"
+done_=
+for _ in $(seq 100); do
+	tasks=$(t_curl "${auth[@]}" "https://127.0.0.1:$T_PORT/api/system/tasks/DATAVALUE_IMPORT/$job")
+	[ "$(body "$tasks" | jq -r '.[0].completed')" = true ] && { done_=yes; break; }
+	sleep 0.1
+done
+expect_eq "... the task notifications end with completed: true (newest first)" "yes 200 DATAVALUE_IMPORT" \
+	"$done_ $(status "$tasks") $(body "$tasks" | jq -r '.[0].category')"
+out=$(t_curl "${auth[@]}" "https://127.0.0.1:$T_PORT/api/system/taskSummaries/DATAVALUE_IMPORT/$job")
+expect_eq "... the task summary is the ImportSummary: WARNING, 1 imported, 3 ignored, 3 conflicts" \
+	"200 ImportSummary WARNING 1 0 3 0 3" \
+	"$(status "$out") $(body "$out" | jq -r '"\(.responseType) \(.status)"') $(body "$out" | jq -r '.importCount | "\(.imported) \(.updated) \(.ignored) \(.deleted)"') $(body "$out" | jq '.conflicts | length')"
+expect_eq "... and the valid value is stored" "incubated_enterprises=7" "$(cur 2017Q1)"
+other=$(q "select mestat.create_token('110000')")
+out=$(t_curl -H "Authorization: ApiToken $other" "https://127.0.0.1:$T_PORT/api/system/taskSummaries/DATAVALUE_IMPORT/$job")
+expect_eq "... another province cannot read it: 404" 404 "$(status "$out")"
+
+# 14. dhis2_atomic_mode = ALL makes ALL the default; NONE still on request.
 t_stop
 t_conf "$conf" "$db" "dhis2_atomic_mode = ALL"
 t_up "$conf"
