@@ -1012,9 +1012,61 @@ static void sdmx_csv_2_0_semicolon_separator_and_labels(void **st)
 	decode_ok(FMT_SDMX_CSV, body, NULL, &out);
 	assert_int_equal(out.nrows, 1);
 	assert_string_equal(out.rows[0].reporter, "110000");
-	assert_string_equal(out.rows[0].value, "1,5");
+	/* a semicolon-separated message writes a decimal comma (sdmx-csv
+	 * field guide, the fr-FR example) */
+	assert_string_equal(out.rows[0].value, "1.5");
 	assert_string_equal(out.rows[0].period, "2018Q1");
 	assert_false(out.rows[0].deleted);
+	fmt_result_free(&out);
+}
+
+/* labels=both as .Stat Suite writes it (sdmx-twg/sdmx-csv field guide):
+ * "ID: name" in the header and in every coded cell, the artefact too. */
+static void sdmx_csv_labels_both_in_cells(void **st)
+{
+	struct fmt_result out;
+	const char *body =
+		"\xEF\xBB\xBFSTRUCTURE,STRUCTURE_ID,ACTION,REF_AREA: Reference area,"
+		"INDICATOR: Indicator,TIME_PERIOD: Time period,OBS_VALUE: Observation value,"
+		"OBS_STATUS: Observation status,UNIT_MULT: Unit multiplier,COMMENT: Comment\n"
+		"dataflow,MOST:MSI(2.0.0): Modern service industry indicators,I: Information,"
+		"110000: Beijing,incubators: Technology business incubators,2018-Q3,132,"
+		"P: Provisional value,0: Units,note: see the annex\n"
+		"dataflow,MOST:MSI(2.0.0): Modern service industry indicators,D: Delete,"
+		"110000: Beijing,makerspaces: Maker spaces,2018-Q3,,,,\n";
+
+	(void)st;
+	decode_ok(FMT_SDMX_CSV, body, NULL, &out);
+	assert_int_equal(out.nrows, 2);
+	assert_string_equal(out.dataset, "MOST:MSI(2.0.0)");
+	assert_string_equal(out.rows[0].reporter, "110000");
+	assert_string_equal(out.rows[0].indicator, "incubators");
+	assert_string_equal(out.rows[0].status, "P");
+	assert_string_equal(out.rows[0].unit_mult, "0");
+	assert_string_equal(out.rows[0].value, "132");
+	/* a comment is not coded: kept whole */
+	assert_string_equal(out.rows[0].comment, "note: see the annex");
+	assert_true(out.rows[1].deleted);
+	assert_string_equal(out.rows[1].indicator, "makerspaces");
+	fmt_result_free(&out);
+}
+
+/* SDMX-CSV 1.0 with semicolons, as a European locale exports it: a decimal
+ * comma is read, a thousands separator is not guessed. */
+static void sdmx_csv_1_0_semicolon_decimal_comma(void **st)
+{
+	struct fmt_result out;
+	const char *body = "DATAFLOW;REF_AREA;INDICATOR;TIME_PERIOD;OBS_VALUE\n"
+			   "MOST:MSI(1.0);110000;a;2018-Q1;-12,25\n"
+			   "MOST:MSI(1.0);110000;b;2018-Q1;1.234,5\n"
+			   "MOST:MSI(1.0);110000;c;2018-Q1;:\n";
+
+	(void)st;
+	decode_ok(FMT_SDMX_CSV, body, NULL, &out);
+	assert_int_equal(out.nrows, 3);
+	assert_string_equal(out.rows[0].value, "-12.25");
+	assert_string_equal(out.rows[1].value, "1.234,5");
+	assert_string_equal(out.rows[2].value, ""); /* ":" is no value */
 	fmt_result_free(&out);
 }
 
@@ -1229,6 +1281,8 @@ int main(void)
 		cmocka_unit_test(sdmx_csv_1_0_with_default_columns),
 		cmocka_unit_test(sdmx_csv_2_0_with_custom_map_and_delete_action),
 		cmocka_unit_test(sdmx_csv_2_0_semicolon_separator_and_labels),
+		cmocka_unit_test(sdmx_csv_labels_both_in_cells),
+		cmocka_unit_test(sdmx_csv_1_0_semicolon_decimal_comma),
 		cmocka_unit_test(sdmx_csv_missing_mapped_column_is_named),
 		cmocka_unit_test(sdmx_csv_unknown_action_is_an_error),
 		cmocka_unit_test(sdmx_csv_second_dataflow_is_an_error),
