@@ -595,7 +595,8 @@ static void post_data_value_sets(struct http_req *r, void *arg)
 	fmt_media_type(http_header(r, "Content-Type"), ct, sizeof(ct));
 	enum fmt f;
 	if (fmt_from_media(ct, true, &f) != 0) {
-		http_reply_error(r, 415, "unsupported Content-Type; send application/json or application/csv");
+		http_reply_error(r, 415,
+		                 "unsupported Content-Type; send application/json, application/csv or application/adx+xml");
 		return;
 	}
 	start(r, K_DHIS2, f);

@@ -471,7 +471,7 @@ static void check_sources(struct config *cf, struct config_errors *errs)
 		if (strncmp(s->url, "https://", 8) != 0)
 			add_err(errs, "%s:%d: source \"%s\" needs an https:// url", cf->path, s->line, s->name);
 		if (fmt_by_name(s->format_name, &s->format) != 0)
-			add_err(errs, "%s:%d: source \"%s\": unknown format \"%s\" (json, csv, dhis2-json, dhis2-csv, sdmx-csv)",
+			add_err(errs, "%s:%d: source \"%s\": unknown format \"%s\" (json, csv, dhis2-json, dhis2-csv, sdmx-csv, adx)",
 			        cf->path, s->line, s->name, s->format_name);
 		if (s->interval < 1)
 			add_err(errs, "%s:%d: source \"%s\": interval must be at least 1s", cf->path, s->line, s->name);

@@ -597,7 +597,7 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 	j->content_type = util_strdup(rq->content_type);
 	j->idem = rq->idempotency_key && *rq->idempotency_key ? util_strdup(rq->idempotency_key) : NULL;
 	j->format_name = fmt_name(rq->format);
-	j->scheme = rq->format == FMT_DHIS2_JSON || rq->format == FMT_DHIS2_CSV ? "dhis2"
+	j->scheme = rq->format == FMT_DHIS2_JSON || rq->format == FMT_DHIS2_CSV || rq->format == FMT_ADX ? "dhis2"
 	            : rq->format == FMT_SDMX_CSV                                ? "sdmx"
 	                                                                        : NULL;
 	j->dry_run = rq->dry_run;

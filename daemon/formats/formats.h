@@ -12,6 +12,7 @@ enum fmt {
 	FMT_DHIS2_JSON, /* DHIS2 dataValueSets JSON */
 	FMT_DHIS2_CSV,  /* DHIS2 CSV, 11 columns by position */
 	FMT_SDMX_CSV,   /* SDMX-CSV 1.0 or 2.0 */
+	FMT_ADX,        /* ADX (IHE QRPH), application/adx+xml, DHIS2 codes */
 };
 
 /* One decoded value, still in the sender's codes (mapping happens later).
@@ -64,7 +65,7 @@ void fmt_result_free(struct fmt_result *out);
  * (at least 8 bytes). Returns 0, or -1 when IN is not a period we read. */
 int fmt_period_normalize(const char *in, char *out, size_t outlen);
 
-/* fmt_by_name: "json", "csv", "dhis2-json", "dhis2-csv", "sdmx-csv" -> F.
+/* fmt_by_name: "json", "csv", "dhis2-json", "dhis2-csv", "sdmx-csv", "adx" -> F.
  * Returns 0, or -1 for an unknown name. */
 int fmt_by_name(const char *name, enum fmt *f);
 

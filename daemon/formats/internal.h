@@ -130,6 +130,13 @@ int fmt_dhis2_json_decode(const char *body, size_t len,
 int fmt_dhis2_csv_decode(const char *body, size_t len,
 			 struct fmt_result *out, char *err, size_t errlen);
 
+/* adx.c */
+
+/* fmt_adx_decode: ADX (urn:ihe:qrph:adx:2015) groups and data values;
+ * disaggregation attributes become the combo "CATEGORY=OPTION,...". */
+int fmt_adx_decode(const char *body, size_t len, struct fmt_result *out,
+		   char *err, size_t errlen);
+
 /* sdmx.c */
 
 /* fmt_sdmx_csv_decode: SDMX-CSV 1.0 or 2.0, columns found through MAP. */
