@@ -470,8 +470,13 @@ static void check_sources(struct config *cf, struct config_errors *errs)
 			add_err(errs, "%s:%d: source \"%s\" needs a reporter", cf->path, s->line, s->name);
 		if (strncmp(s->url, "https://", 8) != 0)
 			add_err(errs, "%s:%d: source \"%s\" needs an https:// url", cf->path, s->line, s->name);
-		if (fmt_by_name(s->format_name, &s->format) != 0)
-			add_err(errs, "%s:%d: source \"%s\": unknown format \"%s\" (json, csv, dhis2-json, dhis2-csv, sdmx-csv, adx)",
+		s->sdmx_rest = strcmp(s->format_name, "sdmx-rest") == 0;
+		if (s->sdmx_rest)
+			s->format = FMT_SDMX_CSV;
+		else if (fmt_by_name(s->format_name, &s->format) != 0)
+			add_err(errs,
+			        "%s:%d: source \"%s\": unknown format \"%s\" (json, csv, dhis2-json, dhis2-csv, sdmx-csv, "
+			        "sdmx-rest, adx)",
 			        cf->path, s->line, s->name, s->format_name);
 		if (s->interval < 1)
 			add_err(errs, "%s:%d: source \"%s\": interval must be at least 1s", cf->path, s->line, s->name);

@@ -27,6 +27,7 @@ struct source_conf {
 	char *ca_file;        /* optional CA bundle to trust instead of the system's */
 	size_t max_body_size; /* a larger body fails the pull */
 	struct fmt_sdmx_map sdmx;
+	bool sdmx_rest;       /* format sdmx-rest: an SDMX REST data query answered in SDMX-CSV */
 	char *sdmx_reporter_col, *sdmx_indicator_col, *sdmx_period_col, *sdmx_value_col;
 	int line; /* where the section starts, for messages */
 	int key_line[CONFIG_MAX_KEYS]; /* line of each key set in the file, 0 for a default */
