@@ -42,6 +42,7 @@ struct api_job {
 	/* DHIS2 import options (query parameters) */
 	bool partial;                  /* atomicMode NONE */
 	bool async;                    /* async=true: answer with a job id at once */
+	bool csv_no_header;            /* firstRowIsHeader=false */
 	enum ingest_strategy strategy; /* importStrategy */
 	char param_error[256];         /* a parameter mestatd cannot honour */
 };
@@ -334,7 +335,7 @@ static json_t *dhis2_summary(const struct ingest_result *res, bool partial, cons
 	}
 	json_t *summary = json_pack(
 		"{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:o, s:s}", "responseType", "ImportSummary", "status", *status,
-		"description", description, "importCount", "imported", (int)(stored ? res->counts[INGEST_NEW] : 0), "updated",
+		"description", description, "importCount", "imported", (int)(stored ? res->counts[INGEST_NEW] + res->notes : 0), "updated",
 		(int)(stored ? res->counts[INGEST_REVISED] : 0), "ignored", (int)ignored, "deleted",
 		(int)(stored ? res->counts[INGEST_DELETED] : 0), "conflicts", conflicts, "dataSetComplete", "false");
 	/* mestat's own additions: the signed receipt and the quality warnings
@@ -533,6 +534,7 @@ static void on_auth(int status, const struct auth_identity *id, const char *why,
 		.dry_run = j->dry_run,
 		.partial = j->partial,
 		.strategy = j->strategy,
+		.csv_no_header = j->csv_no_header,
 	};
 	if (j->async) {
 		struct dhis2_task *t = dhis2_task_new(j->id.reporter);
@@ -568,6 +570,9 @@ static void start(struct http_req *r, enum kind kind, enum fmt format)
 	if (kind == K_DHIS2) {
 		dhis2_options(j);
 		j->async = query_flag(r, "async");
+		char v[16];
+		query_value(r, "firstRowIsHeader", v, sizeof(v));
+		j->csv_no_header = strcasecmp(v, "false") == 0;
 	}
 	fmt_media_type(http_header(r, "Content-Type"), j->content_type, sizeof(j->content_type));
 	auth_resolve(api.db, api.subject_cn, &r->peer, http_header(r, "Authorization"), on_auth, j);

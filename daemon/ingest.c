@@ -362,6 +362,8 @@ static int make_receipt(struct job *j)
 	/* Warnings are part of what was accepted: inside the signature. */
 	if (j->res.receipt)
 		json_object_set(j->res.receipt, "warnings", j->res.warnings);
+	if (j->res.receipt && j->res.notes)
+		json_object_set_new(j->res.receipt, "comments", json_integer(j->res.notes));
 	/* A partial submission: the receipt names what it does not cover. */
 	if (j->res.receipt && j->res.refused)
 		json_object_set(j->res.receipt, "refused", j->res.errors);
@@ -461,17 +463,27 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			take_errors(j);
 			return refuse(j, j->res.status);
 		}
-		if (j->strategy == INGEST_CREATE || j->strategy == INGEST_UPDATE) {
-			const char *p[1] = {j->strategy == INGEST_CREATE ? "CREATE" : "UPDATE"};
+		if (j->dhis2) {
+			/* comments without a value first, then the strategy on the values */
+			snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
+			const char *p[2] = {j->strategy == INGEST_CREATE   ? "CREATE"
+			                    : j->strategy == INGEST_UPDATE ? "UPDATE"
+			                                                   : NULL,
+			                    j->id_text};
 			j->state = S_STRATEGY;
-			return db_query(j->conn, "SELECT mestat.dhis2_strategy($1)", 1, p, step, j);
+			return db_query(j->conn,
+			                "SELECT n, CASE WHEN $1::text IS NULL THEN 0 ELSE mestat.dhis2_strategy($1) END"
+			                " FROM mestat.dhis2_notes($2::bigint) n",
+			                2, p, step, j);
 		}
 		/* fall through */
 	case S_STRATEGY:
 		if (err)
 			return sql_failed(j, r, err);
-		if (j->state == S_STRATEGY)
-			j->res.set_aside = atol(PQgetvalue(r, 0, 0));
+		if (j->state == S_STRATEGY) {
+			j->res.notes = atol(PQgetvalue(r, 0, 0));
+			j->res.set_aside = atol(PQgetvalue(r, 0, 1));
+		}
 		j->state = S_APPLY;
 		snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
 		{
@@ -609,7 +621,10 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 
 	struct fmt_result *fr = &j->fr;
 	char derr[512];
-	if (fmt_decode(rq->format, rq->body, rq->len, rq->sdmx, fr, derr, sizeof(derr)) != 0) {
+	int decoded = rq->format == FMT_DHIS2_CSV && rq->csv_no_header
+	                      ? fmt_decode_dhis2_csv(rq->body, rq->len, false, fr, derr, sizeof(derr))
+	                      : fmt_decode(rq->format, rq->body, rq->len, rq->sdmx, fr, derr, sizeof(derr));
+	if (decoded != 0) {
 		j->res.status = 400;
 		snprintf(j->message, sizeof(j->message), "%s", derr);
 		j->error_detail = json_pack("{s:s}", "error", derr);

@@ -29,6 +29,7 @@ struct ingest_request {
 	const struct fmt_sdmx_map *sdmx;
 	/* DHIS2 endpoint only: */
 	bool partial;                /* atomicMode NONE: store the valid rows, refuse the others */
+	bool csv_no_header;          /* DHIS2 CSV firstRowIsHeader=false */
 	enum ingest_strategy {
 		INGEST_CREATE_AND_UPDATE, /* the default */
 		INGEST_CREATE,            /* only cells without a current value */
@@ -51,6 +52,7 @@ struct ingest_result {
 	                           * partial submission that was stored, the rows refused */
 	size_t refused;           /* rows refused in a partial submission that was stored */
 	long set_aside;           /* rows the import strategy left alone (DHIS2: ignored) */
+	long notes;               /* comments without a value stored on their cell (DHIS2) */
 	struct json_t *warnings;  /* array of {indicator, period, rule, score, message} when stored or dry run */
 	char sha256[65];
 };

@@ -12,6 +12,9 @@
 --     add_code_mapping(reporter, 'dhis2_coc', UID, 'default'). Attribute option
 --     combos other than the default are refused the same way (mestat has no
 --     attribute dimension).
+--   * A comment without a value (DHIS2 stores such a data value: its
+--     DataValue.isNullValue() is false when a comment is there) is kept in
+--     mestat.value_comment, on its cell, and leaves the cell's value alone.
 --   * importStrategy: CREATE stores only values whose cell has no current
 --     value, UPDATE only values whose cell has one; the others are set
 --     aside and counted as ignored, as DHIS2 does (DefaultDataValueSetService
@@ -48,6 +51,29 @@ comment on function mestat.dhis2_default_combo(text, text) is
 	'True when p_combo is the default combo (mestat.dhis2_is_default_combo) or the UID reporter p_reporter declared as its '
 	'default (code_mapping dhis2_coc UID → default).';
 
+create table mestat.value_comment (
+	id bigint generated always as identity primary key,
+	reporter text not null references mestat.reporter (code),
+	indicator text not null references mestat.indicator (code),
+	period text not null references mestat.period (code),
+	comment text not null check (comment <> '' and length(comment) <= 2000),
+	submission bigint not null references mestat.submission (id),
+	created_at timestamptz not null default now()
+);
+create index value_comment_cell on mestat.value_comment (reporter, indicator, period);
+comment on table mestat.value_comment is
+	'Comments sent without a value (DHIS2 data values with only a comment), on the cell they name; the value of the cell '
+	'is not changed by them. The latest per cell is the one in force.';
+comment on column mestat.value_comment.id is 'Order of arrival.';
+comment on column mestat.value_comment.reporter is 'Reporter of the cell.';
+comment on column mestat.value_comment.indicator is 'Indicator of the cell.';
+comment on column mestat.value_comment.period is 'Period of the cell.';
+comment on column mestat.value_comment.comment is 'The comment as sent.';
+comment on column mestat.value_comment.submission is 'Submission that brought it.';
+comment on column mestat.value_comment.created_at is 'When it was stored.';
+grant select, insert on mestat.value_comment to mestat_daemon;
+grant select on mestat.value_comment to mestat_evaluator;
+
 create function mestat.dhis2_validate(p_reporter text)
 returns table (seq integer, loc text, field text, status integer, reason text)
 language plpgsql
@@ -61,6 +87,18 @@ begin
 	if to_regclass('pg_temp.ingest_row') is null then
 		raise exception 'pg_temp.ingest_row does not exist: call mestat.ingest_begin() first' using errcode = '55000';
 	end if;
+
+	-- A comment without a value is validated as a deletion would be (its
+	-- cell, not a value) and set apart by mestat.dhis2_notes().
+	if not exists (select 1 from pg_attribute a
+	                where a.attrelid = to_regclass('pg_temp.ingest_row') and a.attname = 'note_only'
+	                  and not a.attisdropped) then
+		alter table pg_temp.ingest_row add column note_only boolean not null default false;
+	end if;
+	update pg_temp.ingest_row r
+	   set note_only = true, deleted = true
+	 where not coalesce(r.deleted, false) and nullif(btrim(r.value), '') is null
+	   and nullif(btrim(r.comment), '') is not null and nullif(btrim(r.status), '') is null;
 
 	-- The operand DE.COC as the sender wrote it names the indicator.
 	update pg_temp.ingest_row r
@@ -96,6 +134,34 @@ comment on function mestat.dhis2_validate(text) is
 	'Step 4 of an ingest on the DHIS2 endpoint: maps category option combos (operand DE.COC, code_mapping scheme '
 	'dhis2_coc) to indicators, refuses unmapped combos and non-default attribute option combos, then runs '
 	'mestat.ingest_validate(p_reporter, ''dhis2''). Same result shape as ingest_validate.';
+
+create function mestat.dhis2_notes(p_submission bigint) returns integer
+language plpgsql
+set search_path = mestat, pg_temp
+set jit = off
+as $$
+declare
+	n integer;
+begin
+	if to_regclass('pg_temp.ingest_row') is null
+	   or not exists (select 1 from pg_attribute a
+	                   where a.attrelid = to_regclass('pg_temp.ingest_row') and a.attname = 'note_only'
+	                     and not a.attisdropped) then
+		return 0;
+	end if;
+	with moved as (
+		delete from pg_temp.ingest_row r where r.note_only
+		returning r.seq, r.reporter, r.indicator, r.period, r.comment
+	)
+	insert into mestat.value_comment (reporter, indicator, period, comment, submission)
+	select m.reporter, m.indicator, m.period, m.comment, p_submission from moved m order by m.seq;
+	get diagnostics n = row_count;
+	return n;
+end
+$$;
+comment on function mestat.dhis2_notes(bigint) is
+	'After mestat.dhis2_validate() found no problem: moves the staged comments without a value into '
+	'mestat.value_comment for submission p_submission; returns how many.';
 
 create function mestat.dhis2_strategy(p_strategy text) returns integer
 language plpgsql
@@ -178,5 +244,7 @@ comment on table mestat.code_mapping is
 
 revoke all on function mestat.dhis2_validate(text) from public;
 revoke all on function mestat.dhis2_strategy(text) from public;
+revoke all on function mestat.dhis2_notes(bigint) from public;
+grant execute on function mestat.dhis2_notes(bigint) to mestat_daemon;
 grant execute on function mestat.dhis2_validate(text), mestat.dhis2_strategy(text),
 	mestat.dhis2_is_default_combo(text), mestat.dhis2_default_combo(text, text) to mestat_daemon;

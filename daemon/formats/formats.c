@@ -278,9 +278,27 @@ static void sanitize(char *s)
 	}
 }
 
+static int decode(enum fmt f, const char *body, size_t len,
+		  const struct fmt_sdmx_map *map, bool csv_header,
+		  struct fmt_result *out, char *err, size_t errlen);
+
 int fmt_decode(enum fmt f, const char *body, size_t len,
 	       const struct fmt_sdmx_map *map, struct fmt_result *out,
 	       char *err, size_t errlen)
+{
+	return decode(f, body, len, map, true, out, err, errlen);
+}
+
+int fmt_decode_dhis2_csv(const char *body, size_t len, bool first_row_is_header,
+			 struct fmt_result *out, char *err, size_t errlen)
+{
+	return decode(FMT_DHIS2_CSV, body, len, NULL, first_row_is_header, out,
+		      err, errlen);
+}
+
+static int decode(enum fmt f, const char *body, size_t len,
+		  const struct fmt_sdmx_map *map, bool csv_header,
+		  struct fmt_result *out, char *err, size_t errlen)
 {
 	char spare[256];
 	bool json = f == FMT_JSON || f == FMT_DHIS2_JSON || f == FMT_ADX;
@@ -321,7 +339,8 @@ int fmt_decode(enum fmt f, const char *body, size_t len,
 			rc = fmt_dhis2_json_decode(body, len, out, err, errlen);
 			break;
 		case FMT_DHIS2_CSV:
-			rc = fmt_dhis2_csv_decode(body, len, out, err, errlen);
+			rc = fmt_dhis2_csv_decode(body, len, csv_header, out,
+						  err, errlen);
 			break;
 		case FMT_SDMX_CSV:
 			rc = fmt_sdmx_csv_decode(body, len, map, out, err,

@@ -178,6 +178,24 @@ out=$(t_curl "${auth[@]}" "${json[@]}" -d "$(one 2018Q4 12)" "$url?importStrateg
 expect_eq "importStrategy=DELETE: deleted 1, the cell is empty" "200 0 0 0 1 -" \
 	"$(status "$out") $(counts "$out") $(cur 2018Q4)"
 
+# A comment without a value: DHIS2 stores it (its DataValue.isNullValue()
+# is false when a comment is there) and counts it imported; the cell's
+# value stays as it was.
+out=$(t_curl "${auth[@]}" "${json[@]}" -d '{"dataValues":[{"dataElement":"f7n9E0hX8qk","period":"2018Q3","orgUnit":"DiszpKrYNg8","comment":"checked against the registry"}]}' "$url")
+expect_eq "a comment without a value: 200 SUCCESS, imported" "200 SUCCESS 1 0 0 0" \
+	"$(status "$out") $(body "$out" | jq -r .response.status) $(counts "$out")"
+expect_eq "... kept on its cell, the value unchanged" "incubators|checked against the registry|17" \
+	"$(q "select c.indicator || '|' || c.comment || '|' || v.value from mestat.value_comment c join mestat.current_value v using (reporter, indicator, period) where c.reporter = '330000'")"
+
+# firstRowIsHeader=false: the CSV's first line is data.
+out=$(t_curl "${auth[@]}" -H 'Content-Type: application/csv' --data-binary $'makerspaces,2019Q4,DiszpKrYNg8,,,41\n' "$url?firstRowIsHeader=false")
+expect_eq "CSV without a header, firstRowIsHeader=false: the first line is imported" "200 1 0 0 0" \
+	"$(status "$out") $(counts "$out")"
+out=$(t_curl "${auth[@]}" -H 'Content-Type: application/csv' --data-binary $'makerspaces,2019Q4,DiszpKrYNg8,,,42\n' "$url")
+expect_eq "... without the parameter such a first line is not skipped silently: 409 ERROR" "409 ERROR" \
+	"$(status "$out") $(body "$out" | jq -r .response.status)"
+expect_match "... saying what to send" 'firstRowIsHeader=false' "$(body "$out" | jq -r .response.description)"
+
 # 10. dryRun with a conflict: the answer of a real import, nothing stored.
 before=$(q "select count(*) from mestat.observation")
 out=$(t_curl "${auth[@]}" "${json[@]}" -d "${bad//2019Q1/2019Q3}" "$url?dryRun=true")
