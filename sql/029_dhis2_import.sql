@@ -72,7 +72,6 @@ comment on column mestat.value_comment.comment is 'The comment as sent.';
 comment on column mestat.value_comment.submission is 'Submission that brought it.';
 comment on column mestat.value_comment.created_at is 'When it was stored.';
 grant select, insert on mestat.value_comment to mestat_daemon;
-grant select on mestat.value_comment to mestat_evaluator;
 
 create function mestat.dhis2_validate(p_reporter text)
 returns table (seq integer, loc text, field text, status integer, reason text)
