@@ -285,7 +285,11 @@ static json_t *dhis2_conflicts(json_t *errors)
 static void reply_dhis2_message(struct http_req *r, int code, const char *status, const char *message,
                                 json_t *summary, const char *headers)
 {
-	const char *reason = code == 200 ? "OK" : code == 409 ? "Conflict" : code == 503 ? "Service Unavailable" : "Error";
+	const char *reason = code == 200   ? "OK"
+	                     : code == 404 ? "Not Found"
+	                     : code == 409 ? "Conflict"
+	                     : code == 503 ? "Service Unavailable"
+	                                   : "Internal Server Error";
 	json_t *body =
 		json_pack("{s:s, s:i, s:s, s:s}", "httpStatus", reason, "httpStatusCode", code, "status", status, "message", message);
 	if (summary)
