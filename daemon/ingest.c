@@ -452,8 +452,10 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		if (err)
 			return sql_failed(j, r, err);
 		if (PQntuples(r) > 0) {
+			size_t before = j->res.refused;
 			add_errors(j, r);
-			if (j->partial && j->res.refused < j->fr.nrows) {
+			/* go round again only if this pass set more rows aside */
+			if (j->partial && j->res.refused > before && j->res.refused < j->fr.nrows) {
 				if (build_copy(j, &j->fr) != 0)
 					return fail_503(j, "out of memory");
 				j->state = S_REWIND;
