@@ -279,10 +279,17 @@ static void on_ingested(const struct ingest_result *res, void *arg)
 		} else
 			conclude(s, "unchanged", "the body was accepted before as submission %lld", res->submission_id);
 		return;
+	case 422:
+		if (s->pc->sdmx_rest && res->rows == 0 && !res->errors) {
+			/* an SDMX REST answer with a header and no observation */
+			s->set_validators = true;
+			conclude(s, "unchanged", "no observation updated since the last pull");
+			return;
+		}
+		/* fall through */
 	case 400:
 	case 403:
-	case 409:
-	case 422: {
+	case 409: {
 		const char *cls = res->status == 400 ? "decode" : "validation";
 		char first[200] = "";
 		json_t *e0 = res->errors ? json_array_get(res->errors, 0) : NULL;

@@ -20,6 +20,7 @@ struct src_conf *conf_new(const struct source_conf *sc)
 	c->url = util_strdup(sc->url);
 	c->format_name = util_strdup(sc->format_name);
 	c->format = sc->format;
+	c->sdmx_rest = sc->sdmx_rest;
 	c->interval = sc->interval;
 	c->timeout = sc->timeout;
 	c->retry_min = sc->retry_min;

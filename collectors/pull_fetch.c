@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "curl_ev.h"
 #include "formats/media.h"
@@ -47,6 +48,43 @@ char *pull_url_expand(const char *tmpl, const char *period, const char *since)
 	return out;
 }
 
+/* The plan's first quarter: an SDMX REST pull never asks for older data. */
+#define SDMX_START_PERIOD "2016-Q1"
+
+/* sdmx_rest_query: the SDMX REST data query URL (a {base}/data/{flow}/{key}
+ * endpoint, SDMX 2.1 and 3.0 REST) with startPeriod and, after a first
+ * success, updatedAfter: the time of the last successful pull less the
+ * claim's lease, which bounds how long that round ran, so nothing updated
+ * while it ran is skipped (values fetched twice count as unchanged).
+ * Parameters the URL already names are left as written. */
+static char *sdmx_rest_query(const struct source *s, CURL *easy, const char *url)
+{
+	char after[32] = "";
+	if (s->since) {
+		struct tm tm = {0};
+		if (strptime(s->since, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+			time_t t = timegm(&tm) - (time_t)lease_of(s->pc);
+			gmtime_r(&t, &tm);
+			strftime(after, sizeof(after), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		}
+	}
+	char *esc = after[0] ? curl_easy_escape(easy, after, 0) : NULL;
+	size_t n = strlen(url) + 64 + (esc ? strlen(esc) : 0);
+	char *out = malloc(n);
+	if (out) {
+		const char *sep = strchr(url, '?') ? "&" : "?";
+		int k = snprintf(out, n, "%s", url);
+		if (!strstr(url, "startPeriod=")) {
+			k += snprintf(out + k, n - (size_t)k, "%sstartPeriod=" SDMX_START_PERIOD, sep);
+			sep = "&";
+		}
+		if (esc && !strstr(url, "updatedAfter="))
+			snprintf(out + k, n - (size_t)k, "%supdatedAfter=%s", sep, esc);
+	}
+	curl_free(esc);
+	return out;
+}
+
 /* expand_url: the URL of S's round, {since} escaped by EASY; NULL on OOM. */
 static char *expand_url(const struct source *s, CURL *easy)
 {
@@ -57,6 +95,11 @@ static char *expand_url(const struct source *s, CURL *easy)
 		return NULL;
 	char *url = pull_url_expand(s->pc->url, period, since);
 	curl_free(since);
+	if (url && s->pc->sdmx_rest) {
+		char *q = sdmx_rest_query(s, easy, url);
+		free(url);
+		url = q;
+	}
 	return url;
 }
 
@@ -119,7 +162,11 @@ static int setup_easy(struct source *s)
 		rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, PULL_LOW_SPEED);
 		rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, low_time);
 	}
-	struct curl_slist *l = curl_slist_append(NULL, fmt_accept(c->format));
+	/* SDMX REST: SDMX-CSV 2.0 (3.0 servers) or 1.0 (2.1 servers) */
+	struct curl_slist *l = curl_slist_append(
+		NULL, c->sdmx_rest ? "Accept: application/vnd.sdmx.data+csv;version=2.0.0, "
+		                     "application/vnd.sdmx.data+csv;version=1.0.0;q=0.9, text/csv;q=0.5"
+		                   : fmt_accept(c->format));
 	if (!l)
 		return -1;
 	s->headers = l;
@@ -252,6 +299,10 @@ static void transfer_done(struct source *s, CURLcode rc)
 			conclude(s, cls, "%s", s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
 	} else if (code == 304) {
 		conclude(s, "not_modified", "not modified since the last pull");
+	} else if (code == 404 && s->pc->sdmx_rest && s->since) {
+		/* SDMX REST answers a query without results 404 (NoResultsFound):
+		 * nothing was updated since the last pull */
+		conclude(s, "not_modified", "no observation updated since the last pull (SDMX REST 404 NoResultsFound)");
 	} else if (code != 200) {
 		conclude(s, "http_status", "HTTP %ld from the server", code);
 	} else {

@@ -36,6 +36,7 @@ struct src_conf {
 	size_t max_body_size;
 	char *sdmx_cols[4];
 	struct fmt_sdmx_map sdmx;
+	bool sdmx_rest; /* add startPeriod and updatedAfter to the SDMX REST query */
 };
 
 enum src_state { ST_IDLE, ST_QUEUED, ST_CLAIM, ST_READY, ST_FETCH, ST_INGEST, ST_SAVE };

@@ -4,6 +4,7 @@
  * (the SQL functions refuse that) is the reporter's. */
 #include "auth.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,15 +82,52 @@ static void on_conn(struct db_conn *c, void *arg)
 	}
 }
 
+/* basic_password: the password of an HTTP Basic credential (base64 of
+ * "user:password", RFC 7617) into OUT, or "" when it is not one. Clients
+ * that only know Basic (DHIS2's aggregate data exchange with a username and
+ * password) send the token as the password; the user name is not used. */
+static void basic_password(const char *b64, char *out, size_t outlen)
+{
+	unsigned char dec[768];
+	size_t n = strcspn(b64, " \t\r\n");
+	out[0] = '\0';
+	if (n == 0 || n % 4 || n / 4 * 3 >= sizeof(dec))
+		return;
+	int len = EVP_DecodeBlock(dec, (const unsigned char *)b64, (int)n);
+	if (len < 0)
+		return;
+	/* EVP_DecodeBlock counts the padding as zero bytes. */
+	if (n >= 1 && b64[n - 1] == '=')
+		len--;
+	if (n >= 2 && b64[n - 2] == '=')
+		len--;
+	dec[len] = '\0';
+	if (memchr(dec, '\0', (size_t)len))
+		return;
+	const char *colon = strchr((const char *)dec, ':');
+	if (colon && strlen(colon + 1) < outlen)
+		snprintf(out, outlen, "%s", colon + 1);
+	OPENSSL_cleanse(dec, sizeof(dec));
+}
+
 void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
                   const char *authorization, auth_cb cb, void *arg)
 {
 	const char *token = NULL;
+	char basic[512];
+	basic[0] = '\0';
 	if (authorization) {
 		if (strncasecmp(authorization, "Bearer ", 7) == 0)
 			token = authorization + 7;
 		else if (strncasecmp(authorization, "ApiToken ", 9) == 0)
 			token = authorization + 9;
+		else if (strncasecmp(authorization, "Basic ", 6) == 0) {
+			const char *b = authorization + 6;
+			while (*b == ' ')
+				b++;
+			basic_password(b, basic, sizeof(basic));
+			token = basic;
+		}
 		while (token && *token == ' ')
 			token++;
 	}
@@ -109,7 +147,8 @@ void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
 	}
 	if (!peer->present && (!token || !*token)) {
 		cb(401, NULL,
-		   authorization ? "the Authorization header must be \"Bearer TOKEN\" or \"ApiToken TOKEN\""
+		   authorization ? "the Authorization header must be \"Bearer TOKEN\", \"ApiToken TOKEN\" or HTTP Basic "
+		                   "with the token as the password"
 		                 : "no credentials: present a client certificate or an Authorization: Bearer token",
 		   arg);
 		return;
@@ -125,6 +164,7 @@ void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
 	a->subject_cn = subject_cn;
 	a->peer = *peer;
 	a->token = token ? strdup(token) : NULL;
+	OPENSSL_cleanse(basic, sizeof(basic));
 	if (db_acquire(db, on_conn, a) != 0)
 		done(a, 503, "the database is unavailable");
 }

@@ -23,7 +23,7 @@
 #define DATADIR "/usr/share"
 #endif
 
-enum key_type { K_STR, K_HOSTPORT, K_SIZE, K_LONG, K_DURATION, K_BOOL, K_LEVEL, K_IDENTITY };
+enum key_type { K_STR, K_HOSTPORT, K_SIZE, K_LONG, K_DURATION, K_BOOL, K_LEVEL, K_IDENTITY, K_ATOMIC };
 
 struct key_def {
 	const char *name;
@@ -72,6 +72,7 @@ static const struct key_def main_keys[] = {
 	{"max_parallel_pulls", K_LONG, M(max_parallel_pulls), "16", true, 1, 10000},
 	{"release_days", K_LONG, M(release_days), "15", true, 0, 366},
 	{"publish_public", K_BOOL, M(publish_public), "no", true, 0, 0},
+	{"dhis2_atomic_mode", K_ATOMIC, M(dhis2_atomic_mode), "NONE", true, 0, 0},
 	{NULL, 0, 0, NULL, false, 0, 0},
 };
 
@@ -252,6 +253,12 @@ static const char *set_key(const struct key_def *def, void *base, const char *va
 		free(*(char **)at);
 		*(char **)at = strdup(value);
 		return NULL;
+	case K_ATOMIC: /* DHIS2's atomicMode: NONE imports the valid values, ALL all or none */
+		if (strcmp(value, "NONE") && strcmp(value, "ALL"))
+			return "expected NONE or ALL";
+		free(*(char **)at);
+		*(char **)at = strdup(value);
+		return NULL;
 	case K_LONG: {
 		char *end;
 		errno = 0;
@@ -277,7 +284,7 @@ static void apply_defaults(const struct key_def *defs, void *base)
 static void free_strings(const struct key_def *defs, void *base)
 {
 	for (const struct key_def *d = defs; d->name; d++)
-		if (d->type == K_STR || d->type == K_HOSTPORT || d->type == K_IDENTITY)
+		if (d->type == K_STR || d->type == K_HOSTPORT || d->type == K_IDENTITY || d->type == K_ATOMIC)
 			free(*(char **)((char *)base + d->offset));
 }
 
@@ -464,8 +471,13 @@ static void check_sources(struct config *cf, struct config_errors *errs)
 			add_err(errs, "%s:%d: source \"%s\" needs a reporter", cf->path, s->line, s->name);
 		if (strncmp(s->url, "https://", 8) != 0)
 			add_err(errs, "%s:%d: source \"%s\" needs an https:// url", cf->path, s->line, s->name);
-		if (fmt_by_name(s->format_name, &s->format) != 0)
-			add_err(errs, "%s:%d: source \"%s\": unknown format \"%s\" (json, csv, dhis2-json, dhis2-csv, sdmx-csv)",
+		s->sdmx_rest = strcmp(s->format_name, "sdmx-rest") == 0;
+		if (s->sdmx_rest)
+			s->format = FMT_SDMX_CSV;
+		else if (fmt_by_name(s->format_name, &s->format) != 0)
+			add_err(errs,
+			        "%s:%d: source \"%s\": unknown format \"%s\" (json, csv, dhis2-json, dhis2-csv, sdmx-csv, "
+			        "sdmx-rest, adx)",
 			        cf->path, s->line, s->name, s->format_name);
 		if (s->interval < 1)
 			add_err(errs, "%s:%d: source \"%s\": interval must be at least 1s", cf->path, s->line, s->name);

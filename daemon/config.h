@@ -27,6 +27,7 @@ struct source_conf {
 	char *ca_file;        /* optional CA bundle to trust instead of the system's */
 	size_t max_body_size; /* a larger body fails the pull */
 	struct fmt_sdmx_map sdmx;
+	bool sdmx_rest;       /* format sdmx-rest: an SDMX REST data query answered in SDMX-CSV */
 	char *sdmx_reporter_col, *sdmx_indicator_col, *sdmx_period_col, *sdmx_value_col;
 	int line; /* where the section starts, for messages */
 	int key_line[CONFIG_MAX_KEYS]; /* line of each key set in the file, 0 for a default */
@@ -66,6 +67,7 @@ struct config {
 	long max_parallel_pulls;
 	long release_days;      /* a quarter is released this many days after its due date */
 	bool publish_public;    /* published releases readable without credentials */
+	char *dhis2_atomic_mode; /* "NONE" or "ALL": the DHIS2 endpoint's default atomicMode */
 	struct source_conf *sources;
 	int key_line[CONFIG_MAX_KEYS]; /* line of each [mestatd] key set in the file, 0 for a default */
 };

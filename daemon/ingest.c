@@ -6,13 +6,23 @@
  *   PREP    mestat.ingest_begin(): the session's staging table
  *   INSERT  the submission row (the audit record) -> id, received_at
  *   COPY    the decoded rows into pg_temp.ingest_row
- *   VALIDATE mestat.ingest_validate(): one row per refused value
+ *   VALIDATE mestat.ingest_validate() (DHIS2: mestat.dhis2_validate()):
+ *           one row per refused value
+ *   STRATEGY DHIS2 importStrategy CREATE or UPDATE: mestat.dhis2_strategy()
+ *           sets aside the rows it leaves alone
  *   APPLY   mestat.ingest_apply(): new versions, counts
  *   RECEIPT sign, store the receipt on the submission row
  *   COMMIT  and only then answer 2xx
  *
  * A refusal rolls everything back and then records the submission alone
  * (outcome rejected) so that nothing of it is stored but its audit record.
+ *
+ * A partial submission (DHIS2 atomicMode NONE) takes a SAVEPOINT before the
+ * COPY; when VALIDATE refuses rows it goes back to it (REWIND), copies the
+ * rows not refused yet and validates again, until what is left is valid
+ * (rules comparing values of one submission may refuse more rows once
+ * others are gone) or nothing is left (then it is refused as a whole).
+ * The rows refused are named in the receipt and the audit record.
  * A lost connection at any step answers 503: nothing was committed. */
 #include "ingest.h"
 
@@ -27,8 +37,8 @@
 #include "scheduler.h"
 #include "util.h"
 
-enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_COPY, S_VALIDATE, S_APPLY, S_RECEIPT, S_COMMIT,
-             S_ROLLBACK, S_AUDIT };
+enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_SAVEPOINT, S_COPY, S_VALIDATE, S_REWIND, S_STRATEGY,
+             S_APPLY, S_RECEIPT, S_COMMIT, S_ROLLBACK, S_AUDIT };
 
 struct job {
 	struct db *db;
@@ -44,6 +54,12 @@ struct job {
 	const char *scheme;
 	char *body_hex; /* \x... for the bytea parameter */
 	bool dry_run;
+	bool dhis2;                     /* validate with mestat.dhis2_validate() */
+	bool partial;                   /* store the valid rows, refuse the others */
+	enum ingest_strategy strategy;
+	/* the decoded rows: conflicts name fields as the sender wrote them */
+	struct fmt_result fr;
+	bool *excluded;                 /* per row: refused in a partial submission */
 	/* staging rows in COPY text format */
 	char *copy;
 	size_t copy_len;
@@ -67,6 +83,8 @@ static void job_free(struct job *j)
 	free(j->idem);
 	free(j->body_hex);
 	free(j->copy);
+	free(j->excluded);
+	fmt_result_free(&j->fr);
 	json_decref(j->res.receipt);
 	json_decref(j->res.errors);
 	json_decref(j->res.warnings);
@@ -142,8 +160,12 @@ static int build_copy(struct job *j, const struct fmt_result *fr)
 {
 	struct ubuf b = {0};
 	int rc = 0;
+	free(j->copy);
+	j->copy = NULL;
 	for (size_t i = 0; i < fr->nrows && rc == 0; i++) {
 		const struct fmt_row *row = &fr->rows[i];
+		if (j->excluded && j->excluded[i])
+			continue;
 		char seq[24];
 		snprintf(seq, sizeof(seq), "%zu", i + 1);
 		rc |= copy_field(&b, seq, false);
@@ -247,20 +269,69 @@ static void refuse(struct job *j, int status)
 	db_query(j->conn, "ROLLBACK", 0, NULL, step, j);
 }
 
-static void take_errors(struct job *j, PGresult *r)
+/* sent: field FIELD of row SEQ (1-based) as the sender wrote it, or NULL. */
+static const char *sent(const struct job *j, int seq, const char *field)
 {
-	int n = PQntuples(r), worst = 422, n403 = 0, n409 = 0;
-	j->res.errors = json_array();
-	for (int i = 0; i < n; i++) {
-		int status = atoi(PQgetvalue(r, i, 3));
+	if (seq < 1 || (size_t)seq > j->fr.nrows)
+		return NULL;
+	const struct fmt_row *row = &j->fr.rows[seq - 1];
+	if (strcmp(field, "reporter") == 0)
+		return row->reporter;
+	if (strcmp(field, "indicator") == 0 || strcmp(field, "row") == 0)
+		return row->indicator;
+	if (strcmp(field, "period") == 0)
+		return row->period;
+	if (strcmp(field, "value") == 0)
+		return row->value;
+	if (strcmp(field, "comment") == 0)
+		return row->comment;
+	if (strcmp(field, "coc") == 0)
+		return row->coc;
+	if (strcmp(field, "aoc") == 0)
+		return row->aoc;
+	if (strcmp(field, "status") == 0)
+		return row->status;
+	if (strcmp(field, "unit_mult") == 0)
+		return row->unit_mult;
+	return NULL;
+}
+
+/* add_errors: append the refused rows of R to j->res.errors, marking them
+ * excluded when the submission is partial. */
+static void add_errors(struct job *j, PGresult *r)
+{
+	if (!j->res.errors)
+		j->res.errors = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		int seq = atoi(PQgetvalue(r, i, 0));
+		const char *field = PQgetvalue(r, i, 2);
+		const char *as_sent = sent(j, seq, field);
+		json_array_append_new(j->res.errors,
+		                      json_pack("{s:i, s:s, s:s, s:i, s:s, s:s, s:s?}", "row", seq, "loc",
+		                                PQgetvalue(r, i, 1), "field", field, "status",
+		                                atoi(PQgetvalue(r, i, 3)), "reason", PQgetvalue(r, i, 4), "indicator",
+		                                seq >= 1 && (size_t)seq <= j->fr.nrows ? j->fr.rows[seq - 1].indicator : "",
+		                                "sent", as_sent));
+		if (j->excluded && seq >= 1 && (size_t)seq <= j->fr.nrows && !j->excluded[seq - 1]) {
+			j->excluded[seq - 1] = true;
+			j->res.refused++;
+		}
+	}
+}
+
+static void take_errors(struct job *j)
+{
+	int n = 0, worst = 422, n403 = 0, n409 = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(j->res.errors, i, e)
+	{
+		int status = (int)json_integer_value(json_object_get(e, "status"));
+		n++;
 		if (status == 403)
 			n403++;
 		else if (status == 409)
 			n409++;
-		json_array_append_new(j->res.errors,
-		                      json_pack("{s:i, s:s, s:s, s:i, s:s}", "row", atoi(PQgetvalue(r, i, 0)),
-		                                "loc", PQgetvalue(r, i, 1), "field", PQgetvalue(r, i, 2),
-		                                "status", status, "reason", PQgetvalue(r, i, 4)));
 	}
 	/* One foreign row makes the whole submission 403; a closed period 409. */
 	if (n403)
@@ -291,6 +362,11 @@ static int make_receipt(struct job *j)
 	/* Warnings are part of what was accepted: inside the signature. */
 	if (j->res.receipt)
 		json_object_set(j->res.receipt, "warnings", j->res.warnings);
+	if (j->res.receipt && j->res.notes)
+		json_object_set_new(j->res.receipt, "comments", json_integer(j->res.notes));
+	/* A partial submission: the receipt names what it does not cover. */
+	if (j->res.receipt && j->res.refused)
+		json_object_set(j->res.receipt, "refused", j->res.errors);
 	if (!j->res.receipt || receipt_sign(j->key, j->res.receipt) != 0) {
 		log_error("cannot sign a receipt", "submission=%lld", j->res.submission_id);
 		return -1;
@@ -342,6 +418,15 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			return sql_failed(j, r, err);
 		j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
 		snprintf(j->received_at, sizeof(j->received_at), "%s", PQgetvalue(r, 0, 1));
+		if (j->partial) {
+			j->state = S_SAVEPOINT;
+			return db_query(j->conn, "SAVEPOINT staged", 0, NULL, step, j);
+		}
+		/* fall through */
+	case S_SAVEPOINT:
+	case S_REWIND:
+		if (err)
+			return sql_failed(j, r, err);
 		j->state = S_COPY;
 		return db_copy(j->conn,
 		               "COPY pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment,"
@@ -353,6 +438,11 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		j->state = S_VALIDATE;
 		{
 			const char *p[2] = {j->reporter, j->scheme};
+			if (j->dhis2)
+				return db_query(j->conn,
+				                "SELECT seq, loc, field, status, reason FROM mestat.dhis2_validate($1)"
+				                " ORDER BY seq, field",
+				                1, p, step, j);
 			return db_query(j->conn,
 			                "SELECT seq, loc, field, status, reason FROM mestat.ingest_validate($1, $2)"
 			                " ORDER BY seq, field",
@@ -362,8 +452,39 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		if (err)
 			return sql_failed(j, r, err);
 		if (PQntuples(r) > 0) {
-			take_errors(j, r);
+			size_t before = j->res.refused;
+			add_errors(j, r);
+			/* go round again only if this pass set more rows aside */
+			if (j->partial && j->res.refused > before && j->res.refused < j->fr.nrows) {
+				if (build_copy(j, &j->fr) != 0)
+					return fail_503(j, "out of memory");
+				j->state = S_REWIND;
+				return db_query(j->conn, "ROLLBACK TO SAVEPOINT staged", 0, NULL, step, j);
+			}
+			j->res.refused = 0;
+			take_errors(j);
 			return refuse(j, j->res.status);
+		}
+		if (j->dhis2) {
+			/* comments without a value first, then the strategy on the values */
+			snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
+			const char *p[2] = {j->strategy == INGEST_CREATE   ? "CREATE"
+			                    : j->strategy == INGEST_UPDATE ? "UPDATE"
+			                                                   : NULL,
+			                    j->id_text};
+			j->state = S_STRATEGY;
+			return db_query(j->conn,
+			                "SELECT n, CASE WHEN $1::text IS NULL THEN 0 ELSE mestat.dhis2_strategy($1) END"
+			                " FROM mestat.dhis2_notes($2::bigint) n",
+			                2, p, step, j);
+		}
+		/* fall through */
+	case S_STRATEGY:
+		if (err)
+			return sql_failed(j, r, err);
+		if (j->state == S_STRATEGY) {
+			j->res.notes = atol(PQgetvalue(r, 0, 0));
+			j->res.set_aside = atol(PQgetvalue(r, 0, 1));
 		}
 		j->state = S_APPLY;
 		snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
@@ -387,7 +508,12 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			j->res.warnings = json_array();
 		if (j->dry_run) {
 			j->res.status = 200;
-			snprintf(j->message, sizeof(j->message), "dry run: every row is valid; nothing was stored");
+			if (j->res.refused)
+				snprintf(j->message, sizeof(j->message),
+				         "dry run: %zu row%s would be refused, the others stored; nothing was stored",
+				         j->res.refused, j->res.refused == 1 ? "" : "s");
+			else
+				snprintf(j->message, sizeof(j->message), "dry run: every row is valid; nothing was stored");
 			j->state = S_ROLLBACK;
 			return db_query(j->conn, "ROLLBACK", 0, NULL, step, j);
 		}
@@ -397,9 +523,16 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		{
 			char *receipt = json_dumps(j->res.receipt, JSON_COMPACT | JSON_SORT_KEYS);
 			char *counts = json_dumps(json_object_get(j->res.receipt, "counts"), JSON_COMPACT);
-			const char *p[3] = {counts, receipt, j->id_text};
-			db_query(j->conn, "UPDATE mestat.submission SET counts = $1::jsonb, receipt = $2 WHERE id = $3::bigint",
-			         3, p, step, j);
+			/* The audit record keeps the rows a partial submission refused. */
+			json_t *detail = j->res.refused ? json_pack("{s:O}", "refused", j->res.errors) : NULL;
+			char *detail_text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+			const char *p[4] = {counts, receipt, j->id_text, detail_text};
+			db_query(j->conn,
+			         "UPDATE mestat.submission SET counts = $1::jsonb, receipt = $2,"
+			         " error_detail = coalesce($4::jsonb, error_detail) WHERE id = $3::bigint",
+			         4, p, step, j);
+			json_decref(detail);
+			free(detail_text);
 			free(receipt);
 			free(counts);
 			return;
@@ -478,29 +611,40 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 	j->content_type = util_strdup(rq->content_type);
 	j->idem = rq->idempotency_key && *rq->idempotency_key ? util_strdup(rq->idempotency_key) : NULL;
 	j->format_name = fmt_name(rq->format);
-	j->scheme = rq->format == FMT_DHIS2_JSON || rq->format == FMT_DHIS2_CSV ? "dhis2"
+	j->scheme = rq->format == FMT_DHIS2_JSON || rq->format == FMT_DHIS2_CSV || rq->format == FMT_ADX ? "dhis2"
 	            : rq->format == FMT_SDMX_CSV                                ? "sdmx"
 	                                                                        : NULL;
 	j->dry_run = rq->dry_run;
+	j->dhis2 = j->scheme && strcmp(j->scheme, "dhis2") == 0;
+	j->partial = rq->partial;
+	j->strategy = rq->strategy;
 	util_sha256_hex(rq->body, rq->len, j->res.sha256);
 	j->body_hex = hex_bytea(rq->body, rq->len);
 
-	struct fmt_result fr = {0};
+	struct fmt_result *fr = &j->fr;
 	char derr[512];
-	if (fmt_decode(rq->format, rq->body, rq->len, rq->sdmx, &fr, derr, sizeof(derr)) != 0) {
+	int decoded = rq->format == FMT_DHIS2_CSV && rq->csv_no_header
+	                      ? fmt_decode_dhis2_csv(rq->body, rq->len, false, fr, derr, sizeof(derr))
+	                      : fmt_decode(rq->format, rq->body, rq->len, rq->sdmx, fr, derr, sizeof(derr));
+	if (decoded != 0) {
 		j->res.status = 400;
 		snprintf(j->message, sizeof(j->message), "%s", derr);
 		j->error_detail = json_pack("{s:s}", "error", derr);
-	} else if (fr.nrows == 0) {
+	} else if (fr->nrows == 0) {
 		j->res.status = 422;
 		snprintf(j->message, sizeof(j->message), "the submission holds no values");
 		j->error_detail = json_pack("{s:s}", "error", j->message);
-	} else if (build_copy(j, &fr) != 0 || !j->body_hex) {
-		j->res.status = 503;
-		snprintf(j->message, sizeof(j->message), "out of memory; send again later");
+	} else {
+		if (j->strategy == INGEST_DELETE)
+			for (size_t i = 0; i < fr->nrows; i++)
+				fr->rows[i].deleted = true;
+		if ((j->partial && !(j->excluded = calloc(fr->nrows, sizeof(*j->excluded)))) ||
+		    build_copy(j, fr) != 0 || !j->body_hex) {
+			j->res.status = 503;
+			snprintf(j->message, sizeof(j->message), "out of memory; send again later");
+		}
 	}
-	j->res.rows = fr.nrows;
-	fmt_result_free(&fr);
+	j->res.rows = fr->nrows;
 	if (j->res.status == 503)
 		return finish(j);
 	if (j->res.status >= 400 && j->dry_run)

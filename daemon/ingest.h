@@ -27,6 +27,15 @@ struct ingest_request {
 	const char *idempotency_key; /* may be NULL */
 	bool dry_run;                /* validate only, store nothing */
 	const struct fmt_sdmx_map *sdmx;
+	/* DHIS2 endpoint only: */
+	bool partial;                /* atomicMode NONE: store the valid rows, refuse the others */
+	bool csv_no_header;          /* DHIS2 CSV firstRowIsHeader=false */
+	enum ingest_strategy {
+		INGEST_CREATE_AND_UPDATE, /* the default */
+		INGEST_CREATE,            /* only cells without a current value */
+		INGEST_UPDATE,            /* only cells with one */
+		INGEST_DELETE,            /* every row is a deletion */
+	} strategy;
 };
 
 /* The outcome, handed to the callback; everything in it is owned by ingest
@@ -39,7 +48,11 @@ struct ingest_result {
 	long counts[4];           /* new, revised, unchanged, deleted */
 	size_t rows;              /* rows decoded */
 	struct json_t *receipt;   /* signed receipt when accepted or replayed */
-	struct json_t *errors;    /* array of {row, loc, field, status, reason} or NULL */
+	struct json_t *errors;    /* array of {row, loc, field, status, reason, sent} or NULL; in a
+	                           * partial submission that was stored, the rows refused */
+	size_t refused;           /* rows refused in a partial submission that was stored */
+	long set_aside;           /* rows the import strategy left alone (DHIS2: ignored) */
+	long notes;               /* comments without a value stored on their cell (DHIS2) */
 	struct json_t *warnings;  /* array of {indicator, period, rule, score, message} when stored or dry run */
 	char sha256[65];
 };

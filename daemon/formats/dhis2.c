@@ -242,7 +242,7 @@ oom:
 	return -1;
 }
 
-int fmt_dhis2_csv_decode(const char *body, size_t len,
+int fmt_dhis2_csv_decode(const char *body, size_t len, bool header,
 			 struct fmt_result *out, char *err, size_t errlen)
 {
 	struct fmt_csv c;
@@ -258,14 +258,19 @@ int fmt_dhis2_csv_decode(const char *body, size_t len,
 			"header line dataelement,period,orgunit,...");
 	if (r <= 0)
 		goto done;
-	/* The first line is skipped unread, as DHIS2 does; but if it holds
-	 * a period it is data, and skipping it would lose a value quietly. */
-	if (c.nfields > D_PERIOD &&
+	if (!header) { /* firstRowIsHeader=false: the first line is data */
+		if (csv_row(&c, out, &cap, err, errlen) < 0)
+			goto done;
+	} else if (c.nfields > D_PERIOD &&
 	    fmt_period_normalize(c.fields[D_PERIOD], canon, sizeof canon) ==
 		    0) {
+		/* The first line is skipped unread, as DHIS2 does; but if it
+		 * holds a period it is data, and skipping it would lose a
+		 * value quietly. */
 		fmt_err(err, errlen,
 			"line %zu: this looks like data, not the header line "
-			"DHIS2 CSV starts with (dataelement,period,orgunit,...)",
+			"DHIS2 CSV starts with (dataelement,period,orgunit,...); "
+			"send firstRowIsHeader=false if the body has no header",
 			c.rec_line);
 		goto done;
 	}

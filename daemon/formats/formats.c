@@ -12,6 +12,7 @@ static const char *const names[] = {
 	[FMT_DHIS2_JSON] = "dhis2-json",
 	[FMT_DHIS2_CSV] = "dhis2-csv",
 	[FMT_SDMX_CSV] = "sdmx-csv",
+	[FMT_ADX] = "adx",
 };
 
 void fmt_err(char *err, size_t errlen, const char *fmt, ...)
@@ -277,12 +278,30 @@ static void sanitize(char *s)
 	}
 }
 
+static int decode(enum fmt f, const char *body, size_t len,
+		  const struct fmt_sdmx_map *map, bool csv_header,
+		  struct fmt_result *out, char *err, size_t errlen);
+
 int fmt_decode(enum fmt f, const char *body, size_t len,
 	       const struct fmt_sdmx_map *map, struct fmt_result *out,
 	       char *err, size_t errlen)
 {
+	return decode(f, body, len, map, true, out, err, errlen);
+}
+
+int fmt_decode_dhis2_csv(const char *body, size_t len, bool first_row_is_header,
+			 struct fmt_result *out, char *err, size_t errlen)
+{
+	return decode(FMT_DHIS2_CSV, body, len, NULL, first_row_is_header, out,
+		      err, errlen);
+}
+
+static int decode(enum fmt f, const char *body, size_t len,
+		  const struct fmt_sdmx_map *map, bool csv_header,
+		  struct fmt_result *out, char *err, size_t errlen)
+{
 	char spare[256];
-	bool json = f == FMT_JSON || f == FMT_DHIS2_JSON;
+	bool json = f == FMT_JSON || f == FMT_DHIS2_JSON || f == FMT_ADX;
 	int rc = -1;
 
 	if (!err || errlen == 0) {
@@ -320,11 +339,15 @@ int fmt_decode(enum fmt f, const char *body, size_t len,
 			rc = fmt_dhis2_json_decode(body, len, out, err, errlen);
 			break;
 		case FMT_DHIS2_CSV:
-			rc = fmt_dhis2_csv_decode(body, len, out, err, errlen);
+			rc = fmt_dhis2_csv_decode(body, len, csv_header, out,
+						  err, errlen);
 			break;
 		case FMT_SDMX_CSV:
 			rc = fmt_sdmx_csv_decode(body, len, map, out, err,
 						 errlen);
+			break;
+		case FMT_ADX:
+			rc = fmt_adx_decode(body, len, out, err, errlen);
 			break;
 		default:
 			fmt_err(err, errlen, "internal error: unknown format %d",
@@ -376,6 +399,8 @@ int fmt_period_normalize(const char *in, char *out, size_t outlen)
 	} else if (r[0] == '-' && r[1] == 'Q' && r[2] >= '1' && r[2] <= '4' &&
 		   !r[3]) {
 		q = r[2] - '0';
+	} else if (strcmp(r, "-01-01/P1Y") == 0) {
+		q = 0; /* ADX: the year starting on 1 January */
 	} else if (r[0] == '-' && strnlen(r, 3) == 3 &&
 		   digits(r + 1, 2, &month) && strcmp(r + 3, "-01/P3M") == 0 &&
 		   (month == 1 || month == 4 || month == 7 || month == 10)) {

@@ -12,6 +12,7 @@ enum fmt {
 	FMT_DHIS2_JSON, /* DHIS2 dataValueSets JSON */
 	FMT_DHIS2_CSV,  /* DHIS2 CSV, 11 columns by position */
 	FMT_SDMX_CSV,   /* SDMX-CSV 1.0 or 2.0 */
+	FMT_ADX,        /* ADX (IHE QRPH), application/adx+xml, DHIS2 codes */
 };
 
 /* One decoded value, still in the sender's codes (mapping happens later).
@@ -56,6 +57,11 @@ int fmt_decode(enum fmt f, const char *body, size_t len,
                const struct fmt_sdmx_map *map, struct fmt_result *out,
                char *err, size_t errlen);
 
+/* fmt_decode_dhis2_csv: fmt_decode for DHIS2 CSV with DHIS2's
+ * firstRowIsHeader: false reads the first line as data. */
+int fmt_decode_dhis2_csv(const char *body, size_t len, bool first_row_is_header,
+                         struct fmt_result *out, char *err, size_t errlen);
+
 /* fmt_result_free: release everything OUT owns; OUT may be NULL. */
 void fmt_result_free(struct fmt_result *out);
 
@@ -64,7 +70,7 @@ void fmt_result_free(struct fmt_result *out);
  * (at least 8 bytes). Returns 0, or -1 when IN is not a period we read. */
 int fmt_period_normalize(const char *in, char *out, size_t outlen);
 
-/* fmt_by_name: "json", "csv", "dhis2-json", "dhis2-csv", "sdmx-csv" -> F.
+/* fmt_by_name: "json", "csv", "dhis2-json", "dhis2-csv", "sdmx-csv", "adx" -> F.
  * Returns 0, or -1 for an unknown name. */
 int fmt_by_name(const char *name, enum fmt *f);
 

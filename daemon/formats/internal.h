@@ -126,9 +126,17 @@ int fmt_json_decode(const char *body, size_t len, struct fmt_result *out,
 int fmt_dhis2_json_decode(const char *body, size_t len,
 			  struct fmt_result *out, char *err, size_t errlen);
 
-/* fmt_dhis2_csv_decode: DHIS2 CSV, 11 columns by position, header skipped. */
-int fmt_dhis2_csv_decode(const char *body, size_t len,
+/* fmt_dhis2_csv_decode: DHIS2 CSV, 11 columns by position; the first line
+ * is a header skipped when HEADER (DHIS2's firstRowIsHeader), else data. */
+int fmt_dhis2_csv_decode(const char *body, size_t len, bool header,
 			 struct fmt_result *out, char *err, size_t errlen);
+
+/* adx.c */
+
+/* fmt_adx_decode: ADX (urn:ihe:qrph:adx:2015) groups and data values;
+ * disaggregation attributes become the combo "CATEGORY=OPTION,...". */
+int fmt_adx_decode(const char *body, size_t len, struct fmt_result *out,
+		   char *err, size_t errlen);
 
 /* sdmx.c */
 

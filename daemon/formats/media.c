@@ -13,6 +13,7 @@ static const struct {
 	{"text/csv", FMT_CSV, FMT_DHIS2_CSV},
 	{"application/csv", -1, FMT_DHIS2_CSV},
 	{"application/vnd.sdmx.data+csv", FMT_SDMX_CSV, -1},
+	{"application/adx+xml", -1, FMT_ADX},
 };
 
 void fmt_media_type(const char *ct, char *out, size_t len)
@@ -48,6 +49,8 @@ const char *fmt_accept(enum fmt f)
 		return "Accept: application/csv, text/csv;q=0.9, */*;q=0.5";
 	case FMT_SDMX_CSV:
 		return "Accept: application/vnd.sdmx.data+csv, text/csv;q=0.9, */*;q=0.5";
+	case FMT_ADX:
+		return "Accept: application/adx+xml, application/xml;q=0.9, */*;q=0.5";
 	}
 	return "Accept: */*";
 }

@@ -23,6 +23,7 @@ struct sdmx_cols {
 	int version;   /* 1 or 2 */
 	size_t ncols;  /* fields in the header */
 	size_t ds_col; /* DATAFLOW (1.0) or STRUCTURE_ID (2.0) */
+	char sep;      /* the field separator */
 };
 
 static const char *const roles[S_N] = {
@@ -151,6 +152,58 @@ static int find_columns(const struct fmt_csv *c, struct sdmx_cols *s,
 	return 0;
 }
 
+/* code_len: how much of CELL is the code. With labels=both a coded cell
+ * is "ID: name" (sdmx-twg/sdmx-csv, data-message field guide: "the ID(s)
+ * and the localised name separated by the term ': '", e.g. "A: A value
+ * name"; an artefact "ESTAT:NA_MAIN(1.6.0): National Accounts..."): the
+ * code ends at the first ": ". A code never holds a space, so a cell
+ * without ": " is all code. */
+static size_t code_len(const char *cell)
+{
+	const char *p = strstr(cell, ": ");
+	return p && p > cell ? (size_t)(p - cell) : strlen(cell);
+}
+
+/* Copy the code in field K of the record into *DST (see code_len). */
+static int take_code(const struct fmt_csv *c, const struct sdmx_cols *s, int k,
+		     bool optional, char **dst)
+{
+	const char *f;
+	size_t n;
+
+	if (s->idx[k] < 0)
+		return 0;
+	f = c->fields[s->idx[k]];
+	n = code_len(f);
+	if (optional && n == 0)
+		return 0;
+	*dst = malloc(n + 1);
+	if (!*dst)
+		return -1;
+	memcpy(*dst, f, n);
+	(*dst)[n] = '\0';
+	return 0;
+}
+
+/* decimal_comma: a message written for a locale whose field separator is
+ * not the comma writes its decimal separator as the locale does (the
+ * field guide's example: fr-FR turns "," into ";" and "." into ","). A
+ * value of digits with one comma and no dot is read with a dot; anything
+ * else is left for validation to judge. */
+static void decimal_comma(char *v)
+{
+	char *comma = strchr(v, ',');
+	size_t i = (v[0] == '-' || v[0] == '+') ? 1 : 0;
+
+	if (!comma || strchr(comma + 1, ',') || strchr(v, '.') ||
+	    comma == v + i || !comma[1])
+		return;
+	for (; v[i]; i++)
+		if (v[i] != ',' && (v[i] < '0' || v[i] > '9'))
+			return;
+	*comma = '.';
+}
+
 /* Copy field K of the record into *DST ("" stays "" unless OPTIONAL). */
 static int take(const struct fmt_csv *c, const struct sdmx_cols *s, int k,
 		bool optional, char **dst)
@@ -172,7 +225,8 @@ static int sdmx_row(const struct fmt_csv *c, const struct sdmx_cols *s,
 {
 	const char *ds, *action;
 	struct fmt_row *row;
-	char q1[96], q2[96];
+	char q1[96], q2[96], *act = NULL;
+	size_t ds_len;
 
 	if (c->nfields != s->ncols) {
 		fmt_err(err, errlen,
@@ -183,14 +237,15 @@ static int sdmx_row(const struct fmt_csv *c, const struct sdmx_cols *s,
 		return -1;
 	}
 	ds = c->fields[s->ds_col];
+	ds_len = code_len(ds);
 	if (!*first_ds) {
 		*first_ds = fmt_strdup(ds);
 		if (!*first_ds)
 			goto oom;
 		*first_line = c->rec_line;
-		if (ds[0] && !(out->dataset = fmt_strdup(ds)))
+		if (ds_len && !(out->dataset = fmt_strndup(ds, ds_len)))
 			goto oom;
-	} else if (strcmp(ds, *first_ds) != 0) {
+	} else if (strncmp(ds, *first_ds, ds_len) != 0 || code_len(*first_ds) != ds_len) {
 		fmt_quote(q1, sizeof q1, ds, strlen(ds));
 		fmt_quote(q2, sizeof q2, *first_ds, strlen(*first_ds));
 		fmt_err(err, errlen,
@@ -205,7 +260,9 @@ static int sdmx_row(const struct fmt_csv *c, const struct sdmx_cols *s,
 	if (!row)
 		return -1;
 	if (s->idx[S_ACTION] >= 0) {
-		action = c->fields[s->idx[S_ACTION]];
+		if (take_code(c, s, S_ACTION, false, &act) < 0)
+			goto oom;
+		action = act;
 		if (strcasecmp(action, "D") == 0) {
 			row->deleted = true;
 		} else if (action[0] && strcasecmp(action, "I") != 0 &&
@@ -217,8 +274,10 @@ static int sdmx_row(const struct fmt_csv *c, const struct sdmx_cols *s,
 				"line %zu, field %d (ACTION): unknown action %s; "
 				"use I, A, R or D",
 				c->rec_line, s->idx[S_ACTION] + 1, q1);
+			free(act);
 			return -1;
 		}
+		free(act);
 	}
 	/* A missing observation: SDMX-CSV writes ":" or nothing as its
 	 * OBS_VALUE; with a missing-value OBS_STATUS (M, L...) it is stored as
@@ -226,15 +285,19 @@ static int sdmx_row(const struct fmt_csv *c, const struct sdmx_cols *s,
 	if (strcmp(c->fields[s->idx[S_VALUE]], ":") != 0 &&
 	    take(c, s, S_VALUE, true, &row->value) < 0)
 		goto oom;
-	if (take(c, s, S_REPORTER, false, &row->reporter) < 0 ||
-	    take(c, s, S_INDICATOR, false, &row->indicator) < 0 ||
+	/* Dimensions and coded attributes may carry labels; the comment
+	 * and the value are not coded. */
+	if (take_code(c, s, S_REPORTER, false, &row->reporter) < 0 ||
+	    take_code(c, s, S_INDICATOR, false, &row->indicator) < 0 ||
 	    take(c, s, S_COMMENT, true, &row->comment) < 0 ||
-	    take(c, s, S_STATUS, true, &row->status) < 0 ||
-	    take(c, s, S_UNIT_MULT, true, &row->unit_mult) < 0 ||
+	    take_code(c, s, S_STATUS, true, &row->status) < 0 ||
+	    take_code(c, s, S_UNIT_MULT, true, &row->unit_mult) < 0 ||
 	    fmt_row_set_period(row, c->fields[s->idx[S_PERIOD]]) < 0)
 		goto oom;
 	if (!row->value && !row->status && !(row->value = fmt_strdup("")))
 		goto oom;
+	if (row->value && s->sep != ',')
+		decimal_comma(row->value);
 	return 0;
 oom:
 	fmt_err(err, errlen, "line %zu: out of memory", c->rec_line);
@@ -271,6 +334,7 @@ int fmt_sdmx_csv_decode(const char *body, size_t len,
 	}
 	if (sniff(body, len, &s.version, &sep, err, errlen) < 0)
 		return -1;
+	s.sep = sep;
 	for (k = 0; k < S_N; k++)
 		s.name[k] = given[k] && given[k][0] ? given[k] : fallback[k];
 	fmt_csv_init(&c, body, len, sep);

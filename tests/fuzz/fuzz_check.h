@@ -56,9 +56,9 @@ static void fuzz_decode(enum fmt f, const uint8_t *data, size_t size,
 		if (!memchr(r->loc, '\0', sizeof r->loc) || !r->loc[0])
 			__builtin_trap();
 		/* a value may be absent only beside a status (a missing
-		 * observation) or in a deletion or a DHIS2 row */
+		 * observation) or in a deletion or a DHIS2 JSON or ADX row */
 		if (!r->value && !r->status && !r->deleted &&
-		    f != FMT_DHIS2_JSON)
+		    f != FMT_DHIS2_JSON && f != FMT_ADX)
 			__builtin_trap();
 		for (k = 0; k < sizeof s / sizeof s[0]; k++)
 			if (s[k])

@@ -1012,9 +1012,139 @@ static void sdmx_csv_2_0_semicolon_separator_and_labels(void **st)
 	decode_ok(FMT_SDMX_CSV, body, NULL, &out);
 	assert_int_equal(out.nrows, 1);
 	assert_string_equal(out.rows[0].reporter, "110000");
-	assert_string_equal(out.rows[0].value, "1,5");
+	/* a semicolon-separated message writes a decimal comma (sdmx-csv
+	 * field guide, the fr-FR example) */
+	assert_string_equal(out.rows[0].value, "1.5");
 	assert_string_equal(out.rows[0].period, "2018Q1");
 	assert_false(out.rows[0].deleted);
+	fmt_result_free(&out);
+}
+
+/* labels=both as .Stat Suite writes it (sdmx-twg/sdmx-csv field guide):
+ * "ID: name" in the header and in every coded cell, the artefact too. */
+static void sdmx_csv_labels_both_in_cells(void **st)
+{
+	struct fmt_result out;
+	const char *body =
+		"\xEF\xBB\xBFSTRUCTURE,STRUCTURE_ID,ACTION,REF_AREA: Reference area,"
+		"INDICATOR: Indicator,TIME_PERIOD: Time period,OBS_VALUE: Observation value,"
+		"OBS_STATUS: Observation status,UNIT_MULT: Unit multiplier,COMMENT: Comment\n"
+		"dataflow,MOST:MSI(2.0.0): Modern service industry indicators,I: Information,"
+		"110000: Beijing,incubators: Technology business incubators,2018-Q3,132,"
+		"P: Provisional value,0: Units,note: see the annex\n"
+		"dataflow,MOST:MSI(2.0.0): Modern service industry indicators,D: Delete,"
+		"110000: Beijing,makerspaces: Maker spaces,2018-Q3,,,,\n";
+
+	(void)st;
+	decode_ok(FMT_SDMX_CSV, body, NULL, &out);
+	assert_int_equal(out.nrows, 2);
+	assert_string_equal(out.dataset, "MOST:MSI(2.0.0)");
+	assert_string_equal(out.rows[0].reporter, "110000");
+	assert_string_equal(out.rows[0].indicator, "incubators");
+	assert_string_equal(out.rows[0].status, "P");
+	assert_string_equal(out.rows[0].unit_mult, "0");
+	assert_string_equal(out.rows[0].value, "132");
+	/* a comment is not coded: kept whole */
+	assert_string_equal(out.rows[0].comment, "note: see the annex");
+	assert_true(out.rows[1].deleted);
+	assert_string_equal(out.rows[1].indicator, "makerspaces");
+	fmt_result_free(&out);
+}
+
+/* ---- ADX ---- */
+
+/* The example of dhis2-docs developer/web-api/data.md, "ADX data format":
+ * categories as attributes of dataValue. */
+static void adx_dhis2_docs_example(void **st)
+{
+	struct fmt_result out;
+	const char *body =
+		"<adx xmlns=\"urn:ihe:qrph:adx:2015\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+		"  exported=\"2015-02-08T19:30:00Z\">\n"
+		"  <group orgUnit=\"OU_559\" period=\"2015-06-01/P1M\"\n"
+		"    completeDate=\"2015-07-01\" dataSet=\"(TB/HIV)VCCT\">\n"
+		"    <dataValue dataElement=\"VCCT_0\" GENDER=\"FMLE\" HIV_AGE=\"AGE0-14\" value=\"32\"/>\n"
+		"    <dataValue dataElement=\"VCCT_1\" HIV_AGE=\"AGE15-24\" GENDER=\"MLE\" value=\"20\"/>\n"
+		"  </group>\n</adx>\n";
+
+	(void)st;
+	decode_ok(FMT_ADX, body, NULL, &out);
+	assert_int_equal(out.nrows, 2);
+	assert_string_equal(out.dataset, "(TB/HIV)VCCT");
+	assert_string_equal(out.rows[0].reporter, "OU_559");
+	assert_string_equal(out.rows[0].indicator, "VCCT_0");
+	assert_string_equal(out.rows[0].value, "32");
+	/* a month is not a period of the plan: passed on as sent */
+	assert_string_equal(out.rows[0].period, "2015-06-01/P1M");
+	/* categories sorted by name, whatever their order in the element */
+	assert_string_equal(out.rows[0].coc, "GENDER=FMLE,HIV_AGE=AGE0-14");
+	assert_string_equal(out.rows[1].coc, "GENDER=MLE,HIV_AGE=AGE15-24");
+	assert_null(out.rows[0].aoc);
+	assert_string_equal(out.rows[1].loc, "group 1, dataValue 2");
+	fmt_result_free(&out);
+}
+
+static void adx_quarter_year_annotation_and_attribute_combo(void **st)
+{
+	struct fmt_result out;
+	const char *body =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<adx xmlns=\"urn:ihe:qrph:adx:2015\" exported=\"2018-10-20T00:00:00Z\">\n"
+		" <group orgUnit=\"ZjPrvUid001\" period=\"2018-07-01/P3M\" dataSet=\"q\" FUNDING=\"GOV\">\n"
+		"  <dataValue dataElement=\"deIncub0001\" value=\"132\"><annotation>from the registry</annotation></dataValue>\n"
+		"  <dataValue dataElement=\"deTcTurn001\" value=\"455.25\" deleted=\"true\"/>\n"
+		" </group>\n"
+		" <group orgUnit=\"ZjPrvUid001\" period=\"2018-01-01/P1Y\" dataSet=\"y\">\n"
+		"  <dataValue dataElement=\"deIncub0001\" value=\"7\"/>\n"
+		" </group>\n</adx>\n";
+
+	(void)st;
+	decode_ok(FMT_ADX, body, NULL, &out);
+	assert_int_equal(out.nrows, 3);
+	assert_string_equal(out.rows[0].period, "2018Q3");
+	assert_string_equal(out.rows[0].comment, "from the registry");
+	assert_string_equal(out.rows[0].aoc, "FUNDING=GOV");
+	assert_null(out.rows[0].coc);
+	assert_true(out.rows[1].deleted);
+	assert_string_equal(out.rows[2].period, "2018");
+	assert_string_equal(out.rows[2].loc, "group 2, dataValue 1");
+	fmt_result_free(&out);
+}
+
+static void adx_refuses_doctype_and_names_the_line(void **st)
+{
+	(void)st;
+	decode_fails(FMT_ADX,
+		     "<?xml version=\"1.0\"?>\n<!DOCTYPE adx [<!ENTITY a \"aaaa\">]>\n"
+		     "<adx xmlns=\"urn:ihe:qrph:adx:2015\"/>",
+		     NULL, "DOCTYPE");
+	decode_fails(FMT_ADX,
+		     "<adx xmlns=\"urn:ihe:qrph:adx:2015\">\n<group orgUnit=\"a\" period=\"2018Q1\">\n"
+		     "<dataValue dataElement=\"x\" value=\"1\">\n",
+		     NULL, "ADX line 4");
+	decode_fails(FMT_ADX, "<dataValueSet xmlns=\"http://dhis2.org/schema/dxf/2.0\"/>", NULL,
+		     "the root element must be adx");
+	decode_fails(FMT_ADX,
+		     "<adx xmlns=\"urn:ihe:qrph:adx:2015\">\n <group period=\"2018Q1\"/>\n</adx>", NULL,
+		     "ADX line 2 (group 1): the group needs orgUnit and period");
+}
+
+/* SDMX-CSV 1.0 with semicolons, as a European locale exports it: a decimal
+ * comma is read, a thousands separator is not guessed. */
+static void sdmx_csv_1_0_semicolon_decimal_comma(void **st)
+{
+	struct fmt_result out;
+	const char *body = "DATAFLOW;REF_AREA;INDICATOR;TIME_PERIOD;OBS_VALUE\n"
+			   "MOST:MSI(1.0);110000;a;2018-Q1;-12,25\n"
+			   "MOST:MSI(1.0);110000;b;2018-Q1;1.234,5\n"
+			   "MOST:MSI(1.0);110000;c;2018-Q1;:\n";
+
+	(void)st;
+	decode_ok(FMT_SDMX_CSV, body, NULL, &out);
+	assert_int_equal(out.nrows, 3);
+	assert_string_equal(out.rows[0].value, "-12.25");
+	assert_string_equal(out.rows[1].value, "1.234,5");
+	assert_string_equal(out.rows[2].value, ""); /* ":" is no value */
 	fmt_result_free(&out);
 }
 
@@ -1112,7 +1242,7 @@ static void period_normalization_table(void **st)
 static void format_names_round_trip(void **st)
 {
 	static const char *const names[] = {
-		"json", "csv", "dhis2-json", "dhis2-csv", "sdmx-csv",
+		"json", "csv", "dhis2-json", "dhis2-csv", "sdmx-csv", "adx",
 	};
 	enum fmt f;
 	size_t i;
@@ -1229,6 +1359,11 @@ int main(void)
 		cmocka_unit_test(sdmx_csv_1_0_with_default_columns),
 		cmocka_unit_test(sdmx_csv_2_0_with_custom_map_and_delete_action),
 		cmocka_unit_test(sdmx_csv_2_0_semicolon_separator_and_labels),
+		cmocka_unit_test(sdmx_csv_labels_both_in_cells),
+		cmocka_unit_test(adx_dhis2_docs_example),
+		cmocka_unit_test(adx_quarter_year_annotation_and_attribute_combo),
+		cmocka_unit_test(adx_refuses_doctype_and_names_the_line),
+		cmocka_unit_test(sdmx_csv_1_0_semicolon_decimal_comma),
 		cmocka_unit_test(sdmx_csv_missing_mapped_column_is_named),
 		cmocka_unit_test(sdmx_csv_unknown_action_is_an_error),
 		cmocka_unit_test(sdmx_csv_second_dataflow_is_an_error),

@@ -9,7 +9,7 @@
 # chromium, poppler-utils, fonts-noto-cjk: the release page printed to PDF and
 # read back (tests/integration/release_page.sh).
 MESTAT_PACKAGES="build-essential autoconf automake libtool pkg-config
-libpq-dev libevent-dev libcurl4-openssl-dev libssl-dev libjansson-dev libinih-dev
+libpq-dev libevent-dev libcurl4-openssl-dev libssl-dev libjansson-dev libinih-dev libxml2-dev
 libcmocka-dev clang libclang-rt-14-dev postgresql curl openssl ca-certificates
 python3 valgrind procps iproute2 jq prometheus mandoc python3-cryptography libjs-chart.js
 chromium chromium-driver python3-selenium poppler-utils fonts-noto-cjk"
