@@ -150,4 +150,4 @@ expect_eq "both followup marks land in the follow-up list" "2018Q3|12|reporter
 2018Q4|13|reporter" \
 	"$(q "select period, value, kind from report.follow_up where reporter = '330000' and kind = 'reporter' order by period")"
 out=$(push 330000 application/csv "${csv/true,false/maybe,false}" /api/dataValueSets)
-expect_eq "a followup that is neither true nor false: 400" 400 "$(status "$out")"
+expect_eq "a followup that is neither true nor false: a 409 conflict, as DHIS2 answers a value it cannot import" 409 "$(status "$out")"
