@@ -1,7 +1,8 @@
 # reliability_failover.sh - a primary and a synchronous hot standby (made
 # with pg_basebackup by tools/lib/pgrepl.sh); mestatd writes through a
 # multi-host connection string with target_session_attrs=read-write and
-# reads (read API, release pages) from the standby through report_database.
+# reads (read API, release pages) from the standby through report_database
+# (target_session_attrs=prefer-standby).
 # Clients push with a ledger while the primary is killed with SIGKILL and the
 # standby promoted with pg_ctl promote: every submission that got a 2xx is on
 # the new primary exactly once, the others were answered 503 with
@@ -32,7 +33,7 @@ conf=$T_TMP/mestatd.conf
 t_conf "$conf" "$db" \
 	"database = host=127.0.0.1,127.0.0.1 port=$PGREPL_PORT_A,$PGREPL_PORT_B dbname=$db user=mestatd target_session_attrs=read-write" \
 	"migrate_database = host=127.0.0.1 port=$PGREPL_PORT_A dbname=$db user=postgres" \
-	"report_database = host=127.0.0.1 port=$PGREPL_PORT_B dbname=$db user=mestatd" \
+	"report_database = host=127.0.0.1,127.0.0.1 port=$PGREPL_PORT_B,$PGREPL_PORT_A dbname=$db user=mestatd target_session_attrs=prefer-standby" \
 	"recompute_interval = 1h"
 t_up "$conf"
 url=https://127.0.0.1:$T_PORT
