@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "api.h"
+#include "auth.h"
 #include "config.h"
 #include "console.h"
 #include "db.h"
@@ -82,6 +83,7 @@ int daemon_start(char *err, size_t errlen)
 	api_register(d.http, d.db, d.cf);
 	if (report_api_start(d.base, d.cf) != 0)
 		return snprintf(err, errlen, "cannot start the read API's database pool"), -1;
+	auth_set_read_pool(report_api_pool());
 	if (replica_start(d.base, report_api_pool()) != 0)
 		return snprintf(err, errlen, "cannot start measuring the replication lag"), -1;
 	/* Release pages are reading: they go where the read API goes. */
@@ -122,6 +124,7 @@ void daemon_stop(void)
 	release_api_free();
 	pull_stop(); /* before db_free and event_base_free (main.c) */
 	replica_stop();
+	auth_set_read_pool(NULL);
 	report_api_stop();
 	console_free();
 	receipt_key_use(NULL);

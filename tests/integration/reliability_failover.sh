@@ -99,12 +99,31 @@ writer() {
 		echo "$i $s $(date +%s.%N) $r"
 	done
 }
+# An evaluator signed in to the console.
+etok=$(qa "select mestat.create_evaluator_token('alice')")
+session=$(curl -s -o /dev/null -D - --cacert "$T_CERTS/ca.crt" -H "Origin: $url" --data-urlencode "token=$etok" \
+	"$url/console/login" | tr -d '\r' | sed -n 's/^Set-Cookie: mestat_session=\([0-9a-f]*\);.*/\1/p')
+expect_match "an evaluator signs in to the console" '^[0-9a-f]{64}$' "$session"
+# reader: a province (its certificate) and the evaluator's console page
+# (the session cookie) read in turn, every 0.2 s; "START STATUS" per read.
+reader() {
+	local s n=0 who
+	while [ ! -e "$T_TMP/stop" ]; do
+		s=$(date +%s.%N)
+		if ((n++ % 2)); then who=(-H "Cookie: mestat_session=$session"); else who=("${cert[@]}"); fi
+		echo "$s $(curl -s -m 10 -o /dev/null -w '%{http_code}' --cacert "$T_CERTS/ca.crt" "${who[@]}" \
+			"$url/api/v1/report/progress?limit=1")"
+		sleep 0.2
+	done
+}
 ledger=$T_TMP/ledger
 writers=()
 for w in 0 1 2 3; do
 	writer "$w" >"$ledger.$w" &
 	writers+=($!)
 done
+reader >"$T_TMP/reads" &
+writers+=($!)
 sleep 2
 t_kill=$(date +%s.%N)
 pgrepl_kill A
@@ -135,6 +154,14 @@ expect_eq "every 503 carries Retry-After" 0 "$(awk '$4 == 503 && $5 == ""' "$led
 expect_eq "the kill landed mid-stream: some pushes were not acknowledged" yes "$([ $((refused + cut)) -gt 0 ] && echo yes)"
 expect_eq "mestatd writes again after the promotion, without a restart" yes "$([ -n "$first_after" ] && echo yes)"
 expect_eq "the same mestatd process served throughout" yes "$(kill -0 "$T_PID" 2>/dev/null && echo yes)"
+# Reads begun a second after the kill and before the promotion: the primary
+# is gone, the callers (certificate, console session) are identified and
+# served on the standby.
+down_ok=$(awk -v k="$t_kill" -v p="$t_promoted" '$1 > k + 1 && $1 < p && $2 == 200' "$T_TMP/reads" | wc -l)
+down_bad=$(awk -v k="$t_kill" -v p="$t_promoted" '$1 > k + 1 && $1 < p && $2 != 200' "$T_TMP/reads" | wc -l)
+echo "# reads while the primary was down: $down_ok answered 200, $down_bad not; in all $(awk '$2 == 200' "$T_TMP/reads" | wc -l) of $(wc -l <"$T_TMP/reads")"
+expect_eq "the read API kept answering from the standby while the primary was down" yes "$([ "$down_ok" -gt 0 ] && echo yes)"
+expect_eq "... every read then (none refused)" 0 "$down_bad"
 
 # From here on q is the new primary.
 export PGHOST=$repl/b PGPORT=$PGREPL_PORT_B
