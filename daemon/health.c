@@ -24,7 +24,7 @@ static void healthz(struct http_req *r, void *arg)
 	/* Where the read API, the console and the release pages read, and how
 	 * current it is. It does not decide the status: pushes need the primary. */
 	struct replica_status rs = replica_get();
-	json_t *rd = json_pack("{s:s}", "database", !rs.known ? "unknown" : rs.up ? "up" : "down");
+	json_t *rd = json_pack("{s:s}", "connection", !rs.known ? "unknown" : rs.up ? "up" : "down");
 	if (rs.known) {
 		char asof[32];
 		struct tm tm;
