@@ -22,7 +22,15 @@ struct auth_job {
 	struct tls_peer peer;
 	char *token;
 	struct auth_identity id;
+	bool on_read_pool; /* asked on the read pool: the primary's pool had no connection */
 };
+
+/* The read pool (report_database), asked when the primary cannot be. */
+static struct db *read_pool;
+
+void auth_set_read_pool(struct db *pool) { read_pool = pool; }
+
+struct db *auth_read_pool(void) { return read_pool; }
 
 static void done(struct auth_job *a, int status, const char *why)
 {
@@ -66,7 +74,14 @@ static void on_result(struct db_conn *c, PGresult *r, const char *err, void *arg
 static void on_conn(struct db_conn *c, void *arg)
 {
 	struct auth_job *a = arg;
-	if (a->cert) {
+	if (a->cert && a->on_read_pool) {
+		const char *p[3] = {a->peer.sha256, a->peer.cn, a->subject_cn ? "t" : "f"};
+		db_query(c, "SELECT reporter, token_id, evaluator FROM report.caller_by_certificate($1, $2, $3::boolean)",
+		         3, p, on_result, a);
+	} else if (a->on_read_pool) {
+		const char *p[1] = {a->token};
+		db_query(c, "SELECT reporter, token_id, evaluator FROM report.caller_by_token($1)", 1, p, on_result, a);
+	} else if (a->cert) {
 		const char *p[3] = {a->peer.sha256, a->peer.cn, a->subject_cn ? "t" : "f"};
 		db_query(c,
 		         "SELECT coalesce(mestat.certificate_reporter($1),"
@@ -165,6 +180,12 @@ void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
 	a->peer = *peer;
 	a->token = token ? strdup(token) : NULL;
 	OPENSSL_cleanse(basic, sizeof(basic));
-	if (db_acquire(db, on_conn, a) != 0)
+	if (db_acquire(db, on_conn, a) == 0)
+		return;
+	/* No connection to the primary (it is down, or a standby is being
+	 * promoted): who the caller is can still be read on the read pool, so
+	 * reading goes on; a write will find no connection and answer 503. */
+	a->on_read_pool = true;
+	if (!read_pool || read_pool == db || db_acquire(read_pool, on_conn, a) != 0)
 		done(a, 503, "the database is unavailable");
 }

@@ -26,4 +26,11 @@ typedef void (*auth_cb)(int status, const struct auth_identity *id, const char *
 void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
                   const char *authorization, auth_cb cb, void *arg);
 
+/* auth_set_read_pool: POOL (the read pool, report_database) answers who a
+ * caller is, read-only, while DB of auth_resolve has no connection up. */
+void auth_set_read_pool(struct db *pool);
+
+/* auth_read_pool: that pool, NULL when none was set. */
+struct db *auth_read_pool(void);
+
 #endif

@@ -202,6 +202,16 @@ static void on_session_conn(struct db_conn *c, void *arg)
 	         on_session, a);
 }
 
+/* The primary is away: a GET still finds its session on the read pool,
+ * which cannot mark it used (the next request on the primary will). */
+static void on_session_read_conn(struct db_conn *c, void *arg)
+{
+	struct authn *a = arg;
+	const char *p[1] = {a->sid};
+	db_query(c, "SELECT reporter, evaluator, client_identity, csrf FROM report.console_session_peek($1)", 1, p,
+	         on_session, a);
+}
+
 void console_authenticate(struct http_req *r, console_auth_cb cb, void *arg)
 {
 	struct authn *a = calloc(1, sizeof(*a));
@@ -215,7 +225,8 @@ void console_authenticate(struct http_req *r, console_auth_cb cb, void *arg)
 	/* An explicit Authorization header wins over a cookie the browser adds by itself. */
 	if (!http_header(r, "Authorization") && cookie_session(r, a->sid, sizeof(a->sid))) {
 		a->had_cookie = true;
-		if (db_acquire(con.db, on_session_conn, a) != 0) {
+		if (db_acquire(con.db, on_session_conn, a) != 0 &&
+		    (!is_get(r) || !auth_read_pool() || db_acquire(auth_read_pool(), on_session_read_conn, a) != 0)) {
 			cb(503, NULL, "the database is unavailable", arg);
 			free(a);
 		}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "api.h"
+#include "auth.h"
 #include "config.h"
 #include "console.h"
 #include "db.h"
@@ -16,6 +17,7 @@
 #include "pull.h"
 #include "receipt.h"
 #include "release.h"
+#include "replica.h"
 #include "report_api.h"
 #include "scheduler.h"
 
@@ -40,6 +42,9 @@ const char *daemon_db_setup_sql(const struct config *cf)
 
 static double db_up(void *arg) { return db_ready(arg); }
 static double db_lost(void *arg) { return (double)db_reconnects(arg); }
+static double rep_up(void *arg) { (void)arg; return replica_get().up; }
+static double rep_standby(void *arg) { (void)arg; return replica_get().standby; }
+static double rep_lag(void *arg) { (void)arg; return replica_get().lag; }
 static double http_conns(void *arg) { return (double)http_connections(arg); }
 static double http_busy(void *arg) { return http_inflight(arg) - 1; /* not counting the scrape itself */ }
 
@@ -59,6 +64,9 @@ static void metrics_start(struct http *h)
 {
 	metrics_provide("mestat_db_connections_up", db_up, d.db);
 	metrics_provide("mestat_db_reconnects_total", db_lost, d.db);
+	metrics_provide("mestat_report_database_up", rep_up, NULL);
+	metrics_provide("mestat_report_database_standby", rep_standby, NULL);
+	metrics_provide("mestat_report_replication_lag_seconds", rep_lag, NULL);
 	metrics_provide("mestat_http_connections", http_conns, h);
 	metrics_provide("mestat_http_requests_in_flight", http_busy, h);
 	http_route(h, true, "GET", "/metrics", serve_metrics, NULL);
@@ -75,7 +83,11 @@ int daemon_start(char *err, size_t errlen)
 	api_register(d.http, d.db, d.cf);
 	if (report_api_start(d.base, d.cf) != 0)
 		return snprintf(err, errlen, "cannot start the read API's database pool"), -1;
-	release_api_register(d.http, d.db, d.cf); /* its /console/releases/ before /console/ */
+	auth_set_read_pool(report_api_pool());
+	if (replica_start(d.base, report_api_pool()) != 0)
+		return snprintf(err, errlen, "cannot start measuring the replication lag"), -1;
+	/* Release pages are reading: they go where the read API goes. */
+	release_api_register(d.http, report_api_pool(), d.cf); /* its /console/releases/ before /console/ */
 	console_register(d.http, d.db, d.cf);
 	metrics_start(d.http);
 	sched_start(&d);
@@ -111,6 +123,8 @@ void daemon_stop(void)
 	release_stop();
 	release_api_free();
 	pull_stop(); /* before db_free and event_base_free (main.c) */
+	replica_stop();
+	auth_set_read_pool(NULL);
 	report_api_stop();
 	console_free();
 	receipt_key_use(NULL);

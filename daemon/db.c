@@ -50,8 +50,13 @@ struct db {
 };
 
 #define DB_MAX_WAITING 4096
+/* The reconnect backoff stays short: after a failover (a standby promoted,
+ * found through a multi-host conninfo with target_session_attrs=read-write)
+ * every moment of waiting past the promotion is a moment of 503s, while an
+ * attempt on a server that is down costs it one refused connection. With
+ * the ±20 % jitter a pool tries again at least every 2.4 s. */
 #define DB_BACKOFF_MIN 0.25
-#define DB_BACKOFF_MAX 30.0
+#define DB_BACKOFF_MAX 2.0
 
 static void conn_start(struct db_conn *c);
 static void conn_io(evutil_socket_t fd, short what, void *arg);

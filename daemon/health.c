@@ -7,9 +7,11 @@
 #include "health.h"
 
 #include <jansson.h>
+#include <time.h>
 
 #include "db.h"
 #include "http.h"
+#include "replica.h"
 
 static void healthz(struct http_req *r, void *arg)
 {
@@ -19,6 +21,20 @@ static void healthz(struct http_req *r, void *arg)
 	                         up ? "up" : "down", "db_connections", up);
 	if (!up && *db_last_error(db))
 		json_object_set_new(body, "database_error", json_string(db_last_error(db)));
+	/* Where the read API, the console and the release pages read, and how
+	 * current it is. It does not decide the status: pushes need the primary. */
+	struct replica_status rs = replica_get();
+	json_t *rd = json_pack("{s:s}", "connection", !rs.known ? "unknown" : rs.up ? "up" : "down");
+	if (rs.known) {
+		char asof[32];
+		struct tm tm;
+		gmtime_r(&rs.as_of, &tm);
+		strftime(asof, sizeof(asof), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_object_set_new(rd, "standby", json_boolean(rs.standby));
+		json_object_set_new(rd, "replication_lag_seconds", json_real(rs.lag));
+		json_object_set_new(rd, "data_as_of", json_string(asof));
+	}
+	json_object_set_new(body, "report_database", rd);
 	http_reply_json(r, up ? 200 : 503, body, up ? NULL : "Retry-After: 10\n");
 }
 

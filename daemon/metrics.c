@@ -207,6 +207,10 @@ static struct gauge {
 } gauges[] = {
 	{"mestat_db_connections_up", "gauge", "Database connections up now.", NULL, NULL},
 	{"mestat_db_reconnects_total", "counter", "Database connections re-established after a loss.", NULL, NULL},
+	{"mestat_report_database_up", "gauge", "1 when the last look at report_database succeeded.", NULL, NULL},
+	{"mestat_report_database_standby", "gauge", "1 when report_database is a standby (in recovery).", NULL, NULL},
+	{"mestat_report_replication_lag_seconds", "gauge",
+	 "Seconds the data of report_database trails the primary (0 on the primary itself).", NULL, NULL},
 	{"mestat_http_connections", "gauge", "Open HTTPS connections.", NULL, NULL},
 	{"mestat_http_requests_in_flight", "gauge", "Requests being served.", NULL, NULL},
 };

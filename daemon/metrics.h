@@ -11,7 +11,8 @@ typedef double (*metrics_read_fn)(void *arg);
 
 /* metrics_provide: read the gauge NAME (one the registry declares:
  * mestat_db_connections_up, mestat_db_reconnects_total,
- * mestat_http_connections, mestat_http_requests_in_flight) with READ(ARG)
+ * mestat_http_connections, mestat_http_requests_in_flight, mestat_report_database_up,
+ * mestat_report_database_standby, mestat_report_replication_lag_seconds) with READ(ARG)
  * at each scrape. -1 for a name the registry does not declare. */
 int metrics_provide(const char *name, metrics_read_fn read, void *arg);
 

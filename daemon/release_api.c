@@ -98,17 +98,17 @@ static const char list_sql[] =
 	"   'period', r.period, 'revision', r.revision, 'published_at', r.published_at, 'reason', r.reason,"
 	"   'sha256', r.sha256, 'previous_sha256', r.previous_sha256, 'signature', r.signature,"
 	"   'key_fingerprint', r.key_fingerprint,"
-	"   'superseded', exists (SELECT 1 FROM mestat.release n WHERE n.period = r.period AND n.revision > r.revision),"
+	"   'superseded', r.superseded,"
 	"   'release_date', r.body::jsonb->>'release_date',"
 	"   'classes', (SELECT json_object_agg(x.c, x.n) FROM (SELECT p->>'class' AS c, count(*) AS n"
 	"                FROM jsonb_array_elements(r.body::jsonb->'progress') p"
 	"                WHERE p->>'class' IS NOT NULL GROUP BY 1) x)," /* monitoring rows have none */
 	"   'class_changes', jsonb_array_length(r.body::jsonb->'changes'->'classes')) ORDER BY r.id), '[]')"
-	"   FROM mestat.release r),"
+	"   FROM report.releases r),"
 	" 'calendar', (SELECT coalesce(json_agg(json_build_object('period', c.period, 'due_date', c.due_date,"
 	"   'release_date', c.release_date, 'release_time', c.release_time, 'status', c.status,"
 	"   'revision', c.revision) ORDER BY c.period), '[]')"
-	"   FROM mestat.release_calendar_at(now()) c WHERE c.due_date <= now()::date + 366))::text";
+	"   FROM report.release_calendar c WHERE c.due_date <= now()::date + 366))::text";
 
 static void on_list(struct db_conn *c, PGresult *res, const char *err, void *arg)
 {
@@ -156,7 +156,7 @@ static void on_release(struct db_conn *c, PGresult *res, const char *err, void *
 		if (j->evaluator && !j->revision[0]) {
 			const char *p[1] = {j->period};
 			db_query(c,
-			         "SELECT (mestat.release_content($1) || jsonb_build_object('preview', true,"
+			         "SELECT (report.release_content($1) || jsonb_build_object('preview', true,"
 			         " 'note', 'preview: computed now, not signed, not published'))::text",
 			         1, p, on_preview, j);
 			return;
@@ -191,9 +191,8 @@ static void on_conn(struct db_conn *c, void *arg)
 	const char *p[2] = {j->period, j->revision[0] ? j->revision : NULL};
 	db_query(c,
 	         "SELECT r.body, r.revision, r.sha256, coalesce(r.previous_sha256, ''), r.signature,"
-	         " r.key_fingerprint,"
-	         " exists (SELECT 1 FROM mestat.release n WHERE n.period = r.period AND n.revision > r.revision)"
-	         " FROM mestat.release r WHERE r.period = $1 AND ($2::integer IS NULL OR r.revision = $2::integer)"
+	         " r.key_fingerprint, r.superseded"
+	         " FROM report.releases r WHERE r.period = $1 AND ($2::integer IS NULL OR r.revision = $2::integer)"
 	         " ORDER BY r.revision DESC LIMIT 1",
 	         2, p, on_release, j);
 }

@@ -767,6 +767,8 @@ void report_api_reconfigure(const struct config *cf)
 		db_set_conninfo(rep.pool, conninfo(cf), sql);
 }
 
+struct db *report_api_pool(void) { return rep.pool; }
+
 void report_api_stop(void)
 {
 	db_free(rep.pool);

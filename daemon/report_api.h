@@ -10,6 +10,7 @@
 
 struct http_req;
 struct config;
+struct db;
 
 /* report_api_start: open the read API's pool (report_database as
  * mestat_evaluator). Returns -1 when it cannot be created. */
@@ -17,6 +18,10 @@ int report_api_start(struct event_base *base, const struct config *cf);
 
 /* report_api_reconfigure: timeout and connection string from CF. */
 void report_api_reconfigure(const struct config *cf);
+
+/* report_api_pool: the read pool (report_database, as mestat_evaluator,
+ * read-only), NULL before report_api_start. */
+struct db *report_api_pool(void);
 
 /* report_api_stop: close the pool (before the event base is freed). */
 void report_api_stop(void);

@@ -49,7 +49,7 @@
 #define SCHED_MAX_POSTPONE 6
 
 /* Seconds between tries of the start run while no connection is up. */
-#define SCHED_START_RETRY 2.0
+#define SCHED_START_RETRY 0.5
 
 #define SCHED_START_SQL                                                                                \
 	"SELECT CASE WHEN EXISTS (SELECT 1 FROM mestat.progress_snapshot) THEN NULL "                  \

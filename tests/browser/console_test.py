@@ -213,6 +213,12 @@ def evaluator(d):
     check(f"{who}: signing in with the token form opens the overview", state == "true" and re.search(r"/console/(index\.html)?$", d.current_url),
           f"state {state} at {d.current_url}")
     check(f"{who}: the navigation bar names the evaluator", "alice" in d.find_element(By.ID, "who").text, d.find_element(By.ID, "who").text)
+    try:
+        as_of = WebDriverWait(d, 20).until(lambda x: x.find_elements(By.ID, "data-as-of"))[0].text
+    except TimeoutException:
+        as_of = ""
+    check(f"{who}: the navigation bar says how current the data is (data as of …, from /healthz)",
+          re.search(r"data as of \d{4}-\d{2}-\d{2} \d{2}:\d{2}", as_of), as_of)
     session = api(d, "/api/v1/session")
     check(f"{who}: the session cookie is HttpOnly (not visible to scripts)", "session" not in d.execute_script("return document.cookie").lower() or
           d.execute_script("return document.cookie") == "", d.execute_script("return document.cookie"))

@@ -8,11 +8,14 @@
 # (tests/integration/console_browser.sh); libjs-chart.js: the console's charts.
 # chromium, poppler-utils, fonts-noto-cjk: the release page printed to PDF and
 # read back (tests/integration/release_page.sh).
+# haproxy: two mestatd behind the sample etc/haproxy.cfg
+# (tests/integration/reliability_haproxy.sh).
 MESTAT_PACKAGES="build-essential autoconf automake libtool pkg-config
 libpq-dev libevent-dev libcurl4-openssl-dev libssl-dev libjansson-dev libinih-dev libxml2-dev
 libcmocka-dev clang libclang-rt-14-dev postgresql curl openssl ca-certificates
 python3 valgrind procps iproute2 jq prometheus mandoc python3-cryptography libjs-chart.js
-chromium chromium-driver python3-selenium poppler-utils fonts-noto-cjk"
+chromium chromium-driver python3-selenium poppler-utils fonts-noto-cjk
+haproxy"
 
 deps_install() {
 	local missing=() p

@@ -234,7 +234,19 @@ export async function start(page) {
 		el('nav', {}, links), who);
 	document.body.prepend(bar);
 	document.body.dataset.kind = s.kind;
+	dataAsOf(who);
 	return s;
+}
+
+// dataAsOf(where): "data as of …" from /healthz, how current the data the
+// console reads is (report_database: a hot standby trails the primary).
+async function dataAsOf(where) {
+	try {
+		const rd = (await (await fetch('/healthz', { headers: { Accept: 'application/json' } })).json()).report_database;
+		if (!rd || !rd.data_as_of) return;
+		const t = fmtTime(rd.data_as_of);
+		where.prepend(el('span', { id: 'data-as-of', title: rd.standby ? `standby: ${rd.replication_lag_seconds} s behind the primary` : 'primary' }, bi(`数据截至 ${t}`, `data as of ${t}`)));
+	} catch (e) { /* the page works without it */ }
 }
 
 // ready(): marks the page as drawn (the browser test waits for it).
