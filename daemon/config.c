@@ -71,6 +71,7 @@ static const struct key_def main_keys[] = {
 	{"max_parallel_pulls", K_LONG, M(max_parallel_pulls), "16", true, 1, 10000},
 	{"release_days", K_LONG, M(release_days), "15", true, 0, 366},
 	{"publish_public", K_BOOL, M(publish_public), "no", true, 0, 0},
+	{"lock_days", K_LONG, M(lock_days), "0", true, 0, 3660},
 	{NULL, 0, 0, NULL, false, 0, 0},
 };
 

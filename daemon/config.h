@@ -8,7 +8,7 @@
 #include "formats/formats.h"
 
 /* Room for the line of every key of one section (see key_line below). */
-#define CONFIG_MAX_KEYS 32
+#define CONFIG_MAX_KEYS 48
 
 /* One [source NAME] section: a province endpoint that mestatd pulls. */
 struct source_conf {
@@ -64,6 +64,7 @@ struct config {
 	int log_level;
 	long max_parallel_pulls;
 	long release_days;      /* a quarter is released this many days after its due date */
+	long lock_days;         /* a period is locked this many days after its due date; 0 never */
 	bool publish_public;    /* published releases readable without credentials */
 	struct source_conf *sources;
 	int key_line[CONFIG_MAX_KEYS]; /* line of each [mestatd] key set in the file, 0 for a default */

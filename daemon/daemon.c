@@ -29,10 +29,11 @@ const char *daemon_db_setup_sql(const struct config *cf)
 {
 	/* Every connection names itself and tells the database the due-date
 	 * rule of this configuration (a no-op when it is already in force). */
-	static char sql[200];
+	static char sql[240];
 	snprintf(sql, sizeof(sql),
-	         "SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld)",
-	         cf->due_days, cf->release_days);
+	         "SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld);"
+	         " SELECT mestat.set_lock_days(%ld)",
+	         cf->due_days, cf->release_days, cf->lock_days);
 	return sql;
 }
 

@@ -7,6 +7,8 @@
  *   INSERT  the submission row (the audit record) -> id, received_at
  *   COPY    the decoded rows into pg_temp.ingest_row
  *   VALIDATE mestat.ingest_validate(): one row per refused value
+ *   LOCKS   mestat.ingest_lock_check(): one row per value in a period
+ *           accepted or locked for its reporter (409, who and when)
  *   APPLY   mestat.ingest_apply(): new versions, counts
  *   RECEIPT sign, store the receipt on the submission row
  *   COMMIT  and only then answer 2xx
@@ -27,7 +29,7 @@
 #include "scheduler.h"
 #include "util.h"
 
-enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_COPY, S_VALIDATE, S_APPLY, S_RECEIPT, S_COMMIT,
+enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_COPY, S_VALIDATE, S_LOCKS, S_APPLY, S_RECEIPT, S_COMMIT,
              S_ROLLBACK, S_AUDIT };
 
 struct job {
@@ -250,13 +252,14 @@ static void refuse(struct job *j, int status)
 static void take_errors(struct job *j, PGresult *r)
 {
 	int n = PQntuples(r), worst = 422, n403 = 0, n409 = 0;
+	const char *first409 = "";
 	j->res.errors = json_array();
 	for (int i = 0; i < n; i++) {
 		int status = atoi(PQgetvalue(r, i, 3));
 		if (status == 403)
 			n403++;
-		else if (status == 409)
-			n409++;
+		else if (status == 409 && n409++ == 0)
+			first409 = PQgetvalue(r, i, 4);
 		json_array_append_new(j->res.errors,
 		                      json_pack("{s:i, s:s, s:s, s:i, s:s}", "row", atoi(PQgetvalue(r, i, 0)),
 		                                "loc", PQgetvalue(r, i, 1), "field", PQgetvalue(r, i, 2),
@@ -272,8 +275,8 @@ static void take_errors(struct job *j, PGresult *r)
 		         "%d row%s may not be written by reporter %s; nothing was stored", n403, n403 == 1 ? "" : "s",
 		         j->reporter);
 	else if (worst == 409)
-		snprintf(j->message, sizeof(j->message),
-		         "%d row%s fall in a closed period; nothing was stored", n409, n409 == 1 ? "" : "s");
+		snprintf(j->message, sizeof(j->message), "%d row%s cannot be changed; nothing was stored: %s", n409,
+		         n409 == 1 ? "" : "s", first409);
 	else
 		snprintf(j->message, sizeof(j->message), "%d row%s refused; nothing was stored; fix %s and send again",
 		         n, n == 1 ? " was" : "s were", n == 1 ? "it" : "them");
@@ -359,6 +362,16 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			                2, p, step, j);
 		}
 	case S_VALIDATE:
+		if (err)
+			return sql_failed(j, r, err);
+		if (PQntuples(r) > 0) {
+			take_errors(j, r);
+			return refuse(j, j->res.status);
+		}
+		j->state = S_LOCKS;
+		return db_query(j->conn, "SELECT seq, loc, field, status, reason FROM mestat.ingest_lock_check()", 0, NULL,
+		                step, j);
+	case S_LOCKS:
 		if (err)
 			return sql_failed(j, r, err);
 		if (PQntuples(r) > 0) {
