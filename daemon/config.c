@@ -75,6 +75,19 @@ static const struct key_def main_keys[] = {
 	{NULL, 0, 0, NULL, false, 0, 0},
 };
 
+/* [notify]: reminders and notices of the reporting cycle (notification.c). */
+static const struct key_def notify_keys[] = {
+	{"smtp_url", K_STR, M(notify.smtp_url), "", true, 0, 0},
+	{"smtp_from", K_STR, M(notify.smtp_from), "", true, 0, 0},
+	{"smtp_credentials", K_STR, M(notify.smtp_credentials), "", true, 0, 0},
+	{"ca_file", K_STR, M(notify.ca_file), "", true, 0, 0},
+	{"remind_days", K_STR, M(notify.remind_days), "7,1", true, 0, 0},
+	{"source_alert_after", K_DURATION, M(notify.source_alert_after), "6h", true, 0, 0},
+	{"interval", K_DURATION, M(notify.interval), "30s", true, 0, 0},
+	{"max_attempts", K_LONG, M(notify.max_attempts), "8", true, 1, 100},
+	{NULL, 0, 0, NULL, false, 0, 0},
+};
+
 static const struct key_def source_keys[] = {
 	{"reporter", K_STR, S(reporter), "", true, 0, 0},
 	{"url", K_STR, S(url), "", true, 0, 0},
@@ -283,6 +296,8 @@ static void free_strings(const struct key_def *defs, void *base)
 
 _Static_assert(sizeof(main_keys) / sizeof(main_keys[0]) <= CONFIG_MAX_KEYS + 1,
                "struct config's key_line has no room for every [mestatd] key");
+_Static_assert(sizeof(notify_keys) / sizeof(notify_keys[0]) <= CONFIG_MAX_KEYS + 1,
+               "struct notify_conf's key_line has no room for every [notify] key");
 _Static_assert(sizeof(source_keys) / sizeof(source_keys[0]) <= CONFIG_MAX_KEYS + 1,
                "struct source_conf's key_line has no room for every source key");
 
@@ -297,7 +312,8 @@ struct parse_state {
 
 static bool section_known(const char *name)
 {
-	return strcmp(name, "mestatd") == 0 || (strncmp(name, "source ", 7) == 0 && name[7]);
+	return strcmp(name, "mestatd") == 0 || strcmp(name, "notify") == 0 ||
+	       (strncmp(name, "source ", 7) == 0 && name[7]);
 }
 
 /* A section header read by read_line: an unknown name is reported here,
@@ -317,7 +333,7 @@ static void on_section_line(struct parse_state *ps, const char *text)
 	char name[128];
 	snprintf(name, sizeof(name), "%.*s", (int)(close - p - 1), p + 1);
 	if (!section_known(name))
-		add_err(ps->errs, "%s:%d: unknown section [%s] (expected [mestatd] or [source NAME])",
+		add_err(ps->errs, "%s:%d: unknown section [%s] (expected [mestatd], [notify] or [source NAME])",
 		        ps->cf->path, ps->line, name);
 }
 
@@ -376,6 +392,10 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		defs = main_keys;
 		base = ps->cf;
 		lines = ps->cf->key_line;
+	} else if (strcmp(section, "notify") == 0) {
+		defs = notify_keys;
+		base = ps->cf;
+		lines = ps->cf->notify.key_line;
 	} else {
 		struct source_conf *src = current_source(ps, section + 7);
 		if (!src)
@@ -501,6 +521,7 @@ struct config *config_read(const char *path, struct config_errors *errs)
 		return NULL;
 	cf->path = strdup(path);
 	apply_defaults(main_keys, cf);
+	apply_defaults(notify_keys, cf);
 	struct parse_state ps = {.cf = cf, .errs = errs, .tail = &cf->sources};
 	ps.fp = fopen(path, "r");
 	if (!ps.fp) {
@@ -546,6 +567,9 @@ size_t config_check_files(const struct config *cf, struct config_errors *errs)
 		check_readable(errs, cf, files[i], cf->key_line[k],
 		               *(char *const *)((const char *)cf + main_keys[k].offset));
 	}
+	check_readable(errs, cf, "smtp_credentials", cf->notify.key_line[key_index(notify_keys, "smtp_credentials")],
+	               cf->notify.smtp_credentials);
+	check_readable(errs, cf, "ca_file", cf->notify.key_line[key_index(notify_keys, "ca_file")], cf->notify.ca_file);
 	for (const struct source_conf *s = cf->sources; s; s = s->next) {
 		check_readable(errs, cf, "client_cert", source_line(s, "client_cert"), s->client_cert);
 		check_readable(errs, cf, "client_key", source_line(s, "client_key"), s->client_key);
@@ -588,6 +612,7 @@ void config_free(struct config *cf)
 		s = next;
 	}
 	free_strings(main_keys, cf);
+	free_strings(notify_keys, cf);
 	free(cf->path);
 	free(cf);
 }

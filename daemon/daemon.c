@@ -13,6 +13,7 @@
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
+#include "notification.h"
 #include "pull.h"
 #include "receipt.h"
 #include "release.h"
@@ -83,6 +84,8 @@ int daemon_start(char *err, size_t errlen)
 	release_start(&d);
 	if (pull_start(&d) != 0)
 		return snprintf(err, errlen, "cannot start the pull collectors (libcurl)"), -1;
+	if (notification_start(&d) != 0)
+		return snprintf(err, errlen, "cannot start the notices (libcurl)"), -1;
 	return 0;
 }
 
@@ -98,6 +101,7 @@ int daemon_reconfigure(struct config *cf, SSL_CTX *ctx, char *err, size_t errlen
 	sched_reconfigure(cf);
 	release_api_reconfigure(cf);
 	pull_reconfigure(cf);
+	notification_reconfigure(cf);
 	log_set_level((enum log_level)cf->log_level);
 	http_reconfigure(d.http, cf, ctx);
 	db_set_conninfo(d.db, cf->database, daemon_db_setup_sql(cf));
@@ -112,6 +116,7 @@ void daemon_stop(void)
 	release_stop();
 	release_api_free();
 	pull_stop(); /* before db_free and event_base_free (main.c) */
+	notification_stop();
 	report_api_stop();
 	console_free();
 	receipt_key_use(NULL);
