@@ -3,8 +3,12 @@
  * start, reload and stop of each service. */
 #include "daemon.h"
 
+#include <math.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "api.h"
 #include "config.h"
@@ -45,6 +49,28 @@ static double db_lost(void *arg) { return (double)db_reconnects(arg); }
 static double http_conns(void *arg) { return (double)http_connections(arg); }
 static double http_busy(void *arg) { return http_inflight(arg) - 1; /* not counting the scrape itself */ }
 
+/* The notAfter of the certificate in tls_cert, read at each scrape so that
+ * a renewed file shows at once (it is served after the next reload). */
+static double cert_expiry(void *arg)
+{
+	(void)arg;
+	FILE *f = fopen(d.cf->tls_cert, "r");
+	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	struct tm tm;
+	double t = NAN;
+	if (x && ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
+		t = (double)timegm(&tm);
+	X509_free(x);
+	return t;
+}
+static double overdue(void *arg)
+{
+	(void)arg;
+	return notification_overdue_reports();
+}
+
 static void serve_metrics(struct http_req *r, void *arg)
 {
 	(void)arg;
@@ -63,6 +89,8 @@ static void metrics_start(struct http *h)
 	metrics_provide("mestat_db_reconnects_total", db_lost, d.db);
 	metrics_provide("mestat_http_connections", http_conns, h);
 	metrics_provide("mestat_http_requests_in_flight", http_busy, h);
+	metrics_provide("mestat_tls_certificate_expiry_timestamp_seconds", cert_expiry, NULL);
+	metrics_provide("mestat_reports_overdue", overdue, NULL);
 	http_route(h, true, "GET", "/metrics", serve_metrics, NULL);
 }
 

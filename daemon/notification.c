@@ -21,6 +21,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <math.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@
 #include "curl_ev.h"
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 #include "util.h"
 
 #define NOTICE_BATCH "20"
@@ -53,6 +55,7 @@ static struct {
 	struct curl_ev *ce;
 	struct event *tick;
 	bool round; /* a round holds a connection */
+	double overdue; /* reports overdue at the last round */
 	char worker[96];
 	int inflight;
 } nt;
@@ -241,6 +244,7 @@ static void transfer_done(CURL *e, CURLcode rc, void *arg)
 		log_info("notice sent", "notice=%s", m->id);
 	else
 		log_warn("notice not sent; it will be tried again", "notice=%s error=\"%s\"", m->id, why);
+	metrics_notice(ok);
 	record(m->id, ok, why);
 	curl_ev_remove(nt.ce, e);
 	notice_free(m);
@@ -331,6 +335,14 @@ static void round_end(struct db_conn *c)
 	nt.round = false;
 }
 
+static void on_overdue(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	(void)arg;
+	if (!err && res && PQntuples(res) == 1)
+		nt.overdue = atof(PQgetvalue(res, 0, 0));
+	round_end(c);
+}
+
 static void on_claimed(struct db_conn *c, PGresult *res, const char *err, void *arg)
 {
 	(void)arg;
@@ -340,7 +352,7 @@ static void on_claimed(struct db_conn *c, PGresult *res, const char *err, void *
 	}
 	for (int i = 0; i < PQntuples(res); i++)
 		send_one(res, i);
-	round_end(c);
+	db_query(c, "SELECT mestat.overdue_reports()", 0, NULL, on_overdue, NULL);
 }
 
 static void on_due(struct db_conn *c, PGresult *res, const char *err, void *arg)
@@ -398,9 +410,12 @@ static void arm(const struct config *cf)
 	event_add(nt.tick, &tv);
 }
 
+double notification_overdue_reports(void) { return nt.overdue; }
+
 int notification_start(struct daemon *d)
 {
 	nt.d = d;
+	nt.overdue = NAN;
 	char host[64] = "";
 	gethostname(host, sizeof(host) - 1);
 	snprintf(nt.worker, sizeof(nt.worker), "%s:%ld", host, (long)getpid());

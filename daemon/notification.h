@@ -12,6 +12,9 @@ struct config;
 int notification_start(struct daemon *d);
 /* notification_reconfigure: a reload's new [notify] interval. */
 void notification_reconfigure(const struct config *cf);
+/* notification_overdue_reports: report.overdue's row count at the last
+ * round (NaN before the first). */
+double notification_overdue_reports(void);
 /* notification_stop: abort transfers in flight (their notices are claimed
  * again after their lease); before the event base goes. */
 void notification_stop(void);

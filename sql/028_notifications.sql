@@ -410,6 +410,21 @@ comment on function mestat.notification_done(bigint, boolean, text, integer, tim
 	'mestatd: record the outcome of sending notice p_id: sent, or pending again after 30 s · 2^(attempts−1) (at most '
 	'an hour), or failed after p_max_attempts. Returns the new state. SECURITY DEFINER.';
 
+create function mestat.overdue_reports() returns integer
+language sql stable
+security definer
+set search_path = mestat, pg_temp
+as $$
+	select count(*)::integer
+	  from mestat.reporting_status rs
+	  join mestat.period p on p.code = rs.period
+	 where rs.received < rs.expected
+	   and p.due_date < (now() at time zone 'Asia/Shanghai')::date
+$$;
+comment on function mestat.overdue_reports() is
+	'The number of rows of report.overdue (reports past their due date with expected values missing, as of the last '
+	'progress run), for the metric mestat_reports_overdue. SECURITY DEFINER.';
+
 ------------------------------------------------------------------------------
 -- The view
 
@@ -446,5 +461,5 @@ revoke all on mestat.reporter_contact, mestat.notification from public;
 grant select on mestat.reporter_contact, mestat.notification to mestat_daemon;
 grant execute on function mestat.set_notify(text, interval), mestat.notify_due(timestamptz),
 	mestat.notification_claim(text, integer, timestamptz, interval, boolean),
-	mestat.notification_done(bigint, boolean, text, integer, timestamptz) to mestat_daemon;
+	mestat.notification_done(bigint, boolean, text, integer, timestamptz), mestat.overdue_reports() to mestat_daemon;
 grant select on report.notifications to mestat_evaluator;

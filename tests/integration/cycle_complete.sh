@@ -185,3 +185,17 @@ expect_eq "lock_expired again on the same day locks nothing more" 0 "$n"
 
 t_stop
 expect_eq "mestatd stops cleanly" 0 "$T_RC"
+
+# ---- lock_days in the configuration: mestatd locks at its recomputation runs
+
+echo "lock_days = 30" >>"$conf"
+t_up "$conf" "$T_TMP/mestatd2.log" "mestatd starts with lock_days = 30"
+locked() { [ "$(q "select state || '|' || locked_by from mestat.reporting_state where reporter='110000' and period='2019Q1'")" = "locked|lock_days" ]; }
+for _ in $(seq 150); do locked && break; sleep 0.2; done
+expect_eq "mestatd with lock_days = 30 locks Beijing's 2019Q1, long past its due date" "locked|lock_days" \
+	"$(q "select state || '|' || locked_by from mestat.reporting_state where reporter='110000' and period='2019Q1'")"
+expect_eq "... and leaves a quarter not yet due alone" "open" \
+	"$(q "select state from report.reporting_cycle where reporter='110000' and period = (select code from mestat.period where kind = 'quarter' and due_date > now() order by start_date limit 1)")"
+expect_eq "report.reporting_cycle shows the lock date (due date + 30)" "2019-05-30" \
+	"$(q "select lock_date from report.reporting_cycle where reporter='110000' and period='2019Q1'")"
+t_stop

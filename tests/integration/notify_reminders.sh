@@ -176,6 +176,25 @@ wait_for sent "cycle:$ev" 2
 expect_match "a return reaches the province with its reason, in Chinese and English" \
 	'^stats@bj.example\|.*被 规划处 Li 退回，原因：网络零售额高于社会消费品零售总额.*Reason: 网络零售额' "$(mail "cycle:$ev")"
 
+# ---- a pull source failing longer than source_alert_after (6h)
+
+q "insert into mestat.source_state (name, reporter, url, format, consecutive_failures, last_attempt, last_error)
+   values ('zhejiang', '330000', 'https://data.zj.example/q.csv', 'csv', 3, '2019-02-01 08:00+08', 'HTTP 503 from the province')" >/dev/null
+expect_eq "a failing source: failing_since is its first failed attempt" "2019-02-01 08:00" \
+	"$(q "select to_char(failing_since at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') from mestat.source_state where name = 'zhejiang'")"
+expect_eq "failing 5 hours: no alert yet" 0 \
+	"$(q "select mestat.notify_due('2019-02-01 13:00+08'); select count(*) from mestat.notification where event = 'source_failing'" | tail -n 1)"
+q "select mestat.notify_due('2019-02-01 15:00+08')" >/dev/null
+key=$(q "select distinct event_key from mestat.notification where event = 'source_failing'")
+wait_for sent "$key" 2
+expect_match "failing 7 hours: the plan office is told, with the last error" \
+	'^plan-office@ministry.example\|.*数据源 zhejiang.*HTTP 503 from the province.*Pull source zhejiang' \
+	"$(mail "$key" plan-office@ministry.example)"
+expect_eq "... and the province too: two messages for the event" 2 "$(mails "$key")"
+q "update mestat.source_state set consecutive_failures = 0, last_success = now() where name = 'zhejiang'" >/dev/null
+expect_eq "a source working again has no failing_since" "" \
+	"$(q "select failing_since from mestat.source_state where name = 'zhejiang'")"
+
 # ---- the record
 
 expect_eq "report.notifications: every notice of the due date is listed as sent" "sent|sent" \
