@@ -170,6 +170,9 @@ ev=$(q "select max(id) from mestat.reporting_event")
 wait_for sent "cycle:$ev" 3
 expect_match "a completion reaches the plan office" '^plan-office@ministry.example\|.*北京市（Beijing, 110000） 已报告 2018Q2 数据填报完成' \
 	"$(mail "cycle:$ev" plan-office@ministry.example)"
+expect_match "... its subject names the reporter, the period and the step in both languages" \
+	'\|\[mestat\] 北京市 2018Q2 已完成填报，待审核 / Beijing 2018Q2: completed, awaiting acceptance\|' \
+	"$(mail "cycle:$ev" plan-office@ministry.example)"
 q "select mestat.return_quarter('110000', '2018Q2', '网络零售额高于社会消费品零售总额 / online retail exceeds total retail', '规划处 Li')" >/dev/null
 ev=$(q "select max(id) from mestat.reporting_event")
 wait_for sent "cycle:$ev" 2
@@ -178,13 +181,15 @@ expect_match "a return reaches the province with its reason, in Chinese and Engl
 
 # ---- a pull source failing longer than source_alert_after (6h)
 
+# Times relative to the database's clock: mestatd itself asks with now().
 q "insert into mestat.source_state (name, reporter, url, format, consecutive_failures, last_attempt, last_error)
-   values ('zhejiang', '330000', 'https://data.zj.example/q.csv', 'csv', 3, '2019-02-01 08:00+08', 'HTTP 503 from the province')" >/dev/null
-expect_eq "a failing source: failing_since is its first failed attempt" "2019-02-01 08:00" \
-	"$(q "select to_char(failing_since at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') from mestat.source_state where name = 'zhejiang'")"
-expect_eq "failing 5 hours: no alert yet" 0 \
-	"$(q "select mestat.notify_due('2019-02-01 13:00+08'); select count(*) from mestat.notification where event = 'source_failing'" | tail -n 1)"
-q "select mestat.notify_due('2019-02-01 15:00+08')" >/dev/null
+   values ('zhejiang', '330000', 'https://data.zj.example/q.csv', 'csv', 3, now() - interval '5 hours',
+           'HTTP 503 from the province')" >/dev/null
+expect_eq "a failing source: failing_since is its first failed attempt" "t" \
+	"$(q "select failing_since = last_attempt from mestat.source_state where name = 'zhejiang'")"
+expect_eq "failing 5 hours: no alert" 0 \
+	"$(q "select mestat.notify_due(now()); select count(*) from mestat.notification where event = 'source_failing'" | tail -n 1)"
+q "select mestat.notify_due(now() + interval '2 hours')" >/dev/null
 key=$(q "select distinct event_key from mestat.notification where event = 'source_failing'")
 wait_for sent "$key" 2
 expect_match "failing 7 hours: the plan office is told, with the last error" \
@@ -194,6 +199,16 @@ expect_eq "... and the province too: two messages for the event" 2 "$(mails "$ke
 q "update mestat.source_state set consecutive_failures = 0, last_success = now() where name = 'zhejiang'" >/dev/null
 expect_eq "a source working again has no failing_since" "" \
 	"$(q "select failing_since from mestat.source_state where name = 'zhejiang'")"
+
+# ---- a release published
+
+q "select mestat.publish_release('2018Q3')" >/dev/null
+released() { [ "$(q "select count(*) from mestat.release where period = '2018Q3'")" -ge 1 ]; }
+wait_for released
+key=release:$(q "select max(id) from mestat.release")
+wait_for sent "$key" 2
+expect_match "a published release reaches the plan office" '^plan-office@ministry.example\|\[mestat\] 2018Q3 季度监测评估结果已发布.*Release 2018Q3 published' \
+	"$(mail "$key" plan-office@ministry.example)"
 
 # ---- the record
 
