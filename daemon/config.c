@@ -477,6 +477,29 @@ static void source_retry(const struct config *cf, struct source_conf *s, struct 
 }
 
 /* check_sources: the rules that span keys of one source. */
+/* check_notify: the [notify] values that SQL or libcurl would only refuse
+ * later, each named with its line. */
+static void check_notify(struct config *cf, struct config_errors *errs)
+{
+	const struct notify_conf *n = &cf->notify;
+	int line;
+	line = n->key_line[key_index(notify_keys, "remind_days")];
+	for (const char *p = n->remind_days; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == ',' || *p == ' ') || (*p == ',' && (p == n->remind_days || !p[1]))) {
+			add_err(errs, "%s:%d: remind_days \"%s\" must be days before the due date separated by commas, e.g. 7,1",
+			        cf->path, line, n->remind_days);
+			break;
+		}
+	line = n->key_line[key_index(notify_keys, "smtp_url")];
+	if (*n->smtp_url && strncmp(n->smtp_url, "smtp://", 7) != 0 && strncmp(n->smtp_url, "smtps://", 8) != 0)
+		add_err(errs, "%s:%d: smtp_url must start with smtp:// (STARTTLS) or smtps://", cf->path, line);
+	if (*n->smtp_url && !strchr(n->smtp_from, '@'))
+		add_err(errs, "%s:%d: smtp_url is set: smtp_from needs the sender's e-mail address", cf->path, line);
+	if (n->interval < 1)
+		add_err(errs, "%s:%d: interval in [notify] must be at least 1s", cf->path,
+		        n->key_line[key_index(notify_keys, "interval")]);
+}
+
 static void check_sources(struct config *cf, struct config_errors *errs)
 {
 	for (struct source_conf *s = cf->sources; s; s = s->next) {
@@ -536,6 +559,7 @@ struct config *config_read(const char *path, struct config_errors *errs)
 	else if (rc < 0)
 		add_err(errs, "%s: cannot read the file", path);
 	check_sources(cf, errs);
+	check_notify(cf, errs);
 	if (cf->max_body_size < 1024) {
 		char where[512];
 		add_err(errs, "%s: max_body_size must be at least 1KB",
