@@ -5,6 +5,9 @@
       An SMTP server (Debian's python3-aiosmtpd) that requires STARTTLS with
       CERT/KEY and stores each message as DIR/NNNN.eml (the raw message, with
       an X-Rcpt-To line first).
+  notify_sinks.py smtps PORT DIR CERT KEY SECONDS USER PASSWORD
+      The same over implicit TLS (SMTPS), refusing mail without a login as
+      USER with PASSWORD.
   notify_sinks.py webhook PORT DIR CERT KEY SECONDS
       An HTTPS server that stores each POST as DIR/NNNN.json ({path, headers,
       body}) and answers 200, or 500 when the path contains /fail.
@@ -38,15 +41,26 @@ def store(suffix, data):
 ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
 ctx.load_cert_chain(cert, key)
 
-if mode == "smtp":
+if mode in ("smtp", "smtps"):
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):
             store("eml", ("X-Rcpt-To: %s\r\n" % ",".join(envelope.rcpt_tos)).encode() + envelope.original_content)
             return "250 OK"
 
-    c = Controller(Handler(), hostname="127.0.0.1", port=port, tls_context=ctx, require_starttls=True)
+    if mode == "smtp":
+        c = Controller(Handler(), hostname="127.0.0.1", port=port, tls_context=ctx, require_starttls=True)
+    else:
+        user, password = sys.argv[7].encode(), sys.argv[8].encode()
+
+        def check(server, session, envelope, mechanism, auth_data):
+            ok = auth_data.login == user and auth_data.password == password
+            return AuthResult(success=ok, handled=ok)  # handled=False: the server answers 535 itself
+
+        c = Controller(Handler(), hostname="127.0.0.1", port=port, ssl_context=ctx, authenticator=check,
+                       auth_required=True, auth_require_tls=False)
     c.start()
     time.sleep(seconds)
     c.stop()
