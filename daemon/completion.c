@@ -45,8 +45,9 @@ static void reply_unavailable(struct cp_job *j)
 {
 	if (j->dhis2_reply)
 		http_reply_json(j->r, 503,
-		                json_pack("{s:s, s:i, s:s, s:s}", "httpStatus", "Service Unavailable", "httpStatusCode", 503,
-		                          "status", "ERROR", "message", "the database is unavailable; send it again later"),
+		                json_pack("{s:s, s:i, s:s, s:s}", "httpStatus", "Service Unavailable", "httpStatusCode",
+		                          503, "status", "ERROR", "message",
+		                          "the database is unavailable; send it again later"),
 		                "Retry-After: 10\n");
 	else
 		http_reply_json(j->r, 503,
@@ -61,8 +62,8 @@ static void on_answer(struct db_conn *c, PGresult *res, const char *err, void *a
 	struct cp_job *j = arg;
 	if (err || !res || PQntuples(res) != 1) {
 		if (err && res && *db_sqlstate(res) && strncmp(db_sqlstate(res), "08", 2) != 0)
-			log_error("completion failed in the database", "reporter=%s sqlstate=%s error=\"%s\"", j->reporter,
-			          db_sqlstate(res), err);
+			log_error("completion failed in the database", "reporter=%s sqlstate=%s error=\"%s\"",
+			          j->reporter, db_sqlstate(res), err);
 		db_release(c);
 		return reply_unavailable(j);
 	}
@@ -74,7 +75,10 @@ static void on_answer(struct db_conn *c, PGresult *res, const char *err, void *a
 	if (status < 200 || status > 599)
 		status = 500;
 	log_info("completion", "reporter=%s period=%s op=%s status=%d", j->reporter, j->period[0] ? j->period : "-",
-	         j->op == OP_UNCOMPLETE ? "undo" : j->op == OP_DHIS2 ? "dhis2" : "complete", status);
+	         j->op == OP_UNCOMPLETE ? "undo"
+	         : j->op == OP_DHIS2    ? "dhis2"
+	                                : "complete",
+	         status);
 	http_reply_json(j->r, status, body, NULL);
 	job_free(j);
 }
@@ -98,8 +102,9 @@ static void reply_problem(struct cp_job *j, int status, const char *why)
 {
 	if (j->dhis2_reply)
 		http_reply_json(j->r, status,
-		                json_pack("{s:s, s:i, s:s, s:s}", "httpStatus", status == 403 ? "Forbidden" : "Conflict",
-		                          "httpStatusCode", status, "status", "ERROR", "message", why),
+		                json_pack("{s:s, s:i, s:s, s:s}", "httpStatus",
+		                          status == 403 ? "Forbidden" : "Conflict", "httpStatusCode", status, "status",
+		                          "ERROR", "message", why),
 		                NULL);
 	else
 		http_reply_error(j->r, status, why);
@@ -118,7 +123,8 @@ static void on_auth(int status, const struct auth_identity *id, const char *why,
 		return reply_unavailable(j);
 	j->id = *id;
 	if (id->evaluator[0])
-		return reply_problem(j, 403, "this credential belongs to an evaluator; only a reporter completes its periods");
+		return reply_problem(j, 403,
+		                     "this credential belongs to an evaluator; only a reporter completes its periods");
 	if (!j->r->req) {
 		http_reply(j->r, 499, "text/plain", "", 0, NULL);
 		return job_free(j);
@@ -163,7 +169,10 @@ static struct cp_job *job_new(struct http_req *r, enum op op, bool dhis2)
 	return j;
 }
 
-static void start(struct cp_job *j) { auth_resolve(cp.db, cp.subject_cn, &j->r->peer, http_header(j->r, "Authorization"), on_auth, j); }
+static void start(struct cp_job *j)
+{
+	auth_resolve(cp.db, cp.subject_cn, &j->r->peer, http_header(j->r, "Authorization"), on_auth, j);
+}
 
 /* native: {"reporter": "110000", "period": "2018Q3"} in the body (POST), or
  * ?reporter=&period= in the query (DELETE, or a POST without a body). */
@@ -180,9 +189,10 @@ static void native(struct http_req *r, enum op op)
 		json_t *doc = json_loadb(body, len, 0, &jerr);
 		if (!doc || !json_is_object(doc)) {
 			char msg[300];
-			snprintf(msg, sizeof(msg), "the body is not a JSON object (line %d, column %d: %s); send "
-			         "{\"reporter\": \"110000\", \"period\": \"2018Q3\"}", jerr.line, jerr.column,
-			         doc ? "not an object" : jerr.text);
+			snprintf(msg, sizeof(msg),
+			         "the body is not a JSON object (line %d, column %d: %s); send "
+			         "{\"reporter\": \"110000\", \"period\": \"2018Q3\"}",
+			         jerr.line, jerr.column, doc ? "not an object" : jerr.text);
 			json_decref(doc);
 			http_reply_error(r, 400, msg);
 			return job_free(j);
@@ -201,8 +211,9 @@ static void native(struct http_req *r, enum op op)
 		}
 	}
 	if (!ok || !j->period[0]) {
-		http_reply_error(r, 400, "say which period: {\"reporter\": \"110000\", \"period\": \"2018Q3\"} "
-		                         "(DELETE: ?reporter=110000&period=2018Q3)");
+		http_reply_error(r, 400,
+		                 "say which period: {\"reporter\": \"110000\", \"period\": \"2018Q3\"} "
+		                 "(DELETE: ?reporter=110000&period=2018Q3)");
 		return job_free(j);
 	}
 	start(j);
@@ -233,11 +244,12 @@ void completion_post_dhis2(struct http_req *r, void *arg)
 	if (!doc || !json_is_object(doc) || !json_is_array(json_object_get(doc, "completeDataSetRegistrations"))) {
 		json_decref(doc);
 		char msg[300];
-		snprintf(msg, sizeof(msg), "send JSON {\"completeDataSetRegistrations\": [{\"dataSet\": …, \"period\": "
+		snprintf(msg, sizeof(msg),
+		         "send JSON {\"completeDataSetRegistrations\": [{\"dataSet\": …, \"period\": "
 		         "\"2018Q3\", \"organisationUnit\": …, \"completed\": true}]}");
 		http_reply_json(r, 400,
-		                json_pack("{s:s, s:i, s:s, s:s}", "httpStatus", "Bad Request", "httpStatusCode", 400, "status",
-		                          "ERROR", "message", msg),
+		                json_pack("{s:s, s:i, s:s, s:s}", "httpStatus", "Bad Request", "httpStatusCode", 400,
+		                          "status", "ERROR", "message", msg),
 		                NULL);
 		return job_free(j);
 	}
@@ -270,8 +282,9 @@ void completion_delete_dhis2(struct http_req *r, void *arg)
 	}
 	if (!reg) {
 		http_reply_json(r, 400,
-		                json_pack("{s:s, s:i, s:s, s:s}", "httpStatus", "Bad Request", "httpStatusCode", 400, "status",
-		                          "ERROR", "message", "say which registration: ?ds=DATASET&pe=2018Q3&ou=ORGUNIT"),
+		                json_pack("{s:s, s:i, s:s, s:s}", "httpStatus", "Bad Request", "httpStatusCode", 400,
+		                          "status", "ERROR", "message",
+		                          "say which registration: ?ds=DATASET&pe=2018Q3&ou=ORGUNIT"),
 		                NULL);
 		return job_free(j);
 	}

@@ -54,7 +54,7 @@ static struct {
 	struct daemon *d;
 	struct curl_ev *ce;
 	struct event *tick;
-	bool round; /* a round holds a connection */
+	bool round;     /* a round holds a connection */
 	double overdue; /* reports overdue at the last round */
 	char worker[96];
 	int inflight;
@@ -90,11 +90,12 @@ static char *mail_text(const char *from, const char *to, const char *subject, co
 	int rc = (!s64 || !b64);
 	if (!rc) {
 		char head[1024];
-		int n = snprintf(head, sizeof(head),
-		                 "From: %s\r\nTo: %s\r\nDate: %s\r\nMessage-ID: <notice-%s@mestat>\r\nX-Mestat-Event: %s\r\n"
-		                 "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-		                 "Content-Transfer-Encoding: base64\r\nSubject: =?UTF-8?B?",
-		                 from, to, date, id, key);
+		int n = snprintf(
+			head, sizeof(head),
+			"From: %s\r\nTo: %s\r\nDate: %s\r\nMessage-ID: <notice-%s@mestat>\r\nX-Mestat-Event: %s\r\n"
+			"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+			"Content-Transfer-Encoding: base64\r\nSubject: =?UTF-8?B?",
+			from, to, date, id, key);
 		rc |= n < 0 || (size_t)n >= sizeof(head) || ubuf_put(&b, head, (size_t)n);
 		rc |= ubuf_put(&b, s64, sl) | ubuf_put(&b, "?=\r\n\r\n", 6);
 		for (size_t i = 0; i < bl; i += 76)
@@ -126,7 +127,8 @@ static char *webhook_body(PGresult *r, int i)
 	else
 		j = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s}", "event", PQgetvalue(r, i, 10), "event_key",
 		              PQgetvalue(r, i, 1), "reporter", PQgetisnull(r, i, 8) ? NULL : PQgetvalue(r, i, 8),
-		              "period", PQgetisnull(r, i, 9) ? NULL : PQgetvalue(r, i, 9), "subject", subject, "text", body);
+		              "period", PQgetisnull(r, i, 9) ? NULL : PQgetvalue(r, i, 9), "subject", subject, "text",
+		              body);
 	free(text);
 	char *out = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
@@ -188,8 +190,8 @@ static void on_recorded(struct db_conn *c, PGresult *res, const char *err, void 
 	(void)res;
 	char *id = arg;
 	if (err)
-		log_warn("the outcome of a notice was not recorded; it will be sent again after its lease", "notice=%s error=\"%s\"",
-		         id, err);
+		log_warn("the outcome of a notice was not recorded; it will be sent again after its lease",
+		         "notice=%s error=\"%s\"", id, err);
 	db_release(c);
 	free(id);
 }
@@ -279,7 +281,8 @@ static int send_one(PGresult *r, int i)
 		snprintf(from, sizeof(from), "<%s>", nc->smtp_from);
 		char key[200];
 		snprintf(key, sizeof(key), "%s", PQgetvalue(r, i, 1));
-		m->payload = mail_text(nc->smtp_from, address, PQgetvalue(r, i, 6), PQgetvalue(r, i, 7), m->id, key, &m->len);
+		m->payload = mail_text(nc->smtp_from, address, PQgetvalue(r, i, 6), PQgetvalue(r, i, 7), m->id, key,
+		                       &m->len);
 		m->rcpt = curl_slist_append(NULL, to);
 		curl_easy_setopt(e, CURLOPT_URL, nc->smtp_url);
 		curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
@@ -303,7 +306,8 @@ static int send_one(PGresult *r, int i)
 			const char *secret = PQgetvalue(r, i, 5);
 			unsigned char mac[EVP_MAX_MD_SIZE];
 			unsigned int maclen = 0;
-			HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)m->payload, m->len, mac, &maclen);
+			HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)m->payload, m->len, mac,
+			     &maclen);
 			int n = snprintf(h, sizeof(h), "X-Mestat-Signature: sha256=");
 			for (unsigned int k = 0; k < maclen && n + 3 < (int)sizeof(h); k++)
 				n += snprintf(h + n, sizeof(h) - (size_t)n, "%02x", mac[k]);
@@ -365,10 +369,11 @@ static void on_due(struct db_conn *c, PGresult *res, const char *err, void *arg)
 	else if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
 		log_info("notices written", "count=%s", PQgetvalue(res, 0, 0));
 	const char *p[2] = {nt.worker, nt.d->cf->notify.smtp_url[0] ? "true" : "false"};
-	db_query(c,
-	         "SELECT id, event_key, channel, address, kind, secret, subject, body, reporter, period, event, attempts"
-	         " FROM mestat.notification_claim($1, " NOTICE_BATCH ", now(), interval '5 minutes', $2::boolean)",
-	         2, p, on_claimed, NULL);
+	db_query(
+		c,
+		"SELECT id, event_key, channel, address, kind, secret, subject, body, reporter, period, event, attempts"
+		" FROM mestat.notification_claim($1, " NOTICE_BATCH ", now(), interval '5 minutes', $2::boolean)",
+		2, p, on_claimed, NULL);
 }
 
 static void on_settings(struct db_conn *c, PGresult *res, const char *err, void *arg)
