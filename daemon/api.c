@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "completion.h"
 #include "config.h"
 #include "console.h"
 #include "db.h"
@@ -734,10 +735,16 @@ void api_register(struct http *h, struct db *db, const struct config *cf)
 	http_route(h, false, "GET", "/api/v1/report", report_api_list, NULL);
 	http_route(h, false, "GET", "/api/v1/report/", report_api_view, NULL);
 	http_route(h, false, "GET", "/api/v1/data", report_api_data, NULL);
+	http_route(h, false, "POST", "/api/v1/completions", completion_post, NULL);
+	http_route(h, false, "DELETE", "/api/v1/completions", completion_delete, NULL);
+	http_route(h, false, "POST", "/api/completeDataSetRegistrations", completion_post_dhis2, NULL);
+	http_route(h, false, "POST", "/api/completeDataSetRegistrations.json", completion_post_dhis2, NULL);
+	http_route(h, false, "DELETE", "/api/completeDataSetRegistrations", completion_delete_dhis2, NULL);
 }
 
 void api_reconfigure(const struct config *cf)
 {
 	api.subject_cn = strcmp(cf->client_identity, "subject") == 0;
 	api.dhis2_atomic_all = strcmp(cf->dhis2_atomic_mode, "ALL") == 0;
+	completion_configure(api.db, cf);
 }

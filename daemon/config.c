@@ -73,6 +73,20 @@ static const struct key_def main_keys[] = {
 	{"release_days", K_LONG, M(release_days), "15", true, 0, 366},
 	{"publish_public", K_BOOL, M(publish_public), "no", true, 0, 0},
 	{"dhis2_atomic_mode", K_ATOMIC, M(dhis2_atomic_mode), "NONE", true, 0, 0},
+	{"lock_days", K_LONG, M(lock_days), "0", true, 0, 3660},
+	{NULL, 0, 0, NULL, false, 0, 0},
+};
+
+/* [notify]: reminders and notices of the reporting cycle (notification.c). */
+static const struct key_def notify_keys[] = {
+	{"smtp_url", K_STR, M(notify.smtp_url), "", true, 0, 0},
+	{"smtp_from", K_STR, M(notify.smtp_from), "", true, 0, 0},
+	{"smtp_credentials", K_STR, M(notify.smtp_credentials), "", true, 0, 0},
+	{"ca_file", K_STR, M(notify.ca_file), "", true, 0, 0},
+	{"remind_days", K_STR, M(notify.remind_days), "7,1", true, 0, 0},
+	{"source_alert_after", K_DURATION, M(notify.source_alert_after), "6h", true, 0, 0},
+	{"interval", K_DURATION, M(notify.interval), "30s", true, 0, 0},
+	{"max_attempts", K_LONG, M(notify.max_attempts), "8", true, 1, 100},
 	{NULL, 0, 0, NULL, false, 0, 0},
 };
 
@@ -290,6 +304,8 @@ static void free_strings(const struct key_def *defs, void *base)
 
 _Static_assert(sizeof(main_keys) / sizeof(main_keys[0]) <= CONFIG_MAX_KEYS + 1,
                "struct config's key_line has no room for every [mestatd] key");
+_Static_assert(sizeof(notify_keys) / sizeof(notify_keys[0]) <= CONFIG_MAX_KEYS + 1,
+               "struct notify_conf's key_line has no room for every [notify] key");
 _Static_assert(sizeof(source_keys) / sizeof(source_keys[0]) <= CONFIG_MAX_KEYS + 1,
                "struct source_conf's key_line has no room for every source key");
 
@@ -304,7 +320,8 @@ struct parse_state {
 
 static bool section_known(const char *name)
 {
-	return strcmp(name, "mestatd") == 0 || (strncmp(name, "source ", 7) == 0 && name[7]);
+	return strcmp(name, "mestatd") == 0 || strcmp(name, "notify") == 0 ||
+	       (strncmp(name, "source ", 7) == 0 && name[7]);
 }
 
 /* A section header read by read_line: an unknown name is reported here,
@@ -324,7 +341,7 @@ static void on_section_line(struct parse_state *ps, const char *text)
 	char name[128];
 	snprintf(name, sizeof(name), "%.*s", (int)(close - p - 1), p + 1);
 	if (!section_known(name))
-		add_err(ps->errs, "%s:%d: unknown section [%s] (expected [mestatd] or [source NAME])",
+		add_err(ps->errs, "%s:%d: unknown section [%s] (expected [mestatd], [notify] or [source NAME])",
 		        ps->cf->path, ps->line, name);
 }
 
@@ -383,6 +400,10 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		defs = main_keys;
 		base = ps->cf;
 		lines = ps->cf->key_line;
+	} else if (strcmp(section, "notify") == 0) {
+		defs = notify_keys;
+		base = ps->cf;
+		lines = ps->cf->notify.key_line;
 	} else {
 		struct source_conf *src = current_source(ps, section + 7);
 		if (!src)
@@ -464,6 +485,29 @@ static void source_retry(const struct config *cf, struct source_conf *s, struct 
 }
 
 /* check_sources: the rules that span keys of one source. */
+/* check_notify: the [notify] values that SQL or libcurl would only refuse
+ * later, each named with its line. */
+static void check_notify(struct config *cf, struct config_errors *errs)
+{
+	const struct notify_conf *n = &cf->notify;
+	int line;
+	line = n->key_line[key_index(notify_keys, "remind_days")];
+	for (const char *p = n->remind_days; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == ',' || *p == ' ') || (*p == ',' && (p == n->remind_days || !p[1]))) {
+			add_err(errs, "%s:%d: remind_days \"%s\" must be days before the due date separated by commas, e.g. 7,1",
+			        cf->path, line, n->remind_days);
+			break;
+		}
+	line = n->key_line[key_index(notify_keys, "smtp_url")];
+	if (*n->smtp_url && strncmp(n->smtp_url, "smtp://", 7) != 0 && strncmp(n->smtp_url, "smtps://", 8) != 0)
+		add_err(errs, "%s:%d: smtp_url must start with smtp:// (STARTTLS) or smtps://", cf->path, line);
+	if (*n->smtp_url && !strchr(n->smtp_from, '@'))
+		add_err(errs, "%s:%d: smtp_url is set: smtp_from needs the sender's e-mail address", cf->path, line);
+	if (n->interval < 1)
+		add_err(errs, "%s:%d: interval in [notify] must be at least 1s", cf->path,
+		        n->key_line[key_index(notify_keys, "interval")]);
+}
+
 static void check_sources(struct config *cf, struct config_errors *errs)
 {
 	for (struct source_conf *s = cf->sources; s; s = s->next) {
@@ -513,6 +557,7 @@ struct config *config_read(const char *path, struct config_errors *errs)
 		return NULL;
 	cf->path = strdup(path);
 	apply_defaults(main_keys, cf);
+	apply_defaults(notify_keys, cf);
 	struct parse_state ps = {.cf = cf, .errs = errs, .tail = &cf->sources};
 	ps.fp = fopen(path, "r");
 	if (!ps.fp) {
@@ -527,6 +572,7 @@ struct config *config_read(const char *path, struct config_errors *errs)
 	else if (rc < 0)
 		add_err(errs, "%s: cannot read the file", path);
 	check_sources(cf, errs);
+	check_notify(cf, errs);
 	if (cf->max_body_size < 1024) {
 		char where[512];
 		add_err(errs, "%s: max_body_size must be at least 1KB",
@@ -558,6 +604,9 @@ size_t config_check_files(const struct config *cf, struct config_errors *errs)
 		check_readable(errs, cf, files[i], cf->key_line[k],
 		               *(char *const *)((const char *)cf + main_keys[k].offset));
 	}
+	check_readable(errs, cf, "smtp_credentials", cf->notify.key_line[key_index(notify_keys, "smtp_credentials")],
+	               cf->notify.smtp_credentials);
+	check_readable(errs, cf, "ca_file", cf->notify.key_line[key_index(notify_keys, "ca_file")], cf->notify.ca_file);
 	for (const struct source_conf *s = cf->sources; s; s = s->next) {
 		check_readable(errs, cf, "client_cert", source_line(s, "client_cert"), s->client_cert);
 		check_readable(errs, cf, "client_key", source_line(s, "client_key"), s->client_key);
@@ -600,6 +649,7 @@ void config_free(struct config *cf)
 		s = next;
 	}
 	free_strings(main_keys, cf);
+	free_strings(notify_keys, cf);
 	free(cf->path);
 	free(cf);
 }

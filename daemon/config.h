@@ -8,7 +8,7 @@
 #include "formats/formats.h"
 
 /* Room for the line of every key of one section (see key_line below). */
-#define CONFIG_MAX_KEYS 40
+#define CONFIG_MAX_KEYS 48
 
 /* One [source NAME] section: a province endpoint that mestatd pulls. */
 struct source_conf {
@@ -32,6 +32,19 @@ struct source_conf {
 	int line; /* where the section starts, for messages */
 	int key_line[CONFIG_MAX_KEYS]; /* line of each key set in the file, 0 for a default */
 	struct source_conf *next;
+};
+
+/* The [notify] section: reminders and notices by e-mail and webhooks. */
+struct notify_conf {
+	char *smtp_url;          /* smtp://host:587 (STARTTLS required) or smtps://host:465; "" = no e-mail */
+	char *smtp_from;         /* envelope and header sender */
+	char *smtp_credentials;  /* file whose first line is user:password; "" = no login */
+	char *ca_file;           /* CA bundle for the SMTP server and webhooks; "" = the system's */
+	char *remind_days;       /* days before the due date to remind, e.g. "7,1" */
+	double source_alert_after; /* tell the plan office of a source failing this long; 0 never */
+	double interval;         /* seconds between looks for notices to write and send */
+	long max_attempts;       /* a notice fails after this many attempts */
+	int key_line[CONFIG_MAX_KEYS];
 };
 
 /* The whole configuration. Strings are owned; release with config_free(). */
@@ -66,8 +79,10 @@ struct config {
 	int log_level;
 	long max_parallel_pulls;
 	long release_days;      /* a quarter is released this many days after its due date */
+	long lock_days;         /* a period is locked this many days after its due date; 0 never */
 	bool publish_public;    /* published releases readable without credentials */
 	char *dhis2_atomic_mode; /* "NONE" or "ALL": the DHIS2 endpoint's default atomicMode */
+	struct notify_conf notify;
 	struct source_conf *sources;
 	int key_line[CONFIG_MAX_KEYS]; /* line of each [mestatd] key set in the file, 0 for a default */
 };

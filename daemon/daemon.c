@@ -3,8 +3,12 @@
  * start, reload and stop of each service. */
 #include "daemon.h"
 
+#include <math.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "api.h"
 #include "auth.h"
@@ -14,6 +18,7 @@
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
+#include "notification.h"
 #include "pull.h"
 #include "receipt.h"
 #include "release.h"
@@ -31,10 +36,11 @@ const char *daemon_db_setup_sql(const struct config *cf)
 {
 	/* Every connection names itself and tells the database the due-date
 	 * rule of this configuration (a no-op when it is already in force). */
-	static char sql[200];
+	static char sql[240];
 	snprintf(sql, sizeof(sql),
-	         "SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld)",
-	         cf->due_days, cf->release_days);
+	         "SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld);"
+	         " SELECT mestat.set_lock_days(%ld)",
+	         cf->due_days, cf->release_days, cf->lock_days);
 	return sql;
 }
 
@@ -47,6 +53,28 @@ static double rep_standby(void *arg) { (void)arg; return replica_get().standby; 
 static double rep_lag(void *arg) { (void)arg; return replica_get().lag; }
 static double http_conns(void *arg) { return (double)http_connections(arg); }
 static double http_busy(void *arg) { return http_inflight(arg) - 1; /* not counting the scrape itself */ }
+
+/* The notAfter of the certificate in tls_cert, read at each scrape so that
+ * a renewed file shows at once (it is served after the next reload). */
+static double cert_expiry(void *arg)
+{
+	(void)arg;
+	FILE *f = fopen(d.cf->tls_cert, "r");
+	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	struct tm tm;
+	double t = NAN;
+	if (x && ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
+		t = (double)timegm(&tm);
+	X509_free(x);
+	return t;
+}
+static double overdue(void *arg)
+{
+	(void)arg;
+	return notification_overdue_reports();
+}
 
 static void serve_metrics(struct http_req *r, void *arg)
 {
@@ -69,6 +97,8 @@ static void metrics_start(struct http *h)
 	metrics_provide("mestat_report_replication_lag_seconds", rep_lag, NULL);
 	metrics_provide("mestat_http_connections", http_conns, h);
 	metrics_provide("mestat_http_requests_in_flight", http_busy, h);
+	metrics_provide("mestat_tls_certificate_expiry_timestamp_seconds", cert_expiry, NULL);
+	metrics_provide("mestat_reports_overdue", overdue, NULL);
 	http_route(h, true, "GET", "/metrics", serve_metrics, NULL);
 }
 
@@ -94,6 +124,8 @@ int daemon_start(char *err, size_t errlen)
 	release_start(&d);
 	if (pull_start(&d) != 0)
 		return snprintf(err, errlen, "cannot start the pull collectors (libcurl)"), -1;
+	if (notification_start(&d) != 0)
+		return snprintf(err, errlen, "cannot start the notices (libcurl)"), -1;
 	return 0;
 }
 
@@ -109,6 +141,7 @@ int daemon_reconfigure(struct config *cf, SSL_CTX *ctx, char *err, size_t errlen
 	sched_reconfigure(cf);
 	release_api_reconfigure(cf);
 	pull_reconfigure(cf);
+	notification_reconfigure(cf);
 	log_set_level((enum log_level)cf->log_level);
 	http_reconfigure(d.http, cf, ctx);
 	db_set_conninfo(d.db, cf->database, daemon_db_setup_sql(cf));
@@ -125,6 +158,7 @@ void daemon_stop(void)
 	pull_stop(); /* before db_free and event_base_free (main.c) */
 	replica_stop();
 	auth_set_read_pool(NULL);
+	notification_stop();
 	report_api_stop();
 	console_free();
 	receipt_key_use(NULL);

@@ -370,7 +370,7 @@ static void apply_limits(struct http *h, const struct config *cf)
 		struct timeval tv = {(long)cf->request_timeout,
 		                     (long)((cf->request_timeout - (long)cf->request_timeout) * 1e6)};
 		evhttp_set_timeout_tv(both[i], &tv);
-		evhttp_set_allowed_methods(both[i], EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
+		evhttp_set_allowed_methods(both[i], EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_DELETE);
 		evhttp_set_default_content_type(both[i], "application/json");
 	}
 	h->max_connections = cf->max_connections;
@@ -442,7 +442,9 @@ void http_route(struct http *h, bool metrics, const char *method, const char *pa
 	if (!rt)
 		return;
 	rt->metrics = metrics;
-	rt->method = strcmp(method, "POST") == 0 ? EVHTTP_REQ_POST : EVHTTP_REQ_GET;
+	rt->method = strcmp(method, "POST") == 0     ? EVHTTP_REQ_POST
+	             : strcmp(method, "DELETE") == 0 ? EVHTTP_REQ_DELETE
+	                                             : EVHTTP_REQ_GET;
 	rt->path = strdup(path);
 	rt->fn = fn;
 	rt->arg = arg;

@@ -10,6 +10,8 @@
  *           one row per refused value
  *   STRATEGY DHIS2 importStrategy CREATE or UPDATE: mestat.dhis2_strategy()
  *           sets aside the rows it leaves alone
+ *   LOCKS   mestat.ingest_lock_check(): one row per value in a period
+ *           accepted or locked for its reporter (409, who and when)
  *   APPLY   mestat.ingest_apply(): new versions, counts
  *   RECEIPT sign, store the receipt on the submission row
  *   COMMIT  and only then answer 2xx
@@ -37,8 +39,8 @@
 #include "scheduler.h"
 #include "util.h"
 
-enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_SAVEPOINT, S_COPY, S_VALIDATE, S_REWIND, S_STRATEGY,
-             S_APPLY, S_RECEIPT, S_COMMIT, S_ROLLBACK, S_AUDIT };
+enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_SAVEPOINT, S_COPY, S_VALIDATE, S_LOCKS, S_REWIND,
+             S_STRATEGY, S_APPLY, S_RECEIPT, S_COMMIT, S_ROLLBACK, S_AUDIT };
 
 struct job {
 	struct db *db;
@@ -322,6 +324,7 @@ static void add_errors(struct job *j, PGresult *r)
 static void take_errors(struct job *j)
 {
 	int n = 0, worst = 422, n403 = 0, n409 = 0;
+	const char *first409 = "";
 	size_t i;
 	json_t *e;
 	json_array_foreach(j->res.errors, i, e)
@@ -330,8 +333,8 @@ static void take_errors(struct job *j)
 		n++;
 		if (status == 403)
 			n403++;
-		else if (status == 409)
-			n409++;
+		else if (status == 409 && n409++ == 0 && json_is_string(json_object_get(e, "reason")))
+			first409 = json_string_value(json_object_get(e, "reason"));
 	}
 	/* One foreign row makes the whole submission 403; a closed period 409. */
 	if (n403)
@@ -343,8 +346,8 @@ static void take_errors(struct job *j)
 		         "%d row%s may not be written by reporter %s; nothing was stored", n403, n403 == 1 ? "" : "s",
 		         j->reporter);
 	else if (worst == 409)
-		snprintf(j->message, sizeof(j->message),
-		         "%d row%s fall in a closed period; nothing was stored", n409, n409 == 1 ? "" : "s");
+		snprintf(j->message, sizeof(j->message), "%d row%s cannot be changed; nothing was stored: %s", n409,
+		         n409 == 1 ? "" : "s", first409);
 	else
 		snprintf(j->message, sizeof(j->message), "%d row%s refused; nothing was stored; fix %s and send again",
 		         n, n == 1 ? " was" : "s were", n == 1 ? "it" : "them");
@@ -449,6 +452,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			                2, p, step, j);
 		}
 	case S_VALIDATE:
+	case S_LOCKS:
 		if (err)
 			return sql_failed(j, r, err);
 		if (PQntuples(r) > 0) {
@@ -464,6 +468,12 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			j->res.refused = 0;
 			take_errors(j);
 			return refuse(j, j->res.status);
+		}
+		if (j->state == S_VALIDATE) {
+			/* codes are resolved: now the periods accepted or locked */
+			j->state = S_LOCKS;
+			return db_query(j->conn, "SELECT seq, loc, field, status, reason FROM mestat.ingest_lock_check()", 0,
+			                NULL, step, j);
 		}
 		if (j->dhis2) {
 			/* comments without a value first, then the strategy on the values */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -40,6 +41,7 @@ static const struct family families[] = {
 	{"mestat_pull_duration_seconds", "histogram", "Duration of pulls."},
 	{"mestat_recompute_runs_total", "counter", "Progress recomputations, by outcome."},
 	{"mestat_recompute_duration_seconds", "histogram", "Duration of progress recomputations."},
+	{"mestat_notices_total", "counter", "Notices of the reporting cycle handed to SMTP or a webhook, by outcome."},
 	{NULL, NULL, NULL},
 };
 
@@ -172,8 +174,15 @@ void metrics_pull(const char *source, const char *outcome, double seconds)
 	observe("mestat_pull_duration_seconds", labels, seconds);
 }
 
+/* When this instance last recomputed progress successfully (Unix time); 0
+ * before the first. Only the instance holding the recompute lock runs, so
+ * alerting rules take the max over instances. */
+static double recompute_last_ok;
+
 void metrics_recompute(int ok, double seconds)
 {
+	if (ok)
+		recompute_last_ok = (double)time(NULL);
 	add("mestat_recompute_runs_total", ok ? "outcome=\"ok\"" : "outcome=\"error\"", 1);
 	observe("mestat_recompute_duration_seconds", "", seconds);
 }
@@ -213,7 +222,14 @@ static struct gauge {
 	 "Seconds the data of report_database trails the primary (0 on the primary itself).", NULL, NULL},
 	{"mestat_http_connections", "gauge", "Open HTTPS connections.", NULL, NULL},
 	{"mestat_http_requests_in_flight", "gauge", "Requests being served.", NULL, NULL},
+	{"mestat_tls_certificate_expiry_timestamp_seconds", "gauge",
+	 "When the server certificate in tls_cert expires (Unix time).", NULL, NULL},
+	{"mestat_reports_overdue", "gauge",
+	 "Reports past their due date with expected values missing (report.overdue), as of the last notice round.", NULL,
+	 NULL},
 };
+
+void metrics_notice(int ok) { add("mestat_notices_total", ok ? "outcome=\"sent\"" : "outcome=\"error\"", 1); }
 
 int metrics_provide(const char *name, metrics_read_fn read, void *arg)
 {
@@ -238,6 +254,12 @@ char *metrics_render(size_t *len)
 		ubuf_printf(&o, "# HELP %s %s\n# TYPE %s %s\n", g->name, g->help, g->name, g->type);
 		ubuf_printf(&o, "%s %.17g\n", g->name, g->read(g->arg));
 	}
+	if (recompute_last_ok > 0) {
+		ubuf_printf(&o, "# HELP mestat_recompute_last_success_timestamp_seconds When this instance last recomputed "
+		                "progress successfully (Unix time).\n"
+		                "# TYPE mestat_recompute_last_success_timestamp_seconds gauge\n");
+		ubuf_printf(&o, "mestat_recompute_last_success_timestamp_seconds %.17g\n", recompute_last_ok);
+	}
 	for (const struct family *f = families; f->name; f++) {
 		ubuf_printf(&o, "# HELP %s %s\n# TYPE %s %s\n", f->name, f->help, f->name, f->type);
 		render_series(&o, f);
@@ -260,6 +282,7 @@ void metrics_free(void)
 	}
 	all_tail = &all;
 	memset(slots, 0, sizeof(slots));
+	recompute_last_ok = 0;
 	for (size_t i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++)
 		gauges[i].read = NULL;
 }

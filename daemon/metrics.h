@@ -12,7 +12,8 @@ typedef double (*metrics_read_fn)(void *arg);
 /* metrics_provide: read the gauge NAME (one the registry declares:
  * mestat_db_connections_up, mestat_db_reconnects_total,
  * mestat_http_connections, mestat_http_requests_in_flight, mestat_report_database_up,
- * mestat_report_database_standby, mestat_report_replication_lag_seconds) with READ(ARG)
+ * mestat_report_database_standby, mestat_report_replication_lag_seconds,
+ * mestat_tls_certificate_expiry_timestamp_seconds, mestat_reports_overdue) with READ(ARG)
  * at each scrape. -1 for a name the registry does not declare. */
 int metrics_provide(const char *name, metrics_read_fn read, void *arg);
 
@@ -39,6 +40,9 @@ void metrics_pull(const char *source, const char *outcome, double seconds);
 
 /* metrics_recompute: a progress recomputation ended (OK or not) after SECONDS. */
 void metrics_recompute(int ok, double seconds);
+
+/* metrics_notice: a notice was accepted by SMTP or a webhook (OK), or not. */
+void metrics_notice(int ok);
 
 /* metrics_free: release the registry and forget the providers. */
 void metrics_free(void);

@@ -3,6 +3,7 @@
  *
  * A run takes one pooled connection for three statements:
  *   SELECT pg_try_advisory_lock(KEY)      -- false: another daemon is at it
+ *   SELECT mestat.lock_expired()          -- lock periods past lock_days
  *   SELECT mestat.recompute_progress()    -- the snapshot id
  *   SELECT pg_advisory_unlock(KEY)
  * The lock is a session lock, so it must be released on the same connection
@@ -135,6 +136,24 @@ static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, voi
 	db_query(c, "SELECT pg_advisory_unlock(" SCHED_LOCK_KEY ")", 0, NULL, on_unlocked, NULL);
 }
 
+/* on_expired: periods past due_date + lock_days were locked (lock_days =
+ * 0: none); then the recomputation, which they do not change. */
+static void on_expired(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	(void)arg;
+	if (!res) { /* the connection broke: the server dropped the lock with it */
+		finish(c);
+		return;
+	}
+	if (err)
+		log_warn("periods past lock_days not locked", "error=\"%s\"", err);
+	else if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+		log_info("periods locked after lock_days", "count=%s", PQgetvalue(res, 0, 0));
+	sched.started = util_now_mono();
+	db_query(c, strcmp(sched.trigger, "start") == 0 ? SCHED_START_SQL : "SELECT mestat.recompute_progress()", 0,
+	         NULL, on_recomputed, NULL);
+}
+
 static void on_locked(struct db_conn *c, PGresult *res, const char *err, void *arg)
 {
 	(void)arg;
@@ -150,9 +169,7 @@ static void on_locked(struct db_conn *c, PGresult *res, const char *err, void *a
 		finish(c);
 		return;
 	}
-	sched.started = util_now_mono();
-	db_query(c, strcmp(sched.trigger, "start") == 0 ? SCHED_START_SQL : "SELECT mestat.recompute_progress()", 0,
-	         NULL, on_recomputed, NULL);
+	db_query(c, "SELECT mestat.lock_expired()", 0, NULL, on_expired, NULL);
 }
 
 static void on_conn(struct db_conn *c, void *arg)

@@ -25,12 +25,12 @@ expect_match "... naming the file and both lines" \
 	"twice.conf:$b: key \"log_level\" is set twice in \[mestatd\], at lines $a and $b" "$out"
 
 empty=$T_TMP/empty-section.conf
-{ cat "$conf"; echo; echo "[notify]"; } >"$empty"
+{ cat "$conf"; echo; echo "[notice]"; } >"$empty"
 out=$("$MESTATD" -t -c "$empty" 2>&1)
 rc=$?
 expect_eq "-t refuses an unknown section even with no key in it (exit 1)" 1 "$rc"
 expect_match "... naming it and its line" \
-	"empty-section.conf:$(line_of "$empty" '^\[notify\]'): unknown section \[notify\]" "$out"
+	"empty-section.conf:$(line_of "$empty" '^\[notice\]'): unknown section \[notice\]" "$out"
 
 src=$T_TMP/source.conf
 {

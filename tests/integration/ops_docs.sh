@@ -24,7 +24,7 @@ def table(name):
         sys.exit(0)
     keys = []
     # {"name", TYPE, OFFSET(field), DEFAULT, RELOAD, MIN, MAX}
-    for e in re.finditer(r'\{"([a-z_]+)",\s*\w+,\s*\w+\(\w+\),\s*((?:\w+\s+)?"[^"]*"),\s*(true|false)', m.group(1)):
+    for e in re.finditer(r'\{"([a-z_]+)",\s*\w+,\s*\w+\([\w.]+\),\s*((?:\w+\s+)?"[^"]*"),\s*(true|false)', m.group(1)):
         d = e.group(2)
         mm = re.match(r'(?:(\w+)\s+)?"([^"]*)"', d)
         default = macros.get(mm.group(1), "") + mm.group(2) if mm.group(1) else mm.group(2)
@@ -32,10 +32,11 @@ def table(name):
     return keys
 
 main_keys, source_keys = table("main_keys"), table("source_keys")
+notify_keys = table("notify_keys")
 n_entries = len(re.findall(r'^\s*\{"[a-z_]+",', src, re.M))
-if n_entries != len(main_keys) + len(source_keys):
+if n_entries != len(main_keys) + len(source_keys) + len(notify_keys):
     print(f"not ok - every entry of config.c's key tables is understood by this test: "
-          f"{n_entries} entries, {len(main_keys) + len(source_keys)} parsed")
+          f"{n_entries} entries, {len(main_keys) + len(source_keys) + len(notify_keys)} parsed")
 else:
     print(f"ok - config.c's key tables read: {len(main_keys)} [mestatd] keys, {len(source_keys)} [source] keys")
 
@@ -47,6 +48,10 @@ def ok(name, good, why):
 page = open(f"{top}/doc/mestatd.conf.5").read()
 split = page.find(".SH THE [source NAME] SECTIONS")
 parts = {"mestatd": page[:split] if split >= 0 else page, "source": page[split:] if split >= 0 else ""}
+nstart = page.find(".SH THE [notify] SECTION")
+nend = page.find("\n.SH ", nstart + 1) if nstart >= 0 else -1
+parts["notify"] = page[nstart:nend] if nstart >= 0 else ""
+ok("mestatd.conf(5) has a section for [notify]", nstart >= 0, "no '.SH THE [notify] SECTION'")
 ok("mestatd.conf(5) has a section for [source NAME]", split >= 0, "no '.SH THE [source NAME] SECTIONS'")
 
 def entry(text, key):
@@ -58,10 +63,10 @@ def unroff(s):
     s = s.replace("\\-", "-").replace('"', "").replace("\n", " ")
     return re.sub(r"\\f[BIRP]", "", s)
 
-for section, keys in (("mestatd", main_keys), ("source", source_keys)):
+for section, keys in (("mestatd", main_keys), ("source", source_keys), ("notify", notify_keys)):
     for key, default, reload in keys:
         e = entry(parts[section], key)
-        where = "[mestatd]" if section == "mestatd" else "[source NAME]"
+        where = {"mestatd": "[mestatd]", "source": "[source NAME]", "notify": "[notify]"}[section]
         if e is None:
             print(f"not ok - mestatd.conf(5) documents {where} key {key}: no '.TP / .B {key}' entry")
             continue
@@ -96,6 +101,12 @@ for key, default, reload in main_keys:
             break
     ok(f"etc/mestatd.conf marks {key} reload: {'yes' if reload else 'no'}", flag == ("yes" if reload else "no"),
        f"the nearest comment above says reload: {flag}")
+nat = next((i for i, l in enumerate(sample) if re.match(r"[;#]?\s*\[notify\]", l)), len(sample))
+for key, default, reload in notify_keys:
+    line = next((i for i, l in enumerate(sample[nat:cut]) if re.match(r"[;#]?\s*%s\s*=" % key, l)), None)
+    value = sample[nat + line].split("=", 1)[1].strip() if line is not None else None
+    ok(f"etc/mestatd.conf shows [notify] key {key} at its default", value == default,
+       f"config.c default [{default}], the sample has [{value}] after '[notify]'")
 for key, default, reload in source_keys:
     good = any(re.match(r"#\s*%s\s*=" % key, l) for l in sample[cut:])
     ok(f"etc/mestatd.conf shows [source] key {key}", good, f"no '# {key} =' line after '# [source ...]'")

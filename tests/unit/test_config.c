@@ -152,6 +152,38 @@ static void test_unreadable_tls_key_is_reported(void **state)
 	config_errors_free(&errs);
 }
 
+static void test_notify_section_is_read_and_checked(void **state)
+{
+	(void)state;
+	struct config_errors errs = {0};
+	struct config *cf = load("", &errs);
+	assert_non_null(cf);
+	assert_string_equal(cf->notify.remind_days, "7,1");
+	assert_string_equal(cf->notify.smtp_url, "");
+	assert_true(cf->notify.source_alert_after == 6 * 3600.0);
+	assert_int_equal(cf->lock_days, 0);
+	config_free(cf);
+	cf = load("[mestatd]\nlock_days = 30\n[notify]\nsmtp_url = smtps://mail.example:465\n"
+	          "smtp_from = mestat@ministry.example\nremind_days = 14,7,1\ninterval = 10s\n",
+	          &errs);
+	assert_non_null(cf);
+	assert_int_equal(errs.n, 0);
+	assert_int_equal(cf->lock_days, 30);
+	assert_string_equal(cf->notify.smtp_url, "smtps://mail.example:465");
+	assert_string_equal(cf->notify.remind_days, "14,7,1");
+	assert_true(cf->notify.interval == 10.0);
+	config_free(cf);
+	assert_null(load("[notify]\nsmtp_url = http://mail.example\nremind_days = 7;1\nwebhook = x\n", &errs));
+	assert_true(any_error_contains(&errs, ":2: smtp_url must start with smtp:// (STARTTLS) or smtps://"));
+	assert_true(any_error_contains(&errs, ":2: smtp_url is set: smtp_from needs the sender's e-mail address"));
+	assert_true(any_error_contains(&errs, ":3: remind_days \"7;1\" must be days before the due date"));
+	assert_true(any_error_contains(&errs, ":4: unknown key \"webhook\" in [notify]"));
+	config_errors_free(&errs);
+	assert_null(load("[mestatd]\nlock_days = -1\n", &errs));
+	assert_true(any_error_contains(&errs, ":2: bad value \"-1\" for key \"lock_days\""));
+	config_errors_free(&errs);
+}
+
 static void test_source_sections_are_read_and_checked(void **state)
 {
 	(void)state;
@@ -317,8 +349,9 @@ static void test_read_keeps_the_configuration_for_further_checks(void **state)
 	config_errors_free(&errs);
 }
 
-/* Every ";key = value" line of etc/mestatd.conf, uncommented, must be a
- * real key whose documented value is the built-in default. */
+/* Every ";key = value" line of etc/mestatd.conf, uncommented (with the
+ * ";[section]" lines), must be a real key whose documented value is the
+ * built-in default. */
 static void test_sample_configuration_documents_the_defaults(void **state)
 {
 	(void)state;
@@ -330,6 +363,8 @@ static void test_sample_configuration_documents_the_defaults(void **state)
 		if (line[0] == ';' && strchr(line, '=')) {
 			strncat(text, line + 1, sizeof(text) - strlen(text) - 1);
 			keys++;
+		} else if (line[0] == ';' && line[1] == '[') { /* a commented section, e.g. ;[notify] */
+			strncat(text, line + 1, sizeof(text) - strlen(text) - 1);
 		} else if (line[0] == '[') {
 			strncat(text, line, sizeof(text) - strlen(text) - 1);
 		}
@@ -382,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_file_problems_name_the_line_of_their_key),
 		cmocka_unit_test(test_reload_conflict_names_the_line),
 		cmocka_unit_test(test_read_keeps_the_configuration_for_further_checks),
+		cmocka_unit_test(test_notify_section_is_read_and_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
