@@ -204,7 +204,8 @@ begin
 			left_value numeric,
 			right_value numeric,
 			indicators text[],
-			message text
+			message text,
+			other_reporter text
 		) on commit delete rows;
 	else
 		delete from pg_temp.ingest_rule_hit;
@@ -237,10 +238,12 @@ create table mestat.validation_rule (
 	clause text,
 	active boolean not null default true,
 	created_at timestamptz not null default now(),
-	created_by text not null default session_user
+	created_by text not null default session_user,
+	reporters text not null default 'same' check (reporters in ('same', 'parent'))
 );
 comment on table mestat.validation_rule is
-	'Validation rules between indicators of the same reporter and period, administered by the plan office in SQL. '
+	'Validation rules between indicators of the same reporter and period (or, with reporters = parent, of a reporter '
+	'and the reporter it is part of), administered by the plan office in SQL. '
 	'Each side is a sum of indicators with coefficients, written as a JSON object {"indicator": coefficient, ...}. A rule '
 	'with an operator <, <=, =, >=, > is checked only when every indicator of both sides has a value (a missing part or '
 	'total is a completeness matter, not a contradiction); both_or_neither asks that both sides have some value or neither. '
@@ -260,6 +263,9 @@ comment on column mestat.validation_rule.clause is 'Clause of the plan the rule 
 comment on column mestat.validation_rule.active is 'Only active rules are checked.';
 comment on column mestat.validation_rule.created_at is 'When the rule was added.';
 comment on column mestat.validation_rule.created_by is 'Database user who added it.';
+comment on column mestat.validation_rule.reporters is
+	'same: both sides are one reporter''s values; parent: the right side is a reporter''s (a separate-plan city''s), the '
+	'left side its parent''s (the province it is part of), same period.';
 
 create function mestat.validation_rule_check() returns trigger
 language plpgsql
@@ -368,7 +374,7 @@ comment on function mestat.rule_message(mestat.validation_rule, text, text, nume
 -- be after the submission: a staged row wins over what is stored.
 create function mestat.validation_check_staged()
 returns table (rule text, severity text, reporter text, period text, left_value numeric, right_value numeric,
-               indicators text[], message text)
+               indicators text[], message text, other_reporter text)
 language plpgsql
 set search_path = mestat, pg_temp
 -- A handful of rows: compiling the plan with JIT would take longer than running it.
@@ -383,29 +389,47 @@ begin
 		  from pg_temp.ingest_row r
 		 where r.reporter is not null and r.indicator is not null and r.period is not null
 	),
+	touched as (
+		select distinct st.reporter, st.period, st.indicator from st
+	),
+	-- (rule, reporter, period, other): other is the part (right side) of a
+	-- reporters = parent rule, reporter its parent (left side).
 	cand as (
-		select distinct t.rule, s.reporter, s.period
-		  from (select distinct st.reporter, st.period, st.indicator from st) s
+		select distinct t.rule, s.reporter, s.period, null::text as other
+		  from touched s
 		  join mestat.validation_rule_term t on t.indicator = s.indicator
 		  join mestat.validation_rule vr on vr.name = t.rule
-		 where mestat.rule_applies(vr, s.period)
+		 where vr.reporters = 'same' and mestat.rule_applies(vr, s.period)
+		union
+		select distinct t.rule, case when t.side = 'right' then rp.parent else s.reporter end, s.period,
+		       case when t.side = 'right' then s.reporter else ch.code end
+		  from touched s
+		  join mestat.validation_rule_term t on t.indicator = s.indicator
+		  join mestat.validation_rule vr on vr.name = t.rule
+		  join mestat.reporter rp on rp.code = s.reporter
+		  left join mestat.reporter ch on t.side = 'left' and ch.parent = s.reporter
+		 where vr.reporters = 'parent' and mestat.rule_applies(vr, s.period)
+		   and case when t.side = 'right' then rp.parent is not null else ch.code is not null end
 	),
 	val as (
-		select c.rule, c.reporter, c.period, t.side, t.indicator, t.coefficient,
+		select c.rule, c.reporter, c.other, c.period, t.side, t.indicator, t.coefficient,
 		       case when s.indicator is not null then s.v else o.value end as v
 		  from cand c
 		  join mestat.validation_rule_term t on t.rule = c.rule
-		  left join st s on s.reporter = c.reporter and s.indicator = t.indicator and s.period = c.period
+		  cross join lateral (
+			select case when t.side = 'right' and c.other is not null then c.other else c.reporter end as who
+		  ) as w
+		  left join st s on s.reporter = w.who and s.indicator = t.indicator and s.period = c.period
 		  left join lateral (
 			select o.value
 			  from mestat.observation o
-			 where o.reporter = c.reporter and o.indicator = t.indicator and o.period = c.period
+			 where o.reporter = w.who and o.indicator = t.indicator and o.period = c.period
 			 order by o.id desc
 			 limit 1
 		  ) as o on s.indicator is null
 	),
 	judged as (
-		select v.rule, v.reporter, v.period,
+		select v.rule, v.reporter, v.other, v.period,
 		       sum(v.coefficient * v.v) filter (where v.side = 'left') as l,
 		       sum(v.coefficient * v.v) filter (where v.side = 'right') as r,
 		       bool_and(v.v is not null) filter (where v.side = 'left') as l_all,
@@ -418,10 +442,11 @@ begin
 		           filter (where v.side = 'right') as r_text,
 		       array_agg(v.indicator order by v.side, v.indicator) as indicators
 		  from val v
-		 group by v.rule, v.reporter, v.period
+		 group by v.rule, v.reporter, v.other, v.period
 	)
 	select j.rule, vr.severity, j.reporter, j.period, j.l, j.r, j.indicators,
-	       mestat.rule_message(vr, j.reporter, j.period, j.l, j.r, j.l_text, j.r_text)
+	       mestat.rule_message(vr, j.reporter || coalesce(' ≥ ' || j.other, ''), j.period, j.l, j.r, j.l_text, j.r_text),
+	       j.other
 	  from judged j
 	  join mestat.validation_rule vr on vr.name = j.rule
 	 where mestat.rule_violated(vr.operator, vr.tolerance, j.l, j.r, j.l_all, j.r_all, j.l_any, j.r_any);
@@ -434,20 +459,30 @@ comment on function mestat.validation_check_staged() is
 
 create view mestat.validation_violation as
 with cand as (
-	select distinct t.rule, cv.reporter, cv.period
+	select distinct t.rule, cv.reporter, cv.period, null::text as other
 	  from mestat.current_value cv
 	  join mestat.validation_rule_term t on t.indicator = cv.indicator
 	  join mestat.validation_rule vr on vr.name = t.rule
-	 where mestat.rule_applies(vr, cv.period)
+	 where vr.reporters = 'same' and mestat.rule_applies(vr, cv.period)
+	union
+	-- reporters = parent: the parent (left side) and its part (right side).
+	select distinct t.rule, ch.parent, cv.period, ch.code
+	  from mestat.current_value cv
+	  join mestat.reporter ch on ch.parent is not null and ch.code = cv.reporter
+	  join mestat.validation_rule_term t on t.indicator = cv.indicator
+	  join mestat.validation_rule vr on vr.name = t.rule
+	 where vr.reporters = 'parent' and mestat.rule_applies(vr, cv.period)
 ),
 val as (
-	select c.rule, c.reporter, c.period, t.side, t.indicator, t.coefficient, cv.value as v
+	select c.rule, c.reporter, c.other, c.period, t.side, t.indicator, t.coefficient, cv.value as v
 	  from cand c
 	  join mestat.validation_rule_term t on t.rule = c.rule
-	  left join mestat.current_value cv on cv.reporter = c.reporter and cv.indicator = t.indicator and cv.period = c.period
+	  left join mestat.current_value cv
+	    on cv.reporter = case when t.side = 'right' and c.other is not null then c.other else c.reporter end
+	   and cv.indicator = t.indicator and cv.period = c.period
 ),
 judged as (
-	select v.rule, v.reporter, v.period,
+	select v.rule, v.reporter, v.other, v.period,
 	       sum(v.coefficient * v.v) filter (where v.side = 'left') as l,
 	       sum(v.coefficient * v.v) filter (where v.side = 'right') as r,
 	       bool_and(v.v is not null) filter (where v.side = 'left') as l_all,
@@ -459,12 +494,13 @@ judged as (
 	       string_agg(mestat.rule_term_text(v.coefficient, v.indicator, v.v), ' + ' order by v.indicator)
 	           filter (where v.side = 'right') as r_text
 	  from val v
-	 group by v.rule, v.reporter, v.period
+	 group by v.rule, v.reporter, v.other, v.period
 )
 select j.rule, vr.severity, j.reporter, j.period, vr.operator, j.l as left_value, j.r as right_value,
        j.l_text as left_terms, j.r_text as right_terms,
-       mestat.rule_message(vr, j.reporter, j.period, j.l, j.r, j.l_text, j.r_text) as message,
-       vr.message_zh, vr.message_en, vr.clause
+       mestat.rule_message(vr, j.reporter || coalesce(' ≥ ' || j.other, ''), j.period, j.l, j.r, j.l_text, j.r_text)
+           as message,
+       vr.message_zh, vr.message_en, vr.clause, j.other as other_reporter
   from judged j
   join mestat.validation_rule vr on vr.name = j.rule
  where mestat.rule_violated(vr.operator, vr.tolerance, j.l, j.r, j.l_all, j.r_all, j.l_any, j.r_any);
@@ -474,7 +510,7 @@ comment on view mestat.validation_violation is
 create view report.validation_violations as
 select v.rule, v.severity, v.reporter, r.name_zh as reporter_name_zh, r.name_en as reporter_name_en, v.period,
        v.operator, v.left_value, v.right_value, v.left_terms, v.right_terms, v.message, v.message_zh, v.message_en,
-       v.clause
+       v.clause, v.other_reporter
   from mestat.validation_violation v
   join mestat.reporter r on r.code = v.reporter;
 comment on view report.validation_violations is
@@ -495,6 +531,9 @@ comment on column report.validation_violations.message is 'The sentence a clerk 
 comment on column report.validation_violations.message_zh is 'The rule''s message in Chinese.';
 comment on column report.validation_violations.message_en is 'The rule''s message in English.';
 comment on column report.validation_violations.clause is 'Clause of the plan the rule follows from.';
+comment on column report.validation_violations.other_reporter is
+	'For a rule between a reporter and its part (reporters = parent): the part (the separate-plan city) whose value '
+	'is compared with reporter''s (its province); else NULL.';
 
 -- The columns of mestat.validation_violation mean what they mean in the report view.
 do $$
@@ -543,6 +582,19 @@ values
 	('tech_contracts_with_turnover', '{"tech_contracts": 1}', 'both_or_neither', '{"tech_contract_turnover": 1}', 'warn',
 	 'quarter', '技术合同成交项数与成交额应一同报送',
 	 'the number of technology contracts and their turnover are reported together', '七(二)');
+
+-- A separate-plan city (计划单列市: 大连, 青岛, 宁波, 厦门, 深圳) is part of its
+-- province (reporter.parent): national sums add only the provinces. So a
+-- province's count is not below its city's.
+insert into mestat.validation_rule (name, left_side, operator, right_side, severity, message_zh, message_en, clause,
+                                    reporters)
+select 'province_ge_city_' || i.code, jsonb_build_object(i.code, 1), '>=', jsonb_build_object(i.code, 1), 'warn',
+       format('省的%s不应少于其计划单列市（计划单列市包含在省内）', i.name_zh),
+       format('a province''s %s is not below its separate-plan city''s (the city is part of the province)', i.name_en),
+       i.clause, 'parent'
+  from mestat.indicator i
+ where i.scope = 'provincial' and i.aggregation = 'sum' and i.value_type = 'integer' and i.active
+ order by i.code;
 
 ------------------------------------------------------------------------------
 -- Outliers held for follow-up
@@ -1097,7 +1149,7 @@ begin
 	select r.seq, r.loc, 'value'::text, 422, v.message
 	  from pg_temp.ingest_rule_hit v
 	  join pg_temp.ingest_row r
-	    on r.reporter = v.reporter and r.period = v.period and r.indicator = any (v.indicators)
+	    on (r.reporter = v.reporter or r.reporter = v.other_reporter) and r.period = v.period and r.indicator = any (v.indicators)
 	 where v.severity = 'refuse';
 end
 $$;

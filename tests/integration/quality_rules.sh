@@ -154,6 +154,42 @@ ROWS
 )
 expect_match "warn both_or_neither: contracts without their turnover are warned" '"rule": "tech_contracts_with_turnover"' "$out"
 
+# ---- seeded rule between two reporters: a province is not below its
+# separate-plan city (warn)
+
+out=$(qsubmit "$DB" 210000 "" <<'ROWS'
+line 2,210000,incubators,2018Q3,50,,,,,
+ROWS
+)
+expect_match "a province's value without its city's: no warning" 'warnings\|\[\]$' "$out"
+out=$(qsubmit "$DB" 210200 "" <<'ROWS'
+line 2,210200,incubators,2018Q3,80,,,,,
+ROWS
+)
+expect_match "a separate-plan city (大连) above its province (辽宁) is warned, naming both and their values" \
+	'"rule": "province_ge_city_incubators".*210000 ≥ 210200 2018Q3: incubators 50 must be >= incubators 80' "$out"
+expect_match "... and stored" '^counts\|1\|0\|0\|0' "$out"
+out=$(qsubmit "$DB" 210000 "" <<'ROWS'
+line 2,210000,incubators,2018Q3,60,,,,,
+ROWS
+)
+expect_match "the province's own submission is judged against the city's stored value" \
+	'"rule": "province_ge_city_incubators".*incubators 60 must be >= incubators 80' "$out"
+out=$(qsubmit "$DB" 210000 "" <<'ROWS'
+line 2,210000,incubators,2018Q3,120,,,,,
+ROWS
+)
+expect_match "a province value at or above the city's: no warning" 'warnings\|\[\]$' "$out"
+qsubmit "$DB" 370000 "" >/dev/null <<'ROWS'
+line 2,370000,incubators,2018Q3,10,,,,,
+ROWS
+qsubmit "$DB" 370200 "" >/dev/null <<'ROWS'
+line 2,370200,incubators,2018Q3,15,,,,,
+ROWS
+expect_eq "the violation is listed under the province, with the city beside it" "370000|370200|10|15" \
+	"$(db_q t_eval "$DB" "select reporter, other_reporter, left_value, right_value from report.validation_violations
+	                      where rule = 'province_ge_city_incubators'")"
+
 # ---- administration and the report view
 
 expect_match "a rule naming an unknown indicator is refused" 'not an indicator code' \
@@ -162,6 +198,7 @@ expect_match "a rule naming an unknown indicator is refused" 'not an indicator c
 expect_eq "report.validation_violations lists every current violation, for the evaluator" \
 	"online_retail_le_retail_total|110000|2018Q3
 online_share_with_parts|110000|2018Q3
+province_ge_city_incubators|370000|2018Q3
 t_eq|120000|2018Q3
 t_gt|120000|2018Q3
 tech_contracts_with_turnover|130000|2018Q3" \
