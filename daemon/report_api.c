@@ -252,17 +252,6 @@ static void reply_db_error(struct rjob *j, PGresult *res, const char *err)
 	}
 }
 
-static bool numeric_type(const char *t)
-{
-	static const char *const num[] = {"smallint", "integer", "bigint", "real", "double precision", NULL};
-	if (strncmp(t, "numeric", 7) == 0)
-		return true;
-	for (int i = 0; num[i]; i++)
-		if (strcmp(t, num[i]) == 0)
-			return true;
-	return false;
-}
-
 /* page_rows: the rows of RES that belong to the page (without count=exact
  * the query reads one more, which only tells that more rows follow). */
 static int page_rows(const struct rjob *j, PGresult *res)
@@ -343,7 +332,7 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 				ubuf_puts(&b, ",");
 			if (!PQgetisnull(res, i, (int)c + 1))
 				buf_csv(&b, PQgetvalue(res, i, (int)c + 1), (size_t)PQgetlength(res, i, (int)c + 1),
-				        !numeric_type(j->cols[j->pick[c]].type));
+				        report_json_kind(j->cols[j->pick[c]].type) != REPORT_JSON_NUMBER);
 		}
 		ubuf_puts(&b, "\r\n");
 	}
