@@ -7,7 +7,8 @@
  *     → read the view's columns from the catalog (so every view added to
  *       schema report later is served without code)
  *     → build one parameterized SELECT (report_query.c), restricted to the
- *       caller's own reporter when the caller is a province
+ *       caller's own reporter when the caller is a province, of the columns
+ *       ?columns= chooses (all by default)
  *     → answer JSON, CSV (UTF-8 with BOM) or SDMX-CSV 2.0.
  *
  * The views are the single source: this file formats what they return and
@@ -153,9 +154,11 @@ struct rjob {
 	enum out_format out;
 	char view[64];
 	struct console_caller who;
-	struct report_column *cols;
-	enum report_json_kind *kinds; /* per column, for the JSON answer */
+	struct report_column *cols; /* every column of the view (filters, order, errors) */
 	size_t ncols;
+	size_t *pick;                 /* the columns sent, in order: indexes into cols */
+	size_t npick;
+	enum report_json_kind *kinds; /* per column sent, for the JSON answer */
 	char *colnames;      /* storage of the names and types in cols */
 	json_t *columns;     /* [{name, type, comment}] for the JSON answer */
 	json_t *comment;     /* the view's comment */
@@ -167,6 +170,7 @@ static void job_free(struct rjob *j)
 	if (!j)
 		return;
 	free(j->cols);
+	free(j->pick);
 	free(j->kinds);
 	free(j->colnames);
 	json_decref(j->columns);
@@ -248,17 +252,6 @@ static void reply_db_error(struct rjob *j, PGresult *res, const char *err)
 	}
 }
 
-static bool numeric_type(const char *t)
-{
-	static const char *const num[] = {"smallint", "integer", "bigint", "real", "double precision", NULL};
-	if (strncmp(t, "numeric", 7) == 0)
-		return true;
-	for (int i = 0; num[i]; i++)
-		if (strcmp(t, num[i]) == 0)
-			return true;
-	return false;
-}
-
 /* page_rows: the rows of RES that belong to the page (without count=exact
  * the query reads one more, which only tells that more rows follow). */
 static int page_rows(const struct rjob *j, PGresult *res)
@@ -300,10 +293,11 @@ static void send_json(struct rjob *j, PGresult *res, long total)
 	int n = page_rows(j, res);
 	for (int i = 0; i < n; i++) {
 		ubuf_puts(&b, i ? ",{" : "{");
-		for (size_t c = 0; c < j->ncols; c++) {
+		for (size_t c = 0; c < j->npick; c++) {
+			const char *key = j->cols[j->pick[c]].name;
 			if (c)
 				ubuf_puts(&b, ",");
-			report_json_value(&b, REPORT_JSON_STRING, j->cols[c].name, strlen(j->cols[c].name));
+			report_json_value(&b, REPORT_JSON_STRING, key, strlen(key));
 			ubuf_puts(&b, ":");
 			int f = (int)c + 1;
 			report_json_value(&b, j->kinds[c], PQgetisnull(res, i, f) ? NULL : PQgetvalue(res, i, f),
@@ -324,20 +318,21 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 {
 	struct ubuf b = {0};
 	ubuf_puts(&b, "\xEF\xBB\xBF"); /* BOM: Excel and WPS then read UTF-8, Chinese labels intact */
-	for (size_t c = 0; c < j->ncols; c++) {
+	for (size_t c = 0; c < j->npick; c++) {
+		const char *name = j->cols[j->pick[c]].name;
 		if (c)
 			ubuf_puts(&b, ",");
-		buf_csv(&b, j->cols[c].name, strlen(j->cols[c].name), false);
+		buf_csv(&b, name, strlen(name), false);
 	}
 	ubuf_puts(&b, "\r\n");
 	int n = page_rows(j, res);
 	for (int i = 0; i < n; i++) {
-		for (size_t c = 0; c < j->ncols; c++) {
+		for (size_t c = 0; c < j->npick; c++) {
 			if (c)
 				ubuf_puts(&b, ",");
 			if (!PQgetisnull(res, i, (int)c + 1))
 				buf_csv(&b, PQgetvalue(res, i, (int)c + 1), (size_t)PQgetlength(res, i, (int)c + 1),
-				        !numeric_type(j->cols[c].type));
+				        report_json_kind(j->cols[j->pick[c]].type) != REPORT_JSON_NUMBER);
 		}
 		ubuf_puts(&b, "\r\n");
 	}
@@ -490,13 +485,14 @@ static void on_list(struct db_conn *c, PGresult *res, const char *err, void *arg
 static void use_catalog(struct db_conn *c, struct rjob *j, const PGresult *res)
 {
 	int n = PQntuples(res);
-	size_t need = 0;
+	size_t nc = n > 0 ? (size_t)n : 1, need = 0;
 	for (int i = 0; i < n; i++)
 		need += (size_t)PQgetlength(res, i, 0) + (size_t)PQgetlength(res, i, 1) + 2;
-	j->cols = calloc((size_t)n, sizeof(*j->cols));
+	j->cols = calloc(nc, sizeof(*j->cols));
+	j->pick = calloc(nc, sizeof(*j->pick));
 	j->colnames = malloc(need);
 	j->columns = json_array();
-	if (!j->cols || !j->colnames) {
+	if (!j->cols || !j->pick || !j->colnames) {
 		db_release(c);
 		reply_error(j, 503, "out of memory", NULL, NULL);
 		return;
@@ -510,9 +506,6 @@ static void use_catalog(struct db_conn *c, struct rjob *j, const PGresult *res)
 		j->cols[i].type = strcpy(p, type);
 		p += strlen(type) + 1;
 		has_reporter |= strcmp(name, "reporter") == 0;
-		json_array_append_new(j->columns,
-		                      json_pack("{s:s, s:s, s:s?}", "name", name, "type", type, "comment",
-		                                PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2)));
 	}
 	j->ncols = (size_t)n;
 	j->comment = PQgetisnull(res, 0, 3) ? json_null() : json_string(PQgetvalue(res, 0, 3));
@@ -532,6 +525,32 @@ static void use_catalog(struct db_conn *c, struct rjob *j, const PGresult *res)
 			return;
 		}
 	}
+	/* ?columns=: only the columns asked for, in that order (a page of a
+	 * wide view the console shows a few columns of is then that much
+	 * smaller to build and to send); names are checked against the view's
+	 * own, so only the catalog's names reach the SQL. */
+	char why[1024];
+	int st = report_columns_pick(j->view, j->cols, j->ncols, j->r->query, j->pick, &j->npick, why, sizeof(why));
+	if (st == 0 && j->npick && j->kind == J_DATA) {
+		st = 400;
+		snprintf(why, sizeof(why), "columns chooses the columns of /api/v1/report/{view}; SDMX-CSV has its own");
+	}
+	if (st != 0) {
+		db_release(c);
+		reply_error(j, st, why, "columns", column_names(j));
+		return;
+	}
+	bool picked = j->npick > 0;
+	if (!picked)
+		for (size_t i = 0; i < j->ncols; i++)
+			j->pick[j->npick++] = i;
+	for (size_t k = 0; k < j->npick; k++) {
+		int i = (int)j->pick[k];
+		json_array_append_new(j->columns,
+		                      json_pack("{s:s, s:s, s:s?}", "name", j->cols[i].name, "type", j->cols[i].type,
+		                                "comment", PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2)));
+	}
+
 	/* JSON: each column as text, made JSON here (row_to_json cost the server
 	 * more than reading the rows: it looks up every column's type on every
 	 * row); only types without a plain JSON text (dates, times, arrays…)
@@ -539,23 +558,25 @@ static void use_catalog(struct db_conn *c, struct rjob *j, const PGresult *res)
 	struct ubuf select = {0};
 	if (j->kind == J_DATA) {
 		ubuf_puts(&select, "v.reporter, v.indicator, v.period, v.value, v.unit, v.comment");
-	} else if (j->out == OUT_CSV) {
+	} else if (j->out == OUT_CSV && !picked) {
 		ubuf_puts(&select, "v.*");
 	} else {
-		j->kinds = calloc(j->ncols ? j->ncols : 1, sizeof(*j->kinds));
+		bool json = j->out != OUT_CSV;
+		j->kinds = calloc(j->npick ? j->npick : 1, sizeof(*j->kinds));
 		if (!j->kinds)
 			select.oom = true;
-		for (size_t i = 0; i < j->ncols && !select.oom; i++) {
+		for (size_t k = 0; k < j->npick && !select.oom; k++) {
+			const struct report_column *col = &j->cols[j->pick[k]];
 			char q[160];
-			if (report_quote_ident(j->cols[i].name, q, sizeof(q)) != 0) {
+			if (report_quote_ident(col->name, q, sizeof(q)) != 0) {
 				select.oom = true;
 				break;
 			}
-			j->kinds[i] = report_json_kind(j->cols[i].type);
-			ubuf_printf(&select, j->kinds[i] == REPORT_JSON_SQL ? "%sto_json(v.%s)::text" : "%sv.%s", i ? ", " : "",
-			            q);
+			j->kinds[k] = report_json_kind(col->type);
+			ubuf_printf(&select, json && j->kinds[k] == REPORT_JSON_SQL ? "%sto_json(v.%s)::text" : "%sv.%s",
+			            k ? ", " : "", q);
 		}
-		if (!j->ncols)
+		if (!j->npick)
 			ubuf_puts(&select, "NULL"); /* a view without columns: rows of {} */
 	}
 	if (select.oom || !select.p) {
@@ -564,11 +585,10 @@ static void use_catalog(struct db_conn *c, struct rjob *j, const PGresult *res)
 		reply_error(j, 503, "out of memory", NULL, NULL);
 		return;
 	}
-	char why[1024];
 	long def = j->kind == J_DATA ? DATA_LIMIT_MAX : VIEW_LIMIT_DEFAULT;
 	long max = j->kind == J_DATA ? DATA_LIMIT_MAX : VIEW_LIMIT_MAX;
-	int st = report_query_build(j->view, j->cols, j->ncols, j->r->query, select.p, restrict_to, def, max, &j->q, why,
-	                            sizeof(why));
+	st = report_query_build(j->view, j->cols, j->ncols, j->r->query, select.p, restrict_to, def, max, &j->q, why,
+	                        sizeof(why));
 	free(select.p);
 	if (st != 0) {
 		db_release(c);

@@ -160,6 +160,8 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 				status = fail(err, errlen, "offset must be a whole number of rows to skip");
 		} else if (strcmp(key, "order") == 0) {
 			status = apply_order(&order, val, cols, n, err, errlen);
+		} else if (strcmp(key, "columns") == 0) {
+			/* which columns are sent: report_columns_pick */
 		} else {
 			size_t klen = strlen(key);
 			enum { EXACT, GTE, LTE } op = EXACT;
@@ -171,7 +173,7 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 			if (c < 0) {
 				status = fail(err, errlen,
 				              "\"%.64s\" is neither a column of report.%s nor one of format, limit, offset, "
-				              "order, count",
+				              "order, count, columns",
 				              key, view);
 			} else if (op == EXACT) {
 				/* "a,b" and repeated keys both mean "any of" */
@@ -292,6 +294,67 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 	free(order.p);
 	if (status)
 		report_query_clear(out);
+	return status;
+}
+
+int report_columns_pick(const char *view, const struct report_column *cols, size_t n, const char *query,
+                        size_t *pick, size_t *npick, char *err, size_t errlen)
+{
+	*npick = 0;
+	char *copy = strdup(query ? query : "");
+	if (!copy)
+		return fail(err, errlen, "out of memory");
+	int status = 0;
+	char *save = NULL;
+	for (char *kv = strtok_r(copy, "&", &save); kv && !status; kv = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(kv, '=');
+		if (eq)
+			*eq = '\0';
+		char *key = evhttp_uridecode(kv, 1, NULL);
+		char *val = key && strcmp(key, "columns") == 0 ? evhttp_uridecode(eq ? eq + 1 : "", 1, NULL) : NULL;
+		if (!key) {
+			status = fail(err, errlen, "the query string cannot be decoded");
+		} else if (strcmp(key, "columns") != 0) {
+			/* a filter, order, paging or format: report_query_build */
+		} else if (!val) {
+			status = fail(err, errlen, "the query string cannot be decoded");
+		} else {
+			for (const char *p = val; !status;) {
+				const char *comma = strchr(p, ',');
+				size_t len = comma ? (size_t)(comma - p) : strlen(p);
+				while (len && *p == ' ')
+					p++, len--;
+				while (len && p[len - 1] == ' ')
+					len--;
+				int c = find_column(cols, n, p, len);
+				if (len == 0) {
+					status = fail(err, errlen, "columns: a name is missing; write columns=a,b,c with names "
+					                           "from \"columns\"");
+					break;
+				} else if (c < 0) {
+					status = fail(err, errlen,
+					              "columns: \"%.*s\" is not a column of report.%s; write columns=a,b,c with "
+					              "names from \"columns\"",
+					              (int)(len > 64 ? 64 : len), p, view);
+					break;
+				}
+				for (size_t i = 0; i < *npick && !status; i++)
+					if (pick[i] == (size_t)c)
+						status = fail(err, errlen, "columns: \"%s\" is named twice", cols[c].name);
+				if (status)
+					break;
+				pick[(*npick)++] = (size_t)c;
+				if (!comma)
+					break;
+				p = comma + 1;
+			}
+		}
+		free(key);
+		free(val);
+	}
+	free(copy);
+	if (status)
+		*npick = 0;
 	return status;
 }
 

@@ -1,5 +1,5 @@
 /* report_query.h - turns a read API query string (?col=v&col.gte=v&order=
- * -col&limit=&offset=&count=&format=) into one parameterized SELECT over a view of
+ * -col&limit=&offset=&count=&columns=&format=) into one parameterized SELECT over a view of
  * schema report. Identifiers come only from the view's own column list;
  * every value travels as a parameter. No I/O: the daemon and the fuzzer
  * share it. */
@@ -40,6 +40,14 @@ struct report_query {
 int report_query_build(const char *view, const struct report_column *cols, size_t n, const char *query,
                        const char *select, const char *restrict_to, long def_limit, long max_limit,
                        struct report_query *out, char *err, size_t errlen);
+
+/* report_columns_pick: the columns ?columns=a,b,c of QUERY chooses among the
+ * COLUMNS (N) of report.VIEW, in the order asked, as indexes into PICK (room
+ * for N); *NPICK = 0 when QUERY has no columns key (every column). Repeated
+ * keys add to the list. Returns 0, or 400 with ERR when a name is not a
+ * column of the view, is named twice, or the list is empty. */
+int report_columns_pick(const char *view, const struct report_column *cols, size_t n, const char *query,
+                        size_t *pick, size_t *npick, char *err, size_t errlen);
 
 /* report_query_clear: release what OUT holds; a cleared query is empty. */
 void report_query_clear(struct report_query *q);

@@ -297,6 +297,12 @@ def evaluator(d):
         coloured = [c for c in cells if " c-" in f" {c[3]}"]
         check(f"{who}: scorecard's monitoring cells show report.progress_by_reporter's trends, in no class colour", shown_t == want_t and want_t and not coloured,
               f"{len(shown_t)} cells, {len(want_t)} rows; differ: {[k for k in want_t if shown_t.get(k) != want_t[k]][:3]}; coloured {coloured[:2]}")
+        asked = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/report/progress_by_reporter') && n.includes('offset='))")
+        check(f"{who}: the scorecard asks report.progress_by_reporter only for the columns it shows (columns=)",
+              asked and all("columns=" in u for u in asked), asked[:2])
+        r0 = psql("select reporter, indicator, unit_zh, period from report.progress_by_reporter where class is not null order by reporter, indicator limit 1")[0]
+        title = d.execute_script(f"const td = document.querySelector('#scorecard tr[data-reporter=\"{r0[0]}\"] td.cell[data-indicator=\"{r0[1]}\"]'); return td ? td.title : ''")
+        check(f"{who}: a scorecard cell's title still carries the row's unit and period", f"{r0[2] or ''} ({r0[3] or ''})" in title, title)
         if "not_achieved" in want.values():
             sym = d.execute_script("const td = document.querySelector('#scorecard td.cell[data-class=not_achieved]'); return td ? td.textContent : null")
             check(f"{who}: a not-achieved target has its own symbol on the scorecard", sym == "✗", sym)
@@ -366,6 +372,8 @@ def evaluator(d):
         bars = d.execute_script("const c = Chart.getChart(document.getElementById('bars')); return c.data.datasets[0].data.filter(v => v !== null).length")
         want_bars = one("select count(actual_value) from report.progress_by_reporter where indicator = 'incubators'")
         check(f"{who}: the bar chart has one bar per reporter with a value", str(bars) == want_bars, f"{bars} bars, {want_bars} values")
+        asked = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/report/progress_by_reporter') && n.includes('offset='))")
+        check(f"{who}: the by-reporter table asks only for the columns it shows (columns=)", asked and all("columns=" in u for u in asked), asked[:2])
         clause = one("select clause from mestat.indicator where code = 'incubators'")
         check(f"{who}: the indicator page names the plan clause", d.find_element(By.ID, "clause").text == clause, d.find_element(By.ID, "clause").text)
     if open_page(d, "indicator.html", "indicators", who):

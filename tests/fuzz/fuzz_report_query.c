@@ -1,7 +1,8 @@
 /* fuzz_report_query.c - libFuzzer target: any query string of the read API
  * either builds a statement or is refused with a message, never crashes or
  * leaks; a built statement names only the view's own columns, double-quoted,
- * and holds none of the caller's bytes. Also feeds the bytes through the
+ * and holds none of the caller's bytes; a choice of columns (?columns=)
+ * names each column of the view at most once. Also feeds the bytes through the
  * CSV field writer, and through the JSON value writer: valid UTF-8 as a
  * string reads back as the same string, and as a boolean is true or false. */
 #include <jansson.h>
@@ -44,6 +45,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 	}
+	enum { NC = sizeof(cols) / sizeof(cols[0]) };
+	size_t pick[NC], npick = 99;
+	int st = report_columns_pick("latest_values", cols, NC, q, pick, &npick, err, sizeof(err));
+	if ((st != 0 && (st != 400 || !err[0] || npick != 0)) || npick > NC)
+		abort();
+	for (size_t i = 0; i < npick; i++)
+		for (size_t k = 0; k < npick; k++)
+			if (pick[i] >= NC || (i != k && pick[i] == pick[k]))
+				abort();
 	char *buf = NULL;
 	size_t used = 0, cap = 0;
 	if (report_csv_field(&buf, &used, &cap, q, size, true) == 0 && used < size)

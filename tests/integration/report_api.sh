@@ -132,6 +132,46 @@ expect_eq "count takes exact or none: anything else 400" 400 "$(status "$(t_curl
 expect_eq "the default limit is 1000" 1000 "$(t_curl "${ea[@]}" "$url/api/v1/report/overdue" | sed '$d' | jq -r .limit)"
 expect_eq "a limit above 10000 is cut to 10000" 10000 "$(t_curl "${ea[@]}" "$url/api/v1/report/overdue?limit=99999" | sed '$d' | jq -r .limit)"
 
+# ---- columns=: only the columns asked for, in that order
+lvcols=$(ev "select string_agg(column_name, ',' order by ordinal_position) from information_schema.columns where table_schema = 'report' and table_name = 'latest_values'")
+expect_match "report.latest_values has more columns than the three chosen below (so the checks can fail)" '^[^,]+,[^,]+,[^,]+,[^,]+' "$lvcols"
+out=$(t_curl "${ea[@]}" "$url/api/v1/report/latest_values?columns=value,period,reporter&order=reporter,indicator,period")
+expect_eq "columns=value,period,reporter: 200" 200 "$(status "$out")"
+expect_eq "... the answer describes those columns, in that order" "value,period,reporter" "$(body "$out" | jq -r '[.columns[].name] | join(",")')"
+expect_eq "... with their types" "numeric" "$(body "$out" | jq -r '.columns[0].type')"
+expect_eq "... each row has only those keys, in that order" "value,period,reporter" \
+	"$(body "$out" | jq -r '[.rows[] | keys_unsorted | join(",")] | unique | join(" ")')"
+expect_eq "... and the view's values, rows in the asked order" \
+	"$(ev "select string_agg(concat_ws('|', value, period, reporter), ' ' order by reporter, indicator, period) from report.latest_values")" \
+	"$(body "$out" | jq -r '[.rows[] | "\(.value)|\(.period)|\(.reporter)"] | join(" ")')"
+expect_eq "filters and order may name columns that are not chosen" \
+	"$(ev "select string_agg(value::text, ' ' order by value desc) from report.latest_values where reporter = '310000'")" \
+	"$(t_curl "${ea[@]}" "$url/api/v1/report/latest_values?columns=value&reporter=310000&order=-value" | sed '$d' | jq -r '[.rows[].value | tostring] | join(" ")')"
+curl -s --cacert "$T_CERTS/ca.crt" "${ea[@]}" -o "$T_TMP/pick.csv" "$url/api/v1/report/latest_values?format=csv&columns=period,comment,value&order=reporter,indicator,period"
+expect_eq "CSV: the header follows the choice" "period,comment,value" "$(head -n 1 "$T_TMP/pick.csv" | tail -c +4 | tr -d '\r')"
+expect_eq "... and so do the rows, formulas kept as text (Python's csv module reads them back)" \
+	"$(ev "select string_agg(concat_ws('|', period, case when comment ~ '^[=+@-]' then '''' || comment else coalesce(comment, '') end, value), ' ' order by reporter, indicator, period) from report.latest_values")" \
+	"$(/usr/bin/python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline=""))); print(" ".join("|".join(x) for x in r[1:]))' "$T_TMP/pick.csv")"
+out=$(t_curl "${ea[@]}" "$url/api/v1/report/latest_values?columns=value,colour")
+expect_eq "an unknown column in columns=: 400" 400 "$(status "$out")"
+expect_match "... naming it" 'colour' "$(body "$out" | jq -r .error)"
+expect_eq "... listing the valid columns" "$lvcols" "$(body "$out" | jq -r '.columns | join(",")')"
+expect_eq "a column named twice: 400" 400 "$(status "$(t_curl "${ea[@]}" "$url/api/v1/report/latest_values?columns=value,value")")"
+expect_eq "an empty columns=: 400" 400 "$(status "$(t_curl "${ea[@]}" "$url/api/v1/report/latest_values?columns=")")"
+expect_eq "SQL in columns= is no column: 400" 400 \
+	"$(status "$(t_curl "${ea[@]}" "$url/api/v1/report/latest_values?columns=value%2C1%29%3B%20select%201%3B--")")"
+expect_eq "columns= on /api/v1/data (SDMX-CSV has fixed columns): 400" 400 \
+	"$(status "$(t_curl "${ea[@]}" "$url/api/v1/data?columns=value")")"
+out=$(t_curl "${bj[@]}" "$url/api/v1/report/latest_values?columns=reporter,value&count=exact&limit=10000")
+expect_eq "a province choosing columns still reads only its own rows" \
+	"$(ev "select count(*) from report.latest_values where reporter = '110000'") 110000" \
+	"$(body "$out" | jq -r '"\(.total) \([.rows[].reporter] | unique | join(","))"')"
+expect_eq "... also when the reporter column is not chosen" \
+	"$(ev "select string_agg(value::text, ' ' order by value) from report.latest_values where reporter = '110000'")" \
+	"$(t_curl "${bj[@]}" "$url/api/v1/report/latest_values?columns=value&order=value" | sed '$d' | jq -r '[.rows[].value | tostring] | join(" ")')"
+expect_eq "... and a view it may not read stays 403 whatever the columns" 403 \
+	"$(status "$(t_curl "${bj[@]}" "$url/api/v1/report/$(for v in $views; do [ "$(ev "select count(*) from information_schema.columns where table_schema = 'report' and table_name = '$v' and column_name = 'reporter'")" = 0 ] && [ "$v" != progress ] && { echo "$v"; break; }; done)?columns=nosuch")")"
+
 # ---- errors name the valid names
 out=$(t_curl "${ea[@]}" "$url/api/v1/report/no_such_view")
 expect_eq "an unknown view: 404" 404 "$(status "$out")"

@@ -211,6 +211,41 @@ static void test_json_values_are_valid_json(void **state)
 	free(b.p);
 }
 
+static void test_columns_chooses_and_orders(void **state)
+{
+	(void)state;
+	size_t pick[NCOLS], n;
+	char err[512];
+	assert_int_equal(report_columns_pick("latest_values", cols, NCOLS, "limit=5", pick, &n, err, 512), 0);
+	assert_int_equal(n, 0); /* no key: every column */
+	assert_int_equal(report_columns_pick("latest_values", cols, NCOLS, "columns=value,%20reporter&reporter=110000",
+	                                     pick, &n, err, 512), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(pick[0], 2);
+	assert_int_equal(pick[1], 0);
+	/* repeated keys add; an encoded name is decoded first */
+	assert_int_equal(report_columns_pick("latest_values", cols, NCOLS, "columns=period&colu%6Dns=odd%22name", pick,
+	                                     &n, err, 512), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(pick[0], 1);
+	assert_int_equal(pick[1], 3);
+	assert_int_equal(report_columns_pick("latest_values", cols, NCOLS, "columns=value,colour", pick, &n, err, 512),
+	                 400);
+	assert_non_null(strstr(err, "\"colour\" is not a column of report.latest_values"));
+	assert_int_equal(n, 0);
+	assert_int_equal(report_columns_pick("latest_values", cols, NCOLS, "columns=value,value", pick, &n, err, 512),
+	                 400);
+	assert_non_null(strstr(err, "twice"));
+	assert_int_equal(report_columns_pick("latest_values", cols, NCOLS, "columns=", pick, &n, err, 512), 400);
+	assert_int_equal(report_columns_pick("latest_values", cols, NCOLS, "columns=value,", pick, &n, err, 512), 400);
+	assert_int_equal(report_columns_pick("latest_values", cols, NCOLS, "columns=%ZZ", pick, &n, err, 512), 400);
+	/* the statement builder leaves the key alone: it is no filter */
+	struct report_query q;
+	assert_int_equal(build("columns=value&reporter=110000", NULL, &q, err), 0);
+	assert_int_equal(q.nfilter, 1);
+	report_query_clear(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_csv_fields_follow_rfc_4180),
 		cmocka_unit_test(test_json_kinds_follow_the_column_type),
 		cmocka_unit_test(test_json_values_are_valid_json),
+		cmocka_unit_test(test_columns_chooses_and_orders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,14 @@ import { COLORS, periodLabels, periodOfDate, series, path, target, lineChart, ba
 
 const NATIONAL = 'national';
 const MINISTRY = '000000';
+// The columns of progress_by_reporter the by-reporter table, the scope list
+// and the bar chart show: a page of every column of the view (most of them
+// long texts) is several times larger. The facts of one reporter read its
+// whole row when it is chosen.
+const BY_REPORTER = ['reporter', 'reporter_name_zh', 'reporter_name_en', 'period', 'class', 'class_zh',
+	'class_en', 'basis', 'method', 'direction', 'target_kind', 'target_value', 'target_upper', 'baseline_value',
+	'expected_value', 'actual_value', 'ratio', 'annual_growth', 'note', 'trend', 'trend_zh', 'trend_en', 'trend_growth',
+	'trend_from_period'];
 
 // versions(history): the target versions the national assessments used, oldest first.
 function versions(hist) {
@@ -65,10 +73,11 @@ async function main() {
 	const national = s.kind !== 'reporter';
 	const [natl, provs, hist] = await Promise.all([
 		report('progress', { indicator: code }).then((p) => p.rows[0]),
-		reportAll('progress_by_reporter', { indicator: code }),
+		reportAll('progress_by_reporter', { indicator: code, columns: BY_REPORTER }),
 		national ? reportAll('progress_history', { indicator: code, reporter_kind: NATIONAL, order: 'snapshot' }).then((h) => h.rows) : [],
 	]);
-	const any = natl || provs.rows[0] || hist[0];
+	// The page's heading: the national row, else one reporter's whole row (the table's rows carry only its columns).
+	const any = natl || (provs.rows.length ? (await report('progress_by_reporter', { indicator: code, limit: 1 })).rows[0] : null) || hist[0];
 	if (!any) throw new Error(`${code}: no progress row for this indicator`);
 	document.title = `${any.indicator_name_zh || code} · mestat`;
 	document.getElementById('title').replaceChildren(any.indicator_name_zh || code, el('span', { class: 'en', text: any.indicator_name_en || '' }));
@@ -116,8 +125,11 @@ async function main() {
 
 	const draw = async () => {
 		const sel = scope.value;
-		const row = sel === NATIONAL ? natl || hist[hist.length - 1] : reporters.find((r) => r.reporter === sel);
-		const vals = await reportAll('latest_values', { indicator: code, reporter: sel === NATIONAL ? MINISTRY : sel, order: 'period' });
+		const [row, vals] = await Promise.all([
+			sel === NATIONAL ? natl || hist[hist.length - 1]
+				: report('progress_by_reporter', { indicator: code, reporter: sel, limit: 1 }).then((p) => p.rows[0] || reporters.find((r) => r.reporter === sel)),
+			reportAll('latest_values', { indicator: code, reporter: sel === NATIONAL ? MINISTRY : sel, order: 'period' }),
+		]);
 		const points = new Map();
 		const revised = new Set();
 		let shown = vals.rows;
