@@ -2,7 +2,8 @@
 # broken migration that changes nothing and names itself, auto_migrate at start.
 . "$TOP/tests/lib.sh"
 
-nfiles=$(ls "$TOP"/sql/[0-9][0-9][0-9]_*.sql | wc -l)
+nver=$(ls "$TOP"/sql/[0-9][0-9][0-9]_*.sql | wc -l)
+nfiles=$((nver + $(ls "$TOP"/sql/functions/*.sql "$TOP"/sql/views/*.sql | wc -l)))
 q() { pg_psql -d "$1" -tA -c "$2"; }
 
 db=$(t_newdb)
@@ -17,13 +18,13 @@ wait "$b"; rb=$?
 expect_eq "two mestatd --migrate at once both end well" "0 0" "$ra $rb"
 expect_eq "... and every migration is applied exactly once" "$nfiles $nfiles" \
 	"$(q "$db" "select count(*) || ' ' || count(distinct name) from public.mestat_migration")"
-expect_eq "... between them" "$nfiles" \
+expect_eq "... between them" "$nver" \
 	"$(cat "$T_TMP/m1.log" "$T_TMP/m2.log" | grep -c 'migration applied')"
 
 # A broken migration after the real ones.
 sqldir=$T_TMP/sql
 mkdir -p "$sqldir"
-cp "$TOP"/sql/[0-9][0-9][0-9]_*.sql "$sqldir/"
+cp -r "$TOP"/sql/. "$sqldir/"
 cat >"$sqldir/999_broken.sql" <<'SQL'
 create table public.half_done (x int);
 select no_such_function(1);
@@ -36,7 +37,7 @@ rc=$?
 expect_eq "a failing migration makes --migrate exit 1" 1 "$rc"
 expect_match "... naming the file and PostgreSQL's message" '999_broken.sql failed: ERROR: +function no_such_function' "$out"
 expect_eq "... leaving nothing of it behind" "" "$(q "$db2" "select to_regclass('public.half_done')")"
-expect_eq "... and the migrations before it applied" "$nfiles" "$(q "$db2" "select count(*) from public.mestat_migration")"
+expect_eq "... and the migrations before it applied" "$nver" "$(q "$db2" "select count(*) from public.mestat_migration")"
 "$MESTATD" -c "$conf2" 2>"$T_TMP/start-broken.log" &
 pid=$!
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -45,7 +45,7 @@ pg_psql -d postgres -c "DROP DATABASE IF EXISTS \"$DB3\"" -c "DROP DATABASE IF E
 if [ -x "${MESTATD:-}" ]; then
 	DB5=$(t_newdb)
 	t_conf "$T_TMP/migrate.conf" "$DB5"
-	nfiles=$(ls "$TOP"/sql/[0-9]*.sql | wc -l)
+	nfiles=$(ls "$TOP"/sql/[0-9]*.sql "$TOP"/sql/functions/*.sql "$TOP"/sql/views/*.sql | wc -l)
 	t_migrate "$T_TMP/migrate.conf" >"$T_TMP/migrate1.log" 2>&1
 	expect_eq "mestatd --migrate applies every migration" "0|$nfiles" \
 		"$?|$(db_q postgres "$DB5" "select count(*) from public.mestat_migration")"

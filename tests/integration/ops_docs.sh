@@ -5,8 +5,8 @@
 # both pages are well-formed and installed. Needs no daemon.
 . "$TOP/tests/lib.sh"
 
-man8=$TOP/doc/mestatd.8
-man5=$TOP/doc/mestatd.conf.5
+man8=$TOP/docs/mestatd.8
+man5=$TOP/docs/mestatd.conf.5
 
 # The key tables, the sample and the page are compared by one Python
 # script; it prints the ok / not ok lines itself.
@@ -45,7 +45,7 @@ def ok(name, good, why):
 
 # mestatd.conf(5): a ".B key" entry in the right section, stating the
 # default and "Reload: yes|no" as the table has them.
-page = open(f"{top}/doc/mestatd.conf.5").read()
+page = open(f"{top}/docs/mestatd.conf.5").read()
 split = page.find(".SH THE [source NAME] SECTIONS")
 parts = {"mestatd": page[:split] if split >= 0 else page, "source": page[split:] if split >= 0 else ""}
 nstart = page.find(".SH THE [notify] SECTION")
@@ -112,7 +112,7 @@ for key, default, reload in source_keys:
     ok(f"etc/mestatd.conf shows [source] key {key}", good, f"no '# {key} =' line after '# [source ...]'")
 
 # mestatd(8): every route the daemon serves, and every metric family.
-man8 = unroff(open(f"{top}/doc/mestatd.8").read())
+man8 = unroff(open(f"{top}/docs/mestatd.8").read())
 routes = set()
 for f in ("api.c", "daemon.c", "health.c", "metrics.c"):
     for m in re.finditer(r'http_route\(h, (?:true|false), "(\w+)", "([^"]+)"', open(f"{top}/daemon/{f}").read()):
@@ -157,5 +157,5 @@ done
 
 # Installed by automake and shipped in the tarball.
 man_line=$(sed -n '/^dist_man_MANS *=/,/[^\\]$/p' "$TOP/Makefile.am" | tr '\\\n' '  ')
-expect_match "Makefile.am installs mestatd.8 (dist_man_MANS)" 'doc/mestatd\.8( |$)' "$man_line"
-expect_match "Makefile.am installs mestatd.conf.5 (dist_man_MANS)" 'doc/mestatd\.conf\.5( |$)' "$man_line"
+expect_match "Makefile.am installs mestatd.8 (dist_man_MANS)" 'docs/mestatd\.8( |$)' "$man_line"
+expect_match "Makefile.am installs mestatd.conf.5 (dist_man_MANS)" 'docs/mestatd\.conf\.5( |$)' "$man_line"

@@ -27,8 +27,8 @@ sed -e "s|@sbindir@|$(dirname "$MESTATD")|g" -e "s|@sysconfdir@|$T_TMP/etc|g" \
 
 # Documentation=man:... is checked by running man: give it our pages.
 mkdir -p "$T_TMP/man/man8" "$T_TMP/man/man5"
-cp "$TOP/doc/mestatd.8" "$T_TMP/man/man8/"
-cp "$TOP/doc/mestatd.conf.5" "$T_TMP/man/man5/"
+cp "$TOP/docs/mestatd.8" "$T_TMP/man/man8/"
+cp "$TOP/docs/mestatd.conf.5" "$T_TMP/man/man5/"
 
 out=$(MANPATH=$T_TMP/man systemd-analyze verify "$unit" 2>&1)
 rc=$?

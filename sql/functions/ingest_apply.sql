@@ -1,0 +1,124 @@
+-- mestat.ingest_apply: the current definition of this function.
+-- First created in 005_ingest.sql.
+-- Edit it here: the migration runner applies this file again when it changes
+-- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
+-- argument types needs a numbered migration that drops the old one first).
+
+set local role mestat_owner;
+
+create or replace function mestat.ingest_apply(p_submission bigint)
+returns table (new integer, revised integer, unchanged integer, deleted integer)
+language plpgsql
+set search_path = mestat, pg_temp
+as $$
+#variable_conflict use_column
+declare
+	s_reporter text;
+	s_outcome text;
+	bad text;
+	n_new integer;
+	n_revised integer;
+	n_unchanged integer;
+	n_deleted integer;
+begin
+	if to_regclass('pg_temp.ingest_row') is null then
+		raise exception 'pg_temp.ingest_row does not exist: call mestat.ingest_begin() first' using errcode = '55000';
+	end if;
+	select s.reporter, s.outcome into s_reporter, s_outcome from mestat.submission s where s.id = p_submission;
+	if not found then
+		raise exception 'ingest_apply: submission % does not exist', p_submission using errcode = '22023';
+	end if;
+	if s_reporter is null or s_outcome not in ('accepted', 'dry_run') then
+		raise exception 'ingest_apply: submission % is %, from reporter %; only an accepted or dry_run submission of a '
+			'known reporter can be applied', p_submission, s_outcome, coalesce(s_reporter, 'NULL') using errcode = '22023';
+	end if;
+
+	-- One ingest per reporter at a time, so "new/revised/unchanged" are judged
+	-- against committed values; and no period closes until we commit.
+	perform pg_advisory_xact_lock(1835365237, hashtext(s_reporter));
+	perform pg_advisory_xact_lock_shared(1835365236, 0);
+
+	-- Defence in depth: these rows must have passed ingest_validate().
+	select format('row %s (%s)', r.seq, r.loc) into bad
+	  from pg_temp.ingest_row r
+	 where r.reporter is distinct from s_reporter
+	    or (not coalesce(r.deleted, false)
+	        and not coalesce(r.value ~ '^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$', false))
+	 limit 1;
+	if found then
+		raise exception 'ingest_apply: % is not a valid row of reporter %; run mestat.ingest_validate() first', bad, s_reporter
+			using errcode = '22023';
+	end if;
+	select format('%s/%s/%s', r.reporter, r.indicator, r.period) into bad
+	  from pg_temp.ingest_row r
+	 group by r.reporter, r.indicator, r.period
+	having count(*) > 1
+	 limit 1;
+	if found then
+		raise exception 'ingest_apply: cell % appears twice; run mestat.ingest_validate() first', bad using errcode = '22023';
+	end if;
+	-- A period closed since validation (rare): answer 409, as validation would now.
+	select r.period into bad
+	  from pg_temp.ingest_row r
+	  join mestat.period p on p.code = r.period
+	 where p.closed
+	 limit 1;
+	if found then
+		raise exception 'period % was closed while the submission was being stored', bad using errcode = 'MS409';
+	end if;
+
+	with row_ as (
+		select r.seq, r.reporter, r.indicator, r.period, coalesce(r.deleted, false) as del,
+		       case when not coalesce(r.deleted, false) then btrim(r.value)::numeric end as v,
+		       nullif(r.comment, '') as comment
+		  from pg_temp.ingest_row r
+	),
+	judged as (
+		select x.*,
+		       case
+		       when x.del then
+		            case when c.id is not null and not c.deleted then 'deleted' else 'unchanged' end
+		       when c.id is null or c.deleted then 'new'
+		       when c.value = x.v then 'unchanged'
+		       else 'revised'
+		       end as action
+		  from row_ x
+		  left join lateral (
+			select o.id, o.value, o.deleted
+			  from mestat.observation o
+			 where o.reporter = x.reporter and o.indicator = x.indicator and o.period = x.period
+			 order by o.id desc
+			 limit 1
+		  ) as c on true
+	),
+	stored as (
+		insert into mestat.observation (indicator, reporter, period, value, deleted, comment, submission)
+		select j.indicator, j.reporter, j.period, j.v, j.del, j.comment, p_submission
+		  from judged j
+		 where j.action <> 'unchanged'
+		 order by j.seq
+		returning 1
+	)
+	select count(*) filter (where j.action = 'new'),
+	       count(*) filter (where j.action = 'revised'),
+	       count(*) filter (where j.action = 'unchanged'),
+	       count(*) filter (where j.action = 'deleted')
+	  into n_new, n_revised, n_unchanged, n_deleted
+	  from judged j;
+
+	update mestat.submission s
+	   set counts = jsonb_build_object('new', n_new, 'revised', n_revised, 'unchanged', n_unchanged, 'deleted', n_deleted)
+	 where s.id = p_submission;
+
+	return query select n_new, n_revised, n_unchanged, n_deleted;
+end
+$$;
+
+comment on function mestat.ingest_apply(bigint) is
+	'mestatd, step 5, after ingest_validate() returned no problem: store the rows of pg_temp.ingest_row as observation '
+	'versions of submission p_submission and return one row (new, revised, unchanged, deleted): a cell without a current '
+	'value gets a version (new); a different value gets a version (revised); an equal value (numeric equality, 12.50 = 12.5) '
+	'is counted unchanged and not stored; deleted = true on a cell with a value stores a deletion (deleted), on a cell '
+	'without one it is counted unchanged. Also writes the counts to submission.counts. Serialises ingests of one reporter '
+	'(advisory lock). Raises SQLSTATE MS409 if a period was closed since validation (answer 409), 22023 if the rows were '
+	'not validated.';
