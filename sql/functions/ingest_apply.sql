@@ -1,5 +1,5 @@
 -- mestat.ingest_apply: the current definition of this function.
--- First created in 005_ingest.sql.
+-- First created in 005_ingest.sql, last changed in 022_data_quality_ingest.sql.
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -10,6 +10,8 @@ create or replace function mestat.ingest_apply(p_submission bigint)
 returns table (new integer, revised integer, unchanged integer, deleted integer)
 language plpgsql
 set search_path = mestat, pg_temp
+-- A handful of rows: compiling the plan with JIT would take longer than running it.
+set jit = off
 as $$
 #variable_conflict use_column
 declare
@@ -33,8 +35,6 @@ begin
 			'known reporter can be applied', p_submission, s_outcome, coalesce(s_reporter, 'NULL') using errcode = '22023';
 	end if;
 
-	-- One ingest per reporter at a time, so "new/revised/unchanged" are judged
-	-- against committed values; and no period closes until we commit.
 	perform pg_advisory_xact_lock(1835365237, hashtext(s_reporter));
 	perform pg_advisory_xact_lock_shared(1835365236, 0);
 
@@ -42,8 +42,9 @@ begin
 	select format('row %s (%s)', r.seq, r.loc) into bad
 	  from pg_temp.ingest_row r
 	 where r.reporter is distinct from s_reporter
-	    or (not coalesce(r.deleted, false)
+	    or (not coalesce(r.deleted, false) and not coalesce(r.missing, false)
 	        and not coalesce(r.value ~ '^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$', false))
+	    or not exists (select 1 from mestat.obs_status st where st.code = coalesce(r.status, 'A'))
 	 limit 1;
 	if found then
 		raise exception 'ingest_apply: % is not a valid row of reporter %; run mestat.ingest_validate() first', bad, s_reporter
@@ -57,7 +58,6 @@ begin
 	if found then
 		raise exception 'ingest_apply: cell % appears twice; run mestat.ingest_validate() first', bad using errcode = '22023';
 	end if;
-	-- A period closed since validation (rare): answer 409, as validation would now.
 	select r.period into bad
 	  from pg_temp.ingest_row r
 	  join mestat.period p on p.code = r.period
@@ -69,7 +69,9 @@ begin
 
 	with row_ as (
 		select r.seq, r.reporter, r.indicator, r.period, coalesce(r.deleted, false) as del,
-		       case when not coalesce(r.deleted, false) then btrim(r.value)::numeric end as v,
+		       coalesce(r.missing, false) as miss, coalesce(r.status, 'A') as st,
+		       case when not coalesce(r.deleted, false) and not coalesce(r.missing, false)
+		            then btrim(r.value)::numeric end as v,
 		       nullif(r.comment, '') as comment
 		  from pg_temp.ingest_row r
 	),
@@ -79,12 +81,12 @@ begin
 		       when x.del then
 		            case when c.id is not null and not c.deleted then 'deleted' else 'unchanged' end
 		       when c.id is null or c.deleted then 'new'
-		       when c.value = x.v then 'unchanged'
+		       when c.value is not distinct from x.v and c.status = x.st then 'unchanged'
 		       else 'revised'
 		       end as action
 		  from row_ x
 		  left join lateral (
-			select o.id, o.value, o.deleted
+			select o.id, o.value, o.deleted, o.status
 			  from mestat.observation o
 			 where o.reporter = x.reporter and o.indicator = x.indicator and o.period = x.period
 			 order by o.id desc
@@ -92,8 +94,9 @@ begin
 		  ) as c on true
 	),
 	stored as (
-		insert into mestat.observation (indicator, reporter, period, value, deleted, comment, submission)
-		select j.indicator, j.reporter, j.period, j.v, j.del, j.comment, p_submission
+		insert into mestat.observation (indicator, reporter, period, value, deleted, comment, submission, status)
+		select j.indicator, j.reporter, j.period, j.v, j.del, j.comment, p_submission,
+		       case when j.del then 'A' else j.st end
 		  from judged j
 		 where j.action <> 'unchanged'
 		 order by j.seq
@@ -117,8 +120,9 @@ $$;
 comment on function mestat.ingest_apply(bigint) is
 	'mestatd, step 5, after ingest_validate() returned no problem: store the rows of pg_temp.ingest_row as observation '
 	'versions of submission p_submission and return one row (new, revised, unchanged, deleted): a cell without a current '
-	'value gets a version (new); a different value gets a version (revised); an equal value (numeric equality, 12.50 = 12.5) '
-	'is counted unchanged and not stored; deleted = true on a cell with a value stores a deletion (deleted), on a cell '
+	'value gets a version (new); a different value or status gets a version (revised); an equal value with the same '
+	'status (numeric equality, 12.50 = 12.5) is counted unchanged and not stored; a reported-missing row (missing-value '
+	'status) is stored without a value; deleted = true on a cell with a value stores a deletion (deleted), on a cell '
 	'without one it is counted unchanged. Also writes the counts to submission.counts. Serialises ingests of one reporter '
 	'(advisory lock). Raises SQLSTATE MS409 if a period was closed since validation (answer 409), 22023 if the rows were '
 	'not validated.';

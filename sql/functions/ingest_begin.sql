@@ -1,5 +1,5 @@
 -- mestat.ingest_begin: the current definition of this function.
--- First created in 005_ingest.sql.
+-- First created in 005_ingest.sql, last changed in 022_data_quality_ingest.sql.
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -11,6 +11,13 @@ language plpgsql
 set search_path = mestat, pg_temp
 as $$
 begin
+	-- A session that staged rows before this migration has the old table.
+	if to_regclass('pg_temp.ingest_row') is not null
+	   and not exists (select 1 from pg_attribute a
+	                    where a.attrelid = to_regclass('pg_temp.ingest_row') and a.attname = 'missing'
+	                      and not a.attisdropped) then
+		drop table pg_temp.ingest_row;
+	end if;
 	if to_regclass('pg_temp.ingest_row') is null then
 		create temporary table ingest_row (
 			seq integer,
@@ -22,17 +29,39 @@ begin
 			comment text,
 			deleted boolean,
 			coc text,
-			aoc text
+			aoc text,
+			status text,
+			unit_mult text,
+			followup boolean,
+			missing boolean
 		) on commit delete rows;
 	else
 		delete from pg_temp.ingest_row;
+	end if;
+	-- The validation rules the staged values break, judged once by
+	-- ingest_validate (refuse) and read again by ingest_warnings (warn).
+	if to_regclass('pg_temp.ingest_rule_hit') is null then
+		create temporary table ingest_rule_hit (
+			rule text,
+			severity text,
+			reporter text,
+			period text,
+			left_value numeric,
+			right_value numeric,
+			indicators text[],
+			message text,
+			other_reporter text
+		) on commit delete rows;
+	else
+		delete from pg_temp.ingest_rule_hit;
 	end if;
 end
 $$;
 
 comment on function mestat.ingest_begin() is
 	'mestatd, step 1 of an ingest: create (first time in the session) or empty the temp table pg_temp.ingest_row(seq int, '
-	'loc text, reporter text, indicator text, period text, value text, comment text, deleted bool, coc text, aoc text), '
-	'ON COMMIT DELETE ROWS, to be filled with COPY pg_temp.ingest_row FROM STDIN. seq is the 1-based row number, loc where '
-	'the row came from ("line 3", "/values/2"). SECURITY INVOKER: the table belongs to the login, which needs TEMPORARY on '
-	'the database. Steps: ingest_begin, INSERT submission, COPY, ingest_validate, ingest_apply, UPDATE submission, COMMIT.';
+	'loc text, reporter text, indicator text, period text, value text, comment text, deleted bool, coc text, aoc text, '
+	'status text, unit_mult text, followup bool, missing bool), ON COMMIT DELETE ROWS, to be filled with COPY '
+	'pg_temp.ingest_row FROM STDIN. status is the SDMX OBS_STATUS as sent (NULL: A), unit_mult the SDMX UNIT_MULT as sent '
+	'(NULL: the catalog unit), followup the sender''s own follow-up mark (DHIS2), missing is set by validation. Steps: '
+	'ingest_begin, INSERT submission, COPY, ingest_validate, ingest_apply (+ ingest_warnings), UPDATE submission, COMMIT.';

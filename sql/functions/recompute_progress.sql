@@ -1,5 +1,5 @@
 -- mestat.recompute_progress: the current definition of this function.
--- First created in 008_progress.sql, last changed in 014_progress_basis.sql.
+-- First created in 008_progress.sql, last changed in 026_national_source_progress.sql.
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -12,6 +12,9 @@ security definer
 set search_path = mestat, pg_temp
 set work_mem = '256MB'
 set client_min_messages = warning
+-- The assessment's estimated cost is far above what it does (a few thousand
+-- rows, a few lookups each): compiling it with JIT took minutes.
+set jit = off
 as $$
 declare
 	snap bigint;
@@ -24,21 +27,25 @@ begin
 	-- session lock first so that several daemons do not queue up here.
 	perform pg_advisory_xact_lock(1835365236, 1);
 
-	insert into mestat.progress_snapshot (note) values ('mestat.recompute_progress() method 2 (docs/method.md)')
+	insert into mestat.progress_snapshot (note) values ('mestat.recompute_progress() method 2 with national sources (docs/method.md)')
 	returning id into snap;
 
 	drop table if exists pg_temp.pr_val, pg_temp.pr_agg_reporter, pg_temp.pr_nat, pg_temp.pr_kperiod,
-		pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got;
+		pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got, pg_temp.pr_flag,
+		pg_temp.pr_brk, pg_temp.pr_src;
 
 	-- 1. One pass over mestat.observation in the order of its index
 	--    observation_cell, sorting nothing: the current version of each cell,
 	--    when it first had a value, k = quarters since the end of 2015 (a
 	--    year is its Q4) and the sum of the last 4 quarters where all 4 are
-	--    there (sum4), as in 011.
+	--    there (sum4), as in 011. A reported-missing cell (status M, L...:
+	--    no value, not deleted) is kept, as received, but is no value: v is
+	--    NULL and no 4-quarter sum includes it. Its status (st) and version
+	--    (oid) say what a value rests on.
 	create temp table pr_val on commit drop as
-	select c.reporter, c.indicator, c.period, c.k, c.v, c.first_at,
-	       case when lag(c.k, 3) over w4 = c.k - 3 then sum(c.v) over w4 end as sum4
-	  from (select o.reporter, o.indicator, o.period, o.value as v, o.deleted,
+	select c.reporter, c.indicator, c.period, c.k, c.v, c.first_at, c.st, c.oid,
+	       case when lag(c.k, 3) over w4 = c.k - 3 and count(c.v) over w4 = 4 then sum(c.v) over w4 end as sum4
+	  from (select o.reporter, o.indicator, o.period, o.value as v, o.deleted, o.status as st, o.id as oid,
 	               4 * (left(o.period, 4)::integer - 2015)
 	                   + case when length(o.period) = 6 then right(o.period, 1)::integer - 4 else 0 end as k,
 	               row_number() over cell as rn,
@@ -50,9 +57,36 @@ begin
 	window w4 as (partition by c.reporter, c.indicator order by c.period rows between 3 preceding and current row);
 	analyze pg_temp.pr_val;
 
-	-- Province-level reporters: what national sums add (no parent, not the ministry).
+	-- Province-level reporters: what national sums add (no parent, not the
+	-- ministry, not a department).
 	create temp table pr_agg_reporter on commit drop as
-	select r.code from mestat.reporter r where r.active and r.parent is null and r.kind <> 'ministry';
+	select r.code from mestat.reporter r
+	 where r.active and r.parent is null and r.kind not in ('ministry', 'department');
+
+	-- Which national figure each indicator is assessed on (rule
+	-- indicator.national_source): its source's own series once the source has
+	-- sent any value of it at the indicator's periodicity, else the
+	-- province-level reporters added up; national-only indicators are the
+	-- ministry's.
+	create temp table pr_src on commit drop as
+	select i.code as indicator, i.national_source as rule_reporter, sr.name_zh as rule_name_zh,
+	       sr.name_en as rule_name_en,
+	       case when i.scope = 'national_only' then 'ministry'
+	            when i.national_source is not null and exists (
+	                 select 1 from pg_temp.pr_val v
+	                  where v.indicator = i.code and v.reporter = i.national_source and v.v is not null
+	                    and (i.periodicity = 'quarterly') = (length(v.period) = 6)) then sr.kind
+	            when i.aggregation in ('sum', 'mean') or i.numerator is not null then 'provinces'
+	       end as source,
+	       case when i.scope = 'national_only' then
+	                 (select m.code from mestat.reporter m where m.kind = 'ministry' order by m.code limit 1)
+	            when i.national_source is not null and exists (
+	                 select 1 from pg_temp.pr_val v
+	                  where v.indicator = i.code and v.reporter = i.national_source and v.v is not null
+	                    and (i.periodicity = 'quarterly') = (length(v.period) = 6)) then i.national_source
+	       end as source_reporter
+	  from mestat.indicator i
+	  left join mestat.reporter sr on sr.code = i.national_source;
 
 	-- Period codes by k and kind.
 	create temp table pr_kperiod on commit drop as
@@ -72,7 +106,7 @@ begin
 		  from pg_temp.pr_val v
 		  join mestat.indicator i on i.code = v.indicator
 		  join mestat.reporter r on r.code = v.reporter
-		 where i.scope = 'national_only' and r.kind = 'ministry'
+		 where i.scope = 'national_only' and r.kind = 'ministry' and v.v is not null
 		   and (i.periodicity = 'quarterly') = (length(v.period) = 6)
 		   and not exists (select 1 from mestat.column_item ci where ci.column_indicator = v.indicator)
 		union all
@@ -80,8 +114,16 @@ begin
 		  from pg_temp.pr_val v
 		  join mestat.column_item ci on ci.indicator = v.indicator
 		  join mestat.reporter r on r.code = v.reporter
-		 where r.kind = 'ministry' and length(v.period) = 4
+		 where r.kind = 'ministry' and length(v.period) = 4 and v.v is not null
 		 group by ci.column_indicator, v.period, v.k
+		union all
+		-- A provincial indicator whose national source has sent its figures.
+		select v.indicator, v.period, v.k, v.v, false, null, null, null
+		  from pg_temp.pr_val v
+		  join pg_temp.pr_src s on s.indicator = v.indicator and s.source_reporter = v.reporter
+		  join mestat.indicator i on i.code = v.indicator
+		 where i.scope = 'provincial' and s.source in ('department', 'ministry') and v.v is not null
+		   and (i.periodicity = 'quarterly') = (length(v.period) = 6)
 		union all
 		select x.indicator, x.period, x.k,
 		       case i.aggregation when 'sum' then x.s else x.a end,
@@ -89,8 +131,10 @@ begin
 		  from (select v.indicator, v.period, v.k, sum(v.v) as s, avg(v.v) as a, count(*)::integer as n
 		          from pg_temp.pr_val v
 		          join pg_temp.pr_agg_reporter ar on ar.code = v.reporter
+		         where v.v is not null
 		         group by v.indicator, v.period, v.k) as x
 		  join mestat.indicator i on i.code = x.indicator
+		  join pg_temp.pr_src src on src.indicator = x.indicator and src.source = 'provinces'
 		  cross join (select count(*)::integer as n from pg_temp.pr_agg_reporter) as e
 		 where i.scope = 'provincial' and i.aggregation in ('sum', 'mean') and i.numerator is null
 		   and (i.periodicity = 'quarterly') = (length(x.period) = 6)
@@ -103,7 +147,7 @@ begin
 		  join pg_temp.pr_val de on de.indicator = i.denominator and de.reporter = nu.reporter and de.period = nu.period
 		  join pg_temp.pr_agg_reporter ar on ar.code = nu.reporter
 		  cross join (select count(*)::integer as n from pg_temp.pr_agg_reporter) as e
-		 where i.numerator is not null and i.scope = 'provincial'
+		 where i.numerator is not null and i.scope = 'provincial' and nu.v is not null and de.v is not null
 		 group by i.code, i.value_type, nu.period, nu.k, e.n
 		having sum(de.v) <> 0
 	)
@@ -157,7 +201,7 @@ begin
 	          from pg_temp.pr_val v
 	          join mestat.indicator i on i.code = v.indicator
 	          join mestat.reporter r on r.code = v.reporter
-	         where i.scope = 'provincial' and r.kind <> 'ministry'
+	         where i.scope = 'provincial' and r.kind not in ('ministry', 'department') and v.v is not null
 	           and (i.periodicity = 'quarterly') = (length(v.period) = 6)
 	           and (i.measure = 'stock' or i.periodicity = 'annual' or v.sum4 is not null)
 	         group by v.indicator, v.reporter, i.measure, i.periodicity) as x
@@ -203,8 +247,35 @@ begin
 	  left join pg_temp.pr_target own on own.indicator = i.code and own.scope = r.code
 	  left join pg_temp.pr_target nat on nat.indicator = i.code and nat.scope is null
 	  join pg_temp.pr_target t on t.id = coalesce(own.id, nat.id)
-	 where i.active and i.scope = 'provincial' and r.active and r.kind <> 'ministry';
+	 where i.active and i.scope = 'provincial' and r.active and r.kind not in ('ministry', 'department');
 	analyze pg_temp.pr_scope;
+
+	-- Series with a current value that is not final (status other than A and
+	-- B: provisional, estimated, forecast...) or held for follow-up without a
+	-- decision: their rows say so in the note (mestat.quality_note).
+	create temp table pr_flag on commit drop as
+	select v.indicator, v.reporter from pg_temp.pr_val v where v.v is not null and v.st not in ('A', 'B')
+	union
+	select v.indicator, v.reporter
+	  from mestat.follow_up f
+	  join pg_temp.pr_val v on v.oid = f.observation
+	 where f.decision is null and v.v is not null;
+
+	-- Breaks in series (status B): k of each, per reporter's series and, for
+	-- the national series, in any cell it is added up from (the indicator or
+	-- a rate's parts).
+	create temp table pr_brk on commit drop as
+	select v.indicator, v.reporter as scope, v.k
+	  from pg_temp.pr_val v
+	 where v.st = 'B' and v.v is not null
+	union
+	select x.indicator, '', x.k
+	  from (select v.indicator, v.k from pg_temp.pr_val v where v.st = 'B' and v.v is not null
+	        union all
+	        select i.code, v.k
+	          from pg_temp.pr_val v
+	          join mestat.indicator i on v.indicator in (i.numerator, i.denominator)
+	         where v.st = 'B' and v.v is not null) as x;
 
 	-- Which province-level reporters a later part-reported national period lacks.
 	create temp table pr_missing on commit drop as
@@ -220,7 +291,7 @@ begin
 	present as (
 		select pl.indicator, pl.period, pv.reporter as scope, count(*) as parts
 		  from pl
-		  join pg_temp.pr_val pv on pv.indicator = pl.part and pv.period = pl.period
+		  join pg_temp.pr_val pv on pv.indicator = pl.part and pv.period = pl.period and pv.v is not null
 		 group by pl.indicator, pl.period, pv.reporter
 	)
 	select x.indicator, count(*)::integer as n,
@@ -239,7 +310,8 @@ begin
 		snapshot, indicator, reporter, period, target_id, method, target_kind, baseline_value, target_value, target_upper,
 		expected_value, actual_value, ratio, annual_growth, first_period, first_value, class, partial,
 		reporters_reported, reporters_expected, basis, target_year, growth_threshold, trend, trend_growth,
-		trend_from_period, latest_period, latest_value, latest_reporters_reported, latest_reporters_expected, note)
+		trend_from_period, latest_period, latest_value, latest_reporters_reported, latest_reporters_expected, note,
+		source, source_reporter)
 	select snap, sc.indicator, nullif(sc.scope, ''), l.code, sc.target_id, sc.method, sc.kind,
 	       sc.baseline_value, sc.target_value, sc.target_upper,
 	       case when sc.method = 'ratio' and en.a_last is not null then ev.e end,
@@ -256,6 +328,14 @@ begin
 	       tr.trend, tr.g, case when tr.g is not null or tr.trend is not null then tp.code end,
 	       lp.code, en.a_latest, en.latest_n_rep, en.latest_n_exp,
 	       nullif(concat_ws('; ',
+	              case when sc.scope = '' and src.source in ('department', 'ministry') and src.rule_reporter is not null then
+	                   format('national figure: %s (%s, %s), the indicator''s national source; the provinces'' sum is '
+	                          'compared with it in report.source_consistency', src.rule_name_en, src.rule_name_zh,
+	                          src.rule_reporter)
+	                   when sc.scope = '' and src.rule_reporter is not null then
+	                   format('national figure: the province-level reporters added up, as %s (%s, %s), the indicator''s '
+	                          'national source, has sent no figure yet', src.rule_name_en, src.rule_name_zh,
+	                          src.rule_reporter) end,
 	              case when sc.not_added and sc.scope = '' then
 	                   'not added up nationally (aggregation none): see the reporters'' own rows' end,
 	              case when sc.not_added and sc.scope = '' then null
@@ -263,6 +343,7 @@ begin
 	                        format('no complete period yet: %s has %s of %s province-level reporters',
 	                               lp.code, en.latest_n_rep, en.latest_n_exp)
 	                   when en.a_last is null then 'no value yet'
+	                   when sc.method = 'trend' and tr.trend is null and ap.cut then null
 	                   when sc.method = 'trend' and tr.trend is null then
 	                        format('trend needs the value four quarters before %s', l.code)
 	                   when sc.method = 'trend' then null
@@ -305,14 +386,41 @@ begin
 	                          case when ms.codes is not null then
 	                               format(', missing %s%s', ms.codes,
 	                                      case when ms.n > 10 then format(' and %s more', ms.n - 10) else '' end)
-	                          else '' end, l.code) end
-	       ), '')
+	                          else '' end, l.code) end,
+	              case when brk.moved then
+	                   format('break in series at %s (status B): growth measured from %s, not across the break',
+	                          kbp.code, coalesce(case when ix.fq then 'the 4 quarters to ' end || kup.code, kbp.code))
+	                   when ap.cut then
+	                   format('break in series at %s (status B): no trend across the break', kbp.code)
+	                   when bk.kb is not null and sc.method = 'ratio' and sc.baseline_year is not null
+	                        and bk.kb > 4 * (sc.baseline_year - 2015) then
+	                   format('break in series at %s (status B): the value may not be comparable with the baseline',
+	                          kbp.code) end,
+	              case when en.a_last is not null
+	                        and exists (select 1 from pg_temp.pr_flag fl
+	                                     where fl.indicator = sc.indicator and (sc.scope = '' or fl.reporter = sc.scope)) then
+	                   mestat.quality_note(nullif(sc.scope, ''), sc.indicator,
+	                                       array(select kp.code from pg_temp.pr_kperiod kp
+	                                              where kp.kind = sc.pkind
+	                                                and (kp.k between en.k_last - case when ix.fq then 3 else 0 end
+	                                                                 and en.k_last
+	                                                     or (sc.method = 'direction' and sc.baseline_value is null
+	                                                         and kp.k between b0.k0 - case when ix.fq then 3 else 0 end
+	                                                                      and b0.k0))
+	                                              order by kp.k)) end
+	       ), ''),
+	       case when sc.scope = '' and not sc.not_added then src.source end,
+	       case when sc.scope = '' and not sc.not_added then src.source_reporter end
 	  from pg_temp.pr_scope sc
+	  left join pg_temp.pr_src src on src.indicator = sc.indicator
 	  left join pg_temp.pr_ends en on en.indicator = sc.indicator and en.scope = sc.scope
 	  left join pg_temp.pr_kperiod l on l.k = en.k_last and l.kind = sc.pkind
 	  left join pg_temp.pr_kperiod lp on lp.k = en.k_latest and lp.kind = sc.pkind
 	  left join pg_temp.pr_kperiod tp on tp.k = en.k_last - 4 and tp.kind = sc.pkind
 	  left join pg_temp.pr_missing ms on ms.indicator = sc.indicator and sc.scope = ''
+	  cross join lateral (
+		select i.measure = 'flow' and i.periodicity = 'quarterly' as fq from mestat.indicator i where i.code = sc.indicator
+	  ) as ix
 	  cross join lateral (
 		-- Direction: growth from the base year (the target's baseline value,
 		-- else the value reported for 2015), else from the first value.
@@ -321,8 +429,40 @@ begin
 		                 or (sc.baseline_year = 2015 and en.a_base is not null) then 4 * (sc.baseline_year - 2015)
 		            else en.k_first end as k0,
 		       sc.baseline_value is null and not (sc.baseline_year = 2015 and en.a_base is not null) as from_first
+	  ) as b00
+	  cross join lateral (
+		-- The latest break in series (status B) up to the period assessed (kb)
+		-- and the first value wholly after it (ku: for a quarterly flow the
+		-- first 4-quarter sum that starts at the break or later).
+		select max(b.k) as kb, max(b.k) + case when ix.fq then 3 else 0 end as ku
+		  from pg_temp.pr_brk b
+		 where b.indicator = sc.indicator and b.scope = sc.scope and b.k <= en.k_last
+	  ) as bk
+	  cross join lateral (
+		-- Growth is never measured across a break: a direction row whose base
+		-- lies before it grows from the value at ku instead.
+		select coalesce(sc.method = 'direction' and bk.ku > coalesce(b00.k0, -1), false) as moved,
+		       case when bk.ku is null then null
+		            when sc.scope = '' then
+		            (select n.a from pg_temp.pr_nat n where n.indicator = sc.indicator and n.k = bk.ku and not n.partial)
+		       else (select case when ix.fq then v.sum4 else v.v end
+		               from pg_temp.pr_val v
+		              where v.reporter = sc.scope and v.indicator = sc.indicator and v.k = bk.ku
+		                and (length(v.period) = 6) = (sc.pkind = 'quarter')) end as a
+	  ) as brk
+	  cross join lateral (
+		select case when brk.moved then brk.a else b00.a0 end as a0,
+		       case when not brk.moved then b00.k0 when brk.a is not null then bk.ku end as k0,
+		       b00.from_first and not brk.moved as from_first
 	  ) as b0
 	  left join pg_temp.pr_kperiod f on f.k = b0.k0 and f.kind = sc.pkind
+	  left join pg_temp.pr_kperiod kbp on kbp.k = bk.kb and kbp.kind = sc.pkind
+	  left join pg_temp.pr_kperiod kup on kup.k = bk.ku and kup.kind = sc.pkind
+	  cross join lateral (
+		-- The value four quarters before, for the trend: none across a break.
+		select case when bk.ku > en.k_last - 4 then null else en.a_prev end as a_prev,
+		       bk.ku > en.k_last - 4 and en.a_prev is not null as cut
+	  ) as ap
 	  cross join lateral (
 		select case when sc.kind = 'range' and sc.baseline_value >= sc.target_upper then sc.target_upper
 		            else sc.target_value end as aim,
@@ -396,13 +536,13 @@ begin
 	  ) as cl
 	  cross join lateral (
 		select x.g,
-		       case when en.a_prev is null or en.a_last is null then null
-		            when x.g is null then case sign(en.a_last - en.a_prev) when 1 then 'rising' when -1 then 'falling'
+		       case when ap.a_prev is null or en.a_last is null then null
+		            when x.g is null then case sign(en.a_last - ap.a_prev) when 1 then 'rising' when -1 then 'falling'
 		                                  else 'stable' end
 		            when x.g >= band then 'rising'
 		            when x.g <= -band then 'falling'
 		            else 'stable' end as trend
-		  from (select case when en.a_prev <> 0 then (en.a_last - en.a_prev) / abs(en.a_prev) end as g) as x
+		  from (select case when ap.a_prev <> 0 then (en.a_last - ap.a_prev) / abs(ap.a_prev) end as g) as x
 	  ) as tr;
 	get diagnostics n_details = row_count;
 
@@ -425,7 +565,9 @@ begin
 		  from pg_temp.pr_val v
 		  join mestat.period p on p.code = v.period
 		  join mestat.indicator i on i.code = v.indicator
+		  join mestat.reporter r on r.code = v.reporter
 		 where p.end_date < today and p.year >= 2016 and i.active
+		   and (i.scope = 'national_only') = (r.kind = 'ministry')
 		 group by v.reporter, v.period
 	)
 	select r.code as reporter, p.code as period, en.n as expected, coalesce(g.received, 0) as received,
@@ -434,7 +576,7 @@ begin
 	  cross join mestat.period p
 	  join exp_n en on en.for_ministry = (r.kind = 'ministry') and en.period_kind = p.kind
 	  left join got g on g.reporter = r.code and g.period = p.code
-	 where r.active and p.end_date < today and p.year >= 2016;
+	 where r.active and r.kind <> 'department' and p.end_date < today and p.year >= 2016;
 	analyze pg_temp.pr_got;
 
 	-- Which indicators are missing, only for reports received in part (few).
@@ -451,6 +593,8 @@ begin
 	              where pg.received > 0 and pg.received < pg.expected
 	              group by pg.reporter, pg.period) as pa on pa.reporter = g.reporter and pa.period = g.period;
 
+	perform mestat.flag_source_gaps();
+
 	update mestat.progress_snapshot
 	   set as_of_period = (select max(v.period) from pg_temp.pr_val v where v.period like '____Q_'),
 	       elapsed = clock_timestamp() - started,
@@ -465,6 +609,10 @@ comment on function mestat.recompute_progress() is
 	'target version in force, nationally and per reporter, and write it as a new snapshot (mestat.progress_snapshot + '
 	'progress_snapshot_detail; earlier snapshots are kept). A target''s basis decides the method: plan_number → ratio '
 	'(or a column''s coverage), plan_direction → growth since the base year, monitoring → trend without a class. '
-	'National values are assessed at the latest complete period. Also replaces mestat.reporting_status (completeness '
+	'National values are assessed at the latest complete period, on the figure of the indicator''s national source '
+	'(its department, or the provinces added up; columns source and source_reporter, and the note); a gap outside '
+	'tolerance between a source and the provinces'' sum becomes a follow-up (mestat.flag_source_gaps). Also replaces mestat.reporting_status (completeness '
 	'and timeliness, from 2016). Returns the snapshot id. Method 2: docs/method.md. SECURITY DEFINER; one run at a time '
-	'per database (advisory transaction lock 1835365236, 1).';
+	'per database (advisory transaction lock 1835365236, 1). Values rest on their status: a reported-missing cell (status M, L...) '
+	'counts as received but is no value; a break in series (status B) is never crossed by growth or a trend; the note '
+	'names the provisional, estimated... values and those under follow-up a row rests on (mestat.quality_note).';

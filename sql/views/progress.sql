@@ -1,5 +1,5 @@
 -- report.progress: the current definition of this view.
--- First created in 014_progress_basis.sql.
+-- First created in 014_progress_basis.sql, last changed in 026_national_source_progress.sql.
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -15,16 +15,17 @@ select h.snapshot, h.taken_at, h.as_of_period, h.indicator, h.indicator_name_zh,
        h.sort_key, h.value_type, h.basis, h.basis_zh, h.basis_en, h.plan_words, h.target_clause, h.decision_ref,
        h.decision_date, h.reading_zh, h.reading_en, h.target_year, h.growth_threshold, h.trend, h.trend_zh, h.trend_en,
        h.trend_growth, h.trend_from_period, h.latest_period, h.latest_value, h.latest_reporters_reported,
-       h.latest_reporters_expected
+       h.latest_reporters_expected, h.national_source, h.source, h.source_reporter, h.source_name_zh,
+       h.source_name_en
   from report.progress_history h
  where h.snapshot = (select max(s.id) from mestat.progress_snapshot s)
    and h.reporter is null
  order by h.sort_key, h.indicator;
 
-comment on view report.progress is
-	'National assessment from the latest snapshot, one row per indicator with a target version in force, in the plan''s '
-	'order. basis says whether the plan sets the number (plan_number), a direction in words (plan_direction, quoted in '
-	'plan_words) or nothing (monitoring: trend only, class NULL); reading_zh / reading_en say how to read the row. Values '
-	'added up from the provinces are assessed at the latest complete period; a later part-reported one is in latest_*. '
-	'Empty until mestat.recompute_progress() has run once: mestatd runs it every recompute_interval and soon after '
-	'accepted submissions; the plan office can run it by hand.';
+comment on column report.progress.national_source is
+	'The indicator''s rule (mestat.indicator.national_source) today: the reporter whose figure is the national one, or NULL for the province-level reporters added up (the ministry''s report for national-only indicators).';
+comment on column report.progress.source is
+	'The figure assessed: provinces (the province-level reporters added up), department or ministry (that reporter''s own figure; see source_reporter); NULL for indicators not added up nationally.';
+comment on column report.progress.source_reporter is 'The reporter whose figure was assessed; NULL for the provinces added up.';
+comment on column report.progress.source_name_zh is 'The source in Chinese (国家统计局…, or 各省（区、市）汇总).';
+comment on column report.progress.source_name_en is 'The source in English (National Bureau of Statistics…, or Province-level reporters added up).';

@@ -1,5 +1,5 @@
 -- report.progress_history: the current definition of this view.
--- First created in 014_progress_basis.sql.
+-- First created in 014_progress_basis.sql, last changed in 026_national_source_progress.sql.
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -78,11 +78,17 @@ select d.snapshot,
        d.latest_period,
        d.latest_value,
        d.latest_reporters_reported,
-       d.latest_reporters_expected
+       d.latest_reporters_expected,
+       i.national_source,
+       d.source,
+       d.source_reporter,
+       case d.source when 'provinces' then '各省（区、市）汇总' else sr.name_zh end as source_name_zh,
+       case d.source when 'provinces' then 'Province-level reporters added up' else sr.name_en end as source_name_en
   from mestat.progress_snapshot_detail d
   join mestat.progress_snapshot s on s.id = d.snapshot
   join mestat.indicator i on i.code = d.indicator
   left join mestat.reporter r on r.code = d.reporter
+  left join mestat.reporter sr on sr.code = d.source_reporter
   left join mestat.target t on t.id = d.target_id
   left join mestat.progress_class_label cl on cl.class = d.class
   left join mestat.assessment_label bl on bl.kind = 'basis'
@@ -90,8 +96,10 @@ select d.snapshot,
                                                                            else 'monitoring' end)
   left join mestat.assessment_label tl on tl.kind = 'trend' and tl.code = d.trend;
 
-comment on view report.progress_history is
-	'Every progress assessment ever made: one row per snapshot, indicator and scope (the nation, or one reporter), with '
-	'the target version it used and its basis (plan number, plan direction, or monitoring without a class). Filter on '
-	'indicator and reporter (NULL = national) to see how the assessment changed; a target revision shows as a new '
-	'target_id. Order by sort_key for the plan''s order.';
+comment on column report.progress_history.national_source is
+	'The indicator''s rule (mestat.indicator.national_source) today: the reporter whose figure is the national one, or NULL for the province-level reporters added up (the ministry''s report for national-only indicators).';
+comment on column report.progress_history.source is
+	'National rows: the figure assessed: provinces (the province-level reporters added up), department or ministry (that reporter''s own figure; see source_reporter). NULL for reporters'' rows and indicators not added up.';
+comment on column report.progress_history.source_reporter is 'National rows: the reporter whose figure was assessed; NULL for the provinces added up.';
+comment on column report.progress_history.source_name_zh is 'The source in Chinese (国家统计局…, or 各省（区、市）汇总).';
+comment on column report.progress_history.source_name_en is 'The source in English (National Bureau of Statistics…, or Province-level reporters added up).';

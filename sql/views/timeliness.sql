@@ -1,5 +1,5 @@
 -- report.timeliness: the current definition of this view.
--- First created in 009_report_views.sql.
+-- First created in 009_report_views.sql, last changed in 024_report_speed.sql.
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -8,9 +8,9 @@ set local role mestat_owner;
 
 create or replace view report.timeliness as
 select rs.reporter,
-       r.name_zh as reporter_name_zh,
-       r.name_en as reporter_name_en,
-       r.kind as reporter_kind,
+       (select r.name_zh from mestat.reporter r where r.code = rs.reporter) as reporter_name_zh,
+       (select r.name_en from mestat.reporter r where r.code = rs.reporter) as reporter_name_en,
+       (select r.kind from mestat.reporter r where r.code = rs.reporter) as reporter_kind,
        rs.period,
        p.kind as period_kind,
        p.due_date,
@@ -23,9 +23,4 @@ select rs.reporter,
        round(rs.on_time::numeric / rs.expected, 4) as timeliness,
        rs.computed_at
   from mestat.reporting_status rs
-  join mestat.reporter r on r.code = rs.reporter
   join mestat.period p on p.code = rs.period;
-
-comment on view report.timeliness is
-	'Timeliness of each reporter''s report for each period that has ended: cells whose first value was recorded by the '
-	'end of the due date in Beijing time (Asia/Shanghai), over cells expected. As of the last progress run.';

@@ -1,6 +1,6 @@
 # ops_alert_rules.sh - the shipped Prometheus alerting rules
 # (etc/prometheus/mestat-rules.yml) are valid, name only metrics mestatd
-# exports (doc/mestatd.8), and fire as their unit tests
+# exports (docs/mestatd.8), and fire as their unit tests
 # (ops_alert_rules.yml) expect, with promtool from Debian's prometheus.
 . "$TOP/tests/lib.sh"
 
@@ -13,7 +13,7 @@ out=$(promtool check rules "$rules" 2>&1)
 if [ $? -eq 0 ]; then ok "promtool check rules accepts mestat-rules.yml"; else not_ok "promtool check rules" "$out"; fi
 
 for m in $(grep -o 'mestat_[a-z_]*' "$rules" | sort -u); do
-	if grep -q -- "$m" "$TOP/doc/mestatd.8"; then ok "the rules use $m, which mestatd(8) lists"
+	if grep -q -- "$m" "$TOP/docs/mestatd.8"; then ok "the rules use $m, which mestatd(8) lists"
 	else not_ok "the rules use only exported metrics" "$m is not in mestatd(8)"; fi
 done
 
