@@ -107,7 +107,11 @@ expect_eq "refused bodies leave only their audit records (decode 400, validation
 expect_eq "nothing of a failed source is stored" 0 \
 	"$(q "select count(*) from mestat.observation where reporter in ('120000', '150000', '210000', '220000')")"
 expect_eq "a failure keeps no validators" "||" "$(state e500 "etag, last_modified, last_body_sha256")"
-expect_eq "failures are counted per source" 1 "$(q "select min(consecutive_failures) from mestat.source_state where last_error_class is not null")"
+# Failing sources are retried from retry_min = 1 s on, so how many times each
+# has failed by now depends on the machine's speed; what does not is that
+# each failing source counts its own failures and the healthy one none.
+expect_eq "failures are counted per source: each failing source has its own count, the healthy one none" "t|0" \
+	"$(q "select bool_and(consecutive_failures >= 1) from mestat.source_state where last_error_class is not null")|$(state healthy consecutive_failures)"
 
 # Meanwhile the healthy source is pulled every ~2 s, on time.
 wait_for 12 test "$(sim_count "$main_log" '^GET /ok.csv (200|304)')" -ge 4
