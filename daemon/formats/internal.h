@@ -13,7 +13,7 @@ struct json_t; /* jansson's json_t, so this header does not drag jansson.h into 
 #define FMT_MAX_ROWS 1000000 /* rows in one submission */
 #define FMT_MAX_FIELD 65536  /* bytes in one cell or JSON string */
 
-/* formats.c */
+/* row.c */
 
 /* fmt_err: printf into ERR (ERRLEN bytes), always NUL-terminated. */
 void fmt_err(char *err, size_t errlen, const char *fmt, ...)
@@ -46,6 +46,11 @@ int fmt_row_set_period(struct fmt_row *row, const char *text);
 /* fmt_quote: write S (N bytes) into DST as a short, printable, quoted excerpt
  * for an error message: "abc" or "a long na...". */
 void fmt_quote(char *dst, size_t dstlen, const char *s, size_t n);
+
+/* fmt_sanitize: make the error message S safe to put in a JSON reply or a
+ * log line: valid UTF-8 (a sequence cut by truncation is dropped), no
+ * control characters. */
+void fmt_sanitize(char *s);
 
 /* fmt_text_check: refuse a body with NUL bytes, UTF-16 or bytes that are not
  * UTF-8, naming the line and column. CR_BREAKS: a lone CR ends a line (CSV).
