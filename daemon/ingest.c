@@ -37,6 +37,7 @@
 #include "log.h"
 #include "receipt.h"
 #include "scheduler.h"
+#include "store.h"
 #include "util.h"
 
 enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_SAVEPOINT, S_COPY, S_VALIDATE, S_LOCKS, S_REWIND,
@@ -127,66 +128,13 @@ static void fail_503(struct job *j, const char *why)
 	finish(j);
 }
 
-/* COPY text format: backslash, tab, newline and carriage return escaped;
- * NULL is \N. */
-static int copy_field(struct ubuf *b, const char *s, bool last)
-{
-	int rc = 0;
-	if (!s) {
-		rc = ubuf_put(b, "\\N", 2);
-	} else {
-		const char *run = s;
-		for (const char *p = s;; p++) {
-			const char *esc = NULL;
-			switch (*p) {
-			case '\\': esc = "\\\\"; break;
-			case '\t': esc = "\\t"; break;
-			case '\n': esc = "\\n"; break;
-			case '\r': esc = "\\r"; break;
-			default: break;
-			}
-			if (esc || *p == '\0') {
-				rc |= ubuf_put(b, run, (size_t)(p - run));
-				if (!esc)
-					break;
-				rc |= ubuf_put(b, esc, 2);
-				run = p + 1;
-			}
-		}
-	}
-	rc |= ubuf_put(b, last ? "\n" : "\t", 1);
-	return rc;
-}
-
+/* build_copy: the rows still in play, as COPY text (store.c). */
 static int build_copy(struct job *j, const struct fmt_result *fr)
 {
-	struct ubuf b = {0};
-	int rc = 0;
 	free(j->copy);
 	j->copy = NULL;
-	for (size_t i = 0; i < fr->nrows && rc == 0; i++) {
-		const struct fmt_row *row = &fr->rows[i];
-		if (j->excluded && j->excluded[i])
-			continue;
-		char seq[24];
-		snprintf(seq, sizeof(seq), "%zu", i + 1);
-		rc |= copy_field(&b, seq, false);
-		rc |= copy_field(&b, row->loc, false);
-		rc |= copy_field(&b, row->reporter, false);
-		rc |= copy_field(&b, row->indicator, false);
-		rc |= copy_field(&b, row->period, false);
-		rc |= copy_field(&b, row->value, false);
-		rc |= copy_field(&b, row->comment, false);
-		rc |= copy_field(&b, row->deleted ? "t" : "f", false);
-		rc |= copy_field(&b, row->coc, false);
-		rc |= copy_field(&b, row->aoc, false);
-		rc |= copy_field(&b, row->status, false);
-		rc |= copy_field(&b, row->unit_mult, false);
-		rc |= copy_field(&b, row->followup ? "t" : "f", true);
-	}
-	j->copy = b.p;
-	j->copy_len = b.len;
-	return rc;
+	j->copy_len = 0;
+	return store_copy_rows(fr, j->excluded, &j->copy, &j->copy_len);
 }
 
 static char *hex_bytea(const char *data, size_t len)
@@ -431,10 +379,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		if (err)
 			return sql_failed(j, r, err);
 		j->state = S_COPY;
-		return db_copy(j->conn,
-		               "COPY pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment,"
-		               " deleted, coc, aoc, status, unit_mult, followup) FROM STDIN",
-		               j->copy ? j->copy : "", j->copy_len, step, j);
+		return db_copy(j->conn, store_copy_ingest_rows_sql, j->copy ? j->copy : "", j->copy_len, step, j);
 	case S_COPY:
 		if (err)
 			return sql_failed(j, r, err);
