@@ -40,8 +40,23 @@
 #include "store.h"
 #include "util.h"
 
-enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_SAVEPOINT, S_COPY, S_VALIDATE, S_LOCKS, S_REWIND,
-             S_STRATEGY, S_APPLY, S_RECEIPT, S_COMMIT, S_ROLLBACK, S_AUDIT };
+enum state {
+	S_LOOKUP,
+	S_BEGIN,
+	S_PREP,
+	S_INSERT,
+	S_SAVEPOINT,
+	S_COPY,
+	S_VALIDATE,
+	S_LOCKS,
+	S_REWIND,
+	S_STRATEGY,
+	S_APPLY,
+	S_RECEIPT,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_AUDIT
+};
 
 struct job {
 	struct db *db;
@@ -57,12 +72,12 @@ struct job {
 	const char *scheme;
 	char *body_hex; /* \x... for the bytea parameter */
 	bool dry_run;
-	bool dhis2;                     /* validate with mestat.dhis2_validate() */
-	bool partial;                   /* store the valid rows, refuse the others */
+	bool dhis2;   /* validate with mestat.dhis2_validate() */
+	bool partial; /* store the valid rows, refuse the others */
 	enum ingest_strategy strategy;
 	/* the decoded rows: conflicts name fields as the sender wrote them */
 	struct fmt_result fr;
-	bool *excluded;                 /* per row: refused in a partial submission */
+	bool *excluded; /* per row: refused in a partial submission */
 	/* staging rows in COPY text format */
 	char *copy;
 	size_t copy_len;
@@ -161,8 +176,8 @@ static void sql_failed(struct job *j, PGresult *r, const char *err)
 		return refuse(j, 409);
 	}
 	bool transient = !*state || strncmp(state, "08", 2) == 0 || strncmp(state, "53", 2) == 0 ||
-	                 strncmp(state, "57", 2) == 0 || strncmp(state, "58", 2) == 0 ||
-	                 strcmp(state, "25006") == 0 || strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0;
+	                 strncmp(state, "57", 2) == 0 || strncmp(state, "58", 2) == 0 || strcmp(state, "25006") == 0 ||
+	                 strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0;
 	if (transient)
 		return fail_503(j, err);
 	log_error("submission failed in the database", "reporter=%s sqlstate=%s error=\"%s\"", j->reporter, state, err);
@@ -200,9 +215,9 @@ static void do_insert(struct job *j, const char *outcome, int status)
 	char st[8];
 	snprintf(st, sizeof(st), "%d", status);
 	char *detail = j->error_detail ? json_dumps(j->error_detail, JSON_COMPACT) : NULL;
-	const char *p[12] = {j->reporter,     j->via,          j->source,    j->format_name,
-	                     j->content_type, j->res.sha256,   j->body_hex,  j->client_identity,
-	                     j->idem,         outcome,         st,           detail};
+	const char *p[12] = {j->reporter,     j->via,        j->source,   j->format_name,
+	                     j->content_type, j->res.sha256, j->body_hex, j->client_identity,
+	                     j->idem,         outcome,       st,          detail};
 	db_query(j->conn, insert_sql, 12, p, step, j);
 	free(detail);
 }
@@ -256,12 +271,13 @@ static void add_errors(struct job *j, PGresult *r)
 		int seq = atoi(PQgetvalue(r, i, 0));
 		const char *field = PQgetvalue(r, i, 2);
 		const char *as_sent = sent(j, seq, field);
-		json_array_append_new(j->res.errors,
-		                      json_pack("{s:i, s:s, s:s, s:i, s:s, s:s, s:s?}", "row", seq, "loc",
-		                                PQgetvalue(r, i, 1), "field", field, "status",
-		                                atoi(PQgetvalue(r, i, 3)), "reason", PQgetvalue(r, i, 4), "indicator",
-		                                seq >= 1 && (size_t)seq <= j->fr.nrows ? j->fr.rows[seq - 1].indicator : "",
-		                                "sent", as_sent));
+		json_array_append_new(
+			j->res.errors,
+			json_pack("{s:i, s:s, s:s, s:i, s:s, s:s, s:s?}", "row", seq, "loc", PQgetvalue(r, i, 1),
+		                  "field", field, "status", atoi(PQgetvalue(r, i, 3)), "reason", PQgetvalue(r, i, 4),
+		                  "indicator",
+		                  seq >= 1 && (size_t)seq <= j->fr.nrows ? j->fr.rows[seq - 1].indicator : "", "sent",
+		                  as_sent));
 		if (j->excluded && seq >= 1 && (size_t)seq <= j->fr.nrows && !j->excluded[seq - 1]) {
 			j->excluded[seq - 1] = true;
 			j->res.refused++;
@@ -307,9 +323,8 @@ static int make_receipt(struct job *j)
 	j->res.receipt = json_pack("{s:I, s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}}", "submission_id",
 	                           (json_int_t)j->res.submission_id, "reporter", j->reporter, "received_at",
 	                           j->received_at, "sha256", j->res.sha256, "counts", "new",
-	                           (json_int_t)j->res.counts[0], "revised", (json_int_t)j->res.counts[1],
-	                           "unchanged", (json_int_t)j->res.counts[2], "deleted",
-	                           (json_int_t)j->res.counts[3]);
+	                           (json_int_t)j->res.counts[0], "revised", (json_int_t)j->res.counts[1], "unchanged",
+	                           (json_int_t)j->res.counts[2], "deleted", (json_int_t)j->res.counts[3]);
 	/* Warnings are part of what was accepted: inside the signature. */
 	if (j->res.receipt)
 		json_object_set(j->res.receipt, "warnings", j->res.warnings);
@@ -417,7 +432,8 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		if (j->state == S_VALIDATE) {
 			/* codes are resolved: now the periods accepted or locked */
 			j->state = S_LOCKS;
-			return db_query(j->conn, "SELECT seq, loc, field, status, reason FROM mestat.ingest_lock_check()", 0,
+			return db_query(j->conn,
+			                "SELECT seq, loc, field, status, reason FROM mestat.ingest_lock_check()", 0,
 			                NULL, step, j);
 		}
 		if (j->dhis2) {
@@ -448,9 +464,10 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			/* The warnings are computed once the rows are stored, in
 			 * the same statement: outliers against the stored history,
 			 * warn rules on the values as they now are. */
-			return db_query(j->conn,
-			                "SELECT a.*, mestat.ingest_warnings($1::bigint) FROM mestat.ingest_apply($1::bigint) a",
-			                1, p, step, j);
+			return db_query(
+				j->conn,
+				"SELECT a.*, mestat.ingest_warnings($1::bigint) FROM mestat.ingest_apply($1::bigint) a",
+				1, p, step, j);
 		}
 	case S_APPLY:
 		if (err)
@@ -468,7 +485,8 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 				         "dry run: %zu row%s would be refused, the others stored; nothing was stored",
 				         j->res.refused, j->res.refused == 1 ? "" : "s");
 			else
-				snprintf(j->message, sizeof(j->message), "dry run: every row is valid; nothing was stored");
+				snprintf(j->message, sizeof(j->message),
+				         "dry run: every row is valid; nothing was stored");
 			j->state = S_ROLLBACK;
 			return db_query(j->conn, "ROLLBACK", 0, NULL, step, j);
 		}
@@ -503,9 +521,11 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		j->res.status = 201;
 		snprintf(j->message, sizeof(j->message), "accepted");
 		sched_poke(); /* new values: progress is recomputed soon */
-		log_info("submission accepted", "submission=%lld reporter=%s via=%s format=%s rows=%zu new=%ld revised=%ld unchanged=%ld deleted=%ld",
-		         j->res.submission_id, j->reporter, j->via, j->format_name, j->res.rows, j->res.counts[0],
-		         j->res.counts[1], j->res.counts[2], j->res.counts[3]);
+		log_info(
+			"submission accepted",
+			"submission=%lld reporter=%s via=%s format=%s rows=%zu new=%ld revised=%ld unchanged=%ld deleted=%ld",
+			j->res.submission_id, j->reporter, j->via, j->format_name, j->res.rows, j->res.counts[0],
+			j->res.counts[1], j->res.counts[2], j->res.counts[3]);
 		return finish(j);
 	case S_ROLLBACK:
 		if (err)
@@ -546,8 +566,7 @@ static void on_conn(struct db_conn *c, void *arg)
 	do_lookup(j);
 }
 
-void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq,
-                   ingest_cb cb, void *arg)
+void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq, ingest_cb cb, void *arg)
 {
 	struct job *j = calloc(1, sizeof(*j));
 	if (!j) {
@@ -567,8 +586,8 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 	j->idem = rq->idempotency_key && *rq->idempotency_key ? util_strdup(rq->idempotency_key) : NULL;
 	j->format_name = fmt_name(rq->format);
 	j->scheme = rq->format == FMT_DHIS2_JSON || rq->format == FMT_DHIS2_CSV || rq->format == FMT_ADX ? "dhis2"
-	            : rq->format == FMT_SDMX_CSV                                ? "sdmx"
-	                                                                        : NULL;
+	            : rq->format == FMT_SDMX_CSV                                                         ? "sdmx"
+	                                                                                                 : NULL;
 	j->dry_run = rq->dry_run;
 	j->dhis2 = j->scheme && strcmp(j->scheme, "dhis2") == 0;
 	j->partial = rq->partial;
@@ -606,8 +625,8 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 		return finish(j);
 	if (db_acquire(db, on_conn, j) != 0) {
 		if (j->res.status >= 400) { /* refuse what is wrong even without the audit */
-			log_warn("a refused submission could not be recorded: database unavailable",
-			         "reporter=%s", j->reporter);
+			log_warn("a refused submission could not be recorded: database unavailable", "reporter=%s",
+			         j->reporter);
 			return finish(j);
 		}
 		return fail_503(j, db_last_error(db));

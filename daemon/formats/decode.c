@@ -4,35 +4,27 @@
 #include "internal.h"
 
 static const char *const names[] = {
-	[FMT_JSON] = "json",
-	[FMT_CSV] = "csv",
-	[FMT_DHIS2_JSON] = "dhis2-json",
-	[FMT_DHIS2_CSV] = "dhis2-csv",
-	[FMT_SDMX_CSV] = "sdmx-csv",
-	[FMT_ADX] = "adx",
+	[FMT_JSON] = "json",           [FMT_CSV] = "csv",           [FMT_DHIS2_JSON] = "dhis2-json",
+	[FMT_DHIS2_CSV] = "dhis2-csv", [FMT_SDMX_CSV] = "sdmx-csv", [FMT_ADX] = "adx",
 };
 
-static int decode(enum fmt f, const char *body, size_t len,
-		  const struct fmt_sdmx_map *map, bool csv_header,
-		  struct fmt_result *out, char *err, size_t errlen);
+static int decode(enum fmt f, const char *body, size_t len, const struct fmt_sdmx_map *map, bool csv_header,
+                  struct fmt_result *out, char *err, size_t errlen);
 
-int fmt_decode(enum fmt f, const char *body, size_t len,
-	       const struct fmt_sdmx_map *map, struct fmt_result *out,
-	       char *err, size_t errlen)
+int fmt_decode(enum fmt f, const char *body, size_t len, const struct fmt_sdmx_map *map, struct fmt_result *out,
+               char *err, size_t errlen)
 {
 	return decode(f, body, len, map, true, out, err, errlen);
 }
 
-int fmt_decode_dhis2_csv(const char *body, size_t len, bool first_row_is_header,
-			 struct fmt_result *out, char *err, size_t errlen)
+int fmt_decode_dhis2_csv(const char *body, size_t len, bool first_row_is_header, struct fmt_result *out, char *err,
+                         size_t errlen)
 {
-	return decode(FMT_DHIS2_CSV, body, len, NULL, first_row_is_header, out,
-		      err, errlen);
+	return decode(FMT_DHIS2_CSV, body, len, NULL, first_row_is_header, out, err, errlen);
 }
 
-static int decode(enum fmt f, const char *body, size_t len,
-		  const struct fmt_sdmx_map *map, bool csv_header,
-		  struct fmt_result *out, char *err, size_t errlen)
+static int decode(enum fmt f, const char *body, size_t len, const struct fmt_sdmx_map *map, bool csv_header,
+                  struct fmt_result *out, char *err, size_t errlen)
 {
 	char spare[256];
 	bool json = f == FMT_JSON || f == FMT_DHIS2_JSON || f == FMT_ADX;
@@ -60,33 +52,15 @@ static int decode(enum fmt f, const char *body, size_t len,
 		body += 3;
 		len -= 3;
 	}
-	if (fmt_text_check(body, len, !json, json ? "JSON " : "", err,
-			   errlen) == 0) {
+	if (fmt_text_check(body, len, !json, json ? "JSON " : "", err, errlen) == 0) {
 		switch (f) {
-		case FMT_JSON:
-			rc = fmt_json_decode(body, len, out, err, errlen);
-			break;
-		case FMT_CSV:
-			rc = fmt_csv_decode(body, len, out, err, errlen);
-			break;
-		case FMT_DHIS2_JSON:
-			rc = fmt_dhis2_json_decode(body, len, out, err, errlen);
-			break;
-		case FMT_DHIS2_CSV:
-			rc = fmt_dhis2_csv_decode(body, len, csv_header, out,
-						  err, errlen);
-			break;
-		case FMT_SDMX_CSV:
-			rc = fmt_sdmx_csv_decode(body, len, map, out, err,
-						 errlen);
-			break;
-		case FMT_ADX:
-			rc = fmt_adx_decode(body, len, out, err, errlen);
-			break;
-		default:
-			fmt_err(err, errlen, "internal error: unknown format %d",
-				(int)f);
-			break;
+		case FMT_JSON: rc = fmt_json_decode(body, len, out, err, errlen); break;
+		case FMT_CSV: rc = fmt_csv_decode(body, len, out, err, errlen); break;
+		case FMT_DHIS2_JSON: rc = fmt_dhis2_json_decode(body, len, out, err, errlen); break;
+		case FMT_DHIS2_CSV: rc = fmt_dhis2_csv_decode(body, len, csv_header, out, err, errlen); break;
+		case FMT_SDMX_CSV: rc = fmt_sdmx_csv_decode(body, len, map, out, err, errlen); break;
+		case FMT_ADX: rc = fmt_adx_decode(body, len, out, err, errlen); break;
+		default: fmt_err(err, errlen, "internal error: unknown format %d", (int)f); break;
 		}
 	}
 	if (rc != 0) {

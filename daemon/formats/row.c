@@ -33,14 +33,15 @@ char *fmt_strdup(const char *s)
 	return s ? fmt_strndup(s, strlen(s)) : NULL;
 }
 
-struct fmt_row *fmt_line_row_add(struct fmt_result *out, size_t *cap,
-				 size_t line, char *err, size_t errlen)
+struct fmt_row *fmt_line_row_add(struct fmt_result *out, size_t *cap, size_t line, char *err, size_t errlen)
 {
 	struct fmt_row *row;
 
 	if (out->nrows >= FMT_MAX_ROWS) {
-		fmt_err(err, errlen, "line %zu: more than %d rows; split the "
-			"submission", line, FMT_MAX_ROWS);
+		fmt_err(err, errlen,
+		        "line %zu: more than %d rows; split the "
+		        "submission",
+		        line, FMT_MAX_ROWS);
 		return NULL;
 	}
 	row = fmt_row_add(out, cap);
@@ -137,8 +138,7 @@ static size_t utf8_seq(const unsigned char *p, size_t avail)
 			lo = 0xA0;
 		else if (c == 0xED)
 			hi = 0x9F;
-		if (avail < 3 || p[1] < lo || p[1] > hi ||
-		    (p[2] & 0xC0) != 0x80)
+		if (avail < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80)
 			return 0;
 		return 3;
 	}
@@ -146,25 +146,22 @@ static size_t utf8_seq(const unsigned char *p, size_t avail)
 		lo = 0x90;
 	else if (c == 0xF4)
 		hi = 0x8F;
-	if (avail < 4 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 ||
-	    (p[3] & 0xC0) != 0x80)
+	if (avail < 4 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
 		return 0;
 	return 4;
 }
 
-int fmt_text_check(const char *body, size_t len, bool cr_breaks,
-		   const char *prefix, char *err, size_t errlen)
+int fmt_text_check(const char *body, size_t len, bool cr_breaks, const char *prefix, char *err, size_t errlen)
 {
 	const unsigned char *p = (const unsigned char *)body;
 	const unsigned char *end = p + len;
 	size_t line = 1, col = 1, n;
 
-	if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
-			 (p[0] == 0xFE && p[1] == 0xFF))) {
+	if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
 		fmt_err(err, errlen,
-			"%sline 1, column 1: the body is UTF-16 text; "
-			"send it encoded as UTF-8",
-			prefix);
+		        "%sline 1, column 1: the body is UTF-16 text; "
+		        "send it encoded as UTF-8",
+		        prefix);
 		return -1;
 	}
 	while (p < end) {
@@ -188,19 +185,19 @@ int fmt_text_check(const char *body, size_t len, bool cr_breaks,
 		}
 		if (*p == '\0') {
 			fmt_err(err, errlen,
-				"%sline %zu, column %zu: the body contains a NUL "
-				"byte, so it is not plain text (a UTF-16 file or "
-				"a spreadsheet?); send UTF-8 text",
-				prefix, line, col);
+			        "%sline %zu, column %zu: the body contains a NUL "
+			        "byte, so it is not plain text (a UTF-16 file or "
+			        "a spreadsheet?); send UTF-8 text",
+			        prefix, line, col);
 			return -1;
 		}
 		n = utf8_seq(p, (size_t)(end - p));
 		if (n == 0) {
 			fmt_err(err, errlen,
-				"%sline %zu, column %zu: these bytes are not "
-				"UTF-8 text (a file saved as GBK or GB18030?); "
-				"send the body encoded as UTF-8",
-				prefix, line, col);
+			        "%sline %zu, column %zu: these bytes are not "
+			        "UTF-8 text (a file saved as GBK or GB18030?); "
+			        "send the body encoded as UTF-8",
+			        prefix, line, col);
 			return -1;
 		}
 		p += n;
@@ -292,22 +289,19 @@ int fmt_period_normalize(const char *in, char *out, size_t outlen)
 		out[0] = '\0';
 	if (!in || !out || outlen < 7)
 		return -1;
-	if (strnlen(in, 5) < 4 || !digits(in, 4, &year) || year < 1900 ||
-	    year > 2999)
+	if (strnlen(in, 5) < 4 || !digits(in, 4, &year) || year < 1900 || year > 2999)
 		return -1;
 	r = in + 4;
 	if (r[0] == '\0' || strcmp(r, "-A1") == 0) {
 		q = 0; /* annual */
 	} else if (r[0] == 'Q' && r[1] >= '1' && r[1] <= '4' && !r[2]) {
 		q = r[1] - '0';
-	} else if (r[0] == '-' && r[1] == 'Q' && r[2] >= '1' && r[2] <= '4' &&
-		   !r[3]) {
+	} else if (r[0] == '-' && r[1] == 'Q' && r[2] >= '1' && r[2] <= '4' && !r[3]) {
 		q = r[2] - '0';
 	} else if (strcmp(r, "-01-01/P1Y") == 0) {
 		q = 0; /* ADX: the year starting on 1 January */
-	} else if (r[0] == '-' && strnlen(r, 3) == 3 &&
-		   digits(r + 1, 2, &month) && strcmp(r + 3, "-01/P3M") == 0 &&
-		   (month == 1 || month == 4 || month == 7 || month == 10)) {
+	} else if (r[0] == '-' && strnlen(r, 3) == 3 && digits(r + 1, 2, &month) && strcmp(r + 3, "-01/P3M") == 0 &&
+	           (month == 1 || month == 4 || month == 7 || month == 10)) {
 		q = (month - 1) / 3 + 1;
 	} else {
 		return -1;

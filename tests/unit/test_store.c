@@ -87,7 +87,7 @@ static void special_bytes_come_back_as_sent(void **state)
 	field_round_trip("a\\b");
 	field_round_trip("tab\there");
 	field_round_trip("line\nbreak\r\n");
-	field_round_trip("\\N");             /* the two characters, not NULL */
+	field_round_trip("\\N"); /* the two characters, not NULL */
 	field_round_trip("\\\\\t\t\n\r\\");
 	field_round_trip("浙江省 330000");
 	field_round_trip(NULL);
