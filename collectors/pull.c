@@ -58,7 +58,10 @@ double horizon_of(const struct src_conf *c)
 /* lease_of: how long a claim under C keeps other daemons off the source: it
  * may wait for a slot while the transfers in them run out (at most the
  * longest timeout), then runs its own transfer and ingest. */
-double lease_of(const struct src_conf *c) { return c->timeout + pulls.max_timeout + PULL_LEASE_MARGIN; }
+double lease_of(const struct src_conf *c)
+{
+	return c->timeout + pulls.max_timeout + PULL_LEASE_MARGIN;
+}
 
 void arm(struct source *s, double delay)
 {
@@ -150,7 +153,10 @@ static void enqueue(struct source *s)
 	fifo_push(&pulls.queued, &s->qlink);
 }
 
-void dequeue(struct source *s) { fifo_remove(&pulls.queued, &s->qlink); }
+void dequeue(struct source *s)
+{
+	fifo_remove(&pulls.queued, &s->qlink);
+}
 
 void ready_push(struct source *s)
 {
@@ -270,12 +276,15 @@ static void on_ingested(const struct ingest_result *res, void *arg)
 			size_t nw = res->warnings ? json_array_size(res->warnings) : 0;
 			char warned[160] = "";
 			if (nw) {
-				const char *m = json_string_value(json_object_get(json_array_get(res->warnings, 0), "message"));
-				snprintf(warned, sizeof(warned), "; %zu warning%s, the first: %s", nw, nw == 1 ? "" : "s",
-				         m ? m : "");
+				const char *m =
+					json_string_value(json_object_get(json_array_get(res->warnings, 0), "message"));
+				snprintf(warned, sizeof(warned), "; %zu warning%s, the first: %s", nw,
+				         nw == 1 ? "" : "s", m ? m : "");
 			}
-			conclude(s, "ok", "accepted as submission %lld: %ld new, %ld revised, %ld unchanged, %ld deleted%s",
-			         res->submission_id, res->counts[0], res->counts[1], res->counts[2], res->counts[3], warned);
+			conclude(s, "ok",
+			         "accepted as submission %lld: %ld new, %ld revised, %ld unchanged, %ld deleted%s",
+			         res->submission_id, res->counts[0], res->counts[1], res->counts[2], res->counts[3],
+			         warned);
 		} else
 			conclude(s, "unchanged", "the body was accepted before as submission %lld", res->submission_id);
 		return;
@@ -390,7 +399,10 @@ void round_end(struct source *s, double delay)
  * moment, which drops to a few while slots wait for ingests, and each
  * connection closed then costs a TLS handshake on the province's side in
  * the next round. */
-static void set_max_connects(void) { curl_ev_max_connects(pulls.ce, (long)(4 * pulls.max_parallel)); }
+static void set_max_connects(void)
+{
+	curl_ev_max_connects(pulls.ce, (long)(4 * pulls.max_parallel));
+}
 
 int pull_start(struct daemon *d)
 {

@@ -221,7 +221,10 @@ static bool batch_split(struct batch *b)
 
 /* refused_by: the statement reached the database, which refused it (as
  * opposed to a lost connection, SQLSTATE class 08). */
-static bool refused_by(PGresult *r) { return r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0; }
+static bool refused_by(PGresult *r)
+{
+	return r != NULL && *db_sqlstate(r) && strncmp(db_sqlstate(r), "08", 2) != 0;
+}
 
 void batch_error(struct batch *b, struct db_conn *c, PGresult *r, const char *err)
 {

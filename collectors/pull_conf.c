@@ -85,7 +85,10 @@ static int ix_cmp(const void *a, const void *b)
 	return strcmp(((const struct name_ix *)a)->name, ((const struct name_ix *)b)->name);
 }
 
-void ix_sort(struct name_ix *ix, size_t n) { qsort(ix, n, sizeof(*ix), ix_cmp); }
+void ix_sort(struct name_ix *ix, size_t n)
+{
+	qsort(ix, n, sizeof(*ix), ix_cmp);
+}
 
 void *ix_find(const struct name_ix *ix, size_t n, const char *name)
 {

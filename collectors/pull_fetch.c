@@ -165,8 +165,8 @@ static int setup_easy(struct source *s)
 	/* SDMX REST: SDMX-CSV 2.0 (3.0 servers) or 1.0 (2.1 servers) */
 	struct curl_slist *l = curl_slist_append(
 		NULL, c->sdmx_rest ? "Accept: application/vnd.sdmx.data+csv;version=2.0.0, "
-		                     "application/vnd.sdmx.data+csv;version=1.0.0;q=0.9, text/csv;q=0.5"
-		                   : fmt_accept(c->format));
+				     "application/vnd.sdmx.data+csv;version=1.0.0;q=0.9, text/csv;q=0.5"
+				   : fmt_accept(c->format));
 	if (!l)
 		return -1;
 	s->headers = l;
@@ -229,14 +229,10 @@ const char *pull_failure_class(CURLcode rc, bool too_big, const char *msg)
 		 * alert (TLS 1.3 checks the client certificate then). */
 		return strstr(msg, " alert ") ? "tls" : "connect";
 	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return "dns";
-	case CURLE_OPERATION_TIMEDOUT:
-		return "timeout";
-	case CURLE_FILESIZE_EXCEEDED:
-		return "body_too_large";
-	case CURLE_WRITE_ERROR:
-		return too_big ? "body_too_large" : "connect";
+	case CURLE_COULDNT_RESOLVE_PROXY: return "dns";
+	case CURLE_OPERATION_TIMEDOUT: return "timeout";
+	case CURLE_FILESIZE_EXCEEDED: return "body_too_large";
+	case CURLE_WRITE_ERROR: return too_big ? "body_too_large" : "connect";
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:
@@ -251,15 +247,11 @@ const char *pull_failure_class(CURLcode rc, bool too_big, const char *msg)
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_INVALIDCERTSTATUS:
 	case CURLE_SSL_CLIENTCERT:
-	case CURLE_USE_SSL_FAILED:
-		return "tls";
+	case CURLE_USE_SSL_FAILED: return "tls";
 	case CURLE_TOO_MANY_REDIRECTS:
-	case CURLE_UNSUPPORTED_PROTOCOL: /* a redirect to anything but https */
-		return "http_status";
-	case CURLE_BAD_CONTENT_ENCODING:
-		return "decode";
-	default:
-		return "connect";
+	case CURLE_UNSUPPORTED_PROTOCOL: /* a redirect to anything but https */ return "http_status";
+	case CURLE_BAD_CONTENT_ENCODING: return "decode";
+	default: return "connect";
 	}
 }
 
@@ -302,7 +294,8 @@ static void transfer_done(struct source *s, CURLcode rc)
 	} else if (code == 404 && s->pc->sdmx_rest && s->since) {
 		/* SDMX REST answers a query without results 404 (NoResultsFound):
 		 * nothing was updated since the last pull */
-		conclude(s, "not_modified", "no observation updated since the last pull (SDMX REST 404 NoResultsFound)");
+		conclude(s, "not_modified",
+		         "no observation updated since the last pull (SDMX REST 404 NoResultsFound)");
 	} else if (code != 200) {
 		conclude(s, "http_status", "HTTP %ld from the server", code);
 	} else {

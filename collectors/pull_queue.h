@@ -25,10 +25,16 @@ struct fifo_link *fifo_pop(struct fifo *q);
 bool fifo_remove(struct fifo *q, struct fifo_link *l);
 
 /* fifo_empty: nothing in Q. */
-static inline bool fifo_empty(const struct fifo *q) { return q->head == NULL; }
+static inline bool fifo_empty(const struct fifo *q)
+{
+	return q->head == NULL;
+}
 
 /* fifo_item: the item whose link L lies OFF bytes into it. */
-static inline void *fifo_item(struct fifo_link *l, size_t off) { return (char *)l - off; }
+static inline void *fifo_item(struct fifo_link *l, size_t off)
+{
+	return (char *)l - off;
+}
 
 /* FIFO_ITEM: the TYPE whose MEMBER link L is. */
 #define FIFO_ITEM(l, type, member) ((type *)fifo_item((l), offsetof(type, member)))

@@ -94,7 +94,8 @@ static void dhis2_options(struct api_job *j)
 	else if (strcasecmp(v, "ALL") == 0)
 		j->partial = false;
 	else
-		snprintf(j->param_error, sizeof(j->param_error), "atomicMode \"%s\" is not understood; use NONE or ALL", v);
+		snprintf(j->param_error, sizeof(j->param_error), "atomicMode \"%s\" is not understood; use NONE or ALL",
+		         v);
 
 	query_value(j->r, "importStrategy", v, sizeof(v));
 	/* NEW, UPDATES, NEW_AND_UPDATES, DELETES: the names of older DHIS2 versions */
@@ -246,8 +247,9 @@ static json_t *dhis2_conflicts(json_t *errors)
 		const char *field = json_string_value(json_object_get(e, "field"));
 		const char *reason = json_string_value(json_object_get(e, "reason"));
 		int row = (int)json_integer_value(json_object_get(e, "row"));
-		struct dhis2_code c = dhis2_code_of(field ? field : "", (int)json_integer_value(json_object_get(e, "status")),
-		                                    reason ? reason : "");
+		struct dhis2_code c =
+			dhis2_code_of(field ? field : "", (int)json_integer_value(json_object_get(e, "status")),
+		                      reason ? reason : "");
 		const char *object = strcmp(c.object_field, "indicator") == 0
 		                             ? json_string_value(json_object_get(e, "indicator"))
 		                             : json_string_value(json_object_get(e, "sent"));
@@ -264,7 +266,8 @@ static json_t *dhis2_conflicts(json_t *errors)
 			/* DHIS2 groups by error code and object; without a code
 			 * the message must be the same too */
 			if (o2 && strcmp(o2, object) == 0 &&
-			    (e2 ? c.code && strcmp(e2, c.code) == 0 : !c.code && v2 && strcmp(v2, reason ? reason : "") == 0)) {
+			    (e2 ? c.code && strcmp(e2, c.code) == 0
+			        : !c.code && v2 && strcmp(v2, reason ? reason : "") == 0)) {
 				same = c2;
 				break;
 			}
@@ -273,8 +276,8 @@ static json_t *dhis2_conflicts(json_t *errors)
 			json_array_append_new(json_object_get(same, "indexes"), json_integer(row - 1));
 			continue;
 		}
-		json_t *one = json_pack("{s:s, s:{s:s}, s:s, s:[i]}", "object", object, "objects", c.object_type, object,
-		                        "value", reason ? reason : "", "indexes", row - 1);
+		json_t *one = json_pack("{s:s, s:{s:s}, s:s, s:[i]}", "object", object, "objects", c.object_type,
+		                        object, "value", reason ? reason : "", "indexes", row - 1);
 		json_object_set_new(one, "errorCode", c.code ? json_string(c.code) : json_null());
 		json_object_set_new(one, "property", c.property ? json_string(c.property) : json_null());
 		json_array_append_new(conflicts, one);
@@ -284,16 +287,16 @@ static json_t *dhis2_conflicts(json_t *errors)
 
 /* reply_dhis2_message: a WebMessage of STATUS ("OK", "WARNING", "ERROR")
  * with HTTP CODE around SUMMARY (may be NULL). */
-static void reply_dhis2_message(struct http_req *r, int code, const char *status, const char *message,
-                                json_t *summary, const char *headers)
+static void reply_dhis2_message(struct http_req *r, int code, const char *status, const char *message, json_t *summary,
+                                const char *headers)
 {
 	const char *reason = code == 200   ? "OK"
 	                     : code == 404 ? "Not Found"
 	                     : code == 409 ? "Conflict"
 	                     : code == 503 ? "Service Unavailable"
 	                                   : "Internal Server Error";
-	json_t *body =
-		json_pack("{s:s, s:i, s:s, s:s}", "httpStatus", reason, "httpStatusCode", code, "status", status, "message", message);
+	json_t *body = json_pack("{s:s, s:i, s:s, s:s}", "httpStatus", reason, "httpStatusCode", code, "status", status,
+	                         "message", message);
 	if (summary)
 		json_object_set_new(body, "response", summary);
 	http_reply_json(r, code, body, headers);
@@ -317,9 +320,9 @@ static json_t *dhis2_summary(const struct ingest_result *res, bool partial, cons
 	if (res->status == 503 || res->status == 500) {
 		*status = "ERROR";
 		json_decref(conflicts);
-		return json_pack("{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:[]}", "responseType", "ImportSummary", "status",
-		                 "ERROR", "description", res->message, "importCount", "imported", 0, "updated", 0,
-		                 "ignored", 0, "deleted", 0, "conflicts");
+		return json_pack("{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:[]}", "responseType", "ImportSummary",
+		                 "status", "ERROR", "description", res->message, "importCount", "imported", 0,
+		                 "updated", 0, "ignored", 0, "deleted", 0, "conflicts");
 	}
 	if (stored) {
 		/* DHIS2 counts unchanged values, values its strategy leaves
@@ -339,11 +342,12 @@ static json_t *dhis2_summary(const struct ingest_result *res, bool partial, cons
 		}
 		*status = partial && res->errors && json_array_size(res->errors) ? "WARNING" : "ERROR";
 	}
-	json_t *summary = json_pack(
-		"{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:o, s:s}", "responseType", "ImportSummary", "status", *status,
-		"description", description, "importCount", "imported", (int)(stored ? res->counts[INGEST_NEW] + res->notes : 0), "updated",
-		(int)(stored ? res->counts[INGEST_REVISED] : 0), "ignored", (int)ignored, "deleted",
-		(int)(stored ? res->counts[INGEST_DELETED] : 0), "conflicts", conflicts, "dataSetComplete", "false");
+	json_t *summary = json_pack("{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:o, s:s}", "responseType",
+	                            "ImportSummary", "status", *status, "description", description, "importCount",
+	                            "imported", (int)(stored ? res->counts[INGEST_NEW] + res->notes : 0), "updated",
+	                            (int)(stored ? res->counts[INGEST_REVISED] : 0), "ignored", (int)ignored, "deleted",
+	                            (int)(stored ? res->counts[INGEST_DELETED] : 0), "conflicts", conflicts,
+	                            "dataSetComplete", "false");
 	/* mestat's own additions: the signed receipt and the quality warnings
 	 * (outliers held for follow-up ignore no value: they do not make a
 	 * WARNING). */
@@ -359,7 +363,8 @@ static json_t *dhis2_summary(const struct ingest_result *res, bool partial, cons
 static void reply_dhis2(struct http_req *r, const struct ingest_result *res, bool partial)
 {
 	if (res->status == 503 || res->status == 500) {
-		reply_dhis2_message(r, res->status, "ERROR", res->message, NULL, res->status == 503 ? retry_after : NULL);
+		reply_dhis2_message(r, res->status, "ERROR", res->message, NULL,
+		                    res->status == 503 ? retry_after : NULL);
 		return;
 	}
 	const char *status;
@@ -417,9 +422,9 @@ static void reply_task(struct http_req *r, const struct dhis2_task *t, bool summ
 	}
 	json_t *list = json_array();
 	if (t->done)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "uid", t->id, "level", "INFO",
-		                                      "category", "DATAVALUE_IMPORT", "time", t->finished, "message",
-		                                      "Import done", "completed", 1, "id", t->id));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "uid", t->id, "level",
+		                                      "INFO", "category", "DATAVALUE_IMPORT", "time", t->finished,
+		                                      "message", "Import done", "completed", 1, "id", t->id));
 	json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "uid", t->id, "level", "INFO",
 	                                      "category", "DATAVALUE_IMPORT", "time", t->created, "message",
 	                                      "Process started", "completed", 0, "id", t->id));
@@ -524,16 +529,17 @@ static void on_auth(int status, const struct auth_identity *id, const char *why,
 		if (t)
 			reply_task(j->r, t, j->kind == K_TASK_SUMMARY);
 		else
-			reply_dhis2_message(j->r, 404, "ERROR", "no import job with this id was started by this reporter",
-			                    NULL, NULL);
+			reply_dhis2_message(j->r, 404, "ERROR",
+			                    "no import job with this id was started by this reporter", NULL, NULL);
 		free(j);
 		return;
 	}
 	if (j->param_error[0]) {
 		/* as DHIS2 answers an import it cannot start: 409, status ERROR */
-		json_t *summary = json_pack("{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:[]}", "responseType", "ImportSummary",
-		                            "status", "ERROR", "description", j->param_error, "importCount", "imported", 0,
-		                            "updated", 0, "ignored", 0, "deleted", 0, "conflicts");
+		json_t *summary =
+			json_pack("{s:s, s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:[]}", "responseType", "ImportSummary",
+		                  "status", "ERROR", "description", j->param_error, "importCount", "imported", 0,
+		                  "updated", 0, "ignored", 0, "deleted", 0, "conflicts");
 		reply_dhis2_message(j->r, 409, "ERROR", j->param_error, summary, NULL);
 		free(j);
 		return;
@@ -618,8 +624,9 @@ static void post_data_value_sets(struct http_req *r, void *arg)
 	fmt_media_type(http_header(r, "Content-Type"), ct, sizeof(ct));
 	enum fmt f;
 	if (fmt_from_media(ct, true, &f) != 0) {
-		http_reply_error(r, 415,
-		                 "unsupported Content-Type; send application/json, application/csv or application/adx+xml");
+		http_reply_error(
+			r, 415,
+			"unsupported Content-Type; send application/json, application/csv or application/adx+xml");
 		return;
 	}
 	start(r, K_DHIS2, f);
@@ -630,7 +637,8 @@ static void post_data_value_sets(struct http_req *r, void *arg)
 static void get_task(struct http_req *r, void *arg)
 {
 	bool summary = arg != NULL;
-	const char *prefix = summary ? "/api/system/taskSummaries/DATAVALUE_IMPORT/" : "/api/system/tasks/DATAVALUE_IMPORT/";
+	const char *prefix =
+		summary ? "/api/system/taskSummaries/DATAVALUE_IMPORT/" : "/api/system/tasks/DATAVALUE_IMPORT/";
 	size_t plen = strlen(prefix);
 	const char *id = strncmp(r->path, prefix, plen) == 0 ? r->path + plen : "";
 	size_t n = strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
@@ -696,7 +704,10 @@ static void on_catalog(struct db_conn *c, PGresult *res, const char *err, void *
 	db_release(c);
 }
 
-static void on_catalog_conn(struct db_conn *c, void *arg) { db_query(c, catalog_sql, 0, NULL, on_catalog, arg); }
+static void on_catalog_conn(struct db_conn *c, void *arg)
+{
+	db_query(c, catalog_sql, 0, NULL, on_catalog, arg);
+}
 
 static void get_catalog(struct http_req *r, void *arg)
 {

@@ -16,5 +16,4 @@ void api_register(struct http *h, struct db *db, const struct config *cf);
 /* api_reconfigure: use CF (client_identity) from now on. */
 void api_reconfigure(const struct config *cf);
 
-
 #endif

@@ -28,9 +28,15 @@ struct auth_job {
 /* The read pool (report_database), asked when the primary cannot be. */
 static struct db *read_pool;
 
-void auth_set_read_pool(struct db *pool) { read_pool = pool; }
+void auth_set_read_pool(struct db *pool)
+{
+	read_pool = pool;
+}
 
-struct db *auth_read_pool(void) { return read_pool; }
+struct db *auth_read_pool(void)
+{
+	return read_pool;
+}
 
 static void done(struct auth_job *a, int status, const char *why)
 {
@@ -76,7 +82,8 @@ static void on_conn(struct db_conn *c, void *arg)
 	struct auth_job *a = arg;
 	if (a->cert && a->on_read_pool) {
 		const char *p[3] = {a->peer.sha256, a->peer.cn, a->subject_cn ? "t" : "f"};
-		db_query(c, "SELECT reporter, token_id, evaluator FROM report.caller_by_certificate($1, $2, $3::boolean)",
+		db_query(c,
+		         "SELECT reporter, token_id, evaluator FROM report.caller_by_certificate($1, $2, $3::boolean)",
 		         3, p, on_result, a);
 	} else if (a->on_read_pool) {
 		const char *p[1] = {a->token};
@@ -125,8 +132,8 @@ static void basic_password(const char *b64, char *out, size_t outlen)
 	OPENSSL_cleanse(dec, sizeof(dec));
 }
 
-void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
-                  const char *authorization, auth_cb cb, void *arg)
+void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer, const char *authorization, auth_cb cb,
+                  void *arg)
 {
 	const char *token = NULL;
 	char basic[512];
@@ -151,8 +158,7 @@ void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
 		 * first CN, never a prefix of one, and not the pinned fingerprint
 		 * either, since such a certificate was not issued as a reporter's. */
 		char why[256];
-		log_warn("client certificate refused", "fingerprint=%s reason=\"%s\"", peer->sha256,
-		         peer->cn_problem);
+		log_warn("client certificate refused", "fingerprint=%s reason=\"%s\"", peer->sha256, peer->cn_problem);
 		snprintf(why, sizeof(why),
 		         "this client certificate's subject does not name one reporter (%s); its subject "
 		         "must hold exactly one CN, the reporter code",
@@ -162,9 +168,10 @@ void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
 	}
 	if (!peer->present && (!token || !*token)) {
 		cb(401, NULL,
-		   authorization ? "the Authorization header must be \"Bearer TOKEN\", \"ApiToken TOKEN\" or HTTP Basic "
-		                   "with the token as the password"
-		                 : "no credentials: present a client certificate or an Authorization: Bearer token",
+		   authorization
+		           ? "the Authorization header must be \"Bearer TOKEN\", \"ApiToken TOKEN\" or HTTP Basic "
+		             "with the token as the password"
+		           : "no credentials: present a client certificate or an Authorization: Bearer token",
 		   arg);
 		return;
 	}

@@ -23,8 +23,8 @@ typedef void (*auth_cb)(int status, const struct auth_identity *id, const char *
  * certificate, may be absent) or AUTHORIZATION ("Bearer X" / "ApiToken X",
  * may be NULL). SUBJECT_CN: a certificate's subject CN may name the reporter
  * (client_identity = subject); pinned fingerprints always work. */
-void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer,
-                  const char *authorization, auth_cb cb, void *arg);
+void auth_resolve(struct db *db, bool subject_cn, const struct tls_peer *peer, const char *authorization, auth_cb cb,
+                  void *arg);
 
 /* auth_set_read_pool: POOL (the read pool, report_database) answers who a
  * caller is, read-only, while DB of auth_resolve has no connection up. */

@@ -30,7 +30,7 @@ struct key_def {
 	enum key_type type;
 	size_t offset;
 	const char *def;
-	bool reload; /* may a SIGHUP change it? */
+	bool reload;   /* may a SIGHUP change it? */
 	long min, max; /* for K_LONG */
 };
 
@@ -110,8 +110,7 @@ static const struct key_def source_keys[] = {
 	{NULL, 0, 0, NULL, false, 0, 0},
 };
 
-static void add_err(struct config_errors *errs, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void add_err(struct config_errors *errs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void add_err(struct config_errors *errs, const char *fmt, ...)
 {
@@ -252,8 +251,7 @@ static const char *set_key(const struct key_def *def, void *base, const char *va
 		return config_parse_size(value, (size_t *)at) ? "expected a size such as 10MB, 512KB or 1048576" : NULL;
 	case K_DURATION:
 		return config_parse_duration(value, (double *)at) ? "expected a duration such as 30s, 15m or 1h" : NULL;
-	case K_BOOL:
-		return parse_bool(value, (bool *)at) ? "expected yes or no" : NULL;
+	case K_BOOL: return parse_bool(value, (bool *)at) ? "expected yes or no" : NULL;
 	case K_LEVEL: {
 		int l = log_level_parse(value);
 		if (l < 0)
@@ -362,8 +360,8 @@ static struct source_conf *source_new(struct parse_state *ps, const char *name)
 {
 	for (struct source_conf *s = ps->cf->sources; s; s = s->next)
 		if (strcmp(s->name, name) == 0) {
-			add_err(ps->errs, "%s:%d: source \"%s\" is defined twice (first at line %d)",
-			        ps->cf->path, ps->line, name, s->line);
+			add_err(ps->errs, "%s:%d: source \"%s\" is defined twice (first at line %d)", ps->cf->path,
+			        ps->line, name, s->line);
 			return s;
 		}
 	struct source_conf *s = calloc(1, sizeof(*s));
@@ -429,8 +427,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		*at = ps->line;
 		const char *why = set_key(d, base, value);
 		if (why)
-			add_err(ps->errs, "%s:%d: bad value \"%s\" for key \"%s\": %s", ps->cf->path,
-			        ps->line, value, name, why);
+			add_err(ps->errs, "%s:%d: bad value \"%s\" for key \"%s\": %s", ps->cf->path, ps->line, value,
+			        name, why);
 		return 1;
 	}
 	add_err(ps->errs, "%s:%d: unknown key \"%s\" in [%s]", ps->cf->path, ps->line, name, section);
@@ -493,8 +491,10 @@ static void check_notify(struct config *cf, struct config_errors *errs)
 	int line;
 	line = n->key_line[key_index(notify_keys, "remind_days")];
 	for (const char *p = n->remind_days; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || *p == ',' || *p == ' ') || (*p == ',' && (p == n->remind_days || !p[1]))) {
-			add_err(errs, "%s:%d: remind_days \"%s\" must be days before the due date separated by commas, e.g. 7,1",
+		if (!((*p >= '0' && *p <= '9') || *p == ',' || *p == ' ') ||
+		    (*p == ',' && (p == n->remind_days || !p[1]))) {
+			add_err(errs,
+			        "%s:%d: remind_days \"%s\" must be days before the due date separated by commas, e.g. 7,1",
 			        cf->path, line, n->remind_days);
 			break;
 		}
@@ -526,11 +526,12 @@ static void check_sources(struct config *cf, struct config_errors *errs)
 		if (s->interval < 1)
 			add_err(errs, "%s:%d: source \"%s\": interval must be at least 1s", cf->path, s->line, s->name);
 		if (s->timeout < 0.1)
-			add_err(errs, "%s:%d: source \"%s\": timeout must be at least 100ms", cf->path, s->line, s->name);
+			add_err(errs, "%s:%d: source \"%s\": timeout must be at least 100ms", cf->path, s->line,
+			        s->name);
 		source_retry(cf, s, errs);
 		if (!*s->client_cert != !*s->client_key)
-			add_err(errs, "%s:%d: source \"%s\": client_cert and client_key go together",
-			        cf->path, s->line, s->name);
+			add_err(errs, "%s:%d: source \"%s\": client_cert and client_key go together", cf->path, s->line,
+			        s->name);
 		s->sdmx.reporter_col = s->sdmx_reporter_col;
 		s->sdmx.indicator_col = s->sdmx_indicator_col;
 		s->sdmx.period_col = s->sdmx_period_col;
@@ -582,17 +583,16 @@ struct config *config_read(const char *path, struct config_errors *errs)
 }
 
 /* check_readable: FILE, the value of KEY set at LINE (0: its default). */
-static void check_readable(struct config_errors *errs, const struct config *cf, const char *key,
-                           int line, const char *file)
+static void check_readable(struct config_errors *errs, const struct config *cf, const char *key, int line,
+                           const char *file)
 {
 	if (!file || !*file || access(file, R_OK) == 0)
 		return;
 	if (line)
-		add_err(errs, "%s:%d: %s \"%s\" is not readable: %s", cf->path, line, key, file,
-		        strerror(errno));
+		add_err(errs, "%s:%d: %s \"%s\" is not readable: %s", cf->path, line, key, file, strerror(errno));
 	else
-		add_err(errs, "%s: %s \"%s\" (its default; set %s in [mestatd]) is not readable: %s",
-		        cf->path, key, file, key, strerror(errno));
+		add_err(errs, "%s: %s \"%s\" (its default; set %s in [mestatd]) is not readable: %s", cf->path, key,
+		        file, key, strerror(errno));
 }
 
 size_t config_check_files(const struct config *cf, struct config_errors *errs)
@@ -615,8 +615,7 @@ size_t config_check_files(const struct config *cf, struct config_errors *errs)
 	return errs->n - before;
 }
 
-size_t config_reload_conflicts(const struct config *old, const struct config *new,
-                               struct config_errors *errs)
+size_t config_reload_conflicts(const struct config *old, const struct config *new, struct config_errors *errs)
 {
 	size_t before = errs->n;
 	for (const struct key_def *d = main_keys; d->name; d++) {

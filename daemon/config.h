@@ -17,33 +17,33 @@ struct source_conf {
 	char *url;
 	char *format_name;
 	enum fmt format;
-	double interval;      /* seconds between pulls */
-	double timeout;       /* seconds for the whole transfer */
-	double retry_min;     /* first back-off after a failure (doubles up to retry_max) */
-	double retry_max;     /* longest back-off; 0 in the file means "interval" */
-	char *client_cert;    /* optional mutual TLS towards the province */
+	double interval;   /* seconds between pulls */
+	double timeout;    /* seconds for the whole transfer */
+	double retry_min;  /* first back-off after a failure (doubles up to retry_max) */
+	double retry_max;  /* longest back-off; 0 in the file means "interval" */
+	char *client_cert; /* optional mutual TLS towards the province */
 	char *client_key;
 	char *token;          /* optional bearer token */
 	char *ca_file;        /* optional CA bundle to trust instead of the system's */
 	size_t max_body_size; /* a larger body fails the pull */
 	struct fmt_sdmx_map sdmx;
-	bool sdmx_rest;       /* format sdmx-rest: an SDMX REST data query answered in SDMX-CSV */
+	bool sdmx_rest; /* format sdmx-rest: an SDMX REST data query answered in SDMX-CSV */
 	char *sdmx_reporter_col, *sdmx_indicator_col, *sdmx_period_col, *sdmx_value_col;
-	int line; /* where the section starts, for messages */
+	int line;                      /* where the section starts, for messages */
 	int key_line[CONFIG_MAX_KEYS]; /* line of each key set in the file, 0 for a default */
 	struct source_conf *next;
 };
 
 /* The [notify] section: reminders and notices by e-mail and webhooks. */
 struct notify_conf {
-	char *smtp_url;          /* smtp://host:587 (STARTTLS required) or smtps://host:465; "" = no e-mail */
-	char *smtp_from;         /* envelope and header sender */
-	char *smtp_credentials;  /* file whose first line is user:password; "" = no login */
-	char *ca_file;           /* CA bundle for the SMTP server and webhooks; "" = the system's */
-	char *remind_days;       /* days before the due date to remind, e.g. "7,1" */
+	char *smtp_url;            /* smtp://host:587 (STARTTLS required) or smtps://host:465; "" = no e-mail */
+	char *smtp_from;           /* envelope and header sender */
+	char *smtp_credentials;    /* file whose first line is user:password; "" = no login */
+	char *ca_file;             /* CA bundle for the SMTP server and webhooks; "" = the system's */
+	char *remind_days;         /* days before the due date to remind, e.g. "7,1" */
 	double source_alert_after; /* tell the plan office of a source failing this long; 0 never */
-	double interval;         /* seconds between looks for notices to write and send */
-	long max_attempts;       /* a notice fails after this many attempts */
+	double interval;           /* seconds between looks for notices to write and send */
+	long max_attempts;         /* a notice fails after this many attempts */
 	int key_line[CONFIG_MAX_KEYS];
 };
 
@@ -56,13 +56,13 @@ struct config {
 	char *migrate_database; /* connection string for migrations ("" = database) */
 	char *sql_dir;          /* where the numbered migrations are */
 	char *tls_cert, *tls_key, *tls_client_ca, *tls_crl;
-	char *client_identity;  /* "subject" (CN is the reporter) or "fingerprint" */
-	char *receipt_key;      /* Ed25519 private key (PEM) that signs receipts */
-	char *report_database;  /* connection string of the read API ("" = database) */
+	char *client_identity; /* "subject" (CN is the reporter) or "fingerprint" */
+	char *receipt_key;     /* Ed25519 private key (PEM) that signs receipts */
+	char *report_database; /* connection string of the read API ("" = database) */
 	long report_connections;
-	double report_timeout;  /* statement_timeout of read API queries */
-	char *web_root;         /* the console's files (HTML, CSS, JavaScript) */
-	char *chart_js_dir;     /* Debian's libjs-chart.js, served under /console/vendor/ */
+	double report_timeout; /* statement_timeout of read API queries */
+	char *web_root;        /* the console's files (HTML, CSS, JavaScript) */
+	char *chart_js_dir;    /* Debian's libjs-chart.js, served under /console/vendor/ */
 	double session_idle_timeout;
 	double session_max_age;
 	double session_purge_interval; /* how often ended console sessions are purged (0 = never) */
@@ -78,9 +78,9 @@ struct config {
 	bool auto_migrate;
 	int log_level;
 	long max_parallel_pulls;
-	long release_days;      /* a quarter is released this many days after its due date */
-	long lock_days;         /* a period is locked this many days after its due date; 0 never */
-	bool publish_public;    /* published releases readable without credentials */
+	long release_days;       /* a quarter is released this many days after its due date */
+	long lock_days;          /* a period is locked this many days after its due date; 0 never */
+	bool publish_public;     /* published releases readable without credentials */
 	char *dhis2_atomic_mode; /* "NONE" or "ALL": the DHIS2 endpoint's default atomicMode */
 	struct notify_conf notify;
 	struct source_conf *sources;
@@ -113,8 +113,7 @@ size_t config_check_files(const struct config *cf, struct config_errors *errs);
 
 /* config_reload_conflicts: append to ERRS every key that differs between OLD
  * and NEW but cannot change without a restart. Returns their number. */
-size_t config_reload_conflicts(const struct config *old, const struct config *new,
-                               struct config_errors *errs);
+size_t config_reload_conflicts(const struct config *old, const struct config *new, struct config_errors *errs);
 
 /* config_free: release CF; NULL is fine. */
 void config_free(struct config *cf);

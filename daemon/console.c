@@ -34,7 +34,7 @@
 #include "log.h"
 #include "tls.h"
 
-#define COOKIE_NAME "mestat_session"
+#define COOKIE_NAME     "mestat_session"
 #define MAX_STATIC_SIZE (8 * 1024 * 1024)
 
 static struct {
@@ -52,7 +52,10 @@ static const char security_headers[] =
 	"Referrer-Policy: no-referrer\n"
 	"X-Frame-Options: DENY\n";
 
-const char *console_security_headers(void) { return security_headers; }
+const char *console_security_headers(void)
+{
+	return security_headers;
+}
 
 /* ---- small helpers ---- */
 
@@ -185,8 +188,10 @@ static void on_session(struct db_conn *c, PGresult *res, const char *err, void *
 	a->who.session = true;
 	db_release(c);
 	if (!is_get(a->r) && !csrf_ok(a->r, &a->who)) {
-		a->cb(403, NULL, "this request changes something: it must carry the session's CSRF token "
-		                 "(header X-CSRF-Token or form field csrf; GET /api/v1/session returns it)", a->arg);
+		a->cb(403, NULL,
+		      "this request changes something: it must carry the session's CSRF token "
+		      "(header X-CSRF-Token or form field csrf; GET /api/v1/session returns it)",
+		      a->arg);
 		free(a);
 		return;
 	}
@@ -268,7 +273,7 @@ struct login {
 	struct http_req *r;
 	struct console_caller who;
 	bool json;
-	char *then;      /* for a certificate sign-in on a page: the file to serve after */
+	char *then; /* for a certificate sign-in on a page: the file to serve after */
 };
 
 static void serve_file(struct http_req *r, const char *root, const char *rel, const char *cookie);
@@ -295,7 +300,8 @@ static void on_opened(struct db_conn *c, PGresult *res, const char *err, void *a
 		return login_failed(l, 503, "the session cannot be opened now; try again later");
 	}
 	char cookie[256];
-	snprintf(cookie, sizeof(cookie), "Set-Cookie: " COOKIE_NAME "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%.0f\n",
+	snprintf(cookie, sizeof(cookie),
+	         "Set-Cookie: " COOKIE_NAME "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%.0f\n",
 	         PQgetvalue(res, 0, 0), con.max_age);
 	snprintf(l->who.csrf, sizeof(l->who.csrf), "%s", PQgetvalue(res, 0, 1));
 	l->who.session = true;
@@ -459,10 +465,16 @@ static const char *mime_type(const char *path)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-		{".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-		{".js", "text/javascript; charset=utf-8"}, {".mjs", "text/javascript; charset=utf-8"},
-		{".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-		{".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".txt", "text/plain; charset=utf-8"},
+		{".html", "text/html; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"},
+		{".json", "application/json"},
+		{".svg", "image/svg+xml"},
+		{".png", "image/png"},
+		{".ico", "image/x-icon"},
+		{".woff2", "font/woff2"},
+		{".txt", "text/plain; charset=utf-8"},
 		{NULL, NULL},
 	};
 	const char *dot = strrchr(path, '.');

@@ -17,8 +17,8 @@ struct config;
 /* Who is calling the console or the read API. */
 struct console_caller {
 	struct auth_identity id;
-	bool session;   /* signed in through the console's session cookie */
-	char csrf[72];  /* the session's CSRF token ("" without a session) */
+	bool session;  /* signed in through the console's session cookie */
+	char csrf[72]; /* the session's CSRF token ("" without a session) */
 };
 
 /* STATUS is 0 (WHO filled), 401 (WHY says what is missing or wrong) or 503. */

@@ -180,7 +180,10 @@ void curl_ev_remove(struct curl_ev *ce, CURL *easy)
 	curl_easy_cleanup(easy);
 }
 
-void curl_ev_max_connects(struct curl_ev *ce, long n) { curl_multi_setopt(ce->multi, CURLMOPT_MAXCONNECTS, n); }
+void curl_ev_max_connects(struct curl_ev *ce, long n)
+{
+	curl_multi_setopt(ce->multi, CURLMOPT_MAXCONNECTS, n);
+}
 
 void curl_ev_free(struct curl_ev *ce)
 {

@@ -30,29 +30,57 @@
  * the parts built from it. */
 static struct daemon d;
 
-struct daemon *daemon_get(void) { return &d; }
+struct daemon *daemon_get(void)
+{
+	return &d;
+}
 
 const char *daemon_db_setup_sql(const struct config *cf)
 {
 	/* Every connection names itself and tells the database the due-date
 	 * rule of this configuration (a no-op when it is already in force). */
 	static char sql[240];
-	snprintf(sql, sizeof(sql),
-	         "SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld);"
-	         " SELECT mestat.set_lock_days(%ld)",
-	         cf->due_days, cf->release_days, cf->lock_days);
+	snprintf(
+		sql, sizeof(sql),
+		"SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld);"
+		" SELECT mestat.set_lock_days(%ld)",
+		cf->due_days, cf->release_days, cf->lock_days);
 	return sql;
 }
 
 /* ---- metrics: the gauges read at each scrape, and the route ---- */
 
-static double db_up(void *arg) { return db_ready(arg); }
-static double db_lost(void *arg) { return (double)db_reconnects(arg); }
-static double rep_up(void *arg) { (void)arg; return replica_get().up; }
-static double rep_standby(void *arg) { (void)arg; return replica_get().standby; }
-static double rep_lag(void *arg) { (void)arg; return replica_get().lag; }
-static double http_conns(void *arg) { return (double)http_connections(arg); }
-static double http_busy(void *arg) { return http_inflight(arg) - 1; /* not counting the scrape itself */ }
+static double db_up(void *arg)
+{
+	return db_ready(arg);
+}
+static double db_lost(void *arg)
+{
+	return (double)db_reconnects(arg);
+}
+static double rep_up(void *arg)
+{
+	(void)arg;
+	return replica_get().up;
+}
+static double rep_standby(void *arg)
+{
+	(void)arg;
+	return replica_get().standby;
+}
+static double rep_lag(void *arg)
+{
+	(void)arg;
+	return replica_get().lag;
+}
+static double http_conns(void *arg)
+{
+	return (double)http_connections(arg);
+}
+static double http_busy(void *arg)
+{
+	return http_inflight(arg) - 1; /* not counting the scrape itself */
+}
 
 /* The notAfter of the certificate in tls_cert, read at each scrape so that
  * a renewed file shows at once (it is served after the next reload). */

@@ -19,13 +19,13 @@ struct db_conn {
 	PGconn *pg;
 	enum conn_state state;
 	enum op_kind op;
-	struct event *ev;       /* socket readiness; re-assigned to PQsocket each arm */
-	struct event *retry;    /* reconnect backoff timer */
-	int failures;           /* failed attempts in a row: the backoff (util_backoff) */
-	bool was_up;            /* has been connected before: the next connect counts as a reconnect */
+	struct event *ev;    /* socket readiness; re-assigned to PQsocket each arm */
+	struct event *retry; /* reconnect backoff timer */
+	int failures;        /* failed attempts in a row: the backoff (util_backoff) */
+	bool was_up;         /* has been connected before: the next connect counts as a reconnect */
 	db_result_cb cb;
 	void *arg;
-	PGresult *last;         /* result to hand to cb */
+	PGresult *last; /* result to hand to cb */
 	const char *copy_data;
 	size_t copy_len, copy_sent;
 	bool copy_ended;
@@ -262,14 +262,10 @@ static void conn_io(evutil_socket_t fd, short what, void *arg)
 		if (what & EV_TIMEOUT)
 			return conn_fail(c, "timed out connecting to PostgreSQL");
 		switch (PQconnectPoll(c->pg)) {
-		case PGRES_POLLING_READING:
-			return conn_arm(c, EV_READ);
-		case PGRES_POLLING_WRITING:
-			return conn_arm(c, EV_WRITE);
-		case PGRES_POLLING_FAILED:
-			return conn_fail(c, PQerrorMessage(c->pg));
-		default:
-			break;
+		case PGRES_POLLING_READING: return conn_arm(c, EV_READ);
+		case PGRES_POLLING_WRITING: return conn_arm(c, EV_WRITE);
+		case PGRES_POLLING_FAILED: return conn_fail(c, PQerrorMessage(c->pg));
+		default: break;
 		}
 		PQsetnonblocking(c->pg, 1);
 		c->failures = 0;
@@ -385,9 +381,15 @@ int db_ready(const struct db *db)
 	return n;
 }
 
-unsigned long db_reconnects(const struct db *db) { return db->reconnects; }
+unsigned long db_reconnects(const struct db *db)
+{
+	return db->reconnects;
+}
 
-const char *db_last_error(const struct db *db) { return db->last_error; }
+const char *db_last_error(const struct db *db)
+{
+	return db->last_error;
+}
 
 int db_acquire(struct db *db, db_acquire_cb cb, void *arg)
 {
@@ -435,8 +437,7 @@ static void send_failed(struct db_conn *c, db_result_cb cb, void *arg)
 	event_base_once(c->db->base, -1, EV_TIMEOUT, fail_soon_cb, c, NULL);
 }
 
-void db_query(struct db_conn *c, const char *sql, int n, const char *const *params,
-              db_result_cb cb, void *arg)
+void db_query(struct db_conn *c, const char *sql, int n, const char *const *params, db_result_cb cb, void *arg)
 {
 	if (!c->pg || !PQsendQueryParams(c->pg, sql, n, NULL, params, NULL, NULL, 0))
 		return send_failed(c, cb, arg);
@@ -446,8 +447,7 @@ void db_query(struct db_conn *c, const char *sql, int n, const char *const *para
 	conn_arm(c, EV_READ | EV_WRITE);
 }
 
-void db_copy(struct db_conn *c, const char *copy_sql, const char *data, size_t len,
-             db_result_cb cb, void *arg)
+void db_copy(struct db_conn *c, const char *copy_sql, const char *data, size_t len, db_result_cb cb, void *arg)
 {
 	if (!c->pg || !PQsendQuery(c->pg, copy_sql))
 		return send_failed(c, cb, arg);

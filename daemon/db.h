@@ -31,13 +31,11 @@ void db_set_conninfo(struct db *db, const char *conninfo, const char *setup_sql)
 int db_acquire(struct db *db, db_acquire_cb cb, void *arg);
 
 /* db_query: send SQL with N text PARAMS (NULL entries are SQL NULL). */
-void db_query(struct db_conn *c, const char *sql, int n, const char *const *params,
-              db_result_cb cb, void *arg);
+void db_query(struct db_conn *c, const char *sql, int n, const char *const *params, db_result_cb cb, void *arg);
 
 /* db_copy: run COPY_SQL (a COPY ... FROM STDIN) and send DATA (LEN bytes,
  * text format) as its input. */
-void db_copy(struct db_conn *c, const char *copy_sql, const char *data, size_t len,
-             db_result_cb cb, void *arg);
+void db_copy(struct db_conn *c, const char *copy_sql, const char *data, size_t len, db_result_cb cb, void *arg);
 
 /* db_release: give C back; an open transaction is rolled back first. */
 void db_release(struct db_conn *c);

@@ -12,10 +12,10 @@ struct json_t;
 
 /* One import job. Owned by the registry. */
 struct dhis2_task {
-	char id[12];          /* an 11-character DHIS2-style UID */
-	char reporter[32];    /* who started it: only they may read it */
-	char created[32];     /* ISO 8601, UTC */
-	char finished[32];    /* "" while it runs */
+	char id[12];       /* an 11-character DHIS2-style UID */
+	char reporter[32]; /* who started it: only they may read it */
+	char created[32];  /* ISO 8601, UTC */
+	char finished[32]; /* "" while it runs */
 	bool done;
 	struct json_t *summary; /* the ImportSummary once done */
 };

@@ -31,18 +31,18 @@
 
 enum state { F_HEAD, F_BODY, F_CHUNK_SIZE, F_CHUNK_DATA, F_CHUNK_END, F_TRAILER, F_DEAD };
 
-#define CHUNK_LINE_MAX 1024 /* a chunk-size line with its extensions */
-#define CHUNK_DIGITS_MAX 15 /* hex digits of a chunk size: below 2^60 */
-#define CL_DIGITS_MAX 18    /* decimal digits of a Content-Length: below 10^18 */
+#define CHUNK_LINE_MAX   1024 /* a chunk-size line with its extensions */
+#define CHUNK_DIGITS_MAX 15   /* hex digits of a chunk size: below 2^60 */
+#define CL_DIGITS_MAX    18   /* decimal digits of a Content-Length: below 10^18 */
 
 struct framing {
 	enum state state;
 	size_t max_head;
-	char *buf;          /* the header block, or the line, being read */
+	char *buf; /* the header block, or the line, being read */
 	size_t len, cap;
-	size_t line_start;  /* where the current line of buf starts */
-	size_t trailer;     /* bytes of trailer read so far */
-	uint64_t left;      /* body or chunk bytes still to pass on */
+	size_t line_start; /* where the current line of buf starts */
+	size_t trailer;    /* bytes of trailer read so far */
+	uint64_t left;     /* body or chunk bytes still to pass on */
 };
 
 struct framing *framing_new(size_t max_head)
@@ -88,11 +88,11 @@ static void go_dead(struct framing *f)
 static int refuse_head(struct framing *f, framing_emit emit, void *arg, const char *why)
 {
 	char block[512];
-	int n = snprintf(block, sizeof(block), "GET / HTTP/1.1\r\n%s: %s\r\nConnection: close\r\n\r\n",
-	                 FRAMING_MARK, why);
+	int n = snprintf(block, sizeof(block), "GET / HTTP/1.1\r\n%s: %s\r\nConnection: close\r\n\r\n", FRAMING_MARK,
+	                 why);
 	if (n < 0 || (size_t)n >= sizeof(block))
-		n = snprintf(block, sizeof(block), "GET / HTTP/1.1\r\n%s: malformed request\r\nConnection: close\r\n\r\n",
-		             FRAMING_MARK);
+		n = snprintf(block, sizeof(block),
+		             "GET / HTTP/1.1\r\n%s: malformed request\r\nConnection: close\r\n\r\n", FRAMING_MARK);
 	emit(arg, block, (size_t)n);
 	go_dead(f);
 	return -1;
@@ -170,17 +170,17 @@ static int head_done(struct framing *f, framing_emit emit, void *arg)
 		if (e == s)
 			break; /* the blank line that ends the block */
 		if (*s == ' ' || *s == '\t')
-			return refuse_head(f, emit, arg,
-			                   "a header line starts with a blank (obsolete line folding)");
+			return refuse_head(f, emit, arg, "a header line starts with a blank (obsolete line folding)");
 		const char *colon = memchr(s, ':', (size_t)(e - s));
 		if (!colon)
 			return refuse_head(f, emit, arg, "a header line has no colon");
 		for (const char *c = s; c < colon; c++)
 			if (!is_tchar((unsigned char)*c)) {
 				excerpt(ex, sizeof(ex), s, (size_t)(colon - s));
-				snprintf(why, sizeof(why),
-				         "header name \"%s\" is not a token (nothing may come between the name and its colon)",
-				         ex);
+				snprintf(
+					why, sizeof(why),
+					"header name \"%s\" is not a token (nothing may come between the name and its colon)",
+					ex);
 				return refuse_head(f, emit, arg, why);
 			}
 		if (colon == s)
@@ -255,7 +255,7 @@ static int chunk_size(struct framing *f)
 	uint64_t x = 0;
 	const char *c = s;
 	for (; c < e && c - s <= CHUNK_DIGITS_MAX; c++) {
-		int d = *c >= '0' && *c <= '9' ? *c - '0'
+		int d = *c >= '0' && *c <= '9'   ? *c - '0'
 		        : *c >= 'a' && *c <= 'f' ? *c - 'a' + 10
 		        : *c >= 'A' && *c <= 'F' ? *c - 'A' + 10
 		                                 : -1;
@@ -283,8 +283,7 @@ int framing_feed(struct framing *f, const char *p, size_t n, framing_emit emit, 
 	size_t i = 0;
 	while (i < n) {
 		switch (f->state) {
-		case F_DEAD:
-			return -1;
+		case F_DEAD: return -1;
 		case F_BODY:
 		case F_CHUNK_DATA: {
 			size_t k = n - i;

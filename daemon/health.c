@@ -17,8 +17,8 @@ static void healthz(struct http_req *r, void *arg)
 {
 	struct db *db = arg;
 	int up = db_ready(db);
-	json_t *body = json_pack("{s:s, s:s, s:i}", "status", up ? "ok" : "degraded", "database",
-	                         up ? "up" : "down", "db_connections", up);
+	json_t *body = json_pack("{s:s, s:s, s:i}", "status", up ? "ok" : "degraded", "database", up ? "up" : "down",
+	                         "db_connections", up);
 	if (!up && *db_last_error(db))
 		json_object_set_new(body, "database_error", json_string(db_last_error(db)));
 	/* Where the read API, the console and the release pages read, and how

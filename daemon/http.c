@@ -58,7 +58,7 @@ struct conn_guard {
 	struct bufferevent *bev;
 	struct event *deadline;
 	struct gate *gate; /* reads the input before evhttp does */
-	bool over_limit; /* accepted beyond max_connections: answer 503 and close */
+	bool over_limit;   /* accepted beyond max_connections: answer 503 and close */
 };
 
 /* The framing gate of a TLS connection works in place on the input buffer
@@ -70,7 +70,7 @@ struct gate {
 	struct framing *framing;
 	struct evbuffer *front; /* scratch: the passed bytes while the tail is read */
 	size_t passed;
-	bool busy;              /* our own changes call back too: ignore them */
+	bool busy; /* our own changes call back too: ignore them */
 	struct evbuffer_cb_entry *cb;
 };
 
@@ -110,9 +110,15 @@ long http_connections(const struct http *h)
 	return open_connections;
 }
 
-int http_inflight(const struct http *h) { return h->ninflight; }
+int http_inflight(const struct http *h)
+{
+	return h->ninflight;
+}
 
-static void gate_emit(void *arg, const char *p, size_t n) { evbuffer_add(arg, p, n); }
+static void gate_emit(void *arg, const char *p, size_t n)
+{
+	evbuffer_add(arg, p, n);
+}
 
 static void gate_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
@@ -187,8 +193,8 @@ static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
 	g->http = h;
 	g->deadline = evtimer_new(base, guard_expired, g);
 	g->over_limit = open_connections >= h->max_connections;
-	struct bufferevent *bev = bufferevent_openssl_socket_new(
-		base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	struct bufferevent *bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+	                                                         BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
 	if (!bev) {
 		event_free(g->deadline);
 		free(g);
@@ -349,8 +355,14 @@ static void dispatch(struct evhttp_request *req, struct http *h, bool metrics)
 		http_reply_error(r, 404, "no such endpoint; see GET /api/v1/catalog and the README");
 }
 
-static void handle_tls(struct evhttp_request *req, void *arg) { dispatch(req, arg, false); }
-static void handle_plain(struct evhttp_request *req, void *arg) { dispatch(req, arg, true); }
+static void handle_tls(struct evhttp_request *req, void *arg)
+{
+	dispatch(req, arg, false);
+}
+static void handle_plain(struct evhttp_request *req, void *arg)
+{
+	dispatch(req, arg, true);
+}
 
 static void apply_limits(struct http *h, const struct config *cf)
 {
@@ -370,7 +382,8 @@ static void apply_limits(struct http *h, const struct config *cf)
 		struct timeval tv = {(long)cf->request_timeout,
 		                     (long)((cf->request_timeout - (long)cf->request_timeout) * 1e6)};
 		evhttp_set_timeout_tv(both[i], &tv);
-		evhttp_set_allowed_methods(both[i], EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_DELETE);
+		evhttp_set_allowed_methods(both[i],
+		                           EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_DELETE);
 		evhttp_set_default_content_type(both[i], "application/json");
 	}
 	h->max_connections = cf->max_connections;
@@ -381,8 +394,8 @@ static void apply_limits(struct http *h, const struct config *cf)
 	h->request_tv.tv_usec = (long)((cf->request_timeout - (double)(long)cf->request_timeout) * 1e6);
 }
 
-static struct evhttp_bound_socket *bind_listener(struct evhttp *eh, const char *hostport,
-                                                 const char *what, char *err, size_t errlen)
+static struct evhttp_bound_socket *bind_listener(struct evhttp *eh, const char *hostport, const char *what, char *err,
+                                                 size_t errlen)
 {
 	char *host;
 	int port;
@@ -392,8 +405,8 @@ static struct evhttp_bound_socket *bind_listener(struct evhttp *eh, const char *
 	}
 	struct evhttp_bound_socket *s = evhttp_bind_socket_with_handle(eh, host, (ev_uint16_t)port);
 	if (!s)
-		snprintf(err, errlen, "%s: cannot listen on %s (in use, or not an address of this machine)",
-		         what, hostport);
+		snprintf(err, errlen, "%s: cannot listen on %s (in use, or not an address of this machine)", what,
+		         hostport);
 	else {
 		/* Answers leave as several small TLS records; without TCP_NODELAY
 		 * (inherited by accepted sockets on Linux) Nagle holds the last
@@ -405,8 +418,7 @@ static struct evhttp_bound_socket *bind_listener(struct evhttp *eh, const char *
 	return s;
 }
 
-struct http *http_new(struct event_base *base, const struct config *cf, SSL_CTX *ctx, char *err,
-                      size_t errlen)
+struct http *http_new(struct event_base *base, const struct config *cf, SSL_CTX *ctx, char *err, size_t errlen)
 {
 	struct http *h = calloc(1, sizeof(*h));
 	if (!h)
@@ -426,8 +438,7 @@ struct http *http_new(struct event_base *base, const struct config *cf, SSL_CTX 
 	evhttp_set_gencb(h->plain, handle_plain, h);
 	apply_limits(h, cf);
 	h->bound[0] = bind_listener(h->https, cf->listen, "listen", err, errlen);
-	h->bound[1] = h->bound[0] ? bind_listener(h->plain, cf->metrics_listen, "metrics_listen", err, errlen)
-	                          : NULL;
+	h->bound[1] = h->bound[0] ? bind_listener(h->plain, cf->metrics_listen, "metrics_listen", err, errlen) : NULL;
 	if (!h->bound[0] || !h->bound[1]) {
 		http_free(h);
 		return NULL;
@@ -435,8 +446,7 @@ struct http *http_new(struct event_base *base, const struct config *cf, SSL_CTX 
 	return h;
 }
 
-void http_route(struct http *h, bool metrics, const char *method, const char *path, http_handler fn,
-                void *arg)
+void http_route(struct http *h, bool metrics, const char *method, const char *path, http_handler fn, void *arg)
 {
 	struct route *rt = calloc(1, sizeof(*rt));
 	if (!rt)
@@ -502,7 +512,7 @@ void http_reply(struct http_req *r, int status, const char *type, const char *bo
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		metrics_http_request(status, (double)(now.tv_sec - r->started.tv_sec) +
-		                                 (double)(now.tv_nsec - r->started.tv_nsec) / 1e9);
+		                                     (double)(now.tv_nsec - r->started.tv_nsec) / 1e9);
 	}
 	req_free(r);
 }
@@ -512,8 +522,8 @@ void http_reply_json(struct http_req *r, int status, json_t *body, const char *e
 	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(body);
 	if (!text) {
-		http_reply(r, 500, "application/json", "{\"status\":500,\"error\":\"cannot encode the answer\"}",
-		           49, NULL);
+		http_reply(r, 500, "application/json", "{\"status\":500,\"error\":\"cannot encode the answer\"}", 49,
+		           NULL);
 		return;
 	}
 	size_t len = strlen(text);

@@ -21,12 +21,12 @@ struct http_req {
 	struct http *http;
 	struct evhttp_request *req;
 	struct evhttp_connection *conn;
-	struct tls_peer peer;     /* the verified client certificate, if any */
-	char path[512];           /* the decoded path, without the query */
-	char *query;              /* the raw query string or NULL (owned) */
-	bool tls;                 /* arrived on the HTTPS listener */
-	struct timespec started;  /* when it arrived, for the latency histogram */
-	void *job;                /* the handler's own state */
+	struct tls_peer peer;                /* the verified client certificate, if any */
+	char path[512];                      /* the decoded path, without the query */
+	char *query;                         /* the raw query string or NULL (owned) */
+	bool tls;                            /* arrived on the HTTPS listener */
+	struct timespec started;             /* when it arrived, for the latency histogram */
+	void *job;                           /* the handler's own state */
 	void (*on_gone)(struct http_req *r); /* called when the client disconnects early */
 	struct http_req *prev, *next;
 };
@@ -36,13 +36,11 @@ typedef void (*http_handler)(struct http_req *r, void *arg);
 
 /* http_new: listen on cf->listen with TLS context CTX and on
  * cf->metrics_listen without TLS. Returns NULL with ERR on failure. */
-struct http *http_new(struct event_base *base, const struct config *cf, SSL_CTX *ctx,
-                      char *err, size_t errlen);
+struct http *http_new(struct event_base *base, const struct config *cf, SSL_CTX *ctx, char *err, size_t errlen);
 
 /* http_route: send METHOD requests whose path equals PATH (or starts with it
  * when PATH ends in '/') on the HTTPS listener (METRICS: on the metrics one). */
-void http_route(struct http *h, bool metrics, const char *method, const char *path,
-                http_handler fn, void *arg);
+void http_route(struct http *h, bool metrics, const char *method, const char *path, http_handler fn, void *arg);
 
 /* http_reconfigure: apply reloadable limits from CF and, if not NULL, a new TLS
  * context for connections accepted from now on (takes ownership of CTX). */

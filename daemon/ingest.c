@@ -37,10 +37,26 @@
 #include "log.h"
 #include "receipt.h"
 #include "scheduler.h"
+#include "store.h"
 #include "util.h"
 
-enum state { S_LOOKUP, S_BEGIN, S_PREP, S_INSERT, S_SAVEPOINT, S_COPY, S_VALIDATE, S_LOCKS, S_REWIND,
-             S_STRATEGY, S_APPLY, S_RECEIPT, S_COMMIT, S_ROLLBACK, S_AUDIT };
+enum state {
+	S_LOOKUP,
+	S_BEGIN,
+	S_PREP,
+	S_INSERT,
+	S_SAVEPOINT,
+	S_COPY,
+	S_VALIDATE,
+	S_LOCKS,
+	S_REWIND,
+	S_STRATEGY,
+	S_APPLY,
+	S_RECEIPT,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_AUDIT
+};
 
 struct job {
 	struct db *db;
@@ -56,12 +72,12 @@ struct job {
 	const char *scheme;
 	char *body_hex; /* \x... for the bytea parameter */
 	bool dry_run;
-	bool dhis2;                     /* validate with mestat.dhis2_validate() */
-	bool partial;                   /* store the valid rows, refuse the others */
+	bool dhis2;   /* validate with mestat.dhis2_validate() */
+	bool partial; /* store the valid rows, refuse the others */
 	enum ingest_strategy strategy;
 	/* the decoded rows: conflicts name fields as the sender wrote them */
 	struct fmt_result fr;
-	bool *excluded;                 /* per row: refused in a partial submission */
+	bool *excluded; /* per row: refused in a partial submission */
 	/* staging rows in COPY text format */
 	char *copy;
 	size_t copy_len;
@@ -127,66 +143,13 @@ static void fail_503(struct job *j, const char *why)
 	finish(j);
 }
 
-/* COPY text format: backslash, tab, newline and carriage return escaped;
- * NULL is \N. */
-static int copy_field(struct ubuf *b, const char *s, bool last)
-{
-	int rc = 0;
-	if (!s) {
-		rc = ubuf_put(b, "\\N", 2);
-	} else {
-		const char *run = s;
-		for (const char *p = s;; p++) {
-			const char *esc = NULL;
-			switch (*p) {
-			case '\\': esc = "\\\\"; break;
-			case '\t': esc = "\\t"; break;
-			case '\n': esc = "\\n"; break;
-			case '\r': esc = "\\r"; break;
-			default: break;
-			}
-			if (esc || *p == '\0') {
-				rc |= ubuf_put(b, run, (size_t)(p - run));
-				if (!esc)
-					break;
-				rc |= ubuf_put(b, esc, 2);
-				run = p + 1;
-			}
-		}
-	}
-	rc |= ubuf_put(b, last ? "\n" : "\t", 1);
-	return rc;
-}
-
+/* build_copy: the rows still in play, as COPY text (store.c). */
 static int build_copy(struct job *j, const struct fmt_result *fr)
 {
-	struct ubuf b = {0};
-	int rc = 0;
 	free(j->copy);
 	j->copy = NULL;
-	for (size_t i = 0; i < fr->nrows && rc == 0; i++) {
-		const struct fmt_row *row = &fr->rows[i];
-		if (j->excluded && j->excluded[i])
-			continue;
-		char seq[24];
-		snprintf(seq, sizeof(seq), "%zu", i + 1);
-		rc |= copy_field(&b, seq, false);
-		rc |= copy_field(&b, row->loc, false);
-		rc |= copy_field(&b, row->reporter, false);
-		rc |= copy_field(&b, row->indicator, false);
-		rc |= copy_field(&b, row->period, false);
-		rc |= copy_field(&b, row->value, false);
-		rc |= copy_field(&b, row->comment, false);
-		rc |= copy_field(&b, row->deleted ? "t" : "f", false);
-		rc |= copy_field(&b, row->coc, false);
-		rc |= copy_field(&b, row->aoc, false);
-		rc |= copy_field(&b, row->status, false);
-		rc |= copy_field(&b, row->unit_mult, false);
-		rc |= copy_field(&b, row->followup ? "t" : "f", true);
-	}
-	j->copy = b.p;
-	j->copy_len = b.len;
-	return rc;
+	j->copy_len = 0;
+	return store_copy_rows(fr, j->excluded, &j->copy, &j->copy_len);
 }
 
 static char *hex_bytea(const char *data, size_t len)
@@ -213,8 +176,8 @@ static void sql_failed(struct job *j, PGresult *r, const char *err)
 		return refuse(j, 409);
 	}
 	bool transient = !*state || strncmp(state, "08", 2) == 0 || strncmp(state, "53", 2) == 0 ||
-	                 strncmp(state, "57", 2) == 0 || strncmp(state, "58", 2) == 0 ||
-	                 strcmp(state, "25006") == 0 || strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0;
+	                 strncmp(state, "57", 2) == 0 || strncmp(state, "58", 2) == 0 || strcmp(state, "25006") == 0 ||
+	                 strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0;
 	if (transient)
 		return fail_503(j, err);
 	log_error("submission failed in the database", "reporter=%s sqlstate=%s error=\"%s\"", j->reporter, state, err);
@@ -252,9 +215,9 @@ static void do_insert(struct job *j, const char *outcome, int status)
 	char st[8];
 	snprintf(st, sizeof(st), "%d", status);
 	char *detail = j->error_detail ? json_dumps(j->error_detail, JSON_COMPACT) : NULL;
-	const char *p[12] = {j->reporter,     j->via,          j->source,    j->format_name,
-	                     j->content_type, j->res.sha256,   j->body_hex,  j->client_identity,
-	                     j->idem,         outcome,         st,           detail};
+	const char *p[12] = {j->reporter,     j->via,        j->source,   j->format_name,
+	                     j->content_type, j->res.sha256, j->body_hex, j->client_identity,
+	                     j->idem,         outcome,       st,          detail};
 	db_query(j->conn, insert_sql, 12, p, step, j);
 	free(detail);
 }
@@ -308,12 +271,13 @@ static void add_errors(struct job *j, PGresult *r)
 		int seq = atoi(PQgetvalue(r, i, 0));
 		const char *field = PQgetvalue(r, i, 2);
 		const char *as_sent = sent(j, seq, field);
-		json_array_append_new(j->res.errors,
-		                      json_pack("{s:i, s:s, s:s, s:i, s:s, s:s, s:s?}", "row", seq, "loc",
-		                                PQgetvalue(r, i, 1), "field", field, "status",
-		                                atoi(PQgetvalue(r, i, 3)), "reason", PQgetvalue(r, i, 4), "indicator",
-		                                seq >= 1 && (size_t)seq <= j->fr.nrows ? j->fr.rows[seq - 1].indicator : "",
-		                                "sent", as_sent));
+		json_array_append_new(
+			j->res.errors,
+			json_pack("{s:i, s:s, s:s, s:i, s:s, s:s, s:s?}", "row", seq, "loc", PQgetvalue(r, i, 1),
+		                  "field", field, "status", atoi(PQgetvalue(r, i, 3)), "reason", PQgetvalue(r, i, 4),
+		                  "indicator",
+		                  seq >= 1 && (size_t)seq <= j->fr.nrows ? j->fr.rows[seq - 1].indicator : "", "sent",
+		                  as_sent));
 		if (j->excluded && seq >= 1 && (size_t)seq <= j->fr.nrows && !j->excluded[seq - 1]) {
 			j->excluded[seq - 1] = true;
 			j->res.refused++;
@@ -359,9 +323,8 @@ static int make_receipt(struct job *j)
 	j->res.receipt = json_pack("{s:I, s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}}", "submission_id",
 	                           (json_int_t)j->res.submission_id, "reporter", j->reporter, "received_at",
 	                           j->received_at, "sha256", j->res.sha256, "counts", "new",
-	                           (json_int_t)j->res.counts[0], "revised", (json_int_t)j->res.counts[1],
-	                           "unchanged", (json_int_t)j->res.counts[2], "deleted",
-	                           (json_int_t)j->res.counts[3]);
+	                           (json_int_t)j->res.counts[0], "revised", (json_int_t)j->res.counts[1], "unchanged",
+	                           (json_int_t)j->res.counts[2], "deleted", (json_int_t)j->res.counts[3]);
 	/* Warnings are part of what was accepted: inside the signature. */
 	if (j->res.receipt)
 		json_object_set(j->res.receipt, "warnings", j->res.warnings);
@@ -431,10 +394,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		if (err)
 			return sql_failed(j, r, err);
 		j->state = S_COPY;
-		return db_copy(j->conn,
-		               "COPY pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment,"
-		               " deleted, coc, aoc, status, unit_mult, followup) FROM STDIN",
-		               j->copy ? j->copy : "", j->copy_len, step, j);
+		return db_copy(j->conn, store_copy_ingest_rows_sql, j->copy ? j->copy : "", j->copy_len, step, j);
 	case S_COPY:
 		if (err)
 			return sql_failed(j, r, err);
@@ -472,7 +432,8 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		if (j->state == S_VALIDATE) {
 			/* codes are resolved: now the periods accepted or locked */
 			j->state = S_LOCKS;
-			return db_query(j->conn, "SELECT seq, loc, field, status, reason FROM mestat.ingest_lock_check()", 0,
+			return db_query(j->conn,
+			                "SELECT seq, loc, field, status, reason FROM mestat.ingest_lock_check()", 0,
 			                NULL, step, j);
 		}
 		if (j->dhis2) {
@@ -503,9 +464,10 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			/* The warnings are computed once the rows are stored, in
 			 * the same statement: outliers against the stored history,
 			 * warn rules on the values as they now are. */
-			return db_query(j->conn,
-			                "SELECT a.*, mestat.ingest_warnings($1::bigint) FROM mestat.ingest_apply($1::bigint) a",
-			                1, p, step, j);
+			return db_query(
+				j->conn,
+				"SELECT a.*, mestat.ingest_warnings($1::bigint) FROM mestat.ingest_apply($1::bigint) a",
+				1, p, step, j);
 		}
 	case S_APPLY:
 		if (err)
@@ -523,7 +485,8 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 				         "dry run: %zu row%s would be refused, the others stored; nothing was stored",
 				         j->res.refused, j->res.refused == 1 ? "" : "s");
 			else
-				snprintf(j->message, sizeof(j->message), "dry run: every row is valid; nothing was stored");
+				snprintf(j->message, sizeof(j->message),
+				         "dry run: every row is valid; nothing was stored");
 			j->state = S_ROLLBACK;
 			return db_query(j->conn, "ROLLBACK", 0, NULL, step, j);
 		}
@@ -558,9 +521,11 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		j->res.status = 201;
 		snprintf(j->message, sizeof(j->message), "accepted");
 		sched_poke(); /* new values: progress is recomputed soon */
-		log_info("submission accepted", "submission=%lld reporter=%s via=%s format=%s rows=%zu new=%ld revised=%ld unchanged=%ld deleted=%ld",
-		         j->res.submission_id, j->reporter, j->via, j->format_name, j->res.rows, j->res.counts[0],
-		         j->res.counts[1], j->res.counts[2], j->res.counts[3]);
+		log_info(
+			"submission accepted",
+			"submission=%lld reporter=%s via=%s format=%s rows=%zu new=%ld revised=%ld unchanged=%ld deleted=%ld",
+			j->res.submission_id, j->reporter, j->via, j->format_name, j->res.rows, j->res.counts[0],
+			j->res.counts[1], j->res.counts[2], j->res.counts[3]);
 		return finish(j);
 	case S_ROLLBACK:
 		if (err)
@@ -601,8 +566,7 @@ static void on_conn(struct db_conn *c, void *arg)
 	do_lookup(j);
 }
 
-void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq,
-                   ingest_cb cb, void *arg)
+void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq, ingest_cb cb, void *arg)
 {
 	struct job *j = calloc(1, sizeof(*j));
 	if (!j) {
@@ -622,8 +586,8 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 	j->idem = rq->idempotency_key && *rq->idempotency_key ? util_strdup(rq->idempotency_key) : NULL;
 	j->format_name = fmt_name(rq->format);
 	j->scheme = rq->format == FMT_DHIS2_JSON || rq->format == FMT_DHIS2_CSV || rq->format == FMT_ADX ? "dhis2"
-	            : rq->format == FMT_SDMX_CSV                                ? "sdmx"
-	                                                                        : NULL;
+	            : rq->format == FMT_SDMX_CSV                                                         ? "sdmx"
+	                                                                                                 : NULL;
 	j->dry_run = rq->dry_run;
 	j->dhis2 = j->scheme && strcmp(j->scheme, "dhis2") == 0;
 	j->partial = rq->partial;
@@ -661,8 +625,8 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 		return finish(j);
 	if (db_acquire(db, on_conn, j) != 0) {
 		if (j->res.status >= 400) { /* refuse what is wrong even without the audit */
-			log_warn("a refused submission could not be recorded: database unavailable",
-			         "reporter=%s", j->reporter);
+			log_warn("a refused submission could not be recorded: database unavailable", "reporter=%s",
+			         j->reporter);
 			return finish(j);
 		}
 		return fail_503(j, db_last_error(db));

@@ -28,8 +28,8 @@ struct ingest_request {
 	bool dry_run;                /* validate only, store nothing */
 	const struct fmt_sdmx_map *sdmx;
 	/* DHIS2 endpoint only: */
-	bool partial;                /* atomicMode NONE: store the valid rows, refuse the others */
-	bool csv_no_header;          /* DHIS2 CSV firstRowIsHeader=false */
+	bool partial;       /* atomicMode NONE: store the valid rows, refuse the others */
+	bool csv_no_header; /* DHIS2 CSV firstRowIsHeader=false */
 	enum ingest_strategy {
 		INGEST_CREATE_AND_UPDATE, /* the default */
 		INGEST_CREATE,            /* only cells without a current value */
@@ -41,19 +41,19 @@ struct ingest_request {
 /* The outcome, handed to the callback; everything in it is owned by ingest
  * and valid during the callback only. */
 struct ingest_result {
-	int status;               /* 201 accepted, 200 replay or dry run, 400, 403, 409, 422, 503 */
-	const char *message;      /* one sentence for the sender */
-	bool replay;              /* the same submission was accepted before */
-	long long submission_id;  /* 0 when nothing was recorded */
-	long counts[4];           /* new, revised, unchanged, deleted */
-	size_t rows;              /* rows decoded */
-	struct json_t *receipt;   /* signed receipt when accepted or replayed */
-	struct json_t *errors;    /* array of {row, loc, field, status, reason, sent} or NULL; in a
+	int status;              /* 201 accepted, 200 replay or dry run, 400, 403, 409, 422, 503 */
+	const char *message;     /* one sentence for the sender */
+	bool replay;             /* the same submission was accepted before */
+	long long submission_id; /* 0 when nothing was recorded */
+	long counts[4];          /* new, revised, unchanged, deleted */
+	size_t rows;             /* rows decoded */
+	struct json_t *receipt;  /* signed receipt when accepted or replayed */
+	struct json_t *errors;   /* array of {row, loc, field, status, reason, sent} or NULL; in a
 	                           * partial submission that was stored, the rows refused */
-	size_t refused;           /* rows refused in a partial submission that was stored */
-	long set_aside;           /* rows the import strategy left alone (DHIS2: ignored) */
-	long notes;               /* comments without a value stored on their cell (DHIS2) */
-	struct json_t *warnings;  /* array of {indicator, period, rule, score, message} when stored or dry run */
+	size_t refused;          /* rows refused in a partial submission that was stored */
+	long set_aside;          /* rows the import strategy left alone (DHIS2: ignored) */
+	long notes;              /* comments without a value stored on their cell (DHIS2) */
+	struct json_t *warnings; /* array of {indicator, period, rule, score, message} when stored or dry run */
 	char sha256[65];
 };
 
@@ -66,7 +66,6 @@ typedef void (*ingest_cb)(const struct ingest_result *res, void *arg);
  * audit record can be written). KEY signs receipts; the submission holds
  * a reference to it until it ends, so a reload may replace it meanwhile. A
  * submission that commits (201) pokes the scheduler (sched_poke) before CB. */
-void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq,
-                   ingest_cb cb, void *arg);
+void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq, ingest_cb cb, void *arg);
 
 #endif

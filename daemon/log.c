@@ -35,9 +35,15 @@ static const char *level_names[] = {"error", "warn", "info", "debug"};
 /* The longest single value before escaping. */
 #define LOG_VALUE_MAX 4096
 
-void log_set_level(enum log_level level) { max_level = level; }
+void log_set_level(enum log_level level)
+{
+	max_level = level;
+}
 
-void log_set_timestamps(int on) { timestamps = on; }
+void log_set_timestamps(int on)
+{
+	timestamps = on;
+}
 
 int log_level_parse(const char *name)
 {
@@ -55,7 +61,10 @@ struct line {
 	bool open_quote; /* a '"' of the format was written and not yet closed */
 };
 
-static bool room(const struct line *l, size_t k) { return l->n + k + 2 <= sizeof(l->d); }
+static bool room(const struct line *l, size_t k)
+{
+	return l->n + k + 2 <= sizeof(l->d);
+}
 
 static void put(struct line *l, const char *s, size_t k)
 {
@@ -202,15 +211,15 @@ static size_t format_one(char *out, size_t cap, const char *spec, va_list *ap)
 	memcpy(one, spec, span);
 	one[span] = '\0';
 
-#define EMIT(T)                                                                                        \
-	do {                                                                                           \
-		T v_ = va_arg(*ap, T);                                                                 \
-		if (nstar == 0)                                                                        \
-			snprintf(out, cap, one, v_);                                                   \
-		else if (nstar == 1)                                                                   \
-			snprintf(out, cap, one, stars[0], v_);                                         \
-		else                                                                                   \
-			snprintf(out, cap, one, stars[0], stars[1], v_);                               \
+#define EMIT(T)                                                          \
+	do {                                                             \
+		T v_ = va_arg(*ap, T);                                   \
+		if (nstar == 0)                                          \
+			snprintf(out, cap, one, v_);                     \
+		else if (nstar == 1)                                     \
+			snprintf(out, cap, one, stars[0], v_);           \
+		else                                                     \
+			snprintf(out, cap, one, stars[0], stars[1], v_); \
 	} while (0)
 
 	switch (conv) {
@@ -259,12 +268,8 @@ static size_t format_one(char *out, size_t cap, const char *spec, va_list *ap)
 		else
 			EMIT(double);
 		break;
-	case 'c':
-		EMIT(int);
-		break;
-	case 'p':
-		EMIT(void *);
-		break;
+	case 'c': EMIT(int); break;
+	case 'p': EMIT(void *); break;
 	case 's': {
 		const char *s = va_arg(*ap, const char *);
 		if (!s)

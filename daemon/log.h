@@ -19,12 +19,11 @@ void log_set_timestamps(int on);
  * \t...; bare: quoted as well when it holds a space, '=' or '"'), so any text
  * may be passed. Use the macros below: they take the message, then
  * optionally a literal field format and its arguments. */
-void log_event(enum log_level level, const char *msg, const char *fields, ...)
-	__attribute__((format(printf, 3, 4)));
+void log_event(enum log_level level, const char *msg, const char *fields, ...) __attribute__((format(printf, 3, 4)));
 
 #define log_error(msg, ...) log_event(LOG_LVL_ERROR, msg, " " __VA_ARGS__)
-#define log_warn(msg, ...) log_event(LOG_LVL_WARN, msg, " " __VA_ARGS__)
-#define log_info(msg, ...) log_event(LOG_LVL_INFO, msg, " " __VA_ARGS__)
+#define log_warn(msg, ...)  log_event(LOG_LVL_WARN, msg, " " __VA_ARGS__)
+#define log_info(msg, ...)  log_event(LOG_LVL_INFO, msg, " " __VA_ARGS__)
 #define log_debug(msg, ...) log_event(LOG_LVL_DEBUG, msg, " " __VA_ARGS__)
 
 #endif

@@ -283,22 +283,12 @@ int main(int argc, char **argv)
 	int mode = 0, c;
 	while ((c = getopt_long(argc, argv, "c:thV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c':
-			path = optarg;
-			break;
+		case 'c': path = optarg; break;
 		case 't':
-		case 'm':
-			mode = c;
-			break;
-		case 'V':
-			printf("mestatd %s\n", PACKAGE_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		case 'm': mode = c; break;
+		case 'V': printf("mestatd %s\n", PACKAGE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
 		}
 	}
 	if (optind < argc) {

@@ -13,8 +13,7 @@
 
 /* A counter or histogram series: FAMILY{LABELS}. */
 #define NBUCKETS 12
-static const double bucket_bounds[NBUCKETS] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                               0.1,   0.25,   0.5,   1,    2.5,   10};
+static const double bucket_bounds[NBUCKETS] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
 
 struct series {
 	const char *family; /* static string */
@@ -22,8 +21,8 @@ struct series {
 	double value;       /* counter value, or histogram sum */
 	unsigned long count;
 	unsigned long buckets[NBUCKETS]; /* histograms only */
-	struct series *next;  /* creation order */
-	struct series *chain; /* same hash slot */
+	struct series *next;             /* creation order */
+	struct series *chain;            /* same hash slot */
 };
 
 struct family {
@@ -33,7 +32,8 @@ struct family {
 static const struct family families[] = {
 	{"mestat_submissions_total", "counter", "Submissions received, by endpoint, format and outcome."},
 	{"mestat_rows_total", "counter", "Rows of accepted submissions, by kind: new, revised, unchanged, deleted."},
-	{"mestat_auth_failures_total", "counter", "Requests refused for their credentials (401) or because they could not be checked (503)."},
+	{"mestat_auth_failures_total", "counter",
+         "Requests refused for their credentials (401) or because they could not be checked (503)."},
 	{"mestat_http_requests_total", "counter", "HTTPS answers sent, by status code."},
 	{"mestat_http_request_duration_seconds", "histogram", "Time from request to answer."},
 	{"mestat_tls_handshake_failures_total", "counter", "TLS handshakes that failed."},
@@ -162,7 +162,10 @@ void metrics_http_request(int status, double seconds)
 	observe("mestat_http_request_duration_seconds", "", seconds);
 }
 
-void metrics_tls_failure(void) { add("mestat_tls_handshake_failures_total", "", 1); }
+void metrics_tls_failure(void)
+{
+	add("mestat_tls_handshake_failures_total", "", 1);
+}
 
 void metrics_pull(const char *source, const char *outcome, double seconds)
 {
@@ -194,16 +197,19 @@ static void render_series(struct ubuf *o, const struct family *f)
 		if (strcmp(s->family, f->name) != 0)
 			continue;
 		if (!hist) {
-			ubuf_printf(o, "%s%s%s%s %.17g\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "",
-			    s->value);
+			ubuf_printf(o, "%s%s%s%s %.17g\n", f->name, *s->labels ? "{" : "", s->labels,
+			            *s->labels ? "}" : "", s->value);
 			continue;
 		}
 		const char *sep = *s->labels ? "," : "";
 		for (int i = 0; i < NBUCKETS; i++)
-			ubuf_printf(o, "%s_bucket{%s%sle=\"%g\"} %lu\n", f->name, s->labels, sep, bucket_bounds[i], s->buckets[i]);
+			ubuf_printf(o, "%s_bucket{%s%sle=\"%g\"} %lu\n", f->name, s->labels, sep, bucket_bounds[i],
+			            s->buckets[i]);
 		ubuf_printf(o, "%s_bucket{%s%sle=\"+Inf\"} %lu\n", f->name, s->labels, sep, s->count);
-		ubuf_printf(o, "%s_sum%s%s%s %.17g\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "", s->value);
-		ubuf_printf(o, "%s_count%s%s%s %lu\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "", s->count);
+		ubuf_printf(o, "%s_sum%s%s%s %.17g\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "",
+		            s->value);
+		ubuf_printf(o, "%s_count%s%s%s %lu\n", f->name, *s->labels ? "{" : "", s->labels, *s->labels ? "}" : "",
+		            s->count);
 	}
 }
 
@@ -219,17 +225,20 @@ static struct gauge {
 	{"mestat_report_database_up", "gauge", "1 when the last look at report_database succeeded.", NULL, NULL},
 	{"mestat_report_database_standby", "gauge", "1 when report_database is a standby (in recovery).", NULL, NULL},
 	{"mestat_report_replication_lag_seconds", "gauge",
-	 "Seconds the data of report_database trails the primary (0 on the primary itself).", NULL, NULL},
+         "Seconds the data of report_database trails the primary (0 on the primary itself).", NULL, NULL},
 	{"mestat_http_connections", "gauge", "Open HTTPS connections.", NULL, NULL},
 	{"mestat_http_requests_in_flight", "gauge", "Requests being served.", NULL, NULL},
 	{"mestat_tls_certificate_expiry_timestamp_seconds", "gauge",
-	 "When the server certificate in tls_cert expires (Unix time).", NULL, NULL},
+         "When the server certificate in tls_cert expires (Unix time).", NULL, NULL},
 	{"mestat_reports_overdue", "gauge",
-	 "Reports past their due date with expected values missing (report.overdue), as of the last notice round.", NULL,
-	 NULL},
+         "Reports past their due date with expected values missing (report.overdue), as of the last notice round.",
+         NULL, NULL},
 };
 
-void metrics_notice(int ok) { add("mestat_notices_total", ok ? "outcome=\"sent\"" : "outcome=\"error\"", 1); }
+void metrics_notice(int ok)
+{
+	add("mestat_notices_total", ok ? "outcome=\"sent\"" : "outcome=\"error\"", 1);
+}
 
 int metrics_provide(const char *name, metrics_read_fn read, void *arg)
 {
@@ -255,9 +264,10 @@ char *metrics_render(size_t *len)
 		ubuf_printf(&o, "%s %.17g\n", g->name, g->read(g->arg));
 	}
 	if (recompute_last_ok > 0) {
-		ubuf_printf(&o, "# HELP mestat_recompute_last_success_timestamp_seconds When this instance last recomputed "
-		                "progress successfully (Unix time).\n"
-		                "# TYPE mestat_recompute_last_success_timestamp_seconds gauge\n");
+		ubuf_printf(&o,
+		            "# HELP mestat_recompute_last_success_timestamp_seconds When this instance last recomputed "
+		            "progress successfully (Unix time).\n"
+		            "# TYPE mestat_recompute_last_success_timestamp_seconds gauge\n");
 		ubuf_printf(&o, "mestat_recompute_last_success_timestamp_seconds %.17g\n", recompute_last_ok);
 	}
 	for (const struct family *f = families; f->name; f++) {

@@ -37,8 +37,8 @@ static int is_migration(const struct dirent *d)
 {
 	const char *n = d->d_name;
 	size_t len = strlen(n);
-	return len > 8 && n[0] >= '0' && n[0] <= '9' && n[1] >= '0' && n[1] <= '9' &&
-	       n[2] >= '0' && n[2] <= '9' && n[3] == '_' && strcmp(n + len - 4, ".sql") == 0;
+	return len > 8 && n[0] >= '0' && n[0] <= '9' && n[1] >= '0' && n[1] <= '9' && n[2] >= '0' && n[2] <= '9' &&
+	       n[3] == '_' && strcmp(n + len - 4, ".sql") == 0;
 }
 
 static int is_repeatable(const struct dirent *d)
@@ -92,8 +92,8 @@ static bool exec_ok(PGconn *pg, const char *sql, const char *what, char *err, si
 static char *applied_sha(PGconn *pg, const char *name)
 {
 	const char *params[1] = {name};
-	PGresult *r = PQexecParams(pg, "SELECT sha256 FROM public.mestat_migration WHERE name = $1",
-	                           1, NULL, params, NULL, NULL, 0);
+	PGresult *r = PQexecParams(pg, "SELECT sha256 FROM public.mestat_migration WHERE name = $1", 1, NULL, params,
+	                           NULL, NULL, 0);
 	char *sha = NULL;
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
 		sha = strdup(PQgetvalue(r, 0, 0));
@@ -104,8 +104,8 @@ static char *applied_sha(PGconn *pg, const char *name)
 /* apply_one: apply DIR/NAME, recorded as KEY. A numbered file (FORCE <
  * 0) is applied once; a repeatable one when its checksum changed or FORCE.
  * Returns 1 when applied, 0 when skipped, -1 with ERR on failure. */
-static int apply_one(PGconn *pg, const char *dir, const char *name, const char *key, int force,
-                     char *err, size_t errlen)
+static int apply_one(PGconn *pg, const char *dir, const char *name, const char *key, int force, char *err,
+                     size_t errlen)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -121,8 +121,8 @@ static int apply_one(PGconn *pg, const char *dir, const char *name, const char *
 	bool same = done && strcmp(done, sha) == 0;
 	if (done && force < 0) {
 		if (!same)
-			log_warn("an applied migration was edited afterwards; it is not applied again",
-			         "migration=%s", key);
+			log_warn("an applied migration was edited afterwards; it is not applied again", "migration=%s",
+			         key);
 		free(done);
 		free(sql);
 		return 0;
@@ -144,10 +144,11 @@ static int apply_one(PGconn *pg, const char *dir, const char *name, const char *
 	free(sql);
 	if (ok) {
 		const char *params[2] = {key, sha};
-		PGresult *r = PQexecParams(pg,
-		                           "INSERT INTO public.mestat_migration (name, sha256) VALUES ($1, $2) "
-		                           "ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, applied_at = now()",
-		                           2, NULL, params, NULL, NULL, 0);
+		PGresult *r =
+			PQexecParams(pg,
+		                     "INSERT INTO public.mestat_migration (name, sha256) VALUES ($1, $2) "
+		                     "ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, applied_at = now()",
+		                     2, NULL, params, NULL, NULL, 0);
 		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 		if (!ok)
 			snprintf(err, errlen, "%s: cannot record it: %s", what, PQresultErrorMessage(r));
@@ -169,8 +170,7 @@ static int apply_one(PGconn *pg, const char *dir, const char *name, const char *
 
 /* apply_repeatable: every file of SQL_DIR/SUB, in name order. Returns the
  * number applied, or -1. A missing folder holds nothing. */
-static int apply_repeatable(PGconn *pg, const char *sql_dir, const char *sub, bool force, char *err,
-                            size_t errlen)
+static int apply_repeatable(PGconn *pg, const char *sql_dir, const char *sub, bool force, char *err, size_t errlen)
 {
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s/%s", sql_dir, sub);

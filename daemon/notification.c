@@ -415,7 +415,10 @@ static void arm(const struct config *cf)
 	event_add(nt.tick, &tv);
 }
 
-double notification_overdue_reports(void) { return nt.overdue; }
+double notification_overdue_reports(void)
+{
+	return nt.overdue;
+}
 
 int notification_start(struct daemon *d)
 {

@@ -58,7 +58,10 @@ struct receipt_key *receipt_key_ref(const struct receipt_key *k)
 	return m;
 }
 
-const char *receipt_key_public_pem(const struct receipt_key *k) { return k->public_pem; }
+const char *receipt_key_public_pem(const struct receipt_key *k)
+{
+	return k->public_pem;
+}
 
 char *receipt_canonical(json_t *receipt)
 {
@@ -138,4 +141,7 @@ void receipt_key_use(struct receipt_key *k)
 	current = k;
 }
 
-struct receipt_key *receipt_key_current(void) { return current; }
+struct receipt_key *receipt_key_current(void)
+{
+	return current;
+}

@@ -120,8 +120,8 @@ static void sign_and_record(struct db_conn *c, json_t *doc)
 		log_error("release not published: cannot sign it", "period=%s", rel.period);
 		return round_end(c);
 	}
-	const char *p[6] = {rel.period, text, sig, fp, receipt_key_public_pem(rel.key),
-	                    rel.request[0] ? rel.request : NULL};
+	const char *p[6] = {
+		rel.period, text, sig, fp, receipt_key_public_pem(rel.key), rel.request[0] ? rel.request : NULL};
 	/* libpq copies the parameters into its output buffer when sending. */
 	db_query(c, "SELECT mestat.record_release($1, $2, $3, $4, $5, $6::bigint)", 6, p, on_recorded, NULL);
 	free(text);
@@ -141,8 +141,8 @@ static void on_content(struct db_conn *c, PGresult *res, const char *err, void *
 	json_t *doc = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
 	if (!json_is_object(doc)) {
 		json_decref(doc);
-		log_error("release not published: its content is not a JSON object", "period=%s error=\"%s\"", rel.period,
-		          jerr.text);
+		log_error("release not published: its content is not a JSON object", "period=%s error=\"%s\"",
+		          rel.period, jerr.text);
 		return round_end(c);
 	}
 	sign_and_record(c, doc);
@@ -160,7 +160,8 @@ static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, voi
 	if (!res)
 		return broken(c);
 	if (err)
-		log_warn("progress not recomputed before the release; the last assessment is used", "error=\"%s\"", err);
+		log_warn("progress not recomputed before the release; the last assessment is used", "error=\"%s\"",
+		         err);
 	rel.recomputed = true;
 	build(c);
 }

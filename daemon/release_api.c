@@ -28,8 +28,8 @@
 static struct {
 	struct db *db;
 	bool public_;
-	char *web_root;     /* the web pages (web_root) */
-	char *chart_js;     /* Debian's Chart.js, minified, under chart_js_dir */
+	char *web_root; /* the web pages (web_root) */
+	char *chart_js; /* Debian's Chart.js, minified, under chart_js_dir */
 } ra;
 
 enum rkind { R_LIST, R_ONE };
@@ -37,8 +37,8 @@ enum rkind { R_LIST, R_ONE };
 struct rjob {
 	struct http_req *r;
 	enum rkind kind;
-	bool evaluator;   /* may see previews */
-	bool anonymous;   /* public reader: published releases only */
+	bool evaluator; /* may see previews */
+	bool anonymous; /* public reader: published releases only */
 	char period[8];
 	char revision[12]; /* "" = the latest */
 };
@@ -341,15 +341,17 @@ static void get_public(struct http_req *r, void *arg)
 				if (!assets[i].file)
 					send_file(r, ra.chart_js, assets[i].type, "X-Content-Type-Options: nosniff\n");
 				else
-					send_web(r, assets[i].file, assets[i].type, "X-Content-Type-Options: nosniff\n");
+					send_web(r, assets[i].file, assets[i].type,
+					         "X-Content-Type-Options: nosniff\n");
 				return;
 			}
 		http_reply_error(r, 404, "no such file");
 		return;
 	}
 	if (!ra.public_) {
-		http_reply_error(r, 404,
-		                 "releases are not public on this server; read them with credentials at /api/v1/releases");
+		http_reply_error(
+			r, 404,
+			"releases are not public on this server; read them with credentials at /api/v1/releases");
 		return;
 	}
 	size_t n = strlen(rest);

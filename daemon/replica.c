@@ -96,7 +96,10 @@ int replica_start(struct event_base *base, struct db *pool)
 	return 0;
 }
 
-struct replica_status replica_get(void) { return rep.st; }
+struct replica_status replica_get(void)
+{
+	return rep.st;
+}
 
 void replica_stop(void)
 {

@@ -23,13 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "config.h"
 #include "console.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "report_catalog.h"
 #include "report_query.h"
 #include "util.h"
 
@@ -43,11 +43,11 @@ static const struct {
 };
 
 #define VIEW_LIMIT_DEFAULT 1000
-#define VIEW_LIMIT_MAX 10000
-#define DATA_LIMIT_MAX 100000
+#define VIEW_LIMIT_MAX     10000
+#define DATA_LIMIT_MAX     100000
 
 /* SDMX-CSV 2.0: the structure every row of /api/v1/data belongs to. */
-#define SDMX_STRUCTURE "dataflow"
+#define SDMX_STRUCTURE    "dataflow"
 #define SDMX_STRUCTURE_ID "MESTAT:SERVICE_STI_PLAN(1.0)"
 
 static struct {
@@ -56,17 +56,6 @@ static struct {
 	unsigned timeout_gen; /* bumped when report_timeout changes */
 } rep;
 
-/* The catalog rows of recently read views, kept CATALOG_TTL seconds so that
- * a console page's calls cost one statement each; a view added or changed
- * is seen within that time. */
-#define CATALOG_TTL 2.0
-#define CATALOG_SLOTS 32
-static struct {
-	char view[64];
-	PGresult *res;
-	double at;
-} catalog_cache[CATALOG_SLOTS];
-
 /* Which timeout each connection of the pool was last given (the catalog
  * statement sets it), so that a reload reaches every connection. */
 #define MAX_CONNS 64
@@ -74,13 +63,6 @@ static struct {
 	const struct db_conn *c;
 	unsigned gen;
 } applied[MAX_CONNS];
-
-static double now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static bool timeout_current(const struct db_conn *c)
 {
@@ -107,44 +89,6 @@ static void timeout_applied(const struct db_conn *c)
 	}
 }
 
-static const PGresult *catalog_lookup(const char *view)
-{
-	double t = now_mono();
-	for (int i = 0; i < CATALOG_SLOTS; i++)
-		if (catalog_cache[i].res && strcmp(catalog_cache[i].view, view) == 0 && t - catalog_cache[i].at < CATALOG_TTL)
-			return catalog_cache[i].res;
-	return NULL;
-}
-
-static void catalog_store(const char *view, const PGresult *res)
-{
-	int slot = 0;
-	for (int i = 0; i < CATALOG_SLOTS; i++) {
-		if (strcmp(catalog_cache[i].view, view) == 0 || !catalog_cache[i].res) {
-			slot = i;
-			break;
-		}
-		if (catalog_cache[i].at < catalog_cache[slot].at)
-			slot = i;
-	}
-	PGresult *copy = PQcopyResult(res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
-	if (!copy)
-		return;
-	PQclear(catalog_cache[slot].res);
-	catalog_cache[slot].res = copy;
-	catalog_cache[slot].at = now_mono();
-	snprintf(catalog_cache[slot].view, sizeof(catalog_cache[slot].view), "%s", view);
-}
-
-static void catalog_flush(void)
-{
-	for (int i = 0; i < CATALOG_SLOTS; i++) {
-		PQclear(catalog_cache[i].res);
-		catalog_cache[i].res = NULL;
-		catalog_cache[i].view[0] = '\0';
-	}
-}
-
 enum job_kind { J_LIST, J_VIEW, J_DATA };
 enum out_format { OUT_JSON, OUT_CSV, OUT_SDMX };
 
@@ -156,12 +100,12 @@ struct rjob {
 	struct console_caller who;
 	struct report_column *cols; /* every column of the view (filters, order, errors) */
 	size_t ncols;
-	size_t *pick;                 /* the columns sent, in order: indexes into cols */
+	size_t *pick; /* the columns sent, in order: indexes into cols */
 	size_t npick;
 	enum report_json_kind *kinds; /* per column sent, for the JSON answer */
-	char *colnames;      /* storage of the names and types in cols */
-	json_t *columns;     /* [{name, type, comment}] for the JSON answer */
-	json_t *comment;     /* the view's comment */
+	char *colnames;               /* storage of the names and types in cols */
+	json_t *columns;              /* [{name, type, comment}] for the JSON answer */
+	json_t *comment;              /* the view's comment */
 	struct report_query q;
 };
 
@@ -178,7 +122,6 @@ static void job_free(struct rjob *j)
 	report_query_clear(&j->q);
 	free(j);
 }
-
 
 /* reply_buf: answer 200 with the text built in B (503 when building it ran
  * out of memory), and free it. */
@@ -218,7 +161,9 @@ static void reply_error(struct rjob *j, int status, const char *msg, const char 
 	else
 		json_decref(list);
 	http_reply_json(j->r, status, body,
-	                status == 503 ? "Retry-After: 10\n" : status == 401 ? "WWW-Authenticate: Bearer realm=\"mestat\"\n" : NULL);
+	                status == 503   ? "Retry-After: 10\n"
+	                : status == 401 ? "WWW-Authenticate: Bearer realm=\"mestat\"\n"
+	                                : NULL);
 	job_free(j);
 }
 
@@ -348,7 +293,8 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 static void send_sdmx(struct rjob *j, PGresult *res, long total)
 {
 	struct ubuf b = {0};
-	ubuf_puts(&b, "STRUCTURE,STRUCTURE_ID,ACTION,REPORTER,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,COMMENT\r\n");
+	ubuf_puts(&b,
+	          "STRUCTURE,STRUCTURE_ID,ACTION,REPORTER,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,COMMENT\r\n");
 	int n = page_rows(j, res);
 	for (int i = 0; i < n; i++) {
 		ubuf_puts(&b, SDMX_STRUCTURE "," SDMX_STRUCTURE_ID ",I");
@@ -461,9 +407,9 @@ static void on_list(struct db_conn *c, PGresult *res, const char *err, void *arg
 		}
 		json_error_t jerr;
 		json_t *cols = json_loads(PQgetvalue(res, i, 2), 0, &jerr);
-		json_array_append_new(views, json_pack("{s:s, s:s, s:s, s:o}", "name", name, "comment",
-		                                       PQgetvalue(res, i, 1), "access", access, "columns",
-		                                       cols ? cols : json_array()));
+		json_array_append_new(views,
+		                      json_pack("{s:s, s:s, s:s, s:o}", "name", name, "comment", PQgetvalue(res, i, 1),
+		                                "access", access, "columns", cols ? cols : json_array()));
 		json_array_append_new(names, json_string(name));
 	}
 	db_release(c);
@@ -533,7 +479,8 @@ static void use_catalog(struct db_conn *c, struct rjob *j, const PGresult *res)
 	int st = report_columns_pick(j->view, j->cols, j->ncols, j->r->query, j->pick, &j->npick, why, sizeof(why));
 	if (st == 0 && j->npick && j->kind == J_DATA) {
 		st = 400;
-		snprintf(why, sizeof(why), "columns chooses the columns of /api/v1/report/{view}; SDMX-CSV has its own");
+		snprintf(why, sizeof(why),
+		         "columns chooses the columns of /api/v1/report/{view}; SDMX-CSV has its own");
 	}
 	if (st != 0) {
 		db_release(c);
@@ -573,7 +520,8 @@ static void use_catalog(struct db_conn *c, struct rjob *j, const PGresult *res)
 				break;
 			}
 			j->kinds[k] = report_json_kind(col->type);
-			ubuf_printf(&select, json && j->kinds[k] == REPORT_JSON_SQL ? "%sto_json(v.%s)::text" : "%sv.%s",
+			ubuf_printf(&select,
+			            json && j->kinds[k] == REPORT_JSON_SQL ? "%sto_json(v.%s)::text" : "%sv.%s",
 			            k ? ", " : "", q);
 		}
 		if (!j->npick)
@@ -611,7 +559,7 @@ static void on_catalog(struct db_conn *c, PGresult *res, const char *err, void *
 		db_query(c, list_sql, 0, NULL, on_list, j);
 		return;
 	}
-	catalog_store(j->view, res);
+	report_catalog_store(j->view, res);
 	use_catalog(c, j, res);
 }
 
@@ -640,7 +588,7 @@ static void on_conn(struct db_conn *c, void *arg)
 		db_query(c, list_sql, 0, NULL, on_list, j);
 		return;
 	}
-	const PGresult *cached = catalog_lookup(j->view);
+	const PGresult *cached = report_catalog_lookup(j->view);
 	if (cached && timeout_current(c)) {
 		use_catalog(c, j, cached);
 		return;
@@ -683,7 +631,8 @@ static int pick_format(struct http_req *r, enum job_kind kind, enum out_format *
 			*out = OUT_SDMX;
 			return 0;
 		}
-		snprintf(err, errlen, "format must be sdmx-csv (SDMX-CSV 2.0); report views are at /api/v1/report/{view}");
+		snprintf(err, errlen,
+		         "format must be sdmx-csv (SDMX-CSV 2.0); report views are at /api/v1/report/{view}");
 		return 400;
 	}
 	if (strcasecmp(fmt, "csv") == 0 || (!*fmt && accept && strcasestr(accept, "text/csv")))
@@ -732,7 +681,8 @@ void report_api_view(struct http_req *r, void *arg)
 		return;
 	}
 	if (n > 63 || view[n] != '\0') {
-		http_reply_error(r, 404, "a view name is lowercase letters, digits and _; GET /api/v1/report lists them");
+		http_reply_error(r, 404,
+		                 "a view name is lowercase letters, digits and _; GET /api/v1/report lists them");
 		return;
 	}
 	start(r, J_VIEW, view);
@@ -787,12 +737,15 @@ void report_api_reconfigure(const struct config *cf)
 		db_set_conninfo(rep.pool, conninfo(cf), sql);
 }
 
-struct db *report_api_pool(void) { return rep.pool; }
+struct db *report_api_pool(void)
+{
+	return rep.pool;
+}
 
 void report_api_stop(void)
 {
 	db_free(rep.pool);
 	rep.pool = NULL;
-	catalog_flush();
+	report_catalog_flush();
 	memset(applied, 0, sizeof(applied));
 }

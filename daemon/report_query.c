@@ -43,7 +43,7 @@ int report_quote_ident(const char *name, char *out, size_t len)
 
 /* What one column is filtered by: a list of exact values, bounds. */
 struct col_filter {
-	struct ubuf in;  /* array literal {"a","b"} being built */
+	struct ubuf in; /* array literal {"a","b"} being built */
 	int nvalues;
 	char *gte, *lte;
 };
@@ -105,8 +105,10 @@ static int apply_order(struct ubuf *order, const char *v, const struct report_co
 			len--;
 		int c = find_column(cols, n, p, len);
 		if (c < 0)
-			return fail(err, errlen, "order: \"%.*s\" is not a column of this view; write order=col or order=-col "
-			            "(descending), several separated by commas", (int)(len > 64 ? 64 : len), p);
+			return fail(err, errlen,
+			            "order: \"%.*s\" is not a column of this view; write order=col or order=-col "
+			            "(descending), several separated by commas",
+			            (int)(len > 64 ? 64 : len), p);
 		char q[160];
 		if (report_quote_ident(cols[c].name, q, sizeof(q)) != 0)
 			return fail(err, errlen, "order: column name too long");
@@ -145,7 +147,8 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 			snprintf(out->format, sizeof(out->format), "%s", val);
 		} else if (strcmp(key, "limit") == 0) {
 			if (parse_count(val, max_limit, &out->limit) != 0)
-				status = fail(err, errlen, "limit must be a whole number (at most %ld rows are sent at once)",
+				status = fail(err, errlen,
+				              "limit must be a whole number (at most %ld rows are sent at once)",
 				              max_limit);
 		} else if (strcmp(key, "count") == 0) {
 			if (strcmp(val, "exact") == 0)
@@ -153,8 +156,9 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 			else if (strcmp(val, "none") == 0 || !*val)
 				out->exact_count = false;
 			else
-				status = fail(err, errlen, "count is exact (the answer carries the number of matching rows) "
-				                           "or none (the default: the answer says only whether more rows follow)");
+				status = fail(err, errlen,
+				              "count is exact (the answer carries the number of matching rows) "
+				              "or none (the default: the answer says only whether more rows follow)");
 		} else if (strcmp(key, "offset") == 0) {
 			if (parse_count(val, 999999999, &out->offset) != 0)
 				status = fail(err, errlen, "offset must be a whole number of rows to skip");
@@ -171,10 +175,11 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 				op = LTE, klen -= 4;
 			int c = find_column(cols, n, key, klen);
 			if (c < 0) {
-				status = fail(err, errlen,
-				              "\"%.64s\" is neither a column of report.%s nor one of format, limit, offset, "
-				              "order, count, columns",
-				              key, view);
+				status = fail(
+					err, errlen,
+					"\"%.64s\" is neither a column of report.%s nor one of format, limit, offset, "
+					"order, count, columns",
+					key, view);
 			} else if (op == EXACT) {
 				/* "a,b" and repeated keys both mean "any of" */
 				for (const char *p = val;;) {
@@ -297,8 +302,8 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 	return status;
 }
 
-int report_columns_pick(const char *view, const struct report_column *cols, size_t n, const char *query,
-                        size_t *pick, size_t *npick, char *err, size_t errlen)
+int report_columns_pick(const char *view, const struct report_column *cols, size_t n, const char *query, size_t *pick,
+                        size_t *npick, char *err, size_t errlen)
 {
 	*npick = 0;
 	char *copy = strdup(query ? query : "");
@@ -328,19 +333,22 @@ int report_columns_pick(const char *view, const struct report_column *cols, size
 					len--;
 				int c = find_column(cols, n, p, len);
 				if (len == 0) {
-					status = fail(err, errlen, "columns: a name is missing; write columns=a,b,c with names "
-					                           "from \"columns\"");
+					status = fail(err, errlen,
+					              "columns: a name is missing; write columns=a,b,c with names "
+					              "from \"columns\"");
 					break;
 				} else if (c < 0) {
-					status = fail(err, errlen,
-					              "columns: \"%.*s\" is not a column of report.%s; write columns=a,b,c with "
-					              "names from \"columns\"",
-					              (int)(len > 64 ? 64 : len), p, view);
+					status = fail(
+						err, errlen,
+						"columns: \"%.*s\" is not a column of report.%s; write columns=a,b,c with "
+						"names from \"columns\"",
+						(int)(len > 64 ? 64 : len), p, view);
 					break;
 				}
 				for (size_t i = 0; i < *npick && !status; i++)
 					if (pick[i] == (size_t)c)
-						status = fail(err, errlen, "columns: \"%s\" is named twice", cols[c].name);
+						status = fail(err, errlen, "columns: \"%s\" is named twice",
+						              cols[c].name);
 				if (status)
 					break;
 				pick[(*npick)++] = (size_t)c;
@@ -433,23 +441,12 @@ static void json_string(struct ubuf *b, const char *v, size_t len)
 		size_t n = 2;
 		switch (c) {
 		case '"':
-		case '\\':
-			break;
-		case '\n':
-			esc[1] = 'n';
-			break;
-		case '\r':
-			esc[1] = 'r';
-			break;
-		case '\t':
-			esc[1] = 't';
-			break;
-		case '\b':
-			esc[1] = 'b';
-			break;
-		case '\f':
-			esc[1] = 'f';
-			break;
+		case '\\': break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
 		default:
 			memcpy(esc, "\\u00", 4);
 			esc[4] = hex[c >> 4];
@@ -481,13 +478,9 @@ void report_json_value(struct ubuf *b, enum report_json_kind kind, const char *v
 		else
 			ubuf_put(b, "false", 5);
 		break;
-	case REPORT_JSON_STRING:
-		json_string(b, v, len);
-		break;
+	case REPORT_JSON_STRING: json_string(b, v, len); break;
 	case REPORT_JSON_RAW:
-	case REPORT_JSON_SQL:
-		ubuf_put(b, v, len);
-		break;
+	case REPORT_JSON_SQL: ubuf_put(b, v, len); break;
 	}
 }
 

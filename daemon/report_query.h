@@ -19,13 +19,13 @@ struct report_column {
 
 /* What the caller asks for, checked. Strings are owned; report_query_clear. */
 struct report_query {
-	char *sql;        /* SELECT (<count_sql>), <select> FROM (SELECT * FROM … WHERE … ORDER BY … LIMIT … OFFSET …) v ORDER BY …
+	char *sql; /* SELECT (<count_sql>), <select> FROM (SELECT * FROM … WHERE … ORDER BY … LIMIT … OFFSET …) v ORDER BY …
 	                   * with ?count=exact; without it the first column is NULL and
 	                   * the page asks for limit + 1 rows (the last one only says there are more) */
-	char *count_sql;  /* SELECT count(*) FROM … WHERE … (the same filters, no paging) */
+	char *count_sql; /* SELECT count(*) FROM … WHERE … (the same filters, no paging) */
 	char *params[REPORT_MAX_PARAMS];
-	int nparams;      /* the paging statement has two more: limit and offset */
-	int nfilter;      /* parameters of count_sql (the first nfilter) */
+	int nparams; /* the paging statement has two more: limit and offset */
+	int nfilter; /* parameters of count_sql (the first nfilter) */
 	long limit, offset;
 	bool exact_count; /* ?count=exact: the answer carries the number of matching rows */
 	char format[16];  /* the value of ?format= ("" when absent) */
@@ -46,8 +46,8 @@ int report_query_build(const char *view, const struct report_column *cols, size_
  * for N); *NPICK = 0 when QUERY has no columns key (every column). Repeated
  * keys add to the list. Returns 0, or 400 with ERR when a name is not a
  * column of the view, is named twice, or the list is empty. */
-int report_columns_pick(const char *view, const struct report_column *cols, size_t n, const char *query,
-                        size_t *pick, size_t *npick, char *err, size_t errlen);
+int report_columns_pick(const char *view, const struct report_column *cols, size_t n, const char *query, size_t *pick,
+                        size_t *npick, char *err, size_t errlen);
 
 /* report_query_clear: release what OUT holds; a cleared query is empty. */
 void report_query_clear(struct report_query *q);

@@ -52,14 +52,14 @@
 /* Seconds between tries of the start run while no connection is up. */
 #define SCHED_START_RETRY 0.5
 
-#define SCHED_START_SQL                                                                                \
-	"SELECT CASE WHEN EXISTS (SELECT 1 FROM mestat.progress_snapshot) THEN NULL "                  \
+#define SCHED_START_SQL                                                               \
+	"SELECT CASE WHEN EXISTS (SELECT 1 FROM mestat.progress_snapshot) THEN NULL " \
 	"ELSE mestat.recompute_progress() END"
 
 static struct {
 	struct daemon *d;
-	struct event *tick; /* every interval */
-	struct event *soon; /* delay after the last poke */
+	struct event *tick;  /* every interval */
+	struct event *soon;  /* delay after the last poke */
 	struct event *start; /* the start run, until it has run */
 	bool start_pending;  /* the start run has not been done */
 	double interval, delay;
@@ -71,7 +71,7 @@ static struct {
 	const char *trigger; /* "interval", "submission" or "start" */
 	struct event *purge; /* every purge_interval */
 	double purge_interval;
-	bool purging;        /* a purge holds a connection */
+	bool purging; /* a purge holds a connection */
 } sched;
 
 static struct timeval tv_of(double s)
@@ -129,7 +129,7 @@ static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, voi
 	}
 	if (res)
 		sched.start_pending = false; /* asked once, answered: no need to ask again */
-	if (!res) { /* the connection broke: the server dropped the lock with it */
+	if (!res) {                          /* the connection broke: the server dropped the lock with it */
 		finish(c);
 		return;
 	}

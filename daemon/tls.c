@@ -29,9 +29,15 @@ void tls_init(tls_conn_free_fn on_free)
 		conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, data_free);
 }
 
-void tls_conn_set(SSL *ssl, void *data) { SSL_set_ex_data(ssl, conn_index, data); }
+void tls_conn_set(SSL *ssl, void *data)
+{
+	SSL_set_ex_data(ssl, conn_index, data);
+}
 
-void *tls_conn_get(SSL *ssl) { return SSL_get_ex_data(ssl, conn_index); }
+void *tls_conn_get(SSL *ssl)
+{
+	return SSL_get_ex_data(ssl, conn_index);
+}
 
 void tls_errors(char *buf, size_t len)
 {
@@ -176,8 +182,8 @@ int tls_subject_cn(const X509_NAME *name, char *cn, char *why, size_t whylen)
 	for (int i = 0; i < len; i++)
 		if (bytes[i] < 0x20 || bytes[i] > 0x7e) {
 			snprintf(why, whylen, "CN contains a %s (byte 0x%02x at %d)",
-			         bytes[i] < 0x20 || bytes[i] == 0x7f ? "control character" : "non-ASCII byte",
-			         bytes[i], i + 1);
+			         bytes[i] < 0x20 || bytes[i] == 0x7f ? "control character" : "non-ASCII byte", bytes[i],
+			         i + 1);
 			return -1;
 		}
 	if (bytes[0] == ' ' || bytes[len - 1] == ' ') {
@@ -197,8 +203,7 @@ void tls_peer_get(SSL *ssl, struct tls_peer *peer)
 		return;
 	if (SSL_get_verify_result(ssl) == X509_V_OK) {
 		peer->present = true;
-		tls_subject_cn(X509_get_subject_name(cert), peer->cn, peer->cn_problem,
-		               sizeof(peer->cn_problem));
+		tls_subject_cn(X509_get_subject_name(cert), peer->cn, peer->cn_problem, sizeof(peer->cn_problem));
 		unsigned char md[EVP_MAX_MD_SIZE];
 		unsigned int mdlen = 0;
 		X509_digest(cert, EVP_sha256(), md, &mdlen);

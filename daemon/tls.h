@@ -18,10 +18,10 @@ SSL_CTX *tls_server_ctx(const struct config *cf, char *err, size_t errlen);
 
 /* The verified client certificate of a connection, if any. */
 struct tls_peer {
-	bool present;          /* a certificate was sent and verified */
+	bool present;            /* a certificate was sent and verified */
 	char cn[TLS_CN_MAX + 1]; /* its one subject CN, when it is a plain name; else "" */
-	char cn_problem[96];   /* why the subject names nobody ("ambiguous subject: 2 CNs"), or "" */
-	char sha256[65];       /* hex SHA-256 of the DER certificate */
+	char cn_problem[96];     /* why the subject names nobody ("ambiguous subject: 2 CNs"), or "" */
+	char sha256[65];         /* hex SHA-256 of the DER certificate */
 };
 
 /* tls_peer_get: fill PEER from SSL (a finished handshake). */

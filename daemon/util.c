@@ -10,9 +10,15 @@
 #include <string.h>
 #include <time.h>
 
-char *util_strdup(const char *s) { return s ? strdup(s) : NULL; }
+char *util_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
 
-bool util_same_str(const char *s, const char *t) { return strcmp(s ? s : "", t ? t : "") == 0; }
+bool util_same_str(const char *s, const char *t)
+{
+	return strcmp(s ? s : "", t ? t : "") == 0;
+}
 
 /* ubuf_grow: room for N more bytes and the NUL. */
 static int ubuf_grow(struct ubuf *b, size_t n)
@@ -44,7 +50,10 @@ int ubuf_put(struct ubuf *b, const void *s, size_t n)
 	return 0;
 }
 
-int ubuf_puts(struct ubuf *b, const char *s) { return ubuf_put(b, s, strlen(s)); }
+int ubuf_puts(struct ubuf *b, const char *s)
+{
+	return ubuf_put(b, s, strlen(s));
+}
 
 int ubuf_printf(struct ubuf *b, const char *fmt, ...)
 {
@@ -104,4 +113,7 @@ double util_rand(double lo, double hi)
 	return lo + (hi - lo) * erand48(rnd_state);
 }
 
-double util_jitter(void) { return util_rand(0.9, 1.1); }
+double util_jitter(void)
+{
+	return util_rand(0.9, 1.1);
+}

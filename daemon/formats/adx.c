@@ -25,11 +25,10 @@
 #define ADX_NS "urn:ihe:qrph:adx:2015"
 
 /* Attributes of a dataValue that are not categories. */
-static const char *const dv_known[] = {"dataElement", "value",  "comment", "storedBy", "created",
-				       "lastUpdated", "followup", "followUp", "deleted", NULL};
+static const char *const dv_known[] = {"dataElement", "value",    "comment",  "storedBy", "created",
+                                       "lastUpdated", "followup", "followUp", "deleted",  NULL};
 /* Attributes of a group that are not attribute categories. */
-static const char *const group_known[] = {"orgUnit", "period", "dataSet", "completeDate",
-					  "attributeOptionCombo", NULL};
+static const char *const group_known[] = {"orgUnit", "period", "dataSet", "completeDate", "attributeOptionCombo", NULL};
 
 /* quoted: NAME quoted and cut for an error message. */
 static const char *quoted(char *buf, size_t len, const xmlChar *name)
@@ -48,8 +47,7 @@ static bool known(const char *const *list, const char *name)
 
 static bool is_adx(const xmlNode *n, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-	       strcmp((const char *)n->ns->href, ADX_NS) == 0 &&
+	return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href && strcmp((const char *)n->ns->href, ADX_NS) == 0 &&
 	       strcmp((const char *)n->name, name) == 0;
 }
 
@@ -123,9 +121,8 @@ static char *annotation(xmlNode *n, bool *oom)
 	return NULL;
 }
 
-static int data_value(xmlNode *dv, size_t g, size_t i, const char *ou, const char *period,
-		      const char *aoc, struct fmt_result *out, size_t *cap, char *err,
-		      size_t errlen)
+static int data_value(xmlNode *dv, size_t g, size_t i, const char *ou, const char *period, const char *aoc,
+                      struct fmt_result *out, size_t *cap, char *err, size_t errlen)
 {
 	struct fmt_row *row;
 	bool oom = false;
@@ -133,7 +130,7 @@ static int data_value(xmlNode *dv, size_t g, size_t i, const char *ou, const cha
 
 	if (out->nrows >= FMT_MAX_ROWS) {
 		fmt_err(err, errlen, "ADX line %d: more than %d data values in one submission",
-			xmlGetLineNo(dv) > 0 ? (int)xmlGetLineNo(dv) : 0, FMT_MAX_ROWS);
+		        xmlGetLineNo(dv) > 0 ? (int)xmlGetLineNo(dv) : 0, FMT_MAX_ROWS);
 		return -1;
 	}
 	row = fmt_row_add(out, cap);
@@ -148,13 +145,12 @@ static int data_value(xmlNode *dv, size_t g, size_t i, const char *ou, const cha
 	free(del);
 	if (!row->comment)
 		row->comment = annotation(dv, &oom);
-	if (oom || combo(dv, dv_known, &row->coc) < 0 ||
-	    !(row->reporter = fmt_strdup(ou)) ||
+	if (oom || combo(dv, dv_known, &row->coc) < 0 || !(row->reporter = fmt_strdup(ou)) ||
 	    (aoc && !(row->aoc = fmt_strdup(aoc))) || fmt_row_set_period(row, period) < 0)
 		goto oom;
 	if (!row->indicator) {
 		fmt_err(err, errlen, "ADX line %ld (group %zu, dataValue %zu): no dataElement attribute",
-			xmlGetLineNo(dv), g, i);
+		        xmlGetLineNo(dv), g, i);
 		return -1;
 	}
 	fmt_drop_empty(&row->comment);
@@ -164,8 +160,7 @@ oom:
 	return -1;
 }
 
-static int group(xmlNode *grp, size_t g, struct fmt_result *out, size_t *cap, char *err,
-		 size_t errlen)
+static int group(xmlNode *grp, size_t g, struct fmt_result *out, size_t *cap, char *err, size_t errlen)
 {
 	bool oom = false;
 	char *ou = attr(grp, "orgUnit", &oom), *period = attr(grp, "period", &oom);
@@ -179,7 +174,7 @@ static int group(xmlNode *grp, size_t g, struct fmt_result *out, size_t *cap, ch
 	}
 	if (!ou || !period) {
 		fmt_err(err, errlen, "ADX line %ld (group %zu): the group needs orgUnit and period attributes",
-			xmlGetLineNo(grp), g);
+		        xmlGetLineNo(grp), g);
 		goto done;
 	}
 	if (ds && !out->dataset)
@@ -190,7 +185,7 @@ static int group(xmlNode *grp, size_t g, struct fmt_result *out, size_t *cap, ch
 		if (!is_adx(c, "dataValue")) {
 			char q[64];
 			fmt_err(err, errlen, "ADX line %ld (group %zu): expected a dataValue element, found %s",
-				xmlGetLineNo(c), g, quoted(q, sizeof q, c->name));
+			        xmlGetLineNo(c), g, quoted(q, sizeof q, c->name));
 			goto done;
 		}
 		if (data_value(c, g, ++i, ou, period, aoc, out, cap, err, errlen) < 0)
@@ -232,7 +227,7 @@ int fmt_adx_decode(const char *body, size_t len, struct fmt_result *out, char *e
 		return -1;
 	}
 	doc = xmlCtxtReadMemory(ctxt, body, (int)len, NULL, "UTF-8",
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 		char msg[200] = "not well-formed XML";
@@ -246,9 +241,8 @@ int fmt_adx_decode(const char *body, size_t len, struct fmt_result *out, char *e
 	root = xmlDocGetRootElement(doc);
 	if (!root || !is_adx(root, "adx")) {
 		char q[64];
-		fmt_err(err, errlen,
-			"ADX line 1: the root element must be adx in the namespace " ADX_NS ", found %s",
-			root ? quoted(q, sizeof q, root->name) : "nothing");
+		fmt_err(err, errlen, "ADX line 1: the root element must be adx in the namespace " ADX_NS ", found %s",
+		        root ? quoted(q, sizeof q, root->name) : "nothing");
 		goto done;
 	}
 	for (xmlNode *c = root->children; c; c = c->next) {
@@ -257,7 +251,7 @@ int fmt_adx_decode(const char *body, size_t len, struct fmt_result *out, char *e
 		if (!is_adx(c, "group")) {
 			char q[64];
 			fmt_err(err, errlen, "ADX line %ld: expected a group element, found %s", xmlGetLineNo(c),
-				quoted(q, sizeof q, c->name));
+			        quoted(q, sizeof q, c->name));
 			goto done;
 		}
 		if (group(c, ++g, out, &cap, err, errlen) < 0)

@@ -97,8 +97,7 @@ static int quoted(struct fmt_csv *c, char *err, size_t errlen)
 	for (;;) {
 		/* copy the plain run up to the next quote or line break */
 		run = c->p;
-		while (c->p < c->end && *c->p != '"' && *c->p != '\r' &&
-		       *c->p != '\n') {
+		while (c->p < c->end && *c->p != '"' && *c->p != '\r' && *c->p != '\n') {
 			if (!is_cont(*c->p))
 				c->col++;
 			c->p++;
@@ -107,9 +106,9 @@ static int quoted(struct fmt_csv *c, char *err, size_t errlen)
 			goto oom;
 		if (c->p >= c->end) {
 			fmt_err(err, errlen,
-				"line %zu, column %zu: the quoted field that "
-				"starts here is never closed (a \" is missing)",
-				qline, qcol);
+			        "line %zu, column %zu: the quoted field that "
+			        "starts here is never closed (a \" is missing)",
+			        qline, qcol);
 			return -1;
 		}
 		if (*c->p == '"') {
@@ -130,14 +129,13 @@ static int quoted(struct fmt_csv *c, char *err, size_t errlen)
 		if (put(c, run, (size_t)(c->p - run)) < 0)
 			goto oom;
 	}
-	if (c->p < c->end && *c->p != c->sep && *c->p != '\r' &&
-	    *c->p != '\n') {
+	if (c->p < c->end && *c->p != c->sep && *c->p != '\r' && *c->p != '\n') {
 		fmt_err(err, errlen,
-			"line %zu, column %zu: after the quoted field that "
-			"starts at line %zu, column %zu, a '%c' or the end of "
-			"the line must follow; inside quotes, write a quote "
-			"as two quotes \"\"",
-			c->line, c->col, qline, qcol, c->sep);
+		        "line %zu, column %zu: after the quoted field that "
+		        "starts at line %zu, column %zu, a '%c' or the end of "
+		        "the line must follow; inside quotes, write a quote "
+		        "as two quotes \"\"",
+		        c->line, c->col, qline, qcol, c->sep);
 		return -1;
 	}
 	return 0;
@@ -169,8 +167,7 @@ int fmt_csv_next(struct fmt_csv *c, char *err, size_t errlen)
 			} else {
 				const char *run = c->p;
 
-				while (c->p < c->end && *c->p != c->sep &&
-				       *c->p != '\r' && *c->p != '\n') {
+				while (c->p < c->end && *c->p != c->sep && *c->p != '\r' && *c->p != '\n') {
 					if (!is_cont(*c->p))
 						c->col++;
 					c->p++;
@@ -180,9 +177,9 @@ int fmt_csv_next(struct fmt_csv *c, char *err, size_t errlen)
 			}
 			if (c->buflen - start > FMT_MAX_FIELD) {
 				fmt_err(err, errlen,
-					"line %zu, field %zu: the field is "
-					"longer than %d bytes",
-					fline, c->nfields, FMT_MAX_FIELD);
+				        "line %zu, field %zu: the field is "
+				        "longer than %d bytes",
+				        fline, c->nfields, FMT_MAX_FIELD);
 				return -1;
 			}
 			if (c->buflen > start)
@@ -226,12 +223,10 @@ bool fmt_csv_header_is(const char *field, const char *name, bool labels)
 }
 
 static const char *const native_cols[] = {
-	"reporter", "indicator", "period", "value", "comment", "status",
-	"unit_mult",
+	"reporter", "indicator", "period", "value", "comment", "status", "unit_mult",
 };
 /* Columns from COL_COMMENT on are optional. */
-enum { COL_REPORTER, COL_INDICATOR, COL_PERIOD, COL_VALUE, COL_COMMENT,
-       COL_STATUS, COL_UNIT_MULT, NCOLS };
+enum { COL_REPORTER, COL_INDICATOR, COL_PERIOD, COL_VALUE, COL_COMMENT, COL_STATUS, COL_UNIT_MULT, NCOLS };
 
 /* Append TEXT to the list in BUF (LEN bytes), separated by ", ". */
 static void list_add(char *buf, size_t len, const char *text)
@@ -246,8 +241,7 @@ static void list_add(char *buf, size_t len, const char *text)
 }
 
 /* Find the native columns in the header record; -1 with ERR. */
-static int native_header(const struct fmt_csv *c, int idx[NCOLS], char *err,
-			 size_t errlen)
+static int native_header(const struct fmt_csv *c, int idx[NCOLS], char *err, size_t errlen)
 {
 	char unknown[256] = "", missing[128] = "", q[96];
 	size_t i, k;
@@ -260,30 +254,28 @@ static int native_header(const struct fmt_csv *c, int idx[NCOLS], char *err,
 		if (fmt_csv_header_is(c->fields[i], "", false))
 			continue;
 		for (k = 0; k < NCOLS; k++)
-			if (fmt_csv_header_is(c->fields[i], native_cols[k],
-					      false))
+			if (fmt_csv_header_is(c->fields[i], native_cols[k], false))
 				break;
 		if (k == NCOLS) {
-			fmt_quote(q, sizeof q, c->fields[i],
-				  strlen(c->fields[i]));
+			fmt_quote(q, sizeof q, c->fields[i], strlen(c->fields[i]));
 			list_add(unknown, sizeof unknown, q);
 			continue;
 		}
 		if (idx[k] >= 0) {
 			fmt_err(err, errlen,
-				"line %zu: the column \"%s\" appears twice in "
-				"the header (fields %d and %zu)",
-				c->rec_line, native_cols[k], idx[k] + 1, i + 1);
+			        "line %zu: the column \"%s\" appears twice in "
+			        "the header (fields %d and %zu)",
+			        c->rec_line, native_cols[k], idx[k] + 1, i + 1);
 			return -1;
 		}
 		idx[k] = (int)i;
 	}
 	if (unknown[0]) {
 		fmt_err(err, errlen,
-			"line %zu: unknown column(s) %s; the header names "
-			"reporter, indicator, period, value and optionally "
-			"comment, status, unit_mult",
-			c->rec_line, unknown);
+		        "line %zu: unknown column(s) %s; the header names "
+		        "reporter, indicator, period, value and optionally "
+		        "comment, status, unit_mult",
+		        c->rec_line, unknown);
 		return -1;
 	}
 	for (k = 0; k < COL_COMMENT; k++)
@@ -291,10 +283,10 @@ static int native_header(const struct fmt_csv *c, int idx[NCOLS], char *err,
 			list_add(missing, sizeof missing, native_cols[k]);
 	if (missing[0]) {
 		fmt_err(err, errlen,
-			"line %zu: the header lacks the column(s) %s; it must "
-			"name reporter, indicator, period, value and "
-			"optionally comment",
-			c->rec_line, missing);
+		        "line %zu: the header lacks the column(s) %s; it must "
+		        "name reporter, indicator, period, value and "
+		        "optionally comment",
+		        c->rec_line, missing);
 		return -1;
 	}
 	return 0;
@@ -328,8 +320,7 @@ static int optional(const struct fmt_csv *c, int i, char **out)
 	return *out ? 0 : -1;
 }
 
-int fmt_csv_decode(const char *body, size_t len, struct fmt_result *out,
-		   char *err, size_t errlen)
+int fmt_csv_decode(const char *body, size_t len, struct fmt_result *out, char *err, size_t errlen)
 {
 	struct fmt_csv c;
 	struct fmt_row *row;
@@ -341,26 +332,26 @@ int fmt_csv_decode(const char *body, size_t len, struct fmt_result *out,
 	r = fmt_csv_next(&c, err, errlen);
 	if (r == 0)
 		fmt_err(err, errlen,
-			"line 1: the body is empty; it must start with the "
-			"header reporter,indicator,period,value[,comment]");
+		        "line 1: the body is empty; it must start with the "
+		        "header reporter,indicator,period,value[,comment]");
 	if (r <= 0 || native_header(&c, idx, err, errlen) < 0)
 		goto done;
 	ncols = c.nfields;
 	while ((r = fmt_csv_next(&c, err, errlen)) == 1) {
 		if (c.nfields != ncols) {
 			fmt_err(err, errlen,
-				"line %zu: %zu fields, but the header has %zu "
-				"(a comma inside a value needs quotes around "
-				"the value)",
-				c.rec_line, c.nfields, ncols);
+			        "line %zu: %zu fields, but the header has %zu "
+			        "(a comma inside a value needs quotes around "
+			        "the value)",
+			        c.rec_line, c.nfields, ncols);
 			goto done;
 		}
 		stray = unnamed(&c, idx);
 		if (stray) {
 			fmt_err(err, errlen,
-				"line %zu, field %zu: a value in a column that "
-				"has no name in the header",
-				c.rec_line, stray);
+			        "line %zu, field %zu: a value in a column that "
+			        "has no name in the header",
+			        c.rec_line, stray);
 			goto done;
 		}
 		row = fmt_line_row_add(out, &cap, c.rec_line, err, errlen);
@@ -369,15 +360,13 @@ int fmt_csv_decode(const char *body, size_t len, struct fmt_result *out,
 		row->reporter = fmt_strdup(c.fields[idx[COL_REPORTER]]);
 		row->indicator = fmt_strdup(c.fields[idx[COL_INDICATOR]]);
 		row->value = fmt_strdup(c.fields[idx[COL_VALUE]]);
-		comment = idx[COL_COMMENT] >= 0 ? c.fields[idx[COL_COMMENT]]
-						: "";
+		comment = idx[COL_COMMENT] >= 0 ? c.fields[idx[COL_COMMENT]] : "";
 		if (comment[0])
 			row->comment = fmt_strdup(comment);
 		if (optional(&c, idx[COL_STATUS], &row->status) < 0 ||
 		    optional(&c, idx[COL_UNIT_MULT], &row->unit_mult) < 0)
 			goto oom;
-		if (!row->reporter || !row->indicator || !row->value ||
-		    (comment[0] && !row->comment) ||
+		if (!row->reporter || !row->indicator || !row->value || (comment[0] && !row->comment) ||
 		    fmt_row_set_period(row, c.fields[idx[COL_PERIOD]]) < 0)
 			goto oom;
 	}

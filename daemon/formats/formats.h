@@ -53,14 +53,13 @@ struct fmt_sdmx_map {
  * Returns 0 and fills OUT, or -1 and writes a message meant for the
  * province clerk into ERR (ERRLEN bytes) naming the position: "line 4,
  * column 12: ..." or "JSON at /values/3/value: ..."; OUT is then empty. */
-int fmt_decode(enum fmt f, const char *body, size_t len,
-               const struct fmt_sdmx_map *map, struct fmt_result *out,
+int fmt_decode(enum fmt f, const char *body, size_t len, const struct fmt_sdmx_map *map, struct fmt_result *out,
                char *err, size_t errlen);
 
 /* fmt_decode_dhis2_csv: fmt_decode for DHIS2 CSV with DHIS2's
  * firstRowIsHeader: false reads the first line as data. */
-int fmt_decode_dhis2_csv(const char *body, size_t len, bool first_row_is_header,
-                         struct fmt_result *out, char *err, size_t errlen);
+int fmt_decode_dhis2_csv(const char *body, size_t len, bool first_row_is_header, struct fmt_result *out, char *err,
+                         size_t errlen);
 
 /* fmt_result_free: release everything OUT owns; OUT may be NULL. */
 void fmt_result_free(struct fmt_result *out);

@@ -10,14 +10,13 @@
 struct json_t; /* jansson's json_t, so this header does not drag jansson.h into CSV code */
 
 /* Limits every decoder enforces, whatever the body size limit lets through. */
-#define FMT_MAX_ROWS 1000000 /* rows in one submission */
-#define FMT_MAX_FIELD 65536  /* bytes in one cell or JSON string */
+#define FMT_MAX_ROWS  1000000 /* rows in one submission */
+#define FMT_MAX_FIELD 65536   /* bytes in one cell or JSON string */
 
-/* formats.c */
+/* row.c */
 
 /* fmt_err: printf into ERR (ERRLEN bytes), always NUL-terminated. */
-void fmt_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void fmt_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* fmt_strndup: a NUL-terminated copy of N bytes at S; NULL when out of memory. */
 char *fmt_strndup(const char *s, size_t n);
@@ -32,8 +31,7 @@ struct fmt_row *fmt_row_add(struct fmt_result *out, size_t *cap);
 /* fmt_line_row_add: for a record starting on LINE of a CSV body: refuse
  * a row beyond FMT_MAX_ROWS, else append one with loc "line N". NULL, with
  * ERR written, when refused or out of memory. */
-struct fmt_row *fmt_line_row_add(struct fmt_result *out, size_t *cap,
-				 size_t line, char *err, size_t errlen);
+struct fmt_row *fmt_line_row_add(struct fmt_result *out, size_t *cap, size_t line, char *err, size_t errlen);
 
 /* fmt_drop_empty: free *S and set it NULL when it is "" (an optional
  * field sent empty counts as absent). */
@@ -47,11 +45,15 @@ int fmt_row_set_period(struct fmt_row *row, const char *text);
  * for an error message: "abc" or "a long na...". */
 void fmt_quote(char *dst, size_t dstlen, const char *s, size_t n);
 
+/* fmt_sanitize: make the error message S safe to put in a JSON reply or a
+ * log line: valid UTF-8 (a sequence cut by truncation is dropped), no
+ * control characters. */
+void fmt_sanitize(char *s);
+
 /* fmt_text_check: refuse a body with NUL bytes, UTF-16 or bytes that are not
  * UTF-8, naming the line and column. CR_BREAKS: a lone CR ends a line (CSV).
  * PREFIX starts the message ("JSON " or ""). Returns 0 or -1. */
-int fmt_text_check(const char *body, size_t len, bool cr_breaks,
-		   const char *prefix, char *err, size_t errlen);
+int fmt_text_check(const char *body, size_t len, bool cr_breaks, const char *prefix, char *err, size_t errlen);
 
 /* csv.c */
 
@@ -85,20 +87,18 @@ void fmt_csv_fini(struct fmt_csv *c);
 bool fmt_csv_header_is(const char *field, const char *name, bool labels);
 
 /* fmt_csv_decode: native CSV (reporter,indicator,period,value[,comment]). */
-int fmt_csv_decode(const char *body, size_t len, struct fmt_result *out,
-		   char *err, size_t errlen);
+int fmt_csv_decode(const char *body, size_t len, struct fmt_result *out, char *err, size_t errlen);
 
 /* json.c */
 
 /* Flags for fmt_json_get_text. */
-#define FMT_JT_NUMBER 0x1  /* accept a number, printed exactly */
-#define FMT_JT_BOOL 0x2    /* accept true/false as "true"/"false" */
+#define FMT_JT_NUMBER  0x1 /* accept a number, printed exactly */
+#define FMT_JT_BOOL    0x2 /* accept true/false as "true"/"false" */
 #define FMT_JT_NULL_OK 0x4 /* null counts as absent */
 
 /* fmt_json_load: parse BODY into an object (the caller json_decref()s it),
  * or NULL with "JSON line L, column C: ..." in ERR. */
-struct json_t *fmt_json_load(const char *body, size_t len, char *err,
-			     size_t errlen);
+struct json_t *fmt_json_load(const char *body, size_t len, char *err, size_t errlen);
 
 /* fmt_json_kind: "an object", "a number", "null"... for messages. */
 const char *fmt_json_kind(const struct json_t *v);
@@ -106,43 +106,36 @@ const char *fmt_json_kind(const struct json_t *v);
 /* fmt_json_rows: member KEY of the top-level object ROOT, which must be
  * an array of at most FMT_MAX_ROWS WHAT (e.g. "data values"). NULL, with
  * ERR written, when it is missing, not an array or too long. */
-struct json_t *fmt_json_rows(struct json_t *root, const char *key,
-			     const char *what, char *err, size_t errlen);
+struct json_t *fmt_json_rows(struct json_t *root, const char *key, const char *what, char *err, size_t errlen);
 
 /* fmt_json_get_text: member KEY of object OBJ (at JSON pointer PTR) as owned
  * text in *OUT, NULL when absent. Strings are kept as written. Returns 0, or
  * -1 with ERR naming PTR/KEY when the member has a type FLAGS refuse. */
-int fmt_json_get_text(const struct json_t *obj, const char *key,
-		      unsigned flags, const char *ptr, char **out, char *err,
-		      size_t errlen);
+int fmt_json_get_text(const struct json_t *obj, const char *key, unsigned flags, const char *ptr, char **out, char *err,
+                      size_t errlen);
 
 /* fmt_json_decode: native JSON {"reporter", "period", "values": [...]}. */
-int fmt_json_decode(const char *body, size_t len, struct fmt_result *out,
-		    char *err, size_t errlen);
+int fmt_json_decode(const char *body, size_t len, struct fmt_result *out, char *err, size_t errlen);
 
 /* dhis2.c */
 
 /* fmt_dhis2_json_decode: DHIS2 dataValueSets JSON, header or bulk mode. */
-int fmt_dhis2_json_decode(const char *body, size_t len,
-			  struct fmt_result *out, char *err, size_t errlen);
+int fmt_dhis2_json_decode(const char *body, size_t len, struct fmt_result *out, char *err, size_t errlen);
 
 /* fmt_dhis2_csv_decode: DHIS2 CSV, 11 columns by position; the first line
  * is a header skipped when HEADER (DHIS2's firstRowIsHeader), else data. */
-int fmt_dhis2_csv_decode(const char *body, size_t len, bool header,
-			 struct fmt_result *out, char *err, size_t errlen);
+int fmt_dhis2_csv_decode(const char *body, size_t len, bool header, struct fmt_result *out, char *err, size_t errlen);
 
 /* adx.c */
 
 /* fmt_adx_decode: ADX (urn:ihe:qrph:adx:2015) groups and data values;
  * disaggregation attributes become the combo "CATEGORY=OPTION,...". */
-int fmt_adx_decode(const char *body, size_t len, struct fmt_result *out,
-		   char *err, size_t errlen);
+int fmt_adx_decode(const char *body, size_t len, struct fmt_result *out, char *err, size_t errlen);
 
 /* sdmx.c */
 
 /* fmt_sdmx_csv_decode: SDMX-CSV 1.0 or 2.0, columns found through MAP. */
-int fmt_sdmx_csv_decode(const char *body, size_t len,
-			const struct fmt_sdmx_map *map, struct fmt_result *out,
-			char *err, size_t errlen);
+int fmt_sdmx_csv_decode(const char *body, size_t len, const struct fmt_sdmx_map *map, struct fmt_result *out, char *err,
+                        size_t errlen);
 
 #endif

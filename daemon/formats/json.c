@@ -140,8 +140,7 @@ static int number_exact(const char *s, size_t n)
 	}
 	if (dec_read(text, strlen(text), &b) != 0)
 		return 0;
-	return a.neg == b.neg && a.scale == b.scale &&
-	       strcmp(a.digits, b.digits) == 0;
+	return a.neg == b.neg && a.scale == b.scale && strcmp(a.digits, b.digits) == 0;
 }
 
 /* quote_inexact: BODY (LEN bytes) with every number that number_exact
@@ -209,22 +208,20 @@ json_t *fmt_json_load(const char *body, size_t len, char *err, size_t errlen)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (body[i] != ' ' && body[i] != '\t' && body[i] != '\r' &&
-		    body[i] != '\n')
+		if (body[i] != ' ' && body[i] != '\t' && body[i] != '\r' && body[i] != '\n')
 			break;
 	if (i == len) {
 		fmt_err(err, errlen,
-			"JSON line 1, column 1: the body is empty; send a "
-			"JSON object {...}");
+		        "JSON line 1, column 1: the body is empty; send a "
+		        "JSON object {...}");
 		return NULL;
 	}
 	{
 		size_t qlen = 0;
 		char *quoted = quote_inexact(body, len, &qlen);
 
-		root = json_loadb(quoted ? quoted : body, quoted ? qlen : len,
-				  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-				  &je);
+		root = json_loadb(quoted ? quoted : body, quoted ? qlen : len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+		                  &je);
 		free(quoted);
 	}
 	if (!root) {
@@ -235,58 +232,44 @@ json_t *fmt_json_load(const char *body, size_t len, char *err, size_t errlen)
 			/* jansson's own words name one of its flags */
 			text = "a text holds \\u0000 (a NUL character)";
 			break;
-		case json_error_numeric_overflow:
-			hint = " (the number is too large to store)";
-			break;
-		case json_error_duplicate_key:
-			hint = " (a key may appear only once in an object)";
-			break;
-		case json_error_premature_end_of_input:
-			hint = " (the body is cut short)";
-			break;
-		default:
-			break;
+		case json_error_numeric_overflow: hint = " (the number is too large to store)"; break;
+		case json_error_duplicate_key: hint = " (a key may appear only once in an object)"; break;
+		case json_error_premature_end_of_input: hint = " (the body is cut short)"; break;
+		default: break;
 		}
 		if (je.line > 0)
-			fmt_err(err, errlen, "JSON line %d, column %d: %s%s",
-				je.line, je.column > 0 ? je.column : 1, text,
-				hint);
+			fmt_err(err, errlen, "JSON line %d, column %d: %s%s", je.line, je.column > 0 ? je.column : 1,
+			        text, hint);
 		else
 			fmt_err(err, errlen, "JSON: %s%s", text, hint);
 		return NULL;
 	}
 	if (!json_is_object(root)) {
 		fmt_err(err, errlen,
-			"JSON at the top level: expected an object {...}, "
-			"found %s",
-			fmt_json_kind(root));
+		        "JSON at the top level: expected an object {...}, "
+		        "found %s",
+		        fmt_json_kind(root));
 		json_decref(root);
 		return NULL;
 	}
 	return root;
 }
 
-json_t *fmt_json_rows(json_t *root, const char *key, const char *what,
-		      char *err, size_t errlen)
+json_t *fmt_json_rows(json_t *root, const char *key, const char *what, char *err, size_t errlen)
 {
 	json_t *rows = json_object_get(root, key);
 
 	if (!rows) {
-		fmt_err(err, errlen,
-			"JSON at the top level: missing \"%s\" (the array of %s)",
-			key, what);
+		fmt_err(err, errlen, "JSON at the top level: missing \"%s\" (the array of %s)", key, what);
 		return NULL;
 	}
 	if (!json_is_array(rows)) {
-		fmt_err(err, errlen,
-			"JSON at /%s: expected an array [...] of %s, found %s",
-			key, what, fmt_json_kind(rows));
+		fmt_err(err, errlen, "JSON at /%s: expected an array [...] of %s, found %s", key, what,
+		        fmt_json_kind(rows));
 		return NULL;
 	}
 	if (json_array_size(rows) > FMT_MAX_ROWS) {
-		fmt_err(err, errlen,
-			"JSON at /%s: more than %d %s; split the submission",
-			key, FMT_MAX_ROWS, what);
+		fmt_err(err, errlen, "JSON at /%s: more than %d %s; split the submission", key, FMT_MAX_ROWS, what);
 		return NULL;
 	}
 	return rows;
@@ -295,21 +278,14 @@ json_t *fmt_json_rows(json_t *root, const char *key, const char *what,
 const char *fmt_json_kind(const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a text string";
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a text string";
 	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-		return "true";
-	case JSON_FALSE:
-		return "false";
-	case JSON_NULL:
-		return "null";
+	case JSON_REAL: return "a number";
+	case JSON_TRUE: return "true";
+	case JSON_FALSE: return "false";
+	case JSON_NULL: return "null";
 	}
 	return "something unknown";
 }
@@ -323,8 +299,7 @@ static char *number_text(const json_t *v)
 	int prec;
 
 	if (json_is_integer(v)) {
-		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(v));
+		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		return fmt_strdup(buf);
 	}
 	d = json_real_value(v);
@@ -336,12 +311,10 @@ static char *number_text(const json_t *v)
 	return fmt_strdup(buf);
 }
 
-int fmt_json_get_text(const json_t *obj, const char *key, unsigned flags,
-		      const char *ptr, char **out, char *err, size_t errlen)
+int fmt_json_get_text(const json_t *obj, const char *key, unsigned flags, const char *ptr, char **out, char *err,
+                      size_t errlen)
 {
-	const char *expected = flags & FMT_JT_NUMBER
-				       ? "a number or a text string"
-				       : "a text string";
+	const char *expected = flags & FMT_JT_NUMBER ? "a number or a text string" : "a text string";
 	json_t *v = json_object_get(obj, key);
 
 	*out = NULL;
@@ -351,9 +324,9 @@ int fmt_json_get_text(const json_t *obj, const char *key, unsigned flags,
 	case JSON_STRING:
 		if (json_string_length(v) > FMT_MAX_FIELD) {
 			fmt_err(err, errlen,
-				"JSON at %s/%s: the text is longer than %d "
-				"bytes",
-				ptr, key, FMT_MAX_FIELD);
+			        "JSON at %s/%s: the text is longer than %d "
+			        "bytes",
+			        ptr, key, FMT_MAX_FIELD);
 			return -1;
 		}
 		*out = fmt_strndup(json_string_value(v), json_string_length(v));
@@ -362,15 +335,13 @@ int fmt_json_get_text(const json_t *obj, const char *key, unsigned flags,
 	case JSON_REAL:
 		if (!(flags & FMT_JT_NUMBER)) {
 			fmt_err(err, errlen,
-				"JSON at %s/%s: expected a text string, found a "
-				"number (put it in quotes: \"...\")",
-				ptr, key);
+			        "JSON at %s/%s: expected a text string, found a "
+			        "number (put it in quotes: \"...\")",
+			        ptr, key);
 			return -1;
 		}
 		if (json_is_real(v) && !isfinite(json_real_value(v))) {
-			fmt_err(err, errlen,
-				"JSON at %s/%s: the number is out of range",
-				ptr, key);
+			fmt_err(err, errlen, "JSON at %s/%s: the number is out of range", ptr, key);
 			return -1;
 		}
 		*out = number_text(v);
@@ -384,12 +355,9 @@ int fmt_json_get_text(const json_t *obj, const char *key, unsigned flags,
 	case JSON_NULL:
 		if (flags & FMT_JT_NULL_OK)
 			return 0;
-		fmt_err(err, errlen,
-			"JSON at %s/%s: null is not allowed here; send %s",
-			ptr, key, expected);
+		fmt_err(err, errlen, "JSON at %s/%s: null is not allowed here; send %s", ptr, key, expected);
 		return -1;
-	default:
-		goto wrong;
+	default: goto wrong;
 	}
 	if (!*out) {
 		fmt_err(err, errlen, "JSON at %s/%s: out of memory", ptr, key);
@@ -397,8 +365,7 @@ int fmt_json_get_text(const json_t *obj, const char *key, unsigned flags,
 	}
 	return 0;
 wrong:
-	fmt_err(err, errlen, "JSON at %s/%s: expected %s, found %s", ptr, key,
-		expected, fmt_json_kind(v));
+	fmt_err(err, errlen, "JSON at %s/%s: expected %s, found %s", ptr, key, expected, fmt_json_kind(v));
 	return -1;
 }
 
@@ -409,15 +376,15 @@ static const char *const value_keys[] = {
 
 /* Refuse members of OBJ (at PTR) not in KEYS: a misspelt "coment" must not
  * silently drop the comment. */
-static int check_keys(json_t *obj, const char *const *keys, const char *ptr,
-		      char *err, size_t errlen)
+static int check_keys(json_t *obj, const char *const *keys, const char *ptr, char *err, size_t errlen)
 {
 	const char *key;
 	json_t *v;
 	char q[96];
 	size_t k;
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		for (k = 0; keys[k]; k++)
 			if (strcmp(key, keys[k]) == 0)
 				break;
@@ -426,25 +393,24 @@ static int check_keys(json_t *obj, const char *const *keys, const char *ptr,
 		fmt_quote(q, sizeof q, key, strlen(key));
 		if (ptr[0])
 			fmt_err(err, errlen,
-				"JSON at %s: unknown field %s; a value has "
-				"indicator, value and optionally comment, "
-				"period, reporter, status, unit_mult",
-				ptr, q);
+			        "JSON at %s: unknown field %s; a value has "
+			        "indicator, value and optionally comment, "
+			        "period, reporter, status, unit_mult",
+			        ptr, q);
 		else
 			fmt_err(err, errlen,
-				"JSON at the top level: unknown field %s; the "
-				"top level has values and optionally reporter, "
-				"period",
-				q);
+			        "JSON at the top level: unknown field %s; the "
+			        "top level has values and optionally reporter, "
+			        "period",
+			        q);
 		return -1;
 	}
 	return 0;
 }
 
 /* Decode /values/I (V) into a new row of OUT. */
-static int value_row(json_t *v, size_t i, const char *top_reporter,
-		     const char *top_period, struct fmt_result *out,
-		     size_t *cap, char *err, size_t errlen)
+static int value_row(json_t *v, size_t i, const char *top_reporter, const char *top_period, struct fmt_result *out,
+                     size_t *cap, char *err, size_t errlen)
 {
 	struct fmt_row *row;
 	char ptr[48], *period = NULL;
@@ -453,9 +419,9 @@ static int value_row(json_t *v, size_t i, const char *top_reporter,
 	snprintf(ptr, sizeof ptr, "/values/%zu", i);
 	if (!json_is_object(v)) {
 		fmt_err(err, errlen,
-			"JSON at %s: expected an object {\"indicator\": ..., "
-			"\"value\": ...}, found %s",
-			ptr, fmt_json_kind(v));
+		        "JSON at %s: expected an object {\"indicator\": ..., "
+		        "\"value\": ...}, found %s",
+		        ptr, fmt_json_kind(v));
 		return -1;
 	}
 	if (check_keys(v, value_keys, ptr, err, errlen) < 0)
@@ -466,22 +432,15 @@ static int value_row(json_t *v, size_t i, const char *top_reporter,
 		return -1;
 	}
 	snprintf(row->loc, sizeof row->loc, "%s", ptr);
-	if (fmt_json_get_text(v, "indicator", 0, ptr, &row->indicator, err,
-			      errlen) < 0 ||
-	    fmt_json_get_text(v, "status", FMT_JT_NULL_OK, ptr, &row->status,
-			      err, errlen) < 0 ||
+	if (fmt_json_get_text(v, "indicator", 0, ptr, &row->indicator, err, errlen) < 0 ||
+	    fmt_json_get_text(v, "status", FMT_JT_NULL_OK, ptr, &row->status, err, errlen) < 0 ||
 	    /* null stands for a missing observation only beside a status */
-	    fmt_json_get_text(v, "value",
-			      FMT_JT_NUMBER | (row->status ? FMT_JT_NULL_OK : 0),
-			      ptr, &row->value, err, errlen) < 0 ||
-	    fmt_json_get_text(v, "unit_mult", FMT_JT_NUMBER | FMT_JT_NULL_OK,
-			      ptr, &row->unit_mult, err, errlen) < 0 ||
-	    fmt_json_get_text(v, "comment", FMT_JT_NULL_OK, ptr, &row->comment,
-			      err, errlen) < 0 ||
-	    fmt_json_get_text(v, "reporter", FMT_JT_NULL_OK, ptr,
-			      &row->reporter, err, errlen) < 0 ||
-	    fmt_json_get_text(v, "period", FMT_JT_NULL_OK, ptr, &period, err,
-			      errlen) < 0)
+	    fmt_json_get_text(v, "value", FMT_JT_NUMBER | (row->status ? FMT_JT_NULL_OK : 0), ptr, &row->value, err,
+	                      errlen) < 0 ||
+	    fmt_json_get_text(v, "unit_mult", FMT_JT_NUMBER | FMT_JT_NULL_OK, ptr, &row->unit_mult, err, errlen) < 0 ||
+	    fmt_json_get_text(v, "comment", FMT_JT_NULL_OK, ptr, &row->comment, err, errlen) < 0 ||
+	    fmt_json_get_text(v, "reporter", FMT_JT_NULL_OK, ptr, &row->reporter, err, errlen) < 0 ||
+	    fmt_json_get_text(v, "period", FMT_JT_NULL_OK, ptr, &period, err, errlen) < 0)
 		goto done;
 	fmt_drop_empty(&row->comment);
 	if (!row->indicator) {
@@ -495,16 +454,16 @@ static int value_row(json_t *v, size_t i, const char *top_reporter,
 	}
 	if (!row->reporter && !top_reporter) {
 		fmt_err(err, errlen,
-			"JSON at %s: missing \"reporter\" (give it in the "
-			"value or at the top level)",
-			ptr);
+		        "JSON at %s: missing \"reporter\" (give it in the "
+		        "value or at the top level)",
+		        ptr);
 		goto done;
 	}
 	if (!period && !top_period) {
 		fmt_err(err, errlen,
-			"JSON at %s: missing \"period\" (give it in the value "
-			"or at the top level)",
-			ptr);
+		        "JSON at %s: missing \"period\" (give it in the value "
+		        "or at the top level)",
+		        ptr);
 		goto done;
 	}
 	if ((!row->reporter && !(row->reporter = fmt_strdup(top_reporter))) ||
@@ -518,8 +477,7 @@ done:
 	return rc;
 }
 
-int fmt_json_decode(const char *body, size_t len, struct fmt_result *out,
-		    char *err, size_t errlen)
+int fmt_json_decode(const char *body, size_t len, struct fmt_result *out, char *err, size_t errlen)
 {
 	json_t *root, *values, *v;
 	char *top_reporter = NULL, *top_period = NULL;
@@ -530,17 +488,15 @@ int fmt_json_decode(const char *body, size_t len, struct fmt_result *out,
 	if (!root)
 		return -1;
 	if (check_keys(root, top_keys, "", err, errlen) < 0 ||
-	    fmt_json_get_text(root, "reporter", FMT_JT_NULL_OK, "",
-			      &top_reporter, err, errlen) < 0 ||
-	    fmt_json_get_text(root, "period", FMT_JT_NULL_OK, "", &top_period,
-			      err, errlen) < 0)
+	    fmt_json_get_text(root, "reporter", FMT_JT_NULL_OK, "", &top_reporter, err, errlen) < 0 ||
+	    fmt_json_get_text(root, "period", FMT_JT_NULL_OK, "", &top_period, err, errlen) < 0)
 		goto done;
 	values = fmt_json_rows(root, "values", "values", err, errlen);
 	if (!values)
 		goto done;
-	json_array_foreach(values, i, v) {
-		if (value_row(v, i, top_reporter, top_period, out, &cap, err,
-			      errlen) < 0)
+	json_array_foreach(values, i, v)
+	{
+		if (value_row(v, i, top_reporter, top_period, out, &cap, err, errlen) < 0)
 			goto done;
 	}
 	rc = 0;

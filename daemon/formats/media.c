@@ -9,10 +9,8 @@ static const struct {
 	const char *media;
 	int native, dhis2;
 } media_formats[] = {
-	{"application/json", FMT_JSON, FMT_DHIS2_JSON},
-	{"text/csv", FMT_CSV, FMT_DHIS2_CSV},
-	{"application/csv", -1, FMT_DHIS2_CSV},
-	{"application/vnd.sdmx.data+csv", FMT_SDMX_CSV, -1},
+	{"application/json", FMT_JSON, FMT_DHIS2_JSON}, {"text/csv", FMT_CSV, FMT_DHIS2_CSV},
+	{"application/csv", -1, FMT_DHIS2_CSV},         {"application/vnd.sdmx.data+csv", FMT_SDMX_CSV, -1},
 	{"application/adx+xml", -1, FMT_ADX},
 };
 
@@ -41,16 +39,11 @@ const char *fmt_accept(enum fmt f)
 {
 	switch (f) {
 	case FMT_JSON:
-	case FMT_DHIS2_JSON:
-		return "Accept: application/json, */*;q=0.5";
-	case FMT_CSV:
-		return "Accept: text/csv, */*;q=0.5";
-	case FMT_DHIS2_CSV:
-		return "Accept: application/csv, text/csv;q=0.9, */*;q=0.5";
-	case FMT_SDMX_CSV:
-		return "Accept: application/vnd.sdmx.data+csv, text/csv;q=0.9, */*;q=0.5";
-	case FMT_ADX:
-		return "Accept: application/adx+xml, application/xml;q=0.9, */*;q=0.5";
+	case FMT_DHIS2_JSON: return "Accept: application/json, */*;q=0.5";
+	case FMT_CSV: return "Accept: text/csv, */*;q=0.5";
+	case FMT_DHIS2_CSV: return "Accept: application/csv, text/csv;q=0.9, */*;q=0.5";
+	case FMT_SDMX_CSV: return "Accept: application/vnd.sdmx.data+csv, text/csv;q=0.9, */*;q=0.5";
+	case FMT_ADX: return "Accept: application/adx+xml, application/xml;q=0.9, */*;q=0.5";
 	}
 	return "Accept: */*";
 }

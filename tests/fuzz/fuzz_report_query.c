@@ -17,7 +17,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct report_column cols[] = {
-	{"reporter", "text"}, {"period", "text"}, {"value", "numeric"}, {"we\"ird", "text"}, {"received_at", "timestamp with time zone"},
+	{"reporter", "text"},
+	{"period", "text"},
+	{"value", "numeric"},
+	{"we\"ird", "text"},
+	{"received_at", "timestamp with time zone"},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -30,8 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct report_query out;
 	char err[512];
 	for (int restrict_to = 0; restrict_to < 2; restrict_to++) {
-		int st = report_query_build("latest_values", cols, sizeof(cols) / sizeof(cols[0]), q, "row_to_json(v)::text",
-		                            restrict_to ? "110000" : NULL, 1000, 10000, &out, err, sizeof(err));
+		int st = report_query_build("latest_values", cols, sizeof(cols) / sizeof(cols[0]), q,
+		                            "row_to_json(v)::text", restrict_to ? "110000" : NULL, 1000, 10000, &out,
+		                            err, sizeof(err));
 		if (st == 0) {
 			/* nothing the caller sent reaches the SQL text: it has only the fixed words, quoted names and $n */
 			for (const char *p = out.sql; *p; p++)

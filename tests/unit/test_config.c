@@ -293,7 +293,8 @@ static void test_contradicting_retry_keys_name_both_lines(void **state)
 	                 "retry_max = 1m\n",
 	                 &errs));
 	assert_int_equal(errs.n, 1);
-	assert_true(any_error_contains(&errs, ":5: source \"a\": retry_max (60s) is shorter than retry_min (120s, line 4)"));
+	assert_true(any_error_contains(&errs,
+	                               ":5: source \"a\": retry_max (60s) is shorter than retry_min (120s, line 4)"));
 	config_errors_free(&errs);
 	assert_null(load("[source a]\nreporter = 110000\nurl = https://h/a\nretry_min = 10ms\n", &errs));
 	assert_true(any_error_contains(&errs, ":4: source \"a\": retry_min must be at least 100ms"));

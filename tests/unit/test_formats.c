@@ -12,43 +12,38 @@
 #include "formats/formats.h"
 
 /* Decode BODY (LEN bytes) and insist that it works. */
-static void decode_ok_len(enum fmt f, const char *body, size_t len,
-			  const struct fmt_sdmx_map *map,
-			  struct fmt_result *out)
+static void decode_ok_len(enum fmt f, const char *body, size_t len, const struct fmt_sdmx_map *map,
+                          struct fmt_result *out)
 {
 	char err[512] = "";
 
 	if (fmt_decode(f, body, len, map, out, err, sizeof err) != 0) {
-		print_error("expected %s to decode, got error: %s\n",
-			    fmt_name(f), err);
+		print_error("expected %s to decode, got error: %s\n", fmt_name(f), err);
 		fail();
 	}
 }
 
-static void decode_ok(enum fmt f, const char *body,
-		      const struct fmt_sdmx_map *map, struct fmt_result *out)
+static void decode_ok(enum fmt f, const char *body, const struct fmt_sdmx_map *map, struct fmt_result *out)
 {
 	decode_ok_len(f, body, strlen(body), map, out);
 }
 
 /* Decode BODY (LEN bytes) and insist that it fails with a message holding
  * WANT, and leaves the result empty. */
-static void decode_fails_len(enum fmt f, const char *body, size_t len,
-			     const struct fmt_sdmx_map *map, const char *want)
+static void decode_fails_len(enum fmt f, const char *body, size_t len, const struct fmt_sdmx_map *map, const char *want)
 {
 	struct fmt_result out;
 	char err[512] = "";
 
 	if (fmt_decode(f, body, len, map, &out, err, sizeof err) == 0) {
 		print_error("expected %s to fail with \"%s\", but it decoded "
-			    "%zu rows\n",
-			    fmt_name(f), want, out.nrows);
+		            "%zu rows\n",
+		            fmt_name(f), want, out.nrows);
 		fmt_result_free(&out);
 		fail();
 	}
 	if (!strstr(err, want)) {
-		print_error("expected an error containing \"%s\", got \"%s\"\n",
-			    want, err);
+		print_error("expected an error containing \"%s\", got \"%s\"\n", want, err);
 		fail();
 	}
 	assert_null(out.rows);
@@ -56,8 +51,7 @@ static void decode_fails_len(enum fmt f, const char *body, size_t len,
 	assert_null(out.dataset);
 }
 
-static void decode_fails(enum fmt f, const char *body,
-			 const struct fmt_sdmx_map *map, const char *want)
+static void decode_fails(enum fmt f, const char *body, const struct fmt_sdmx_map *map, const char *want)
 {
 	decode_fails_len(f, body, strlen(body), map, want);
 }
@@ -73,8 +67,8 @@ static void expect_json_value(const char *body, const char *want)
 	fmt_result_free(&out);
 }
 
-#define JSON_ONE(v)                                                           \
-	"{\"reporter\":\"110000\",\"period\":\"2018Q3\",\"values\":"          \
+#define JSON_ONE(v)                                                  \
+	"{\"reporter\":\"110000\",\"period\":\"2018Q3\",\"values\":" \
 	"[{\"indicator\":\"ecom_turnover\",\"value\":" v "}]}"
 
 /* ---- native JSON ---- */
@@ -82,11 +76,10 @@ static void expect_json_value(const char *body, const char *want)
 static void json_top_level_reporter_and_period_apply_to_every_value(void **st)
 {
 	struct fmt_result out;
-	const char *body =
-		"{\"reporter\":\"110000\",\"period\":\"2018Q3\",\"values\":["
-		"{\"indicator\":\"ecom_turnover\",\"value\":12,"
-		"\"comment\":\"估计值\"},"
-		"{\"indicator\":\"incubators\",\"value\":\"7\"}]}";
+	const char *body = "{\"reporter\":\"110000\",\"period\":\"2018Q3\",\"values\":["
+			   "{\"indicator\":\"ecom_turnover\",\"value\":12,"
+			   "\"comment\":\"估计值\"},"
+			   "{\"indicator\":\"incubators\",\"value\":\"7\"}]}";
 
 	(void)st;
 	decode_ok(FMT_JSON, body, NULL, &out);
@@ -107,11 +100,10 @@ static void json_top_level_reporter_and_period_apply_to_every_value(void **st)
 static void json_per_value_period_and_reporter_override_top_level(void **st)
 {
 	struct fmt_result out;
-	const char *body =
-		"{\"reporter\":\"110000\",\"period\":\"2018Q3\",\"values\":["
-		"{\"indicator\":\"a\",\"value\":1,\"period\":\"2018-Q4\","
-		"\"reporter\":\"210200\"},"
-		"{\"indicator\":\"b\",\"value\":2}]}";
+	const char *body = "{\"reporter\":\"110000\",\"period\":\"2018Q3\",\"values\":["
+			   "{\"indicator\":\"a\",\"value\":1,\"period\":\"2018-Q4\","
+			   "\"reporter\":\"210200\"},"
+			   "{\"indicator\":\"b\",\"value\":2}]}";
 
 	(void)st;
 	decode_ok(FMT_JSON, body, NULL, &out);
@@ -166,8 +158,7 @@ static void json_real_printed_with_fewest_digits(void **st)
 	(void)st;
 	expect_json_value(JSON_ONE("0.1"), "0.1");
 	expect_json_value(JSON_ONE("2.5"), "2.5");
-	expect_json_value(JSON_ONE("0.30000000000000004"),
-			  "0.30000000000000004");
+	expect_json_value(JSON_ONE("0.30000000000000004"), "0.30000000000000004");
 }
 
 static void json_exponent_printed_as_plain_number(void **st)
@@ -221,9 +212,9 @@ static void json_malformed_names_line_and_column(void **st)
 {
 	(void)st;
 	decode_fails(FMT_JSON,
-		     "{\"reporter\":\"110000\",\n \"values\": [\n  {\"indicator\" "
-		     "\"a\"}]}",
-		     NULL, "JSON line 3, column ");
+	             "{\"reporter\":\"110000\",\n \"values\": [\n  {\"indicator\" "
+	             "\"a\"}]}",
+	             NULL, "JSON line 3, column ");
 }
 
 static void json_cut_short_is_an_error(void **st)
@@ -235,8 +226,7 @@ static void json_cut_short_is_an_error(void **st)
 static void json_null_value_is_an_error(void **st)
 {
 	(void)st;
-	decode_fails(FMT_JSON, JSON_ONE("null"), NULL,
-		     "JSON at /values/0/value: null is not allowed");
+	decode_fails(FMT_JSON, JSON_ONE("null"), NULL, "JSON at /values/0/value: null is not allowed");
 }
 
 /* A number jansson cannot hold exactly reaches the row as the text sent
@@ -248,12 +238,9 @@ static void json_number_beyond_a_double_is_kept_as_sent(void **st)
 	expect_json_value(JSON_ONE("1e400"), "1e400");
 	expect_json_value(JSON_ONE("-1E400"), "-1E400");
 	expect_json_value(JSON_ONE("1e-400"), "1e-400");
-	expect_json_value(JSON_ONE("99999999999999999999"),
-			  "99999999999999999999");
-	expect_json_value(JSON_ONE("1234567.12345678901234567"),
-			  "1234567.12345678901234567");
-	expect_json_value(JSON_ONE("0.1000000000000000055511151231257827"),
-			  "0.1000000000000000055511151231257827");
+	expect_json_value(JSON_ONE("99999999999999999999"), "99999999999999999999");
+	expect_json_value(JSON_ONE("1234567.12345678901234567"), "1234567.12345678901234567");
+	expect_json_value(JSON_ONE("0.1000000000000000055511151231257827"), "0.1000000000000000055511151231257827");
 	/* numbers a double holds exactly are read as before */
 	expect_json_value(JSON_ONE("1234567.123456789"), "1234567.123456789");
 	expect_json_value(JSON_ONE("-0"), "0");
@@ -261,20 +248,21 @@ static void json_number_beyond_a_double_is_kept_as_sent(void **st)
 	expect_json_value(JSON_ONE("-0.0"), "-0");
 	/* inside strings and in other fields nothing changes */
 	expect_json_value("{\"reporter\":\"110000\",\"period\":\"2018Q3\","
-			  "\"values\":[{\"indicator\":\"a\",\"comment\":"
-			  "\"1e400 \\\" 1e400\",\"value\":2}]}",
-			  "2");
-	decode_fails(FMT_JSON, "{\"reporter\":110000,\"period\":\"2018Q3\","
-		     "\"values\":[{\"indicator\":\"a\",\"value\":1e400}]}",
-		     NULL, "put it in quotes");
+	                  "\"values\":[{\"indicator\":\"a\",\"comment\":"
+	                  "\"1e400 \\\" 1e400\",\"value\":2}]}",
+	                  "2");
+	decode_fails(FMT_JSON,
+	             "{\"reporter\":110000,\"period\":\"2018Q3\","
+	             "\"values\":[{\"indicator\":\"a\",\"value\":1e400}]}",
+	             NULL, "put it in quotes");
 }
 
 static void json_top_level_not_an_object_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_JSON, "[{\"indicator\":\"a\",\"value\":1}]", NULL,
-		     "JSON at the top level: expected an object {...}, found "
-		     "an array");
+	             "JSON at the top level: expected an object {...}, found "
+	             "an array");
 	decode_fails(FMT_JSON, "12", NULL, "found a number");
 	decode_fails(FMT_JSON, "\"x\"", NULL, "found a text string");
 }
@@ -282,100 +270,97 @@ static void json_top_level_not_an_object_is_an_error(void **st)
 static void json_values_not_an_array_is_an_error(void **st)
 {
 	(void)st;
-	decode_fails(FMT_JSON, "{\"reporter\":\"1\",\"values\":{}}", NULL,
-		     "JSON at /values: expected an array");
+	decode_fails(FMT_JSON, "{\"reporter\":\"1\",\"values\":{}}", NULL, "JSON at /values: expected an array");
 }
 
 static void json_missing_values_is_an_error(void **st)
 {
 	(void)st;
-	decode_fails(FMT_JSON, "{\"reporter\":\"1\"}", NULL,
-		     "missing \"values\"");
+	decode_fails(FMT_JSON, "{\"reporter\":\"1\"}", NULL, "missing \"values\"");
 }
 
 static void json_value_not_an_object_names_its_pointer(void **st)
 {
 	(void)st;
 	decode_fails(FMT_JSON,
-		     "{\"reporter\":\"1\",\"period\":\"2018Q1\",\"values\":["
-		     "{\"indicator\":\"a\",\"value\":1},7]}",
-		     NULL, "JSON at /values/1: expected an object");
+	             "{\"reporter\":\"1\",\"period\":\"2018Q1\",\"values\":["
+	             "{\"indicator\":\"a\",\"value\":1},7]}",
+	             NULL, "JSON at /values/1: expected an object");
 }
 
 static void json_missing_indicator_names_its_pointer(void **st)
 {
 	(void)st;
 	decode_fails(FMT_JSON,
-		     "{\"reporter\":\"1\",\"period\":\"2018Q1\",\"values\":["
-		     "{\"indicator\":\"a\",\"value\":1},"
-		     "{\"indicator\":\"b\",\"value\":1},"
-		     "{\"indicator\":\"c\",\"value\":1},"
-		     "{\"value\":1}]}",
-		     NULL, "JSON at /values/3: missing \"indicator\"");
+	             "{\"reporter\":\"1\",\"period\":\"2018Q1\",\"values\":["
+	             "{\"indicator\":\"a\",\"value\":1},"
+	             "{\"indicator\":\"b\",\"value\":1},"
+	             "{\"indicator\":\"c\",\"value\":1},"
+	             "{\"value\":1}]}",
+	             NULL, "JSON at /values/3: missing \"indicator\"");
 }
 
 static void json_missing_value_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_JSON,
-		     "{\"reporter\":\"1\",\"period\":\"2018Q1\",\"values\":["
-		     "{\"indicator\":\"a\"}]}",
-		     NULL, "JSON at /values/0: missing \"value\"");
+	             "{\"reporter\":\"1\",\"period\":\"2018Q1\",\"values\":["
+	             "{\"indicator\":\"a\"}]}",
+	             NULL, "JSON at /values/0: missing \"value\"");
 }
 
 static void json_missing_period_everywhere_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_JSON,
-		     "{\"reporter\":\"1\",\"values\":[{\"indicator\":\"a\","
-		     "\"value\":1}]}",
-		     NULL, "JSON at /values/0: missing \"period\"");
+	             "{\"reporter\":\"1\",\"values\":[{\"indicator\":\"a\","
+	             "\"value\":1}]}",
+	             NULL, "JSON at /values/0: missing \"period\"");
 }
 
 static void json_missing_reporter_everywhere_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_JSON,
-		     "{\"period\":\"2018Q1\",\"values\":[{\"indicator\":\"a\","
-		     "\"value\":1}]}",
-		     NULL, "JSON at /values/0: missing \"reporter\"");
+	             "{\"period\":\"2018Q1\",\"values\":[{\"indicator\":\"a\","
+	             "\"value\":1}]}",
+	             NULL, "JSON at /values/0: missing \"reporter\"");
 }
 
 static void json_boolean_value_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_JSON, JSON_ONE("true"), NULL,
-		     "JSON at /values/0/value: expected a number or a text "
-		     "string, found true");
+	             "JSON at /values/0/value: expected a number or a text "
+	             "string, found true");
 }
 
 static void json_numeric_code_is_an_error_asking_for_quotes(void **st)
 {
 	(void)st;
-	decode_fails(FMT_JSON,
-		     "{\"reporter\":110000,\"period\":\"2018Q1\",\"values\":[]}",
-		     NULL, "JSON at /reporter: expected a text string, found a "
-			   "number (put it in quotes");
+	decode_fails(FMT_JSON, "{\"reporter\":110000,\"period\":\"2018Q1\",\"values\":[]}", NULL,
+	             "JSON at /reporter: expected a text string, found a "
+	             "number (put it in quotes");
 }
 
 static void json_unknown_field_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_JSON,
-		     "{\"reporter\":\"1\",\"period\":\"2018Q1\",\"values\":["
-		     "{\"indicator\":\"a\",\"value\":1,\"coment\":\"x\"}]}",
-		     NULL, "JSON at /values/0: unknown field \"coment\"");
+	             "{\"reporter\":\"1\",\"period\":\"2018Q1\",\"values\":["
+	             "{\"indicator\":\"a\",\"value\":1,\"coment\":\"x\"}]}",
+	             NULL, "JSON at /values/0: unknown field \"coment\"");
 	decode_fails(FMT_JSON, "{\"reporter\":\"1\",\"vals\":[]}", NULL,
-		     "JSON at the top level: unknown field \"vals\"");
+	             "JSON at the top level: unknown field \"vals\"");
 }
 
 static void json_duplicate_key_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_JSON,
-		     "{\"reporter\":\"1\",\"period\":\"2018Q1\",\"values\":["
-		     "{\"indicator\":\"a\",\"value\":1,\"value\":2}]}",
-		     NULL, "duplicate object key");
+	             "{\"reporter\":\"1\",\"period\":\"2018Q1\",\"values\":["
+	             "{\"indicator\":\"a\",\"value\":1,\"value\":2}]}",
+	             NULL, "duplicate object key");
 }
 
 static void json_nul_byte_is_an_error_with_position(void **st)
@@ -383,8 +368,7 @@ static void json_nul_byte_is_an_error_with_position(void **st)
 	static const char body[] = "{\"reporter\":\"1\",\n\"values\":[\0]}";
 
 	(void)st;
-	decode_fails_len(FMT_JSON, body, sizeof body - 1, NULL,
-			 "JSON line 2, column 11: the body contains a NUL byte");
+	decode_fails_len(FMT_JSON, body, sizeof body - 1, NULL, "JSON line 2, column 11: the body contains a NUL byte");
 }
 
 static void json_not_utf8_is_an_error_with_position(void **st)
@@ -392,7 +376,7 @@ static void json_not_utf8_is_an_error_with_position(void **st)
 	/* "北京" in GBK */
 	(void)st;
 	decode_fails(FMT_JSON, "{\"reporter\":\"\xB1\xB1\xBE\xA9\"}", NULL,
-		     "JSON line 1, column 14: these bytes are not UTF-8");
+	             "JSON line 1, column 14: these bytes are not UTF-8");
 }
 
 static void json_empty_body_is_an_error(void **st)
@@ -411,12 +395,11 @@ static void json_text_longer_than_64k_is_an_error(void **st)
 	(void)st;
 	assert_non_null(body);
 	off = sprintf(body, "{\"reporter\":\"1\",\"period\":\"2018Q1\","
-			    "\"values\":[{\"indicator\":\"a\",\"value\":1,"
-			    "\"comment\":\"");
+	                    "\"values\":[{\"indicator\":\"a\",\"value\":1,"
+	                    "\"comment\":\"");
 	memset(body + off, 'x', n);
 	strcpy(body + off + n, "\"}]}");
-	decode_fails(FMT_JSON, body, NULL,
-		     "JSON at /values/0/comment: the text is longer than 65536");
+	decode_fails(FMT_JSON, body, NULL, "JSON at /values/0/comment: the text is longer than 65536");
 	free(body);
 }
 
@@ -434,8 +417,7 @@ static void json_more_than_a_million_values_is_an_error(void **st)
 		body[off++] = ',';
 	}
 	strcpy(body + off - 1, "]}");
-	decode_fails(FMT_JSON, body, NULL,
-		     "JSON at /values: more than 1000000 values");
+	decode_fails(FMT_JSON, body, NULL, "JSON at /values: more than 1000000 values");
 	free(body);
 }
 
@@ -544,8 +526,7 @@ static void csv_last_line_needs_no_newline(void **st)
 	struct fmt_result out;
 
 	(void)st;
-	decode_ok(FMT_CSV, "reporter,indicator,period,value\n1,a,2018Q1,9",
-		  NULL, &out);
+	decode_ok(FMT_CSV, "reporter,indicator,period,value\n1,a,2018Q1,9", NULL, &out);
 	assert_int_equal(out.nrows, 1);
 	assert_string_equal(out.rows[0].value, "9");
 	fmt_result_free(&out);
@@ -556,9 +537,7 @@ static void csv_blank_lines_are_skipped(void **st)
 	struct fmt_result out;
 
 	(void)st;
-	decode_ok(FMT_CSV,
-		  "reporter,indicator,period,value\n\n1,a,2018Q1,9\n,,,\n\n",
-		  NULL, &out);
+	decode_ok(FMT_CSV, "reporter,indicator,period,value\n\n1,a,2018Q1,9\n,,,\n\n", NULL, &out);
 	assert_int_equal(out.nrows, 1);
 	assert_string_equal(out.rows[0].loc, "line 3");
 	fmt_result_free(&out);
@@ -579,8 +558,7 @@ static void csv_unnamed_empty_columns_are_ignored(void **st)
 	struct fmt_result out;
 
 	(void)st;
-	decode_ok(FMT_CSV, "reporter,indicator,period,value,,\n1,a,2018Q1,9,,\n",
-		  NULL, &out);
+	decode_ok(FMT_CSV, "reporter,indicator,period,value,,\n1,a,2018Q1,9,,\n", NULL, &out);
 	assert_int_equal(out.nrows, 1);
 	assert_string_equal(out.rows[0].value, "9");
 	fmt_result_free(&out);
@@ -589,61 +567,59 @@ static void csv_unnamed_empty_columns_are_ignored(void **st)
 static void csv_value_under_an_unnamed_column_is_an_error(void **st)
 {
 	(void)st;
-	decode_fails(FMT_CSV, "reporter,indicator,period,value,\n"
-			      "1,a,2018Q1,9,\n1,b,2018Q1,9,kg\n",
-		     NULL,
-		     "line 3, field 5: a value in a column that has no name");
+	decode_fails(FMT_CSV,
+	             "reporter,indicator,period,value,\n"
+	             "1,a,2018Q1,9,\n1,b,2018Q1,9,kg\n",
+	             NULL, "line 3, field 5: a value in a column that has no name");
 }
 
 static void csv_unterminated_quote_names_line_and_column(void **st)
 {
 	(void)st;
 	decode_fails(FMT_CSV,
-		     "reporter,indicator,period,value,comment\n"
-		     "1,a,2018Q1,1,ok\n"
-		     "1,b,2018Q1,2,\"oops\n1,c,2018Q1,3,\n",
-		     NULL,
-		     "line 3, column 14: the quoted field that starts here is "
-		     "never closed");
+	             "reporter,indicator,period,value,comment\n"
+	             "1,a,2018Q1,1,ok\n"
+	             "1,b,2018Q1,2,\"oops\n1,c,2018Q1,3,\n",
+	             NULL,
+	             "line 3, column 14: the quoted field that starts here is "
+	             "never closed");
 }
 
 static void csv_text_after_closing_quote_is_an_error(void **st)
 {
 	(void)st;
-	decode_fails(FMT_CSV,
-		     "reporter,indicator,period,value\n1,\"a\"b,2018Q1,1\n",
-		     NULL, "line 2, column 6: after the quoted field");
+	decode_fails(FMT_CSV, "reporter,indicator,period,value\n1,\"a\"b,2018Q1,1\n", NULL,
+	             "line 2, column 6: after the quoted field");
 }
 
 static void csv_missing_header_column_is_named(void **st)
 {
 	(void)st;
 	decode_fails(FMT_CSV, "reporter,indicator,value\n1,a,2\n", NULL,
-		     "line 1: the header lacks the column(s) period");
+	             "line 1: the header lacks the column(s) period");
 }
 
 static void csv_unknown_header_column_is_named(void **st)
 {
 	(void)st;
-	decode_fails(FMT_CSV,
-		     "reporter,indicator,period,value,unit\n1,a,2018Q1,2,kg\n",
-		     NULL, "line 1: unknown column(s) \"unit\"");
+	decode_fails(FMT_CSV, "reporter,indicator,period,value,unit\n1,a,2018Q1,2,kg\n", NULL,
+	             "line 1: unknown column(s) \"unit\"");
 }
 
 static void csv_duplicate_header_column_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_CSV, "reporter,indicator,period,value,Value\n", NULL,
-		     "line 1: the column \"value\" appears twice");
+	             "line 1: the column \"value\" appears twice");
 }
 
 static void csv_wrong_field_count_names_the_line(void **st)
 {
 	(void)st;
 	decode_fails(FMT_CSV,
-		     "reporter,indicator,period,value\n1,a,2018Q1,1\n"
-		     "1,b,2018Q1,1,234\n",
-		     NULL, "line 3: 5 fields, but the header has 4");
+	             "reporter,indicator,period,value\n1,a,2018Q1,1\n"
+	             "1,b,2018Q1,1,234\n",
+	             NULL, "line 3: 5 fields, but the header has 4");
 }
 
 static void csv_nul_byte_is_an_error_with_position(void **st)
@@ -652,17 +628,16 @@ static void csv_nul_byte_is_an_error_with_position(void **st)
 				   "1,a\0,2018Q1,1\n";
 
 	(void)st;
-	decode_fails_len(FMT_CSV, body, sizeof body - 1, NULL,
-			 "line 2, column 4: the body contains a NUL byte");
+	decode_fails_len(FMT_CSV, body, sizeof body - 1, NULL, "line 2, column 4: the body contains a NUL byte");
 }
 
 static void csv_gbk_bytes_are_an_error_with_position(void **st)
 {
 	(void)st;
 	decode_fails(FMT_CSV,
-		     "reporter,indicator,period,value,comment\r\n"
-		     "1,a,2018Q1,1,\xB9\xC0\xBC\xC6\r\n",
-		     NULL, "line 2, column 14: these bytes are not UTF-8");
+	             "reporter,indicator,period,value,comment\r\n"
+	             "1,a,2018Q1,1,\xB9\xC0\xBC\xC6\r\n",
+	             NULL, "line 2, column 14: these bytes are not UTF-8");
 }
 
 static void csv_utf16_is_an_error(void **st)
@@ -670,8 +645,7 @@ static void csv_utf16_is_an_error(void **st)
 	static const char body[] = "\xFF\xFEr\0e\0";
 
 	(void)st;
-	decode_fails_len(FMT_CSV, body, sizeof body - 1, NULL,
-			 "the body is UTF-16 text");
+	decode_fails_len(FMT_CSV, body, sizeof body - 1, NULL, "the body is UTF-16 text");
 }
 
 static void csv_field_longer_than_64k_is_an_error(void **st)
@@ -685,8 +659,7 @@ static void csv_field_longer_than_64k_is_an_error(void **st)
 	off = sprintf(body, "reporter,indicator,period,value\n1,a,2018Q1,");
 	memset(body + off, '7', n);
 	body[off + n] = '\0';
-	decode_fails(FMT_CSV, body, NULL,
-		     "line 2, field 4: the field is longer than 65536 bytes");
+	decode_fails(FMT_CSV, body, NULL, "line 2, field 4: the field is longer than 65536 bytes");
 	free(body);
 }
 
@@ -703,8 +676,7 @@ static void csv_more_than_a_million_rows_is_an_error(void **st)
 	for (i = 0; i < n; i++, off += sizeof line - 1)
 		memcpy(body + off, line, sizeof line - 1);
 	body[off] = '\0';
-	decode_fails_len(FMT_CSV, body, off, NULL,
-			 "line 1000002: more than 1000000 rows");
+	decode_fails_len(FMT_CSV, body, off, NULL, "line 1000002: more than 1000000 rows");
 	free(body);
 }
 
@@ -720,15 +692,14 @@ static void csv_empty_body_is_an_error(void **st)
 static void dhis2_json_header_mode_fills_period_and_org_unit(void **st)
 {
 	struct fmt_result out;
-	const char *body =
-		"{\"dataSet\":\"pBOMPrpg1QX\",\"completeDate\":\"2018-10-15\","
-		"\"period\":\"2018Q3\",\"orgUnit\":\"DiszpKrYNg8\","
-		"\"attributeOptionCombo\":\"HllvX50cXC0\","
-		"\"dataValues\":["
-		"{\"dataElement\":\"f7n9E0hX8qk\",\"categoryOptionCombo\":"
-		"\"bRowv6yZOF2\",\"value\":\"12\",\"comment\":\"ok\","
-		"\"storedBy\":\"admin\",\"followup\":false},"
-		"{\"dataElement\":\"Ix2HsbDMLea\",\"value\":5}]}";
+	const char *body = "{\"dataSet\":\"pBOMPrpg1QX\",\"completeDate\":\"2018-10-15\","
+			   "\"period\":\"2018Q3\",\"orgUnit\":\"DiszpKrYNg8\","
+			   "\"attributeOptionCombo\":\"HllvX50cXC0\","
+			   "\"dataValues\":["
+			   "{\"dataElement\":\"f7n9E0hX8qk\",\"categoryOptionCombo\":"
+			   "\"bRowv6yZOF2\",\"value\":\"12\",\"comment\":\"ok\","
+			   "\"storedBy\":\"admin\",\"followup\":false},"
+			   "{\"dataElement\":\"Ix2HsbDMLea\",\"value\":5}]}";
 
 	(void)st;
 	decode_ok(FMT_DHIS2_JSON, body, NULL, &out);
@@ -752,12 +723,11 @@ static void dhis2_json_header_mode_fills_period_and_org_unit(void **st)
 static void dhis2_json_bulk_mode_reads_each_value_alone(void **st)
 {
 	struct fmt_result out;
-	const char *body =
-		"{\"dataValues\":["
-		"{\"dataElement\":\"a\",\"period\":\"2018Q1\",\"orgUnit\":"
-		"\"110000\",\"value\":\"1\"},"
-		"{\"dataElement\":\"b\",\"period\":\"2018Q2\",\"orgUnit\":"
-		"\"120000\",\"value\":\"2\",\"attributeOptionCombo\":\"x\"}]}";
+	const char *body = "{\"dataValues\":["
+			   "{\"dataElement\":\"a\",\"period\":\"2018Q1\",\"orgUnit\":"
+			   "\"110000\",\"value\":\"1\"},"
+			   "{\"dataElement\":\"b\",\"period\":\"2018Q2\",\"orgUnit\":"
+			   "\"120000\",\"value\":\"2\",\"attributeOptionCombo\":\"x\"}]}";
 
 	(void)st;
 	decode_ok(FMT_DHIS2_JSON, body, NULL, &out);
@@ -778,10 +748,10 @@ static void dhis2_json_value_overrides_header_period(void **st)
 
 	(void)st;
 	decode_ok(FMT_DHIS2_JSON,
-		  "{\"period\":\"2018Q1\",\"orgUnit\":\"o\",\"dataValues\":["
-		  "{\"dataElement\":\"a\",\"period\":\"2018-07-01/P3M\","
-		  "\"value\":\"1\"}]}",
-		  NULL, &out);
+	          "{\"period\":\"2018Q1\",\"orgUnit\":\"o\",\"dataValues\":["
+	          "{\"dataElement\":\"a\",\"period\":\"2018-07-01/P3M\","
+	          "\"value\":\"1\"}]}",
+	          NULL, &out);
 	assert_string_equal(out.rows[0].period, "2018Q3");
 	fmt_result_free(&out);
 }
@@ -792,11 +762,11 @@ static void dhis2_json_deleted_true_marks_the_row(void **st)
 
 	(void)st;
 	decode_ok(FMT_DHIS2_JSON,
-		  "{\"period\":\"2018Q1\",\"orgUnit\":\"o\",\"dataValues\":["
-		  "{\"dataElement\":\"a\",\"value\":\"1\",\"deleted\":true},"
-		  "{\"dataElement\":\"b\",\"deleted\":true},"
-		  "{\"dataElement\":\"c\",\"value\":\"3\",\"deleted\":false}]}",
-		  NULL, &out);
+	          "{\"period\":\"2018Q1\",\"orgUnit\":\"o\",\"dataValues\":["
+	          "{\"dataElement\":\"a\",\"value\":\"1\",\"deleted\":true},"
+	          "{\"dataElement\":\"b\",\"deleted\":true},"
+	          "{\"dataElement\":\"c\",\"value\":\"3\",\"deleted\":false}]}",
+	          NULL, &out);
 	assert_int_equal(out.nrows, 3);
 	assert_true(out.rows[0].deleted);
 	assert_true(out.rows[1].deleted);
@@ -811,10 +781,10 @@ static void dhis2_json_numeric_value_printed_exactly(void **st)
 
 	(void)st;
 	decode_ok(FMT_DHIS2_JSON,
-		  "{\"period\":\"2018Q1\",\"orgUnit\":\"o\",\"dataValues\":["
-		  "{\"dataElement\":\"a\",\"value\":0.1},"
-		  "{\"dataElement\":\"b\",\"value\":1e3}]}",
-		  NULL, &out);
+	          "{\"period\":\"2018Q1\",\"orgUnit\":\"o\",\"dataValues\":["
+	          "{\"dataElement\":\"a\",\"value\":0.1},"
+	          "{\"dataElement\":\"b\",\"value\":1e3}]}",
+	          NULL, &out);
 	assert_string_equal(out.rows[0].value, "0.1");
 	assert_string_equal(out.rows[1].value, "1000");
 	fmt_result_free(&out);
@@ -826,10 +796,10 @@ static void dhis2_json_unknown_fields_are_ignored(void **st)
 
 	(void)st;
 	decode_ok(FMT_DHIS2_JSON,
-		  "{\"idScheme\":\"CODE\",\"period\":\"2018Q1\",\"orgUnit\":"
-		  "\"o\",\"dataValues\":[{\"dataElement\":\"a\",\"value\":"
-		  "\"1\",\"created\":\"2018-10-01\",\"lastUpdated\":\"x\"}]}",
-		  NULL, &out);
+	          "{\"idScheme\":\"CODE\",\"period\":\"2018Q1\",\"orgUnit\":"
+	          "\"o\",\"dataValues\":[{\"dataElement\":\"a\",\"value\":"
+	          "\"1\",\"created\":\"2018-10-01\",\"lastUpdated\":\"x\"}]}",
+	          NULL, &out);
 	assert_int_equal(out.nrows, 1);
 	fmt_result_free(&out);
 }
@@ -838,37 +808,35 @@ static void dhis2_json_missing_org_unit_names_the_value(void **st)
 {
 	(void)st;
 	decode_fails(FMT_DHIS2_JSON,
-		     "{\"period\":\"2018Q1\",\"dataValues\":["
-		     "{\"dataElement\":\"a\",\"orgUnit\":\"o\",\"value\":\"1\"},"
-		     "{\"dataElement\":\"b\",\"value\":\"1\"}]}",
-		     NULL, "JSON at /dataValues/1: missing \"orgUnit\"");
+	             "{\"period\":\"2018Q1\",\"dataValues\":["
+	             "{\"dataElement\":\"a\",\"orgUnit\":\"o\",\"value\":\"1\"},"
+	             "{\"dataElement\":\"b\",\"value\":\"1\"}]}",
+	             NULL, "JSON at /dataValues/1: missing \"orgUnit\"");
 }
 
 static void dhis2_json_missing_data_element_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_DHIS2_JSON,
-		     "{\"period\":\"2018Q1\",\"orgUnit\":\"o\",\"dataValues\":["
-		     "{\"value\":\"1\"}]}",
-		     NULL, "JSON at /dataValues/0: missing \"dataElement\"");
+	             "{\"period\":\"2018Q1\",\"orgUnit\":\"o\",\"dataValues\":["
+	             "{\"value\":\"1\"}]}",
+	             NULL, "JSON at /dataValues/0: missing \"dataElement\"");
 }
 
 static void dhis2_json_bad_deleted_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_DHIS2_JSON,
-		     "{\"period\":\"2018Q1\",\"orgUnit\":\"o\",\"dataValues\":["
-		     "{\"dataElement\":\"a\",\"value\":\"1\",\"deleted\":1}]}",
-		     NULL, "JSON at /dataValues/0/deleted: expected true or false");
+	             "{\"period\":\"2018Q1\",\"orgUnit\":\"o\",\"dataValues\":["
+	             "{\"dataElement\":\"a\",\"value\":\"1\",\"deleted\":1}]}",
+	             NULL, "JSON at /dataValues/0/deleted: expected true or false");
 }
 
 static void dhis2_json_data_values_not_array_is_an_error(void **st)
 {
 	(void)st;
-	decode_fails(FMT_DHIS2_JSON, "{\"dataValues\":\"x\"}", NULL,
-		     "JSON at /dataValues: expected an array");
-	decode_fails(FMT_DHIS2_JSON, "{\"dataSet\":\"x\"}", NULL,
-		     "missing \"dataValues\"");
+	decode_fails(FMT_DHIS2_JSON, "{\"dataValues\":\"x\"}", NULL, "JSON at /dataValues: expected an array");
+	decode_fails(FMT_DHIS2_JSON, "{\"dataSet\":\"x\"}", NULL, "missing \"dataValues\"");
 }
 
 /* ---- DHIS2 CSV ---- */
@@ -876,13 +844,12 @@ static void dhis2_json_data_values_not_array_is_an_error(void **st)
 static void dhis2_csv_columns_read_by_position(void **st)
 {
 	struct fmt_result out;
-	const char *body =
-		"dataelement,period,orgunit,catoptcombo,attroptcombo,value,"
-		"storedby,lastupdated,comment,followup,deleted\n"
-		"f7n9E0hX8qk,2018Q3,DiszpKrYNg8,bRowv6yZOF2,HllvX50cXC0,12,"
-		"admin,2018-10-01,\"checked, ok\",false,false\n"
-		"Ix2HsbDMLea,2018Q3,DiszpKrYNg8,,,7,admin,2018-10-01,,false,"
-		"true\n";
+	const char *body = "dataelement,period,orgunit,catoptcombo,attroptcombo,value,"
+			   "storedby,lastupdated,comment,followup,deleted\n"
+			   "f7n9E0hX8qk,2018Q3,DiszpKrYNg8,bRowv6yZOF2,HllvX50cXC0,12,"
+			   "admin,2018-10-01,\"checked, ok\",false,false\n"
+			   "Ix2HsbDMLea,2018Q3,DiszpKrYNg8,,,7,admin,2018-10-01,,false,"
+			   "true\n";
 
 	(void)st;
 	decode_ok(FMT_DHIS2_CSV, body, NULL, &out);
@@ -909,8 +876,7 @@ static void dhis2_csv_trailing_columns_may_be_left_out(void **st)
 	struct fmt_result out;
 
 	(void)st;
-	decode_ok(FMT_DHIS2_CSV, "de,pe,ou,coc,aoc,value\na,2018Q1,o,,,5\n",
-		  NULL, &out);
+	decode_ok(FMT_DHIS2_CSV, "de,pe,ou,coc,aoc,value\na,2018Q1,o,,,5\n", NULL, &out);
 	assert_int_equal(out.nrows, 1);
 	assert_string_equal(out.rows[0].value, "5");
 	assert_false(out.rows[0].deleted);
@@ -920,24 +886,22 @@ static void dhis2_csv_trailing_columns_may_be_left_out(void **st)
 static void dhis2_csv_bad_deleted_is_an_error(void **st)
 {
 	(void)st;
-	decode_fails(FMT_DHIS2_CSV,
-		     "h\na,2018Q1,o,,,5,u,t,c,false,yes\n", NULL,
-		     "line 2, field 11 (deleted): expected true or false, "
-		     "found \"yes\"");
+	decode_fails(FMT_DHIS2_CSV, "h\na,2018Q1,o,,,5,u,t,c,false,yes\n", NULL,
+	             "line 2, field 11 (deleted): expected true or false, "
+	             "found \"yes\"");
 }
 
 static void dhis2_csv_too_few_fields_is_an_error(void **st)
 {
 	(void)st;
-	decode_fails(FMT_DHIS2_CSV, "h\na,2018Q1,o\n", NULL,
-		     "line 2: 3 fields; a DHIS2 CSV line has 6 to 11");
+	decode_fails(FMT_DHIS2_CSV, "h\na,2018Q1,o\n", NULL, "line 2: 3 fields; a DHIS2 CSV line has 6 to 11");
 }
 
 static void dhis2_csv_data_in_the_header_line_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_DHIS2_CSV, "a,2018Q1,o,,,5\nb,2018Q1,o,,,6\n", NULL,
-		     "line 1: this looks like data, not the header line");
+	             "line 1: this looks like data, not the header line");
 }
 
 /* ---- SDMX-CSV ---- */
@@ -945,11 +909,10 @@ static void dhis2_csv_data_in_the_header_line_is_an_error(void **st)
 static void sdmx_csv_1_0_with_default_columns(void **st)
 {
 	struct fmt_result out;
-	const char *body =
-		"DATAFLOW,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,"
-		"OBS_STATUS,COMMENT\n"
-		"MOST:MSI_DF(1.0),Q,110000,ecom_turnover,2018-Q3,12.5,A,\n"
-		"MOST:MSI_DF(1.0),Q,120000,ecom_turnover,2018-Q3,8,A,est.\n";
+	const char *body = "DATAFLOW,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,"
+			   "OBS_STATUS,COMMENT\n"
+			   "MOST:MSI_DF(1.0),Q,110000,ecom_turnover,2018-Q3,12.5,A,\n"
+			   "MOST:MSI_DF(1.0),Q,120000,ecom_turnover,2018-Q3,8,A,est.\n";
 
 	(void)st;
 	decode_ok(FMT_SDMX_CSV, body, NULL, &out);
@@ -977,12 +940,11 @@ static void sdmx_csv_2_0_with_custom_map_and_delete_action(void **st)
 		.value_col = "OBS_VALUE",
 		.comment_col = NULL, /* default COMMENT, absent here */
 	};
-	const char *body =
-		"STRUCTURE,STRUCTURE_ID,ACTION,GEO,MEASURE,TIME_PERIOD,"
-		"OBS_VALUE\n"
-		"dataflow,MOST:MSI(2.0.0),I,110000,incubators,2018-Q4,40\n"
-		"dataflow,MOST:MSI(2.0.0),D,110000,incubators,2018-Q3,\n"
-		"dataflow,MOST:MSI(2.0.0),R,110000,incubators,2018,41\n";
+	const char *body = "STRUCTURE,STRUCTURE_ID,ACTION,GEO,MEASURE,TIME_PERIOD,"
+			   "OBS_VALUE\n"
+			   "dataflow,MOST:MSI(2.0.0),I,110000,incubators,2018-Q4,40\n"
+			   "dataflow,MOST:MSI(2.0.0),D,110000,incubators,2018-Q3,\n"
+			   "dataflow,MOST:MSI(2.0.0),R,110000,incubators,2018,41\n";
 
 	(void)st;
 	decode_ok(FMT_SDMX_CSV, body, &map, &out);
@@ -1003,10 +965,9 @@ static void sdmx_csv_2_0_with_custom_map_and_delete_action(void **st)
 static void sdmx_csv_2_0_semicolon_separator_and_labels(void **st)
 {
 	struct fmt_result out;
-	const char *body =
-		"STRUCTURE[|];STRUCTURE_ID;REF_AREA: Reference area;"
-		"INDICATOR: Indicator;TIME_PERIOD: Time;OBS_VALUE: Value\n"
-		"dataflow;MOST:MSI(2.0.0);110000;a;2018-Q1;1,5\n";
+	const char *body = "STRUCTURE[|];STRUCTURE_ID;REF_AREA: Reference area;"
+			   "INDICATOR: Indicator;TIME_PERIOD: Time;OBS_VALUE: Value\n"
+			   "dataflow;MOST:MSI(2.0.0);110000;a;2018-Q1;1,5\n";
 
 	(void)st;
 	decode_ok(FMT_SDMX_CSV, body, NULL, &out);
@@ -1025,15 +986,14 @@ static void sdmx_csv_2_0_semicolon_separator_and_labels(void **st)
 static void sdmx_csv_labels_both_in_cells(void **st)
 {
 	struct fmt_result out;
-	const char *body =
-		"\xEF\xBB\xBFSTRUCTURE,STRUCTURE_ID,ACTION,REF_AREA: Reference area,"
-		"INDICATOR: Indicator,TIME_PERIOD: Time period,OBS_VALUE: Observation value,"
-		"OBS_STATUS: Observation status,UNIT_MULT: Unit multiplier,COMMENT: Comment\n"
-		"dataflow,MOST:MSI(2.0.0): Modern service industry indicators,I: Information,"
-		"110000: Beijing,incubators: Technology business incubators,2018-Q3,132,"
-		"P: Provisional value,0: Units,note: see the annex\n"
-		"dataflow,MOST:MSI(2.0.0): Modern service industry indicators,D: Delete,"
-		"110000: Beijing,makerspaces: Maker spaces,2018-Q3,,,,\n";
+	const char *body = "\xEF\xBB\xBFSTRUCTURE,STRUCTURE_ID,ACTION,REF_AREA: Reference area,"
+			   "INDICATOR: Indicator,TIME_PERIOD: Time period,OBS_VALUE: Observation value,"
+			   "OBS_STATUS: Observation status,UNIT_MULT: Unit multiplier,COMMENT: Comment\n"
+			   "dataflow,MOST:MSI(2.0.0): Modern service industry indicators,I: Information,"
+			   "110000: Beijing,incubators: Technology business incubators,2018-Q3,132,"
+			   "P: Provisional value,0: Units,note: see the annex\n"
+			   "dataflow,MOST:MSI(2.0.0): Modern service industry indicators,D: Delete,"
+			   "110000: Beijing,makerspaces: Maker spaces,2018-Q3,,,,\n";
 
 	(void)st;
 	decode_ok(FMT_SDMX_CSV, body, NULL, &out);
@@ -1115,18 +1075,17 @@ static void adx_refuses_doctype_and_names_the_line(void **st)
 {
 	(void)st;
 	decode_fails(FMT_ADX,
-		     "<?xml version=\"1.0\"?>\n<!DOCTYPE adx [<!ENTITY a \"aaaa\">]>\n"
-		     "<adx xmlns=\"urn:ihe:qrph:adx:2015\"/>",
-		     NULL, "DOCTYPE");
+	             "<?xml version=\"1.0\"?>\n<!DOCTYPE adx [<!ENTITY a \"aaaa\">]>\n"
+	             "<adx xmlns=\"urn:ihe:qrph:adx:2015\"/>",
+	             NULL, "DOCTYPE");
 	decode_fails(FMT_ADX,
-		     "<adx xmlns=\"urn:ihe:qrph:adx:2015\">\n<group orgUnit=\"a\" period=\"2018Q1\">\n"
-		     "<dataValue dataElement=\"x\" value=\"1\">\n",
-		     NULL, "ADX line 4");
+	             "<adx xmlns=\"urn:ihe:qrph:adx:2015\">\n<group orgUnit=\"a\" period=\"2018Q1\">\n"
+	             "<dataValue dataElement=\"x\" value=\"1\">\n",
+	             NULL, "ADX line 4");
 	decode_fails(FMT_ADX, "<dataValueSet xmlns=\"http://dhis2.org/schema/dxf/2.0\"/>", NULL,
-		     "the root element must be adx");
-	decode_fails(FMT_ADX,
-		     "<adx xmlns=\"urn:ihe:qrph:adx:2015\">\n <group period=\"2018Q1\"/>\n</adx>", NULL,
-		     "ADX line 2 (group 1): the group needs orgUnit and period");
+	             "the root element must be adx");
+	decode_fails(FMT_ADX, "<adx xmlns=\"urn:ihe:qrph:adx:2015\">\n <group period=\"2018Q1\"/>\n</adx>", NULL,
+	             "ADX line 2 (group 1): the group needs orgUnit and period");
 }
 
 /* SDMX-CSV 1.0 with semicolons, as a European locale exports it: a decimal
@@ -1151,45 +1110,44 @@ static void sdmx_csv_1_0_semicolon_decimal_comma(void **st)
 static void sdmx_csv_missing_mapped_column_is_named(void **st)
 {
 	(void)st;
-	decode_fails(FMT_SDMX_CSV,
-		     "DATAFLOW,GEO,INDICATOR,TIME_PERIOD,OBS_VALUE\n", NULL,
-		     "line 1: the header has no column \"REF_AREA\" (the "
-		     "reporter)");
+	decode_fails(FMT_SDMX_CSV, "DATAFLOW,GEO,INDICATOR,TIME_PERIOD,OBS_VALUE\n", NULL,
+	             "line 1: the header has no column \"REF_AREA\" (the "
+	             "reporter)");
 }
 
 static void sdmx_csv_unknown_action_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_SDMX_CSV,
-		     "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,"
-		     "TIME_PERIOD,OBS_VALUE\n"
-		     "dataflow,X(1.0),X,1,a,2018-Q1,1\n",
-		     NULL, "line 2, field 3 (ACTION): unknown action \"X\"");
+	             "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,"
+	             "TIME_PERIOD,OBS_VALUE\n"
+	             "dataflow,X(1.0),X,1,a,2018-Q1,1\n",
+	             NULL, "line 2, field 3 (ACTION): unknown action \"X\"");
 }
 
 static void sdmx_csv_second_dataflow_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_SDMX_CSV,
-		     "DATAFLOW,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE\n"
-		     "A:X(1.0),1,a,2018-Q1,1\nA:Y(1.0),1,a,2018-Q1,1\n",
-		     NULL, "line 3: DATAFLOW \"A:Y(1.0)\" differs from");
+	             "DATAFLOW,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE\n"
+	             "A:X(1.0),1,a,2018-Q1,1\nA:Y(1.0),1,a,2018-Q1,1\n",
+	             NULL, "line 3: DATAFLOW \"A:Y(1.0)\" differs from");
 }
 
 static void sdmx_csv_other_first_column_is_an_error(void **st)
 {
 	(void)st;
 	decode_fails(FMT_SDMX_CSV, "REF_AREA,INDICATOR\n", NULL,
-		     "line 1, column 1: an SDMX-CSV body starts with the "
-		     "column DATAFLOW");
+	             "line 1, column 1: an SDMX-CSV body starts with the "
+	             "column DATAFLOW");
 }
 
 static void sdmx_csv_2_0_needs_structure_id(void **st)
 {
 	(void)st;
 	decode_fails(FMT_SDMX_CSV, "STRUCTURE,ACTION,REF_AREA\n", NULL,
-		     "line 1: in SDMX-CSV 2.0 the second column is "
-		     "STRUCTURE_ID, found \"ACTION\"");
+	             "line 1: in SDMX-CSV 2.0 the second column is "
+	             "STRUCTURE_ID, found \"ACTION\"");
 }
 
 /* ---- periods, names, freeing ---- */
@@ -1199,21 +1157,36 @@ static void period_normalization_table(void **st)
 	static const struct {
 		const char *in, *want; /* want NULL: not a period */
 	} t[] = {
-		{"2018Q3", "2018Q3"},	    {"2016Q1", "2016Q1"},
-		{"2018-Q3", "2018Q3"},	    {"2018-Q4", "2018Q4"},
-		{"2018-01-01/P3M", "2018Q1"}, {"2018-04-01/P3M", "2018Q2"},
-		{"2018-07-01/P3M", "2018Q3"}, {"2018-10-01/P3M", "2018Q4"},
-		{"2018", "2018"},	    {"2018-A1", "2018"},
-		{"1900", "1900"},	    {"2999Q4", "2999Q4"},
-		{"1899", NULL},		    {"3000Q1", NULL},
-		{"2018Q0", NULL},	    {"2018Q5", NULL},
-		{"2018q3", NULL},	    {"2018-Q", NULL},
-		{"2018-02-01/P3M", NULL},   {"2018-07-02/P3M", NULL},
-		{"2018-07-01/P1M", NULL},   {"2018-07-01", NULL},
-		{"2018-A2", NULL},	    {"201803", NULL},
-		{" 2018Q3", NULL},	    {"2018Q3 ", NULL},
-		{"18Q3", NULL},		    {"", NULL},
-		{"2018-S1", NULL},	    {"abcdQ1", NULL},
+		{"2018Q3", "2018Q3"},
+		{"2016Q1", "2016Q1"},
+		{"2018-Q3", "2018Q3"},
+		{"2018-Q4", "2018Q4"},
+		{"2018-01-01/P3M", "2018Q1"},
+		{"2018-04-01/P3M", "2018Q2"},
+		{"2018-07-01/P3M", "2018Q3"},
+		{"2018-10-01/P3M", "2018Q4"},
+		{"2018", "2018"},
+		{"2018-A1", "2018"},
+		{"1900", "1900"},
+		{"2999Q4", "2999Q4"},
+		{"1899", NULL},
+		{"3000Q1", NULL},
+		{"2018Q0", NULL},
+		{"2018Q5", NULL},
+		{"2018q3", NULL},
+		{"2018-Q", NULL},
+		{"2018-02-01/P3M", NULL},
+		{"2018-07-02/P3M", NULL},
+		{"2018-07-01/P1M", NULL},
+		{"2018-07-01", NULL},
+		{"2018-A2", NULL},
+		{"201803", NULL},
+		{" 2018Q3", NULL},
+		{"2018Q3 ", NULL},
+		{"18Q3", NULL},
+		{"", NULL},
+		{"2018-S1", NULL},
+		{"abcdQ1", NULL},
 	};
 	char out[16];
 	size_t i;
@@ -1224,14 +1197,14 @@ static void period_normalization_table(void **st)
 
 		if (t[i].want && (rc != 0 || strcmp(out, t[i].want) != 0)) {
 			print_error("period \"%s\": expected \"%s\", got rc %d "
-				    "\"%s\"\n",
-				    t[i].in, t[i].want, rc, out);
+			            "\"%s\"\n",
+			            t[i].in, t[i].want, rc, out);
 			fail();
 		}
 		if (!t[i].want && rc != -1) {
 			print_error("period \"%s\": expected -1, got %d "
-				    "\"%s\"\n",
-				    t[i].in, rc, out);
+			            "\"%s\"\n",
+			            t[i].in, rc, out);
 			fail();
 		}
 	}
@@ -1276,9 +1249,7 @@ static void error_cut_short_never_ends_in_half_a_character(void **st)
 	char err[29]; /* ends inside the 报 of: line 1: unknown column(s) "报 */
 
 	(void)st;
-	assert_int_equal(fmt_decode(FMT_CSV, body, sizeof body - 1, NULL, &out,
-				    err, sizeof err),
-			 -1);
+	assert_int_equal(fmt_decode(FMT_CSV, body, sizeof body - 1, NULL, &out, err, sizeof err), -1);
 	assert_string_equal(err, "line 1: unknown column(s) \"");
 	assert_int_equal(fmt_decode(FMT_CSV, "x", 1, NULL, &out, NULL, 0), -1);
 }

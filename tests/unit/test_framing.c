@@ -61,7 +61,8 @@ static void test_plain_requests_pass_unchanged(void **state)
 {
 	(void)state;
 	passes("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-	passes(POST "Content-Length: 2\r\n\r\n{}" "GET /a HTTP/1.1\r\n\r\n");
+	passes(POST "Content-Length: 2\r\n\r\n{}"
+	            "GET /a HTTP/1.1\r\n\r\n");
 	passes(POST "Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}");
 	passes(POST "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nX-T: 1\r\n\r\nGET /a HTTP/1.1\r\n\r\n");
 	passes(POST "Transfer-Encoding: Chunked\r\n\r\n2 ;ext=1\r\n{}\r\n0\r\n\r\n");
@@ -71,8 +72,10 @@ static void test_plain_requests_pass_unchanged(void **state)
 static void test_ambiguous_lengths_are_refused(void **state)
 {
 	(void)state;
-	refused(POST "Content-Length: 100\r\nContent-Length: 2\r\n\r\n{}" NEXT, "two different Content-Length values (100 and 2)");
-	refused(POST "Content-Length: 2\r\nContent-Length: 100\r\n\r\n{}" NEXT, "two different Content-Length values (2 and 100)");
+	refused(POST "Content-Length: 100\r\nContent-Length: 2\r\n\r\n{}" NEXT,
+	        "two different Content-Length values (100 and 2)");
+	refused(POST "Content-Length: 2\r\nContent-Length: 100\r\n\r\n{}" NEXT,
+	        "two different Content-Length values (2 and 100)");
 	refused(POST "Content-Length: +2\r\n\r\n{}" NEXT, "not a plain decimal");
 	refused(POST "Content-Length: 0x2\r\n\r\n{}" NEXT, "not a plain decimal");
 	refused(POST "Content-Length: 2, 2\r\n\r\n{}" NEXT, "not a plain decimal");
@@ -85,7 +88,8 @@ static void test_transfer_encodings_other_than_chunked_alone_are_refused(void **
 	(void)state;
 	refused(POST "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n" NEXT, "chunked\" alone");
 	refused(POST "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n" NEXT, "chunked\" alone");
-	refused(POST "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" NEXT, "chunked\" alone");
+	refused(POST "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" NEXT,
+	        "chunked\" alone");
 	refused(POST "Transfer-Encoding: chunked,\r\n\r\n0\r\n\r\n" NEXT, "chunked\" alone");
 	refused(POST "Transfer-Encoding: identity\r\n\r\n" NEXT, "chunked\" alone");
 	refused(POST "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" NEXT,

@@ -65,18 +65,19 @@ static void test_a_bare_value_with_a_space_or_quote_is_quoted(void **state)
 {
 	(void)state;
 	capture_begin();
-	log_info("reloading the configuration", "file=%s url=%s key=%s", "/etc/my mestat.conf",
-	         "https://x.example/a=b", "say \"hi\"");
-	assert_string_equal(capture_end(), "level=info msg=\"reloading the configuration\" file=\"/etc/my mestat.conf\" "
-	                                   "url=\"https://x.example/a=b\" key=\"say \\\"hi\\\"\"\n");
+	log_info("reloading the configuration", "file=%s url=%s key=%s", "/etc/my mestat.conf", "https://x.example/a=b",
+	         "say \"hi\"");
+	assert_string_equal(capture_end(),
+	                    "level=info msg=\"reloading the configuration\" file=\"/etc/my mestat.conf\" "
+	                    "url=\"https://x.example/a=b\" key=\"say \\\"hi\\\"\"\n");
 }
 
 static void test_plain_values_stay_bare(void **state)
 {
 	(void)state;
 	capture_begin();
-	log_info("submission accepted", "submission=%lld reporter=%s rows=%zu new=%ld seconds=%.3f name=%s",
-	         42LL, "330000", (size_t)7, -3L, 0.25, "浙江");
+	log_info("submission accepted", "submission=%lld reporter=%s rows=%zu new=%ld seconds=%.3f name=%s", 42LL,
+	         "330000", (size_t)7, -3L, 0.25, "浙江");
 	assert_string_equal(capture_end(), "level=info msg=\"submission accepted\" submission=42 reporter=330000 "
 	                                   "rows=7 new=-3 seconds=0.250 name=浙江\n");
 }

@@ -14,7 +14,10 @@
 #include "util.h"
 
 static const struct report_column cols[] = {
-	{"reporter", "text"}, {"period", "text"}, {"value", "numeric"}, {"odd\"name", "text"},
+	{"reporter", "text"},
+	{"period", "text"},
+	{"value", "numeric"},
+	{"odd\"name", "text"},
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
@@ -67,11 +70,13 @@ static void test_filters_are_parameters_of_the_columns_type(void **state)
 	(void)state;
 	struct report_query q;
 	char err[512];
-	assert_int_equal(build("reporter=110000,310000&period.gte=2018Q1&value.lte=5&reporter=440300&limit=20&offset=40&count=exact",
-	                       NULL, &q, err),
-	                 0);
-	assert_string_equal(q.count_sql, "SELECT count(*) FROM report.\"latest_values\" v"
-	                                 " WHERE v.\"reporter\" = ANY($1) AND v.\"period\" >= $2 AND v.\"value\" <= $3");
+	assert_int_equal(
+		build("reporter=110000,310000&period.gte=2018Q1&value.lte=5&reporter=440300&limit=20&offset=40&count=exact",
+	              NULL, &q, err),
+		0);
+	assert_string_equal(q.count_sql,
+	                    "SELECT count(*) FROM report.\"latest_values\" v"
+	                    " WHERE v.\"reporter\" = ANY($1) AND v.\"period\" >= $2 AND v.\"value\" <= $3");
 	assert_string_equal(q.sql, "SELECT (SELECT count(*) FROM report.\"latest_values\" v"
 	                           " WHERE v.\"reporter\" = ANY($1) AND v.\"period\" >= $2 AND v.\"value\" <= $3),"
 	                           " row_to_json(v)::text FROM (SELECT * FROM report.\"latest_values\" v"
@@ -104,8 +109,9 @@ static void test_order_is_checked_and_quoted(void **state)
 	struct report_query q;
 	char err[512];
 	assert_int_equal(build("order=-value,odd%22name", NULL, &q, err), 0);
-	assert_non_null(strstr(q.sql, " ORDER BY \"value\" DESC NULLS LAST, \"odd\"\"name\" ASC NULLS LAST LIMIT $1 OFFSET $2) v"
-	                              " ORDER BY \"value\" DESC NULLS LAST, \"odd\"\"name\" ASC NULLS LAST"));
+	assert_non_null(strstr(
+		q.sql, " ORDER BY \"value\" DESC NULLS LAST, \"odd\"\"name\" ASC NULLS LAST LIMIT $1 OFFSET $2) v"
+		       " ORDER BY \"value\" DESC NULLS LAST, \"odd\"\"name\" ASC NULLS LAST"));
 	report_query_clear(&q);
 	assert_int_equal(build("order=value;drop", NULL, &q, err), 400);
 	assert_non_null(strstr(err, "is not a column"));
@@ -141,13 +147,15 @@ static void test_a_province_is_restricted_to_its_reporter(void **state)
 	char err[512];
 	assert_int_equal(build("reporter=310000&count=exact", "110000", &q, err), 0);
 	assert_non_null(strstr(q.sql, "WHERE v.\"reporter\" = ANY($1) AND v.\"reporter\" = $2 LIMIT $3"));
-	assert_non_null(strstr(q.sql, "(SELECT count(*) FROM report.\"latest_values\" v WHERE v.\"reporter\" = ANY($1) AND v.\"reporter\" = $2)"));
+	assert_non_null(strstr(
+		q.sql,
+		"(SELECT count(*) FROM report.\"latest_values\" v WHERE v.\"reporter\" = ANY($1) AND v.\"reporter\" = $2)"));
 	assert_string_equal(q.params[1], "110000");
 	assert_non_null(strstr(q.count_sql, "v.\"reporter\" = $2"));
 	report_query_clear(&q);
 	static const struct report_column nrep[] = {{"indicator", "text"}};
-	assert_int_equal(report_query_build("progress", nrep, 1, NULL, "v.*", "110000", 1000, 10000, &q, err, sizeof(err)),
-	                 400);
+	assert_int_equal(
+		report_query_build("progress", nrep, 1, NULL, "v.*", "110000", 1000, 10000, &q, err, sizeof(err)), 400);
 }
 
 static void test_csv_fields_follow_rfc_4180(void **state)
@@ -219,13 +227,15 @@ static void test_columns_chooses_and_orders(void **state)
 	assert_int_equal(report_columns_pick("latest_values", cols, NCOLS, "limit=5", pick, &n, err, 512), 0);
 	assert_int_equal(n, 0); /* no key: every column */
 	assert_int_equal(report_columns_pick("latest_values", cols, NCOLS, "columns=value,%20reporter&reporter=110000",
-	                                     pick, &n, err, 512), 0);
+	                                     pick, &n, err, 512),
+	                 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(pick[0], 2);
 	assert_int_equal(pick[1], 0);
 	/* repeated keys add; an encoded name is decoded first */
 	assert_int_equal(report_columns_pick("latest_values", cols, NCOLS, "columns=period&colu%6Dns=odd%22name", pick,
-	                                     &n, err, 512), 0);
+	                                     &n, err, 512),
+	                 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(pick[0], 1);
 	assert_int_equal(pick[1], 3);

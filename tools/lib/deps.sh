@@ -12,7 +12,7 @@
 # (tests/integration/reliability_haproxy.sh).
 MESTAT_PACKAGES="build-essential autoconf automake libtool pkg-config
 libpq-dev libevent-dev libcurl4-openssl-dev libssl-dev libjansson-dev libinih-dev libxml2-dev
-libcmocka-dev clang libclang-rt-14-dev postgresql curl openssl ca-certificates
+libcmocka-dev clang clang-format libclang-rt-14-dev postgresql curl openssl ca-certificates
 python3 valgrind procps iproute2 jq prometheus mandoc python3-cryptography libjs-chart.js python3-aiosmtpd
 chromium chromium-driver python3-selenium poppler-utils fonts-noto-cjk
 haproxy"

@@ -1,19 +1,10 @@
-/* formats.c - picks the decoder for a body and holds what every decoder shares: rows, periods, text checks. */
+/* row.c - what every decoder shares: rows and their fields, periods, text checks and error messages. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-
-static const char *const names[] = {
-	[FMT_JSON] = "json",
-	[FMT_CSV] = "csv",
-	[FMT_DHIS2_JSON] = "dhis2-json",
-	[FMT_DHIS2_CSV] = "dhis2-csv",
-	[FMT_SDMX_CSV] = "sdmx-csv",
-	[FMT_ADX] = "adx",
-};
 
 void fmt_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -42,14 +33,15 @@ char *fmt_strdup(const char *s)
 	return s ? fmt_strndup(s, strlen(s)) : NULL;
 }
 
-struct fmt_row *fmt_line_row_add(struct fmt_result *out, size_t *cap,
-				 size_t line, char *err, size_t errlen)
+struct fmt_row *fmt_line_row_add(struct fmt_result *out, size_t *cap, size_t line, char *err, size_t errlen)
 {
 	struct fmt_row *row;
 
 	if (out->nrows >= FMT_MAX_ROWS) {
-		fmt_err(err, errlen, "line %zu: more than %d rows; split the "
-			"submission", line, FMT_MAX_ROWS);
+		fmt_err(err, errlen,
+		        "line %zu: more than %d rows; split the "
+		        "submission",
+		        line, FMT_MAX_ROWS);
 		return NULL;
 	}
 	row = fmt_row_add(out, cap);
@@ -146,8 +138,7 @@ static size_t utf8_seq(const unsigned char *p, size_t avail)
 			lo = 0xA0;
 		else if (c == 0xED)
 			hi = 0x9F;
-		if (avail < 3 || p[1] < lo || p[1] > hi ||
-		    (p[2] & 0xC0) != 0x80)
+		if (avail < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80)
 			return 0;
 		return 3;
 	}
@@ -155,25 +146,22 @@ static size_t utf8_seq(const unsigned char *p, size_t avail)
 		lo = 0x90;
 	else if (c == 0xF4)
 		hi = 0x8F;
-	if (avail < 4 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 ||
-	    (p[3] & 0xC0) != 0x80)
+	if (avail < 4 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
 		return 0;
 	return 4;
 }
 
-int fmt_text_check(const char *body, size_t len, bool cr_breaks,
-		   const char *prefix, char *err, size_t errlen)
+int fmt_text_check(const char *body, size_t len, bool cr_breaks, const char *prefix, char *err, size_t errlen)
 {
 	const unsigned char *p = (const unsigned char *)body;
 	const unsigned char *end = p + len;
 	size_t line = 1, col = 1, n;
 
-	if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
-			 (p[0] == 0xFE && p[1] == 0xFF))) {
+	if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
 		fmt_err(err, errlen,
-			"%sline 1, column 1: the body is UTF-16 text; "
-			"send it encoded as UTF-8",
-			prefix);
+		        "%sline 1, column 1: the body is UTF-16 text; "
+		        "send it encoded as UTF-8",
+		        prefix);
 		return -1;
 	}
 	while (p < end) {
@@ -197,19 +185,19 @@ int fmt_text_check(const char *body, size_t len, bool cr_breaks,
 		}
 		if (*p == '\0') {
 			fmt_err(err, errlen,
-				"%sline %zu, column %zu: the body contains a NUL "
-				"byte, so it is not plain text (a UTF-16 file or "
-				"a spreadsheet?); send UTF-8 text",
-				prefix, line, col);
+			        "%sline %zu, column %zu: the body contains a NUL "
+			        "byte, so it is not plain text (a UTF-16 file or "
+			        "a spreadsheet?); send UTF-8 text",
+			        prefix, line, col);
 			return -1;
 		}
 		n = utf8_seq(p, (size_t)(end - p));
 		if (n == 0) {
 			fmt_err(err, errlen,
-				"%sline %zu, column %zu: these bytes are not "
-				"UTF-8 text (a file saved as GBK or GB18030?); "
-				"send the body encoded as UTF-8",
-				prefix, line, col);
+			        "%sline %zu, column %zu: these bytes are not "
+			        "UTF-8 text (a file saved as GBK or GB18030?); "
+			        "send the body encoded as UTF-8",
+			        prefix, line, col);
 			return -1;
 		}
 		p += n;
@@ -256,7 +244,7 @@ void fmt_quote(char *dst, size_t dstlen, const char *s, size_t n)
 
 /* Make an error message safe to put in a JSON reply or a log line: valid
  * UTF-8 (a sequence cut by truncation is dropped), no control characters. */
-static void sanitize(char *s)
+void fmt_sanitize(char *s)
 {
 	unsigned char *u = (unsigned char *)s;
 	size_t len = strlen(s), i = 0, k, need;
@@ -276,93 +264,6 @@ static void sanitize(char *s)
 			u[i] = ' ';
 		i += k;
 	}
-}
-
-static int decode(enum fmt f, const char *body, size_t len,
-		  const struct fmt_sdmx_map *map, bool csv_header,
-		  struct fmt_result *out, char *err, size_t errlen);
-
-int fmt_decode(enum fmt f, const char *body, size_t len,
-	       const struct fmt_sdmx_map *map, struct fmt_result *out,
-	       char *err, size_t errlen)
-{
-	return decode(f, body, len, map, true, out, err, errlen);
-}
-
-int fmt_decode_dhis2_csv(const char *body, size_t len, bool first_row_is_header,
-			 struct fmt_result *out, char *err, size_t errlen)
-{
-	return decode(FMT_DHIS2_CSV, body, len, NULL, first_row_is_header, out,
-		      err, errlen);
-}
-
-static int decode(enum fmt f, const char *body, size_t len,
-		  const struct fmt_sdmx_map *map, bool csv_header,
-		  struct fmt_result *out, char *err, size_t errlen)
-{
-	char spare[256];
-	bool json = f == FMT_JSON || f == FMT_DHIS2_JSON || f == FMT_ADX;
-	int rc = -1;
-
-	if (!err || errlen == 0) {
-		err = spare;
-		errlen = sizeof spare;
-	}
-	err[0] = '\0';
-	if (!out) {
-		fmt_err(err, errlen, "internal error: no place for the result");
-		return -1;
-	}
-	memset(out, 0, sizeof *out);
-	if (!body && len) {
-		fmt_err(err, errlen, "internal error: no body");
-		return -1;
-	}
-	if (!body)
-		body = "";
-	/* A UTF-8 byte order mark is invisible to the clerk who saved the
-	 * file: drop it so that line 1, column 1 is the first thing seen. */
-	if (len >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0) {
-		body += 3;
-		len -= 3;
-	}
-	if (fmt_text_check(body, len, !json, json ? "JSON " : "", err,
-			   errlen) == 0) {
-		switch (f) {
-		case FMT_JSON:
-			rc = fmt_json_decode(body, len, out, err, errlen);
-			break;
-		case FMT_CSV:
-			rc = fmt_csv_decode(body, len, out, err, errlen);
-			break;
-		case FMT_DHIS2_JSON:
-			rc = fmt_dhis2_json_decode(body, len, out, err, errlen);
-			break;
-		case FMT_DHIS2_CSV:
-			rc = fmt_dhis2_csv_decode(body, len, csv_header, out,
-						  err, errlen);
-			break;
-		case FMT_SDMX_CSV:
-			rc = fmt_sdmx_csv_decode(body, len, map, out, err,
-						 errlen);
-			break;
-		case FMT_ADX:
-			rc = fmt_adx_decode(body, len, out, err, errlen);
-			break;
-		default:
-			fmt_err(err, errlen, "internal error: unknown format %d",
-				(int)f);
-			break;
-		}
-	}
-	if (rc != 0) {
-		fmt_result_free(out);
-		if (!err[0])
-			fmt_err(err, errlen, "the body could not be read");
-		sanitize(err);
-		return -1;
-	}
-	return 0;
 }
 
 /* Read exactly N decimal digits at S into *V. */
@@ -388,22 +289,19 @@ int fmt_period_normalize(const char *in, char *out, size_t outlen)
 		out[0] = '\0';
 	if (!in || !out || outlen < 7)
 		return -1;
-	if (strnlen(in, 5) < 4 || !digits(in, 4, &year) || year < 1900 ||
-	    year > 2999)
+	if (strnlen(in, 5) < 4 || !digits(in, 4, &year) || year < 1900 || year > 2999)
 		return -1;
 	r = in + 4;
 	if (r[0] == '\0' || strcmp(r, "-A1") == 0) {
 		q = 0; /* annual */
 	} else if (r[0] == 'Q' && r[1] >= '1' && r[1] <= '4' && !r[2]) {
 		q = r[1] - '0';
-	} else if (r[0] == '-' && r[1] == 'Q' && r[2] >= '1' && r[2] <= '4' &&
-		   !r[3]) {
+	} else if (r[0] == '-' && r[1] == 'Q' && r[2] >= '1' && r[2] <= '4' && !r[3]) {
 		q = r[2] - '0';
 	} else if (strcmp(r, "-01-01/P1Y") == 0) {
 		q = 0; /* ADX: the year starting on 1 January */
-	} else if (r[0] == '-' && strnlen(r, 3) == 3 &&
-		   digits(r + 1, 2, &month) && strcmp(r + 3, "-01/P3M") == 0 &&
-		   (month == 1 || month == 4 || month == 7 || month == 10)) {
+	} else if (r[0] == '-' && strnlen(r, 3) == 3 && digits(r + 1, 2, &month) && strcmp(r + 3, "-01/P3M") == 0 &&
+	           (month == 1 || month == 4 || month == 7 || month == 10)) {
 		q = (month - 1) / 3 + 1;
 	} else {
 		return -1;
@@ -417,27 +315,4 @@ int fmt_period_normalize(const char *in, char *out, size_t outlen)
 		return -1;
 	}
 	return 0;
-}
-
-int fmt_by_name(const char *name, enum fmt *f)
-{
-	size_t i;
-
-	if (!name)
-		return -1;
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (strcmp(name, names[i]) == 0) {
-			if (f)
-				*f = (enum fmt)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-const char *fmt_name(enum fmt f)
-{
-	if ((unsigned)f >= sizeof names / sizeof names[0])
-		return "unknown";
-	return names[f];
 }
