@@ -634,6 +634,21 @@ static void post_data_value_sets(struct http_req *r, void *arg)
 
 /* GET /api/system/tasks/DATAVALUE_IMPORT/{id} and
  * /api/system/taskSummaries/DATAVALUE_IMPORT/{id} */
+/* target_job: a job of KIND for the object TARGET of a GET; NULL (answered
+ * 503) when out of memory. */
+static struct api_job *target_job(struct http_req *r, enum kind kind, const char *target)
+{
+	struct api_job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		http_reply_error(r, 503, "out of memory");
+		return NULL;
+	}
+	j->r = r;
+	j->kind = kind;
+	snprintf(j->target, sizeof(j->target), "%s", target);
+	return j;
+}
+
 static void get_task(struct http_req *r, void *arg)
 {
 	bool summary = arg != NULL;
@@ -646,14 +661,9 @@ static void get_task(struct http_req *r, void *arg)
 		http_reply_error(r, 404, "a DHIS2 import job id is 11 letters or digits");
 		return;
 	}
-	struct api_job *j = calloc(1, sizeof(*j));
-	if (!j) {
-		http_reply_error(r, 503, "out of memory");
+	struct api_job *j = target_job(r, summary ? K_TASK_SUMMARY : K_TASK, id);
+	if (!j)
 		return;
-	}
-	j->r = r;
-	j->kind = summary ? K_TASK_SUMMARY : K_TASK;
-	snprintf(j->target, sizeof(j->target), "%s", id);
 	auth_resolve(api.db, api.subject_cn, &r->peer, http_header(r, "Authorization"), on_auth, j);
 }
 
@@ -666,14 +676,9 @@ static void get_submission(struct http_req *r, void *arg)
 		http_reply_error(r, 404, "a submission id is a number, e.g. /api/v1/submissions/42");
 		return;
 	}
-	struct api_job *j = calloc(1, sizeof(*j));
-	if (!j) {
-		http_reply_error(r, 503, "out of memory");
+	struct api_job *j = target_job(r, K_GET_SUBMISSION, id);
+	if (!j)
 		return;
-	}
-	j->r = r;
-	j->kind = K_GET_SUBMISSION;
-	snprintf(j->target, sizeof(j->target), "%s", id);
 	console_authenticate(r, on_get_auth, j);
 }
 
