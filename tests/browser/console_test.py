@@ -409,6 +409,12 @@ def evaluator(d):
             not_ok(f"{who}: choosing an earlier year redraws the heat map from {first_q}", "no cell for it")
         n = len(d.find_elements(By.CSS_SELECTOR, "#sources-table tbody tr"))
         check(f"{who}: every collector is listed", str(n) == one("select count(*) from report.collector_status"), f"{n} rows")
+        shown = d.execute_script("return [...document.querySelectorAll('#cycle-table tbody tr')].map(tr => "
+                                 "[tr.dataset.reporter, tr.dataset.period, tr.dataset.state, tr.querySelector('td[data-col=return_reason]').textContent])")
+        want = psql("select reporter, period, state, coalesce(return_reason, '') from report.reporting_cycle "
+                    "where period_kind = 'quarter' and state in ('complete', 'returned') order by period desc, reporter limit 200")
+        check(f"{who}: the quarters awaiting acceptance or returned, with their reasons, equal report.reporting_cycle's ({len(want)})",
+              want and shown == want, f"shown {shown[:3]}, view {want[:3]}")
 
     # Data quality league table
     if open_page(d, "quality.html", "quality", who):
@@ -528,6 +534,8 @@ def province(d):
     if open_page(d, "reporting.html", "reporting", who):
         reps = set(d.execute_script("return [...document.querySelectorAll('#heatmap tbody tr')].map(tr => tr.dataset.reporter)"))
         check(f"{who}: the heat map shows only itself", reps == {code}, sorted(reps))
+        reps = set(d.execute_script("return [...document.querySelectorAll('#cycle-table tbody tr')].map(tr => tr.dataset.reporter)"))
+        check(f"{who}: the quarters awaiting acceptance or returned are only its own", reps == {code}, sorted(reps))
     if open_page(d, "quality.html", "quality", who):
         reps = set(d.execute_script("return [...document.querySelectorAll('#quality-table tbody tr')].map(tr => tr.dataset.reporter)"))
         check(f"{who}: the data quality table shows only itself", reps == {code}, sorted(reps))

@@ -60,8 +60,9 @@ export const CYCLE_COLUMNS = ['reporter', 'reporter_name_zh', 'reporter_name_en'
 	'completed_at', 'completed_by', 'completed_on_time', 'accepted_at', 'accepted_by', 'returned_at', 'returned_by',
 	'return_reason', 'locked_at', 'locked_by'];
 
-export function cycleColumns() {
+export function cycleColumns(withReporter) {
 	return [
+		withReporter ? { key: 'reporter', zh: '地区', en: 'Reporter', cell: (r) => el('a', { href: `province.html?reporter=${encodeURIComponent(r.reporter)}` }, bi(r.reporter_name_zh || r.reporter, r.reporter_name_en)) } : null,
 		{ key: 'period', zh: '报告期', en: 'Period', cls: 'nowrap' },
 		{ key: 'state', zh: '状态', en: 'State', cell: cycleState },
 		{ key: 'due_date', zh: '截止日期', en: 'Due', cls: 'nowrap' },
@@ -71,7 +72,7 @@ export function cycleColumns() {
 		{ key: 'returned_at', zh: '退回时间', en: 'Returned (Beijing)', cls: 'nowrap', cell: (r) => whoWhen(r.returned_at, r.returned_by) },
 		{ key: 'return_reason', zh: '退回原因', en: 'Why returned', cls: 'wrap' },
 		{ key: 'locked_at', zh: '锁定时间', en: 'Locked (Beijing)', cls: 'nowrap', cell: (r) => whoWhen(r.locked_at, r.locked_by) },
-	];
+	].filter(Boolean);
 }
 
 // returnedNotes(rows): each quarter now returned, its reason in full, who
