@@ -409,6 +409,12 @@ def evaluator(d):
             not_ok(f"{who}: choosing an earlier year redraws the heat map from {first_q}", "no cell for it")
         n = len(d.find_elements(By.CSS_SELECTOR, "#sources-table tbody tr"))
         check(f"{who}: every collector is listed", str(n) == one("select count(*) from report.collector_status"), f"{n} rows")
+        shown = d.execute_script("return [...document.querySelectorAll('#cycle-table tbody tr')].map(tr => "
+                                 "[tr.dataset.reporter, tr.dataset.period, tr.dataset.state, tr.querySelector('td[data-col=return_reason]').textContent])")
+        want = psql("select reporter, period, state, coalesce(return_reason, '') from report.reporting_cycle "
+                    "where period_kind = 'quarter' and state in ('complete', 'returned') order by period desc, reporter limit 200")
+        check(f"{who}: the quarters awaiting acceptance or returned, with their reasons, equal report.reporting_cycle's ({len(want)})",
+              want and shown == want, f"shown {shown[:3]}, view {want[:3]}")
 
     # Data quality league table
     if open_page(d, "quality.html", "quality", who):
@@ -472,6 +478,38 @@ def evaluator(d):
     problems(d)
 
 
+def reporting_cycle(d, who, code):
+    """The province page's reporting cycle against report.reporting_cycle: its
+    quarters newest first with their state, a returned quarter's reason, who
+    returned it and when; no other province's row or reason."""
+    want = psql(f"select period, state, state_zh, coalesce(return_reason, ''), coalesce(returned_by, '') from report.reporting_cycle "
+                f"where reporter = '{code}' and period_kind = 'quarter' order by period desc")
+    shown = d.execute_script("return [...document.querySelectorAll('#cycle-table tbody tr')].map(tr => "
+                             "[tr.dataset.period, tr.dataset.state, tr.querySelector('td[data-col=state]').textContent, "
+                             "tr.querySelector('td[data-col=return_reason]').textContent])")
+    check(f"{who}: the reporting cycle lists its {len(want)} quarters of report.reporting_cycle, newest first",
+          want and [r[0] for r in shown] == [w[0] for w in want], f"shown {[r[0] for r in shown][:5]}, view {[w[0] for w in want][:5]}")
+    bad = [(s, w) for s, w in zip(shown, want) if s[1] != w[1] or not s[2].startswith(w[2]) or s[3] != w[3]]
+    check(f"{who}: each quarter's state (zh, with en) and return reason equal the view's", not bad and len(shown) == len(want), f"differ: {bad[:2]}")
+    returned = [w for w in want if w[1] == "returned"]
+    notes = d.execute_script("return [...document.querySelectorAll('#returned-notes .returned-note')].map(n => "
+                             "[n.dataset.period, n.querySelector('.reason').textContent, n.textContent])")
+    check(f"{who}: a returned quarter's reason is shown above the table, as the view has it",
+          returned and [(n[0], n[1]) for n in notes] == [(w[0], w[3]) for w in returned], f"notes {notes}, view {returned}")
+    bad = [n for n, w in zip(notes, returned) if w[4] not in n[2] or "退回" not in n[2] or "returned by" not in n[2]]
+    check(f"{who}: the note says who returned it", not bad and notes, f"{bad[:2]}")
+    foreign = [r[0] for r in psql(f"select return_reason from report.reporting_cycle where reporter <> '{code}' and return_reason is not null")]
+    body = d.find_element(By.TAG_NAME, "body").text
+    check(f"{who}: no other province's return reason is on its page ({len(foreign)} in the view)",
+          foreign and not any(f in body for f in foreign), f"{[f for f in foreign if f in body][:2]}")
+    asked = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/report/reporting_cycle'))")
+    check(f"{who}: the page asks report.reporting_cycle only for the columns it shows",
+          asked and all("columns=" in a and "return_reason" in a and "events" not in a.split("columns=")[1].split("&")[0] for a in asked), f"{asked}")
+    api_rows = json.loads(api(d, "/api/v1/report/reporting_cycle?limit=10000")[1])["rows"]
+    check(f"{who}: reporting_cycle holds only its own rows in the read API", api_rows and {r["reporter"] for r in api_rows} == {code},
+          f"{sorted({r['reporter'] for r in api_rows})[:5]}")
+
+
 def province(d):
     code = os.environ["REP_CODE"]
     who = f"province-{code}"
@@ -488,12 +526,16 @@ def province(d):
     if open_page(d, f"province.html?reporter={code}", "province", who):
         n = len(d.find_elements(By.CSS_SELECTOR, "#progress-table tbody tr"))
         check(f"{who}: its page shows its targets", str(n) == one(f"select count(*) from report.progress_by_reporter where reporter = '{code}'"), f"{n} rows")
+    if open_page(d, f"province.html?reporter={code}", "province-cycle", who):
+        reporting_cycle(d, who, code)
     if open_page(d, "scorecard.html", "scorecard", who):
         reps = set(d.execute_script("return [...document.querySelectorAll('#scorecard tbody tr')].map(tr => tr.dataset.reporter)"))
         check(f"{who}: the scorecard shows only itself", reps == {code}, sorted(reps))
     if open_page(d, "reporting.html", "reporting", who):
         reps = set(d.execute_script("return [...document.querySelectorAll('#heatmap tbody tr')].map(tr => tr.dataset.reporter)"))
         check(f"{who}: the heat map shows only itself", reps == {code}, sorted(reps))
+        reps = set(d.execute_script("return [...document.querySelectorAll('#cycle-table tbody tr')].map(tr => tr.dataset.reporter)"))
+        check(f"{who}: the quarters awaiting acceptance or returned are only its own", reps == {code}, sorted(reps))
     if open_page(d, "quality.html", "quality", who):
         reps = set(d.execute_script("return [...document.querySelectorAll('#quality-table tbody tr')].map(tr => tr.dataset.reporter)"))
         check(f"{who}: the data quality table shows only itself", reps == {code}, sorted(reps))

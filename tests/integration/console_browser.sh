@@ -88,6 +88,30 @@ expect_match "a province's own missed 2020 target is entered" '^entered' "$(q "i
 	        '浙江省技术合同目标（测试）', 'a province target far above its values') returning 'entered'" 2>&1)"
 expect_match "progress is recomputed" '^[0-9]+$' "$(q "select mestat.recompute_progress()")"
 
+# ---- The reporting cycle: 330000 completes 2019Q3 (accepted) and 2019Q4
+# (returned with a reason); 310000 has a 2019Q4 returned with a reason of its
+# own, which 330000 must never see. The indicators a province did not send
+# are reported missing (status M) first, so that completion is allowed.
+complete_q() { # complete_q CODE PERIOD: prints the HTTP status of the completion
+	local miss
+	miss=$(q "select coalesce(string_agg(format('{\"indicator\":\"%s\",\"value\":null,\"status\":\"M\"}', indicator), ','), '')
+	          from mestat.expected_indicators('$1', '$2') where not received")
+	if [ -n "$miss" ]; then
+		echo "{\"reporter\":\"$1\",\"period\":\"$2\",\"values\":[$miss]}" >"$T_TMP/missing.json"
+		push "$1" application/json "$T_TMP/missing.json" >/dev/null
+	fi
+	curl -s -o "$T_TMP/complete.out" -w '%{http_code}' --cacert "$T_CERTS/ca.crt" -H "Authorization: Bearer $(cat "$gen/token-$1")" \
+		-H 'Content-Type: application/json' -d "{\"reporter\":\"$1\",\"period\":\"$2\"}" "$base/api/v1/completions"
+}
+expect_eq "the provinces complete their quarters" "201 201 201 " \
+	"$(for c in 330000:2019Q3 330000:2019Q4 310000:2019Q4; do printf '%s ' "$(complete_q "${c%%:*}" "${c#*:}")"; done)"
+q "select mestat.accept_quarter('330000', '2019Q3', '规划处 Wang')" >/dev/null
+q "select mestat.return_quarter('330000', '2019Q4', '众创空间数量与上季度相比下降过多，请核实后重新报送 / makerspaces fell too much from last quarter: check and send again', '规划处 Wang')" >/dev/null
+q "select mestat.return_quarter('310000', '2019Q4', '上海：技术合同数有误 / Shanghai: technology contracts are wrong', '规划处 Zhao')" >/dev/null
+expect_eq "330000 has 2019Q3 accepted and 2019Q4 returned, 310000 2019Q4 returned" "accepted returned returned" \
+	"$(q "select string_agg(state, ' ' order by reporter desc, period) from report.reporting_cycle
+	      where (reporter, period) in (('330000', '2019Q3'), ('330000', '2019Q4'), ('310000', '2019Q4'))")"
+
 # ---- What the browser needs from mestatd.
 csp=$(curl -s -D - -o /dev/null --cacert "$T_CERTS/ca.crt" "$base/console/login.html" | tr -d '\r' | sed -n 's/^[Cc]ontent-[Ss]ecurity-[Pp]olicy: //p')
 expect_match "the console is served with a Content-Security-Policy forbidding inline script" "script-src 'self'" "$csp"

@@ -1,10 +1,12 @@
-// Province: one reporter's targets (report.progress_by_reporter), its
+// Province: one reporter's targets (report.progress_by_reporter), where its
+// quarters stand in the reporting cycle (report.reporting_cycle, a returned
+// quarter's reason first), its
 // completeness and timeliness by period (a heat strip), its recent
 // submissions with outcome and receipt, and its pull sources' state.
 import { report, reportAll, csvURL } from './api.js';
 import { el, bi, start, ready, fail, qs, table, assessment, assessmentRank, fmtTime, indicatorName,
 	heatClass, timeClass, pctShort, heatLegend, heatTitle } from './ui.js';
-import { submissionColumns, sourceColumns } from './columns.js';
+import { submissionColumns, sourceColumns, cycleColumns, CYCLE_COLUMNS, returnedNotes } from './columns.js';
 import { targetText, valueWithPeriod, progressMeasure, planOrder, clauseSort, readingCell, basisCell } from './progress.js';
 
 // strip(completeness, timeliness): years down, Q1–Q4 and the year across.
@@ -27,12 +29,13 @@ async function main() {
 	const s = await start('province.html');
 	const code = qs('reporter') || (s.kind === 'reporter' ? s.reporter : null);
 	if (!code) throw new Error('province.html?reporter=CODE');
-	const [prog, comp, time, subs, sources] = await Promise.all([
+	const [prog, comp, time, subs, sources, cycle] = await Promise.all([
 		reportAll('progress_by_reporter', { reporter: code }),
 		reportAll('completeness', { reporter: code, order: 'period' }),
 		reportAll('timeliness', { reporter: code, order: 'period' }),
 		report('submission_log', { reporter: code, order: '-received_at', limit: 15 }),
 		reportAll('collector_status', { reporter: code }),
+		reportAll('reporting_cycle', { reporter: code, period_kind: 'quarter', order: '-period', columns: CYCLE_COLUMNS }),
 	]);
 	const any = prog.rows[0] || comp.rows[0] || subs.rows[0] || {};
 	document.title = `${any.reporter_name_zh || code} · mestat`;
@@ -58,6 +61,9 @@ async function main() {
 	targets.className = '';
 	targets.replaceChildren(table(cols, rows, { id: 'progress-table', rowAttrs: (r) => ({ 'data-indicator': r.indicator }) }));
 	document.getElementById('dl-progress').append(el('a', { href: csvURL('progress_by_reporter', { reporter: code }), download: `progress-${code}.csv` }, '下载 CSV Download'));
+	document.getElementById('returned-notes').replaceChildren(...returnedNotes(cycle.rows));
+	document.getElementById('cycle').replaceChildren(el('div', { class: 'scroll short' },
+		table(cycleColumns(), cycle.rows, { id: 'cycle-table', rowAttrs: (r) => ({ 'data-period': r.period, 'data-state': r.state }) })));
 	document.getElementById('strip').replaceChildren(...(comp.rows.length ? strip(comp.rows, time.rows) : [el('div', { class: 'empty' }, bi('没有数据', 'No rows'))]));
 	document.getElementById('subs').replaceChildren(table(submissionColumns(), subs.rows, { id: 'submissions-table' }),
 		el('p', {}, el('a', { href: `submissions.html?reporter=${encodeURIComponent(code)}` }, bi('全部报送', 'all submissions'))));

@@ -1,9 +1,11 @@
 // Reporting: completeness × timeliness of every reporter by quarter (a heat
 // map from report.completeness and report.timeliness), the overdue reports
-// with days late (report.overdue) and the pull collectors (report.collector_status).
+// with days late (report.overdue), the quarters awaiting the plan office's
+// acceptance or returned by it (report.reporting_cycle) and the pull
+// collectors (report.collector_status).
 import { report, reportAll, count, csvURL } from './api.js';
 import { el, bi, start, ready, fail, table, fmtNum, fmtTime, heatClass, timeClass, pctShort, heatLegend, heatTitle } from './ui.js';
-import { sourceColumns } from './columns.js';
+import { sourceColumns, cycleColumns, CYCLE_COLUMNS } from './columns.js';
 
 function heatmap(comp, time, from, to) {
 	const t = new Map(time.map((r) => [`${r.reporter}|${r.period}`, r]));
@@ -30,13 +32,14 @@ async function main() {
 	// The years to choose from, and the last one anything was received for (default: the three years up to it).
 	// Overdue reports, most overdue first: due_date ascending is the same order
 	// as days_overdue descending, and one the view can read without sorting all.
-	const [firstRow, lastRow, lastReceived, overdue, overdueCount, sources] = await Promise.all([
+	const [firstRow, lastRow, lastReceived, overdue, overdueCount, sources, cycle] = await Promise.all([
 		report('completeness', { period_kind: 'quarter', order: 'period', limit: 1 }),
 		report('completeness', { period_kind: 'quarter', order: '-period', limit: 1 }),
 		report('completeness', { period_kind: 'quarter', 'received.gte': 1, order: '-period', limit: 1 }),
 		report('overdue', { order: 'due_date,reporter', limit: 200 }),
 		count('overdue', {}),
 		reportAll('collector_status', { order: 'source' }),
+		report('reporting_cycle', { period_kind: 'quarter', state: 'complete,returned', order: '-period,reporter', columns: CYCLE_COLUMNS, limit: 200 }),
 	]);
 	const year = (page) => (page.rows[0] ? String(page.rows[0].period).slice(0, 4) : null);
 	const years = [];
@@ -77,6 +80,8 @@ async function main() {
 		{ key: 'missing', zh: '缺报项', en: 'Missing', num: true, cell: (r) => `${fmtNum(r.missing)} / ${fmtNum(r.expected)}` },
 		{ key: 'missing_indicators', zh: '缺报指标', en: 'Missing indicators', cls: 'wrap mono', cell: (r) => (r.missing_indicators ? [].concat(r.missing_indicators).join(', ') : bi('全部', 'all')) },
 	], overdue.rows, { id: 'overdue-table', rowAttrs: (r) => ({ 'data-reporter': r.reporter, 'data-period': r.period }) }));
+	document.getElementById('cycle').replaceChildren(table(cycleColumns(true), cycle.rows,
+		{ id: 'cycle-table', rowAttrs: (r) => ({ 'data-reporter': r.reporter, 'data-period': r.period, 'data-state': r.state }) }));
 	document.getElementById('sources').replaceChildren(sources.rows.length ? table(sourceColumns(), sources.rows, { id: 'sources-table' })
 		: el('div', { class: 'empty' }, bi('没有采集源', 'No pull sources')));
 	ready();
