@@ -14,18 +14,18 @@ with rs as (
 	 group by s.reporter, left(s.period, 4)::integer
 ),
 cells as (
+	-- One pass over observation in the order of its index observation_cell
+	-- (reporter, indicator, period, id desc), no sort: per cell, the values
+	-- newest first; the current value is the first, the first version's the
+	-- last (either may be a deletion, NULL).
 	select c.reporter, left(c.period, 4)::integer as year, count(*)::integer as cells,
 	       count(*) filter (where c.n_values > 1)::integer as revised,
-	       avg(case when c.first_value <> 0 then abs(c.value - c.first_value) / abs(c.first_value) end) as mar
-	  from (select distinct on (o.reporter, o.indicator, o.period)
-	               o.reporter, o.indicator, o.period, o.value,
-	               first_value(o.value) over cell as first_value,
-	               count(o.value) over cell as n_values
+	       avg(case when c.vs[c.n] <> 0 then abs(c.vs[1] - c.vs[c.n]) / abs(c.vs[c.n]) end) as mar
+	  from (select o.reporter, o.indicator, o.period, array_agg(o.value order by o.id desc) as vs,
+	               count(*) as n, count(o.value) as n_values
 	          from mestat.observation o
-	        window cell as (partition by o.reporter, o.indicator, o.period order by o.id
-	                        rows between unbounded preceding and unbounded following)
-	         order by o.reporter, o.indicator, o.period, o.id desc) as c
-	 where c.value is not null
+	         group by o.reporter, o.indicator, o.period) as c
+	 where c.vs[1] is not null
 	 group by c.reporter, left(c.period, 4)::integer
 ),
 flags as (
