@@ -1,7 +1,7 @@
 /* auth.c - maps a client certificate or a token to a reporter or an
- * evaluator. Tokens and pins are looked up by SECURITY DEFINER functions:
- * mestatd never reads the stored hashes itself. A certificate pinned to both
- * (the SQL functions refuse that) is the reporter's. */
+ * evaluator. Tokens and pins are looked up through the store
+ * (store_auth.c), by SECURITY DEFINER functions: mestatd never reads the
+ * stored hashes itself. */
 #include "auth.h"
 
 #include <openssl/evp.h>
@@ -12,6 +12,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "store_auth.h"
 #include "tls.h"
 
 struct auth_job {
@@ -80,28 +81,11 @@ static void on_result(struct db_conn *c, PGresult *r, const char *err, void *arg
 static void on_conn(struct db_conn *c, void *arg)
 {
 	struct auth_job *a = arg;
-	if (a->cert && a->on_read_pool) {
-		const char *p[3] = {a->peer.sha256, a->peer.cn, a->subject_cn ? "t" : "f"};
-		db_query(c,
-		         "SELECT reporter, token_id, evaluator FROM report.caller_by_certificate($1, $2, $3::boolean)",
-		         3, p, on_result, a);
-	} else if (a->on_read_pool) {
-		const char *p[1] = {a->token};
-		db_query(c, "SELECT reporter, token_id, evaluator FROM report.caller_by_token($1)", 1, p, on_result, a);
-	} else if (a->cert) {
-		const char *p[3] = {a->peer.sha256, a->peer.cn, a->subject_cn ? "t" : "f"};
-		db_query(c,
-		         "SELECT coalesce(mestat.certificate_reporter($1),"
-		         " (SELECT code FROM mestat.reporter WHERE code = $2 AND active AND $3::boolean)),"
-		         " NULL, mestat.certificate_evaluator($1)",
-		         3, p, on_result, a);
-	} else {
-		const char *p[1] = {a->token};
-		db_query(c,
-		         "SELECT reporter, token_id, NULL FROM mestat.token_reporter($1)"
-		         " UNION ALL SELECT NULL, token_id, evaluator FROM mestat.token_evaluator($1)",
-		         1, p, on_result, a);
-	}
+	if (a->cert)
+		store_caller_by_certificate(c, a->on_read_pool, a->peer.sha256, a->peer.cn, a->subject_cn, on_result,
+		                            a);
+	else
+		store_caller_by_token(c, a->on_read_pool, a->token, on_result, a);
 }
 
 /* basic_password: the password of an HTTP Basic credential (base64 of
