@@ -23,6 +23,7 @@
 #include "metrics.h"
 #include "receipt.h"
 #include "report_api.h"
+#include "store_api.h"
 
 /* The API's state: set at start and on reload, used only on the loop. */
 static struct {
@@ -472,14 +473,7 @@ static void on_get_conn(struct db_conn *c, void *arg)
 {
 	struct api_job *j = arg;
 	/* A reporter reads its own submissions; an evaluator reads every one. */
-	const char *p[2] = {j->target, j->id.evaluator[0] ? NULL : j->id.reporter};
-	db_query(c,
-	         "SELECT json_build_object('submission_id', id, 'reporter', reporter, 'via', via,"
-	         " 'source', source, 'format', format, 'received_at', received_at, 'sha256', sha256,"
-	         " 'outcome', outcome, 'status', http_status, 'counts', counts, 'error', error_detail,"
-	         " 'receipt', receipt::json)::text"
-	         " FROM mestat.submission WHERE id = $1::bigint AND ($2::text IS NULL OR reporter = $2)",
-	         2, p, on_submission_row, j);
+	store_submission_record(c, j->target, j->id.evaluator[0] ? NULL : j->id.reporter, on_submission_row, j);
 }
 
 /* on_get_auth: the caller of GET /api/v1/submissions/{id}, by console session,
@@ -684,18 +678,6 @@ static void get_submission(struct http_req *r, void *arg)
 
 /* ---- catalog ---- */
 
-static const char catalog_sql[] =
-	"SELECT json_build_object("
-	" 'reporters', (SELECT coalesce(json_agg(json_build_object('code', code, 'name_zh', name_zh,"
-	"   'name_en', name_en, 'kind', kind) ORDER BY code), '[]') FROM mestat.reporter WHERE active),"
-	" 'indicators', (SELECT coalesce(json_agg(json_build_object('code', code, 'name_zh', name_zh,"
-	"   'name_en', name_en, 'unit', unit, 'value_type', value_type, 'measure', measure,"
-	"   'periodicity', periodicity, 'scope', scope, 'min_value', min_value, 'max_value', max_value,"
-	"   'clause', clause, 'national_source', national_source) ORDER BY code), '[]') FROM mestat.indicator WHERE active),"
-	" 'periods', (SELECT coalesce(json_agg(json_build_object('code', code, 'kind', kind,"
-	"   'start_date', start_date, 'end_date', end_date, 'due_date', due_date) ORDER BY start_date, kind),"
-	"   '[]') FROM mestat.period WHERE NOT closed AND start_date <= current_date))::text";
-
 static void on_catalog(struct db_conn *c, PGresult *res, const char *err, void *arg)
 {
 	struct http_req *r = arg;
@@ -711,7 +693,7 @@ static void on_catalog(struct db_conn *c, PGresult *res, const char *err, void *
 
 static void on_catalog_conn(struct db_conn *c, void *arg)
 {
-	db_query(c, catalog_sql, 0, NULL, on_catalog, arg);
+	store_catalog(c, on_catalog, arg);
 }
 
 static void get_catalog(struct http_req *r, void *arg)
