@@ -2,7 +2,8 @@
  * POST and DELETE /api/v1/completions, and DHIS2's
  * POST/DELETE /api/completeDataSetRegistrations. The rules (what is
  * expected, what is missing, who accepted and locked a period) live in SQL
- * (027_reporting_cycle.sql); each function answers with its HTTP status in
+ * (027_reporting_cycle.sql), called through the store (store_notify.c);
+ * each function answers with its HTTP status in
  * its JSON, which is relayed as it is. */
 #include "completion.h"
 
@@ -17,6 +18,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "store_notify.h"
 
 static struct {
 	struct db *db;
@@ -86,16 +88,10 @@ static void on_answer(struct db_conn *c, PGresult *res, const char *err, void *a
 static void on_conn(struct db_conn *c, void *arg)
 {
 	struct cp_job *j = arg;
-	if (j->op == OP_DHIS2) {
-		const char *p[3] = {j->reporter, j->payload, j->id.client};
-		db_query(c, "SELECT mestat.complete_dhis2($1, $2::jsonb, $3)::text", 3, p, on_answer, j);
-	} else {
-		const char *p[3] = {j->reporter, j->period, j->id.client};
-		db_query(c,
-		         j->op == OP_COMPLETE ? "SELECT mestat.complete_quarter($1, $2, $3)::text"
-		                              : "SELECT mestat.uncomplete_quarter($1, $2, $3)::text",
-		         3, p, on_answer, j);
-	}
+	if (j->op == OP_DHIS2)
+		store_complete_dhis2(c, j->reporter, j->payload, j->id.client, on_answer, j);
+	else
+		store_complete_quarter(c, j->op == OP_COMPLETE, j->reporter, j->period, j->id.client, on_answer, j);
 }
 
 static void reply_problem(struct cp_job *j, int status, const char *why)

@@ -2,7 +2,8 @@
  * through libcurl, STARTTLS or SMTPS) and webhooks (HTTPS POST of JSON),
  * from the event loop.
  *
- * Every notify interval, one round on one pooled connection:
+ * Every notify interval, one round on one pooled connection, through the
+ * store (store_notify.c):
  *   SELECT mestat.set_notify(remind_days, source_alert_after)
  *   SELECT mestat.notify_due()              -- reminders and alerts due now
  *   SELECT * FROM mestat.notification_claim(worker, N, ...)
@@ -36,9 +37,8 @@
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
+#include "store_notify.h"
 #include "util.h"
-
-#define NOTICE_BATCH "20"
 
 /* One notice being sent. */
 struct notice {
@@ -205,11 +205,7 @@ struct outcome {
 static void on_outcome_conn(struct db_conn *c, void *arg)
 {
 	struct outcome *o = arg;
-	char max[24];
-	snprintf(max, sizeof(max), "%ld", nt.d->cf->notify.max_attempts);
-	const char *p[4] = {o->id, o->ok ? "true" : "false", o->ok ? NULL : o->error, max};
-	db_query(c, "SELECT mestat.notification_done($1::bigint, $2::boolean, $3, $4::integer)", 4, p, on_recorded,
-	         strdup(o->id));
+	store_notify_done(c, o->id, o->ok, o->error, nt.d->cf->notify.max_attempts, on_recorded, strdup(o->id));
 	free(o);
 }
 
@@ -356,7 +352,7 @@ static void on_claimed(struct db_conn *c, PGresult *res, const char *err, void *
 	}
 	for (int i = 0; i < PQntuples(res); i++)
 		send_one(res, i);
-	db_query(c, "SELECT mestat.overdue_reports()", 0, NULL, on_overdue, NULL);
+	store_notify_overdue(c, on_overdue, NULL);
 }
 
 static void on_due(struct db_conn *c, PGresult *res, const char *err, void *arg)
@@ -368,12 +364,7 @@ static void on_due(struct db_conn *c, PGresult *res, const char *err, void *arg)
 		log_warn("reminders and alerts not written", "error=\"%s\"", err);
 	else if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
 		log_info("notices written", "count=%s", PQgetvalue(res, 0, 0));
-	const char *p[2] = {nt.worker, nt.d->cf->notify.smtp_url[0] ? "true" : "false"};
-	db_query(
-		c,
-		"SELECT id, event_key, channel, address, kind, secret, subject, body, reporter, period, event, attempts"
-		" FROM mestat.notification_claim($1, " NOTICE_BATCH ", now(), interval '5 minutes', $2::boolean)",
-		2, p, on_claimed, NULL);
+	store_notify_claim(c, nt.worker, nt.d->cf->notify.smtp_url[0] != '\0', on_claimed, NULL);
 }
 
 static void on_settings(struct db_conn *c, PGresult *res, const char *err, void *arg)
@@ -383,16 +374,13 @@ static void on_settings(struct db_conn *c, PGresult *res, const char *err, void 
 		return round_end(c);
 	if (err)
 		log_warn("[notify] settings not stored", "error=\"%s\"", err);
-	db_query(c, "SELECT mestat.notify_due()", 0, NULL, on_due, NULL);
+	store_notify_due(c, on_due, NULL);
 }
 
 static void on_conn(struct db_conn *c, void *arg)
 {
 	(void)arg;
-	char secs[32];
-	snprintf(secs, sizeof(secs), "%.0f", nt.d->cf->notify.source_alert_after);
-	const char *p[2] = {nt.d->cf->notify.remind_days, secs};
-	db_query(c, "SELECT mestat.set_notify($1, make_interval(secs => $2::float8))", 2, p, on_settings, NULL);
+	store_notify_settings(c, nt.d->cf->notify.remind_days, nt.d->cf->notify.source_alert_after, on_settings, NULL);
 }
 
 static void on_tick(evutil_socket_t fd, short what, void *arg)
