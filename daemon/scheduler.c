@@ -1,7 +1,7 @@
 /* scheduler.c - runs SELECT mestat.recompute_progress() from libevent timers
  * through the database pool, never blocking the loop.
  *
- * A run takes one pooled connection for three statements:
+ * A run takes one pooled connection for four statements (store_schedule.c):
  *   SELECT pg_try_advisory_lock(KEY)      -- false: another daemon is at it
  *   SELECT mestat.lock_expired()          -- lock periods past lock_days
  *   SELECT mestat.recompute_progress()    -- the snapshot id
@@ -40,21 +40,14 @@
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
+#include "store_schedule.h"
 #include "util.h"
-
-/* 'mestprog' read as a 64-bit integer. Single-key advisory locks do not
- * collide with the two-key locks the SQL functions take ('mest', n). */
-#define SCHED_LOCK_KEY "7882833666721869671"
 
 /* How long a stream of pokes may postpone a run, in recompute_delays. */
 #define SCHED_MAX_POSTPONE 6
 
 /* Seconds between tries of the start run while no connection is up. */
 #define SCHED_START_RETRY 0.5
-
-#define SCHED_START_SQL                                                               \
-	"SELECT CASE WHEN EXISTS (SELECT 1 FROM mestat.progress_snapshot) THEN NULL " \
-	"ELSE mestat.recompute_progress() END"
 
 static struct {
 	struct daemon *d;
@@ -133,7 +126,7 @@ static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, voi
 		finish(c);
 		return;
 	}
-	db_query(c, "SELECT pg_advisory_unlock(" SCHED_LOCK_KEY ")", 0, NULL, on_unlocked, NULL);
+	store_recompute_unlock(c, on_unlocked, NULL);
 }
 
 /* on_expired: periods past due_date + lock_days were locked (lock_days =
@@ -150,8 +143,7 @@ static void on_expired(struct db_conn *c, PGresult *res, const char *err, void *
 	else if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "0") != 0)
 		log_info("periods locked after lock_days", "count=%s", PQgetvalue(res, 0, 0));
 	sched.started = util_now_mono();
-	db_query(c, strcmp(sched.trigger, "start") == 0 ? SCHED_START_SQL : "SELECT mestat.recompute_progress()", 0,
-	         NULL, on_recomputed, NULL);
+	store_recompute(c, strcmp(sched.trigger, "start") == 0, on_recomputed, NULL);
 }
 
 static void on_locked(struct db_conn *c, PGresult *res, const char *err, void *arg)
@@ -169,13 +161,13 @@ static void on_locked(struct db_conn *c, PGresult *res, const char *err, void *a
 		finish(c);
 		return;
 	}
-	db_query(c, "SELECT mestat.lock_expired()", 0, NULL, on_expired, NULL);
+	store_lock_expired(c, on_expired, NULL);
 }
 
 static void on_conn(struct db_conn *c, void *arg)
 {
 	(void)arg;
-	db_query(c, "SELECT pg_try_advisory_lock(" SCHED_LOCK_KEY ")", 0, NULL, on_locked, NULL);
+	store_recompute_lock(c, on_locked, NULL);
 }
 
 /* run: start a run for TRIGGER. Returns 0 when it started (or is asked for
@@ -242,7 +234,7 @@ static void on_purged(struct db_conn *c, PGresult *res, const char *err, void *a
 static void on_purge_conn(struct db_conn *c, void *arg)
 {
 	(void)arg;
-	db_query(c, "SELECT mestat.console_session_purge()", 0, NULL, on_purged, NULL);
+	store_session_purge(c, on_purged, NULL);
 }
 
 static void on_purge(evutil_socket_t fd, short what, void *arg)

@@ -1,0 +1,36 @@
+/* store_schedule.c - the statements of the scheduler's runs (see
+ * store_schedule.h; scheduler.c says when each runs). */
+#include "store_schedule.h"
+
+/* 'mestprog' read as a 64-bit integer. Single-key advisory locks do not
+ * collide with the two-key locks the SQL functions take ('mest', n). */
+#define SCHED_LOCK_KEY "7882833666721869671"
+
+void store_recompute_lock(struct db_conn *c, db_result_cb cb, void *arg)
+{
+	db_query(c, "SELECT pg_try_advisory_lock(" SCHED_LOCK_KEY ")", 0, NULL, cb, arg);
+}
+
+void store_recompute_unlock(struct db_conn *c, db_result_cb cb, void *arg)
+{
+	db_query(c, "SELECT pg_advisory_unlock(" SCHED_LOCK_KEY ")", 0, NULL, cb, arg);
+}
+
+void store_lock_expired(struct db_conn *c, db_result_cb cb, void *arg)
+{
+	db_query(c, "SELECT mestat.lock_expired()", 0, NULL, cb, arg);
+}
+
+void store_recompute(struct db_conn *c, bool only_if_empty, db_result_cb cb, void *arg)
+{
+	db_query(c,
+	         only_if_empty ? "SELECT CASE WHEN EXISTS (SELECT 1 FROM mestat.progress_snapshot) THEN NULL "
+	                         "ELSE mestat.recompute_progress() END"
+	                       : "SELECT mestat.recompute_progress()",
+	         0, NULL, cb, arg);
+}
+
+void store_session_purge(struct db_conn *c, db_result_cb cb, void *arg)
+{
+	db_query(c, "SELECT mestat.console_session_purge()", 0, NULL, cb, arg);
+}

@@ -1,0 +1,30 @@
+/* store_schedule.h - the statements of the scheduler's runs: the recompute
+ * lock, locking periods past lock_days, recomputing progress, and purging
+ * ended console sessions. Each answers one row of one column. */
+#ifndef MESTAT_STORE_SCHEDULE_H
+#define MESTAT_STORE_SCHEDULE_H
+
+#include <stdbool.h>
+
+#include "db.h"
+
+/* store_recompute_lock: try to take the recompute lock, a session advisory
+ * lock, so it must be released on the same connection; "t" when taken,
+ * "f" when another daemon holds it. */
+void store_recompute_lock(struct db_conn *c, db_result_cb cb, void *arg);
+
+/* store_recompute_unlock: release the recompute lock. */
+void store_recompute_unlock(struct db_conn *c, db_result_cb cb, void *arg);
+
+/* store_lock_expired: lock the periods past due_date + lock_days; how many. */
+void store_lock_expired(struct db_conn *c, db_result_cb cb, void *arg);
+
+/* store_recompute: recompute progress; the new snapshot's id. With
+ * ONLY_IF_EMPTY, only when no snapshot exists yet (NULL otherwise). */
+void store_recompute(struct db_conn *c, bool only_if_empty, db_result_cb cb, void *arg);
+
+/* store_session_purge: delete the console sessions that ended more than 30
+ * days ago; how many. */
+void store_session_purge(struct db_conn *c, db_result_cb cb, void *arg);
+
+#endif
