@@ -25,6 +25,7 @@
 #include "replica.h"
 #include "report_api.h"
 #include "scheduler.h"
+#include "store_conn.h"
 
 /* The daemon's one context: the event base, the configuration in force and
  * the parts built from it. */
@@ -39,13 +40,7 @@ const char *daemon_db_setup_sql(const struct config *cf)
 {
 	/* Every connection names itself and tells the database the due-date
 	 * rule of this configuration (a no-op when it is already in force). */
-	static char sql[240];
-	snprintf(
-		sql, sizeof(sql),
-		"SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld);"
-		" SELECT mestat.set_lock_days(%ld)",
-		cf->due_days, cf->release_days, cf->lock_days);
-	return sql;
+	return store_conn_setup(cf->due_days, cf->release_days, cf->lock_days);
 }
 
 /* ---- metrics: the gauges read at each scrape, and the route ---- */

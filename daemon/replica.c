@@ -7,8 +7,7 @@
  *   is down and before a promotion): now - the commit time of the last
  *   replayed transaction, the honest upper bound.
  *
- * pg_stat_wal_receiver shows its row (pid at least) to every role while a
- * WAL receiver runs, so the evaluator role of the read pool may ask. */
+ * The statement is the store's (store_replica_lag). */
 #include "replica.h"
 
 #include <libpq-fe.h>
@@ -17,16 +16,9 @@
 
 #include "db.h"
 #include "log.h"
+#include "store_conn.h"
 
 #define REPLICA_INTERVAL 5
-
-static const char probe_sql[] =
-	"SELECT pg_is_in_recovery(),"
-	" CASE WHEN NOT pg_is_in_recovery() THEN 0"
-	"      WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()"
-	"       AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE pid IS NOT NULL) THEN 0"
-	"      ELSE greatest(0, coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0))"
-	" END::float8";
 
 static struct {
 	struct db *pool;
@@ -60,7 +52,7 @@ static void on_probe(struct db_conn *c, PGresult *res, const char *err, void *ar
 
 static void on_conn(struct db_conn *c, void *arg)
 {
-	db_query(c, probe_sql, 0, NULL, on_probe, arg);
+	store_replica_lag(c, on_probe, arg);
 }
 
 static void tick(evutil_socket_t fd, short what, void *arg)

@@ -1,0 +1,31 @@
+/* store_conn.c - the statements about a connection itself (see
+ * store_conn.h). */
+#include "store_conn.h"
+
+#include <stdio.h>
+
+const char *store_conn_setup(long due_days, long release_days, long lock_days)
+{
+	static char sql[240];
+	snprintf(
+		sql, sizeof(sql),
+		"SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld);"
+		" SELECT mestat.set_lock_days(%ld)",
+		due_days, release_days, lock_days);
+	return sql;
+}
+
+/* pg_stat_wal_receiver shows its row (pid at least) to every role while a
+ * WAL receiver runs, so the evaluator role of the read pool may ask. */
+static const char replica_lag_sql[] =
+	"SELECT pg_is_in_recovery(),"
+	" CASE WHEN NOT pg_is_in_recovery() THEN 0"
+	"      WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()"
+	"       AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE pid IS NOT NULL) THEN 0"
+	"      ELSE greatest(0, coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0))"
+	" END::float8";
+
+void store_replica_lag(struct db_conn *c, db_result_cb cb, void *arg)
+{
+	db_query(c, replica_lag_sql, 0, NULL, cb, arg);
+}
