@@ -165,7 +165,7 @@ static void on_batch_conn(struct db_conn *c, void *arg)
 		batch_failed(b, "out of memory", false);
 		return;
 	}
-	db_query(c, ops->sql, ops->ncol, (const char *const *)arrays, ops->done, b);
+	ops->send(c, (const char *const *)arrays, ops->done, b);
 	pg_arrays_free(arrays, ops->ncol);
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "db.h"
 #include "formats/formats.h"
 #include "pull_queue.h"
 
@@ -97,7 +98,8 @@ struct batch {
 
 /* What a stage writes, and what becomes of a source it cannot write. */
 struct stage_ops {
-	const char *sql; /* $1..$ncol: one array per parameter, one element per source */
+	/* sends the statement; ARRAYS: one per parameter, one element per source */
+	void (*send)(struct db_conn *c, const char *const *arrays, db_result_cb cb, void *arg);
 	int ncol;
 	void (*params)(struct source *s, const char **p, char num[5][32]);          /* NUM: room for numbers */
 	void (*done)(struct db_conn *c, PGresult *r, const char *err, void *batch); /* calls stage_landed */

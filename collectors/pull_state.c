@@ -21,7 +21,8 @@
  * when the winner dies mid-pull; the winner overwrites next_run when it
  * stores the outcome. The claim also returns the ETag, Last-Modified, body
  * hash and last success, so validators are shared by all instances and
- * survive restarts. */
+ * survive restarts. The statements are the store's (store_pull.c); a batch
+ * of sources claims, or stores its outcomes, in one (pull_batch.c). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,37 +32,10 @@
 #include "db.h"
 #include "log.h"
 #include "pull_internal.h"
+#include "store_pull.h"
 #include "util.h"
 
 /* ---- claim ---- */
-
-/* One statement claims a batch: $1..$6 are arrays of name, reporter, url,
- * format, lease and horizon. A source is claimed when its row is new, due,
- * for another URL, or holds a next_run further out than this daemon could
- * have written; the UPDATE rechecks that on the locked row, so of two daemons
- * claiming together one wins. Returned for each source claimed: whether the
- * stored validators belong to its URL, the validators, the last accepted
- * body's hash, the last success and the failures in a row. */
-static const char claim_sql[] =
-	"WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[])"
-	"  AS c(name, reporter, url, format, lease, horizon)),"
-	" upd AS (UPDATE mestat.source_state s SET last_attempt = now(),"
-	"  next_run = now() + make_interval(secs => c.lease), updated_at = now() FROM c"
-	"  WHERE s.name = c.name AND (s.next_run IS NULL OR s.next_run <= now() OR s.url IS DISTINCT FROM c.url"
-	"   OR s.next_run > now() + make_interval(secs => greatest(c.lease, c.horizon)))"
-	"  RETURNING s.name, s.url = c.url AS url_same, s.etag, s.last_modified, s.last_body_sha256, s.last_success,"
-	"  s.consecutive_failures),"
-	" ins AS (INSERT INTO mestat.source_state AS s (name, reporter, url, format, last_attempt, next_run, updated_at)"
-	"  SELECT c.name, c.reporter, c.url, c.format, now(), now() + make_interval(secs => c.lease), now() FROM c"
-	"  WHERE NOT EXISTS (SELECT 1 FROM mestat.source_state x WHERE x.name = c.name)"
-	"  ON CONFLICT (name) DO NOTHING"
-	"  RETURNING s.name, true AS url_same, s.etag, s.last_modified, s.last_body_sha256, s.last_success, s.consecutive_failures)"
-	" SELECT name, url_same, etag, last_modified, last_body_sha256,"
-	"  to_char(last_success AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), consecutive_failures"
-	" FROM (SELECT * FROM upd UNION ALL SELECT * FROM ins) x";
-
-static const char next_run_sql[] =
-	"SELECT extract(epoch FROM next_run - now())::float8 FROM mestat.source_state WHERE name = $1";
 
 /* claim_failed: the database could not be asked (or REFUSED the state row,
  * e.g. for a reporter it does not know); nothing was fetched and nothing can
@@ -106,8 +80,7 @@ static void on_lost_conn(struct db_conn *c, void *arg)
 {
 	struct source *s = arg;
 	s->conn = c;
-	const char *p[1] = {s->name};
-	db_query(c, next_run_sql, 1, p, on_next_run, s);
+	store_pull_next_run(c, s->name, on_next_run, s);
 }
 
 /* claim_lost: another mestatd has this round; ask when it ends. */
@@ -170,49 +143,9 @@ static void claim_params(struct source *s, const char **p, char num[5][32])
 	memcpy(p, v, sizeof(v));
 }
 
-const struct stage_ops claim_ops = {claim_sql, 6, claim_params, on_claimed, claim_failed};
+const struct stage_ops claim_ops = {store_pull_claim, STORE_PULL_CLAIM_ARRAYS, claim_params, on_claimed, claim_failed};
 
 /* ---- outcome ---- */
-
-/* One statement writes the outcomes of a batch: $1..$12 are arrays of, per
- * source, name, reporter, url, format, failure class and message (NULL on
- * success), ETag, Last-Modified, body hash, submission, the seconds to the
- * next run, and whether this round's validators replace the stored ones. A
- * success resets the failures, a failure counts one more; the wait is
- * local_delay's, so the backoff rule has one home (util_backoff). On a
- * failure only the class and message are new: the validators and body hash
- * stay those of the last accepted body. Returns, per source written, its
- * name, its failures in a row and the seconds to its next run. The INSERT is
- * for a state row deleted since the claim. */
-static const char save_sql[] =
-	"WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
-	"  $7::text[], $8::text[], $9::text[], $10::bigint[], $11::float8[], $12::bool[])"
-	"  AS c(name, reporter, url, format, class, message, etag, last_modified, sha, submission, delay,"
-	"  set_validators)),"
-	" upd AS (UPDATE mestat.source_state s SET reporter = c.reporter, url = c.url, format = c.format,"
-	"  last_success = CASE WHEN c.class IS NULL THEN now() ELSE s.last_success END,"
-	"  last_error_class = c.class, last_error = c.message,"
-	"  consecutive_failures = CASE WHEN c.class IS NULL THEN 0 ELSE s.consecutive_failures + 1 END,"
-	"  next_run = now() + make_interval(secs => c.delay),"
-	"  etag = CASE WHEN c.set_validators OR s.url IS DISTINCT FROM c.url THEN c.etag"
-	"   ELSE coalesce(c.etag, s.etag) END,"
-	"  last_modified = CASE WHEN c.set_validators OR s.url IS DISTINCT FROM c.url THEN c.last_modified"
-	"   ELSE coalesce(c.last_modified, s.last_modified) END,"
-	"  last_body_sha256 = coalesce(c.sha, s.last_body_sha256),"
-	"  last_submission = coalesce(c.submission, s.last_submission), updated_at = now()"
-	"  FROM c WHERE s.name = c.name"
-	"  RETURNING s.name, s.consecutive_failures, s.next_run),"
-	" ins AS (INSERT INTO mestat.source_state AS s (name, reporter, url, format, last_attempt, last_success,"
-	"  last_error_class, last_error, next_run, consecutive_failures, etag, last_modified, last_body_sha256,"
-	"  last_submission, updated_at)"
-	"  SELECT c.name, c.reporter, c.url, c.format, now(), CASE WHEN c.class IS NULL THEN now() END, c.class,"
-	"  c.message, now() + make_interval(secs => c.delay), CASE WHEN c.class IS NULL THEN 0 ELSE 1 END, c.etag,"
-	"  c.last_modified, c.sha, c.submission, now() FROM c"
-	"  WHERE NOT EXISTS (SELECT 1 FROM mestat.source_state x WHERE x.name = c.name)"
-	"  ON CONFLICT (name) DO NOTHING"
-	"  RETURNING s.name, s.consecutive_failures, s.next_run)"
-	" SELECT name, consecutive_failures, extract(epoch FROM next_run - now())::float8"
-	" FROM (SELECT * FROM upd UNION ALL SELECT * FROM ins) x";
 
 /* local_delay: when S's next round is due: an interval after a success;
  * after a failure, the backoff for the failures in a row including this one
@@ -224,7 +157,8 @@ double local_delay(const struct source *s)
 	return util_backoff(s->pc->retry_min, s->pc->retry_max, s->failures + 1) * util_jitter();
 }
 
-/* save_params: the 12 values of save_sql for S, into P; NUM holds the numbers. */
+/* save_params: the values of S's outcome in store_pull_save()'s order, into
+ * P; NUM holds the numbers. */
 static void save_params(struct source *s, const char **p, char num[5][32])
 {
 	bool ok = is_success(s->outcome);
@@ -292,7 +226,7 @@ static void on_saved(struct db_conn *c, PGresult *r, const char *err, void *arg)
 	stage_flush(&pulls.saves);
 }
 
-const struct stage_ops save_ops = {save_sql, 12, save_params, on_saved, save_failed};
+const struct stage_ops save_ops = {store_pull_save, STORE_PULL_SAVE_ARRAYS, save_params, on_saved, save_failed};
 
 /* ---- start: the schedule as the database has it ---- */
 
@@ -352,8 +286,7 @@ static void on_loaded(struct db_conn *c, PGresult *r, const char *err, void *arg
 static void on_load_conn(struct db_conn *c, void *arg)
 {
 	(void)arg;
-	db_query(c, "SELECT name, url, extract(epoch FROM next_run - now())::float8 FROM mestat.source_state", 0, NULL,
-	         on_loaded, NULL);
+	store_pull_schedule(c, on_loaded, NULL);
 }
 
 static void on_load_timer(evutil_socket_t fd, short what, void *arg)
