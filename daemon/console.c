@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <openssl/crypto.h>
@@ -26,13 +25,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
 #include "tls.h"
+#include "util.h"
 
 #define COOKIE_NAME     "mestat_session"
 #define MAX_STATIC_SIZE (8 * 1024 * 1024)
@@ -276,7 +275,7 @@ struct login {
 	char *then; /* for a certificate sign-in on a page: the file to serve after */
 };
 
-static void serve_file(struct http_req *r, const char *root, const char *rel, const char *cookie);
+static void serve_page(struct http_req *r, const char *rel, const char *cookie);
 
 static void login_failed(struct login *l, int status, const char *why)
 {
@@ -309,7 +308,7 @@ static void on_opened(struct db_conn *c, PGresult *res, const char *err, void *a
 	log_info("console sign-in", "who=%s client=%s",
 	         l->who.id.evaluator[0] ? l->who.id.evaluator : l->who.id.reporter, l->who.id.client);
 	if (l->then) {
-		serve_file(l->r, con.web_root, l->then, cookie);
+		serve_page(l->r, l->then, cookie);
 	} else if (l->json) {
 		reply_json(l->r, 200, caller_json(&l->who), cookie);
 	} else {
@@ -336,7 +335,7 @@ static void on_login_auth(int status, const struct auth_identity *id, const char
 	struct login *l = arg;
 	if (status != 0) {
 		if (l->then) { /* a certificate that is nobody's: serve the page unsigned */
-			serve_file(l->r, con.web_root, l->then, NULL);
+			serve_page(l->r, l->then, NULL);
 			free(l->then);
 			free(l);
 			return;
@@ -507,55 +506,61 @@ static void reply_not_found(struct http_req *r)
 	http_reply(r, 404, "text/plain; charset=utf-8", "not found\n", 10, security_headers);
 }
 
-static void serve_file(struct http_req *r, const char *root, const char *rel, const char *cookie)
+int console_serve_file(struct http_req *r, const char *root, const char *rel, const char *type, const char *headers)
 {
 	char path[PATH_MAX], real_root[PATH_MAX], real[PATH_MAX];
 	if (!safe_relative(rel) || !realpath(root, real_root) ||
 	    snprintf(path, sizeof(path), "%s/%s", real_root, rel) >= (int)sizeof(path) || !realpath(path, real)) {
 		reply_not_found(r);
-		return;
+		return 404;
 	}
 	size_t rl = strlen(real_root);
 	if (strncmp(real, real_root, rl) != 0 || real[rl] != '/') { /* a symlink leading out of the root */
 		log_warn("refused a console file outside the web root", "path=%s", rel);
 		reply_not_found(r);
-		return;
+		return 404;
 	}
 	struct stat st;
 	if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
 		char index[PATH_MAX];
 		if (snprintf(index, sizeof(index), "%s/index.html", rel) >= (int)sizeof(index)) {
 			reply_not_found(r);
-			return;
+			return 404;
 		}
-		serve_file(r, root, index, cookie);
-		return;
+		return console_serve_file(r, root, index, type, headers);
 	}
-	int fd = open(real, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_STATIC_SIZE) {
-		if (fd >= 0)
-			close(fd);
-		reply_not_found(r);
-		return;
+	size_t len;
+	char *data = util_read_file(real, MAX_STATIC_SIZE, &len);
+	if (!data && errno == ENOMEM) {
+		reply_error(r, 503, "out of memory; try again later");
+		return 503;
 	}
-	char *data = malloc((size_t)st.st_size + 1);
-	ssize_t got = data ? read(fd, data, (size_t)st.st_size) : -1;
-	close(fd);
-	if (got != st.st_size) {
-		free(data);
+	if (!data && errno == EIO) {
 		reply_error(r, 500, "the file cannot be read");
-		return;
+		return 500;
 	}
+	if (!data) { /* gone, not a plain file, or larger than any file of the console */
+		reply_not_found(r);
+		return 404;
+	}
+	http_reply(r, 200, type ? type : mime_type(real), data, len, headers ? headers : security_headers);
+	free(data);
+	return 200;
+}
+
+/* serve_page: a file of the console's web root, setting COOKIE (a
+ * Set-Cookie line, NULL for none) when it is served. */
+static void serve_page(struct http_req *r, const char *rel, const char *cookie)
+{
 	char headers[1024];
 	snprintf(headers, sizeof(headers), "%s%s", security_headers, cookie ? cookie : "");
-	http_reply(r, 200, mime_type(real), data, (size_t)got, headers);
-	free(data);
+	console_serve_file(r, con.web_root, rel, NULL, headers);
 }
 
 static void get_vendor(struct http_req *r, void *arg)
 {
 	(void)arg;
-	serve_file(r, con.chart_dir, r->path + strlen("/console/vendor/"), NULL);
+	console_serve_file(r, con.chart_dir, r->path + strlen("/console/vendor/"), NULL, NULL);
 }
 
 static void get_console(struct http_req *r, void *arg)
@@ -583,7 +588,7 @@ static void get_console(struct http_req *r, void *arg)
 		}
 		free(l);
 	}
-	serve_file(r, con.web_root, rel, NULL);
+	serve_page(r, rel, NULL);
 }
 
 static void get_console_root(struct http_req *r, void *arg)

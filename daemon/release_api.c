@@ -28,8 +28,8 @@
 static struct {
 	struct db *db;
 	bool public_;
-	char *web_root; /* the web pages (web_root) */
-	char *chart_js; /* Debian's Chart.js, minified, under chart_js_dir */
+	char *web_root;  /* the web pages (web_root) */
+	char *chart_dir; /* Debian's Chart.js (chart_js_dir): chart.min.js */
 } ra;
 
 enum rkind { R_LIST, R_ONE };
@@ -284,38 +284,17 @@ static void get_one(struct http_req *r, void *arg)
 
 /* ---- public pages and their files ---- */
 
-static void send_file(struct http_req *r, const char *path, const char *type, const char *headers)
+/* serve: FILE (under ROOT) as TYPE with HEADERS; a missing file is a broken
+ * installation, worth a line in the log. */
+static void serve(struct http_req *r, const char *root, const char *file, const char *type, const char *headers)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		log_warn("a release page file is missing", "file=%s", path);
-		http_reply_error(r, 404, "this file is not installed on the server (web_root)");
-		return;
-	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	char chunk[16384];
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (len + n > cap) {
-			cap = (len + n) * 2;
-			char *nb = realloc(buf, cap);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	fclose(fp);
-	http_reply(r, 200, type, buf ? buf : "", len, headers);
-	free(buf);
+	if (console_serve_file(r, root, file, type, headers) == 404)
+		log_warn("a release page file is missing", "file=%s/%s", root ? root : "", file);
 }
 
 static void send_web(struct http_req *r, const char *name, const char *type, const char *headers)
 {
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", ra.web_root, name);
-	send_file(r, path, type, headers);
+	serve(r, ra.web_root, name, type, headers);
 }
 
 static const struct {
@@ -339,7 +318,8 @@ static void get_public(struct http_req *r, void *arg)
 		for (int i = 0; assets[i].name; i++)
 			if (strcmp(rest + 7, assets[i].name) == 0) {
 				if (!assets[i].file)
-					send_file(r, ra.chart_js, assets[i].type, "X-Content-Type-Options: nosniff\n");
+					serve(r, ra.chart_dir, "chart.min.js", assets[i].type,
+					      "X-Content-Type-Options: nosniff\n");
 				else
 					send_web(r, assets[i].file, assets[i].type,
 					         "X-Content-Type-Options: nosniff\n");
@@ -408,14 +388,13 @@ void release_api_reconfigure(const struct config *cf)
 	ra.public_ = cf->publish_public;
 	free(ra.web_root);
 	ra.web_root = strdup(cf->web_root);
-	free(ra.chart_js);
-	if (asprintf(&ra.chart_js, "%s/chart.min.js", cf->chart_js_dir) < 0)
-		ra.chart_js = NULL;
+	free(ra.chart_dir);
+	ra.chart_dir = strdup(cf->chart_js_dir);
 }
 
 void release_api_free(void)
 {
 	free(ra.web_root);
-	free(ra.chart_js);
-	ra.web_root = ra.chart_js = NULL;
+	free(ra.chart_dir);
+	ra.web_root = ra.chart_dir = NULL;
 }
