@@ -145,12 +145,6 @@ static void buf_json(struct ubuf *b, json_t *v)
 	free(t);
 }
 
-static void buf_csv(struct ubuf *b, const char *v, size_t n, bool guard)
-{
-	if (!b->oom && report_csv_field(&b->p, &b->len, &b->cap, v, n, guard) != 0)
-		b->oom = true;
-}
-
 /* ---- answers ---- */
 
 static void reply_error(struct rjob *j, int status, const char *msg, const char *key, json_t *list)
@@ -267,7 +261,7 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 		const char *name = j->cols[j->pick[c]].name;
 		if (c)
 			ubuf_puts(&b, ",");
-		buf_csv(&b, name, strlen(name), false);
+		report_csv_field(&b, name, strlen(name), false);
 	}
 	ubuf_puts(&b, "\r\n");
 	int n = page_rows(j, res);
@@ -276,8 +270,9 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 			if (c)
 				ubuf_puts(&b, ",");
 			if (!PQgetisnull(res, i, (int)c + 1))
-				buf_csv(&b, PQgetvalue(res, i, (int)c + 1), (size_t)PQgetlength(res, i, (int)c + 1),
-				        report_json_kind(j->cols[j->pick[c]].type) != REPORT_JSON_NUMBER);
+				report_csv_field(&b, PQgetvalue(res, i, (int)c + 1),
+				                 (size_t)PQgetlength(res, i, (int)c + 1),
+				                 report_json_kind(j->cols[j->pick[c]].type) != REPORT_JSON_NUMBER);
 		}
 		ubuf_puts(&b, "\r\n");
 	}
@@ -309,7 +304,7 @@ static void send_sdmx(struct rjob *j, PGresult *res, long total)
 				len = 7;
 			}
 			if (!PQgetisnull(res, i, c))
-				buf_csv(&b, v, len, c == 6);
+				report_csv_field(&b, v, len, c == 6);
 		}
 		ubuf_puts(&b, "\r\n");
 	}

@@ -484,36 +484,22 @@ void report_json_value(struct ubuf *b, enum report_json_kind kind, const char *v
 	}
 }
 
-int report_csv_field(char **buf, size_t *used, size_t *cap, const char *v, size_t len, bool formula_guard)
+int report_csv_field(struct ubuf *b, const char *v, size_t len, bool formula_guard)
 {
 	bool guard = formula_guard && len &&
 	             (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r');
 	bool quote = guard;
 	for (size_t i = 0; i < len && !quote; i++)
 		quote = v[i] == ',' || v[i] == '"' || v[i] == '\n' || v[i] == '\r';
-	size_t need = *used + 2 * len + 4;
-	if (need > *cap) {
-		size_t c = *cap ? *cap : 4096;
-		while (c < need)
-			c *= 2;
-		char *p = realloc(*buf, c);
-		if (!p)
-			return -1;
-		*buf = p;
-		*cap = c;
-	}
-	char *o = *buf + *used;
-	if (quote)
-		*o++ = '"';
-	if (guard)
-		*o++ = '\'';
-	for (size_t i = 0; i < len; i++) {
-		if (v[i] == '"')
-			*o++ = '"';
-		*o++ = v[i];
-	}
-	if (quote)
-		*o++ = '"';
-	*used = (size_t)(o - *buf);
-	return 0;
+	if (!quote)
+		return ubuf_put(b, v, len);
+	ubuf_put(b, guard ? "\"'" : "\"", guard ? 2 : 1);
+	size_t from = 0;
+	for (size_t i = 0; i < len; i++)
+		if (v[i] == '"') { /* written twice: this run ends with it, the next starts with it */
+			ubuf_put(b, v + from, i + 1 - from);
+			from = i;
+		}
+	ubuf_put(b, v + from, len - from);
+	return ubuf_put(b, "\"", 1);
 }

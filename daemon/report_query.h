@@ -75,10 +75,9 @@ struct ubuf;
  * REPORT_JSON_RAW the text is JSON already (to_json in the query). */
 void report_json_value(struct ubuf *b, enum report_json_kind kind, const char *v, size_t len);
 
-/* report_csv_field: append V (LEN bytes) to the growing buffer *BUF
- * (*LEN_USED of *CAP) as one RFC 4180 field; FORMULA_GUARD prefixes a text
- * starting with = + - @ TAB CR with ' so that a spreadsheet shows it as text.
- * Returns -1 when out of memory. */
-int report_csv_field(char **buf, size_t *used, size_t *cap, const char *v, size_t len, bool formula_guard);
+/* report_csv_field: append V (LEN bytes) to B as one RFC 4180 field;
+ * FORMULA_GUARD prefixes a text starting with = + - @ TAB CR with ' so that
+ * a spreadsheet shows it as text. Returns -1 (and B's oom) when out of memory. */
+int report_csv_field(struct ubuf *b, const char *v, size_t len, bool formula_guard);
 
 #endif

@@ -59,11 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t k = 0; k < npick; k++)
 			if (pick[i] >= NC || (i != k && pick[i] == pick[k]))
 				abort();
-	char *buf = NULL;
-	size_t used = 0, cap = 0;
-	if (report_csv_field(&buf, &used, &cap, q, size, true) == 0 && used < size)
+	struct ubuf csv = {0};
+	if (report_csv_field(&csv, q, size, true) == 0 && (csv.oom || csv.len < size))
 		abort();
-	free(buf);
+	free(csv.p);
 	json_t *same = json_stringn(q, size); /* NULL unless valid UTF-8 */
 	if (same) {
 		for (int k = REPORT_JSON_BOOL; k <= REPORT_JSON_STRING; k++) {

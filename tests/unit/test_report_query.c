@@ -161,16 +161,18 @@ static void test_a_province_is_restricted_to_its_reporter(void **state)
 static void test_csv_fields_follow_rfc_4180(void **state)
 {
 	(void)state;
-	char *buf = NULL;
-	size_t used = 0, cap = 0;
-	assert_int_equal(report_csv_field(&buf, &used, &cap, "plain 北京", strlen("plain 北京"), true), 0);
-	assert_int_equal(report_csv_field(&buf, &used, &cap, ",", 1, false), 0);
-	assert_int_equal(report_csv_field(&buf, &used, &cap, "a \"q\", b", 8, true), 0);
-	assert_int_equal(report_csv_field(&buf, &used, &cap, "=1+2", 4, true), 0);
-	assert_int_equal(report_csv_field(&buf, &used, &cap, "-3.5", 4, false), 0);
-	buf[used] = '\0';
-	assert_string_equal(buf, "plain 北京\",\"\"a \"\"q\"\", b\"\"'=1+2\"-3.5");
-	free(buf);
+	struct ubuf b = {0};
+	assert_int_equal(report_csv_field(&b, "plain 北京", strlen("plain 北京"), true), 0);
+	assert_int_equal(report_csv_field(&b, ",", 1, false), 0);
+	assert_int_equal(report_csv_field(&b, "a \"q\", b", 8, true), 0);
+	assert_int_equal(report_csv_field(&b, "=1+2", 4, true), 0);
+	assert_int_equal(report_csv_field(&b, "-3.5", 4, false), 0);
+	assert_int_equal(report_csv_field(&b, "\"\"", 2, false), 0);
+	assert_int_equal(report_csv_field(&b, "", 0, true), 0);
+	assert_false(b.oom);
+	assert_string_equal(b.p, "plain 北京\",\"\"a \"\"q\"\", b\"\"'=1+2\"-3.5\"\"\"\"\"\"");
+	assert_int_equal(b.len, strlen(b.p));
+	free(b.p);
 }
 
 static void test_json_kinds_follow_the_column_type(void **state)
