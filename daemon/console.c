@@ -30,6 +30,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "store_session.h"
 #include "tls.h"
 #include "util.h"
 
@@ -201,9 +202,7 @@ static void on_session(struct db_conn *c, PGresult *res, const char *err, void *
 static void on_session_conn(struct db_conn *c, void *arg)
 {
 	struct authn *a = arg;
-	const char *p[1] = {a->sid};
-	db_query(c, "SELECT reporter, evaluator, client_identity, csrf FROM mestat.console_session_use($1)", 1, p,
-	         on_session, a);
+	store_session_use(c, a->sid, on_session, a);
 }
 
 /* The primary is away: a GET still finds its session on the read pool,
@@ -211,9 +210,7 @@ static void on_session_conn(struct db_conn *c, void *arg)
 static void on_session_read_conn(struct db_conn *c, void *arg)
 {
 	struct authn *a = arg;
-	const char *p[1] = {a->sid};
-	db_query(c, "SELECT reporter, evaluator, client_identity, csrf FROM report.console_session_peek($1)", 1, p,
-	         on_session, a);
+	store_session_peek(c, a->sid, on_session, a);
 }
 
 void console_authenticate(struct http_req *r, console_auth_cb cb, void *arg)
@@ -323,11 +320,8 @@ static void on_opened(struct db_conn *c, PGresult *res, const char *err, void *a
 static void on_open_conn(struct db_conn *c, void *arg)
 {
 	struct login *l = arg;
-	char idle[32], max[32];
-	snprintf(idle, sizeof(idle), "%.3f", con.idle);
-	snprintf(max, sizeof(max), "%.3f", con.max_age);
-	const char *p[5] = {l->who.id.reporter, l->who.id.evaluator, l->who.id.client, idle, max};
-	db_query(c, "SELECT session_id, csrf FROM mestat.console_session_open($1, $2, $3, $4, $5)", 5, p, on_opened, l);
+	store_session_open(c, l->who.id.reporter, l->who.id.evaluator, l->who.id.client, con.idle, con.max_age,
+	                   on_opened, l);
 }
 
 static void on_login_auth(int status, const struct auth_identity *id, const char *why, void *arg)
@@ -421,8 +415,7 @@ static void on_closed(struct db_conn *c, PGresult *res, const char *err, void *a
 static void on_close_conn(struct db_conn *c, void *arg)
 {
 	struct logout *o = arg;
-	const char *p[1] = {o->sid};
-	db_query(c, "SELECT mestat.console_session_close($1)", 1, p, on_closed, o);
+	store_session_close(c, o->sid, on_closed, o);
 }
 
 static void on_logout_auth(int status, const struct console_caller *who, const char *why, void *arg)
