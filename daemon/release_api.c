@@ -24,6 +24,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "store_release.h"
 
 static struct {
 	struct db *db;
@@ -92,24 +93,6 @@ static void done(struct rjob *j, struct db_conn *c)
 
 /* ---- the list ---- */
 
-static const char list_sql[] =
-	"SELECT json_build_object("
-	" 'releases', (SELECT coalesce(json_agg(json_build_object("
-	"   'period', r.period, 'revision', r.revision, 'published_at', r.published_at, 'reason', r.reason,"
-	"   'sha256', r.sha256, 'previous_sha256', r.previous_sha256, 'signature', r.signature,"
-	"   'key_fingerprint', r.key_fingerprint,"
-	"   'superseded', r.superseded,"
-	"   'release_date', r.body::jsonb->>'release_date',"
-	"   'classes', (SELECT json_object_agg(x.c, x.n) FROM (SELECT p->>'class' AS c, count(*) AS n"
-	"                FROM jsonb_array_elements(r.body::jsonb->'progress') p"
-	"                WHERE p->>'class' IS NOT NULL GROUP BY 1) x)," /* monitoring rows have none */
-	"   'class_changes', jsonb_array_length(r.body::jsonb->'changes'->'classes')) ORDER BY r.id), '[]')"
-	"   FROM report.releases r),"
-	" 'calendar', (SELECT coalesce(json_agg(json_build_object('period', c.period, 'due_date', c.due_date,"
-	"   'release_date', c.release_date, 'release_time', c.release_time, 'status', c.status,"
-	"   'revision', c.revision) ORDER BY c.period), '[]')"
-	"   FROM report.release_calendar c WHERE c.due_date <= now()::date + 366))::text";
-
 static void on_list(struct db_conn *c, PGresult *res, const char *err, void *arg)
 {
 	struct rjob *j = arg;
@@ -154,11 +137,7 @@ static void on_release(struct db_conn *c, PGresult *res, const char *err, void *
 	}
 	if (PQntuples(res) == 0) {
 		if (j->evaluator && !j->revision[0]) {
-			const char *p[1] = {j->period};
-			db_query(c,
-			         "SELECT (report.release_content($1) || jsonb_build_object('preview', true,"
-			         " 'note', 'preview: computed now, not signed, not published'))::text",
-			         1, p, on_preview, j);
+			store_release_preview(c, j->period, on_preview, j);
 			return;
 		}
 		http_reply_error(j->r, 404,
@@ -185,16 +164,10 @@ static void on_conn(struct db_conn *c, void *arg)
 		return done(j, c);
 	}
 	if (j->kind == R_LIST) {
-		db_query(c, list_sql, 0, NULL, on_list, j);
+		store_release_list(c, on_list, j);
 		return;
 	}
-	const char *p[2] = {j->period, j->revision[0] ? j->revision : NULL};
-	db_query(c,
-	         "SELECT r.body, r.revision, r.sha256, coalesce(r.previous_sha256, ''), r.signature,"
-	         " r.key_fingerprint, r.superseded"
-	         " FROM report.releases r WHERE r.period = $1 AND ($2::integer IS NULL OR r.revision = $2::integer)"
-	         " ORDER BY r.revision DESC LIMIT 1",
-	         2, p, on_release, j);
+	store_release_read(c, j->period, j->revision[0] ? j->revision : NULL, on_release, j);
 }
 
 static void go(struct rjob *j)
