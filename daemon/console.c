@@ -10,8 +10,9 @@
  * Static files come from web_root (the top-level web/ folder once
  * installed), Chart.js from Debian's libjs-chart.js. A path is served only
  * when every segment is a plain name (no "..", no hidden files) and its real
- * path, symlinks resolved, lies inside the root. Every console answer
- * carries a strict Content-Security-Policy. */
+ * path, symlinks resolved, lies inside the root (console_serve_file, which
+ * serves the release pages too). Every console answer carries a strict
+ * Content-Security-Policy. The sessions' statements are store_session.c's. */
 #include "console.h"
 
 #include <errno.h>
