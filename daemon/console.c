@@ -10,14 +10,14 @@
  * Static files come from web_root (the top-level web/ folder once
  * installed), Chart.js from Debian's libjs-chart.js. A path is served only
  * when every segment is a plain name (no "..", no hidden files) and its real
- * path, symlinks resolved, lies inside the root. Every console answer
- * carries a strict Content-Security-Policy. */
+ * path, symlinks resolved, lies inside the root (console_serve_file, which
+ * serves the release pages too). Every console answer carries a strict
+ * Content-Security-Policy. The sessions' statements are store_session.c's. */
 #include "console.h"
 
 #include <errno.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <openssl/crypto.h>
@@ -26,13 +26,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "store_session.h"
 #include "tls.h"
+#include "util.h"
 
 #define COOKIE_NAME     "mestat_session"
 #define MAX_STATIC_SIZE (8 * 1024 * 1024)
@@ -202,9 +203,7 @@ static void on_session(struct db_conn *c, PGresult *res, const char *err, void *
 static void on_session_conn(struct db_conn *c, void *arg)
 {
 	struct authn *a = arg;
-	const char *p[1] = {a->sid};
-	db_query(c, "SELECT reporter, evaluator, client_identity, csrf FROM mestat.console_session_use($1)", 1, p,
-	         on_session, a);
+	store_session_use(c, a->sid, on_session, a);
 }
 
 /* The primary is away: a GET still finds its session on the read pool,
@@ -212,9 +211,7 @@ static void on_session_conn(struct db_conn *c, void *arg)
 static void on_session_read_conn(struct db_conn *c, void *arg)
 {
 	struct authn *a = arg;
-	const char *p[1] = {a->sid};
-	db_query(c, "SELECT reporter, evaluator, client_identity, csrf FROM report.console_session_peek($1)", 1, p,
-	         on_session, a);
+	store_session_peek(c, a->sid, on_session, a);
 }
 
 void console_authenticate(struct http_req *r, console_auth_cb cb, void *arg)
@@ -276,7 +273,7 @@ struct login {
 	char *then; /* for a certificate sign-in on a page: the file to serve after */
 };
 
-static void serve_file(struct http_req *r, const char *root, const char *rel, const char *cookie);
+static void serve_page(struct http_req *r, const char *rel, const char *cookie);
 
 static void login_failed(struct login *l, int status, const char *why)
 {
@@ -309,7 +306,7 @@ static void on_opened(struct db_conn *c, PGresult *res, const char *err, void *a
 	log_info("console sign-in", "who=%s client=%s",
 	         l->who.id.evaluator[0] ? l->who.id.evaluator : l->who.id.reporter, l->who.id.client);
 	if (l->then) {
-		serve_file(l->r, con.web_root, l->then, cookie);
+		serve_page(l->r, l->then, cookie);
 	} else if (l->json) {
 		reply_json(l->r, 200, caller_json(&l->who), cookie);
 	} else {
@@ -324,11 +321,8 @@ static void on_opened(struct db_conn *c, PGresult *res, const char *err, void *a
 static void on_open_conn(struct db_conn *c, void *arg)
 {
 	struct login *l = arg;
-	char idle[32], max[32];
-	snprintf(idle, sizeof(idle), "%.3f", con.idle);
-	snprintf(max, sizeof(max), "%.3f", con.max_age);
-	const char *p[5] = {l->who.id.reporter, l->who.id.evaluator, l->who.id.client, idle, max};
-	db_query(c, "SELECT session_id, csrf FROM mestat.console_session_open($1, $2, $3, $4, $5)", 5, p, on_opened, l);
+	store_session_open(c, l->who.id.reporter, l->who.id.evaluator, l->who.id.client, con.idle, con.max_age,
+	                   on_opened, l);
 }
 
 static void on_login_auth(int status, const struct auth_identity *id, const char *why, void *arg)
@@ -336,7 +330,7 @@ static void on_login_auth(int status, const struct auth_identity *id, const char
 	struct login *l = arg;
 	if (status != 0) {
 		if (l->then) { /* a certificate that is nobody's: serve the page unsigned */
-			serve_file(l->r, con.web_root, l->then, NULL);
+			serve_page(l->r, l->then, NULL);
 			free(l->then);
 			free(l);
 			return;
@@ -422,8 +416,7 @@ static void on_closed(struct db_conn *c, PGresult *res, const char *err, void *a
 static void on_close_conn(struct db_conn *c, void *arg)
 {
 	struct logout *o = arg;
-	const char *p[1] = {o->sid};
-	db_query(c, "SELECT mestat.console_session_close($1)", 1, p, on_closed, o);
+	store_session_close(c, o->sid, on_closed, o);
 }
 
 static void on_logout_auth(int status, const struct console_caller *who, const char *why, void *arg)
@@ -507,55 +500,61 @@ static void reply_not_found(struct http_req *r)
 	http_reply(r, 404, "text/plain; charset=utf-8", "not found\n", 10, security_headers);
 }
 
-static void serve_file(struct http_req *r, const char *root, const char *rel, const char *cookie)
+int console_serve_file(struct http_req *r, const char *root, const char *rel, const char *type, const char *headers)
 {
 	char path[PATH_MAX], real_root[PATH_MAX], real[PATH_MAX];
 	if (!safe_relative(rel) || !realpath(root, real_root) ||
 	    snprintf(path, sizeof(path), "%s/%s", real_root, rel) >= (int)sizeof(path) || !realpath(path, real)) {
 		reply_not_found(r);
-		return;
+		return 404;
 	}
 	size_t rl = strlen(real_root);
 	if (strncmp(real, real_root, rl) != 0 || real[rl] != '/') { /* a symlink leading out of the root */
 		log_warn("refused a console file outside the web root", "path=%s", rel);
 		reply_not_found(r);
-		return;
+		return 404;
 	}
 	struct stat st;
 	if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
 		char index[PATH_MAX];
 		if (snprintf(index, sizeof(index), "%s/index.html", rel) >= (int)sizeof(index)) {
 			reply_not_found(r);
-			return;
+			return 404;
 		}
-		serve_file(r, root, index, cookie);
-		return;
+		return console_serve_file(r, root, index, type, headers);
 	}
-	int fd = open(real, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_STATIC_SIZE) {
-		if (fd >= 0)
-			close(fd);
-		reply_not_found(r);
-		return;
+	size_t len;
+	char *data = util_read_file(real, MAX_STATIC_SIZE, &len);
+	if (!data && errno == ENOMEM) {
+		reply_error(r, 503, "out of memory; try again later");
+		return 503;
 	}
-	char *data = malloc((size_t)st.st_size + 1);
-	ssize_t got = data ? read(fd, data, (size_t)st.st_size) : -1;
-	close(fd);
-	if (got != st.st_size) {
-		free(data);
+	if (!data && errno == EIO) {
 		reply_error(r, 500, "the file cannot be read");
-		return;
+		return 500;
 	}
+	if (!data) { /* gone, not a plain file, or larger than any file of the console */
+		reply_not_found(r);
+		return 404;
+	}
+	http_reply(r, 200, type ? type : mime_type(real), data, len, headers ? headers : security_headers);
+	free(data);
+	return 200;
+}
+
+/* serve_page: a file of the console's web root, setting COOKIE (a
+ * Set-Cookie line, NULL for none) when it is served. */
+static void serve_page(struct http_req *r, const char *rel, const char *cookie)
+{
 	char headers[1024];
 	snprintf(headers, sizeof(headers), "%s%s", security_headers, cookie ? cookie : "");
-	http_reply(r, 200, mime_type(real), data, (size_t)got, headers);
-	free(data);
+	console_serve_file(r, con.web_root, rel, NULL, headers);
 }
 
 static void get_vendor(struct http_req *r, void *arg)
 {
 	(void)arg;
-	serve_file(r, con.chart_dir, r->path + strlen("/console/vendor/"), NULL);
+	console_serve_file(r, con.chart_dir, r->path + strlen("/console/vendor/"), NULL, NULL);
 }
 
 static void get_console(struct http_req *r, void *arg)
@@ -583,7 +582,7 @@ static void get_console(struct http_req *r, void *arg)
 		}
 		free(l);
 	}
-	serve_file(r, con.web_root, rel, NULL);
+	serve_page(r, rel, NULL);
 }
 
 static void get_console_root(struct http_req *r, void *arg)

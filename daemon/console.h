@@ -34,6 +34,15 @@ void console_reconfigure(const struct config *cf);
  * (GET requests only), else its bearer token or client certificate. */
 void console_authenticate(struct http_req *r, console_auth_cb cb, void *arg);
 
+/* console_serve_file: answer R with the file REL (a relative path of plain
+ * names) under ROOT, its real path inside ROOT; a directory serves its
+ * index.html. TYPE is its media type (NULL: by its extension), HEADERS the
+ * answer's "Name: value\n" lines (NULL: console_security_headers()). Returns
+ * the status answered: 200; 404 when there is no such plain file (or it is
+ * larger than a console file may be); 500 when it cannot be read; 503 when
+ * out of memory. */
+int console_serve_file(struct http_req *r, const char *root, const char *rel, const char *type, const char *headers);
+
 /* console_security_headers: the Content-Security-Policy and other headers
  * every console answer carries, as "Name: value\n" lines. */
 const char *console_security_headers(void);

@@ -50,28 +50,6 @@ static int is_repeatable(const struct dirent *d)
 /* The folders of repeatable files, in the order they are applied. */
 static const char *const repeatable_dirs[] = {"functions", "views"};
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	struct ubuf b = {0};
-	char chunk[65536];
-	size_t r;
-	while ((r = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		ubuf_put(&b, chunk, r);
-	bool failed = ferror(fp) != 0;
-	fclose(fp);
-	if (!b.p && !b.oom)
-		ubuf_put(&b, "", 0); /* an empty file is an empty string */
-	if (b.oom || failed) {
-		free(b.p);
-		return NULL;
-	}
-	*len = b.len;
-	return b.p;
-}
-
 /* exec_ok: run SQL, true on success; else ERR gets "WHAT: message". */
 static bool exec_ok(PGconn *pg, const char *sql, const char *what, char *err, size_t errlen)
 {
@@ -110,7 +88,7 @@ static int apply_one(PGconn *pg, const char *dir, const char *name, const char *
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	size_t len;
-	char *sql = read_file(path, &len);
+	char *sql = util_read_file(path, 0, &len);
 	if (!sql) {
 		snprintf(err, errlen, "migration %s: cannot read: %s", path, strerror(errno));
 		return -1;

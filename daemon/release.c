@@ -3,16 +3,17 @@
  * builds the document in SQL, canonicalizes, hashes and signs it here (the
  * receipt key never leaves the daemon) and stores it chained to the last one.
  *
- * A round, on one pooled connection, every RELEASE_TICK seconds:
- *   SELECT pg_try_advisory_lock(KEY)            -- false: another daemon is at it
+ * A round, on one pooled connection, every RELEASE_TICK seconds (the
+ * statements are store_release.c's):
+ *   store_release_lock          false: another daemon is at it
  *   loop:
- *     SELECT * FROM mestat.release_due()          -- nothing due: end the round
- *     SELECT mestat.recompute_progress()          -- once per round: fresh numbers
- *     SELECT mestat.release_content(period, reason)
+ *     store_release_due         nothing due: end the round
+ *     store_release_recompute   once per round: fresh numbers
+ *     store_release_content     mestat.release_content(period, reason)
  *       canonical text (release_canonical) of document + signing_key
  *       signature = Ed25519(canonical text)
- *     SELECT mestat.record_release(...)           -- checks the chain under a lock
- *   SELECT pg_advisory_unlock(KEY)
+ *     store_release_record      mestat.record_release checks the chain under a lock
+ *   store_release_unlock
  * Two daemons on one database: the advisory lock keeps the second one out,
  * and should it ever get in, record_release refuses a document that does not
  * follow the chain's last release (SQLSTATE 40001), so nothing is published
@@ -30,9 +31,7 @@
 #include "db.h"
 #include "log.h"
 #include "receipt.h"
-
-/* 'mestrels' read as a 64-bit integer; distinct from the recompute lock. */
-#define RELEASE_LOCK_KEY "7882833666754571379"
+#include "store_release.h"
 
 /* How often mestatd looks for a release to publish, in seconds. */
 #define RELEASE_TICK 5
@@ -71,7 +70,7 @@ static void round_end(struct db_conn *c)
 	rel.reason = NULL;
 	receipt_key_free(rel.key);
 	rel.key = NULL;
-	db_query(c, "SELECT pg_advisory_unlock(" RELEASE_LOCK_KEY ")", 0, NULL, on_unlocked, NULL);
+	store_release_unlock(c, on_unlocked, NULL);
 }
 
 /* broken: the connection died; the server released the lock with it. */
@@ -120,10 +119,8 @@ static void sign_and_record(struct db_conn *c, json_t *doc)
 		log_error("release not published: cannot sign it", "period=%s", rel.period);
 		return round_end(c);
 	}
-	const char *p[6] = {
-		rel.period, text, sig, fp, receipt_key_public_pem(rel.key), rel.request[0] ? rel.request : NULL};
-	/* libpq copies the parameters into its output buffer when sending. */
-	db_query(c, "SELECT mestat.record_release($1, $2, $3, $4, $5, $6::bigint)", 6, p, on_recorded, NULL);
+	store_release_record(c, rel.period, text, sig, fp, receipt_key_public_pem(rel.key),
+	                     rel.request[0] ? rel.request : NULL, on_recorded, NULL);
 	free(text);
 }
 
@@ -150,8 +147,7 @@ static void on_content(struct db_conn *c, PGresult *res, const char *err, void *
 
 static void build(struct db_conn *c)
 {
-	const char *p[2] = {rel.period, rel.reason};
-	db_query(c, "SELECT mestat.release_content($1, $2)::text", 2, p, on_content, NULL);
+	store_release_content(c, rel.period, rel.reason, on_content, NULL);
 }
 
 static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, void *arg)
@@ -185,7 +181,7 @@ static void on_due(struct db_conn *c, PGresult *res, const char *err, void *arg)
 		rel.key = receipt_key_ref(receipt_key_current());
 	log_info("publishing a release", "period=%s request=%s", rel.period, rel.request[0] ? rel.request : "calendar");
 	if (!rel.recomputed)
-		db_query(c, "SELECT mestat.recompute_progress()", 0, NULL, on_recomputed, NULL);
+		store_release_recompute(c, on_recomputed, NULL);
 	else
 		build(c);
 }
@@ -194,7 +190,7 @@ static void next_due(struct db_conn *c)
 {
 	if (rel.published >= RELEASE_MAX_PER_ROUND || rel.d->stopping)
 		return round_end(c);
-	db_query(c, "SELECT period, reason, request FROM mestat.release_due()", 0, NULL, on_due, NULL);
+	store_release_due(c, on_due, NULL);
 }
 
 static void on_locked(struct db_conn *c, PGresult *res, const char *err, void *arg)
@@ -220,7 +216,7 @@ static void on_locked(struct db_conn *c, PGresult *res, const char *err, void *a
 static void on_conn(struct db_conn *c, void *arg)
 {
 	(void)arg;
-	db_query(c, "SELECT pg_try_advisory_lock(" RELEASE_LOCK_KEY ")", 0, NULL, on_locked, NULL);
+	store_release_lock(c, on_locked, NULL);
 }
 
 static void on_tick(evutil_socket_t fd, short what, void *arg)

@@ -24,12 +24,13 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "store_release.h"
 
 static struct {
 	struct db *db;
 	bool public_;
-	char *web_root; /* the web pages (web_root) */
-	char *chart_js; /* Debian's Chart.js, minified, under chart_js_dir */
+	char *web_root;  /* the web pages (web_root) */
+	char *chart_dir; /* Debian's Chart.js (chart_js_dir): chart.min.js */
 } ra;
 
 enum rkind { R_LIST, R_ONE };
@@ -92,24 +93,6 @@ static void done(struct rjob *j, struct db_conn *c)
 
 /* ---- the list ---- */
 
-static const char list_sql[] =
-	"SELECT json_build_object("
-	" 'releases', (SELECT coalesce(json_agg(json_build_object("
-	"   'period', r.period, 'revision', r.revision, 'published_at', r.published_at, 'reason', r.reason,"
-	"   'sha256', r.sha256, 'previous_sha256', r.previous_sha256, 'signature', r.signature,"
-	"   'key_fingerprint', r.key_fingerprint,"
-	"   'superseded', r.superseded,"
-	"   'release_date', r.body::jsonb->>'release_date',"
-	"   'classes', (SELECT json_object_agg(x.c, x.n) FROM (SELECT p->>'class' AS c, count(*) AS n"
-	"                FROM jsonb_array_elements(r.body::jsonb->'progress') p"
-	"                WHERE p->>'class' IS NOT NULL GROUP BY 1) x)," /* monitoring rows have none */
-	"   'class_changes', jsonb_array_length(r.body::jsonb->'changes'->'classes')) ORDER BY r.id), '[]')"
-	"   FROM report.releases r),"
-	" 'calendar', (SELECT coalesce(json_agg(json_build_object('period', c.period, 'due_date', c.due_date,"
-	"   'release_date', c.release_date, 'release_time', c.release_time, 'status', c.status,"
-	"   'revision', c.revision) ORDER BY c.period), '[]')"
-	"   FROM report.release_calendar c WHERE c.due_date <= now()::date + 366))::text";
-
 static void on_list(struct db_conn *c, PGresult *res, const char *err, void *arg)
 {
 	struct rjob *j = arg;
@@ -154,11 +137,7 @@ static void on_release(struct db_conn *c, PGresult *res, const char *err, void *
 	}
 	if (PQntuples(res) == 0) {
 		if (j->evaluator && !j->revision[0]) {
-			const char *p[1] = {j->period};
-			db_query(c,
-			         "SELECT (report.release_content($1) || jsonb_build_object('preview', true,"
-			         " 'note', 'preview: computed now, not signed, not published'))::text",
-			         1, p, on_preview, j);
+			store_release_preview(c, j->period, on_preview, j);
 			return;
 		}
 		http_reply_error(j->r, 404,
@@ -185,16 +164,10 @@ static void on_conn(struct db_conn *c, void *arg)
 		return done(j, c);
 	}
 	if (j->kind == R_LIST) {
-		db_query(c, list_sql, 0, NULL, on_list, j);
+		store_release_list(c, on_list, j);
 		return;
 	}
-	const char *p[2] = {j->period, j->revision[0] ? j->revision : NULL};
-	db_query(c,
-	         "SELECT r.body, r.revision, r.sha256, coalesce(r.previous_sha256, ''), r.signature,"
-	         " r.key_fingerprint, r.superseded"
-	         " FROM report.releases r WHERE r.period = $1 AND ($2::integer IS NULL OR r.revision = $2::integer)"
-	         " ORDER BY r.revision DESC LIMIT 1",
-	         2, p, on_release, j);
+	store_release_read(c, j->period, j->revision[0] ? j->revision : NULL, on_release, j);
 }
 
 static void go(struct rjob *j)
@@ -284,38 +257,17 @@ static void get_one(struct http_req *r, void *arg)
 
 /* ---- public pages and their files ---- */
 
-static void send_file(struct http_req *r, const char *path, const char *type, const char *headers)
+/* serve: FILE (under ROOT) as TYPE with HEADERS; a missing file is a broken
+ * installation, worth a line in the log. */
+static void serve(struct http_req *r, const char *root, const char *file, const char *type, const char *headers)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		log_warn("a release page file is missing", "file=%s", path);
-		http_reply_error(r, 404, "this file is not installed on the server (web_root)");
-		return;
-	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	char chunk[16384];
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (len + n > cap) {
-			cap = (len + n) * 2;
-			char *nb = realloc(buf, cap);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	fclose(fp);
-	http_reply(r, 200, type, buf ? buf : "", len, headers);
-	free(buf);
+	if (console_serve_file(r, root, file, type, headers) == 404)
+		log_warn("a release page file is missing", "file=%s/%s", root ? root : "", file);
 }
 
 static void send_web(struct http_req *r, const char *name, const char *type, const char *headers)
 {
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", ra.web_root, name);
-	send_file(r, path, type, headers);
+	serve(r, ra.web_root, name, type, headers);
 }
 
 static const struct {
@@ -339,7 +291,8 @@ static void get_public(struct http_req *r, void *arg)
 		for (int i = 0; assets[i].name; i++)
 			if (strcmp(rest + 7, assets[i].name) == 0) {
 				if (!assets[i].file)
-					send_file(r, ra.chart_js, assets[i].type, "X-Content-Type-Options: nosniff\n");
+					serve(r, ra.chart_dir, "chart.min.js", assets[i].type,
+					      "X-Content-Type-Options: nosniff\n");
 				else
 					send_web(r, assets[i].file, assets[i].type,
 					         "X-Content-Type-Options: nosniff\n");
@@ -408,14 +361,13 @@ void release_api_reconfigure(const struct config *cf)
 	ra.public_ = cf->publish_public;
 	free(ra.web_root);
 	ra.web_root = strdup(cf->web_root);
-	free(ra.chart_js);
-	if (asprintf(&ra.chart_js, "%s/chart.min.js", cf->chart_js_dir) < 0)
-		ra.chart_js = NULL;
+	free(ra.chart_dir);
+	ra.chart_dir = strdup(cf->chart_js_dir);
 }
 
 void release_api_free(void)
 {
 	free(ra.web_root);
-	free(ra.chart_js);
-	ra.web_root = ra.chart_js = NULL;
+	free(ra.chart_dir);
+	ra.web_root = ra.chart_dir = NULL;
 }

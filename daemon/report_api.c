@@ -1,14 +1,14 @@
 /* report_api.c - the read API. One request:
  *
  *   authenticate (session cookie, token or certificate; console.c)
- *     → take a connection of the read pool (SET ROLE mestat_evaluator,
- *       default_transaction_read_only, statement_timeout, and the joins
- *       in the order the view writes them: see setup_sql)
+ *     → take a connection of the read pool (as mestat_evaluator, read-only,
+ *       with a statement timeout: store_report_setup)
  *     → read the view's columns from the catalog (so every view added to
  *       schema report later is served without code)
- *     → build one parameterized SELECT (report_query.c), restricted to the
- *       caller's own reporter when the caller is a province, of the columns
- *       ?columns= chooses (all by default)
+ *     → read the query string (report_query.c) into filters, restricted to
+ *       the caller's own reporter when the caller is a province, an order
+ *       and a page, of the columns ?columns= chooses (all by default)
+ *     → send it as one parameterized SELECT (store_report.c)
  *     → answer JSON, CSV (UTF-8 with BOM) or SDMX-CSV 2.0.
  *
  * The views are the single source: this file formats what they return and
@@ -31,6 +31,7 @@
 #include "log.h"
 #include "report_catalog.h"
 #include "report_query.h"
+#include "store_report.h"
 #include "util.h"
 
 /* Views without a reporter column that a province may read, with why. */
@@ -107,6 +108,7 @@ struct rjob {
 	json_t *columns;              /* [{name, type, comment}] for the JSON answer */
 	json_t *comment;              /* the view's comment */
 	struct report_query q;
+	struct store_report_page page; /* the view, its columns, what each row sends */
 };
 
 static void job_free(struct rjob *j)
@@ -143,12 +145,6 @@ static void buf_json(struct ubuf *b, json_t *v)
 	}
 	ubuf_puts(b, t);
 	free(t);
-}
-
-static void buf_csv(struct ubuf *b, const char *v, size_t n, bool guard)
-{
-	if (!b->oom && report_csv_field(&b->p, &b->len, &b->cap, v, n, guard) != 0)
-		b->oom = true;
 }
 
 /* ---- answers ---- */
@@ -267,7 +263,7 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 		const char *name = j->cols[j->pick[c]].name;
 		if (c)
 			ubuf_puts(&b, ",");
-		buf_csv(&b, name, strlen(name), false);
+		report_csv_field(&b, name, strlen(name), false);
 	}
 	ubuf_puts(&b, "\r\n");
 	int n = page_rows(j, res);
@@ -276,8 +272,9 @@ static void send_csv(struct rjob *j, PGresult *res, long total)
 			if (c)
 				ubuf_puts(&b, ",");
 			if (!PQgetisnull(res, i, (int)c + 1))
-				buf_csv(&b, PQgetvalue(res, i, (int)c + 1), (size_t)PQgetlength(res, i, (int)c + 1),
-				        report_json_kind(j->cols[j->pick[c]].type) != REPORT_JSON_NUMBER);
+				report_csv_field(&b, PQgetvalue(res, i, (int)c + 1),
+				                 (size_t)PQgetlength(res, i, (int)c + 1),
+				                 report_json_kind(j->cols[j->pick[c]].type) != REPORT_JSON_NUMBER);
 		}
 		ubuf_puts(&b, "\r\n");
 	}
@@ -309,7 +306,7 @@ static void send_sdmx(struct rjob *j, PGresult *res, long total)
 				len = 7;
 			}
 			if (!PQgetisnull(res, i, c))
-				buf_csv(&b, v, len, c == 6);
+				report_csv_field(&b, v, len, c == 6);
 		}
 		ubuf_puts(&b, "\r\n");
 	}
@@ -355,24 +352,16 @@ static void on_rows(struct db_conn *c, PGresult *res, const char *err, void *arg
 	}
 	if (PQntuples(res) == 0 && j->q.exact_count && (j->q.offset > 0 || j->q.limit == 0)) {
 		/* past the last row: the count has no row to ride on */
-		db_query(c, j->q.count_sql, j->q.nfilter, (const char *const *)j->q.params, on_count, j);
+		if (store_report_count(c, &j->page, &j->q, on_count, j) != 0) {
+			db_release(c);
+			reply_error(j, 503, "out of memory", NULL, NULL);
+		}
 		return;
 	}
 	long total = PQntuples(res) ? strtol(PQgetvalue(res, 0, 0), NULL, 10) : 0;
 	send_rows(j, res, total);
 	db_release(c);
 }
-
-static const char list_sql[] =
-	"SELECT c.relname::text, coalesce(obj_description(c.oid, 'pg_class'), ''),"
-	" json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),"
-	"  'comment', col_description(c.oid, a.attnum)) ORDER BY a.attnum)::text,"
-	" bool_or(a.attname = 'reporter')"
-	" FROM pg_catalog.pg_class c"
-	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-	" WHERE n.nspname = 'report' AND c.relkind IN ('v', 'm') AND has_table_privilege(c.oid, 'SELECT')"
-	" GROUP BY c.oid, c.relname ORDER BY c.relname";
 
 static const char *province_reason(const char *view)
 {
@@ -498,52 +487,40 @@ static void use_catalog(struct db_conn *c, struct rjob *j, const PGresult *res)
 		                                "comment", PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2)));
 	}
 
-	/* JSON: each column as text, made JSON here (row_to_json cost the server
-	 * more than reading the rows: it looks up every column's type on every
-	 * row); only types without a plain JSON text (dates, times, arrays…)
-	 * go through to_json. */
-	struct ubuf select = {0};
-	if (j->kind == J_DATA) {
-		ubuf_puts(&select, "v.reporter, v.indicator, v.period, v.value, v.unit, v.comment");
-	} else if (j->out == OUT_CSV && !picked) {
-		ubuf_puts(&select, "v.*");
-	} else {
-		bool json = j->out != OUT_CSV;
+	/* What each row sends: SDMX-CSV's columns; a whole view as CSV; else
+	 * the chosen columns, each made JSON here from its text (JSON). */
+	j->page = (struct store_report_page){
+		.view = j->view, .cols = j->cols, .ncols = j->ncols, .pick = j->pick, .npick = j->npick};
+	if (j->kind == J_DATA)
+		j->page.rows = STORE_ROWS_SDMX;
+	else if (j->out == OUT_CSV && !picked)
+		j->page.rows = STORE_ROWS_ALL;
+	else
+		j->page.rows = STORE_ROWS_PICK;
+	if (j->page.rows == STORE_ROWS_PICK) {
 		j->kinds = calloc(j->npick ? j->npick : 1, sizeof(*j->kinds));
-		if (!j->kinds)
-			select.oom = true;
-		for (size_t k = 0; k < j->npick && !select.oom; k++) {
-			const struct report_column *col = &j->cols[j->pick[k]];
-			char q[160];
-			if (report_quote_ident(col->name, q, sizeof(q)) != 0) {
-				select.oom = true;
-				break;
-			}
-			j->kinds[k] = report_json_kind(col->type);
-			ubuf_printf(&select,
-			            json && j->kinds[k] == REPORT_JSON_SQL ? "%sto_json(v.%s)::text" : "%sv.%s",
-			            k ? ", " : "", q);
+		if (!j->kinds) {
+			db_release(c);
+			reply_error(j, 503, "out of memory", NULL, NULL);
+			return;
 		}
-		if (!j->npick)
-			ubuf_puts(&select, "NULL"); /* a view without columns: rows of {} */
-	}
-	if (select.oom || !select.p) {
-		free(select.p);
-		db_release(c);
-		reply_error(j, 503, "out of memory", NULL, NULL);
-		return;
+		for (size_t k = 0; k < j->npick; k++)
+			j->kinds[k] = report_json_kind(j->cols[j->pick[k]].type);
+		j->page.kinds = j->out != OUT_CSV ? j->kinds : NULL;
 	}
 	long def = j->kind == J_DATA ? DATA_LIMIT_MAX : VIEW_LIMIT_DEFAULT;
 	long max = j->kind == J_DATA ? DATA_LIMIT_MAX : VIEW_LIMIT_MAX;
-	st = report_query_build(j->view, j->cols, j->ncols, j->r->query, select.p, restrict_to, def, max, &j->q, why,
+	st = report_query_build(j->view, j->cols, j->ncols, j->r->query, restrict_to, def, max, &j->q, why,
 	                        sizeof(why));
-	free(select.p);
 	if (st != 0) {
 		db_release(c);
 		reply_error(j, st, why, "columns", column_names(j));
 		return;
 	}
-	db_query(c, j->q.sql, j->q.nparams, (const char *const *)j->q.params, on_rows, j);
+	if (store_report_page(c, &j->page, &j->q, on_rows, j) != 0) {
+		db_release(c);
+		reply_error(j, 503, "out of memory", NULL, NULL);
+	}
 }
 
 static void on_catalog(struct db_conn *c, PGresult *res, const char *err, void *arg)
@@ -556,24 +533,12 @@ static void on_catalog(struct db_conn *c, PGresult *res, const char *err, void *
 	}
 	timeout_applied(c);
 	if (PQntuples(res) == 0) {
-		db_query(c, list_sql, 0, NULL, on_list, j);
+		store_report_list(c, on_list, j);
 		return;
 	}
 	report_catalog_store(j->view, res);
 	use_catalog(c, j, res);
 }
-
-/* The view's columns and comment; sets this connection's statement_timeout
- * from the configuration in force (a reload applies at the next request). */
-static const char catalog_sql[] =
-	"SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), col_description(c.oid, a.attnum),"
-	" obj_description(c.oid, 'pg_class'), set_config('statement_timeout', $2, false)"
-	" FROM pg_catalog.pg_class c"
-	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-	" WHERE n.nspname = 'report' AND c.relname = $1 AND c.relkind IN ('v', 'm')"
-	" AND has_table_privilege(c.oid, 'SELECT')"
-	" ORDER BY a.attnum";
 
 static void on_conn(struct db_conn *c, void *arg)
 {
@@ -585,7 +550,7 @@ static void on_conn(struct db_conn *c, void *arg)
 		return;
 	}
 	if (j->kind == J_LIST) {
-		db_query(c, list_sql, 0, NULL, on_list, j);
+		store_report_list(c, on_list, j);
 		return;
 	}
 	const PGresult *cached = report_catalog_lookup(j->view);
@@ -593,8 +558,7 @@ static void on_conn(struct db_conn *c, void *arg)
 		use_catalog(c, j, cached);
 		return;
 	}
-	const char *p[2] = {j->view, rep.timeout_ms};
-	db_query(c, catalog_sql, 2, p, on_catalog, j);
+	store_report_catalog(c, j->view, rep.timeout_ms, on_catalog, j);
 }
 
 static void on_auth(int status, const struct console_caller *who, const char *why, void *arg)
@@ -696,26 +660,18 @@ void report_api_data(struct http_req *r, void *arg)
 
 /* ---- the pool ---- */
 
-/* setup_sql: what each read connection runs first. join_collapse_limit and
- * from_collapse_limit = 1 keep the joins of a view in the order it writes
- * them (its main table first, then lookups): the progress views join nine
- * relations, and searching every order of them cost the planner 15-100 ms
- * per request at county scale, more than running the plan it found. */
-static char *setup_sql(const struct config *cf)
+/* setup_sql: what each read connection runs first, with the timeout in
+ * force; a changed timeout also reaches the connections already open (see
+ * timeout_current). */
+static const char *setup_sql(const struct config *cf)
 {
-	static char sql[384];
 	char ms[sizeof(rep.timeout_ms)];
 	snprintf(ms, sizeof(ms), "%.0f", cf->report_timeout * 1000.0);
 	if (strcmp(ms, rep.timeout_ms) != 0) {
 		memcpy(rep.timeout_ms, ms, sizeof(ms));
 		rep.timeout_gen++;
 	}
-	snprintf(sql, sizeof(sql),
-	         "SET application_name = 'mestatd read API'; SET ROLE mestat_evaluator;"
-	         " SET default_transaction_read_only = on; SET join_collapse_limit = 1;"
-	         " SET from_collapse_limit = 1; SET statement_timeout = %s",
-	         rep.timeout_ms);
-	return sql;
+	return store_report_setup(rep.timeout_ms);
 }
 
 static const char *conninfo(const struct config *cf)

@@ -1,8 +1,9 @@
-/* report_query.c - the read API's query string made into one SELECT. The
- * only identifiers written into the SQL are the view's name and column names
- * the catalog returned, double-quoted; everything the caller typed is a
- * parameter, compared with the column's own type (PostgreSQL infers the
- * parameter's type from the column), so a value never becomes SQL. */
+/* report_query.c - the read API's query string made into filters, an
+ * order and a page. The only names it accepts are the column names the
+ * catalog returned; everything the caller typed is a parameter, compared
+ * with the column's own type (PostgreSQL infers the parameter's type from
+ * the column), so a value never becomes SQL. store_report.c writes the
+ * statement. */
 #include "report_query.h"
 
 #include <event2/http.h>
@@ -12,34 +13,6 @@
 #include <string.h>
 
 #include "util.h"
-
-/* sb_take: the text built in B, or NULL (freed) when an allocation failed. */
-static char *sb_take(struct ubuf *b)
-{
-	if (b->oom || !b->p) {
-		free(b->p);
-		return NULL;
-	}
-	return b->p;
-}
-
-int report_quote_ident(const char *name, char *out, size_t len)
-{
-	size_t n = 0;
-	if (len < 3)
-		return -1;
-	out[n++] = '"';
-	for (const char *p = name; *p; p++) {
-		if (n + 3 >= len)
-			return -1;
-		if (*p == '"')
-			out[n++] = '"';
-		out[n++] = *p;
-	}
-	out[n++] = '"';
-	out[n] = '\0';
-	return 0;
-}
 
 /* What one column is filtered by: a list of exact values, bounds. */
 struct col_filter {
@@ -88,8 +61,9 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return 400;
 }
 
-/* apply_order: ORDER=col,-col → " ORDER BY "col" ASC, "col" DESC". */
-static int apply_order(struct ubuf *order, const char *v, const struct report_column *cols, size_t n, char *err,
+/* apply_order: ORDER=col,-col → the keys of OUT's order, ascending unless
+ * the name follows a minus. */
+static int apply_order(struct report_query *out, const char *v, const struct report_column *cols, size_t n, char *err,
                        size_t errlen)
 {
 	const char *p = v;
@@ -109,25 +83,30 @@ static int apply_order(struct ubuf *order, const char *v, const struct report_co
 			            "order: \"%.*s\" is not a column of this view; write order=col or order=-col "
 			            "(descending), several separated by commas",
 			            (int)(len > 64 ? 64 : len), p);
-		char q[160];
-		if (report_quote_ident(cols[c].name, q, sizeof(q)) != 0)
-			return fail(err, errlen, "order: column name too long");
-		ubuf_puts(order, order->len ? ", " : " ORDER BY ");
-		ubuf_puts(order, q);
-		ubuf_puts(order, desc ? " DESC NULLS LAST" : " ASC NULLS LAST");
+		struct report_sort *o = realloc(out->order, (out->norder + 1) * sizeof(*o));
+		if (!o)
+			return fail(err, errlen, "out of memory");
+		out->order = o;
+		out->order[out->norder++] = (struct report_sort){(size_t)c, desc};
 		p += end ? (size_t)(end - p) + 1 : strlen(p);
 	}
 	return 0;
 }
 
+/* add_filter: column COL compared by OP with VALUE (taken). */
+static void add_filter(struct report_query *out, size_t col, enum report_op op, char *value)
+{
+	out->filters[out->nfilter++] = (struct report_filter){col, op};
+	out->params[out->nparams++] = value;
+}
+
 int report_query_build(const char *view, const struct report_column *cols, size_t n, const char *query,
-                       const char *select, const char *restrict_to, long def_limit, long max_limit,
-                       struct report_query *out, char *err, size_t errlen)
+                       const char *restrict_to, long def_limit, long max_limit, struct report_query *out, char *err,
+                       size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
 	out->limit = def_limit;
 	struct col_filter *f = calloc(n ? n : 1, sizeof(*f));
-	struct ubuf order = {0};
 	int status = 0;
 	if (!f)
 		return fail(err, errlen, "out of memory");
@@ -163,7 +142,7 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 			if (parse_count(val, 999999999, &out->offset) != 0)
 				status = fail(err, errlen, "offset must be a whole number of rows to skip");
 		} else if (strcmp(key, "order") == 0) {
-			status = apply_order(&order, val, cols, n, err, errlen);
+			status = apply_order(out, val, cols, n, err, errlen);
 		} else if (strcmp(key, "columns") == 0) {
 			/* which columns are sent: report_columns_pick */
 		} else {
@@ -200,51 +179,41 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 	}
 	free(copy);
 
-	char qview[160];
-	if (!status && report_quote_ident(view, qview, sizeof(qview)) != 0)
-		status = fail(err, errlen, "view name too long");
-	struct ubuf where = {0};
+	/* The filters in the order of the view's columns, each column's values,
+	 * then its bounds; a province's own reporter last. */
 	for (size_t i = 0; i < n && !status; i++) {
-		char q[160];
 		if (!f[i].nvalues && !f[i].gte && !f[i].lte)
 			continue;
-		if (report_quote_ident(cols[i].name, q, sizeof(q)) != 0 || out->nparams + 5 > REPORT_MAX_PARAMS) {
+		/* room for this column's three at most, then a province's
+		 * reporter, the limit and the offset */
+		if (out->nparams + 3 + 3 > REPORT_MAX_PARAMS) {
 			status = fail(err, errlen, "too many filters");
 			break;
 		}
 		if (f[i].nvalues) {
 			ubuf_puts(&f[i].in, "}");
-			char *arr = sb_take(&f[i].in);
-			f[i].in.p = NULL;
-			if (!arr) {
+			if (f[i].in.oom) {
 				status = fail(err, errlen, "out of memory");
 				break;
 			}
-			out->params[out->nparams++] = arr;
-			ubuf_puts(&where, where.len ? " AND " : " WHERE ");
-			ubuf_printf(&where, "v.%s = ANY($%d)", q, out->nparams);
+			add_filter(out, i, REPORT_ANY, f[i].in.p);
+			f[i].in.p = NULL;
 		}
 		if (f[i].gte) {
-			out->params[out->nparams++] = f[i].gte;
+			add_filter(out, i, REPORT_GTE, f[i].gte);
 			f[i].gte = NULL;
-			ubuf_puts(&where, where.len ? " AND " : " WHERE ");
-			ubuf_printf(&where, "v.%s >= $%d", q, out->nparams);
 		}
 		if (f[i].lte) {
-			out->params[out->nparams++] = f[i].lte;
+			add_filter(out, i, REPORT_LTE, f[i].lte);
 			f[i].lte = NULL;
-			ubuf_puts(&where, where.len ? " AND " : " WHERE ");
-			ubuf_printf(&where, "v.%s <= $%d", q, out->nparams);
 		}
 	}
 	if (!status && restrict_to) {
-		if (find_column(cols, n, "reporter", 8) < 0) {
+		int rc = find_column(cols, n, "reporter", 8);
+		if (rc < 0)
 			status = fail(err, errlen, "report.%s has no reporter column", view);
-		} else {
-			out->params[out->nparams++] = strdup(restrict_to);
-			ubuf_puts(&where, where.len ? " AND " : " WHERE ");
-			ubuf_printf(&where, "v.\"reporter\" = $%d", out->nparams);
-		}
+		else
+			add_filter(out, (size_t)rc, REPORT_EQ, strdup(restrict_to));
 	}
 	for (size_t i = 0; i < n; i++) {
 		free(f[i].in.p);
@@ -253,50 +222,15 @@ int report_query_build(const char *view, const struct report_column *cols, size_
 	}
 	free(f);
 	if (!status) {
-		out->nfilter = out->nparams;
-		struct ubuf sql = {0}, count = {0};
-		/* The total, asked for with count=exact, is an uncorrelated subquery
-		 * (run once, as a plain aggregate the planner can trim); the page is
-		 * its own subquery so that LIMIT can stop early or sort only the top
-		 * rows. Without it one row past the page says whether more follow. */
-		ubuf_puts(&count, "SELECT count(*) FROM report.");
-		ubuf_puts(&count, qview);
-		ubuf_puts(&count, " v");
-		if (where.p)
-			ubuf_puts(&count, where.p);
-		if (out->exact_count) {
-			ubuf_puts(&sql, "SELECT (");
-			ubuf_puts(&sql, count.p ? count.p : "");
-			ubuf_puts(&sql, "), ");
-		} else {
-			ubuf_puts(&sql, "SELECT NULL::bigint, ");
-		}
-		ubuf_puts(&sql, select);
-		ubuf_puts(&sql, " FROM (SELECT * FROM report.");
-		ubuf_puts(&sql, qview);
-		ubuf_puts(&sql, " v");
-		if (where.p)
-			ubuf_puts(&sql, where.p);
-		if (order.p)
-			ubuf_puts(&sql, order.p);
-		ubuf_printf(&sql, " LIMIT $%d OFFSET $%d) v", out->nparams + 1, out->nparams + 2);
-		if (order.p)
-			ubuf_puts(&sql, order.p);
 		char lim[24], off[24];
 		snprintf(lim, sizeof(lim), "%ld", out->limit + (out->exact_count ? 0 : 1));
 		snprintf(off, sizeof(off), "%ld", out->offset);
 		out->params[out->nparams++] = strdup(lim);
 		out->params[out->nparams++] = strdup(off);
-		out->sql = sb_take(&sql);
-		out->count_sql = sb_take(&count);
 		for (int i = 0; i < out->nparams; i++)
 			if (!out->params[i])
 				status = fail(err, errlen, "out of memory");
-		if (!out->sql || !out->count_sql)
-			status = fail(err, errlen, "out of memory");
 	}
-	free(where.p);
-	free(order.p);
 	if (status)
 		report_query_clear(out);
 	return status;
@@ -368,8 +302,7 @@ int report_columns_pick(const char *view, const struct report_column *cols, size
 
 void report_query_clear(struct report_query *q)
 {
-	free(q->sql);
-	free(q->count_sql);
+	free(q->order);
 	for (int i = 0; i < q->nparams; i++)
 		free(q->params[i]);
 	memset(q, 0, sizeof(*q));
@@ -484,36 +417,22 @@ void report_json_value(struct ubuf *b, enum report_json_kind kind, const char *v
 	}
 }
 
-int report_csv_field(char **buf, size_t *used, size_t *cap, const char *v, size_t len, bool formula_guard)
+int report_csv_field(struct ubuf *b, const char *v, size_t len, bool formula_guard)
 {
 	bool guard = formula_guard && len &&
 	             (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r');
 	bool quote = guard;
 	for (size_t i = 0; i < len && !quote; i++)
 		quote = v[i] == ',' || v[i] == '"' || v[i] == '\n' || v[i] == '\r';
-	size_t need = *used + 2 * len + 4;
-	if (need > *cap) {
-		size_t c = *cap ? *cap : 4096;
-		while (c < need)
-			c *= 2;
-		char *p = realloc(*buf, c);
-		if (!p)
-			return -1;
-		*buf = p;
-		*cap = c;
-	}
-	char *o = *buf + *used;
-	if (quote)
-		*o++ = '"';
-	if (guard)
-		*o++ = '\'';
-	for (size_t i = 0; i < len; i++) {
-		if (v[i] == '"')
-			*o++ = '"';
-		*o++ = v[i];
-	}
-	if (quote)
-		*o++ = '"';
-	*used = (size_t)(o - *buf);
-	return 0;
+	if (!quote)
+		return ubuf_put(b, v, len);
+	ubuf_put(b, guard ? "\"'" : "\"", guard ? 2 : 1);
+	size_t from = 0;
+	for (size_t i = 0; i < len; i++)
+		if (v[i] == '"') { /* written twice: this run ends with it, the next starts with it */
+			ubuf_put(b, v + from, i + 1 - from);
+			from = i;
+		}
+	ubuf_put(b, v + from, len - from);
+	return ubuf_put(b, "\"", 1);
 }

@@ -1,8 +1,9 @@
-/* report_query.h - turns a read API query string (?col=v&col.gte=v&order=
- * -col&limit=&offset=&count=&columns=&format=) into one parameterized SELECT over a view of
- * schema report. Identifiers come only from the view's own column list;
- * every value travels as a parameter. No I/O: the daemon and the fuzzer
- * share it. */
+/* report_query.h - reads a read API query string (?col=v&col.gte=v&order=
+ * -col&limit=&offset=&count=&columns=&format=) against the columns of a
+ * view of schema report: which filters, which order, which page. Names are
+ * checked against the view's own column list and every value the caller
+ * typed becomes a parameter; store_report.c writes the SELECT. No I/O: the
+ * daemon and the fuzzer share it. */
 #ifndef MESTAT_REPORT_QUERY_H
 #define MESTAT_REPORT_QUERY_H
 
@@ -17,29 +18,49 @@ struct report_column {
 	const char *type; /* format_type(): text, numeric, timestamp with time zone… */
 };
 
+/* How a filter compares its column with its parameter. */
+enum report_op {
+	REPORT_ANY, /* col=a,b (or the key repeated): one of the values; the parameter is an array literal */
+	REPORT_GTE, /* col.gte=v: at least v, in the column's own type */
+	REPORT_LTE, /* col.lte=v: at most v */
+	REPORT_EQ,  /* the caller's own reporter, for a province */
+};
+
+/* One filter: column COL (an index into the view's columns) compared by OP
+ * with the parameter of the same place in report_query.params. */
+struct report_filter {
+	size_t col;
+	enum report_op op;
+};
+
+/* One key of the order: column COL, descending or not (NULLs last either way). */
+struct report_sort {
+	size_t col;
+	bool desc;
+};
+
 /* What the caller asks for, checked. Strings are owned; report_query_clear. */
 struct report_query {
-	char *sql; /* SELECT (<count_sql>), <select> FROM (SELECT * FROM … WHERE … ORDER BY … LIMIT … OFFSET …) v ORDER BY …
-	                   * with ?count=exact; without it the first column is NULL and
-	                   * the page asks for limit + 1 rows (the last one only says there are more) */
-	char *count_sql; /* SELECT count(*) FROM … WHERE … (the same filters, no paging) */
-	char *params[REPORT_MAX_PARAMS];
-	int nparams; /* the paging statement has two more: limit and offset */
-	int nfilter; /* parameters of count_sql (the first nfilter) */
+	struct report_filter filters[REPORT_MAX_PARAMS];
+	int nfilter;                     /* filters, and their parameters: the first nfilter */
+	char *params[REPORT_MAX_PARAMS]; /* the filters' values, then the page's limit and offset */
+	int nparams;                     /* nfilter + 2 */
+	struct report_sort *order;       /* ?order=, in the order written */
+	size_t norder;
 	long limit, offset;
-	bool exact_count; /* ?count=exact: the answer carries the number of matching rows */
+	bool exact_count; /* ?count=exact: the answer carries the number of matching rows; without
+	                   * it the page asks for limit + 1 rows (the last one only says there are more) */
 	char format[16];  /* the value of ?format= ("" when absent) */
 };
 
 /* report_query_build: check QUERY (the raw query string, NULL for none)
- * against the COLUMNS (N) of report.VIEW and fill OUT. SELECT is the select
- * list after the row count (it may name the view's row as "v"). RESTRICT_TO
- * (NULL for none) adds "reporter = RESTRICT_TO" (the view must have a
+ * against the COLUMNS (N) of report.VIEW and fill OUT. RESTRICT_TO (NULL
+ * for none) adds the filter reporter = RESTRICT_TO (the view must have a
  * reporter column). DEF_LIMIT/MAX_LIMIT bound ?limit=. Returns 0, or 400
  * with ERR saying what is wrong in words a spreadsheet user can act on. */
 int report_query_build(const char *view, const struct report_column *cols, size_t n, const char *query,
-                       const char *select, const char *restrict_to, long def_limit, long max_limit,
-                       struct report_query *out, char *err, size_t errlen);
+                       const char *restrict_to, long def_limit, long max_limit, struct report_query *out, char *err,
+                       size_t errlen);
 
 /* report_columns_pick: the columns ?columns=a,b,c of QUERY chooses among the
  * COLUMNS (N) of report.VIEW, in the order asked, as indexes into PICK (room
@@ -51,10 +72,6 @@ int report_columns_pick(const char *view, const struct report_column *cols, size
 
 /* report_query_clear: release what OUT holds; a cleared query is empty. */
 void report_query_clear(struct report_query *q);
-
-/* report_quote_ident: NAME as a double-quoted SQL identifier into OUT;
- * returns -1 when it does not fit. */
-int report_quote_ident(const char *name, char *out, size_t len);
 
 /* How a column's text value becomes a JSON value in a row of the answer. */
 enum report_json_kind {
@@ -75,10 +92,9 @@ struct ubuf;
  * REPORT_JSON_RAW the text is JSON already (to_json in the query). */
 void report_json_value(struct ubuf *b, enum report_json_kind kind, const char *v, size_t len);
 
-/* report_csv_field: append V (LEN bytes) to the growing buffer *BUF
- * (*LEN_USED of *CAP) as one RFC 4180 field; FORMULA_GUARD prefixes a text
- * starting with = + - @ TAB CR with ' so that a spreadsheet shows it as text.
- * Returns -1 when out of memory. */
-int report_csv_field(char **buf, size_t *used, size_t *cap, const char *v, size_t len, bool formula_guard);
+/* report_csv_field: append V (LEN bytes) to B as one RFC 4180 field;
+ * FORMULA_GUARD prefixes a text starting with = + - @ TAB CR with ' so that
+ * a spreadsheet shows it as text. Returns -1 (and B's oom) when out of memory. */
+int report_csv_field(struct ubuf *b, const char *v, size_t len, bool formula_guard);
 
 #endif

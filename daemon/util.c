@@ -1,6 +1,8 @@
 /* util.c - the small helpers every module shares, each written once. */
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -8,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 char *util_strdup(const char *s)
 {
@@ -68,6 +72,53 @@ int ubuf_printf(struct ubuf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)w;
 	return 0;
+}
+
+char *util_read_file(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	int why = 0;
+	if (fstat(fd, &st) != 0)
+		why = errno;
+	else if (!S_ISREG(st.st_mode))
+		why = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	else if (max && (uintmax_t)st.st_size > max)
+		why = EFBIG;
+	struct ubuf b = {0};
+	/* The size fstat saw is the first guess; the loop reads to the end of
+	 * the file, whatever its length by then, doubling the room when full. */
+	size_t room = why ? 0 : (size_t)st.st_size + 1;
+	while (!why) {
+		if (b.cap - b.len < 2 && ubuf_grow(&b, room) != 0) {
+			why = ENOMEM;
+			break;
+		}
+		ssize_t got = read(fd, b.p + b.len, b.cap - b.len - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			why = errno;
+		} else if (got == 0) {
+			b.p[b.len] = '\0';
+			break;
+		} else {
+			b.len += (size_t)got;
+			if (max && b.len > max)
+				why = EFBIG;
+			room = b.len;
+		}
+	}
+	close(fd);
+	if (why) {
+		free(b.p);
+		errno = why;
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
 }
 
 void util_sha256_hex(const void *data, size_t len, char out[65])

@@ -1,6 +1,6 @@
 /* util.h - the small helpers every module shares, each written once: string
- * copies, a growable buffer, hex SHA-256, the monotonic clock, and the
- * retry backoff with its jitter. */
+ * copies, a growable buffer, reading a whole file, hex SHA-256, the
+ * monotonic clock, and the retry backoff with its jitter. */
 #ifndef MESTAT_UTIL_H
 #define MESTAT_UTIL_H
 
@@ -30,6 +30,13 @@ int ubuf_puts(struct ubuf *b, const char *s);
 
 /* ubuf_printf: append printf-style text. */
 int ubuf_printf(struct ubuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* util_read_file: the whole of the regular file PATH, malloc'd and
+ * NUL-terminated, *LEN its length (without the NUL); MAX bytes at most (0:
+ * no limit). NULL with errno set when it cannot be had: ENOMEM when out of
+ * memory, EFBIG when longer than MAX, EISDIR or EINVAL when PATH is a
+ * directory or not a regular file, else what open(2) or read(2) said. */
+char *util_read_file(const char *path, size_t max, size_t *len);
 
 /* util_sha256_hex: lowercase hex SHA-256 of DATA into OUT (65 bytes). */
 void util_sha256_hex(const void *data, size_t len, char out[65]);

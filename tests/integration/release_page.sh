@@ -50,6 +50,10 @@ expect_eq "a quarter not yet published is not public, not even as a preview" 404
 	"$(status "$(t_curl "$url/releases/2021Q1.json")")"
 expect_eq "the chart library is served from Debian's libjs-chart.js" 200 \
 	"$(status "$(t_curl -o /dev/null "$url/releases/assets/chart.js")")"
+expect_eq "... whole, byte for byte" "$(sha256sum </usr/share/javascript/chart.js/chart.min.js | cut -c1-64)" \
+	"$(curl -s --cacert "$T_CERTS/ca.crt" "$url/releases/assets/chart.js" | sha256sum | cut -c1-64)"
+expect_eq "the page's stylesheet is served whole, as CSS" "$(sha256sum <"$TOP/web/css/release.css" | cut -c1-64) text/css; charset=utf-8" \
+	"$(curl -s --cacert "$T_CERTS/ca.crt" -D "$T_TMP/css.h" "$url/releases/assets/release.css" | sha256sum | cut -c1-64) $(tr -d '\r' <"$T_TMP/css.h" | sed -n 's/^[Cc]ontent-[Tt]ype: //p')"
 
 # In the console: the same page, its data read with the console's session.
 expect_match "the console serves the release page at /console/releases/2020Q4" '<script type="module" src="/releases/assets/release.js">' \

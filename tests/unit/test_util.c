@@ -1,13 +1,17 @@
 /* test_util.c - what the shared helpers promise: the one backoff rule and
- * its jitter, hex SHA-256, the growable buffer, string copies, and the media
- * type table behind Content-Type checks and Accept headers. */
+ * its jitter, hex SHA-256, the growable buffer, string copies, reading a
+ * whole file, and the media type table behind Content-Type checks and
+ * Accept headers. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -98,6 +102,63 @@ static void strdup_and_same_str_treat_null_as_empty(void **state)
 	assert_false(util_same_str("a", NULL));
 }
 
+/* write_file: DIR/NAME holding LEN bytes of DATA; its path into PATH. */
+static void write_file(const char *dir, const char *name, const char *data, size_t len, char *path, size_t plen)
+{
+	snprintf(path, plen, "%s/%s", dir, name);
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void read_file_reads_the_whole_file_or_says_why_not(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_util.XXXXXX", path[256];
+	assert_non_null(mkdtemp(dir));
+	size_t len = 99;
+	/* longer than any first guess of the buffer, with a NUL inside */
+	size_t big = 300000;
+	char *data = malloc(big);
+	assert_non_null(data);
+	for (size_t i = 0; i < big; i++)
+		data[i] = (char)('a' + i % 26);
+	data[1000] = '\0';
+	write_file(dir, "big", data, big, path, sizeof(path));
+	char *got = util_read_file(path, 0, &len);
+	assert_non_null(got);
+	assert_int_equal(len, big);
+	assert_memory_equal(got, data, big);
+	assert_int_equal(got[big], '\0');
+	free(got);
+	/* MAX is the largest length taken */
+	got = util_read_file(path, big, &len);
+	assert_non_null(got);
+	free(got);
+	errno = 0;
+	assert_null(util_read_file(path, big - 1, &len));
+	assert_int_equal(errno, EFBIG);
+	assert_int_equal(unlink(path), 0);
+	free(data);
+	/* an empty file is an empty string */
+	write_file(dir, "empty", "", 0, path, sizeof(path));
+	got = util_read_file(path, 10, &len);
+	assert_non_null(got);
+	assert_int_equal(len, 0);
+	assert_string_equal(got, "");
+	free(got);
+	assert_int_equal(unlink(path), 0);
+	/* what is not a regular file, or not there */
+	assert_null(util_read_file(dir, 0, &len));
+	assert_int_equal(errno, EISDIR);
+	assert_null(util_read_file("/dev/null", 0, &len));
+	assert_int_equal(errno, EINVAL);
+	assert_null(util_read_file(path, 0, &len));
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* ---- media types ---- */
 
 static void media_type_drops_parameters_blanks_and_case(void **state)
@@ -170,6 +231,7 @@ int main(void)
 		cmocka_unit_test(sha256_hex_matches_the_standard_vectors),
 		cmocka_unit_test(ubuf_grows_and_stays_terminated),
 		cmocka_unit_test(strdup_and_same_str_treat_null_as_empty),
+		cmocka_unit_test(read_file_reads_the_whole_file_or_says_why_not),
 		cmocka_unit_test(media_type_drops_parameters_blanks_and_case),
 		cmocka_unit_test(each_endpoint_takes_its_media_types),
 		cmocka_unit_test(accept_asks_first_for_the_formats_own_type),
