@@ -2,14 +2,17 @@
 # It is sourced after tests/lib.sh; run on its own it is not a test and does nothing.
 [[ ${BASH_SOURCE[0]} == "$0" ]] && exit 0
 
-# db_apply_migrations DB: apply sql/[0-9]*.sql to DB in name order the way
+# db_apply_migrations DB: apply sql/[0-9]*.sql to DB in name order, then the
+# current definitions (sql/functions/*.sql, then sql/views/*.sql), the way
 # `mestatd --migrate` does: each file sent whole as one simple-protocol query,
 # wrapped in BEGIN/COMMIT (psql -c sends its string in one message). A file too
-# large for one command-line argument falls back to psql -1 -f.
+# large for one command-line argument falls back to psql -1 -f. Without the
+# current definitions a test would judge the bodies the numbered files left,
+# which later edits to sql/functions/ and sql/views/ replace.
 # Prints the failing file and the error on stderr and returns 1 on failure.
 db_apply_migrations() {
 	local db=$1 f
-	for f in "$TOP"/sql/[0-9]*.sql; do
+	for f in "$TOP"/sql/[0-9]*.sql "$TOP"/sql/functions/*.sql "$TOP"/sql/views/*.sql; do
 		if [ "$(wc -c <"$f")" -lt 120000 ]; then
 			pg_psql -d "$db" -c "BEGIN;
 $(cat "$f")
