@@ -367,7 +367,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		if (err)
 			return sql_failed(j, r, err);
 		if (PQntuples(r) != 1)
-			return sql_failed(j, r, "mestat.ingest_open() returned no row");
+			return sql_failed(j, r, "opening the submission returned no row");
 		if (!PQgetisnull(r, 0, 2)) {
 			j->res.replay = true;
 			j->res.status = 200;
