@@ -350,7 +350,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 	if (!r && err) /* the connection is gone: nothing was committed */
 		return fail_503(j, err);
 	switch (j->state) {
-	case S_REPLAY: /* handled above */ return finish(j);
+	case S_REPLAY: return finish(j); /* handled above, before the connection check */
 	case S_BEGIN:
 		if (err)
 			return sql_failed(j, r, err);
