@@ -1,20 +1,22 @@
 /* ingest.c - the submission pipeline as an explicit state machine on one
  * database connection:
  *
- *   LOOKUP  has this reporter sent this body (or Idempotency-Key) before?
  *   BEGIN   open the transaction
- *   PREP    mestat.ingest_begin(): the session's staging table
- *   INSERT  the submission row (the audit record) -> id, received_at
+ *   OPEN    mestat.ingest_open(): has this reporter sent this body (or
+ *           Idempotency-Key) before? (REPLAY: its receipt again); else the
+ *           session's staging table and the submission row (the audit
+ *           record) -> id, received_at
  *   COPY    the decoded rows into pg_temp.ingest_row
  *   VALIDATE mestat.ingest_validate() (DHIS2: mestat.dhis2_validate()):
- *           one row per refused value
+ *           one row per refused value, values in a period accepted or
+ *           locked for its reporter last (409, who and when)
  *   STRATEGY DHIS2 importStrategy CREATE or UPDATE: mestat.dhis2_strategy()
  *           sets aside the rows it leaves alone
- *   LOCKS   mestat.ingest_lock_check(): one row per value in a period
- *           accepted or locked for its reporter (409, who and when)
- *   APPLY   mestat.ingest_apply(): new versions, counts
- *   RECEIPT sign, store the receipt on the submission row
+ *   APPLY   mestat.ingest_apply(): new versions, counts, warnings
+ *   RECEIPT sign, store the receipt and counts on the submission row
  *   COMMIT  and only then answer 2xx
+ *
+ * Seven round trips for a submission; the SQL is in store_ingest.c.
  *
  * A refusal rolls everything back and then records the submission alone
  * (outcome rejected) so that nothing of it is stored but its audit record.
@@ -38,17 +40,16 @@
 #include "receipt.h"
 #include "scheduler.h"
 #include "store.h"
+#include "store_ingest.h"
 #include "util.h"
 
 enum state {
-	S_LOOKUP,
 	S_BEGIN,
-	S_PREP,
-	S_INSERT,
+	S_OPEN,
+	S_REPLAY,
 	S_SAVEPOINT,
 	S_COPY,
 	S_VALIDATE,
-	S_LOCKS,
 	S_REWIND,
 	S_STRATEGY,
 	S_APPLY,
@@ -65,7 +66,7 @@ struct job {
 	ingest_cb cb;
 	void *arg;
 	enum state state;
-	bool retried_lookup;
+	bool retried_lookup; /* the same body was committed meanwhile: opened again */
 	/* copies of the request */
 	char *reporter, *client_identity, *via, *source, *content_type, *idem;
 	const char *format_name;
@@ -192,24 +193,24 @@ static void sql_failed(struct job *j, PGresult *r, const char *err)
 
 /* ---- the steps ---- */
 
-static void do_lookup(struct job *j)
+static void do_open(struct job *j)
 {
-	j->state = S_LOOKUP;
-	const char *p[3] = {j->reporter, j->res.sha256, j->idem};
-	db_query(j->conn,
-	         "SELECT id, receipt FROM mestat.submission"
-	         " WHERE reporter = $1 AND outcome = 'accepted'"
-	         "   AND (sha256 = $2 OR ($3::text IS NOT NULL AND idempotency_key = $3))"
-	         " ORDER BY id LIMIT 1",
-	         3, p, step, j);
+	j->state = S_OPEN;
+	const char *p[11] = {j->reporter,
+	                     j->via,
+	                     j->source,
+	                     j->format_name,
+	                     j->content_type,
+	                     j->res.sha256,
+	                     j->body_hex,
+	                     j->client_identity,
+	                     j->idem,
+	                     j->dry_run ? "dry_run" : "accepted",
+	                     j->dry_run ? "f" : "t"};
+	db_query(j->conn, store_ingest_open_sql, 11, p, step, j);
 }
 
-static const char insert_sql[] =
-	"INSERT INTO mestat.submission (reporter, via, source, format, content_type, sha256, body,"
-	" client_identity, idempotency_key, outcome, http_status, error_detail)"
-	" VALUES ($1, $2, $3, $4, $5, $6, $7::bytea, $8, $9, $10, $11::int, $12::jsonb)"
-	" RETURNING id, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
-
+/* do_insert: the audit record alone (a refusal), outside any transaction. */
 static void do_insert(struct job *j, const char *outcome, int status)
 {
 	char st[8];
@@ -218,7 +219,7 @@ static void do_insert(struct job *j, const char *outcome, int status)
 	const char *p[12] = {j->reporter,     j->via,        j->source,   j->format_name,
 	                     j->content_type, j->res.sha256, j->body_hex, j->client_identity,
 	                     j->idem,         outcome,       st,          detail};
-	db_query(j->conn, insert_sql, 12, p, step, j);
+	db_query(j->conn, store_ingest_audit_sql, 12, p, step, j);
 	free(detail);
 }
 
@@ -231,7 +232,7 @@ static void refuse(struct job *j, int status)
 	if (j->res.errors)
 		json_object_set(j->error_detail, "errors", j->res.errors);
 	j->state = S_ROLLBACK;
-	db_query(j->conn, "ROLLBACK", 0, NULL, step, j);
+	db_query(j->conn, store_ingest_rollback_sql, 0, NULL, step, j);
 }
 
 /* sent: field FIELD of row SEQ (1-based) as the sender wrote it, or NULL. */
@@ -344,49 +345,44 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 {
 	(void)c;
 	struct job *j = arg;
+	if (j->state == S_REPLAY) /* the answer is the earlier receipt, whatever the rollback did */
+		return finish(j);
 	if (!r && err) /* the connection is gone: nothing was committed */
 		return fail_503(j, err);
 	switch (j->state) {
-	case S_LOOKUP:
-		if (err)
-			return sql_failed(j, r, err);
-		if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 1)) {
-			j->res.replay = true;
-			j->res.status = 200;
-			j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
-			j->res.receipt = json_loads(PQgetvalue(r, 0, 1), 0, NULL);
-			snprintf(j->message, sizeof(j->message),
-			         "this submission was accepted before as %lld; nothing new was stored",
-			         j->res.submission_id);
-			return finish(j);
-		}
-		j->state = S_BEGIN;
-		return db_query(j->conn, "BEGIN", 0, NULL, step, j);
+	case S_REPLAY: return finish(j); /* handled above, before the connection check */
 	case S_BEGIN:
 		if (err)
 			return sql_failed(j, r, err);
-		j->state = S_PREP;
-		return db_query(j->conn, "SELECT mestat.ingest_begin()", 0, NULL, step, j);
-	case S_PREP:
-		if (err)
-			return sql_failed(j, r, err);
-		j->state = S_INSERT;
-		return do_insert(j, j->dry_run ? "dry_run" : "accepted", 201);
-	case S_INSERT:
+		return do_open(j);
+	case S_OPEN:
 		if (err && strcmp(db_sqlstate(r), "23505") == 0 && !j->retried_lookup) {
 			/* The same body was committed meanwhile by another request. */
 			j->retried_lookup = true;
 			j->state = S_ROLLBACK;
-			j->res.status = -1; /* marks: look up again after the rollback */
-			return db_query(j->conn, "ROLLBACK", 0, NULL, step, j);
+			j->res.status = -1; /* marks: open again after the rollback */
+			return db_query(j->conn, store_ingest_rollback_sql, 0, NULL, step, j);
 		}
 		if (err)
 			return sql_failed(j, r, err);
+		if (PQntuples(r) != 1)
+			return sql_failed(j, r, "opening the submission returned no row");
+		if (!PQgetisnull(r, 0, 2)) {
+			j->res.replay = true;
+			j->res.status = 200;
+			j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
+			j->res.receipt = json_loads(PQgetvalue(r, 0, 2), 0, NULL);
+			snprintf(j->message, sizeof(j->message),
+			         "this submission was accepted before as %lld; nothing new was stored",
+			         j->res.submission_id);
+			j->state = S_REPLAY;
+			return db_query(j->conn, store_ingest_rollback_sql, 0, NULL, step, j);
+		}
 		j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
 		snprintf(j->received_at, sizeof(j->received_at), "%s", PQgetvalue(r, 0, 1));
 		if (j->partial) {
 			j->state = S_SAVEPOINT;
-			return db_query(j->conn, "SAVEPOINT staged", 0, NULL, step, j);
+			return db_query(j->conn, store_ingest_savepoint_sql, 0, NULL, step, j);
 		}
 		/* fall through */
 	case S_SAVEPOINT:
@@ -402,17 +398,10 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		{
 			const char *p[2] = {j->reporter, j->scheme};
 			if (j->dhis2)
-				return db_query(j->conn,
-				                "SELECT seq, loc, field, status, reason FROM mestat.dhis2_validate($1)"
-				                " ORDER BY seq, field",
-				                1, p, step, j);
-			return db_query(j->conn,
-			                "SELECT seq, loc, field, status, reason FROM mestat.ingest_validate($1, $2)"
-			                " ORDER BY seq, field",
-			                2, p, step, j);
+				return db_query(j->conn, store_ingest_validate_dhis2_sql, 1, p, step, j);
+			return db_query(j->conn, store_ingest_validate_sql, 2, p, step, j);
 		}
 	case S_VALIDATE:
-	case S_LOCKS:
 		if (err)
 			return sql_failed(j, r, err);
 		if (PQntuples(r) > 0) {
@@ -423,31 +412,21 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 				if (build_copy(j, &j->fr) != 0)
 					return fail_503(j, "out of memory");
 				j->state = S_REWIND;
-				return db_query(j->conn, "ROLLBACK TO SAVEPOINT staged", 0, NULL, step, j);
+				return db_query(j->conn, store_ingest_rewind_sql, 0, NULL, step, j);
 			}
 			j->res.refused = 0;
 			take_errors(j);
 			return refuse(j, j->res.status);
 		}
-		if (j->state == S_VALIDATE) {
-			/* codes are resolved: now the periods accepted or locked */
-			j->state = S_LOCKS;
-			return db_query(j->conn,
-			                "SELECT seq, loc, field, status, reason FROM mestat.ingest_lock_check()", 0,
-			                NULL, step, j);
-		}
 		if (j->dhis2) {
 			/* comments without a value first, then the strategy on the values */
 			snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
-			const char *p[2] = {j->strategy == INGEST_CREATE   ? "CREATE"
-			                    : j->strategy == INGEST_UPDATE ? "UPDATE"
+			const char *p[2] = {j->strategy == INGEST_CREATE   ? store_ingest_strategy_create
+			                    : j->strategy == INGEST_UPDATE ? store_ingest_strategy_update
 			                                                   : NULL,
 			                    j->id_text};
 			j->state = S_STRATEGY;
-			return db_query(j->conn,
-			                "SELECT n, CASE WHEN $1::text IS NULL THEN 0 ELSE mestat.dhis2_strategy($1) END"
-			                " FROM mestat.dhis2_notes($2::bigint) n",
-			                2, p, step, j);
+			return db_query(j->conn, store_ingest_strategy_sql, 2, p, step, j);
 		}
 		/* fall through */
 	case S_STRATEGY:
@@ -461,13 +440,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
 		{
 			const char *p[1] = {j->id_text};
-			/* The warnings are computed once the rows are stored, in
-			 * the same statement: outliers against the stored history,
-			 * warn rules on the values as they now are. */
-			return db_query(
-				j->conn,
-				"SELECT a.*, mestat.ingest_warnings($1::bigint) FROM mestat.ingest_apply($1::bigint) a",
-				1, p, step, j);
+			return db_query(j->conn, store_ingest_apply_sql, 1, p, step, j);
 		}
 	case S_APPLY:
 		if (err)
@@ -488,7 +461,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 				snprintf(j->message, sizeof(j->message),
 				         "dry run: every row is valid; nothing was stored");
 			j->state = S_ROLLBACK;
-			return db_query(j->conn, "ROLLBACK", 0, NULL, step, j);
+			return db_query(j->conn, store_ingest_rollback_sql, 0, NULL, step, j);
 		}
 		if (make_receipt(j) != 0)
 			return fail_503(j, "cannot sign the receipt");
@@ -500,10 +473,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			json_t *detail = j->res.refused ? json_pack("{s:O}", "refused", j->res.errors) : NULL;
 			char *detail_text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
 			const char *p[4] = {counts, receipt, j->id_text, detail_text};
-			db_query(j->conn,
-			         "UPDATE mestat.submission SET counts = $1::jsonb, receipt = $2,"
-			         " error_detail = coalesce($4::jsonb, error_detail) WHERE id = $3::bigint",
-			         4, p, step, j);
+			db_query(j->conn, store_ingest_receipt_sql, 4, p, step, j);
 			json_decref(detail);
 			free(detail_text);
 			free(receipt);
@@ -514,7 +484,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		if (err)
 			return sql_failed(j, r, err);
 		j->state = S_COMMIT;
-		return db_query(j->conn, "COMMIT", 0, NULL, step, j);
+		return db_query(j->conn, store_ingest_commit_sql, 0, NULL, step, j);
 	case S_COMMIT:
 		if (err)
 			return sql_failed(j, r, err);
@@ -532,7 +502,8 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			return sql_failed(j, r, err);
 		if (j->res.status == -1) { /* unique violation: the first receipt wins */
 			j->res.status = 0;
-			return do_lookup(j);
+			j->state = S_BEGIN;
+			return db_query(j->conn, store_ingest_begin_sql, 0, NULL, step, j);
 		}
 		if (j->dry_run) { /* a dry run stores nothing, not even a refusal */
 			j->res.submission_id = 0;
@@ -559,11 +530,8 @@ static void on_conn(struct db_conn *c, void *arg)
 		j->state = S_AUDIT;
 		return do_insert(j, "rejected", j->res.status);
 	}
-	if (j->dry_run) {
-		j->state = S_BEGIN;
-		return db_query(c, "BEGIN", 0, NULL, step, j);
-	}
-	do_lookup(j);
+	j->state = S_BEGIN;
+	db_query(c, store_ingest_begin_sql, 0, NULL, step, j);
 }
 
 void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq, ingest_cb cb, void *arg)

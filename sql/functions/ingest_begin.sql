@@ -3,6 +3,14 @@
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
+--
+-- The staging tables keep their rows past COMMIT and are emptied here, by
+-- DELETE while they are small: ON COMMIT DELETE ROWS truncated them at every
+-- commit, and a truncation rebuilds the (TOAST) indexes and updates pg_class,
+-- which invalidates every cached plan that reads them; each submission then
+-- planned its validation and storing statements anew. The dead rows a DELETE
+-- leaves are never vacuumed (temporary tables are not): past a few pages the
+-- table is truncated instead, once in many submissions.
 
 set local role mestat_owner;
 
@@ -34,7 +42,9 @@ begin
 			unit_mult text,
 			followup boolean,
 			missing boolean
-		) on commit delete rows;
+		) on commit preserve rows;
+	elsif pg_relation_size('pg_temp.ingest_row') > 4 * current_setting('block_size')::integer then
+		truncate pg_temp.ingest_row;
 	else
 		delete from pg_temp.ingest_row;
 	end if;
@@ -51,7 +61,9 @@ begin
 			indicators text[],
 			message text,
 			other_reporter text
-		) on commit delete rows;
+		) on commit preserve rows;
+	elsif pg_relation_size('pg_temp.ingest_rule_hit') > 4 * current_setting('block_size')::integer then
+		truncate pg_temp.ingest_rule_hit;
 	else
 		delete from pg_temp.ingest_rule_hit;
 	end if;
@@ -61,7 +73,7 @@ $$;
 comment on function mestat.ingest_begin() is
 	'mestatd, step 1 of an ingest: create (first time in the session) or empty the temp table pg_temp.ingest_row(seq int, '
 	'loc text, reporter text, indicator text, period text, value text, comment text, deleted bool, coc text, aoc text, '
-	'status text, unit_mult text, followup bool, missing bool), ON COMMIT DELETE ROWS, to be filled with COPY '
+	'status text, unit_mult text, followup bool, missing bool), emptied here (its rows outlive the commit until the next ingest_begin), to be filled with COPY '
 	'pg_temp.ingest_row FROM STDIN. status is the SDMX OBS_STATUS as sent (NULL: A), unit_mult the SDMX UNIT_MULT as sent '
 	'(NULL: the catalog unit), followup the sender''s own follow-up mark (DHIS2), missing is set by validation. Steps: '
 	'ingest_begin, INSERT submission, COPY, ingest_validate, ingest_apply (+ ingest_warnings), UPDATE submission, COMMIT.';

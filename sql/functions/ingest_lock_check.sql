@@ -22,6 +22,6 @@ end
 $$;
 
 comment on function mestat.ingest_lock_check() is
-	'Step 4b of an ingest, after mestat.ingest_validate() (codes resolved): one row (seq, loc, field, 409, reason) per '
+	'The last check of mestat.ingest_validate(), once the codes are resolved and nothing else is refused: one row (seq, loc, field, 409, reason) per '
 	'staged value in a period accepted or locked for its reporter, the reason naming who accepted or locked it and '
 	'when. No rows: nothing is locked.';

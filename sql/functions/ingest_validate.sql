@@ -128,6 +128,14 @@ begin
 	  join pg_temp.ingest_row r
 	    on (r.reporter = v.reporter or r.reporter = v.other_reporter) and r.period = v.period and r.indicator = any (v.indicators)
 	 where v.severity = 'refuse';
+	get diagnostics n = row_count;
+	if n > 0 then
+		return;
+	end if;
+
+	-- Last, the codes resolved: values in a period accepted or locked for
+	-- their reporter (409, who and when), in the same call.
+	return query select * from mestat.ingest_lock_check();
 end
 $$;
 
@@ -138,4 +146,5 @@ comment on function mestat.ingest_validate(text, text) is
 	'mestat.ingest_validate_rows(), checks status codes and unit multipliers, converts values sent with a unit multiplier '
 	'exactly to the catalog unit (a count that would not be whole, or a multiplier on a percentage, is refused), the '
 	'magnitude rule (|value| < 1e15), and last the validation rules of severity refuse (mestat.validation_rule) on the '
-	'values as they will be after the submission; each staged row of a violated rule is named.';
+	'values as they will be after the submission; each staged row of a violated rule is named; and when nothing else is '
+	'refused, mestat.ingest_lock_check() (values in a period accepted or locked for their reporter, 409).';

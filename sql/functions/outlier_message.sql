@@ -10,11 +10,14 @@ set local role mestat_owner;
 create or replace function mestat.outlier_message(p_value numeric, p_prior_period text, p_prior numeric, p_score double precision,
                                        p_threshold numeric, p_basis text, p_peers bigint, p_peer_median double precision)
 returns text
-language sql
+language plpgsql
 immutable
+-- plpgsql, not sql: format() is only stable, so the planner cannot inline an
+-- sql body here and would plan it anew on every call; plpgsql keeps its plan.
 as $$
+begin
 	-- Chinese first, for the clerk, then the same in English.
-	select format('%s %s你方 %s 数值 %s %s',
+	return format('%s %s你方 %s 数值 %s %s',
 	              mestat.number_text(p_value),
 	              case when p_value >= 2 * p_prior then '是' when p_value * 2 <= p_prior then '仅为' else '比' end,
 	              p_prior_period, mestat.number_text(p_prior),
@@ -74,7 +77,8 @@ as $$
 	               when p_basis is not null
 	               then format(' (your own %s changes so far never moved; threshold %s)', p_basis, trim_scale(p_threshold))
 	               else ' (too little history to score; a tenfold change is shown)'
-	          end
+	          end;
+end
 $$;
 
 comment on function mestat.outlier_message(numeric, text, numeric, double precision, numeric, text, bigint, double precision) is
