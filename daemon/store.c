@@ -10,6 +10,8 @@ const char store_copy_ingest_rows_sql[] =
 	"COPY pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment,"
 	" deleted, coc, aoc, status, unit_mult, followup) FROM STDIN";
 
+const char store_progress_incremental_sql[] = "SELECT mestat.recompute_progress_incremental()";
+
 int store_copy_field(struct ubuf *b, const char *s, bool last)
 {
 	int rc = 0;

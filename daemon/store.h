@@ -12,6 +12,10 @@
 /* The COPY that stages a submission's rows, in store_copy_rows()'s column order. */
 extern const char store_copy_ingest_rows_sql[];
 
+/* The incremental progress run after submissions: a snapshot id, or NULL
+ * when nothing was queued since the last run. */
+extern const char store_progress_incremental_sql[];
+
 /* store_copy_field: append S to B as one field of COPY's text format
  * (backslash, tab, newline and carriage return escaped; NULL S is \N),
  * followed by a tab, or a newline when LAST. 0, or -1 when out of memory. */
