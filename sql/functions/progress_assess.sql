@@ -69,25 +69,29 @@ begin
 	-- sent any value of it at the indicator's periodicity, else the
 	-- province-level reporters added up; national-only indicators are the
 	-- ministry's.
+	-- (Which sources have sent a value: one join of the values with the few
+	-- indicators that name a source, not a lookup per indicator, which the
+	-- planner turned into a hash of every value.)
 	create temp table pr_src on commit drop as
+	with sent as (
+		select distinct i.code
+		  from mestat.indicator i
+		  join pg_temp.pr_val v on v.indicator = i.code and v.reporter = i.national_source
+		 where v.v is not null and (i.periodicity = 'quarterly') = (length(v.period) = 6)
+	)
 	select i.code as indicator, i.national_source as rule_reporter, sr.name_zh as rule_name_zh,
 	       sr.name_en as rule_name_en,
 	       case when i.scope = 'national_only' then 'ministry'
-	            when i.national_source is not null and exists (
-	                 select 1 from pg_temp.pr_val v
-	                  where v.indicator = i.code and v.reporter = i.national_source and v.v is not null
-	                    and (i.periodicity = 'quarterly') = (length(v.period) = 6)) then sr.kind
+	            when i.national_source is not null and st.code is not null then sr.kind
 	            when i.aggregation in ('sum', 'mean') or i.numerator is not null then 'provinces'
 	       end as source,
 	       case when i.scope = 'national_only' then
 	                 (select m.code from mestat.reporter m where m.kind = 'ministry' order by m.code limit 1)
-	            when i.national_source is not null and exists (
-	                 select 1 from pg_temp.pr_val v
-	                  where v.indicator = i.code and v.reporter = i.national_source and v.v is not null
-	                    and (i.periodicity = 'quarterly') = (length(v.period) = 6)) then i.national_source
+	            when i.national_source is not null and st.code is not null then i.national_source
 	       end as source_reporter
 	  from mestat.indicator i
-	  left join mestat.reporter sr on sr.code = i.national_source;
+	  left join mestat.reporter sr on sr.code = i.national_source
+	  left join sent st on st.code = i.code;
 
 	-- Period codes by k and kind.
 	create temp table pr_kperiod on commit drop as
