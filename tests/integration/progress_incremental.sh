@@ -4,7 +4,7 @@
 # new values and revisions from provinces, a separate-plan city (a child
 # reporter), a department (a national source) and the ministry (national-only
 # indicators, a column's items), statuses B (break), M (missing), P
-# (provisional) and E (estimated), follow-ups opened and decided, rates whose
+# (provisional) and E (estimated), deletions, follow-ups opened and decided, rates whose
 # parts change, and a target revision (which makes the next run a full one).
 # After each round the incremental snapshot and a full one are compared, row
 # for row, through report.progress, report.progress_by_reporter,
@@ -37,7 +37,7 @@ PROVINCES=(110000 120000 150000 310000 210000 330000)
 CHILD=210200   # Dalian, under Liaoning: assessed on its own, never added up
 QIND=(incubators modern_service_value_added tech_contracts online_retail_sales retail_sales_total online_retail_share)
 MIND=(field_projects_deployed col1_item1_projects col1_item2_projects col1_demo_launched)
-STATUSES=(A A A A A A B M P E)
+STATUSES=(A A A A A A B M P E X) # X: a deletion
 
 # rows N: N random CSV lines reporter,indicator,period,value,status.
 rows() {
@@ -57,7 +57,7 @@ rows() {
 		fi
 		st=${STATUSES[RANDOM % ${#STATUSES[@]}]}
 		val=$((50 + RANDOM % 500)).$((RANDOM % 100))
-		[ "$st" = M ] && val=
+		[ "$st" = M ] || [ "$st" = X ] && val=
 		echo "$rep,$ind,$per,$val,$st"
 	done
 }
@@ -83,7 +83,8 @@ with ins as (
 )
 update t_sub s set id = ins.id from ins where ins.reporter = s.reporter;
 insert into mestat.observation (indicator, reporter, period, value, deleted, submission, recorded_at, status)
-select i.indicator, i.reporter, i.period, i.value, false, s.id, now(), i.status
+select i.indicator, i.reporter, i.period, i.value, i.status = 'X', s.id, now(),
+       case when i.status = 'X' then 'A' else i.status end
   from t_in i join t_sub s on s.reporter = i.reporter
  order by i.seq;
 insert into mestat.follow_up (observation, submission, reporter, indicator, period, value, kind, message)
