@@ -38,6 +38,14 @@ create function mestat.progress_queue_full() returns trigger language plpgsql as
 create function mestat.progress_assess(snap bigint, p_partial boolean) returns integer
 	language sql as 'select 0';
 create function mestat.recompute_progress_incremental() returns bigint language sql as 'select null::bigint';
+comment on function mestat.progress_queue_cells() is
+	'Statement trigger: queues the cells written in mestat.progress_pending (definition: sql/functions/).';
+comment on function mestat.progress_queue_full() is
+	'Statement trigger: queues a full progress run in mestat.progress_pending (definition: sql/functions/).';
+comment on function mestat.progress_assess(bigint, boolean) is
+	'The assessment shared by the full and the incremental progress runs (definition: sql/functions/).';
+comment on function mestat.recompute_progress_incremental() is
+	'Reassess what the queued changes can alter, as a new whole snapshot (definition: sql/functions/).';
 revoke all on function mestat.progress_queue_cells(), mestat.progress_queue_full(),
 	mestat.progress_assess(bigint, boolean), mestat.recompute_progress_incremental() from public;
 grant execute on function mestat.recompute_progress_incremental() to mestat_daemon;
