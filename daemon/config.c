@@ -65,7 +65,7 @@ static const struct key_def main_keys[] = {
 	{"request_timeout", K_DURATION, M(request_timeout), "30s", true, 0, 0},
 	{"shutdown_timeout", K_DURATION, M(shutdown_timeout), "10s", true, 0, 0},
 	{"recompute_interval", K_DURATION, M(recompute_interval), "15m", true, 0, 0},
-	{"recompute_delay", K_DURATION, M(recompute_delay), "10s", true, 0, 0},
+	{"recompute_delay", K_DURATION, M(recompute_delay), "200ms", true, 0, 0},
 	{"due_days", K_LONG, M(due_days), "30", true, 0, 366},
 	{"auto_migrate", K_BOOL, M(auto_migrate), "yes", true, 0, 0},
 	{"log_level", K_LEVEL, M(log_level), "info", true, 0, 0},

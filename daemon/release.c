@@ -8,7 +8,7 @@
  *   store_release_lock          false: another daemon is at it
  *   loop:
  *     store_release_due         nothing due: end the round
- *     store_release_recompute   once per round: fresh numbers
+ *     store_recompute           once per round: fresh numbers (a full run)
  *     store_release_content     mestat.release_content(period, reason)
  *       canonical text (release_canonical) of document + signing_key
  *       signature = Ed25519(canonical text)
@@ -32,6 +32,7 @@
 #include "log.h"
 #include "receipt.h"
 #include "store_release.h"
+#include "store_schedule.h"
 
 /* How often mestatd looks for a release to publish, in seconds. */
 #define RELEASE_TICK 5
@@ -181,7 +182,7 @@ static void on_due(struct db_conn *c, PGresult *res, const char *err, void *arg)
 		rel.key = receipt_key_ref(receipt_key_current());
 	log_info("publishing a release", "period=%s request=%s", rel.period, rel.request[0] ? rel.request : "calendar");
 	if (!rel.recomputed)
-		store_release_recompute(c, on_recomputed, NULL);
+		store_recompute(c, STORE_RECOMPUTE_FULL, on_recomputed, NULL);
 	else
 		build(c);
 }

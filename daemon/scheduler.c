@@ -14,7 +14,9 @@
  *
  * Triggers: a persistent timer every recompute_interval, a one-shot timer
  * that sched_poke() (re)arms recompute_delay ahead, so a burst of
- * submissions ends in one run, and one run at start when no snapshot exists
+ * submissions ends in one run (an incremental one,
+ * mestat.recompute_progress_incremental(): the submissions queued what they
+ * changed in mestat.progress_pending), and one run at start when no snapshot exists
  * yet, so that evaluators do not find report.progress empty for the first
  * recompute_interval after an installation. That start run asks
  *   SELECT CASE WHEN EXISTS (snapshot) THEN NULL ELSE recompute_progress() END
@@ -111,6 +113,8 @@ static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, voi
 	bool start = strcmp(sched.trigger, "start") == 0;
 	if (start && !err && res && PQntuples(res) == 1 && PQgetisnull(res, 0, 0)) {
 		log_debug("progress snapshots exist; no recomputation at start");
+	} else if (!err && res && PQntuples(res) == 1 && PQgetisnull(res, 0, 0)) {
+		log_debug("no change queued since the last progress run", "trigger=%s", sched.trigger);
 	} else if (err || !res || PQntuples(res) != 1) {
 		log_error("progress recomputation failed", "error=\"%s\" seconds=%.3f trigger=%s",
 		          err ? err : "no result", secs, sched.trigger);
@@ -143,7 +147,12 @@ static void on_expired(struct db_conn *c, PGresult *res, const char *err, void *
 	else if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "0") != 0)
 		log_info("periods locked after lock_days", "count=%s", PQgetvalue(res, 0, 0));
 	sched.started = util_now_mono();
-	store_recompute(c, strcmp(sched.trigger, "start") == 0, on_recomputed, NULL);
+	enum store_recompute_kind kind = STORE_RECOMPUTE_FULL;
+	if (strcmp(sched.trigger, "start") == 0)
+		kind = STORE_RECOMPUTE_IF_EMPTY;
+	else if (strcmp(sched.trigger, "submission") == 0)
+		kind = STORE_RECOMPUTE_INCREMENTAL; /* only what the queued changes can alter */
+	store_recompute(c, kind, on_recomputed, NULL);
 }
 
 static void on_locked(struct db_conn *c, PGresult *res, const char *err, void *arg)

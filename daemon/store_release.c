@@ -18,11 +18,6 @@ void store_release_due(struct db_conn *c, db_result_cb cb, void *arg)
 	db_query(c, "SELECT period, reason, request FROM mestat.release_due()", 0, NULL, cb, arg);
 }
 
-void store_release_recompute(struct db_conn *c, db_result_cb cb, void *arg)
-{
-	db_query(c, "SELECT mestat.recompute_progress()", 0, NULL, cb, arg);
-}
-
 void store_release_content(struct db_conn *c, const char *period, const char *reason, db_result_cb cb, void *arg)
 {
 	const char *p[2] = {period, reason};

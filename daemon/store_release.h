@@ -17,10 +17,6 @@ void store_release_lock(struct db_conn *c, db_result_cb cb, void *arg);
  * reason (NULL on the calendar), request (its id when the plan office asked). */
 void store_release_due(struct db_conn *c, db_result_cb cb, void *arg);
 
-/* store_release_recompute: recompute progress, so that the release reads
- * fresh numbers. */
-void store_release_recompute(struct db_conn *c, db_result_cb cb, void *arg);
-
 /* store_release_content: the release document of PERIOD for REASON (NULL:
  * the calendar), built in SQL. One row: the document as JSON text. */
 void store_release_content(struct db_conn *c, const char *period, const char *reason, db_result_cb cb, void *arg);

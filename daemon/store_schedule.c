@@ -21,13 +21,15 @@ void store_lock_expired(struct db_conn *c, db_result_cb cb, void *arg)
 	db_query(c, "SELECT mestat.lock_expired()", 0, NULL, cb, arg);
 }
 
-void store_recompute(struct db_conn *c, bool only_if_empty, db_result_cb cb, void *arg)
+void store_recompute(struct db_conn *c, enum store_recompute_kind kind, db_result_cb cb, void *arg)
 {
-	db_query(c,
-	         only_if_empty ? "SELECT CASE WHEN EXISTS (SELECT 1 FROM mestat.progress_snapshot) THEN NULL "
-	                         "ELSE mestat.recompute_progress() END"
-	                       : "SELECT mestat.recompute_progress()",
-	         0, NULL, cb, arg);
+	const char *sql = "SELECT mestat.recompute_progress()";
+	if (kind == STORE_RECOMPUTE_IF_EMPTY)
+		sql = "SELECT CASE WHEN EXISTS (SELECT 1 FROM mestat.progress_snapshot) THEN NULL "
+		      "ELSE mestat.recompute_progress() END";
+	else if (kind == STORE_RECOMPUTE_INCREMENTAL)
+		sql = "SELECT mestat.recompute_progress_incremental()";
+	db_query(c, sql, 0, NULL, cb, arg);
 }
 
 void store_session_purge(struct db_conn *c, db_result_cb cb, void *arg)

@@ -19,9 +19,16 @@ void store_recompute_unlock(struct db_conn *c, db_result_cb cb, void *arg);
 /* store_lock_expired: lock the periods past due_date + lock_days; how many. */
 void store_lock_expired(struct db_conn *c, db_result_cb cb, void *arg);
 
-/* store_recompute: recompute progress; the new snapshot's id. With
- * ONLY_IF_EMPTY, only when no snapshot exists yet (NULL otherwise). */
-void store_recompute(struct db_conn *c, bool only_if_empty, db_result_cb cb, void *arg);
+enum store_recompute_kind {
+	STORE_RECOMPUTE_FULL,        /* every assessment */
+	STORE_RECOMPUTE_IF_EMPTY,    /* a full run only when no snapshot exists yet */
+	STORE_RECOMPUTE_INCREMENTAL, /* what the changes queued since the last run can alter */
+};
+
+/* store_recompute: recompute progress; the new snapshot's id, or NULL when
+ * there was nothing to do (IF_EMPTY with a snapshot, INCREMENTAL with nothing
+ * queued). */
+void store_recompute(struct db_conn *c, enum store_recompute_kind kind, db_result_cb cb, void *arg);
 
 /* store_session_purge: delete the console sessions that ended more than 30
  * days ago; how many. */

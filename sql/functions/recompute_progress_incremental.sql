@@ -1,0 +1,118 @@
+-- mestat.recompute_progress_incremental: the current definition of this function.
+-- First created in 032_incremental_progress.sql.
+-- Edit it here: the migration runner applies this file again when it changes
+-- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
+-- argument types needs a numbered migration that drops the old one first).
+
+set local role mestat_owner;
+
+create or replace function mestat.recompute_progress_incremental() returns bigint
+language plpgsql
+security definer
+set search_path = mestat, pg_temp
+set work_mem = '256MB'
+set client_min_messages = warning
+set jit = off
+as $$
+declare
+	snap bigint;
+	prev bigint;
+	started timestamptz := clock_timestamp();
+	n_details integer;
+	n_copied integer;
+begin
+	-- The same lock as mestat.recompute_progress(): runs never overlap, so
+	-- the previous snapshot is the one this run builds on.
+	perform pg_advisory_xact_lock(1835365236, 1);
+	perform mestat.flag_source_gaps();
+
+	select max(s.id) into prev from mestat.progress_snapshot s;
+	if prev is null or exists (select 1 from mestat.progress_pending p where p.indicator is null) then
+		return mestat.recompute_progress();
+	end if;
+
+	-- Claim the queue before reading any value: a change committed after
+	-- this statement stays queued for the next run.
+	create temp table if not exists pr_claim (indicator text, reporter text, period text) on commit drop;
+	truncate pg_temp.pr_claim;
+	with claimed as (delete from mestat.progress_pending returning indicator, reporter, period)
+	insert into pg_temp.pr_claim select distinct c.indicator, c.reporter, c.period from claimed c;
+	if not found then
+		return null; -- nothing changed since the last run
+	end if;
+
+	-- What the changed cells can alter (docs/method.md, "Incremental runs"):
+	--   their own (indicator, reporter) rows;
+	--   the national rows of their indicators, of the rates built from them
+	--   (numerator, denominator) and of the columns listing them;
+	--   the completeness of their (reporter, period) reports.
+	-- Whether a reporter is added up, which source is national, targets and
+	-- thresholds are not changed by values: a change to them queues a full run.
+	create temp table if not exists pr_need_ind (indicator text) on commit drop;
+	create temp table if not exists pr_only_ind (indicator text) on commit drop;
+	create temp table if not exists pr_only_pair (indicator text, reporter text) on commit drop;
+	create temp table if not exists pr_only_rp (reporter text, period text) on commit drop;
+	truncate pg_temp.pr_need_ind, pg_temp.pr_only_ind, pg_temp.pr_only_pair, pg_temp.pr_only_rp;
+	insert into pg_temp.pr_only_pair select distinct c.indicator, c.reporter from pg_temp.pr_claim c;
+	insert into pg_temp.pr_only_rp select distinct c.reporter, c.period from pg_temp.pr_claim c;
+	insert into pg_temp.pr_only_ind
+	select c.indicator from pg_temp.pr_claim c
+	union
+	select i.code from mestat.indicator i join pg_temp.pr_claim c on c.indicator in (i.numerator, i.denominator)
+	union
+	select ci.column_indicator from mestat.column_item ci join pg_temp.pr_claim c on c.indicator = ci.indicator;
+	-- A national row reads its indicator, a rate's parts and a column's items.
+	insert into pg_temp.pr_need_ind
+	select a.indicator from pg_temp.pr_only_ind a
+	union
+	select p.code from pg_temp.pr_only_ind a
+	  join mestat.indicator i on i.code = a.indicator
+	 cross join lateral (values (i.numerator), (i.denominator)) as p(code)
+	 where p.code is not null
+	union
+	select ci.indicator from mestat.column_item ci join pg_temp.pr_only_ind a on a.indicator = ci.column_indicator;
+	analyze pg_temp.pr_need_ind, pg_temp.pr_only_ind, pg_temp.pr_only_pair, pg_temp.pr_only_rp;
+
+	insert into mestat.progress_snapshot (note, kind)
+	values ('mestat.recompute_progress_incremental() method 2 with national sources (docs/method.md)', 'incremental')
+	returning id into snap;
+	update mestat.progress_snapshot s
+	   set as_of_period = p.as_of_period
+	  from mestat.progress_snapshot p
+	 where s.id = snap and p.id = prev;
+	n_details := mestat.progress_assess(snap, true);
+
+	-- The rest of the previous snapshot, unchanged: the new one is a whole.
+	insert into mestat.progress_snapshot_detail (
+		snapshot, indicator, reporter, period, target_id, method, target_kind, baseline_value, target_value,
+		target_upper, expected_value, actual_value, ratio, annual_growth, first_period, first_value, class, partial,
+		reporters_reported, reporters_expected, basis, target_year, growth_threshold, trend, trend_growth,
+		trend_from_period, latest_period, latest_value, latest_reporters_reported, latest_reporters_expected, note,
+		source, source_reporter)
+	select snap, d.indicator, d.reporter, d.period, d.target_id, d.method, d.target_kind, d.baseline_value,
+	       d.target_value, d.target_upper, d.expected_value, d.actual_value, d.ratio, d.annual_growth, d.first_period,
+	       d.first_value, d.class, d.partial, d.reporters_reported, d.reporters_expected, d.basis, d.target_year,
+	       d.growth_threshold, d.trend, d.trend_growth, d.trend_from_period, d.latest_period, d.latest_value,
+	       d.latest_reporters_reported, d.latest_reporters_expected, d.note, d.source, d.source_reporter
+	  from mestat.progress_snapshot_detail d
+	 where d.snapshot = prev
+	   and case when d.reporter is null then d.indicator not in (select a.indicator from pg_temp.pr_only_ind a)
+	            else (d.indicator, d.reporter) not in (select p.indicator, p.reporter from pg_temp.pr_only_pair p) end;
+	get diagnostics n_copied = row_count;
+
+	update mestat.progress_snapshot
+	   set elapsed = clock_timestamp() - started,
+	       details = n_details + n_copied
+	 where id = snap;
+	return snap;
+end
+$$;
+
+comment on function mestat.recompute_progress_incremental() is
+	'mestatd soon after accepted submissions: reassess only what the changes queued in mestat.progress_pending can '
+	'alter (the changed (indicator, reporter) rows, the national rows of their indicators and of the rates and columns '
+	'built from them, the completeness of their reports) and write a new whole snapshot, the other rows copied from '
+	'the previous one; the same method and results as mestat.recompute_progress(), which it runs instead when no '
+	'snapshot exists yet or a full run is queued (a catalog, target, reporter, threshold, setting or calendar change). '
+	'Returns the snapshot id, or NULL when nothing was queued. SECURITY DEFINER; the same lock as '
+	'mestat.recompute_progress().';
