@@ -7,6 +7,9 @@ keep-alive from several threads, and reports rows/s and latency percentiles.
   push_load.py ... --rate R --seconds S FILES...
       open loop: R submissions per second in total for S seconds, FILES reused
       round-robin (each file is a body; its reporter's certificate is used).
+      With --vary C, the Nth reuse of a file sends its values plus C + N
+      (integers) or (C + N) / 100 (decimals): a revision of every row, not
+      an idempotent replay of the same body.
 
 Each FILE is named REPORTER-*.json; they are sent interleaved across reporters
 (one of each reporter in turn), as provinces send concurrently; the client
@@ -24,6 +27,7 @@ def main():
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--rate", type=float, default=0)
     ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--vary", type=int, default=None)
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
 
@@ -87,6 +91,16 @@ def main():
         ts = [threading.Thread(target=worker, args=(t,)) for t in range(a.threads)]
     else:
         total = int(a.rate * a.seconds)
+        if a.vary is not None:
+            # Every body of the run made before the clock starts, so the
+            # client spends nothing on JSON during it.
+            def varied(b, cycle):
+                doc = json.loads(b[1])
+                for v in doc["values"]:
+                    x = v["value"]
+                    v["value"] = x + cycle if isinstance(x, int) else round(x + cycle / 100, 2)
+                return (b[0], json.dumps(doc).encode(), b[2])
+            bodies = [varied(bodies[i % len(bodies)], a.vary + i // len(bodies)) for i in range(total)]
         # Warm-up, not timed: each thread opens (TLS handshake with the
         # client certificate) the keep-alive connections it will use, as a
         # province's client holds its connection open between submissions.
@@ -121,7 +135,9 @@ def main():
     pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
     print(json.dumps({"submissions": len(lat), "rows": rows[0], "seconds": round(wall, 3),
                       "rows_per_s": round(rows[0] / wall, 1), "subs_per_s": round(len(lat) / wall, 1),
-                      "p50_ms": round(pct(0.50), 2), "p99_ms": round(pct(0.99), 2), "errors": errors,
+                      "p50_ms": round(pct(0.50), 2), "p95_ms": round(pct(0.95), 2), "p99_ms": round(pct(0.99), 2),
+                      "max_ms": round(lat[-1] * 1000 if lat else float("nan"), 2), "errors": errors,
+                      "connections": len(conns),
                       "client_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2)}))
 
 if __name__ == "__main__":
