@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "util.h"
 
 enum conn_state { C_DOWN, C_CONNECTING, C_SETUP, C_IDLE, C_BUSY };
@@ -29,11 +30,15 @@ struct db_conn {
 	const char *copy_data;
 	size_t copy_len, copy_sent;
 	bool copy_ended;
+	double sent;   /* when the statement in flight was sent */
+	char verb[64]; /* its metrics labels (stmt_label) */
+	char object[64];
 };
 
 struct waiter {
 	db_acquire_cb cb;
 	void *arg;
+	double since; /* when it began to wait */
 	struct waiter *next;
 };
 
@@ -144,6 +149,45 @@ static void conn_start(struct db_conn *c)
 	conn_arm(c, EV_WRITE);
 }
 
+/* stmt_label: what a statement is called in metrics: its first word
+ * (VERB, "SELECT", "COMMIT") and the first schema-qualified name in it
+ * (OBJECT, "mestat.ingest_begin", or ""). SQL comes from code, never from
+ * requests, so the labels are few. */
+static void stmt_label(const char *sql, char *verb, char *object, size_t len)
+{
+	size_t n = 0;
+	const char *p = sql;
+	while (*p == ' ' || *p == '\n' || *p == '\t')
+		p++;
+	while (n + 1 < len && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+		verb[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p), p++;
+	verb[n] = '\0';
+	n = 0;
+	for (const char *q = p; *q; q++) {
+		bool ident = (*q >= 'a' && *q <= 'z') || *q == '_';
+		if (!ident || (q > p && ((q[-1] >= 'a' && q[-1] <= 'z') || q[-1] == '_' || q[-1] == '.')))
+			continue;
+		const char *e = q;
+		while ((*e >= 'a' && *e <= 'z') || *e == '_')
+			e++;
+		if (*e != '.' || !((e[1] >= 'a' && e[1] <= 'z') || e[1] == '_'))
+			continue;
+		e++;
+		while ((*e >= 'a' && *e <= 'z') || *e == '_')
+			e++;
+		for (; q < e && n + 1 < len; q++)
+			object[n++] = *q;
+		break;
+	}
+	object[n] = '\0';
+}
+
+static void stmt_sent(struct db_conn *c, const char *sql)
+{
+	c->sent = util_now_mono();
+	stmt_label(sql, c->verb, c->object, sizeof(c->object));
+}
+
 /* Finish a statement: hand the result to its callback. */
 static void op_done(struct db_conn *c)
 {
@@ -184,6 +228,7 @@ static void op_done(struct db_conn *c)
 		conn_hand_out(c);
 		return;
 	}
+	metrics_db_statement(c->verb, c->object, util_now_mono() - c->sent);
 	if (cb)
 		cb(c, res, err, arg);
 	PQclear(res);
@@ -339,6 +384,7 @@ static void conn_hand_out(struct db_conn *c)
 	c->state = C_BUSY;
 	db_acquire_cb cb = w->cb;
 	void *arg = w->arg;
+	metrics_db_wait(util_now_mono() - w->since);
 	free(w);
 	cb(c, arg);
 }
@@ -400,6 +446,7 @@ int db_acquire(struct db *db, db_acquire_cb cb, void *arg)
 		return -1;
 	w->cb = cb;
 	w->arg = arg;
+	w->since = util_now_mono();
 	if (db->tail)
 		db->tail->next = w;
 	else
@@ -441,6 +488,7 @@ void db_query(struct db_conn *c, const char *sql, int n, const char *const *para
 {
 	if (!c->pg || !PQsendQueryParams(c->pg, sql, n, NULL, params, NULL, NULL, 0))
 		return send_failed(c, cb, arg);
+	stmt_sent(c, sql);
 	c->cb = cb;
 	c->arg = arg;
 	c->op = OP_QUERY;
@@ -451,6 +499,7 @@ void db_copy(struct db_conn *c, const char *copy_sql, const char *data, size_t l
 {
 	if (!c->pg || !PQsendQuery(c->pg, copy_sql))
 		return send_failed(c, cb, arg);
+	stmt_sent(c, copy_sql);
 	c->cb = cb;
 	c->arg = arg;
 	c->op = OP_COPY_SEND;

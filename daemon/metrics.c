@@ -41,6 +41,9 @@ static const struct family families[] = {
 	{"mestat_pull_duration_seconds", "histogram", "Duration of pulls."},
 	{"mestat_recompute_runs_total", "counter", "Progress recomputations, by outcome."},
 	{"mestat_recompute_duration_seconds", "histogram", "Duration of progress recomputations."},
+	{"mestat_db_wait_seconds", "histogram", "Time a request waited for a free database connection of the pool."},
+	{"mestat_db_statement_duration_seconds", "histogram",
+         "Time from sending a statement to PostgreSQL to its result, by its first word and first qualified name."},
 	{"mestat_notices_total", "counter", "Notices of the reporting cycle handed to SMTP or a webhook, by outcome."},
 	{NULL, NULL, NULL},
 };
@@ -234,6 +237,20 @@ static struct gauge {
          "Reports past their due date with expected values missing (report.overdue), as of the last notice round.",
          NULL, NULL},
 };
+
+void metrics_db_wait(double seconds)
+{
+	observe("mestat_db_wait_seconds", "", seconds);
+}
+
+void metrics_db_statement(const char *verb, const char *object, double seconds)
+{
+	char v[128], o[128], labels[300];
+	label_value(v, sizeof(v), verb);
+	label_value(o, sizeof(o), object);
+	snprintf(labels, sizeof(labels), "statement=\"%s\",object=\"%s\"", v, o);
+	observe("mestat_db_statement_duration_seconds", labels, seconds);
+}
 
 void metrics_notice(int ok)
 {

@@ -41,6 +41,13 @@ void metrics_pull(const char *source, const char *outcome, double seconds);
 /* metrics_recompute: a progress recomputation ended (OK or not) after SECONDS. */
 void metrics_recompute(int ok, double seconds);
 
+/* metrics_db_wait: a connection was handed out after SECONDS of waiting. */
+void metrics_db_wait(double seconds);
+
+/* metrics_db_statement: a statement (its first word VERB and the first
+ * qualified name OBJECT in it, maybe "") had its result after SECONDS. */
+void metrics_db_statement(const char *verb, const char *object, double seconds);
+
 /* metrics_notice: a notice was accepted by SMTP or a webhook (OK), or not. */
 void metrics_notice(int ok);
 

@@ -7,6 +7,9 @@ keep-alive from several threads, and reports rows/s and latency percentiles.
   push_load.py ... --rate R --seconds S FILES...
       open loop: R submissions per second in total for S seconds, FILES reused
       round-robin (each file is a body; its reporter's certificate is used).
+      With --vary C, the Nth reuse of a file sends its values plus C + N
+      (integers) or (C + N) / 100 (decimals): a revision of every row, not
+      an idempotent replay of the same body.
 
 Each FILE is named REPORTER-*.json; they are sent interleaved across reporters
 (one of each reporter in turn), as provinces send concurrently; the client
@@ -24,6 +27,10 @@ def main():
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--rate", type=float, default=0)
     ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--vary", type=int, default=None)
+    ap.add_argument("--grace", type=float, default=None,
+                    help="open loop: stop sending this long after the last submission was due; "
+                         "the ones not sent count as slower than any sent")
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
 
@@ -49,6 +56,7 @@ def main():
         contexts[rep] = ctx
 
     lat, rows, errors, lock = [], [0], {}, threading.Lock()
+    unsent = [0]
     conns = {}
 
     def connect(tid, rep):
@@ -87,6 +95,16 @@ def main():
         ts = [threading.Thread(target=worker, args=(t,)) for t in range(a.threads)]
     else:
         total = int(a.rate * a.seconds)
+        if a.vary is not None:
+            # Every body of the run made before the clock starts, so the
+            # client spends nothing on JSON during it.
+            def varied(b, cycle):
+                doc = json.loads(b[1])
+                for v in doc["values"]:
+                    x = v["value"]
+                    v["value"] = x + cycle if isinstance(x, int) else round(x + cycle / 100, 2)
+                return (b[0], json.dumps(doc).encode(), b[2])
+            bodies = [varied(bodies[i % len(bodies)], a.vary + i // len(bodies)) for i in range(total)]
         # Warm-up, not timed: each thread opens (TLS handshake with the
         # client certificate) the keep-alive connections it will use, as a
         # province's client holds its connection open between submissions.
@@ -108,6 +126,10 @@ def main():
             for i in range(tid, total, a.threads):
                 due = start + i / a.rate
                 now = time.perf_counter()
+                if a.grace is not None and now > start + a.seconds + a.grace:
+                    with lock:
+                        unsent[0] += len(range(i, total, a.threads))
+                    return
                 if due > now:
                     time.sleep(due - now)
                 send(tid, *bodies[i % len(bodies)], due=due)
@@ -117,11 +139,17 @@ def main():
     for t in ts:
         t.join()
     wall = time.perf_counter() - start
+    sent = len(lat)
     lat.sort()
+    answered = lambda p: round(lat[min(sent - 1, int(p * sent))] * 1000, 2) if sent else float("nan")
+    sent_p50, sent_p99 = answered(0.50), answered(0.99)
+    lat += [float("inf")] * unsent[0]
     pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
-    print(json.dumps({"submissions": len(lat), "rows": rows[0], "seconds": round(wall, 3),
-                      "rows_per_s": round(rows[0] / wall, 1), "subs_per_s": round(len(lat) / wall, 1),
-                      "p50_ms": round(pct(0.50), 2), "p99_ms": round(pct(0.99), 2), "errors": errors,
+    print(json.dumps({"submissions": sent, "unsent": unsent[0], "rows": rows[0], "seconds": round(wall, 3),
+                      "rows_per_s": round(rows[0] / wall, 1), "subs_per_s": round(sent / wall, 1),
+                      "p50_ms": round(pct(0.50), 2), "p95_ms": round(pct(0.95), 2), "p99_ms": round(pct(0.99), 2),
+                      "max_ms": round(lat[-1] * 1000 if lat else float("nan"), 2), "errors": errors,
+                      "connections": len(conns), "answered_p50_ms": sent_p50, "answered_p99_ms": sent_p99,
                       "client_cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 2)}))
 
 if __name__ == "__main__":

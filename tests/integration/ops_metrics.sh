@@ -168,6 +168,15 @@ expect_eq "mestat_http_requests_total{code=\"201\"} rose by $n" "$n" "$(delta 'm
 expect_eq "mestat_http_requests_total{code=\"422\"} rose by 1" 1 "$(delta 'mestat_http_requests_total{code="422"}')"
 expect_match "the request duration histogram has observations" '^[1-9]' \
 	"$(sample "$after" 'mestat_http_request_duration_seconds_count')"
+# The pool's own view: each push waited for a connection once, and its
+# statements are timed under their names (COMMIT: the transaction's end).
+atleast() { awk -v d="$1" -v n="$2" 'BEGIN { print (d >= n ? "at least " n : d) }'; }
+expect_eq "mestat_db_wait_seconds_count rose by at least $n" "at least $n" \
+	"$(atleast "$(delta mestat_db_wait_seconds_count)" "$n")"
+expect_eq "mestat_db_statement_duration_seconds{statement=\"COMMIT\"} counted at least the $n commits" "at least $n" \
+	"$(atleast "$(delta 'mestat_db_statement_duration_seconds_count{statement="COMMIT",object=""}')" "$n")"
+expect_eq "... and {statement=\"SELECT\",object=\"mestat.ingest_begin\"} at least $n calls" "at least $n" \
+	"$(atleast "$(delta 'mestat_db_statement_duration_seconds_count{statement="SELECT",object="mestat.ingest_begin"}')" "$n")"
 
 promtool_check "promtool check metrics accepts the scrape after submissions" "$after"
 format_check "every family has HELP and TYPE, histogram buckets are cumulative and end in +Inf" "$after"
