@@ -7,6 +7,12 @@
 set local role mestat_owner;
 
 create or replace view report.reporting_cycle as
+-- Two parts: the reporters × periods that have a row in reporting_state, and
+-- those that have none (state 'open', every step NULL). The rows are those of
+-- the one left join this was; split, a filter on state reaches the table: the
+-- console's "complete,returned" reads the reporting_state rows in those
+-- states and skips the other part (its state is the constant 'open'),
+-- instead of building every reporter × period (122,550 at county scale).
 select r.code as reporter,
        r.name_zh as reporter_name_zh,
        r.name_en as reporter_name_en,
@@ -37,8 +43,40 @@ select r.code as reporter,
   from mestat.reporter r
   cross join mestat.period p
   cross join (select coalesce((select value::integer from mestat.setting where name = 'lock_days'), 0) as days) ld
-  left join mestat.reporting_state s on s.reporter = r.code and s.period = p.code
- where r.active and p.start_date <= (now() at time zone 'Asia/Shanghai')::date;
+  join mestat.reporting_state s on s.reporter = r.code and s.period = p.code
+ where r.active and p.start_date <= (now() at time zone 'Asia/Shanghai')::date
+union all
+select r.code as reporter,
+       r.name_zh as reporter_name_zh,
+       r.name_en as reporter_name_en,
+       r.kind as reporter_kind,
+       p.code as period,
+       p.kind as period_kind,
+       p.due_date,
+       case when ld.days > 0 then p.due_date + ld.days end as lock_date,
+       'open'::text as state,
+       '未完成'::text as state_zh,
+       s.completed_at,
+       s.completed_by,
+       s.completed_at < ((p.due_date + 1)::timestamp at time zone 'Asia/Shanghai') as completed_on_time,
+       (select min(e.at) from mestat.reporting_event e
+         where e.reporter = r.code and e.period = p.code and e.event = 'completed') as first_completed_at,
+       s.accepted_at,
+       s.accepted_by,
+       s.returned_at,
+       s.returned_by,
+       s.return_reason,
+       s.locked_at,
+       s.locked_by,
+       (select count(*)::integer from mestat.reporting_event e where e.reporter = r.code and e.period = p.code)
+           as events,
+       s.changed_at
+  from mestat.reporter r
+  cross join mestat.period p
+  cross join (select coalesce((select value::integer from mestat.setting where name = 'lock_days'), 0) as days) ld
+  left join mestat.reporting_state s on false
+ where r.active and p.start_date <= (now() at time zone 'Asia/Shanghai')::date
+   and not exists (select 1 from mestat.reporting_state x where x.reporter = r.code and x.period = p.code);
 
 comment on view report.reporting_cycle is
 	'Each active reporter × period that has begun: where its report stands in the reporting cycle (open, complete, '

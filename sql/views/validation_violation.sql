@@ -7,16 +7,29 @@
 set local role mestat_owner;
 
 create or replace view mestat.validation_violation as
-with cand as (
+with cur as materialized (
+	-- The current values of the indicators the rules name, read once (the
+	-- view read mestat.current_value, every current value of every
+	-- indicator, three times): per cell its newest version, unless that
+	-- deletes the value or carries none, as mestat.current_value has it. An
+	-- indicator no rule names is no part of any row below.
+	select o.indicator, o.reporter, o.period, o.value
+	  from (select distinct on (o.reporter, o.indicator, o.period) o.indicator, o.reporter, o.period, o.value, o.deleted
+	          from mestat.observation o
+	         where o.indicator in (select t.indicator from mestat.validation_rule_term t)
+	         order by o.reporter, o.indicator, o.period, o.id desc) as o
+	 where not o.deleted and o.value is not null
+),
+cand as (
 	select distinct t.rule, cv.reporter, cv.period, null::text as other
-	  from mestat.current_value cv
+	  from cur cv
 	  join mestat.validation_rule_term t on t.indicator = cv.indicator
 	  join mestat.validation_rule vr on vr.name = t.rule
 	 where vr.reporters = 'same' and mestat.rule_applies(vr, cv.period)
 	union
 	-- reporters = parent: the parent (left side) and its part (right side).
 	select distinct t.rule, ch.parent, cv.period, ch.code
-	  from mestat.current_value cv
+	  from cur cv
 	  join mestat.reporter ch on ch.parent is not null and ch.code = cv.reporter
 	  join mestat.validation_rule_term t on t.indicator = cv.indicator
 	  join mestat.validation_rule vr on vr.name = t.rule
@@ -26,7 +39,7 @@ val as (
 	select c.rule, c.reporter, c.other, c.period, t.side, t.indicator, t.coefficient, cv.value as v
 	  from cand c
 	  join mestat.validation_rule_term t on t.rule = c.rule
-	  left join mestat.current_value cv
+	  left join cur cv
 	    on cv.reporter = case when t.side = 'right' and c.other is not null then c.other else c.reporter end
 	   and cv.indicator = t.indicator and cv.period = c.period
 ),

@@ -297,9 +297,11 @@ def evaluator(d):
         coloured = [c for c in cells if " c-" in f" {c[3]}"]
         check(f"{who}: scorecard's monitoring cells show report.progress_by_reporter's trends, in no class colour", shown_t == want_t and want_t and not coloured,
               f"{len(shown_t)} cells, {len(want_t)} rows; differ: {[k for k in want_t if shown_t.get(k) != want_t[k]][:3]}; coloured {coloured[:2]}")
-        asked = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/report/progress_by_reporter') && n.includes('offset='))")
+        asked = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/report/progress_by_reporter') && n.includes('limit='))")
         check(f"{who}: the scorecard asks report.progress_by_reporter only for the columns it shows (columns=)",
               asked and all("columns=" in u for u in asked), asked[:2])
+        check(f"{who}: the scorecard pages by reporter (reporter.gte), not by OFFSET",
+              asked and not any("offset=" in u for u in asked), asked[:2])
         r0 = psql("select reporter, indicator, unit_zh, period from report.progress_by_reporter where class is not null order by reporter, indicator limit 1")[0]
         title = d.execute_script(f"const td = document.querySelector('#scorecard tr[data-reporter=\"{r0[0]}\"] td.cell[data-indicator=\"{r0[1]}\"]'); return td ? td.title : ''")
         check(f"{who}: a scorecard cell's title still carries the row's unit and period", f"{r0[2] or ''} ({r0[3] or ''})" in title, title)
@@ -400,6 +402,27 @@ def evaluator(d):
         comp = {(r[0], r[1]): r[2] for r in psql("select reporter, period, completeness from report.completeness where period_kind = 'quarter'")}
         bad = [c for c in cells if (c[0], c[1]) not in comp or c[2] != f"{round(float(comp[(c[0], c[1])]) * 100)}%"]
         check(f"{who}: the heat map's cells equal report.completeness", cells and not bad, f"{len(cells)} cells; differ: {bad[:3]}")
+        years = d.execute_script("return [document.getElementById('from').value, document.getElementById('to').value]")
+        want_n = one(f"select count(*) from report.completeness where period_kind = 'quarter' and period >= '{years[0]}Q1' and period <= '{years[1]}Q4'")
+        check(f"{who}: the heat map has a cell for every row of report.completeness in {years[0]}–{years[1]}, read reporter by reporter",
+              str(len(cells)) == want_n, f"{len(cells)} cells, {want_n} rows")
+        # Page by page from a reporter (api.js reporterPage), with pages far
+        # smaller than a reporter's rows (7) and holding a few reporters (40):
+        # every row once, in order, as psql reads the view.
+        want_rows = [f"{r}|{p}" for r, p in psql("select reporter, period from report.completeness where period_kind = 'quarter' order by reporter, period")]
+        for limit in (7, 40):
+            got = d.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "import('/console/js/api.js').then(async (api) => {"
+                "  let rows = [], next = '', pages = 0;"
+                "  do {"
+                "    const p = await api.reporterPage('completeness', { period_kind: 'quarter', columns: ['reporter', 'period'], order: 'period', limit: arguments[0] }, next);"
+                "    rows = rows.concat(p.rows.map((r) => `${r.reporter}|${r.period}`)); next = p.next; pages += 1;"
+                "  } while (next && pages < 1000);"
+                "  done([rows, pages]);"
+                "}).catch((e) => done([String(e), 0]));", limit)
+            check(f"{who}: reading report.completeness reporter by reporter in pages of {limit} gives every row once, in order ({got[1]} pages)",
+                  got[0] == want_rows and want_rows, f"{len(got[0]) if isinstance(got[0], list) else got[0]} rows read, {len(want_rows)} in the view")
         first_q = one("select min(period) from report.completeness where period_kind = 'quarter'")
         Select(d.find_element(By.ID, "from")).select_by_value(first_q[:4])
         try:

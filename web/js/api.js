@@ -77,6 +77,39 @@ export async function reportAll(view, params = {}, max = 50000) {
 	return { ...first, rows, offset: 0, limit: rows.length, has_more: rows.length >= max };
 }
 
+// reporterPage(view, params, from): rows of whole reporters, from reporter
+// FROM on ('' from the first), ordered by reporter then params.order, about
+// params.limit (1000) of them, and where the next page starts ('' when there
+// is none): {rows, next}. A page starts at a reporter (reporter.gte), not
+// after an OFFSET, so that the server reads no row before it: at county
+// scale an OFFSET page far down a view cost as much as every page before it.
+// A page ending inside a reporter leaves it to the next page; a reporter
+// with more rows than a page is read in a larger one (up to the API's 10000).
+export async function reporterPage(view, params, from) {
+	const order = params.order ? `reporter,${params.order}` : 'reporter';
+	for (let limit = params.limit || 1000; ; limit = Math.min(limit * 2, 10000)) {
+		const page = await report(view, { ...params, 'reporter.gte': from, order, limit, offset: undefined });
+		if (!page.has_more || !page.rows.length) return { rows: page.rows, next: '' };
+		const cut = page.rows[page.rows.length - 1].reporter;
+		const whole = page.rows.filter((r) => r.reporter !== cut);
+		if (whole.length) return { rows: whole, next: cut };
+		if (limit === 10000) return { rows: page.rows, next: '' };
+	}
+}
+
+// reportAllByReporter(view, params, max): every row matching, as reportAll,
+// read reporter by reporter (reporterPage), at most about max rows.
+export async function reportAllByReporter(view, params = {}, max = 50000) {
+	let rows = [];
+	let next = '';
+	do {
+		const page = await reporterPage(view, params, next);
+		rows = rows.concat(page.rows);
+		next = page.next;
+	} while (next && rows.length < max);
+	return { view, rows, offset: 0, limit: rows.length, has_more: Boolean(next) };
+}
+
 // count(view, filters): how many rows the server has for these filters.
 export async function count(view, filters) {
 	const page = await report(view, { ...filters, limit: 0, count: 'exact' });

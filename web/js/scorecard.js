@@ -1,13 +1,13 @@
 // Scorecard: reporters × indicators from report.progress_by_reporter, each
 // cell the class colour; sortable by reporter or by one indicator's class.
-import { report, csvURL } from './api.js';
+import { reporterPage, csvURL } from './api.js';
 import { el, bi, start, ready, fail, classBadge, rowClass, fmtNum, signedPct, CLASSES, GRADED, TRENDS, isMonitoring, assessmentRank } from './ui.js';
 import { planOrder } from './progress.js';
 
-// Up to SHOWN rows at a time (ordered by reporter), read in pages of PAGE: a
-// few dozen reporters fit; at county scale "more" adds the next SHOWN rows.
+// Up to SHOWN rows at a time (ordered by reporter), read in pages of about
+// 1000 whole reporters' rows (api.js reporterPage): a few dozen reporters
+// fit; at county scale "more" adds the next SHOWN rows.
 const SHOWN = 10000;
-const PAGE = 1000;
 // Only the columns a cell and its title show (and the plan's order): the
 // view has some 50, most of them long texts, which at county scale made a
 // page of 1000 rows 1.5 MB. The CSV download keeps every column.
@@ -20,19 +20,23 @@ async function main() {
 	const kind = document.getElementById('kind');
 	const more = document.getElementById('more');
 	let rows = [];
+	let next = '';
 	const load = async (reset) => {
-		if (reset) rows = [];
+		if (reset) {
+			rows = [];
+			next = '';
+		}
 		const until = rows.length + SHOWN;
-		let page;
 		do {
-			page = await report('progress_by_reporter', { reporter_kind: kind.value, columns: COLUMNS, order: 'reporter,indicator', limit: PAGE, offset: rows.length });
+			const page = await reporterPage('progress_by_reporter', { reporter_kind: kind.value, columns: COLUMNS, order: 'indicator' }, next);
 			rows = rows.concat(page.rows);
-		} while (page.has_more && page.rows.length && rows.length < until);
+			next = page.next;
+		} while (next && rows.length < until);
 		draw(rows);
-		document.getElementById('shown').replaceChildren(page.has_more
+		document.getElementById('shown').replaceChildren(next
 			? bi(`显示前 ${rows.length} 行，还有更多`, `first ${rows.length} rows shown, more follow`)
 			: bi(`共 ${rows.length} 行`, `${rows.length} rows`));
-		more.hidden = !page.has_more;
+		more.hidden = !next;
 		document.getElementById('downloads').replaceChildren(el('a', { href: csvURL('progress_by_reporter', { reporter_kind: kind.value }), download: 'progress_by_reporter.csv' }, '下载 CSV Download'));
 	};
 	kind.addEventListener('change', () => load(true).catch(fail));
