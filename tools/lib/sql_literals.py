@@ -2,7 +2,7 @@
 """sql_literals.py - SQL text stays in the store: no C string literal that
 reads as a SQL statement outside the files allowed to hold one.
 
-    sql_literals.py [--skip FILE]... ROOT DIR...
+    sql_literals.py ROOT DIR...
 
 Every .c file under ROOT/DIR is read as the compiler reads it: comments and
 preprocessor directives are set aside, and string literals written next to
@@ -20,8 +20,7 @@ The files allowed to hold SQL are named here, in ALLOWED: the store
 (daemon/store*.c), the migration runner (daemon/migrate.c) and the database
 pool (daemon/db.c). Prints one "ok - ..." or "not ok - ..." line per file
 that holds a SQL literal (naming FILE:LINE of each), and a last line for the
-tree; a --skip FILE gets "ok - ... # SKIP moved separately" instead of its
-"not ok". Exits 1 on any "not ok"."""
+tree. Exits 1 on any "not ok"."""
 import argparse
 import fnmatch
 import os
@@ -144,7 +143,6 @@ def sql_literals(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--skip", action="append", default=[])
     ap.add_argument("root")
     ap.add_argument("dirs", nargs="+")
     a = ap.parse_args()
@@ -164,11 +162,8 @@ def main():
                 if not found:
                     continue
                 where = ", ".join("%s:%d %s" % (rel, ln, v.strip()[:40]) for ln, v in found)
-                if rel in a.skip or name in a.skip:
-                    print("ok - %s holds no SQL text # SKIP moved separately (%d literals)" % (rel, len(found)))
-                else:
-                    bad += 1
-                    print("not ok - %s holds no SQL text (only %s may): %s" % (rel, " ".join(ALLOWED), where))
+                bad += 1
+                print("not ok - %s holds no SQL text (only %s may): %s" % (rel, " ".join(ALLOWED), where))
     if files == 0:
         print("not ok - the SQL literal check read C files: none under %s" % " ".join(a.dirs))
         return 1
