@@ -452,6 +452,8 @@ def evaluator(d):
               and all(same_number(str(a[2]), b[2]) for a, b in zip(shown, want)), f"shown {shown[:3]}, view {want[:3]}")
         bad = [(a, b) for a, b in zip(shown, want) if not same_number(a[3], None if b[3] is None else float(b[3]) * 100) or not same_number(a[4], b[4])]
         check(f"{who}: its completeness and rule violations equal report.data_quality", not bad and len(shown) == len(want), f"differ: {bad[:3]}")
+        count_text = d.find_element(By.ID, "shown").text
+        check(f"{who}: the page says how many reporters it shows", f"{len(want)} " in count_text and "undefined" not in count_text, count_text)
         first = one("select min(year) from report.data_quality")
         Select(d.find_element(By.ID, "year")).select_by_value(first)
         try:

@@ -37,7 +37,7 @@ async function main() {
 		const page = await reportAll('data_quality', params);
 		box.className = 'scroll';
 		box.replaceChildren(table(columns, page.rows, { id: 'quality-table', rowAttrs: (r) => ({ 'data-reporter': r.reporter, 'data-score': r.score, 'data-rank': r.rank_in_year }) }));
-		document.getElementById('shown').replaceChildren(bi(`${page.total} 个地区`, `${page.total} reporters`),
+		document.getElementById('shown').replaceChildren(bi(`${page.rows.length} 个地区`, `${page.rows.length} reporters`),
 			page.rows[0] && page.rows[0].computed_at ? el('span', {}, ' · ', bi('统计时间', 'as of'), ' ', fmtTime(page.rows[0].computed_at)) : '');
 		document.getElementById('dl').href = csvURL('data_quality', params);
 	};
