@@ -8,43 +8,13 @@
 
 set local role mestat_owner;
 
+-- A stub, replaced by sql/functions/ingest_open.sql in the same run.
 create function mestat.ingest_open(p_reporter text, p_via text, p_source text, p_format text,
-                                              p_content_type text, p_sha256 text, p_body bytea, p_client_identity text,
-                                              p_idempotency_key text, p_outcome text, p_lookup boolean)
+                                   p_content_type text, p_sha256 text, p_body bytea, p_client_identity text,
+                                   p_idempotency_key text, p_outcome text, p_lookup boolean)
 returns table (id bigint, received_at text, receipt text)
-language plpgsql
-set search_path = mestat, pg_temp
-set jit = off
-as $$
-#variable_conflict use_column
-declare
-	s_id bigint;
-	s_receipt text;
-	s_at text;
-begin
-	-- The same body (or Idempotency-Key) accepted before: its receipt again.
-	if p_lookup then
-		select s.id, s.receipt into s_id, s_receipt
-		  from mestat.submission s
-		 where s.reporter = p_reporter and s.outcome = 'accepted'
-		   and (s.sha256 = p_sha256 or (p_idempotency_key is not null and s.idempotency_key = p_idempotency_key))
-		 order by s.id
-		 limit 1;
-		if s_receipt is not null then
-			return query select s_id, null::text, s_receipt;
-			return;
-		end if;
-	end if;
-	perform mestat.ingest_begin();
-	insert into mestat.submission (reporter, via, source, format, content_type, sha256, body, client_identity,
-	                               idempotency_key, outcome, http_status)
-	values (p_reporter, p_via, p_source, p_format, p_content_type, p_sha256, p_body, p_client_identity,
-	        p_idempotency_key, p_outcome, 201)
-	returning submission.id, to_char(submission.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-	     into s_id, s_at;
-	return query select s_id, s_at, null::text;
-end
-$$;
+language sql
+as 'select null::bigint, null::text, null::text where false';
 
 comment on function mestat.ingest_open(text, text, text, text, text, text, bytea, text, text, text, boolean) is
 	'mestatd, first step of an ingest, inside its transaction: with p_lookup, the submission of reporter p_reporter '

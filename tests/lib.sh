@@ -117,6 +117,17 @@ t_up() {
 # q SQL: one query on this script's database (T_DB, set by t_conf), unaligned.
 q() { pg_psql -d "$T_DB" -tA -c "$1"; }
 
+# t_wait_sql SECONDS SQL: poll q SQL every 0.1 s until it answers t; prints
+# the seconds waited, or "timeout" after SECONDS.
+t_wait_sql() {
+	local limit=$1 sql=$2 start=$SECONDS
+	while [ $((SECONDS - start)) -lt "$limit" ]; do
+		[ "$(q "$sql")" = t ] && { echo $((SECONDS - start)); return 0; }
+		sleep 0.1
+	done
+	echo timeout
+}
+
 # t_stop: SIGTERM the mestatd started by t_start and wait (at most 20 s);
 # its exit status is left in T_RC (call it directly, not in $(...)).
 t_stop() {

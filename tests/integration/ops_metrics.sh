@@ -175,8 +175,8 @@ expect_eq "mestat_db_wait_seconds_count rose by at least $n" "at least $n" \
 	"$(atleast "$(delta mestat_db_wait_seconds_count)" "$n")"
 expect_eq "mestat_db_statement_duration_seconds{statement=\"COMMIT\"} counted at least the $n commits" "at least $n" \
 	"$(atleast "$(delta 'mestat_db_statement_duration_seconds_count{statement="COMMIT",object=""}')" "$n")"
-expect_eq "... and {statement=\"SELECT\",object=\"mestat.ingest_begin\"} at least $n calls" "at least $n" \
-	"$(atleast "$(delta 'mestat_db_statement_duration_seconds_count{statement="SELECT",object="mestat.ingest_begin"}')" "$n")"
+expect_eq "... and {statement=\"SELECT\",object=\"mestat.ingest_open\"} at least $n calls" "at least $n" \
+	"$(atleast "$(delta 'mestat_db_statement_duration_seconds_count{statement="SELECT",object="mestat.ingest_open"}')" "$n")"
 
 promtool_check "promtool check metrics accepts the scrape after submissions" "$after"
 format_check "every family has HELP and TYPE, histogram buckets are cumulative and end in +Inf" "$after"

@@ -9,20 +9,11 @@ db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
 log=$T_TMP/mestatd.log
 snapshots() { q "select count(*) from mestat.progress_snapshot"; }
-# wait_for SECONDS SQL: poll until SQL answers t; prints the seconds waited, or "timeout".
-wait_for() {
-	local limit=$1 sql=$2 start=$SECONDS
-	while [ $((SECONDS - start)) -lt "$limit" ]; do
-		[ "$(q "$sql")" = t ] && { echo $((SECONDS - start)); return 0; }
-		sleep 0.2
-	done
-	echo timeout
-}
 
 # ---- The first start on an empty snapshot table computes once.
 t_conf "$conf" "$db" "recompute_interval = 1h" "recompute_delay = 1h" "log_level = debug"
 t_up "$conf" "$log"
-waited=$(wait_for 15 "select count(*) = 1 from mestat.progress_snapshot")
+waited=$(t_wait_sql 15 "select count(*) = 1 from mestat.progress_snapshot")
 if [ "$waited" != timeout ]; then ok "with no snapshot yet, mestatd recomputes once at start (report.progress is not empty)"; else
 	not_ok "with no snapshot yet, mestatd recomputes once at start" "$(snapshots) snapshots after 15 s: $(tail -n 3 "$log")"
 fi
@@ -41,7 +32,7 @@ t_stop
 # ---- Periodic runs.
 t_conf "$conf" "$db" "recompute_interval = 2s" "recompute_delay = 1s" "log_level = debug"
 t_up "$conf" "$log"
-waited=$(wait_for 15 "select count(*) >= 2 from mestat.progress_snapshot")
+waited=$(t_wait_sql 15 "select count(*) >= 2 from mestat.progress_snapshot")
 if [ "$waited" != timeout ]; then ok "with recompute_interval = 2s mestatd writes snapshots by itself"; else
 	not_ok "with recompute_interval = 2s mestatd writes snapshots by itself" "$(snapshots) snapshots after 15 s"
 fi
@@ -57,7 +48,7 @@ expect_match "/metrics has their duration" 'mestat_recompute_duration_seconds_co
 PGAPPNAME=progress_daemon_holder psql -X -q -U postgres -d "$db" \
 	-c "select pg_advisory_lock(7882833666721869671); select pg_sleep(5)" >/dev/null 2>&1 &
 holder=$!
-wait_for 10 "select exists (select 1 from pg_locks l join pg_stat_activity a using (pid)
+t_wait_sql 10 "select exists (select 1 from pg_locks l join pg_stat_activity a using (pid)
 	where a.application_name = 'progress_daemon_holder' and l.locktype = 'advisory' and l.granted)" >/dev/null
 before=$(snapshots)
 sleep 3
@@ -66,7 +57,7 @@ wait "$holder"
 expect_eq "while another session holds the recompute lock no snapshot is written" "$before" "$after"
 expect_match "... and the skipped rounds are logged at debug" \
 	'level=debug msg="another mestatd is recomputing progress; skipping this round"' "$(grep -m1 'skipping this round' "$log")"
-waited=$(wait_for 10 "select count(*) > $after from mestat.progress_snapshot")
+waited=$(t_wait_sql 10 "select count(*) > $after from mestat.progress_snapshot")
 if [ "$waited" != timeout ]; then ok "once the lock is free the runs resume"; else
 	not_ok "once the lock is free the runs resume" "no new snapshot within 10 s"
 fi
@@ -86,7 +77,7 @@ for v in 40 41 42; do
 	[ "$(tail -n 1 <<<"$out")" = 201 ] || not_ok "push accepted" "$out"
 done
 expect_eq "nothing is recomputed at once (the delay is 2 s)" "$before" "$(snapshots)"
-waited=$(wait_for 8 "select count(*) > $before from mestat.progress_snapshot")
+waited=$(t_wait_sql 8 "select count(*) > $before from mestat.progress_snapshot")
 if [ "$waited" != timeout ]; then
 	ok "accepted pushes trigger a recomputation within recompute_delay"
 else
@@ -110,7 +101,7 @@ expect_eq "... triggers no recomputation" "$before" "$(snapshots)"
 # A reload may change the interval.
 sed -i 's/^recompute_interval = 1h$/recompute_interval = 1s/' "$conf"
 kill -HUP "$T_PID"
-waited=$(wait_for 10 "select count(*) > $before + 1 from mestat.progress_snapshot")
+waited=$(t_wait_sql 10 "select count(*) > $before + 1 from mestat.progress_snapshot")
 if [ "$waited" != timeout ]; then ok "a reload applies a new recompute_interval"; else
 	not_ok "a reload applies a new recompute_interval" "no runs within 10 s of SIGHUP: $(tail -n 3 "$log")"
 fi

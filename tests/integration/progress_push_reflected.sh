@@ -7,19 +7,10 @@
 db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
 log=$T_TMP/mestatd.log
-# wait_for SECONDS SQL: poll until SQL answers t; prints the seconds waited, or "timeout".
-wait_for() {
-	local limit=$1 sql=$2 start=$SECONDS
-	while [ $((SECONDS - start)) -lt "$limit" ]; do
-		[ "$(q "$sql")" = t ] && { echo $((SECONDS - start)); return 0; }
-		sleep 0.1
-	done
-	echo timeout
-}
 
 t_conf "$conf" "$db" "recompute_interval = 1h" "log_level = debug"
 t_up "$conf" "$log"
-[ "$(wait_for 60 "select count(*) = 1 from mestat.progress_snapshot")" != timeout ] ||
+[ "$(t_wait_sql 60 "select count(*) = 1 from mestat.progress_snapshot")" != timeout ] ||
 	not_ok "the start run writes the first snapshot" "$(tail -n 3 "$log")"
 expect_eq "before the push the national row has no latest value" "||" \
 	"$(q "select latest_period, latest_value, latest_reporters_reported from report.progress where indicator = 'incubators'")"
@@ -28,7 +19,7 @@ cert=(--cert "$T_CERTS/client-110000.crt" --key "$T_CERTS/client-110000.key" -H 
 out=$(t_curl "${cert[@]}" -d '{"reporter":"110000","period":"2021Q1","values":[{"indicator":"incubators","value":4321}]}' \
 	"https://127.0.0.1:$T_PORT/api/v1/submissions")
 expect_eq "the push is accepted" 201 "$(tail -n 1 <<<"$out")"
-waited=$(wait_for 60 "select coalesce(latest_value = 4321 and latest_reporters_reported = 1, false)
+waited=$(t_wait_sql 60 "select coalesce(latest_value = 4321 and latest_reporters_reported = 1, false)
                         from report.progress where indicator = 'incubators'")
 if [ "$waited" != timeout ]; then
 	ok "report.progress shows the pushed value (part-reported national 2021Q1) without the scheduled run"
