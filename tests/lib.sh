@@ -128,6 +128,18 @@ t_wait_sql() {
 	echo timeout
 }
 
+# t_until SECONDS COMMAND...: run COMMAND every 0.2 s until it succeeds
+# (status 0) or SECONDS pass (status 1). A bounded wait, not a timing assertion.
+t_until() {
+	local limit=$1 start=$SECONDS
+	shift
+	while [ $((SECONDS - start)) -lt "$limit" ]; do
+		"$@" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # t_stop: SIGTERM the mestatd started by t_start and wait (at most 20 s);
 # its exit status is left in T_RC (call it directly, not in $(...)).
 t_stop() {

@@ -92,7 +92,7 @@ out=$(t_curl -H "Authorization: Bearer $most" -H 'Content-Type: application/json
 expect_eq "... but not another provincial indicator: 403" 403 "$(status "$out")"
 
 # A department is pulled: the customs' SDMX-CSV, its codes mapped to ours.
-if wait_for 20 sql_true "select count(*) = 1 from mestat.source_state where name = 'customs' and last_success is not null"; then
+if t_until 20 sql_true "select count(*) = 1 from mestat.source_state where name = 'customs' and last_success is not null"; then
 	ok "the customs' SDMX-CSV endpoint is pulled"
 else
 	not_ok "the customs' SDMX-CSV endpoint is pulled" "$(state customs "last_error_class, last_error")"

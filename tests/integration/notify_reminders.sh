@@ -71,14 +71,6 @@ hooks() {
 		[ -e "$f" ] && jq -c --arg k "$1" 'select(.headers["X-Mestat-Event"] == $k)' "$f"
 	done
 }
-# wait_for CMD...: until CMD succeeds, at most 30 s (bounded wait, not a timing assertion).
-wait_for() {
-	for _ in $(seq 150); do
-		"$@" && return 0
-		sleep 0.2
-	done
-	return 1
-}
 sent() { [ "$(q "select count(*) from mestat.notification where event_key = '$1' and state = 'sent'")" -ge "$2" ]; }
 retried() { [ "$(q "select attempts >= 1 and state = 'pending' from mestat.notification where event_key = '$1'")" = t ]; }
 all_sent() { [ "$(q "select count(*) from mestat.notification where event_key like '$1' and channel = 'email' and state <> 'sent'")" = 0 ]; }
@@ -87,11 +79,11 @@ all_sent() { [ "$(q "select count(*) from mestat.notification where event_key li
 
 # mestatd stores its [notify] settings at its first round.
 settings() { [ "$(q "select value from mestat.setting where name = 'remind_days'")" = "7,1" ]; }
-wait_for settings
+t_until 30 settings
 
 n=$(q "select mestat.notify_due('2018-10-23 09:00+08')")
 expect_match "7 days before the due date: reminders written for the reporters with contacts" '^[1-9][0-9]*$' "$n"
-wait_for sent remind:110000:2018Q3:7 2
+t_until 30 sent remind:110000:2018Q3:7 2
 expect_eq "Beijing's e-mail reminder arrives once over STARTTLS" 1 "$(mails remind:110000:2018Q3:7)"
 m=$(mail remind:110000:2018Q3:7)
 expect_match "... to the reporter's address, in Chinese with English below" \
@@ -102,10 +94,10 @@ expect_eq "... with the generic JSON" "remind 110000 2018Q3" "$(jq -r '.body | f
 sig=$(jq -r '.headers["X-Mestat-Signature"]' <<<"$h")
 want=$(jq -j .body <<<"$h" | openssl dgst -sha256 -hmac s3cret -r | cut -d' ' -f1)
 expect_eq "... signed with HMAC-SHA256 of the body under the contact's secret" "sha256=$want" "$sig"
-wait_for sent remind:120000:2018Q3:7 1
+t_until 30 sent remind:120000:2018Q3:7 1
 expect_match "Tianjin's WeCom robot gets a text message" '"msgtype":"text".*2018Q3' \
 	"$(hooks remind:120000:2018Q3:7 | jq -r .body)"
-wait_for retried remind:130000:2018Q3:7
+t_until 30 retried remind:130000:2018Q3:7
 expect_eq "a failing webhook (HTTP 500) stays pending, tried again later" \
 	"pending|the webhook answered HTTP 500|true" \
 	"$(q "select state || '|' || last_error || '|' || (next_attempt_at > now() + interval '20 seconds') from mestat.notification where event_key = 'remind:130000:2018Q3:7'")"
@@ -115,7 +107,7 @@ expect_eq "the same day again: nothing new is written" 0 "$(q "select mestat.not
 # ---- on the due date (after it, by the Beijing calendar) and a week later
 
 q "select mestat.notify_due('2018-10-31 10:00+08')" >/dev/null
-wait_for sent due:110000:2018Q3 2
+t_until 30 sent due:110000:2018Q3 2
 expect_eq "after the due date: one due-date notice by e-mail" 1 "$(mails due:110000:2018Q3)"
 
 # ---- kill -9 and restart: nothing is sent twice
@@ -126,7 +118,7 @@ T_PID=
 t_up "$conf" "$T_TMP/mestatd2.log" "mestatd starts again after kill -9"
 expect_eq "after the restart, the same day writes nothing new" 0 "$(q "select mestat.notify_due('2018-10-31 11:00+08')")"
 q "select mestat.notify_due('2018-11-07 10:00+08')" >/dev/null
-wait_for sent overdue:110000:2018Q3:1 2
+t_until 30 sent overdue:110000:2018Q3:1 2
 expect_eq "a week overdue: the overdue notice arrives once" 1 "$(mails overdue:110000:2018Q3:1)"
 expect_eq "... and the due-date notice was not sent again after the restart" 1 "$(mails due:110000:2018Q3)"
 expect_eq "... nor the reminder" 1 "$(mails remind:110000:2018Q3:7)"
@@ -143,7 +135,7 @@ q "insert into mestat.reporter_contact (reporter, channel, address)
    select code, 'email', 'stats@' || code || '.example' from mestat.reporter where code not in ('110000')" >/dev/null
 n=$(q "select mestat.notify_due('2019-01-24 10:00+08')")
 expect_match "2018Q4 reminders for every reporter" '^[3-9][0-9]$' "$n"
-wait_for all_sent "remind:%:2018Q4:%"
+t_until 30 all_sent "remind:%:2018Q4:%"
 expect_eq "every 2018Q4 e-mail reminder is sent" 0 \
 	"$(q "select count(*) from mestat.notification where event_key like 'remind:%:2018Q4:%' and channel = 'email' and state <> 'sent'")"
 dups=$(/usr/bin/python3 - "$T_TMP/mail" <<'PY'
@@ -167,7 +159,7 @@ pid2=
 q "insert into mestat.reporting_state (reporter, period, state) values ('110000', '2018Q2', 'open')" >/dev/null
 q "select mestat.cycle_log('110000', '2018Q2', 'completed', 'complete', 'token:1', null, now())" >/dev/null
 ev=$(q "select max(id) from mestat.reporting_event")
-wait_for sent "cycle:$ev" 3
+t_until 30 sent "cycle:$ev" 3
 expect_match "a completion reaches the plan office" '^plan-office@ministry.example\|.*北京市（Beijing, 110000） 已报告 2018Q2 数据填报完成' \
 	"$(mail "cycle:$ev" plan-office@ministry.example)"
 expect_match "... its subject names the reporter, the period and the step in both languages" \
@@ -175,7 +167,7 @@ expect_match "... its subject names the reporter, the period and the step in bot
 	"$(mail "cycle:$ev" plan-office@ministry.example)"
 q "select mestat.return_quarter('110000', '2018Q2', '网络零售额高于社会消费品零售总额 / online retail exceeds total retail', '规划处 Li')" >/dev/null
 ev=$(q "select max(id) from mestat.reporting_event")
-wait_for sent "cycle:$ev" 2
+t_until 30 sent "cycle:$ev" 2
 expect_match "a return reaches the province with its reason, in Chinese and English" \
 	'^stats@bj.example\|.*被 规划处 Li 退回，原因：网络零售额高于社会消费品零售总额.*Reason: 网络零售额' "$(mail "cycle:$ev")"
 
@@ -191,7 +183,7 @@ expect_eq "failing 5 hours: no alert" 0 \
 	"$(q "select mestat.notify_due(now()); select count(*) from mestat.notification where event = 'source_failing'" | tail -n 1)"
 q "select mestat.notify_due(now() + interval '2 hours')" >/dev/null
 key=$(q "select distinct event_key from mestat.notification where event = 'source_failing'")
-wait_for sent "$key" 2
+t_until 30 sent "$key" 2
 expect_match "failing 7 hours: the plan office is told, with the last error" \
 	'^plan-office@ministry.example\|.*数据源 zhejiang.*HTTP 503 from the province.*Pull source zhejiang' \
 	"$(mail "$key" plan-office@ministry.example)"
@@ -204,9 +196,9 @@ expect_eq "a source working again has no failing_since" "" \
 
 q "select mestat.publish_release('2018Q3')" >/dev/null
 released() { [ "$(q "select count(*) from mestat.release where period = '2018Q3'")" -ge 1 ]; }
-wait_for released
+t_until 30 released
 key=release:$(q "select max(id) from mestat.release")
-wait_for sent "$key" 2
+t_until 30 sent "$key" 2
 expect_match "a published release reaches the plan office" '^plan-office@ministry.example\|\[mestat\] 2018Q3 季度监测评估结果已发布.*Release 2018Q3 published' \
 	"$(mail "$key" plan-office@ministry.example)"
 

@@ -22,11 +22,10 @@ q "insert into mestat.reporter_contact (reporter, channel, address) values ('110
 q "insert into mestat.reporting_state (reporter, period) values ('110000', '2018Q3');
    select mestat.cycle_log('110000', '2018Q3', 'completed', 'complete', 'token:1', null, now())" >/dev/null
 key=cycle:$(q "select max(id) from mestat.reporting_event")
-wait_for() { for _ in $(seq 150); do "$@" && return 0; sleep 0.2; done; return 1; }
 tried() { [ "$(q "select attempts >= 1 and state = 'pending' from mestat.notification where event_key = '$key'")" = t ]; }
 sent() { [ "$(q "select state from mestat.notification where event_key = '$key'")" = sent ]; }
 
-wait_for tried
+t_until 30 tried
 expect_match "a wrong SMTP password: the notice stays pending with the refusal as its last error" \
 	'^pending\|.*(Login denied|authentication|535)' \
 	"$(q "select state || '|' || coalesce(last_error, '') from mestat.notification where event_key = '$key'")"
@@ -34,7 +33,7 @@ expect_eq "... and nothing reached the mailbox" 0 "$(cat "$T_TMP"/mail/*.eml 2>/
 
 echo "mestat:s3cret-pw" >"$creds"
 q "update mestat.notification set next_attempt_at = now() where event_key = '$key'" >/dev/null # the test's clock
-wait_for sent
+t_until 30 sent
 expect_eq "the right password (the file is read at each send): sent over SMTPS" sent \
 	"$(q "select state from mestat.notification where event_key = '$key'")"
 expect_eq "... one message for the event in the mailbox" 1 "$(cat "$T_TMP"/mail/*.eml | grep -c "X-Mestat-Event: $key")"

@@ -28,7 +28,7 @@ q "select mestat.add_code_mapping('440000', 'dhis2_ou', 'OU_GD', '440000');
    select mestat.add_code_mapping('440000', 'dhis2_coc', 'RETAIL.CHANNEL=ONLINE', 'online_retail_sales')" >/dev/null
 t_up "$conf"
 
-if wait_for 20 sql_true "select last_success is not null from mestat.source_state where name = 'gd'"; then
+if t_until 20 sql_true "select last_success is not null from mestat.source_state where name = 'gd'"; then
 	ok "the ADX source is pulled"
 else
 	not_ok "the ADX source is pulled" "$(state gd "last_error_class, last_error")"

@@ -58,7 +58,7 @@ expect_eq "a body PostgreSQL could not store: class database" database "$(state 
 expect_eq "... with no validators kept, so the body is fetched again" "||" "$(state tj "etag, last_modified, last_body_sha256")"
 expect_eq "... and nothing stored" 0 "$(q "select count(*) from mestat.observation where reporter = '120000'")"
 q "GRANT UPDATE (counts, receipt) ON mestat.submission TO mestat_daemon" >/dev/null
-if wait_for 10 sql_true "select count(*) = 1 from mestat.submission where source = 'tj' and outcome = 'accepted'"; then
+if t_until 10 sql_true "select count(*) = 1 from mestat.submission where source = 'tj' and outcome = 'accepted'"; then
 	ok "once PostgreSQL can store it again, a retry stores the body"
 else
 	not_ok "once PostgreSQL can store it again, a retry stores the body" "$(state tj "last_error_class, last_error")"
@@ -73,7 +73,7 @@ expect_eq "... but is submitted (and audited as refused) only once" 1 \
 n=$(sim_count "$SIM_LOG" '^GET /broken.json 200')
 expect_match "... while it is still fetched on every try ($n)" '^([3-9]|[1-9][0-9])$' "$n"
 printf '{"reporter":"150000","period":"2018Q3","values":[{"indicator":"incubators","value":9}]}' >"$root/broken.json"
-if wait_for 6 sql_true "select last_error_class is null and consecutive_failures = 0 from mestat.source_state where name = 'broken'"; then
+if t_until 6 sql_true "select last_error_class is null and consecutive_failures = 0 from mestat.source_state where name = 'broken'"; then
 	ok "a fixed body is accepted on the next retry"
 else
 	not_ok "a fixed body is accepted on the next retry" "$(state broken "last_error_class, last_error")"
@@ -81,7 +81,7 @@ fi
 
 # The province publishes the missing file: one success resets everything.
 printf 'reporter,indicator,period,value\n110000,incubators,2018Q3,57\n' >"$root/late.csv"
-if wait_for 8 sql_true "select last_error_class is null from mestat.source_state where name = 'late'"; then
+if t_until 8 sql_true "select last_error_class is null from mestat.source_state where name = 'late'"; then
 	ok "the next retry after the file appears succeeds"
 else
 	not_ok "the next retry after the file appears succeeds" "$(state late "last_error_class, last_error")"

@@ -57,7 +57,7 @@ t_conf "$conf" "$db"
 t_up "$conf"
 
 # Every source has an outcome (the trickling one needs ~3 s of stall).
-if wait_for 25 sql_true "select count(*) = 18 from mestat.source_state where last_success is not null or last_error_class is not null"; then
+if t_until 25 sql_true "select count(*) = 18 from mestat.source_state where last_success is not null or last_error_class is not null"; then
 	ok "every source records an outcome"
 else
 	not_ok "every source records an outcome" "$(q "select name, last_error_class from mestat.source_state")"
@@ -114,7 +114,7 @@ expect_eq "failures are counted per source: each failing source has its own coun
 	"$(q "select bool_and(consecutive_failures >= 1) from mestat.source_state where last_error_class is not null")|$(state healthy consecutive_failures)"
 
 # Meanwhile the healthy source is pulled every ~2 s, on time.
-wait_for 12 test "$(sim_count "$main_log" '^GET /ok.csv (200|304)')" -ge 4
+t_until 12 test "$(sim_count "$main_log" '^GET /ok.csv (200|304)')" -ge 4
 n=$(sim_count "$main_log" '^GET /ok.csv (200|304)')
 expect_match "the healthy source keeps its interval beside 17 failing ones ($n pulls)" '^([4-9]|[1-9][0-9])$' "$n"
 expect_eq "... and is never marked failed" "|0" "$(state healthy "last_error_class, consecutive_failures")"

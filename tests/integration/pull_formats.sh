@@ -45,7 +45,7 @@ t_conf "$conf" "$db" "log_level = debug"
 t_up "$conf"
 
 all=('bj' 'sh' 'tj' 'hb' 'sz' 'zj' 'js')
-if wait_for 20 sql_true "select count(*) = 7 from mestat.source_state where last_success is not null"; then
+if t_until 20 sql_true "select count(*) = 7 from mestat.source_state where last_success is not null"; then
 	ok "all 7 sources are pulled once within a few seconds of start"
 else
 	not_ok "all 7 sources are pulled once within a few seconds of start" \
@@ -80,14 +80,14 @@ expect_eq "... and the submission it made" t \
 second() { [ "$(sim_count "$SIM_LOG" "^GET /bj.json 304")" -ge 1 ] && [ "$(sim_count "$SIM_LOG" "^GET /noetag/zj.csv 200")" -ge 2 ] &&
 	[ "$(sim_count "$SIM_LOG" "^GET /sz.csv 304")" -ge 1 ] &&
 	[ "$(sim_count "$SIM_LOG" "^GET /js-$period.csv[?]since=$(date -u +%Y)")" -ge 1 ]; }
-if wait_for 15 second; then ok "the next round is pulled about one interval later"; else
+if t_until 15 second; then ok "the next round is pulled about one interval later"; else
 	not_ok "the next round is pulled about one interval later" "$(tail -n 20 "$SIM_LOG")"
 fi
 expect_match "the second request carries If-None-Match and is answered 304" "GET /bj.json 304" "$(cat "$SIM_LOG")"
 expect_eq "a 304 stores nothing new: still 7 pulled submissions" 7 "$(q "select count(*) from mestat.submission where via = 'pull'")"
 expect_eq "a 304 counts as a success (no error, no failures)" "|0" "$(state bj "last_error_class, consecutive_failures")"
 zj_unchanged() { [ "$(metric 'mestat_pulls_total{source="zj",outcome="unchanged"}')" != 0 ]; }
-wait_for 5 zj_unchanged
+t_until 5 zj_unchanged
 expect_eq "the same body again without ETag support is not ingested again" 1 \
 	"$(q "select count(*) from mestat.submission where source = 'zj'")"
 expect_match "... and is counted as unchanged" '^[1-9]' "$(metric 'mestat_pulls_total{source="zj",outcome="unchanged"}')"
@@ -98,7 +98,7 @@ expect_match "{since} then carries the last success" "GET /js-$period.csv\\?sinc
 # The province publishes a revision: the next round ingests it as a new version.
 sleep 1.1 # a new mtime second, so Last-Modified changes too
 printf 'reporter,indicator,period,value,comment\r\n310000,incubators,2018Q3,172,revised\r\n310000,makerspaces,2018Q3,88,\r\n' >"$root/sh.csv"
-if wait_for 10 sql_true "select count(*) = 2 from mestat.submission where source = 'sh' and outcome = 'accepted'"; then
+if t_until 10 sql_true "select count(*) = 2 from mestat.submission where source = 'sh' and outcome = 'accepted'"; then
 	ok "a changed file is pulled and stored as a revision"
 else
 	not_ok "a changed file is pulled and stored as a revision" "$(state sh "last_error_class, last_error")"
@@ -113,7 +113,7 @@ expect_eq "mestatd stops cleanly with pull collectors running" 0 "$T_RC"
 n304=$(sim_count "$SIM_LOG" '^GET /bj.json 304') subs=$(q "select count(*) from mestat.submission")
 t_up "$conf" "" "mestatd starts again"
 more304() { [ "$(sim_count "$SIM_LOG" '^GET /bj.json 304')" -gt "$n304" ]; }
-if wait_for 8 more304; then ok "after a restart the stored ETag is sent again and answered 304"; else
+if t_until 8 more304; then ok "after a restart the stored ETag is sent again and answered 304"; else
 	not_ok "after a restart the stored ETag is sent again and answered 304" "$(tail -n 5 "$SIM_LOG")"
 fi
 sleep 0.5

@@ -37,17 +37,6 @@ trap 't_stop; sim_stop_all' EXIT
 # sim_count LOG ERE: how many requests in LOG match ERE ("GET /x.json 304").
 sim_count() { grep -cE "$2" "$1"; }
 
-# wait_for SECS COMMAND...: run COMMAND every 0.2 s until it succeeds or SECS pass.
-wait_for() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 5; i++)); do
-		"$@" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # sql_true SQL: succeeds when SQL returns "t".
 sql_true() { [ "$(q "$1")" = t ]; }
 

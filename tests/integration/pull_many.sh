@@ -33,7 +33,7 @@ done >>"$conf"
 
 t0=$(q "select now()")
 t_up "$conf"
-if wait_for 90 sql_true "select count(*) = $N from mestat.source_state where last_success > '$t0'"; then
+if t_until 90 sql_true "select count(*) = $N from mestat.source_state where last_success > '$t0'"; then
 	ok "$N sources due at once on 4 slots: every one records a success"
 else
 	not_ok "$N sources due at once on 4 slots: every one records a success" \
@@ -57,7 +57,7 @@ t_stop
 q "update mestat.source_state set next_run = now() - interval '1 minute'" >/dev/null
 t1=$(q "select now()")
 t_up "$conf" "" "mestatd restarts"
-if wait_for 90 sql_true "select count(*) = $N from mestat.source_state where last_success > '$t1'"; then
+if t_until 90 sql_true "select count(*) = $N from mestat.source_state where last_success > '$t1'"; then
 	ok "the next round: every source records a success again"
 else
 	not_ok "the next round: every source records a success again" \

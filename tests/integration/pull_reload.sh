@@ -27,34 +27,34 @@ cp "$conf" "$T_TMP/base.conf"
 t_up "$conf"
 
 # a's first pull is in flight (claimed, the server still sleeping): reload.
-if wait_for 10 sql_true "select count(*) = 1 from mestat.source_state where name = 'a' and last_success is null"; then
+if t_until 10 sql_true "select count(*) = 1 from mestat.source_state where name = 'a' and last_success is null"; then
 	ok "a's first pull is under way"
 else
 	not_ok "a's first pull is under way" "$(q "select name, last_error from mestat.source_state")"
 fi
-wait_for 5 sql_true "select count(*) = 1 from mestat.source_state where name = 'b' and last_success is not null"
+t_until 5 sql_true "select count(*) = 1 from mestat.source_state where name = 'b' and last_success is not null"
 {
 	cat "$T_TMP/base.conf"
 	source_section c 130000 "$main/c.csv" csv
 	source_section d 140000 "$main/d2.csv" csv
 } >"$conf"
 kill -HUP "$T_PID"
-wait_for 5 grep -q 'configuration reloaded' "$T_TMP/mestatd.log" && ok "the reload is applied" ||
+t_until 5 grep -q 'configuration reloaded' "$T_TMP/mestatd.log" && ok "the reload is applied" ||
 	not_ok "the reload is applied" "$(tail -n 5 "$T_TMP/mestatd.log")"
 expect_eq "the removed source's transfer in flight is not aborted" 0 "$(sim_count "$SIM_LOG" '^GET /slow/3/a.csv')"
 
-if wait_for 8 sql_true "select count(*) = 1 from mestat.submission where source = 'a' and outcome = 'accepted'"; then
+if t_until 8 sql_true "select count(*) = 1 from mestat.submission where source = 'a' and outcome = 'accepted'"; then
 	ok "... it finishes and its body is stored"
 else
 	not_ok "... it finishes and its body is stored" "$(state a "last_error_class, last_error")"
 fi
 expect_eq "... and its outcome recorded" "t|" "$(state a "last_success is not null, last_error_class")"
-if wait_for 8 sql_true "select count(*) = 1 from mestat.submission where source = 'c'"; then
+if t_until 8 sql_true "select count(*) = 1 from mestat.submission where source = 'c'"; then
 	ok "an added source is pulled within a few seconds"
 else
 	not_ok "an added source is pulled within a few seconds" "$(state c "last_error_class, last_error")"
 fi
-if wait_for 8 sql_true "select count(*) = 1 from mestat.observation where reporter = '140000' and value = 12"; then
+if t_until 8 sql_true "select count(*) = 1 from mestat.observation where reporter = '140000' and value = 12"; then
 	ok "a changed source pulls its new URL"
 else
 	not_ok "a changed source pulls its new URL" "$(state d "url, last_error_class, last_error")"
@@ -76,7 +76,7 @@ expect_eq "the removed sources' state rows stay for the record" 2 \
 cp "$conf" "$T_TMP/good.conf"
 source_section e 150000 "$main/c.csv" xml >>"$conf"
 kill -HUP "$T_PID"
-wait_for 5 grep -q 'reload refused' "$T_TMP/mestatd.log" && ok "a source with an unknown format makes the reload refused" ||
+t_until 5 grep -q 'reload refused' "$T_TMP/mestatd.log" && ok "a source with an unknown format makes the reload refused" ||
 	not_ok "a source with an unknown format makes the reload refused" "$(tail -n 3 "$T_TMP/mestatd.log")"
 nc=$(sim_count "$SIM_LOG" '^GET /c.csv')
 sleep 2.5

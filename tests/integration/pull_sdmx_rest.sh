@@ -26,7 +26,7 @@ source_section gd 440000 "https://127.0.0.1:$SIM_PORT/sdmx/data/MSI/Q.440000" sd
 t_up "$conf"
 cur() { q "select coalesce(string_agg(indicator || '=' || value || '@' || period, ' ' order by period, indicator), '-') from mestat.current_value where reporter = '440000'"; }
 
-if wait_for 20 sql_true "select last_success is not null from mestat.source_state where name = 'gd'"; then
+if t_until 20 sql_true "select last_success is not null from mestat.source_state where name = 'gd'"; then
 	ok "the first SDMX REST pull succeeds"
 else
 	not_ok "the first SDMX REST pull succeeds" "$(state gd "last_error_class, last_error")"
@@ -44,7 +44,7 @@ MOST:MSI(1.0),440000,incubators,2018-Q3,90,$(date -u +%Y-%m-%dT%H:%M:%SZ)
 MOST:MSI(1.0),440000,makerspaces,2018-Q3,46,2000-01-01T00:00:00Z
 MOST:MSI(1.0),440000,incubators,2018-Q4,93,$(date -u +%Y-%m-%dT%H:%M:%SZ)
 EOF2
-if wait_for 20 sql_true "select count(*) = 1 from mestat.current_value where reporter = '440000' and period = '2018Q4'"; then
+if t_until 20 sql_true "select count(*) = 1 from mestat.current_value where reporter = '440000' and period = '2018Q4'"; then
 	ok "the next pull brings the updated observations"
 else
 	not_ok "the next pull brings the updated observations" "$(state gd "last_error_class, last_error"); $(tail -n 3 "$SIM_LOG")"
@@ -62,11 +62,11 @@ expect_match "... asked with updatedAfter (URL-encoded), from the state of the l
 sed -i 's/,[0-9T:-]*Z$/,2000-01-02T00:00:00Z/' "$root/sdmx/MSI.csv"
 n=$(sim_count "$SIM_LOG" '^GET /sdmx.* 404$')
 more_404() { [ "$(sim_count "$SIM_LOG" '^GET /sdmx.* 404$')" -gt "$n" ]; }
-if wait_for 20 more_404; then
+if t_until 20 more_404; then
 	ok "with nothing updated the server answers 404 NoResultsFound"
 else
 	not_ok "with nothing updated the server answers 404 NoResultsFound" "$(tail -n 3 "$SIM_LOG")"
 fi
-wait_for 10 sql_true "select last_error_class is null and consecutive_failures = 0 from mestat.source_state where name = 'gd'" >/dev/null
+t_until 10 sql_true "select last_error_class is null and consecutive_failures = 0 from mestat.source_state where name = 'gd'" >/dev/null
 expect_eq "... counted as no change, not as a failure" "|0" "$(state gd "last_error_class, consecutive_failures")"
 expect_eq "... and no submission is made for it" 2 "$(q "select count(*) from mestat.submission where source = 'gd'")"
