@@ -32,6 +32,11 @@ void store_recompute(struct db_conn *c, enum store_recompute_kind kind, db_resul
 	db_query(c, sql, 0, NULL, cb, arg);
 }
 
+void store_quality_refresh(struct db_conn *c, db_result_cb cb, void *arg)
+{
+	db_query(c, "SELECT mestat.quality_refresh()", 0, NULL, cb, arg);
+}
+
 void store_session_purge(struct db_conn *c, db_result_cb cb, void *arg)
 {
 	db_query(c, "SELECT mestat.console_session_purge()", 0, NULL, cb, arg);
