@@ -6,6 +6,7 @@
  *   SELECT mestat.lock_expired()          -- lock periods past lock_days
  *   SELECT mestat.recompute_progress()    -- the snapshot id
  *   SELECT mestat.quality_refresh()       -- report.data_quality as fresh
+ *          , mestat.analyze_report_tables() -- and the new rows' statistics
  *   SELECT pg_advisory_unlock(KEY)
  * The lock is a session lock, so it must be released on the same connection
  * before the connection goes back to the pool; if the connection breaks the
@@ -116,10 +117,11 @@ static void on_quality(struct db_conn *c, PGresult *res, const char *err, void *
 		finish(c);
 		return;
 	}
-	if (err || PQntuples(res) != 1)
+	if (err || PQntuples(res) != 1 || PQnfields(res) != 2)
 		log_warn("data quality statistics not refreshed", "error=\"%s\"", err ? err : "no result");
-	else if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
-		log_info("data quality statistics refreshed", "pairs=%s", PQgetvalue(res, 0, 0));
+	else if (strcmp(PQgetvalue(res, 0, 0), "0") != 0 || strcmp(PQgetvalue(res, 0, 1), "0") != 0)
+		log_info("data quality statistics refreshed", "pairs=%s analyzed=%s", PQgetvalue(res, 0, 0),
+		         PQgetvalue(res, 0, 1));
 	store_recompute_unlock(c, on_unlocked, NULL);
 }
 

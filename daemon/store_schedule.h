@@ -32,8 +32,9 @@ enum store_recompute_kind {
 void store_recompute(struct db_conn *c, enum store_recompute_kind kind, db_result_cb cb, void *arg);
 
 /* store_quality_refresh: bring the data quality statistics up to date with
- * what changed since the last refresh; how many (reporter, year) pairs were
- * recomputed. */
+ * what changed since the last refresh, then analyze the report views' tables
+ * that changed much (mestat.analyze_report_tables); how many (reporter,
+ * year) pairs were recomputed, and how many tables analyzed. */
 void store_quality_refresh(struct db_conn *c, db_result_cb cb, void *arg);
 
 /* store_session_purge: delete the console sessions that ended more than 30

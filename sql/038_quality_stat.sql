@@ -51,8 +51,11 @@ create table mestat.quality_stat (
 	outliers_confirmed integer not null default 0,
 	corrections_requested integer not null default 0,
 	rule_violations integer not null default 0,
+	rank_in_year bigint,
 	primary key (reporter, year)
 );
+create index quality_stat_rank on mestat.quality_stat (year, rank_in_year, reporter);
+comment on index mestat.quality_stat_rank is 'The league table of a year, and the years in order.';
 comment on table mestat.quality_stat is
 	'The statistics behind mestat.data_quality, one row per (reporter, year) that has reporting status, a current '
 	'value, a follow-up or a rule violation; written only by mestat.quality_refresh().';
@@ -73,6 +76,9 @@ comment on column mestat.quality_stat.outliers_flagged is 'Follow-ups of kind hi
 comment on column mestat.quality_stat.outliers_confirmed is 'Of those, confirmed.';
 comment on column mestat.quality_stat.corrections_requested is 'Of those, sent back for correction.';
 comment on column mestat.quality_stat.rule_violations is 'Rows of mestat.validation_violation.';
+comment on column mestat.quality_stat.rank_in_year is
+	'Rank by score within the year (1 = best; NULL without a score), as of the refresh that last changed a row of '
+	'that year.';
 
 create table mestat.quality_state (
 	one boolean primary key default true check (one),

@@ -61,6 +61,10 @@ begin
 	select ch.code, p.year from pg_temp.qs_pair p join mestat.reporter ch on ch.parent = p.reporter;
 	analyze pg_temp.qs_pair, pg_temp.qs_read;
 	select count(*) into n_pairs from pg_temp.qs_pair;
+	-- The years whose league table may change.
+	create temp table if not exists qs_year (year integer) on commit drop;
+	truncate pg_temp.qs_year;
+	insert into pg_temp.qs_year select distinct p.year from pg_temp.qs_pair p;
 
 	if n_pairs > 0 then
 		create temp table if not exists qs_new (reporter text, year integer, cells integer, revised integer,
@@ -208,23 +212,54 @@ begin
 		       sum(s.on_time)::integer, max(s.computed_at)
 		  from mestat.reporting_status s
 		 group by s.reporter, left(s.period, 4)::integer;
-		insert into mestat.quality_stat as q (reporter, year, reporting, expected, received, on_time, computed_at)
-		select r.reporter, r.year, true, r.expected, r.received, r.on_time, r.computed_at
-		  from pg_temp.qs_rs r
-		on conflict (reporter, year) do update
-		   set reporting = true, expected = excluded.expected, received = excluded.received,
-		       on_time = excluded.on_time, computed_at = excluded.computed_at
-		 where (q.reporting, q.expected, q.received, q.on_time, q.computed_at)
-		       is distinct from (true, excluded.expected, excluded.received, excluded.on_time, excluded.computed_at);
-		update mestat.quality_stat q
-		   set reporting = false, expected = null, received = null, on_time = null, computed_at = null
-		 where q.reporting
-		   and not exists (select 1 from pg_temp.qs_rs r where r.reporter = q.reporter and r.year = q.year);
+		with changed as (
+			insert into mestat.quality_stat as q (reporter, year, reporting, expected, received, on_time, computed_at)
+			select r.reporter, r.year, true, r.expected, r.received, r.on_time, r.computed_at
+			  from pg_temp.qs_rs r
+			on conflict (reporter, year) do update
+			   set reporting = true, expected = excluded.expected, received = excluded.received,
+			       on_time = excluded.on_time, computed_at = excluded.computed_at
+			 where (q.reporting, q.expected, q.received, q.on_time, q.computed_at)
+			       is distinct from (true, excluded.expected, excluded.received, excluded.on_time, excluded.computed_at)
+			returning q.year
+		)
+		insert into pg_temp.qs_year select distinct c.year from changed c;
+		with changed as (
+			update mestat.quality_stat q
+			   set reporting = false, expected = null, received = null, on_time = null, computed_at = null
+			 where q.reporting
+			   and not exists (select 1 from pg_temp.qs_rs r where r.reporter = q.reporter and r.year = q.year)
+			returning q.year
+		)
+		insert into pg_temp.qs_year select distinct c.year from changed c;
 	end if;
 
 	-- A pair with nothing left to show has no row.
-	delete from mestat.quality_stat q
-	 where not q.reporting and q.cells = 0 and q.follow_ups = 0 and q.rule_violations = 0;
+	with gone as (
+		delete from mestat.quality_stat q
+		 where not q.reporting and q.cells = 0 and q.follow_ups = 0 and q.rule_violations = 0
+		returning q.year
+	)
+	insert into pg_temp.qs_year select distinct g.year from gone g;
+
+	-- The league tables of the years that changed, ranked as
+	-- report.data_quality ranked them: by score within the year, the rows
+	-- without a score apart and unranked.
+	update mestat.quality_stat q
+	   set rank_in_year = r.rank_in_year
+	  from (select d.reporter, d.year,
+	               case when d.score is not null then rank() over (partition by d.year, d.score is null
+	                                                               order by d.score desc) end as rank_in_year
+	          from mestat.data_quality d
+	         where d.year in (select y.year from pg_temp.qs_year y)) as r
+	 where r.reporter = q.reporter and r.year = q.year and q.rank_in_year is distinct from r.rank_in_year;
+
+	-- Every pair rewritten: the read API's plans need the new statistics now
+	-- (mestat.analyze_report_tables() sees this transaction's writes only
+	-- after it commits).
+	if every_pair then
+		analyze mestat.quality_stat;
+	end if;
 
 	update mestat.quality_state
 	   set snapshot = snap, refreshed_at = now(), elapsed = clock_timestamp() - started, pairs = n_pairs;

@@ -15,16 +15,9 @@ create or replace view mestat.data_quality as
 -- counted over every version in mestat.observation, mestat.follow_up and
 -- mestat.validation_violation), as of that refresh;
 -- tests/integration/quality_stat.sh compares the two.
-with m as (
-	select q.reporter, q.year, q.expected, q.received, q.on_time, q.computed_at,
-	       round(q.received::numeric / q.expected, 4) as completeness,
-	       round(q.on_time::numeric / q.expected, 4) as timeliness,
-	       q.cells, q.revised,
-	       round(coalesce(q.revision_sum / nullif(q.revision_n, 0), 0), 4) as mean_abs_revision,
-	       q.outliers_flagged, q.outliers_confirmed, q.corrections_requested, q.rule_violations
-	  from mestat.quality_stat q
-)
-select m.*,
+select m.reporter, m.year, m.expected, m.received, m.on_time, m.computed_at, m.completeness, m.timeliness, m.cells,
+       m.revised, m.mean_abs_revision, m.outliers_flagged, m.outliers_confirmed, m.corrections_requested,
+       m.rule_violations,
        -- Accuracy counts in proportion to what was received: silence earns nothing.
        -- A reporter nothing was expected of that year (a department, a base
        -- year) has no score: its figures are not measured against a plan.
@@ -33,7 +26,20 @@ select m.*,
                     + 0.30 * coalesce(m.completeness, 0)
                       * ((1 - least(1, m.mean_abs_revision))
                          + (1 - least(1, (m.outliers_flagged - m.outliers_confirmed)::numeric / greatest(1, m.cells)))
-                         + (1 - least(1, m.rule_violations::numeric / greatest(1, m.cells)))) / 3), 1) end as score
-  from m;
+                         + (1 - least(1, m.rule_violations::numeric / greatest(1, m.cells)))) / 3), 1) end as score,
+       -- rank() over (partition by year, score is null order by score desc)
+       -- for the rows with a score, kept by the refresh.
+       m.rank_in_year
+  from ( -- a subquery, not WITH: a view with a WITH list is never merged
+         -- into the query that reads it, and then no filter or ORDER BY ...
+         -- LIMIT of the read API reaches quality_stat's indexes
+	select q.reporter, q.year, q.expected, q.received, q.on_time, q.computed_at,
+	       round(q.received::numeric / q.expected, 4) as completeness,
+	       round(q.on_time::numeric / q.expected, 4) as timeliness,
+	       q.cells, q.revised,
+	       round(coalesce(q.revision_sum / nullif(q.revision_n, 0), 0), 4) as mean_abs_revision,
+	       q.outliers_flagged, q.outliers_confirmed, q.corrections_requested, q.rule_violations, q.rank_in_year
+	  from mestat.quality_stat q
+       ) as m;
 
 comment on view mestat.data_quality is 'The data quality scorecard, as of the last mestat.quality_refresh(); see report.data_quality.';

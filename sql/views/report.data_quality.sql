@@ -10,8 +10,7 @@ create or replace view report.data_quality as
 select d.reporter, r.name_zh as reporter_name_zh, r.name_en as reporter_name_en, r.kind as reporter_kind, d.year,
        d.expected, d.received, d.on_time, d.completeness, d.timeliness, d.cells, d.revised, d.mean_abs_revision,
        d.outliers_flagged, d.outliers_confirmed, d.corrections_requested, d.rule_violations, d.score,
-       case when d.score is not null then rank() over (partition by d.year, d.score is null order by d.score desc) end
-           as rank_in_year,
+       d.rank_in_year,
        d.computed_at
   from mestat.data_quality d
   join mestat.reporter r on r.code = d.reporter;

@@ -6,7 +6,8 @@
 # going, a rule and a reporter changed, history corrected by the owner) and a
 # progress run followed by a refresh, mestat.data_quality has exactly the
 # rows of its former definition, which aggregated everything on each read
-# (023, computed here inline): compared with EXCEPT ALL both ways. The
+# (023, computed here inline), and report.data_quality's ranks those its
+# window function gave: compared with EXCEPT ALL both ways. The
 # refresh recomputes only the pairs written (and their parents); mestatd
 # runs it after each progress run.
 . "$TOP/tests/lib.sh"
@@ -88,6 +89,17 @@ select m.*,
                          + (1 - least(1, (m.outliers_flagged - m.outliers_confirmed)::numeric / greatest(1, m.cells)))
                          + (1 - least(1, m.rule_violations::numeric / greatest(1, m.cells)))) / 3), 1) end as score
   from m" >/dev/null
+sq "create view t_old.report_data_quality as
+select d.reporter, r.name_zh as reporter_name_zh, r.name_en as reporter_name_en, r.kind as reporter_kind, d.year,
+       d.expected, d.received, d.on_time, d.completeness, d.timeliness, d.cells, d.revised, d.mean_abs_revision,
+       d.outliers_flagged, d.outliers_confirmed, d.corrections_requested, d.rule_violations, d.score,
+       case when d.score is not null then rank() over (partition by d.year, d.score is null order by d.score desc) end
+           as rank_in_year,
+       d.computed_at
+  from t_old.data_quality d
+  join mestat.reporter r on r.code = d.reporter" >/dev/null
+cols="reporter, year, expected, received, on_time, computed_at, completeness, timeliness, cells, revised,
+      mean_abs_revision, outliers_flagged, outliers_confirmed, corrections_requested, rule_violations, score"
 
 # same NAME [MIN_VIOLATIONS]: after a progress run and a refresh, the view
 # and the former definition have the same rows (and at least MIN_VIOLATIONS
@@ -96,13 +108,18 @@ same() {
 	local name=$1 min=${2:-0} got
 	sq "select mestat.recompute_progress_incremental()" >/dev/null || not_ok "$name: progress run" "it failed"
 	sq "select mestat.quality_refresh()" >/dev/null || not_ok "$name: refresh" "it failed"
-	got=$(sq "select (select count(*) from (select * from t_old.data_quality except all
-	                                        select * from mestat.data_quality) a),
-	                 (select count(*) from (select * from mestat.data_quality except all
-	                                        select * from t_old.data_quality) b),
+	got=$(sq "select (select count(*) from (select $cols from t_old.data_quality except all
+	                                        select $cols from mestat.data_quality) a),
+	                 (select count(*) from (select $cols from mestat.data_quality except all
+	                                        select $cols from t_old.data_quality) b),
 	                 (select count(*) from mestat.data_quality) > 0,
 	                 (select coalesce(sum(rule_violations), 0) >= $min from mestat.data_quality)")
 	expect_eq "$name: mestat.data_quality has exactly the rows of its former definition" "0|0|t|t" "$got"
+	got=$(sq "select (select count(*) from (select * from t_old.report_data_quality except all
+	                                        select * from report.data_quality) a),
+	                 (select count(*) from (select * from report.data_quality except all
+	                                        select * from t_old.report_data_quality) b)")
+	expect_eq "$name: ... and report.data_quality those of its own, ranks included" "0|0" "$got"
 }
 
 refreshed_pairs() { sq "select pairs from mestat.quality_state"; }
