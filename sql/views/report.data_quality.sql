@@ -22,7 +22,8 @@ comment on view report.data_quality is
 	'quality scorecard". A reporter nothing was expected of that year (a department, the base year) has no score and '
 	'no rank. Completeness and '
 	'timeliness are those of report.completeness and report.timeliness (last progress run), summed over the year''s '
-	'periods; a reported-missing value (status M, L...) counts as received.';
+	'periods; a reported-missing value (status M, L...) counts as received. As fresh as report.progress: the counts '
+	'are kept by mestat.quality_refresh(), which mestatd runs right after each progress run.';
 comment on column report.data_quality.reporter is 'Reporter code.';
 comment on column report.data_quality.reporter_name_zh is 'Reporter name in Chinese.';
 comment on column report.data_quality.reporter_name_en is 'Reporter name in English.';
