@@ -56,6 +56,13 @@ create table mestat.quality_stat (
 );
 create index quality_stat_rank on mestat.quality_stat (year, rank_in_year, reporter);
 comment on index mestat.quality_stat_rank is 'The league table of a year, and the years in order.';
+-- The read API orders DESC NULLS LAST, which a backward scan of the index
+-- above (DESC NULLS FIRST) does not give.
+create index quality_stat_year_desc on mestat.quality_stat (year desc nulls last, reporter);
+comment on index mestat.quality_stat_year_desc is 'The years latest first (the quality page''s "last year").';
+create index quality_stat_received on mestat.quality_stat (year desc nulls last, reporter) where received > 0;
+comment on index mestat.quality_stat_received is
+	'The years with something received, latest first (the year the quality page opens on: received >= 1).';
 comment on table mestat.quality_stat is
 	'The statistics behind mestat.data_quality, one row per (reporter, year) that has reporting status, a current '
 	'value, a follow-up or a rule violation; written only by mestat.quality_refresh().';
