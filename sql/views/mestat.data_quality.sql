@@ -43,3 +43,5 @@ select m.reporter, m.year, m.expected, m.received, m.on_time, m.computed_at, m.c
        ) as m;
 
 comment on view mestat.data_quality is 'The data quality scorecard, as of the last mestat.quality_refresh(); see report.data_quality.';
+comment on column mestat.data_quality.rank_in_year is
+	'Rank by score within the year (1 = best); NULL without a score. Kept by mestat.quality_refresh().';
