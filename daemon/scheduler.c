@@ -1,10 +1,12 @@
 /* scheduler.c - runs SELECT mestat.recompute_progress() from libevent timers
  * through the database pool, never blocking the loop.
  *
- * A run takes one pooled connection for four statements (store_schedule.c):
+ * A run takes one pooled connection for five statements (store_schedule.c):
  *   SELECT pg_try_advisory_lock(KEY)      -- false: another daemon is at it
  *   SELECT mestat.lock_expired()          -- lock periods past lock_days
  *   SELECT mestat.recompute_progress()    -- the snapshot id
+ *   SELECT mestat.quality_refresh()       -- report.data_quality as fresh
+ *          , mestat.analyze_report_tables() -- and the new rows' statistics
  *   SELECT pg_advisory_unlock(KEY)
  * The lock is a session lock, so it must be released on the same connection
  * before the connection goes back to the pool; if the connection breaks the
@@ -106,6 +108,23 @@ static void on_unlocked(struct db_conn *c, PGresult *res, const char *err, void 
 	finish(c);
 }
 
+/* on_quality: the data quality statistics caught up with the run (and
+ * with what changed before it). */
+static void on_quality(struct db_conn *c, PGresult *res, const char *err, void *arg)
+{
+	(void)arg;
+	if (!res) { /* the connection broke: the server dropped the lock with it */
+		finish(c);
+		return;
+	}
+	if (err || PQntuples(res) != 1 || PQnfields(res) != 2)
+		log_warn("data quality statistics not refreshed", "error=\"%s\"", err ? err : "no result");
+	else if (strcmp(PQgetvalue(res, 0, 0), "0") != 0 || strcmp(PQgetvalue(res, 0, 1), "0") != 0)
+		log_info("data quality statistics refreshed", "pairs=%s analyzed=%s", PQgetvalue(res, 0, 0),
+		         PQgetvalue(res, 0, 1));
+	store_recompute_unlock(c, on_unlocked, NULL);
+}
+
 static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, void *arg)
 {
 	(void)arg;
@@ -130,7 +149,7 @@ static void on_recomputed(struct db_conn *c, PGresult *res, const char *err, voi
 		finish(c);
 		return;
 	}
-	store_recompute_unlock(c, on_unlocked, NULL);
+	store_quality_refresh(c, on_quality, NULL);
 }
 
 /* on_expired: periods past due_date + lock_days were locked (lock_days =

@@ -32,6 +32,13 @@ void store_recompute(struct db_conn *c, enum store_recompute_kind kind, db_resul
 	db_query(c, sql, 0, NULL, cb, arg);
 }
 
+void store_quality_refresh(struct db_conn *c, db_result_cb cb, void *arg)
+{
+	/* The refresh first (a function in FROM runs before the select list),
+	 * then the statistics of what it and the progress run wrote. */
+	db_query(c, "SELECT n, mestat.analyze_report_tables() FROM mestat.quality_refresh() AS n", 0, NULL, cb, arg);
+}
+
 void store_session_purge(struct db_conn *c, db_result_cb cb, void *arg)
 {
 	db_query(c, "SELECT mestat.console_session_purge()", 0, NULL, cb, arg);

@@ -1,5 +1,6 @@
 /* store_schedule.h - the statements of the scheduler's runs: the recompute
- * lock, locking periods past lock_days, recomputing progress, and purging
+ * lock, locking periods past lock_days, recomputing progress, refreshing
+ * the data quality statistics, and purging
  * ended console sessions. Each answers one row of one column. */
 #ifndef MESTAT_STORE_SCHEDULE_H
 #define MESTAT_STORE_SCHEDULE_H
@@ -29,6 +30,12 @@ enum store_recompute_kind {
  * there was nothing to do (IF_EMPTY with a snapshot, INCREMENTAL with nothing
  * queued). */
 void store_recompute(struct db_conn *c, enum store_recompute_kind kind, db_result_cb cb, void *arg);
+
+/* store_quality_refresh: bring the data quality statistics up to date with
+ * what changed since the last refresh, then analyze the report views' tables
+ * that changed much (mestat.analyze_report_tables); how many (reporter,
+ * year) pairs were recomputed, and how many tables analyzed. */
+void store_quality_refresh(struct db_conn *c, db_result_cb cb, void *arg);
 
 /* store_session_purge: delete the console sessions that ended more than 30
  * days ago; how many. */

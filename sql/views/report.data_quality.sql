@@ -10,8 +10,7 @@ create or replace view report.data_quality as
 select d.reporter, r.name_zh as reporter_name_zh, r.name_en as reporter_name_en, r.kind as reporter_kind, d.year,
        d.expected, d.received, d.on_time, d.completeness, d.timeliness, d.cells, d.revised, d.mean_abs_revision,
        d.outliers_flagged, d.outliers_confirmed, d.corrections_requested, d.rule_violations, d.score,
-       case when d.score is not null then rank() over (partition by d.year, d.score is null order by d.score desc) end
-           as rank_in_year,
+       d.rank_in_year,
        d.computed_at
   from mestat.data_quality d
   join mestat.reporter r on r.code = d.reporter;
@@ -23,7 +22,8 @@ comment on view report.data_quality is
 	'quality scorecard". A reporter nothing was expected of that year (a department, the base year) has no score and '
 	'no rank. Completeness and '
 	'timeliness are those of report.completeness and report.timeliness (last progress run), summed over the year''s '
-	'periods; a reported-missing value (status M, L...) counts as received.';
+	'periods; a reported-missing value (status M, L...) counts as received. As fresh as report.progress: the counts '
+	'are kept by mestat.quality_refresh(), which mestatd runs right after each progress run.';
 comment on column report.data_quality.reporter is 'Reporter code.';
 comment on column report.data_quality.reporter_name_zh is 'Reporter name in Chinese.';
 comment on column report.data_quality.reporter_name_en is 'Reporter name in English.';

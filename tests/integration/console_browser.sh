@@ -87,6 +87,7 @@ expect_match "a province's own missed 2020 target is entered" '^entered' "$(q "i
 	values ('tech_contracts', '330000', 'at_least', 2015, 1, 2020, 1000000, '2016-01-01', '七(二)', 'plan_number',
 	        '浙江省技术合同目标（测试）', 'a province target far above its values') returning 'entered'" 2>&1)"
 expect_match "progress is recomputed" '^[0-9]+$' "$(q "select mestat.recompute_progress()")"
+q "select mestat.quality_refresh()" >/dev/null # as mestatd does after a progress run
 
 # ---- The reporting cycle: 330000 completes 2019Q3 (accepted) and 2019Q4
 # (returned with a reason); 310000 has a 2019Q4 returned with a reason of its

@@ -33,6 +33,8 @@ line 2,110000,incubators,2018Q1,110,revised,,,,
 line 3,110000,makerspaces,2018Q2,600,,,,,
 ROWS
 owner "select mestat.recompute_progress()" >/dev/null || not_ok "recompute_progress runs beside reported-missing values" "it failed"
+# The scorecard is as of the refresh that follows a progress run (mestatd runs both).
+owner "select mestat.quality_refresh()" >/dev/null || not_ok "quality_refresh runs" "it failed"
 
 nq=$(q "select count(*) from mestat.indicator where active and scope = 'provincial' and periodicity = 'quarterly'")
 na=$(q "select count(*) from mestat.indicator where active and scope = 'provincial' and periodicity = 'annual'")
@@ -53,6 +55,7 @@ expect_eq "completeness counts the reported-missing value as received, not as si
 	"$(q "select completeness from report.data_quality where reporter = '110000' and year = 2018")"
 id=$(q "select id from mestat.follow_up where reporter = '110000' and indicator = 'makerspaces'")
 q "select mestat.resolve_follow_up($id, 'confirm', 'a new register')" >/dev/null
+owner "select mestat.quality_refresh()" >/dev/null
 score2=$(awk -v e="$expected" 'BEGIN { c = 5 / e; printf "%.1f", 100 * (0.40 * c + 0.30 * 2 / e + 0.30 * c * ((1 - 0.025) + 1 + (1 - 1 / 4)) / 3) }')
 expect_eq "a confirmed outlier no longer lowers the score" "1|1|$score2" \
 	"$(q "select outliers_flagged, outliers_confirmed, score from report.data_quality where reporter = '110000' and year = 2018")"
