@@ -1,5 +1,6 @@
 -- report.progress_history: the current definition of this view.
--- First created in 014_progress_basis.sql, last changed in 026_national_source_progress.sql.
+-- First created in 014_progress_basis.sql, last changed in 026_national_source_progress.sql;
+-- since 040 it resolves each snapshot as a whole from the rows its chain stored.
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -7,7 +8,7 @@
 set local role mestat_owner;
 
 create or replace view report.progress_history as
-select d.snapshot,
+select s.id as snapshot,
        s.taken_at,
        s.as_of_period,
        d.indicator,
@@ -83,9 +84,14 @@ select d.snapshot,
        d.source,
        d.source_reporter,
        case d.source when 'provinces' then '各省（区、市）汇总' else sr.name_zh end as source_name_zh,
-       case d.source when 'provinces' then 'Province-level reporters added up' else sr.name_en end as source_name_en
-  from mestat.progress_snapshot_detail d
-  join mestat.progress_snapshot s on s.id = d.snapshot
+       case d.source when 'provinces' then 'Province-level reporters added up' else sr.name_en end as source_name_en,
+       d.snapshot as assessed_in
+  -- Snapshot s as a whole: the rows of its chain, from its base (itself when
+  -- it is whole in itself) up to s, that no snapshot up to s reassessed.
+  from mestat.progress_snapshot s
+  join mestat.progress_snapshot c on c.id between coalesce(s.base, s.id) and s.id
+  join mestat.progress_snapshot_detail d on d.snapshot = c.id
+                                        and (d.superseded_by is null or d.superseded_by > s.id)
   join mestat.indicator i on i.code = d.indicator
   left join mestat.reporter r on r.code = d.reporter
   left join mestat.reporter sr on sr.code = d.source_reporter
@@ -103,3 +109,9 @@ comment on column report.progress_history.source is
 comment on column report.progress_history.source_reporter is 'National rows: the reporter whose figure was assessed; NULL for the provinces added up.';
 comment on column report.progress_history.source_name_zh is 'The source in Chinese (国家统计局…, or 各省（区、市）汇总).';
 comment on column report.progress_history.source_name_en is 'The source in English (National Bureau of Statistics…, or Province-level reporters added up).';
+comment on column report.progress_history.snapshot is
+	'The snapshot (run); each snapshot is listed whole, full or incremental: an incremental one''s rows it did not '
+	'reassess are those of the snapshot before it (see assessed_in).';
+comment on column report.progress_history.assessed_in is
+	'The snapshot that computed this row: snapshot itself when the run assessed it (always, for a full run), or the '
+	'earlier snapshot of the chain whose row an incremental run kept because no change could alter it.';
