@@ -22,14 +22,25 @@ comment on column mestat.progress_snapshot.written is
 comment on column mestat.progress_snapshot.details is
 	'Number of assessments in the snapshot as a whole (for an incremental one, written counts the rows it stored).';
 
-alter table mestat.progress_snapshot_detail add column superseded_by bigint;
+-- chain: the base of the row's snapshot (its own id for a full one). The
+-- whole of any snapshot is then one range of the index on chain, and the
+-- latest one comes out in the order the console pages it (reporter,
+-- indicator); it replaces the index on (snapshot, reporter, indicator), so a
+-- full run maintains no more indexes than before (the unique key, which
+-- leads with snapshot, serves the cascade of a pruned snapshot).
+alter table mestat.progress_snapshot_detail add column chain bigint, add column superseded_by bigint;
+update mestat.progress_snapshot_detail set chain = snapshot;
+alter table mestat.progress_snapshot_detail alter column chain set not null;
+comment on column mestat.progress_snapshot_detail.chain is
+	'The snapshot whole in itself that this row''s snapshot rests on (progress_snapshot.base), or that snapshot itself.';
+drop index mestat.progress_snapshot_detail_scope;
+create index progress_snapshot_detail_chain on mestat.progress_snapshot_detail (chain, reporter, indicator, snapshot);
+comment on index mestat.progress_snapshot_detail_chain is
+	'The rows of a chain (a full snapshot and the incremental ones resting on it), national (reporter NULL) or per '
+	'reporter: any snapshot''s whole is a range of it.';
 comment on column mestat.progress_snapshot_detail.superseded_by is
 	'The later incremental snapshot of the same chain that reassessed this row''s (indicator, reporter): the row '
 	'belongs to the wholes of snapshots from its own up to the one before that. NULL: not reassessed since.';
-create index progress_snapshot_detail_superseded on mestat.progress_snapshot_detail (superseded_by, snapshot)
-	where superseded_by is not null;
-comment on index mestat.progress_snapshot_detail_superseded is
-	'Rows reassessed by a later incremental snapshot: what an older snapshot''s whole still holds.';
 
 comment on column mestat.progress_snapshot.kind is
 	'full: every assessment computed and stored; incremental: the assessments a change could alter computed and '

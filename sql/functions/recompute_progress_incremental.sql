@@ -95,14 +95,14 @@ begin
 	-- the old (report.progress_history).
 	update mestat.progress_snapshot_detail d
 	   set superseded_by = snap
-	  from mestat.progress_snapshot c, pg_temp.pr_only_ind a
-	 where c.id between chain_base and prev and d.snapshot = c.id
+	  from pg_temp.pr_only_ind a
+	 where d.chain = chain_base and d.snapshot < snap
 	   and d.reporter is null and d.indicator = a.indicator and d.superseded_by is null;
 	get diagnostics n_gone = row_count;
 	update mestat.progress_snapshot_detail d
 	   set superseded_by = snap
-	  from mestat.progress_snapshot c, pg_temp.pr_only_pair p
-	 where c.id between chain_base and prev and d.snapshot = c.id
+	  from pg_temp.pr_only_pair p
+	 where d.chain = chain_base and d.snapshot < snap
 	   and d.reporter = p.reporter and d.indicator = p.indicator and d.superseded_by is null;
 	get diagnostics n_pairs = row_count;
 	n_gone := n_gone + n_pairs;

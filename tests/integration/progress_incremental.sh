@@ -106,7 +106,7 @@ capture() {
 	for v in progress progress_by_reporter progress_history completeness; do
 		cols=$(sq "select string_agg(quote_ident(column_name), ', ' order by ordinal_position)
 		             from information_schema.columns
-		            where table_schema = 'report' and table_name = '$v' and column_name not in ('snapshot', 'taken_at', 'computed_at', 'assessed_in')")
+		            where table_schema = 'report' and table_name = '$v' and column_name not in ('snapshot', 'taken_at', 'computed_at', 'assessed_in', 'chain')")
 		sq "drop table if exists public.${1}_$v;
 		    create table public.${1}_$v as select $cols from report.$v
 		     $([ "$v" = progress_history ] && echo "where snapshot = (select max(id) from mestat.progress_snapshot)")"
