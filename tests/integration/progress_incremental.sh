@@ -171,6 +171,11 @@ for round in 1 2 3 4 5 6; do
 			expect_eq "round $round.$part: it stores only what it reassessed, fewer rows than its whole" t \
 				"$(sq "select written > 0 and written < details from mestat.progress_snapshot
 				        where id = (select max(id) from mestat.progress_snapshot)")"
+			expect_eq "round $round.$part: progress_history lists its whole, the rows it computed with assessed_in = snapshot" t \
+				"$(sq "select count(*) = max(s.details) and count(*) filter (where h.assessed_in = h.snapshot) = max(s.written)
+				         and count(*) filter (where h.assessed_in < h.snapshot) > 0
+				        from report.progress_history h join mestat.progress_snapshot s on s.id = h.snapshot
+				       where h.snapshot = (select max(id) from mestat.progress_snapshot)")"
 		fi
 		if [ "$round" = 1 ] && [ "$part" = 1 ]; then
 			# A release pins this snapshot, whose rows the next run partly
