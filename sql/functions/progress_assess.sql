@@ -48,10 +48,16 @@ begin
 	               min(o.recorded_at) filter (where not o.deleted) over cell as first_at
 	          from mestat.observation o
 	         -- An incremental run reads the series it needs and the reports
-	         -- (reporter, period) whose completeness it recomputes.
+	         -- (reporter, period) whose completeness it recomputes, as index
+	         -- conditions on observation_cell (reporter, indicator, period):
+	         -- the filter on the temp tables it had could not be estimated
+	         -- and read every row. Extra rows (the cross product of a few
+	         -- reporters and periods) assess nothing.
 	         where not p_partial
-	            or o.indicator in (select n.indicator from pg_temp.pr_need_ind n)
-	            or (o.reporter, o.period) in (select rp.reporter, rp.period from pg_temp.pr_only_rp rp)
+	            or (o.reporter = any (array(select r.code from mestat.reporter r))
+	                and o.indicator = any (array(select n.indicator from pg_temp.pr_need_ind n)))
+	            or (o.reporter = any (array(select rp.reporter from pg_temp.pr_only_rp rp))
+	                and o.period = any (array(select rp.period from pg_temp.pr_only_rp rp)))
 	        window cell as (partition by o.reporter, o.indicator, o.period order by o.id desc
 	                        rows between unbounded preceding and unbounded following)) as c
 	 where c.rn = 1 and not c.deleted
@@ -314,12 +320,13 @@ begin
 
 	-- 5. The assessment.
 	insert into mestat.progress_snapshot_detail (
-		snapshot, indicator, reporter, period, target_id, method, target_kind, baseline_value, target_value, target_upper,
+		snapshot, chain, indicator, reporter, period, target_id, method, target_kind, baseline_value, target_value, target_upper,
 		expected_value, actual_value, ratio, annual_growth, first_period, first_value, class, partial,
 		reporters_reported, reporters_expected, basis, target_year, growth_threshold, trend, trend_growth,
 		trend_from_period, latest_period, latest_value, latest_reporters_reported, latest_reporters_expected, note,
 		source, source_reporter)
-	select snap, sc.indicator, nullif(sc.scope, ''), l.code, sc.target_id, sc.method, sc.kind,
+	select snap, (select coalesce(ps.base, ps.id) from mestat.progress_snapshot ps where ps.id = snap),
+	       sc.indicator, nullif(sc.scope, ''), l.code, sc.target_id, sc.method, sc.kind,
 	       sc.baseline_value, sc.target_value, sc.target_upper,
 	       case when sc.method = 'ratio' and en.a_last is not null then ev.e end,
 	       en.a_last,

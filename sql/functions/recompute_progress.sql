@@ -1,6 +1,7 @@
 -- mestat.recompute_progress: the current definition of this function.
 -- First created in 008_progress.sql, last changed in 032_incremental_progress.sql
--- (the assessment itself moved to mestat.progress_assess).
+-- (the assessment itself moved to mestat.progress_assess); 040 added the
+-- snapshot's written count.
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -46,7 +47,8 @@ begin
 
 	update mestat.progress_snapshot
 	   set elapsed = clock_timestamp() - started,
-	       details = n_details
+	       details = n_details,
+	       written = n_details
 	 where id = snap;
 	return snap;
 end

@@ -1,5 +1,6 @@
 -- mestat.recompute_progress_incremental: the current definition of this function.
--- First created in 032_incremental_progress.sql.
+-- First created in 032_incremental_progress.sql, last changed in 040_progress_delta_snapshots.sql
+-- (it stores only the rows it reassesses).
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -19,14 +20,18 @@ declare
 	prev bigint;
 	started timestamptz := clock_timestamp();
 	n_details integer;
-	n_copied integer;
+	n_pairs integer;
+	n_gone integer;
+	chain_base bigint;
+	prev_details integer;
 begin
 	-- The same lock as mestat.recompute_progress(): runs never overlap, so
 	-- the previous snapshot is the one this run builds on.
 	perform pg_advisory_xact_lock(1835365236, 1);
 	perform mestat.flag_source_gaps();
 
-	select max(s.id) into prev from mestat.progress_snapshot s;
+	select s.id, coalesce(s.base, s.id), s.details into prev, chain_base, prev_details
+	  from mestat.progress_snapshot s order by s.id desc limit 1;
 	if prev is null or exists (select 1 from mestat.progress_pending p where p.indicator is null) then
 		return mestat.recompute_progress();
 	end if;
@@ -73,8 +78,9 @@ begin
 	select ci.indicator from mestat.column_item ci join pg_temp.pr_only_ind a on a.indicator = ci.column_indicator;
 	analyze pg_temp.pr_need_ind, pg_temp.pr_only_ind, pg_temp.pr_only_pair, pg_temp.pr_only_rp;
 
-	insert into mestat.progress_snapshot (note, kind)
-	values ('mestat.recompute_progress_incremental() method 2 with national sources (docs/method.md)', 'incremental')
+	insert into mestat.progress_snapshot (note, kind, base)
+	values ('mestat.recompute_progress_incremental() method 2 with national sources (docs/method.md)', 'incremental',
+	        chain_base)
 	returning id into snap;
 	update mestat.progress_snapshot s
 	   set as_of_period = p.as_of_period
@@ -82,27 +88,29 @@ begin
 	 where s.id = snap and p.id = prev;
 	n_details := mestat.progress_assess(snap, true);
 
-	-- The rest of the previous snapshot, unchanged: the new one is a whole.
-	insert into mestat.progress_snapshot_detail (
-		snapshot, indicator, reporter, period, target_id, method, target_kind, baseline_value, target_value,
-		target_upper, expected_value, actual_value, ratio, annual_growth, first_period, first_value, class, partial,
-		reporters_reported, reporters_expected, basis, target_year, growth_threshold, trend, trend_growth,
-		trend_from_period, latest_period, latest_value, latest_reporters_reported, latest_reporters_expected, note,
-		source, source_reporter)
-	select snap, d.indicator, d.reporter, d.period, d.target_id, d.method, d.target_kind, d.baseline_value,
-	       d.target_value, d.target_upper, d.expected_value, d.actual_value, d.ratio, d.annual_growth, d.first_period,
-	       d.first_value, d.class, d.partial, d.reporters_reported, d.reporters_expected, d.basis, d.target_year,
-	       d.growth_threshold, d.trend, d.trend_growth, d.trend_from_period, d.latest_period, d.latest_value,
-	       d.latest_reporters_reported, d.latest_reporters_expected, d.note, d.source, d.source_reporter
-	  from mestat.progress_snapshot_detail d
-	 where d.snapshot = prev
-	   and case when d.reporter is null then d.indicator not in (select a.indicator from pg_temp.pr_only_ind a)
-	            else (d.indicator, d.reporter) not in (select p.indicator, p.reporter from pg_temp.pr_only_pair p) end;
-	get diagnostics n_copied = row_count;
+	-- The rest of the whole is the previous snapshot's, unchanged: it is not
+	-- copied. The rows this run replaced are marked superseded in the chain
+	-- (base .. prev), so that readers resolving this snapshot, or any later
+	-- one, take the new rows, and those resolving an earlier one still take
+	-- the old (report.progress_history).
+	update mestat.progress_snapshot_detail d
+	   set superseded_by = snap
+	  from pg_temp.pr_only_ind a
+	 where d.chain = chain_base and d.snapshot < snap
+	   and d.reporter is null and d.indicator = a.indicator and d.superseded_by is null;
+	get diagnostics n_gone = row_count;
+	update mestat.progress_snapshot_detail d
+	   set superseded_by = snap
+	  from pg_temp.pr_only_pair p
+	 where d.chain = chain_base and d.snapshot < snap
+	   and d.reporter = p.reporter and d.indicator = p.indicator and d.superseded_by is null;
+	get diagnostics n_pairs = row_count;
+	n_gone := n_gone + n_pairs;
 
 	update mestat.progress_snapshot
 	   set elapsed = clock_timestamp() - started,
-	       details = n_details + n_copied
+	       details = prev_details - n_gone + n_details,
+	       written = n_details
 	 where id = snap;
 	return snap;
 end
@@ -111,8 +119,9 @@ $$;
 comment on function mestat.recompute_progress_incremental() is
 	'mestatd soon after accepted submissions: reassess only what the changes queued in mestat.progress_pending can '
 	'alter (the changed (indicator, reporter) rows, the national rows of their indicators and of the rates and columns '
-	'built from them, the completeness of their reports) and write a new whole snapshot, the other rows copied from '
-	'the previous one; the same method and results as mestat.recompute_progress(), which it runs instead when no '
+	'built from them, the completeness of their reports) and store them as a new snapshot resting on the previous '
+	'ones back to the last full one (progress_snapshot.base; the rows it replaced are marked superseded_by it), '
+	'which readers see whole (report.progress_history); the same method and results as mestat.recompute_progress(), which it runs instead when no '
 	'snapshot exists yet or a full run is queued (a catalog, target, reporter, threshold, setting or calendar change). '
 	'Returns the snapshot id, or NULL when nothing was queued. SECURITY DEFINER; the same lock as '
 	'mestat.recompute_progress().';

@@ -1,5 +1,6 @@
 -- report.progress_by_reporter: the current definition of this view.
--- First created in 014_progress_basis.sql.
+-- First created in 014_progress_basis.sql; since 040 it reads the latest chain
+-- (mestat.progress_labelled).
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -7,7 +8,10 @@
 set local role mestat_owner;
 
 create or replace view report.progress_by_reporter as
-select h.snapshot, h.taken_at, h.as_of_period, h.indicator, h.indicator_name_zh, h.indicator_name_en, h.unit, h.unit_zh,
+select (select max(s.id) from mestat.progress_snapshot s) as snapshot,
+       (select s.taken_at from mestat.progress_snapshot s order by s.id desc limit 1) as taken_at,
+       (select s.as_of_period from mestat.progress_snapshot s order by s.id desc limit 1) as as_of_period,
+       h.indicator, h.indicator_name_zh, h.indicator_name_en, h.unit, h.unit_zh,
        h.clause, h.measure, h.direction, h.reporter, h.reporter_name_zh, h.reporter_name_en, h.reporter_kind,
        h.period, h.target_id, h.target_kind, h.target_path, h.target_effective_from, h.method, h.baseline_value,
        h.target_value, h.target_upper, h.expected_value, h.actual_value, h.ratio, h.first_period, h.first_value,
@@ -15,8 +19,11 @@ select h.snapshot, h.taken_at, h.as_of_period, h.indicator, h.indicator_name_zh,
        h.sort_key, h.value_type, h.basis, h.basis_zh, h.basis_en, h.plan_words, h.target_clause, h.decision_ref,
        h.decision_date, h.reading_zh, h.reading_en, h.target_year, h.growth_threshold, h.trend, h.trend_zh, h.trend_en,
        h.trend_growth, h.trend_from_period
-  from report.progress_history h
- where h.snapshot = (select max(s.id) from mestat.progress_snapshot s)
+  -- The latest snapshot as a whole (report.progress_history): the rows of
+  -- its chain no snapshot reassessed; one range of the chain index.
+  from mestat.progress_labelled h
+ where h.chain = (select coalesce(s.base, s.id) from mestat.progress_snapshot s order by s.id desc limit 1)
+   and h.superseded_by is null
    and h.reporter is not null
  order by h.reporter, h.sort_key, h.indicator;
 

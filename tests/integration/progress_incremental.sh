@@ -7,8 +7,10 @@
 # (provisional) and E (estimated), deletions, follow-ups opened and decided, rates whose
 # parts change, and a target revision (which makes the next run a full one).
 # After each round the incremental snapshot and a full one are compared, row
-# for row, through report.progress, report.progress_by_reporter,
-# report.progress_history and report.completeness.
+# for row, both ways, through report.progress, report.progress_by_reporter,
+# report.progress_history and report.completeness. An incremental snapshot
+# stores only the rows it reassessed: a snapshot a release pinned early on
+# must still read as it did after the later incremental and full runs.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/db_lib.sh"
 
@@ -98,13 +100,13 @@ SQL
 }
 
 # capture NAME: the current snapshot through the evaluators' views, without
-# the snapshot id and the times (which differ by construction).
+# the snapshot ids and the times (which differ by construction).
 capture() {
 	local v cols
 	for v in progress progress_by_reporter progress_history completeness; do
 		cols=$(sq "select string_agg(quote_ident(column_name), ', ' order by ordinal_position)
 		             from information_schema.columns
-		            where table_schema = 'report' and table_name = '$v' and column_name not in ('snapshot', 'taken_at', 'computed_at')")
+		            where table_schema = 'report' and table_name = '$v' and column_name not in ('snapshot', 'taken_at', 'computed_at', 'assessed_in', 'chain')")
 		sq "drop table if exists public.${1}_$v;
 		    create table public.${1}_$v as select $cols from report.$v
 		     $([ "$v" = progress_history ] && echo "where snapshot = (select max(id) from mestat.progress_snapshot)")"
@@ -166,6 +168,25 @@ for round in 1 2 3 4 5 6; do
 			expect_eq "round $round: after a target revision the run is a full one" full "$kind"
 		else
 			expect_eq "round $round.$part: the run after a submission is incremental" incremental "$kind"
+			expect_eq "round $round.$part: it stores only what it reassessed, fewer rows than its whole" t \
+				"$(sq "select written > 0 and written < details from mestat.progress_snapshot
+				        where id = (select max(id) from mestat.progress_snapshot)")"
+			expect_eq "round $round.$part: progress_history lists its whole, the rows it computed with assessed_in = snapshot" t \
+				"$(sq "select count(*) = max(s.details) and count(*) filter (where h.assessed_in = h.snapshot) = max(s.written)
+				         and count(*) filter (where h.assessed_in < h.snapshot) > 0
+				        from report.progress_history h join mestat.progress_snapshot s on s.id = h.snapshot
+				       where h.snapshot = (select max(id) from mestat.progress_snapshot)")"
+		fi
+		if [ "$round" = 1 ] && [ "$part" = 1 ]; then
+			# A release pins this snapshot, whose rows the next run partly
+			# reassesses: keep what it published and the snapshot as
+			# readers saw it then.
+			PINNED=$(sq "select max(id) from mestat.progress_snapshot")
+			sq "create table public.pin_release as select mestat.release_content('2020Q3') as doc;
+			    create table public.pin_history as select * from report.progress_history where snapshot = $PINNED" \
+				>/dev/null
+			expect_eq "the release pins the incremental snapshot it was made from" "$PINNED" \
+				"$(sq "select doc->'snapshot'->>'id' from public.pin_release")"
 		fi
 	done
 	capture inc
@@ -173,6 +194,48 @@ for round in 1 2 3 4 5 6; do
 	capture full
 	compare "$round"
 done
+
+# The pinned snapshot after 5 rounds of incremental and full runs.
+diff=$(sq "select count(*) from ((select * from public.pin_history
+                                   except all select * from report.progress_history where snapshot = $PINNED)
+                                  union all
+                                 (select * from report.progress_history where snapshot = $PINNED
+                                   except all select * from public.pin_history)) as x")
+expect_eq "the pinned snapshot still reads as it did, after later incremental and full runs" \
+	"0 $(sq "select count(*) from public.pin_history")" \
+	"$diff $(sq "select count(*) from report.progress_history where snapshot = $PINNED")"
+expect_eq "... some of its rows were reassessed since (it is not read from its own rows only)" t \
+	"$(sq "select count(*) > 0 from mestat.progress_snapshot_detail d
+	        where d.snapshot <= $PINNED and d.superseded_by > $PINNED")"
+expect_eq "... and it holds what the release published from it, national and per reporter" "0 0" \
+	"$(sq "with r as (select doc from public.pin_release),
+	            h as (select * from report.progress_history where snapshot = $PINNED)
+	       select (select count(*) from (select e->>'indicator', e->>'class', e->>'actual_value', e->>'note', e->>'period'
+	                                       from r, jsonb_array_elements(r.doc->'progress') e
+	                                     except all
+	                                     select indicator, class, actual_value::text, note, period from h
+	                                      where reporter is null) as x)
+	              || ' ' ||
+	              (select count(*) from (select e->>'indicator', e->>'reporter', e->>'class', e->>'actual_value'
+	                                       from r, jsonb_array_elements(r.doc->'progress_by_reporter') e
+	                                     except all
+	                                     select indicator, reporter, class, actual_value::text from h
+	                                      where reporter is not null) as y)")"
+expect_eq "... and as many rows as it published" t \
+	"$(sq "select jsonb_array_length(doc->'progress') + jsonb_array_length(doc->'progress_by_reporter')
+	            = (select count(*) from report.progress_history where snapshot = $PINNED)
+	       from public.pin_release")"
+expect_eq "a full snapshot cannot be pruned while an incremental one rests on it" t \
+	"$(sq "set role mestat_owner; delete from mestat.progress_snapshot
+	        where id = (select base from mestat.progress_snapshot where base is not null order by id desc limit 1)" \
+		>/dev/null 2>&1 || echo t)"
+expect_eq "... but a chain goes whole" 0 \
+	"$(sq "set role mestat_owner;
+	       create temp table chain as
+	       select s.id from mestat.progress_snapshot s, mestat.progress_snapshot p
+	        where p.id = $PINNED and coalesce(s.base, s.id) = coalesce(p.base, p.id);
+	       delete from mestat.progress_snapshot where id in (select id from chain);
+	       select count(*) from mestat.progress_snapshot_detail where snapshot in (select id from chain)")"
 
 expect_eq "the runs read the queue down to nothing" 0 "$(sq "select count(*) from mestat.progress_pending")"
 expect_eq "an incremental snapshot is a whole: as many rows as a full one" t \
