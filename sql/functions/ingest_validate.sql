@@ -24,21 +24,21 @@ begin
 
 	-- Status first: a missing-value status with no value is a reported-missing
 	-- observation; the row rules read it as a deletion (nothing to check).
-	-- One statement: the status as it will be, tested against the missing-value
-	-- codes read once.
+	-- One statement: the status as it will be, against the missing-value codes
+	-- read once (m, one row).
 	update pg_temp.ingest_row r
 	   set status = coalesce(nullif(upper(btrim(r.status)), ''), 'A'),
 	       unit_mult = nullif(btrim(r.unit_mult), ''),
 	       followup = coalesce(r.followup, false),
-	       missing = x.miss,
-	       deleted = case when x.miss then true else r.deleted end,
-	       value = case when x.miss then null else r.value end
-	  from (select r2.ctid as tid,
-	               (not coalesce(r2.deleted, false) and nullif(btrim(r2.value), '') is null
-	                and coalesce(nullif(upper(btrim(r2.status)), ''), 'A') = any (m.codes)) as miss
-	          from pg_temp.ingest_row r2
-	          cross join (select array_agg(s.code) as codes from mestat.obs_status s where s.missing) m) x
-	 where r.ctid = x.tid;
+	       missing = (not coalesce(r.deleted, false) and nullif(btrim(r.value), '') is null
+	                  and coalesce(nullif(upper(btrim(r.status)), ''), 'A') = any (m.codes)),
+	       deleted = case when not coalesce(r.deleted, false) and nullif(btrim(r.value), '') is null
+	                           and coalesce(nullif(upper(btrim(r.status)), ''), 'A') = any (m.codes)
+	                      then true else r.deleted end,
+	       value = case when not coalesce(r.deleted, false) and nullif(btrim(r.value), '') is null
+	                         and coalesce(nullif(upper(btrim(r.status)), ''), 'A') = any (m.codes)
+	                    then null else r.value end
+	  from (select coalesce(array_agg(s.code), '{}') as codes from mestat.obs_status s where s.missing) m;
 
 	return query
 	select x.seq, x.loc, x.field, x.status, x.reason from mestat.ingest_validate_rows(p_reporter, p_scheme) x
