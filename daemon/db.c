@@ -312,11 +312,11 @@ static bool pipe_result(struct db_conn *c, PGresult *r)
 			return true;
 		}
 		if (c->pipe_at < c->pipe_n && c->pipe_prep[c->pipe_at] < 0) {
-			/* a statement's time: from the previous one's end */
-			double now = util_now_mono();
+			/* Each statement's time runs from the pipeline's sending to
+			 * its own result, as a statement sent alone: the server sends
+			 * a pipeline's results together, at its end. */
 			stmt_label(c->pipe_sql[c->pipe_at], c->verb, c->object, sizeof(c->object));
-			metrics_db_statement(c->verb, c->object, now - c->sent);
-			c->sent = now;
+			metrics_db_statement(c->verb, c->object, util_now_mono() - c->sent);
 		}
 		c->pipe_at++;
 		return false;
