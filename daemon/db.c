@@ -1,6 +1,14 @@
 /* db.c - non-blocking libpq connections driven by libevent: connect with
- * backoff, one statement or COPY at a time per connection, a FIFO of
- * waiters when every connection is busy. The loop never waits on PostgreSQL. */
+ * backoff, one statement, COPY or pipeline at a time per connection, a FIFO
+ * of waiters when every connection is busy. The loop never waits on
+ * PostgreSQL.
+ *
+ * A pipeline (libpq's pipeline mode) sends a few statements in one round
+ * trip; the server runs them in order and skips the rest after an error, so
+ * "UPDATE ...; COMMIT" never commits what failed. A statement sent with
+ * .prepare is parsed and planned once per connection (PQsendPrepare in the
+ * same pipeline the first time, then PQsendQueryPrepared): its SQL text is a
+ * constant of the program, known by its address. */
 #include "db.h"
 
 #include <stdbool.h>
@@ -13,7 +21,12 @@
 #include "util.h"
 
 enum conn_state { C_DOWN, C_CONNECTING, C_SETUP, C_IDLE, C_BUSY };
-enum op_kind { OP_NONE, OP_QUERY, OP_COPY_SEND, OP_COPY_WAIT, OP_SETUP, OP_ROLLBACK };
+enum op_kind { OP_NONE, OP_QUERY, OP_COPY_SEND, OP_COPY_WAIT, OP_SETUP, OP_ROLLBACK, OP_PIPELINE };
+
+/* Statements prepared per connection (the ingest's few), and the commands a
+ * pipeline may queue: a statement and, the first time, its preparation. */
+#define DB_PREPARED_MAX 16
+#define DB_PIPE_CMDS    (2 * DB_PIPELINE_MAX)
 
 struct db_conn {
 	struct db *db;
@@ -33,6 +46,16 @@ struct db_conn {
 	double sent;   /* when the statement in flight was sent */
 	char verb[64]; /* its metrics labels (stmt_label) */
 	char object[64];
+	/* statements prepared on this connection: their SQL's address; the
+	 * name is "m" and the index */
+	const char *prepared[DB_PREPARED_MAX];
+	/* the pipeline in flight: per queued command, the index of the statement
+	 * it prepares (or -1: a statement to run, labelled pipe_sql); results
+	 * arrive in that order, each followed by a NULL */
+	int pipe_n, pipe_at;
+	int pipe_prep[DB_PIPE_CMDS];
+	const char *pipe_sql[DB_PIPE_CMDS];
+	bool pipe_synced;
 };
 
 struct waiter {
@@ -139,6 +162,7 @@ static void conn_retry(evutil_socket_t fd, short what, void *arg)
 
 static void conn_start(struct db_conn *c)
 {
+	memset(c->prepared, 0, sizeof(c->prepared)); /* a new session has none */
 	c->pg = PQconnectStart(c->db->conninfo);
 	if (!c->pg || PQstatus(c->pg) == CONNECTION_BAD) {
 		c->state = C_CONNECTING;
@@ -228,7 +252,8 @@ static void op_done(struct db_conn *c)
 		conn_hand_out(c);
 		return;
 	}
-	metrics_db_statement(c->verb, c->object, util_now_mono() - c->sent);
+	if (op != OP_PIPELINE) /* a pipeline's statements were timed one by one */
+		metrics_db_statement(c->verb, c->object, util_now_mono() - c->sent);
 	if (cb)
 		cb(c, res, err, arg);
 	PQclear(res);
@@ -273,12 +298,64 @@ static void copy_push(struct db_conn *c)
 	conn_arm(c, f ? EV_READ | EV_WRITE : EV_READ);
 }
 
+/* pipe_result: one result of the pipeline in flight (NULL ends a command's
+ * results). Returns true once the pipeline is over and handed on. */
+static bool pipe_result(struct db_conn *c, PGresult *r)
+{
+	if (!r) {
+		if (c->pipe_synced) { /* the NULL some libpq versions send after the sync */
+			if (PQexitPipelineMode(c->pg) != 1) {
+				conn_fail(c, PQerrorMessage(c->pg));
+				return true;
+			}
+			op_done(c);
+			return true;
+		}
+		if (c->pipe_at < c->pipe_n && c->pipe_prep[c->pipe_at] < 0) {
+			/* Each statement's time runs from the pipeline's sending to
+			 * its own result, as a statement sent alone: the server sends
+			 * a pipeline's results together, at its end. */
+			stmt_label(c->pipe_sql[c->pipe_at], c->verb, c->object, sizeof(c->object));
+			metrics_db_statement(c->verb, c->object, util_now_mono() - c->sent);
+		}
+		c->pipe_at++;
+		return false;
+	}
+	ExecStatusType st = PQresultStatus(r);
+	if (st == PGRES_PIPELINE_SYNC) {
+		PQclear(r);
+		c->pipe_synced = true;
+		if (PQexitPipelineMode(c->pg) != 1) /* a NULL is still to come */
+			return false;
+		op_done(c);
+		return true;
+	}
+	if (st == PGRES_PIPELINE_ABORTED) { /* skipped after an earlier error */
+		PQclear(r);
+		return false;
+	}
+	if (c->pipe_at < c->pipe_n && c->pipe_prep[c->pipe_at] >= 0) {
+		if (st == PGRES_COMMAND_OK) {
+			c->prepared[c->pipe_prep[c->pipe_at]] = c->pipe_sql[c->pipe_at];
+			PQclear(r);
+			return false;
+		}
+	}
+	keep_result(c, r);
+	return false;
+}
+
 static void conn_read_results(struct db_conn *c)
 {
 	if (!PQconsumeInput(c->pg))
 		return conn_fail(c, PQerrorMessage(c->pg));
 	while (!PQisBusy(c->pg)) {
 		PGresult *r = PQgetResult(c->pg);
+		if (c->op == OP_PIPELINE) {
+			if (pipe_result(c, r))
+				return;
+			continue;
+		}
 		if (!r) {
 			op_done(c);
 			return;
@@ -493,6 +570,69 @@ void db_query(struct db_conn *c, const char *sql, int n, const char *const *para
 	c->arg = arg;
 	c->op = OP_QUERY;
 	conn_arm(c, EV_READ | EV_WRITE);
+}
+
+/* pipe_prepared: the index under which SQL is prepared on C, or -1; with
+ * FREE, a free index (-1 when the table is full: sent unprepared). */
+static int pipe_prepared(const struct db_conn *c, const char *sql, int *free_at)
+{
+	*free_at = -1;
+	for (int i = 0; i < DB_PREPARED_MAX; i++) {
+		if (c->prepared[i] == sql)
+			return i;
+		if (!c->prepared[i] && *free_at < 0)
+			*free_at = i;
+	}
+	/* an index already promised to a preparation in flight stays taken */
+	for (int k = 0; k < c->pipe_n && *free_at >= 0; k++)
+		if (c->pipe_prep[k] == *free_at)
+			*free_at = -1;
+	return -1;
+}
+
+void db_pipeline(struct db_conn *c, const struct db_step *steps, int n, db_result_cb cb, void *arg)
+{
+	if (!c->pg || n < 1 || n > DB_PIPELINE_MAX || !PQenterPipelineMode(c->pg))
+		return send_failed(c, cb, arg);
+	c->pipe_n = 0;
+	c->pipe_at = 0;
+	c->pipe_synced = false;
+	for (int i = 0; i < n; i++) {
+		const struct db_step *s = &steps[i];
+		char name[16];
+		int free_at = -1;
+		int at = s->prepare ? pipe_prepared(c, s->sql, &free_at) : -1;
+		bool ok;
+		if (at < 0 && free_at >= 0) {
+			snprintf(name, sizeof(name), "m%d", free_at);
+			c->pipe_prep[c->pipe_n] = free_at;
+			c->pipe_sql[c->pipe_n++] = s->sql;
+			if (!PQsendPrepare(c->pg, name, s->sql, s->n, NULL))
+				goto failed;
+			at = free_at;
+		}
+		if (at >= 0) {
+			snprintf(name, sizeof(name), "m%d", at);
+			ok = PQsendQueryPrepared(c->pg, name, s->n, s->params, NULL, NULL, 0);
+		} else {
+			ok = PQsendQueryParams(c->pg, s->sql, s->n, NULL, s->params, NULL, NULL, 0);
+		}
+		c->pipe_prep[c->pipe_n] = -1;
+		c->pipe_sql[c->pipe_n++] = s->sql;
+		if (!ok)
+			goto failed;
+	}
+	if (!PQpipelineSync(c->pg))
+		goto failed;
+	c->sent = util_now_mono();
+	c->cb = cb;
+	c->arg = arg;
+	c->op = OP_PIPELINE;
+	conn_arm(c, EV_READ | EV_WRITE);
+	return;
+failed:
+	/* what was queued is lost with the connection */
+	send_failed(c, cb, arg);
 }
 
 void db_copy(struct db_conn *c, const char *copy_sql, const char *data, size_t len, db_result_cb cb, void *arg)

@@ -4,6 +4,7 @@
 
 #include <event2/event.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct db;
@@ -32,6 +33,22 @@ int db_acquire(struct db *db, db_acquire_cb cb, void *arg);
 
 /* db_query: send SQL with N text PARAMS (NULL entries are SQL NULL). */
 void db_query(struct db_conn *c, const char *sql, int n, const char *const *params, db_result_cb cb, void *arg);
+
+/* One statement of a pipeline: SQL with N text PARAMS. With PREPARE, SQL is
+ * a constant of the program (known by its address) that the connection
+ * parses and plans once and then runs prepared. */
+struct db_step {
+	const char *sql;
+	int n;
+	const char *const *params;
+	bool prepare;
+};
+#define DB_PIPELINE_MAX 4
+
+/* db_pipeline: send the N (1..DB_PIPELINE_MAX) STEPS in one round trip; they
+ * run in order and, after an error, the rest are skipped. CB gets the first
+ * error, else the last statement's result. No COPY in a pipeline. */
+void db_pipeline(struct db_conn *c, const struct db_step *steps, int n, db_result_cb cb, void *arg);
 
 /* db_copy: run COPY_SQL (a COPY ... FROM STDIN) and send DATA (LEN bytes,
  * text format) as its input. */

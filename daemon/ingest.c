@@ -1,11 +1,10 @@
 /* ingest.c - the submission pipeline as an explicit state machine on one
  * database connection:
  *
- *   BEGIN   open the transaction
- *   OPEN    mestat.ingest_open(): has this reporter sent this body (or
- *           Idempotency-Key) before? (REPLAY: its receipt again); else the
- *           session's staging table and the submission row (the audit
- *           record) -> id, received_at
+ *   OPEN    BEGIN and mestat.ingest_open(), in one round trip: has this
+ *           reporter sent this body (or Idempotency-Key) before? (REPLAY:
+ *           its receipt again); else the session's staging table and the
+ *           submission row (the audit record) -> id, received_at
  *   COPY    the decoded rows into pg_temp.ingest_row
  *   VALIDATE mestat.ingest_validate() (DHIS2: mestat.dhis2_validate()):
  *           one row per refused value, values in a period accepted or
@@ -13,10 +12,13 @@
  *   STRATEGY DHIS2 importStrategy CREATE or UPDATE: mestat.dhis2_strategy()
  *           sets aside the rows it leaves alone
  *   APPLY   mestat.ingest_apply(): new versions, counts, warnings
- *   RECEIPT sign, store the receipt and counts on the submission row
- *   COMMIT  and only then answer 2xx
+ *   COMMIT  sign; store the receipt and counts on the submission row and
+ *           COMMIT in one round trip (the server skips the COMMIT if the
+ *           UPDATE fails); only then answer 2xx
  *
- * Seven round trips for a submission; the SQL is in store_ingest.c.
+ * Five round trips for a submission (OPEN, COPY, VALIDATE, APPLY, COMMIT);
+ * the statements that carry parameters are prepared once per connection.
+ * The SQL is in store_ingest.c.
  *
  * A refusal rolls everything back and then records the submission alone
  * (outcome rejected) so that nothing of it is stored but its audit record.
@@ -44,7 +46,6 @@
 #include "util.h"
 
 enum state {
-	S_BEGIN,
 	S_OPEN,
 	S_REPLAY,
 	S_SAVEPOINT,
@@ -53,7 +54,6 @@ enum state {
 	S_REWIND,
 	S_STRATEGY,
 	S_APPLY,
-	S_RECEIPT,
 	S_COMMIT,
 	S_ROLLBACK,
 	S_AUDIT
@@ -207,7 +207,16 @@ static void do_open(struct job *j)
 	                     j->idem,
 	                     j->dry_run ? "dry_run" : "accepted",
 	                     j->dry_run ? "f" : "t"};
-	db_query(j->conn, store_ingest_open_sql, 11, p, step, j);
+	const struct db_step steps[2] = {{store_ingest_begin_sql, 0, NULL, false},
+	                                 {store_ingest_open_sql, 11, p, true}};
+	db_pipeline(j->conn, steps, 2, step, j);
+}
+
+/* run_prepared: one statement, prepared once per connection. */
+static void run_prepared(struct job *j, const char *sql, int n, const char *const *p)
+{
+	const struct db_step one = {sql, n, p, true};
+	db_pipeline(j->conn, &one, 1, step, j);
 }
 
 /* do_insert: the audit record alone (a refusal), outside any transaction. */
@@ -351,10 +360,6 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		return fail_503(j, err);
 	switch (j->state) {
 	case S_REPLAY: return finish(j); /* handled above, before the connection check */
-	case S_BEGIN:
-		if (err)
-			return sql_failed(j, r, err);
-		return do_open(j);
 	case S_OPEN:
 		if (err && strcmp(db_sqlstate(r), "23505") == 0 && !j->retried_lookup) {
 			/* The same body was committed meanwhile by another request. */
@@ -398,8 +403,8 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		{
 			const char *p[2] = {j->reporter, j->scheme};
 			if (j->dhis2)
-				return db_query(j->conn, store_ingest_validate_dhis2_sql, 1, p, step, j);
-			return db_query(j->conn, store_ingest_validate_sql, 2, p, step, j);
+				return run_prepared(j, store_ingest_validate_dhis2_sql, 1, p);
+			return run_prepared(j, store_ingest_validate_sql, 2, p);
 		}
 	case S_VALIDATE:
 		if (err)
@@ -440,7 +445,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
 		{
 			const char *p[1] = {j->id_text};
-			return db_query(j->conn, store_ingest_apply_sql, 1, p, step, j);
+			return run_prepared(j, store_ingest_apply_sql, 1, p);
 		}
 	case S_APPLY:
 		if (err)
@@ -465,7 +470,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		}
 		if (make_receipt(j) != 0)
 			return fail_503(j, "cannot sign the receipt");
-		j->state = S_RECEIPT;
+		j->state = S_COMMIT;
 		{
 			char *receipt = json_dumps(j->res.receipt, JSON_COMPACT | JSON_SORT_KEYS);
 			char *counts = json_dumps(json_object_get(j->res.receipt, "counts"), JSON_COMPACT);
@@ -473,18 +478,15 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			json_t *detail = j->res.refused ? json_pack("{s:O}", "refused", j->res.errors) : NULL;
 			char *detail_text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
 			const char *p[4] = {counts, receipt, j->id_text, detail_text};
-			db_query(j->conn, store_ingest_receipt_sql, 4, p, step, j);
+			const struct db_step steps[2] = {{store_ingest_receipt_sql, 4, p, true},
+			                                 {store_ingest_commit_sql, 0, NULL, false}};
+			db_pipeline(j->conn, steps, 2, step, j);
 			json_decref(detail);
 			free(detail_text);
 			free(receipt);
 			free(counts);
 			return;
 		}
-	case S_RECEIPT:
-		if (err)
-			return sql_failed(j, r, err);
-		j->state = S_COMMIT;
-		return db_query(j->conn, store_ingest_commit_sql, 0, NULL, step, j);
 	case S_COMMIT:
 		if (err)
 			return sql_failed(j, r, err);
@@ -502,8 +504,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			return sql_failed(j, r, err);
 		if (j->res.status == -1) { /* unique violation: the first receipt wins */
 			j->res.status = 0;
-			j->state = S_BEGIN;
-			return db_query(j->conn, store_ingest_begin_sql, 0, NULL, step, j);
+			return do_open(j);
 		}
 		if (j->dry_run) { /* a dry run stores nothing, not even a refusal */
 			j->res.submission_id = 0;
@@ -530,8 +531,7 @@ static void on_conn(struct db_conn *c, void *arg)
 		j->state = S_AUDIT;
 		return do_insert(j, "rejected", j->res.status);
 	}
-	j->state = S_BEGIN;
-	db_query(c, store_ingest_begin_sql, 0, NULL, step, j);
+	do_open(j);
 }
 
 void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq, ingest_cb cb, void *arg)

@@ -18,6 +18,8 @@ declare
 	s_reporter text;
 	s_outcome text;
 	bad text;
+	bad_cell text;
+	bad_period text;
 	n_new integer;
 	n_revised integer;
 	n_unchanged integer;
@@ -35,36 +37,39 @@ begin
 			'known reporter can be applied', p_submission, s_outcome, coalesce(s_reporter, 'NULL') using errcode = '22023';
 	end if;
 
-	perform pg_advisory_xact_lock(1835365237, hashtext(s_reporter));
-	perform pg_advisory_xact_lock_shared(1835365236, 0);
+	-- The reporter's ingests one at a time; a period's closing waits for them.
+	perform pg_advisory_xact_lock(1835365237, hashtext(s_reporter)), pg_advisory_xact_lock_shared(1835365236, 0);
 
-	-- Defence in depth: these rows must have passed ingest_validate().
-	select format('row %s (%s)', r.seq, r.loc) into bad
-	  from pg_temp.ingest_row r
-	 where r.reporter is distinct from s_reporter
-	    or (not coalesce(r.deleted, false) and not coalesce(r.missing, false)
-	        and not coalesce(r.value ~ '^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$', false))
-	    or not exists (select 1 from mestat.obs_status st where st.code = coalesce(r.status, 'A'))
-	 limit 1;
-	if found then
+	-- Defence in depth: these rows must have passed ingest_validate(). The
+	-- three checks in one statement, each answered in the order they had.
+	select (select format('row %s (%s)', r.seq, r.loc)
+	          from pg_temp.ingest_row r
+	         where r.reporter is distinct from s_reporter
+	            or (not coalesce(r.deleted, false) and not coalesce(r.missing, false)
+	                and not coalesce(r.value ~ '^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$', false))
+	            or not exists (select 1 from mestat.obs_status st where st.code = coalesce(r.status, 'A'))
+	         limit 1),
+	       (select format('%s/%s/%s', r.reporter, r.indicator, r.period)
+	          from pg_temp.ingest_row r
+	         group by r.reporter, r.indicator, r.period
+	        having count(*) > 1
+	         limit 1),
+	       (select r.period
+	          from pg_temp.ingest_row r
+	          join mestat.period p on p.code = r.period
+	         where p.closed
+	         limit 1)
+	  into bad, bad_cell, bad_period;
+	if bad is not null then
 		raise exception 'ingest_apply: % is not a valid row of reporter %; run mestat.ingest_validate() first', bad, s_reporter
 			using errcode = '22023';
 	end if;
-	select format('%s/%s/%s', r.reporter, r.indicator, r.period) into bad
-	  from pg_temp.ingest_row r
-	 group by r.reporter, r.indicator, r.period
-	having count(*) > 1
-	 limit 1;
-	if found then
-		raise exception 'ingest_apply: cell % appears twice; run mestat.ingest_validate() first', bad using errcode = '22023';
+	if bad_cell is not null then
+		raise exception 'ingest_apply: cell % appears twice; run mestat.ingest_validate() first', bad_cell
+			using errcode = '22023';
 	end if;
-	select r.period into bad
-	  from pg_temp.ingest_row r
-	  join mestat.period p on p.code = r.period
-	 where p.closed
-	 limit 1;
-	if found then
-		raise exception 'period % was closed while the submission was being stored', bad using errcode = 'MS409';
+	if bad_period is not null then
+		raise exception 'period % was closed while the submission was being stored', bad_period using errcode = 'MS409';
 	end if;
 
 	with row_ as (

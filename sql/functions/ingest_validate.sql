@@ -24,14 +24,21 @@ begin
 
 	-- Status first: a missing-value status with no value is a reported-missing
 	-- observation; the row rules read it as a deletion (nothing to check).
+	-- One statement: the status as it will be, against the missing-value codes
+	-- read once (m, one row).
 	update pg_temp.ingest_row r
 	   set status = coalesce(nullif(upper(btrim(r.status)), ''), 'A'),
 	       unit_mult = nullif(btrim(r.unit_mult), ''),
-	       followup = coalesce(r.followup, false);
-	update pg_temp.ingest_row r
-	   set missing = (not coalesce(r.deleted, false) and nullif(btrim(r.value), '') is null
-	                  and exists (select 1 from mestat.obs_status s where s.code = r.status and s.missing));
-	update pg_temp.ingest_row r set deleted = true, value = null where r.missing;
+	       followup = coalesce(r.followup, false),
+	       missing = (not coalesce(r.deleted, false) and nullif(btrim(r.value), '') is null
+	                  and coalesce(nullif(upper(btrim(r.status)), ''), 'A') = any (m.codes)),
+	       deleted = case when not coalesce(r.deleted, false) and nullif(btrim(r.value), '') is null
+	                           and coalesce(nullif(upper(btrim(r.status)), ''), 'A') = any (m.codes)
+	                      then true else r.deleted end,
+	       value = case when not coalesce(r.deleted, false) and nullif(btrim(r.value), '') is null
+	                         and coalesce(nullif(upper(btrim(r.status)), ''), 'A') = any (m.codes)
+	                    then null else r.value end
+	  from (select coalesce(array_agg(s.code), '{}') as codes from mestat.obs_status s where s.missing) m;
 
 	return query
 	select x.seq, x.loc, x.field, x.status, x.reason from mestat.ingest_validate_rows(p_reporter, p_scheme) x
@@ -65,35 +72,38 @@ begin
 		return;
 	end if;
 
-	-- Unit multipliers: the value in the catalog's unit, exactly.
-	return query
-	select r.seq, r.loc, 'unit_mult'::text, 422,
-	       case
-	       when i.value_type = 'percent' then
-	            format('indicator "%s" is a percentage; a unit multiplier (%s) cannot apply to it; send the percentage itself',
-	                   i.code, r.unit_mult)
-	       else format('value %s in units of 10^%s is %s %s, not a whole number; indicator "%s" counts whole units; send '
-	                   'the value in the catalog unit (%s)', r.value, r.unit_mult,
-	                   trim_scale(r.value::numeric * power(10::numeric, r.unit_mult::integer - i.unit_mult)), i.unit, i.code,
-	                   i.unit)
-	       end
-	  from pg_temp.ingest_row r
-	  join mestat.indicator i on i.code = r.indicator
-	 where r.unit_mult is not null and r.value is not null and not r.deleted
-	   and r.unit_mult::integer <> i.unit_mult
-	   and (i.value_type = 'percent'
-	        or (i.value_type = 'integer'
-	            and r.value::numeric * power(10::numeric, r.unit_mult::integer - i.unit_mult)
-	                <> trunc(r.value::numeric * power(10::numeric, r.unit_mult::integer - i.unit_mult))));
-	get diagnostics n = row_count;
-	if n > 0 then
-		return;
+	-- Unit multipliers: the value in the catalog's unit, exactly. Most
+	-- submissions send none: one look, and the two statements are skipped.
+	if exists (select 1 from pg_temp.ingest_row r where r.unit_mult is not null) then
+		return query
+		select r.seq, r.loc, 'unit_mult'::text, 422,
+		       case
+		       when i.value_type = 'percent' then
+		            format('indicator "%s" is a percentage; a unit multiplier (%s) cannot apply to it; send the percentage itself',
+		                   i.code, r.unit_mult)
+		       else format('value %s in units of 10^%s is %s %s, not a whole number; indicator "%s" counts whole units; send '
+		                   'the value in the catalog unit (%s)', r.value, r.unit_mult,
+		                   trim_scale(r.value::numeric * power(10::numeric, r.unit_mult::integer - i.unit_mult)), i.unit, i.code,
+		                   i.unit)
+		       end
+		  from pg_temp.ingest_row r
+		  join mestat.indicator i on i.code = r.indicator
+		 where r.unit_mult is not null and r.value is not null and not r.deleted
+		   and r.unit_mult::integer <> i.unit_mult
+		   and (i.value_type = 'percent'
+		        or (i.value_type = 'integer'
+		            and r.value::numeric * power(10::numeric, r.unit_mult::integer - i.unit_mult)
+		                <> trunc(r.value::numeric * power(10::numeric, r.unit_mult::integer - i.unit_mult))));
+		get diagnostics n = row_count;
+		if n > 0 then
+			return;
+		end if;
+		update pg_temp.ingest_row r
+		   set value = trim_scale(r.value::numeric * power(10::numeric, r.unit_mult::integer - i.unit_mult))::text
+		  from mestat.indicator i
+		 where i.code = r.indicator and r.unit_mult is not null and r.value is not null and not r.deleted
+		   and r.unit_mult::integer <> i.unit_mult;
 	end if;
-	update pg_temp.ingest_row r
-	   set value = trim_scale(r.value::numeric * power(10::numeric, r.unit_mult::integer - i.unit_mult))::text
-	  from mestat.indicator i
-	 where i.code = r.indicator and r.unit_mult is not null and r.value is not null and not r.deleted
-	   and r.unit_mult::integer <> i.unit_mult;
 
 	-- Magnitude (010) and bounds, on the value in the catalog unit.
 	return query
@@ -120,17 +130,21 @@ begin
 
 	-- Validation rules, on the values as they will be: judged once here;
 	-- refuse ones answer now, warn ones are read by ingest_warnings.
+	-- Only a rule naming a staged indicator can be touched: none, nothing to judge.
 	delete from pg_temp.ingest_rule_hit;
-	insert into pg_temp.ingest_rule_hit select * from mestat.validation_check_staged();
-	return query
-	select r.seq, r.loc, 'value'::text, 422, v.message
-	  from pg_temp.ingest_rule_hit v
-	  join pg_temp.ingest_row r
-	    on (r.reporter = v.reporter or r.reporter = v.other_reporter) and r.period = v.period and r.indicator = any (v.indicators)
-	 where v.severity = 'refuse';
-	get diagnostics n = row_count;
-	if n > 0 then
-		return;
+	if exists (select 1 from mestat.validation_rule_term t join pg_temp.ingest_row r on r.indicator = t.indicator) then
+		insert into pg_temp.ingest_rule_hit select * from mestat.validation_check_staged();
+		return query
+		select r.seq, r.loc, 'value'::text, 422, v.message
+		  from pg_temp.ingest_rule_hit v
+		  join pg_temp.ingest_row r
+		    on (r.reporter = v.reporter or r.reporter = v.other_reporter) and r.period = v.period
+		   and r.indicator = any (v.indicators)
+		 where v.severity = 'refuse';
+		get diagnostics n = row_count;
+		if n > 0 then
+			return;
+		end if;
 	end if;
 
 	-- Last, the codes resolved: values in a period accepted or locked for

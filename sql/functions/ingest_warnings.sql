@@ -16,37 +16,51 @@ as $$
 declare
 	w_out jsonb;
 	w_rule jsonb;
+	flagged jsonb;
 begin
-	with flagged as (
-		insert into mestat.follow_up (observation, submission, reporter, indicator, period, value, kind, score, threshold,
-		                              compared_period, compared_value, message)
-		select f.observation, p_submission, f.reporter, f.indicator, f.period, f.value, f.kind, f.score, f.threshold,
-		       f.compared_period, f.compared_value, f.message
-		  from mestat.outliers_of_submission(p_submission) f
-		returning follow_up.indicator, follow_up.period, follow_up.kind, follow_up.score, follow_up.message
-	)
-	select coalesce(jsonb_agg(jsonb_build_object('indicator', f.indicator, 'period', f.period,
-	                                             'score', case when f.score is not null then round(f.score::numeric, 2)::text end,
-	                                             'rule', case f.kind when 'jump' then 'tenfold_change' when 'peers' then 'modified_z_score_peers'
-	                                                                 when 'history' then 'modified_z_score' end,
-	                                             'message', f.message)
-	                          order by f.indicator, f.period), '[]')
-	  into w_out
-	  from flagged f;
+	-- The outliers are scored once; only when some value is held does the
+	-- follow-up insert run (most submissions hold none).
+	select jsonb_agg(to_jsonb(f) order by f.indicator, f.period)
+	  into flagged
+	  from mestat.outliers_of_submission(p_submission) f;
+	if flagged is null then
+		w_out := '[]';
+	else
+		with held as (
+			insert into mestat.follow_up (observation, submission, reporter, indicator, period, value, kind, score,
+			                              threshold, compared_period, compared_value, message)
+			select f.observation, p_submission, f.reporter, f.indicator, f.period, f.value, f.kind, f.score, f.threshold,
+			       f.compared_period, f.compared_value, f.message
+			  from jsonb_to_recordset(flagged) as f(observation bigint, reporter text, indicator text, period text,
+			                                        value numeric, kind text, score double precision, threshold numeric,
+			                                        compared_period text, compared_value numeric, message text)
+			returning follow_up.indicator, follow_up.period, follow_up.kind, follow_up.score, follow_up.message
+		)
+		select coalesce(jsonb_agg(jsonb_build_object('indicator', f.indicator, 'period', f.period,
+		                                             'score', case when f.score is not null then round(f.score::numeric, 2)::text end,
+		                                             'rule', case f.kind when 'jump' then 'tenfold_change' when 'peers' then 'modified_z_score_peers'
+		                                                                 when 'history' then 'modified_z_score' end,
+		                                             'message', f.message)
+		                          order by f.indicator, f.period), '[]')
+		  into w_out
+		  from held f;
+	end if;
 
 	-- The sender's own follow-up marks (DHIS2 followup) on the values it sent.
-	insert into mestat.follow_up (observation, submission, reporter, indicator, period, value, kind, message)
-	select c.id, c.submission, c.reporter, c.indicator, c.period, c.value, 'reporter',
-	       '报送方标记为待核实 / marked for follow-up by the sender'
-	  from pg_temp.ingest_row r
-	  cross join lateral (
-		select o.id, o.submission, o.reporter, o.indicator, o.period, o.value
-		  from mestat.observation o
-		 where o.reporter = r.reporter and o.indicator = r.indicator and o.period = r.period
-		 order by o.id desc
-		 limit 1
-	  ) as c
-	 where r.followup;
+	if exists (select 1 from pg_temp.ingest_row r where r.followup) then
+		insert into mestat.follow_up (observation, submission, reporter, indicator, period, value, kind, message)
+		select c.id, c.submission, c.reporter, c.indicator, c.period, c.value, 'reporter',
+		       '报送方标记为待核实 / marked for follow-up by the sender'
+		  from pg_temp.ingest_row r
+		  cross join lateral (
+			select o.id, o.submission, o.reporter, o.indicator, o.period, o.value
+			  from mestat.observation o
+			 where o.reporter = r.reporter and o.indicator = r.indicator and o.period = r.period
+			 order by o.id desc
+			 limit 1
+		  ) as c
+		 where r.followup;
+	end if;
 
 	select coalesce(jsonb_agg(jsonb_build_object('indicator', v.indicators[1], 'period', v.period, 'rule', v.rule,
 	                                             'message', v.message)

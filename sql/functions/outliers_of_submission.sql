@@ -70,12 +70,29 @@ begin
 		select sr.reporter, sr.indicator, sr.lag, ch.k_to, ch.k_from, ch.h
 		  from (select distinct b.reporter, b.indicator, b.lag from obs b) as sr
 		  cross join lateral (
-			with c as materialized (
+			-- The current version of each period, one index probe per period
+			-- (observation_cell's order: period, then newest first), however
+			-- many revisions the series has.
+			with recursive cur as (
+				(select o.period, o.value, o.status
+				   from mestat.observation o
+				  where o.reporter = sr.reporter and o.indicator = sr.indicator
+				  order by o.period, o.id desc
+				  limit 1)
+				union all
+				select nx.period, nx.value, nx.status
+				  from cur
+				  cross join lateral (
+					select o.period, o.value, o.status
+					  from mestat.observation o
+					 where o.reporter = sr.reporter and o.indicator = sr.indicator and o.period > cur.period
+					 order by o.period, o.id desc
+					 limit 1
+				  ) as nx
+			),
+			c as materialized (
 				select c.value, c.status, 4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k
-				  from (select distinct on (o.period) o.period, o.value, o.status
-				          from mestat.observation o
-				         where o.reporter = sr.reporter and o.indicator = sr.indicator
-				         order by o.period, o.id desc) as c
+				  from cur as c
 				  join mestat.period p on p.code = c.period
 				 where c.value > 0
 			)
