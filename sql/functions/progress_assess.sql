@@ -20,6 +20,8 @@ declare
 	today date := (now() at time zone 'Asia/Shanghai')::date;
 	band numeric := coalesce((select s.value::numeric from mestat.setting s where s.name = 'trend_stable_band'), 0.01);
 	n_details integer;
+	last_quarter text;
+	mergejoin text;
 begin
 	-- Partial (an incremental run): the caller has filled pg_temp.pr_need_ind
 	-- (the indicators whose series are read), pr_only_ind (national rows to
@@ -28,7 +30,7 @@ begin
 	-- Not partial: every assessment and every report; those tables are empty.
 	drop table if exists pg_temp.pr_val, pg_temp.pr_agg_reporter, pg_temp.pr_nat, pg_temp.pr_kperiod,
 		pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got, pg_temp.pr_flag,
-		pg_temp.pr_brk, pg_temp.pr_src;
+		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat;
 
 	-- 1. One pass over mestat.observation in the order of its index
 	--    observation_cell, sorting nothing: the current version of each cell,
@@ -58,6 +60,20 @@ begin
 	window w4 as (partition by c.reporter, c.indicator order by c.period rows between 3 preceding and current row);
 	analyze pg_temp.pr_val;
 
+	-- The values the national figures read besides the province-level sums
+	-- (the ministry's, a national source's, a rate's parts): few, taken in one
+	-- pass so that each national branch below does not scan every value.
+	create temp table pr_valn on commit drop as
+	select v.*
+	  from pg_temp.pr_val v
+	 where v.v is not null
+	   and (v.reporter in (select r.code from mestat.reporter r where r.kind = 'ministry')
+	        or v.reporter in (select i.national_source from mestat.indicator i where i.national_source is not null)
+	        or v.indicator in (select i.numerator from mestat.indicator i where i.numerator is not null
+	                           union all
+	                           select i.denominator from mestat.indicator i where i.denominator is not null));
+	analyze pg_temp.pr_valn;
+
 	-- Province-level reporters: what national sums add (no parent, not the
 	-- ministry, not a department).
 	create temp table pr_agg_reporter on commit drop as
@@ -76,7 +92,7 @@ begin
 	with sent as (
 		select distinct i.code
 		  from mestat.indicator i
-		  join pg_temp.pr_val v on v.indicator = i.code and v.reporter = i.national_source
+		  join pg_temp.pr_valn v on v.indicator = i.code and v.reporter = i.national_source
 		 where v.v is not null and (i.periodicity = 'quarterly') = (length(v.period) = 6)
 	)
 	select i.code as indicator, i.national_source as rule_reporter, sr.name_zh as rule_name_zh,
@@ -108,7 +124,7 @@ begin
 	with nat_point as (
 		select v.indicator, v.period, v.k, v.v, false as partial, null::integer as n_rep, null::integer as n_exp,
 		       null::numeric as projects
-		  from pg_temp.pr_val v
+		  from pg_temp.pr_valn v
 		  join mestat.indicator i on i.code = v.indicator
 		  join mestat.reporter r on r.code = v.reporter
 		 where i.scope = 'national_only' and r.kind = 'ministry' and v.v is not null
@@ -116,7 +132,7 @@ begin
 		   and not exists (select 1 from mestat.column_item ci where ci.column_indicator = v.indicator)
 		union all
 		select ci.column_indicator, v.period, v.k, count(*) filter (where v.v >= 1), false, null, null, sum(v.v)
-		  from pg_temp.pr_val v
+		  from pg_temp.pr_valn v
 		  join mestat.column_item ci on ci.indicator = v.indicator
 		  join mestat.reporter r on r.code = v.reporter
 		 where r.kind = 'ministry' and length(v.period) = 4 and v.v is not null
@@ -124,7 +140,7 @@ begin
 		union all
 		-- A provincial indicator whose national source has sent its figures.
 		select v.indicator, v.period, v.k, v.v, false, null, null, null
-		  from pg_temp.pr_val v
+		  from pg_temp.pr_valn v
 		  join pg_temp.pr_src s on s.indicator = v.indicator and s.source_reporter = v.reporter
 		  join mestat.indicator i on i.code = v.indicator
 		 where i.scope = 'provincial' and s.source in ('department', 'ministry') and v.v is not null
@@ -148,8 +164,8 @@ begin
 		       sum(nu.v) / nullif(sum(de.v), 0) * case when i.value_type = 'percent' then 100 else 1 end,
 		       count(*) < e.n, count(*)::integer, e.n, null
 		  from mestat.indicator i
-		  join pg_temp.pr_val nu on nu.indicator = i.numerator
-		  join pg_temp.pr_val de on de.indicator = i.denominator and de.reporter = nu.reporter and de.period = nu.period
+		  join pg_temp.pr_valn nu on nu.indicator = i.numerator
+		  join pg_temp.pr_valn de on de.indicator = i.denominator and de.reporter = nu.reporter and de.period = nu.period
 		  join pg_temp.pr_agg_reporter ar on ar.code = nu.reporter
 		  cross join (select count(*)::integer as n from pg_temp.pr_agg_reporter) as e
 		 where i.numerator is not null and i.scope = 'provincial' and nu.v is not null and de.v is not null
@@ -174,6 +190,10 @@ begin
 	--    before the latest. The nation is assessed at its latest complete
 	--    period; a later part-reported one is kept apart (k_latest). A
 	--    reporter's quarterly flow is its 4-quarter sum.
+	-- (The value four quarters before is looked up in a hash of the series,
+	-- not by sorting every value for a merge join.)
+	mergejoin := current_setting('enable_mergejoin');
+	perform set_config('enable_mergejoin', 'off', true);
 	create temp table pr_ends on commit drop as
 	select s.indicator, '' as scope, s.c0[1]::integer as k_first, s.c0[2] as a_first,
 	       s.c1[1]::integer as k_last, s.c1[2] as a_last,
@@ -213,6 +233,7 @@ begin
 	  -- The value four quarters before the latest, for the trend.
 	  left join pg_temp.pr_val pv on pv.reporter = x.reporter and pv.indicator = x.indicator
 	                             and pv.k = x.l[1]::integer - 4;
+	perform set_config('enable_mergejoin', mergejoin, true);
 	analyze pg_temp.pr_ends;
 
 	-- 4. What is assessed against which target version (in force today), and how.
@@ -257,11 +278,16 @@ begin
 	   and (not p_partial or (i.code, r.code) in (select p.indicator, p.reporter from pg_temp.pr_only_pair p));
 	analyze pg_temp.pr_scope;
 
+	-- The values with a status other than A (few), read once for the flags
+	-- and the breaks below.
+	create temp table pr_stat on commit drop as
+	select v.indicator, v.reporter, v.k, v.st from pg_temp.pr_val v where v.v is not null and v.st <> 'A';
+
 	-- Series with a current value that is not final (status other than A and
 	-- B: provisional, estimated, forecast...) or held for follow-up without a
 	-- decision: their rows say so in the note (mestat.quality_note).
 	create temp table pr_flag on commit drop as
-	select v.indicator, v.reporter from pg_temp.pr_val v where v.v is not null and v.st not in ('A', 'B')
+	select v.indicator, v.reporter from pg_temp.pr_stat v where v.st not in ('A', 'B')
 	union
 	select v.indicator, v.reporter
 	  from mestat.follow_up f
@@ -273,16 +299,16 @@ begin
 	-- a rate's parts).
 	create temp table pr_brk on commit drop as
 	select v.indicator, v.reporter as scope, v.k
-	  from pg_temp.pr_val v
-	 where v.st = 'B' and v.v is not null
+	  from pg_temp.pr_stat v
+	 where v.st = 'B'
 	union
 	select x.indicator, '', x.k
-	  from (select v.indicator, v.k from pg_temp.pr_val v where v.st = 'B' and v.v is not null
+	  from (select v.indicator, v.k from pg_temp.pr_stat v where v.st = 'B'
 	        union all
 	        select i.code, v.k
-	          from pg_temp.pr_val v
+	          from pg_temp.pr_stat v
 	          join mestat.indicator i on v.indicator in (i.numerator, i.denominator)
-	         where v.st = 'B' and v.v is not null) as x;
+	         where v.st = 'B') as x;
 
 	-- Which province-level reporters a later part-reported national period lacks.
 	create temp table pr_missing on commit drop as
@@ -602,10 +628,10 @@ begin
 	              where pg.received > 0 and pg.received < pg.expected
 	              group by pg.reporter, pg.period) as pa on pa.reporter = g.reporter and pa.period = g.period;
 
+	last_quarter := (select max(v.period) from pg_temp.pr_val v where v.period like '____Q_');
 	update mestat.progress_snapshot
-	   set as_of_period = (select max(v.period) from pg_temp.pr_val v where v.period like '____Q_')
-	 where id = snap and (not p_partial or as_of_period is null
-	                      or as_of_period < (select max(v.period) from pg_temp.pr_val v where v.period like '____Q_'));
+	   set as_of_period = last_quarter
+	 where id = snap and (not p_partial or as_of_period is null or as_of_period < last_quarter);
 	return n_details;
 end
 $$;
