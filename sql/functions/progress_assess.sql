@@ -21,7 +21,6 @@ declare
 	band numeric := coalesce((select s.value::numeric from mestat.setting s where s.name = 'trend_stable_band'), 0.01);
 	n_details integer;
 	last_quarter text;
-	mergejoin text;
 begin
 	-- Partial (an incremental run): the caller has filled pg_temp.pr_need_ind
 	-- (the indicators whose series are read), pr_only_ind (national rows to
@@ -190,10 +189,6 @@ begin
 	--    before the latest. The nation is assessed at its latest complete
 	--    period; a later part-reported one is kept apart (k_latest). A
 	--    reporter's quarterly flow is its 4-quarter sum.
-	-- (The value four quarters before is looked up in a hash of the series,
-	-- not by sorting every value for a merge join.)
-	mergejoin := current_setting('enable_mergejoin');
-	perform set_config('enable_mergejoin', 'off', true);
 	create temp table pr_ends on commit drop as
 	select s.indicator, '' as scope, s.c0[1]::integer as k_first, s.c0[2] as a_first,
 	       s.c1[1]::integer as k_last, s.c1[2] as a_last,
@@ -233,7 +228,6 @@ begin
 	  -- The value four quarters before the latest, for the trend.
 	  left join pg_temp.pr_val pv on pv.reporter = x.reporter and pv.indicator = x.indicator
 	                             and pv.k = x.l[1]::integer - 4;
-	perform set_config('enable_mergejoin', mergejoin, true);
 	analyze pg_temp.pr_ends;
 
 	-- 4. What is assessed against which target version (in force today), and how.
@@ -593,16 +587,22 @@ begin
 		 group by 1, 2
 	),
 	got as (
-		select v.reporter, v.period, count(*)::integer as received,
-		       count(*) filter (where v.first_at < ((p.due_date + 1)::timestamp at time zone 'Asia/Shanghai'))::integer
-		           as on_time
-		  from pg_temp.pr_val v
-		  join mestat.period p on p.code = v.period
-		  join mestat.indicator i on i.code = v.indicator
-		  join mestat.reporter r on r.code = v.reporter
-		 where p.end_date < today and p.year >= 2016 and i.active
-		   and (i.scope = 'national_only') = (r.kind = 'ministry')
-		 group by v.reporter, v.period
+		-- (Grouped first by reporter, period and whether the indicator is the
+		-- ministry's, each period's deadline computed once; the reporter's
+		-- kind is matched on the groups.)
+		select x.reporter, x.period, sum(x.n)::integer as received, sum(x.n_on_time)::integer as on_time
+		  from (select v.reporter, v.period, i.nat_only, count(*) as n,
+		               count(*) filter (where v.first_at < p.due_at) as n_on_time
+		          from pg_temp.pr_val v
+		          join (select p.code, (p.due_date + 1)::timestamp at time zone 'Asia/Shanghai' as due_at
+		                  from mestat.period p
+		                 where p.end_date < today and p.year >= 2016) as p on p.code = v.period
+		          join (select i.code, i.scope = 'national_only' as nat_only
+		                  from mestat.indicator i
+		                 where i.active) as i on i.code = v.indicator
+		         group by v.reporter, v.period, i.nat_only) as x
+		  join mestat.reporter r on r.code = x.reporter and x.nat_only = (r.kind = 'ministry')
+		 group by x.reporter, x.period
 	)
 	select r.code as reporter, p.code as period, en.n as expected, coalesce(g.received, 0) as received,
 	       coalesce(g.on_time, 0) as on_time, en.codes
