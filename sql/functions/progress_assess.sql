@@ -20,6 +20,7 @@ declare
 	today date := (now() at time zone 'Asia/Shanghai')::date;
 	band numeric := coalesce((select s.value::numeric from mestat.setting s where s.name = 'trend_stable_band'), 0.01);
 	n_details integer;
+	last_quarter text;
 begin
 	-- Partial (an incremental run): the caller has filled pg_temp.pr_need_ind
 	-- (the indicators whose series are read), pr_only_ind (national rows to
@@ -28,7 +29,7 @@ begin
 	-- Not partial: every assessment and every report; those tables are empty.
 	drop table if exists pg_temp.pr_val, pg_temp.pr_agg_reporter, pg_temp.pr_nat, pg_temp.pr_kperiod,
 		pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got, pg_temp.pr_flag,
-		pg_temp.pr_brk, pg_temp.pr_src;
+		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat;
 
 	-- 1. One pass over mestat.observation in the order of its index
 	--    observation_cell, sorting nothing: the current version of each cell,
@@ -64,6 +65,20 @@ begin
 	window w4 as (partition by c.reporter, c.indicator order by c.period rows between 3 preceding and current row);
 	analyze pg_temp.pr_val;
 
+	-- The values the national figures read besides the province-level sums
+	-- (the ministry's, a national source's, a rate's parts): few, taken in one
+	-- pass so that each national branch below does not scan every value.
+	create temp table pr_valn on commit drop as
+	select v.*
+	  from pg_temp.pr_val v
+	 where v.v is not null
+	   and (v.reporter in (select r.code from mestat.reporter r where r.kind = 'ministry')
+	        or v.reporter in (select i.national_source from mestat.indicator i where i.national_source is not null)
+	        or v.indicator in (select i.numerator from mestat.indicator i where i.numerator is not null
+	                           union all
+	                           select i.denominator from mestat.indicator i where i.denominator is not null));
+	analyze pg_temp.pr_valn;
+
 	-- Province-level reporters: what national sums add (no parent, not the
 	-- ministry, not a department).
 	create temp table pr_agg_reporter on commit drop as
@@ -82,7 +97,7 @@ begin
 	with sent as (
 		select distinct i.code
 		  from mestat.indicator i
-		  join pg_temp.pr_val v on v.indicator = i.code and v.reporter = i.national_source
+		  join pg_temp.pr_valn v on v.indicator = i.code and v.reporter = i.national_source
 		 where v.v is not null and (i.periodicity = 'quarterly') = (length(v.period) = 6)
 	)
 	select i.code as indicator, i.national_source as rule_reporter, sr.name_zh as rule_name_zh,
@@ -114,7 +129,7 @@ begin
 	with nat_point as (
 		select v.indicator, v.period, v.k, v.v, false as partial, null::integer as n_rep, null::integer as n_exp,
 		       null::numeric as projects
-		  from pg_temp.pr_val v
+		  from pg_temp.pr_valn v
 		  join mestat.indicator i on i.code = v.indicator
 		  join mestat.reporter r on r.code = v.reporter
 		 where i.scope = 'national_only' and r.kind = 'ministry' and v.v is not null
@@ -122,7 +137,7 @@ begin
 		   and not exists (select 1 from mestat.column_item ci where ci.column_indicator = v.indicator)
 		union all
 		select ci.column_indicator, v.period, v.k, count(*) filter (where v.v >= 1), false, null, null, sum(v.v)
-		  from pg_temp.pr_val v
+		  from pg_temp.pr_valn v
 		  join mestat.column_item ci on ci.indicator = v.indicator
 		  join mestat.reporter r on r.code = v.reporter
 		 where r.kind = 'ministry' and length(v.period) = 4 and v.v is not null
@@ -130,7 +145,7 @@ begin
 		union all
 		-- A provincial indicator whose national source has sent its figures.
 		select v.indicator, v.period, v.k, v.v, false, null, null, null
-		  from pg_temp.pr_val v
+		  from pg_temp.pr_valn v
 		  join pg_temp.pr_src s on s.indicator = v.indicator and s.source_reporter = v.reporter
 		  join mestat.indicator i on i.code = v.indicator
 		 where i.scope = 'provincial' and s.source in ('department', 'ministry') and v.v is not null
@@ -154,8 +169,8 @@ begin
 		       sum(nu.v) / nullif(sum(de.v), 0) * case when i.value_type = 'percent' then 100 else 1 end,
 		       count(*) < e.n, count(*)::integer, e.n, null
 		  from mestat.indicator i
-		  join pg_temp.pr_val nu on nu.indicator = i.numerator
-		  join pg_temp.pr_val de on de.indicator = i.denominator and de.reporter = nu.reporter and de.period = nu.period
+		  join pg_temp.pr_valn nu on nu.indicator = i.numerator
+		  join pg_temp.pr_valn de on de.indicator = i.denominator and de.reporter = nu.reporter and de.period = nu.period
 		  join pg_temp.pr_agg_reporter ar on ar.code = nu.reporter
 		  cross join (select count(*)::integer as n from pg_temp.pr_agg_reporter) as e
 		 where i.numerator is not null and i.scope = 'provincial' and nu.v is not null and de.v is not null
@@ -263,11 +278,16 @@ begin
 	   and (not p_partial or (i.code, r.code) in (select p.indicator, p.reporter from pg_temp.pr_only_pair p));
 	analyze pg_temp.pr_scope;
 
+	-- The values with a status other than A (few), read once for the flags
+	-- and the breaks below.
+	create temp table pr_stat on commit drop as
+	select v.indicator, v.reporter, v.k, v.st from pg_temp.pr_val v where v.v is not null and v.st <> 'A';
+
 	-- Series with a current value that is not final (status other than A and
 	-- B: provisional, estimated, forecast...) or held for follow-up without a
 	-- decision: their rows say so in the note (mestat.quality_note).
 	create temp table pr_flag on commit drop as
-	select v.indicator, v.reporter from pg_temp.pr_val v where v.v is not null and v.st not in ('A', 'B')
+	select v.indicator, v.reporter from pg_temp.pr_stat v where v.st not in ('A', 'B')
 	union
 	select v.indicator, v.reporter
 	  from mestat.follow_up f
@@ -279,16 +299,16 @@ begin
 	-- a rate's parts).
 	create temp table pr_brk on commit drop as
 	select v.indicator, v.reporter as scope, v.k
-	  from pg_temp.pr_val v
-	 where v.st = 'B' and v.v is not null
+	  from pg_temp.pr_stat v
+	 where v.st = 'B'
 	union
 	select x.indicator, '', x.k
-	  from (select v.indicator, v.k from pg_temp.pr_val v where v.st = 'B' and v.v is not null
+	  from (select v.indicator, v.k from pg_temp.pr_stat v where v.st = 'B'
 	        union all
 	        select i.code, v.k
-	          from pg_temp.pr_val v
+	          from pg_temp.pr_stat v
 	          join mestat.indicator i on v.indicator in (i.numerator, i.denominator)
-	         where v.st = 'B' and v.v is not null) as x;
+	         where v.st = 'B') as x;
 
 	-- Which province-level reporters a later part-reported national period lacks.
 	create temp table pr_missing on commit drop as
@@ -574,16 +594,22 @@ begin
 		 group by 1, 2
 	),
 	got as (
-		select v.reporter, v.period, count(*)::integer as received,
-		       count(*) filter (where v.first_at < ((p.due_date + 1)::timestamp at time zone 'Asia/Shanghai'))::integer
-		           as on_time
-		  from pg_temp.pr_val v
-		  join mestat.period p on p.code = v.period
-		  join mestat.indicator i on i.code = v.indicator
-		  join mestat.reporter r on r.code = v.reporter
-		 where p.end_date < today and p.year >= 2016 and i.active
-		   and (i.scope = 'national_only') = (r.kind = 'ministry')
-		 group by v.reporter, v.period
+		-- (Grouped first by reporter, period and whether the indicator is the
+		-- ministry's, each period's deadline computed once; the reporter's
+		-- kind is matched on the groups.)
+		select x.reporter, x.period, sum(x.n)::integer as received, sum(x.n_on_time)::integer as on_time
+		  from (select v.reporter, v.period, i.nat_only, count(*) as n,
+		               count(*) filter (where v.first_at < p.due_at) as n_on_time
+		          from pg_temp.pr_val v
+		          join (select p.code, (p.due_date + 1)::timestamp at time zone 'Asia/Shanghai' as due_at
+		                  from mestat.period p
+		                 where p.end_date < today and p.year >= 2016) as p on p.code = v.period
+		          join (select i.code, i.scope = 'national_only' as nat_only
+		                  from mestat.indicator i
+		                 where i.active) as i on i.code = v.indicator
+		         group by v.reporter, v.period, i.nat_only) as x
+		  join mestat.reporter r on r.code = x.reporter and x.nat_only = (r.kind = 'ministry')
+		 group by x.reporter, x.period
 	)
 	select r.code as reporter, p.code as period, en.n as expected, coalesce(g.received, 0) as received,
 	       coalesce(g.on_time, 0) as on_time, en.codes
@@ -609,10 +635,10 @@ begin
 	              where pg.received > 0 and pg.received < pg.expected
 	              group by pg.reporter, pg.period) as pa on pa.reporter = g.reporter and pa.period = g.period;
 
+	last_quarter := (select max(v.period) from pg_temp.pr_val v where v.period like '____Q_');
 	update mestat.progress_snapshot
-	   set as_of_period = (select max(v.period) from pg_temp.pr_val v where v.period like '____Q_')
-	 where id = snap and (not p_partial or as_of_period is null
-	                      or as_of_period < (select max(v.period) from pg_temp.pr_val v where v.period like '____Q_'));
+	   set as_of_period = last_quarter
+	 where id = snap and (not p_partial or as_of_period is null or as_of_period < last_quarter);
 	return n_details;
 end
 $$;
