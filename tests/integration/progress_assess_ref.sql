@@ -311,12 +311,13 @@ begin
 
 	-- 5. The assessment.
 	insert into mestat.progress_snapshot_detail (
-		snapshot, indicator, reporter, period, target_id, method, target_kind, baseline_value, target_value, target_upper,
+		snapshot, chain, indicator, reporter, period, target_id, method, target_kind, baseline_value, target_value, target_upper,
 		expected_value, actual_value, ratio, annual_growth, first_period, first_value, class, partial,
 		reporters_reported, reporters_expected, basis, target_year, growth_threshold, trend, trend_growth,
 		trend_from_period, latest_period, latest_value, latest_reporters_reported, latest_reporters_expected, note,
 		source, source_reporter)
-	select snap, sc.indicator, nullif(sc.scope, ''), l.code, sc.target_id, sc.method, sc.kind,
+	select snap, (select coalesce(ps.base, ps.id) from mestat.progress_snapshot ps where ps.id = snap),
+	       sc.indicator, nullif(sc.scope, ''), l.code, sc.target_id, sc.method, sc.kind,
 	       sc.baseline_value, sc.target_value, sc.target_upper,
 	       case when sc.method = 'ratio' and en.a_last is not null then ev.e end,
 	       en.a_last,
