@@ -242,13 +242,16 @@ pg_psql -d "$db" -q -c "create table public.t_sink (x int); grant insert on publ
 	create function report.t_write() returns int language sql as 'insert into public.t_sink values (1) returning x';
 	create view report.t_write_attempt as select report.t_write() as x;
 	create view report.t_slow as select 1 as x from pg_sleep(2);
-	grant select on report.t_write_attempt, report.t_slow to mestat_evaluator;
+	create view report.t_session as select current_setting('jit') as jit, current_setting('transaction_read_only') as ro;
+	grant select on report.t_write_attempt, report.t_slow, report.t_session to mestat_evaluator;
 	grant execute on function report.t_write() to mestat_evaluator"
 out=$(t_curl "${ea[@]}" "$url/api/v1/report")
 expect_match "a view added while mestatd runs is listed at once" 't_slow' "$(body "$out" | jq -r '.views[].name' | tr '\n' ' ')"
 out=$(t_curl "${ea[@]}" "$url/api/v1/report/t_write_attempt")
 expect_match "a view that tries to write fails: the read API's transaction is read-only" 'read-only transaction' "$(status "$out") $(body "$out")"
 expect_eq "... and nothing was written" 0 "$(q "select count(*) from public.t_sink")"
+expect_eq "the read API's session: JIT off (compiling cost more than the views run), read-only" "off|on" \
+	"$(t_curl "${ea[@]}" "$url/api/v1/report/t_session" | sed '$d' | jq -r '.rows[0] | "\(.jit)|\(.ro)"')"
 out=$(t_curl "${ea[@]}" "$url/api/v1/report/t_slow")
 expect_eq "a query longer than report_timeout: 503" 503 "$(status "$out")"
 expect_match "... saying so" 'report_timeout' "$(body "$out")"
