@@ -13,91 +13,9 @@
 # must still read as it did after the later incremental and full runs.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/db_lib.sh"
+. "$TOP/tests/integration/progress_lib.sh"
 
-DB=$(t_newdb)
-t_conf "$T_TMP/mestatd.conf" "$DB"
-"$MESTATD" --migrate -c "$T_TMP/mestatd.conf" >"$T_TMP/migrate.log" 2>&1 ||
-	{ not_ok "migrations apply" "$(tail -n 3 "$T_TMP/migrate.log")"; exit 1; }
-db_logins "$DB"
-sq() { pg_psql -d "$DB" -tA -c "$1"; }
-dq() { db_q t_daemon "$DB" "$1"; }
-
-# The seed is printed so that a failing sequence can be replayed.
-SEED=${PROGRESS_SEED:-$((RANDOM * 32768 + RANDOM))}
-RANDOM=$SEED
-echo "# seed $SEED (PROGRESS_SEED=$SEED replays it)"
-
-# Own targets for two reporters (ratio rows per reporter), and values to
-# build on: every chosen series from 2015, the plain way.
-pg_psql -d "$DB" >/dev/null <<'SQL'
-set role mestat_owner;
-insert into mestat.target (indicator, scope, kind, baseline_value, target_value, path, effective_from, clause, note)
-values ('incubators', '110000', 'point', 100, 300, 'linear', '2017-04-14', null, 'test: an own target'),
-       ('online_retail_share', '120000', 'point', 10, 30, 'linear', '2017-04-14', null, 'test: an own target');
-SQL
-PROVINCES=(110000 120000 150000 310000 210000 330000)
-CHILD=210200   # Dalian, under Liaoning: assessed on its own, never added up
-QIND=(incubators modern_service_value_added tech_contracts online_retail_sales retail_sales_total online_retail_share)
-MIND=(field_projects_deployed col1_item1_projects col1_item2_projects col1_demo_launched)
-STATUSES=(A A A A A A B M P E X) # X: a deletion
-
-# rows N: N random CSV lines reporter,indicator,period,value,status.
-rows() {
-	local n=$1 i ind rep per st val
-	for ((i = 0; i < n; i++)); do
-		if ((RANDOM % 5 == 0)); then
-			ind=${MIND[RANDOM % ${#MIND[@]}]} rep=000000 per=$((2015 + RANDOM % 6))
-		else
-			ind=${QIND[RANDOM % ${#QIND[@]}]}
-			case $((RANDOM % 10)) in
-			0) rep=$CHILD ;;
-			1) rep=920001 ;; # the department whose figure is modern_service_value_added's national one
-			2) rep=000000 ;; # tech_contracts' national source is the ministry
-			*) rep=${PROVINCES[RANDOM % ${#PROVINCES[@]}]} ;;
-			esac
-			per=$((2015 + RANDOM % 6))Q$((1 + RANDOM % 4))
-		fi
-		st=${STATUSES[RANDOM % ${#STATUSES[@]}]}
-		val=$((50 + RANDOM % 500)).$((RANDOM % 100))
-		[ "$st" = M ] || [ "$st" = X ] && val=
-		echo "$rep,$ind,$per,$val,$st"
-	done
-}
-
-# push: store the CSV lines on stdin as one accepted submission per reporter,
-# as ingestion does (one transaction), with a follow-up on some values and a
-# decision on some open follow-ups.
-push() {
-	pg_psql -d "$DB" >/dev/null <<SQL
-begin;
-set local role mestat_owner;
-create temp table t_in (reporter text, indicator text, period text, value numeric, status text, seq serial) on commit drop;
-copy t_in (reporter, indicator, period, value, status) from stdin with (format csv);
-$(cat)
-\\.
-create temp table t_sub on commit drop as select reporter, null::bigint as id from t_in group by reporter;
-with ins as (
-	insert into mestat.submission (reporter, via, format, sha256, outcome, http_status, received_at)
-	select t.reporter, 'push', 'csv', encode(sha256(convert_to(t.reporter || clock_timestamp()::text || random()::text, 'UTF8')), 'hex'),
-	       'accepted', 201, now()
-	  from t_sub t
-	returning id, reporter
-)
-update t_sub s set id = ins.id from ins where ins.reporter = s.reporter;
-insert into mestat.observation (indicator, reporter, period, value, deleted, submission, recorded_at, status)
-select i.indicator, i.reporter, i.period, i.value, i.status = 'X', s.id, now(),
-       case when i.status = 'X' then 'A' else i.status end
-  from t_in i join t_sub s on s.reporter = i.reporter
- order by i.seq;
-insert into mestat.follow_up (observation, submission, reporter, indicator, period, value, kind, message)
-select o.id, o.submission, o.reporter, o.indicator, o.period, o.value, 'reporter', 'test: marked for follow-up'
-  from mestat.observation o join t_sub s on s.id = o.submission
- where o.value is not null and random() < 0.15;
-update mestat.follow_up set decision = 'confirmed', decided_at = now(), decided_by = 'test'
- where decision is null and random() < 0.3;
-commit;
-SQL
-}
+pr_random_db
 
 # capture NAME: the current snapshot through the evaluators' views, without
 # the snapshot ids and the times (which differ by construction).
