@@ -23,13 +23,15 @@ declare
 	last_quarter text;
 begin
 	-- Partial (an incremental run): the caller has filled pg_temp.pr_need_ind
-	-- (the indicators whose series are read), pr_only_ind (national rows to
-	-- assess), pr_only_pair (indicator, reporter rows to assess) and
-	-- pr_only_rp (reporter, period reports whose completeness is replaced).
+	-- (the indicators whose national figures are read), pr_only_ind (national
+	-- rows to assess), pr_only_pair (indicator, reporter rows to assess),
+	-- pr_only_rp (reporter, period reports whose completeness is replaced) and
+	-- pr_only_np (the (indicator, period) pairs whose cells changed, whose
+	-- national sums are rewritten in mestat.progress_national_point).
 	-- Not partial: every assessment and every report; those tables are empty.
 	drop table if exists pg_temp.pr_val, pg_temp.pr_agg_reporter, pg_temp.pr_nat, pg_temp.pr_kperiod,
 		pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got, pg_temp.pr_flag,
-		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat;
+		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat, pg_temp.pr_np_touch, pg_temp.pr_npcell;
 
 	-- 1. One pass over mestat.observation in the order of its index
 	--    observation_cell, sorting nothing: the current version of each cell,
@@ -48,15 +50,22 @@ begin
 	               row_number() over cell as rn,
 	               min(o.recorded_at) filter (where not o.deleted) over cell as first_at
 	          from mestat.observation o
-	         -- An incremental run reads the series it needs and the reports
-	         -- (reporter, period) whose completeness it recomputes, as index
-	         -- conditions on observation_cell (reporter, indicator, period):
-	         -- the filter on the temp tables it had could not be estimated
-	         -- and read every row. Extra rows (the cross product of a few
-	         -- reporters and periods) assess nothing.
+	         -- An incremental run reads the series it assesses, those of the
+	         -- ministry and the national sources for the national rows (the
+	         -- provinces' sums come from mestat.progress_national_point), and
+	         -- the reports (reporter, period) whose completeness it
+	         -- recomputes, as index conditions on observation_cell (reporter,
+	         -- indicator, period): a filter on the temp tables could not be
+	         -- estimated and read every row. Extra rows (the cross product of
+	         -- a few reporters and indicators or periods) assess nothing.
 	         where not p_partial
-	            or (o.reporter = any (array(select r.code from mestat.reporter r))
+	            or (o.reporter = any (array(select r.code from mestat.reporter r
+	                                         where r.kind = 'ministry'
+	                                            or r.code in (select i.national_source from mestat.indicator i
+	                                                           where i.national_source is not null)))
 	                and o.indicator = any (array(select n.indicator from pg_temp.pr_need_ind n)))
+	            or (o.reporter = any (array(select p.reporter from pg_temp.pr_only_pair p))
+	                and o.indicator = any (array(select p.indicator from pg_temp.pr_only_pair p)))
 	            or (o.reporter = any (array(select rp.reporter from pg_temp.pr_only_rp rp))
 	                and o.period = any (array(select rp.period from pg_temp.pr_only_rp rp)))
 	        window cell as (partition by o.reporter, o.indicator, o.period order by o.id desc
@@ -84,6 +93,83 @@ begin
 	create temp table pr_agg_reporter on commit drop as
 	select r.code from mestat.reporter r
 	 where r.active and r.parent is null and r.kind not in ('ministry', 'department');
+
+	-- What the national figures add up from every reporter, per (indicator,
+	-- period), kept in mestat.progress_national_point (041). A full run
+	-- rewrites every row from pr_val. An incremental run rewrites the pairs
+	-- whose cells changed (pr_only_np) and those of the rates built from them,
+	-- reading those cells, and only those, of every reporter (pr_npcell): a
+	-- cell not queued has not changed since the last run, and whatever every
+	-- row depends on (the reporters, the indicators) queues a full run.
+	create temp table pr_np_touch on commit drop as
+	select c.indicator, c.period from pg_temp.pr_only_np c
+	union
+	select i.code, c.period from pg_temp.pr_only_np c join mestat.indicator i on c.indicator in (i.numerator, i.denominator);
+	create temp table pr_npcell on commit drop as
+	select o.reporter, o.indicator, o.period,
+	       4 * (left(o.period, 4)::integer - 2015)
+	           + case when length(o.period) = 6 then right(o.period, 1)::integer - 4 else 0 end as k,
+	       o.value as v, o.status as st, o.id as oid
+	  from (select t.indicator, t.period from pg_temp.pr_np_touch t
+	        union
+	        select p.code, t.period from pg_temp.pr_np_touch t
+	          join mestat.indicator i on i.code = t.indicator
+	         cross join lateral (values (i.numerator), (i.denominator)) as p(code)
+	         where p.code is not null) as t
+	 cross join mestat.reporter r
+	 cross join lateral (select o.value, o.status, o.id, o.deleted, o.reporter, o.indicator, o.period
+	                       from mestat.observation o
+	                      where o.reporter = r.code and o.indicator = t.indicator and o.period = t.period
+	                      order by o.id desc limit 1) as o
+	 where p_partial and not o.deleted;
+	analyze pg_temp.pr_npcell;
+
+	delete from mestat.progress_national_point np
+	 where not p_partial or (np.indicator, np.period) in (select t.indicator, t.period from pg_temp.pr_np_touch t);
+	insert into mestat.progress_national_point (indicator, period, k, agg_n, agg_sum, agg_avg, rate_n, rate_num, rate_den,
+	                                            n_break, n_flag)
+	with cell as not materialized (
+		select v.reporter, v.indicator, v.period, v.k, v.v, v.st, v.oid from pg_temp.pr_val v where not p_partial
+		union all
+		select v.reporter, v.indicator, v.period, v.k, v.v, v.st, v.oid from pg_temp.pr_npcell v where p_partial
+	),
+	part as not materialized (
+		-- A rate's parts (pr_valn holds every reporter's values of them).
+		select v.reporter, v.indicator, v.period, v.k, v.v from pg_temp.pr_valn v where not p_partial
+		union all
+		select v.reporter, v.indicator, v.period, v.k, v.v from pg_temp.pr_npcell v where p_partial and v.v is not null
+	),
+	point as (
+		select c.indicator, c.period, c.k,
+		       count(c.v) filter (where ar.code is not null)::integer as agg_n,
+		       sum(c.v) filter (where ar.code is not null) as agg_sum,
+		       avg(c.v) filter (where ar.code is not null) as agg_avg,
+		       count(c.v) filter (where c.st = 'B')::integer as n_break,
+		       count(c.v) filter (where c.st not in ('A', 'B')
+		                             or c.oid in (select f.observation from mestat.follow_up f
+		                                           where f.decision is null))::integer as n_flag
+		  from cell c
+		  left join pg_temp.pr_agg_reporter ar on ar.code = c.reporter
+		 group by c.indicator, c.period, c.k
+	),
+	rate as (
+		select i.code as indicator, nu.period, nu.k, count(*)::integer as rate_n, sum(nu.v) as rate_num,
+		       sum(de.v) as rate_den
+		  from mestat.indicator i
+		  join part nu on nu.indicator = i.numerator
+		  join part de on de.indicator = i.denominator and de.reporter = nu.reporter and de.period = nu.period
+		  join pg_temp.pr_agg_reporter ar on ar.code = nu.reporter
+		 where i.numerator is not null and i.scope = 'provincial'
+		 group by i.code, nu.period, nu.k
+	)
+	select coalesce(p.indicator, r.indicator), coalesce(p.period, r.period), coalesce(p.k, r.k),
+	       coalesce(p.agg_n, 0), p.agg_sum, p.agg_avg, coalesce(r.rate_n, 0), r.rate_num, r.rate_den,
+	       coalesce(p.n_break, 0), coalesce(p.n_flag, 0)
+	  from point p
+	  full join rate r on r.indicator = p.indicator and r.period = p.period
+	 where not p_partial
+	    or (coalesce(p.indicator, r.indicator), coalesce(p.period, r.period))
+	       in (select t.indicator, t.period from pg_temp.pr_np_touch t);
 
 	-- Which national figure each indicator is assessed on (rule
 	-- indicator.national_source): its source's own series once the source has
@@ -152,30 +238,25 @@ begin
 		   and (i.periodicity = 'quarterly') = (length(v.period) = 6)
 		union all
 		select x.indicator, x.period, x.k,
-		       case i.aggregation when 'sum' then x.s else x.a end,
-		       x.n < e.n, x.n, e.n, null
-		  from (select v.indicator, v.period, v.k, sum(v.v) as s, avg(v.v) as a, count(*)::integer as n
-		          from pg_temp.pr_val v
-		          join pg_temp.pr_agg_reporter ar on ar.code = v.reporter
-		         where v.v is not null
-		         group by v.indicator, v.period, v.k) as x
+		       case i.aggregation when 'sum' then x.agg_sum else x.agg_avg end,
+		       x.agg_n < e.n, x.agg_n, e.n, null
+		  from mestat.progress_national_point x
 		  join mestat.indicator i on i.code = x.indicator
 		  join pg_temp.pr_src src on src.indicator = x.indicator and src.source = 'provinces'
 		  cross join (select count(*)::integer as n from pg_temp.pr_agg_reporter) as e
 		 where i.scope = 'provincial' and i.aggregation in ('sum', 'mean') and i.numerator is null
 		   and (i.periodicity = 'quarterly') = (length(x.period) = 6)
+		   and x.agg_n > 0
+		   and (not p_partial or x.indicator in (select n.indicator from pg_temp.pr_need_ind n))
 		union all
-		select i.code, nu.period, nu.k,
-		       sum(nu.v) / nullif(sum(de.v), 0) * case when i.value_type = 'percent' then 100 else 1 end,
-		       count(*) < e.n, count(*)::integer, e.n, null
-		  from mestat.indicator i
-		  join pg_temp.pr_valn nu on nu.indicator = i.numerator
-		  join pg_temp.pr_valn de on de.indicator = i.denominator and de.reporter = nu.reporter and de.period = nu.period
-		  join pg_temp.pr_agg_reporter ar on ar.code = nu.reporter
+		select i.code, x.period, x.k,
+		       x.rate_num / nullif(x.rate_den, 0) * case when i.value_type = 'percent' then 100 else 1 end,
+		       x.rate_n < e.n, x.rate_n, e.n, null
+		  from mestat.progress_national_point x
+		  join mestat.indicator i on i.code = x.indicator
 		  cross join (select count(*)::integer as n from pg_temp.pr_agg_reporter) as e
-		 where i.numerator is not null and i.scope = 'provincial' and nu.v is not null and de.v is not null
-		 group by i.code, i.value_type, nu.period, nu.k, e.n
-		having sum(de.v) <> 0
+		 where i.numerator is not null and i.scope = 'provincial' and x.rate_n > 0 and x.rate_den <> 0
+		   and (not p_partial or x.indicator in (select n.indicator from pg_temp.pr_need_ind n))
 	)
 	select s.indicator, s.period, s.k, s.a, s.partial, s.n_rep, s.n_exp, s.projects
 	  from (select np.indicator, np.period, np.k, np.n_rep, np.n_exp, np.projects,
@@ -275,7 +356,10 @@ begin
 	  left join pg_temp.pr_target nat on nat.indicator = i.code and nat.scope is null
 	  join pg_temp.pr_target t on t.id = coalesce(own.id, nat.id)
 	 where i.active and i.scope = 'provincial' and r.active and r.kind not in ('ministry', 'department')
-	   and (not p_partial or (i.code, r.code) in (select p.indicator, p.reporter from pg_temp.pr_only_pair p));
+	   -- (The reporters first: the pairs alone were matched against every
+	   -- indicator × reporter.)
+	   and (not p_partial or (r.code in (select p.reporter from pg_temp.pr_only_pair p)
+	                          and (i.code, r.code) in (select p.indicator, p.reporter from pg_temp.pr_only_pair p)));
 	analyze pg_temp.pr_scope;
 
 	-- The values with a status other than A (few), read once for the flags
@@ -286,13 +370,17 @@ begin
 	-- Series with a current value that is not final (status other than A and
 	-- B: provisional, estimated, forecast...) or held for follow-up without a
 	-- decision: their rows say so in the note (mestat.quality_note).
+	-- The national series (reporter '') is flagged when any reporter's cell
+	-- of the indicator is (mestat.progress_national_point).
 	create temp table pr_flag on commit drop as
 	select v.indicator, v.reporter from pg_temp.pr_stat v where v.st not in ('A', 'B')
 	union
 	select v.indicator, v.reporter
 	  from mestat.follow_up f
 	  join pg_temp.pr_val v on v.oid = f.observation
-	 where f.decision is null and v.v is not null;
+	 where f.decision is null and v.v is not null
+	union
+	select np.indicator, '' from mestat.progress_national_point np where np.n_flag > 0;
 
 	-- Breaks in series (status B): k of each, per reporter's series and, for
 	-- the national series, in any cell it is added up from (the indicator or
@@ -303,12 +391,12 @@ begin
 	 where v.st = 'B'
 	union
 	select x.indicator, '', x.k
-	  from (select v.indicator, v.k from pg_temp.pr_stat v where v.st = 'B'
+	  from (select np.indicator, np.k from mestat.progress_national_point np where np.n_break > 0
 	        union all
-	        select i.code, v.k
-	          from pg_temp.pr_stat v
-	          join mestat.indicator i on v.indicator in (i.numerator, i.denominator)
-	         where v.st = 'B') as x;
+	        select i.code, np.k
+	          from mestat.progress_national_point np
+	          join mestat.indicator i on np.indicator in (i.numerator, i.denominator)
+	         where np.n_break > 0) as x;
 
 	-- Which province-level reporters a later part-reported national period lacks.
 	create temp table pr_missing on commit drop as
@@ -325,7 +413,20 @@ begin
 		select pl.indicator, pl.period, pv.reporter as scope, count(*) as parts
 		  from pl
 		  join pg_temp.pr_val pv on pv.indicator = pl.part and pv.period = pl.period and pv.v is not null
+		 where not p_partial
 		 group by pl.indicator, pl.period, pv.reporter
+		union all
+		-- An incremental run has not read the other reporters' series: one
+		-- index probe per province-level reporter and part.
+		select pl.indicator, pl.period, ar.code, count(*)
+		  from pl
+		 cross join pg_temp.pr_agg_reporter ar
+		 cross join lateral (select o.value, o.deleted
+		                       from mestat.observation o
+		                      where o.reporter = ar.code and o.indicator = pl.part and o.period = pl.period
+		                      order by o.id desc limit 1) as o
+		 where p_partial and not o.deleted and o.value is not null
+		 group by pl.indicator, pl.period, ar.code
 	)
 	select x.indicator, count(*)::integer as n,
 	       string_agg(x.code, ', ' order by x.code) filter (where x.rn <= 10) as codes
@@ -432,7 +533,7 @@ begin
 	                          kbp.code) end,
 	              case when en.a_last is not null
 	                        and exists (select 1 from pg_temp.pr_flag fl
-	                                     where fl.indicator = sc.indicator and (sc.scope = '' or fl.reporter = sc.scope)) then
+	                                     where fl.indicator = sc.indicator and fl.reporter = sc.scope) then
 	                   mestat.quality_note(nullif(sc.scope, ''), sc.indicator,
 	                                       array(select kp.code from pg_temp.pr_kperiod kp
 	                                              where kp.kind = sc.pkind
@@ -583,7 +684,9 @@ begin
 	-- 6. Completeness and timeliness per reporter and period that has ended,
 	--    from 2016 (2015 is the base year: values may come, none are expected).
 	delete from mestat.reporting_status s
-	 where not p_partial or (s.reporter, s.period) in (select rp.reporter, rp.period from pg_temp.pr_only_rp rp);
+	 where not p_partial
+	    or (s.reporter = any (array(select rp.reporter from pg_temp.pr_only_rp rp))
+	        and (s.reporter, s.period) in (select rp.reporter, rp.period from pg_temp.pr_only_rp rp));
 	create temp table pr_got on commit drop as
 	with exp_n as (
 		select i.scope = 'national_only' as for_ministry,
@@ -618,7 +721,8 @@ begin
 	  join exp_n en on en.for_ministry = (r.kind = 'ministry') and en.period_kind = p.kind
 	  left join got g on g.reporter = r.code and g.period = p.code
 	 where r.active and r.kind <> 'department' and p.end_date < today and p.year >= 2016
-	   and (not p_partial or (r.code, p.code) in (select rp.reporter, rp.period from pg_temp.pr_only_rp rp));
+	   and (not p_partial or (r.code = any (array(select rp.reporter from pg_temp.pr_only_rp rp))
+	                          and (r.code, p.code) in (select rp.reporter, rp.period from pg_temp.pr_only_rp rp)));
 	analyze pg_temp.pr_got;
 
 	-- Which indicators are missing, only for reports received in part (few).

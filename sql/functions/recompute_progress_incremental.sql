@@ -57,9 +57,11 @@ begin
 	create temp table if not exists pr_only_ind (indicator text) on commit drop;
 	create temp table if not exists pr_only_pair (indicator text, reporter text) on commit drop;
 	create temp table if not exists pr_only_rp (reporter text, period text) on commit drop;
-	truncate pg_temp.pr_need_ind, pg_temp.pr_only_ind, pg_temp.pr_only_pair, pg_temp.pr_only_rp;
+	create temp table if not exists pr_only_np (indicator text, period text) on commit drop;
+	truncate pg_temp.pr_need_ind, pg_temp.pr_only_ind, pg_temp.pr_only_pair, pg_temp.pr_only_rp, pg_temp.pr_only_np;
 	insert into pg_temp.pr_only_pair select distinct c.indicator, c.reporter from pg_temp.pr_claim c;
 	insert into pg_temp.pr_only_rp select distinct c.reporter, c.period from pg_temp.pr_claim c;
+	insert into pg_temp.pr_only_np select distinct c.indicator, c.period from pg_temp.pr_claim c;
 	insert into pg_temp.pr_only_ind
 	select c.indicator from pg_temp.pr_claim c
 	union
@@ -76,7 +78,7 @@ begin
 	 where p.code is not null
 	union
 	select ci.indicator from mestat.column_item ci join pg_temp.pr_only_ind a on a.indicator = ci.column_indicator;
-	analyze pg_temp.pr_need_ind, pg_temp.pr_only_ind, pg_temp.pr_only_pair, pg_temp.pr_only_rp;
+	analyze pg_temp.pr_need_ind, pg_temp.pr_only_ind, pg_temp.pr_only_pair, pg_temp.pr_only_rp, pg_temp.pr_only_np;
 
 	insert into mestat.progress_snapshot (note, kind, base)
 	values ('mestat.recompute_progress_incremental() method 2 with national sources (docs/method.md)', 'incremental',
@@ -93,17 +95,22 @@ begin
 	-- (base .. prev), so that readers resolving this snapshot, or any later
 	-- one, take the new rows, and those resolving an earlier one still take
 	-- the old (report.progress_history).
+	-- (The keys as index conditions on progress_snapshot_detail_chain: right
+	-- after a full run its statistics do not know the chain yet, and a join
+	-- read the whole chain.)
 	update mestat.progress_snapshot_detail d
 	   set superseded_by = snap
-	  from pg_temp.pr_only_ind a
 	 where d.chain = chain_base and d.snapshot < snap
-	   and d.reporter is null and d.indicator = a.indicator and d.superseded_by is null;
+	   and d.reporter is null and d.indicator = any (array(select a.indicator from pg_temp.pr_only_ind a))
+	   and d.superseded_by is null;
 	get diagnostics n_gone = row_count;
 	update mestat.progress_snapshot_detail d
 	   set superseded_by = snap
-	  from pg_temp.pr_only_pair p
 	 where d.chain = chain_base and d.snapshot < snap
-	   and d.reporter = p.reporter and d.indicator = p.indicator and d.superseded_by is null;
+	   and d.reporter = any (array(select p.reporter from pg_temp.pr_only_pair p))
+	   and d.indicator = any (array(select p.indicator from pg_temp.pr_only_pair p))
+	   and (d.indicator, d.reporter) in (select p.indicator, p.reporter from pg_temp.pr_only_pair p)
+	   and d.superseded_by is null;
 	get diagnostics n_pairs = row_count;
 	n_gone := n_gone + n_pairs;
 
