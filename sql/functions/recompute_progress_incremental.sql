@@ -95,22 +95,26 @@ begin
 	-- (base .. prev), so that readers resolving this snapshot, or any later
 	-- one, take the new rows, and those resolving an earlier one still take
 	-- the old (report.progress_history).
-	-- (The keys as index conditions on progress_snapshot_detail_chain: right
-	-- after a full run its statistics do not know the chain yet, and a join
-	-- read the whole chain.)
+	-- (Each key looked up in progress_snapshot_detail_chain, then the rows
+	-- updated by their ctid: right after a full run the table's statistics
+	-- do not know the new chain, and a join or a filter read the whole of it.)
 	update mestat.progress_snapshot_detail d
 	   set superseded_by = snap
-	 where d.chain = chain_base and d.snapshot < snap
-	   and d.reporter is null and d.indicator = any (array(select a.indicator from pg_temp.pr_only_ind a))
-	   and d.superseded_by is null;
+	 where d.ctid = any (array(
+		select x.ctid
+		  from pg_temp.pr_only_ind a
+		 cross join lateral (select o.ctid from mestat.progress_snapshot_detail o
+		                      where o.chain = chain_base and o.reporter is null and o.indicator = a.indicator
+		                        and o.snapshot < snap and o.superseded_by is null) as x));
 	get diagnostics n_gone = row_count;
 	update mestat.progress_snapshot_detail d
 	   set superseded_by = snap
-	 where d.chain = chain_base and d.snapshot < snap
-	   and d.reporter = any (array(select p.reporter from pg_temp.pr_only_pair p))
-	   and d.indicator = any (array(select p.indicator from pg_temp.pr_only_pair p))
-	   and (d.indicator, d.reporter) in (select p.indicator, p.reporter from pg_temp.pr_only_pair p)
-	   and d.superseded_by is null;
+	 where d.ctid = any (array(
+		select x.ctid
+		  from pg_temp.pr_only_pair p
+		 cross join lateral (select o.ctid from mestat.progress_snapshot_detail o
+		                      where o.chain = chain_base and o.reporter = p.reporter and o.indicator = p.indicator
+		                        and o.snapshot < snap and o.superseded_by is null) as x));
 	get diagnostics n_pairs = row_count;
 	n_gone := n_gone + n_pairs;
 
