@@ -93,6 +93,7 @@ begin
 	create temp table pr_agg_reporter on commit drop as
 	select r.code from mestat.reporter r
 	 where r.active and r.parent is null and r.kind not in ('ministry', 'department');
+	-- (Without statistics, joining it with every value sorted them all.)
 	analyze pg_temp.pr_agg_reporter;
 
 	-- What the national figures add up from every reporter, per (indicator,
@@ -141,18 +142,16 @@ begin
 		select v.reporter, v.indicator, v.period, v.k, v.v from pg_temp.pr_npcell v where p_partial and v.v is not null
 	),
 	point as (
-		-- (Whether a cell is added up is a hashed lookup per cell: a join
-		-- sorted every value by reporter.)
 		select c.indicator, c.period, c.k,
-		       count(c.v) filter (where c.added)::integer as agg_n,
-		       sum(c.v) filter (where c.added) as agg_sum,
-		       avg(c.v) filter (where c.added) as agg_avg,
+		       count(c.v) filter (where ar.code is not null)::integer as agg_n,
+		       sum(c.v) filter (where ar.code is not null) as agg_sum,
+		       avg(c.v) filter (where ar.code is not null) as agg_avg,
 		       count(c.v) filter (where c.st = 'B')::integer as n_break,
-		       count(c.v) filter (where c.st not in ('A', 'B') or c.held)::integer as n_flag
-		  from (select c.indicator, c.period, c.k, c.v, c.st,
-		               c.reporter in (select ar.code from pg_temp.pr_agg_reporter ar) as added,
-		               c.oid in (select f.observation from mestat.follow_up f where f.decision is null) as held
-		          from cell c) as c
+		       count(c.v) filter (where c.st not in ('A', 'B')
+		                             or c.oid in (select f.observation from mestat.follow_up f
+		                                           where f.decision is null))::integer as n_flag
+		  from cell c
+		  left join pg_temp.pr_agg_reporter ar on ar.code = c.reporter
 		 group by c.indicator, c.period, c.k
 	),
 	rate as (

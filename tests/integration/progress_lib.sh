@@ -71,10 +71,18 @@ pr_random_db() {
 	# build on: every chosen series from 2015, the plain way.
 	pg_psql -d "$DB" >/dev/null <<'SQL'
 set role mestat_owner;
-insert into mestat.target (indicator, scope, kind, baseline_value, target_value, path, effective_from, clause, note)
-values ('incubators', '110000', 'point', 100, 300, 'linear', '2017-04-14', null, 'test: an own target'),
-       ('online_retail_share', '120000', 'point', 10, 30, 'linear', '2017-04-14', null, 'test: an own target');
+insert into mestat.target (indicator, scope, kind, baseline_value, target_value, path, effective_from, clause,
+                           decision_ref, decision_date, note)
+values ('incubators', '110000', 'point', 100, 300, 'linear', '2017-04-14', null, 'test decision 1', '2017-04-14',
+        'test: an own target'),
+       ('online_retail_share', '120000', 'point', 10, 30, 'linear', '2017-04-14', null, 'test decision 2', '2017-04-14',
+        'test: an own target');
+-- (The targets queued a full run; no run has happened yet, and the tests
+-- check what the values queue.)
+delete from mestat.progress_pending;
 SQL
+	[ "$(sq "select count(*) from mestat.target where scope is not null")" = 2 ] ||
+		{ not_ok "the two own targets are stored"; exit 1; }
 	PROVINCES=(110000 120000 150000 310000 210000 330000)
 	CHILD=210200   # Dalian, under Liaoning: assessed on its own, never added up
 	QIND=(incubators modern_service_value_added tech_contracts online_retail_sales retail_sales_total online_retail_share)
