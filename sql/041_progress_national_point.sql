@@ -34,6 +34,8 @@ comment on table mestat.progress_national_point is
 	'What the national figures add up, per (indicator, period), from the current values of every reporter as the last '
 	'progress run read them; written only by mestat.progress_assess() (a full run: every row; an incremental run: the '
 	'pairs it claimed). Not a report: report.progress shows the national figures.';
+comment on column mestat.progress_national_point.indicator is 'Indicator of the cells added up.';
+comment on column mestat.progress_national_point.period is 'Period of the cells added up.';
 comment on column mestat.progress_national_point.k is 'Quarters since the end of 2015 (a year counts as its Q4).';
 comment on column mestat.progress_national_point.agg_n is
 	'Province-level reporters (active, no parent, neither the ministry nor a department) with a value.';
