@@ -100,9 +100,10 @@ begin
 	-- period), kept in mestat.progress_national_point (041). A full run
 	-- rewrites every row from pr_val. An incremental run rewrites the pairs
 	-- whose cells changed (pr_only_np) and those of the rates built from them,
-	-- reading those cells, and only those, of every reporter (pr_npcell): a
-	-- cell not queued has not changed since the last run, and whatever every
-	-- row depends on (the reporters, the indicators) queues a full run.
+	-- reading those cells, and only those, of every reporter (pr_npcell, one
+	-- range of observation_period_cell per pair): a cell not queued has not
+	-- changed since the last run, and whatever every row depends on (the
+	-- reporters, the indicators) queues a full run.
 	create temp table pr_np_touch on commit drop as
 	select c.indicator, c.period from pg_temp.pr_only_np c
 	union
@@ -118,11 +119,11 @@ begin
 	          join mestat.indicator i on i.code = t.indicator
 	         cross join lateral (values (i.numerator), (i.denominator)) as p(code)
 	         where p.code is not null) as t
-	 cross join mestat.reporter r
-	 cross join lateral (select o.value, o.status, o.id, o.deleted, o.reporter, o.indicator, o.period
+	 cross join lateral (select distinct on (o.reporter) o.value, o.status, o.id, o.deleted, o.reporter, o.indicator,
+	                            o.period
 	                       from mestat.observation o
-	                      where o.reporter = r.code and o.indicator = t.indicator and o.period = t.period
-	                      order by o.id desc limit 1) as o
+	                      where o.indicator = t.indicator and o.period = t.period
+	                      order by o.reporter, o.id desc) as o
 	 where p_partial and not o.deleted;
 	analyze pg_temp.pr_npcell;
 
