@@ -109,9 +109,9 @@ begin
 	union
 	select i.code, c.period from pg_temp.pr_only_np c join mestat.indicator i on c.indicator in (i.numerator, i.denominator);
 	create temp table pr_npcell on commit drop as
-	select o.reporter, o.indicator, o.period,
-	       4 * (left(o.period, 4)::integer - 2015)
-	           + case when length(o.period) = 6 then right(o.period, 1)::integer - 4 else 0 end as k,
+	select o.reporter, t.indicator, t.period,
+	       4 * (left(t.period, 4)::integer - 2015)
+	           + case when length(t.period) = 6 then right(t.period, 1)::integer - 4 else 0 end as k,
 	       o.value as v, o.status as st, o.id as oid
 	  from (select t.indicator, t.period from pg_temp.pr_np_touch t
 	        union
@@ -119,12 +119,8 @@ begin
 	          join mestat.indicator i on i.code = t.indicator
 	         cross join lateral (values (i.numerator), (i.denominator)) as p(code)
 	         where p.code is not null) as t
-	 cross join lateral (select distinct on (o.reporter) o.value, o.status, o.id, o.deleted, o.reporter, o.indicator,
-	                            o.period
-	                       from mestat.observation o
-	                      where o.indicator = t.indicator and o.period = t.period
-	                      order by o.reporter, o.id desc) as o
-	 where p_partial and not o.deleted;
+	 cross join lateral mestat.period_cells(t.indicator, t.period) as o
+	 where p_partial;
 	analyze pg_temp.pr_npcell;
 
 	delete from mestat.progress_national_point np
@@ -419,17 +415,13 @@ begin
 		 where not p_partial
 		 group by pl.indicator, pl.period, pv.reporter
 		union all
-		-- An incremental run has not read the other reporters' series: one
-		-- index probe per province-level reporter and part.
-		select pl.indicator, pl.period, ar.code, count(*)
+		-- An incremental run has not read the other reporters' series: the
+		-- part's cells of that period, one index range.
+		select pl.indicator, pl.period, o.reporter, count(*)
 		  from pl
-		 cross join pg_temp.pr_agg_reporter ar
-		 cross join lateral (select o.value, o.deleted
-		                       from mestat.observation o
-		                      where o.reporter = ar.code and o.indicator = pl.part and o.period = pl.period
-		                      order by o.id desc limit 1) as o
-		 where p_partial and not o.deleted and o.value is not null
-		 group by pl.indicator, pl.period, ar.code
+		 cross join lateral mestat.period_cells(pl.part, pl.period) as o
+		 where p_partial and o.value is not null
+		 group by pl.indicator, pl.period, o.reporter
 	)
 	select x.indicator, count(*)::integer as n,
 	       string_agg(x.code, ', ' order by x.code) filter (where x.rn <= 10) as codes

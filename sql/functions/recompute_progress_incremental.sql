@@ -20,7 +20,6 @@ declare
 	prev bigint;
 	started timestamptz := clock_timestamp();
 	n_details integer;
-	n_pairs integer;
 	n_gone integer;
 	chain_base bigint;
 	prev_details integer;
@@ -95,28 +94,25 @@ begin
 	-- (base .. prev), so that readers resolving this snapshot, or any later
 	-- one, take the new rows, and those resolving an earlier one still take
 	-- the old (report.progress_history).
-	-- (Each key looked up in progress_snapshot_detail_chain, then the rows
-	-- updated by their ctid: right after a full run the table's statistics
-	-- do not know the new chain, and a join or a filter read the whole of it.)
+	-- (Each key looked up in progress_snapshot_detail_chain, the lookup kept
+	-- apart by OFFSET 0, then the rows updated by their ctid: right after a
+	-- full run the table's statistics do not know the new chain, and a join
+	-- or a filter read the whole of it.)
 	update mestat.progress_snapshot_detail d
 	   set superseded_by = snap
 	 where d.ctid = any (array(
-		select x.ctid
+		select o.ctid
 		  from pg_temp.pr_only_ind a
 		 cross join lateral (select o.ctid from mestat.progress_snapshot_detail o
 		                      where o.chain = chain_base and o.reporter is null and o.indicator = a.indicator
-		                        and o.snapshot < snap and o.superseded_by is null) as x));
-	get diagnostics n_gone = row_count;
-	update mestat.progress_snapshot_detail d
-	   set superseded_by = snap
-	 where d.ctid = any (array(
-		select x.ctid
+		                        and o.snapshot < snap and o.superseded_by is null offset 0) as o
+		union all
+		select o.ctid
 		  from pg_temp.pr_only_pair p
 		 cross join lateral (select o.ctid from mestat.progress_snapshot_detail o
 		                      where o.chain = chain_base and o.reporter = p.reporter and o.indicator = p.indicator
-		                        and o.snapshot < snap and o.superseded_by is null) as x));
-	get diagnostics n_pairs = row_count;
-	n_gone := n_gone + n_pairs;
+		                        and o.snapshot < snap and o.superseded_by is null offset 0) as o));
+	get diagnostics n_gone = row_count;
 
 	update mestat.progress_snapshot
 	   set elapsed = clock_timestamp() - started,
