@@ -96,6 +96,11 @@ begin
 	-- (Without statistics, joining it with every value sorted them all.)
 	analyze pg_temp.pr_agg_reporter;
 
+	-- Period codes by k and kind.
+	create temp table pr_kperiod on commit drop as
+	select 4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k, p.kind, p.code from mestat.period p;
+	analyze pg_temp.pr_kperiod;
+
 	-- What the national figures add up from every reporter, per (indicator,
 	-- period), kept in mestat.progress_national_point (041). A full run
 	-- rewrites every row from pr_val. An incremental run rewrites the pairs
@@ -109,16 +114,14 @@ begin
 	union
 	select i.code, c.period from pg_temp.pr_only_np c join mestat.indicator i on c.indicator in (i.numerator, i.denominator);
 	create temp table pr_npcell on commit drop as
-	select o.reporter, t.indicator, t.period,
-	       4 * (left(t.period, 4)::integer - 2015)
-	           + case when length(t.period) = 6 then right(t.period, 1)::integer - 4 else 0 end as k,
-	       o.value as v, o.status as st, o.id as oid
+	select o.reporter, t.indicator, t.period, kp.k, o.value as v, o.status as st, o.id as oid
 	  from (select t.indicator, t.period from pg_temp.pr_np_touch t
 	        union
 	        select p.code, t.period from pg_temp.pr_np_touch t
 	          join mestat.indicator i on i.code = t.indicator
 	         cross join lateral (values (i.numerator), (i.denominator)) as p(code)
 	         where p.code is not null) as t
+	  join pg_temp.pr_kperiod kp on kp.code = t.period
 	 cross join lateral mestat.period_cells(t.indicator, t.period) as o
 	 where p_partial;
 	analyze pg_temp.pr_npcell;
@@ -198,11 +201,6 @@ begin
 	  from mestat.indicator i
 	  left join mestat.reporter sr on sr.code = i.national_source
 	  left join sent st on st.code = i.code;
-
-	-- Period codes by k and kind.
-	create temp table pr_kperiod on commit drop as
-	select 4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k, p.kind, p.code from mestat.period p;
-	analyze pg_temp.pr_kperiod;
 
 	-- 2. National values per period: national-only indicators as the ministry
 	--    reports them; a column's coverage (its listed items with a launched
