@@ -17,6 +17,8 @@ waited=$(t_wait_sql 15 "select count(*) = 1 from mestat.progress_snapshot")
 if [ "$waited" != timeout ]; then ok "with no snapshot yet, mestatd recomputes once at start (report.progress is not empty)"; else
 	not_ok "with no snapshot yet, mestatd recomputes once at start" "$(snapshots) snapshots after 15 s: $(tail -n 3 "$log")"
 fi
+# mestatd logs the run after its commit returns: wait for the line, bounded.
+t_until 10 grep -q 'progress recomputed' "$log"
 expect_match "... logged with trigger=start" 'msg="progress recomputed" snapshot=[0-9]+ seconds=[0-9.]+ trigger=start' \
 	"$(grep -m1 'progress recomputed' "$log")"
 expect_match "... so report.progress has rows before the first interval" '^[1-9][0-9]*$' "$(q "select count(*) from report.progress")"
