@@ -38,12 +38,7 @@ begin
 	insert into mestat.progress_snapshot (note) values ('mestat.recompute_progress() method 2 with national sources (docs/method.md)')
 	returning id into snap;
 
-	create temp table if not exists pr_need_ind (indicator text) on commit drop;
-	create temp table if not exists pr_only_ind (indicator text) on commit drop;
-	create temp table if not exists pr_only_pair (indicator text, reporter text) on commit drop;
-	create temp table if not exists pr_only_rp (reporter text, period text) on commit drop;
-	create temp table if not exists pr_only_np (indicator text, period text) on commit drop;
-	truncate pg_temp.pr_need_ind, pg_temp.pr_only_ind, pg_temp.pr_only_pair, pg_temp.pr_only_rp, pg_temp.pr_only_np;
+	perform mestat.progress_scope_reset();
 	n_details := mestat.progress_assess(snap, false);
 
 	update mestat.progress_snapshot

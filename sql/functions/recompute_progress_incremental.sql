@@ -52,12 +52,7 @@ begin
 	--   the completeness of their (reporter, period) reports.
 	-- Whether a reporter is added up, which source is national, targets and
 	-- thresholds are not changed by values: a change to them queues a full run.
-	create temp table if not exists pr_need_ind (indicator text) on commit drop;
-	create temp table if not exists pr_only_ind (indicator text) on commit drop;
-	create temp table if not exists pr_only_pair (indicator text, reporter text) on commit drop;
-	create temp table if not exists pr_only_rp (reporter text, period text) on commit drop;
-	create temp table if not exists pr_only_np (indicator text, period text) on commit drop;
-	truncate pg_temp.pr_need_ind, pg_temp.pr_only_ind, pg_temp.pr_only_pair, pg_temp.pr_only_rp, pg_temp.pr_only_np;
+	perform mestat.progress_scope_reset();
 	insert into pg_temp.pr_only_pair select distinct c.indicator, c.reporter from pg_temp.pr_claim c;
 	insert into pg_temp.pr_only_rp select distinct c.reporter, c.period from pg_temp.pr_claim c;
 	insert into pg_temp.pr_only_np select distinct c.indicator, c.period from pg_temp.pr_claim c;
