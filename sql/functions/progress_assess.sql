@@ -31,7 +31,7 @@ begin
 	-- Not partial: every assessment and every report; those tables are empty.
 	drop table if exists pg_temp.pr_val, pg_temp.pr_agg_reporter, pg_temp.pr_nat, pg_temp.pr_kperiod,
 		pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got, pg_temp.pr_flag,
-		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat, pg_temp.pr_np_touch, pg_temp.pr_npcell;
+		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat, pg_temp.pr_np_touch;
 
 	-- 1. One pass over mestat.observation in the order of its index
 	--    observation_cell, sorting nothing: the current version of each cell,
@@ -104,27 +104,17 @@ begin
 	-- What the national figures add up from every reporter, per (indicator,
 	-- period), kept in mestat.progress_national_point (041). A full run
 	-- rewrites every row from pr_val. An incremental run rewrites the pairs
-	-- whose cells changed (pr_only_np) and those of the rates built from them,
-	-- reading those cells, and only those, of every reporter (pr_npcell, one
-	-- range of observation_period_cell per pair): a cell not queued has not
-	-- changed since the last run, and whatever every row depends on (the
+	-- whose cells changed (pr_only_np) and those of the rates built from them
+	-- (pr_np_touch), reading those cells, and only those, of every reporter:
+	-- one range of the covering index observation_period_cell per pair
+	-- (mestat.period_cells), added up as it is read. A cell not queued has
+	-- not changed since the last run, and whatever every row depends on (the
 	-- reporters, the indicators) queues a full run.
 	create temp table pr_np_touch on commit drop as
 	select c.indicator, c.period from pg_temp.pr_only_np c
 	union
 	select i.code, c.period from pg_temp.pr_only_np c join mestat.indicator i on c.indicator in (i.numerator, i.denominator);
-	create temp table pr_npcell on commit drop as
-	select o.reporter, t.indicator, t.period, kp.k, o.value as v, o.status as st, o.id as oid
-	  from (select t.indicator, t.period from pg_temp.pr_np_touch t
-	        union
-	        select p.code, t.period from pg_temp.pr_np_touch t
-	          join mestat.indicator i on i.code = t.indicator
-	         cross join lateral (values (i.numerator), (i.denominator)) as p(code)
-	         where p.code is not null) as t
-	  join pg_temp.pr_kperiod kp on kp.code = t.period
-	 cross join lateral mestat.period_cells(t.indicator, t.period) as o
-	 where p_partial;
-	analyze pg_temp.pr_npcell;
+	analyze pg_temp.pr_np_touch;
 
 	delete from mestat.progress_national_point np
 	 where not p_partial or (np.indicator, np.period) in (select t.indicator, t.period from pg_temp.pr_np_touch t);
@@ -133,13 +123,25 @@ begin
 	with cell as not materialized (
 		select v.reporter, v.indicator, v.period, v.k, v.v, v.st, v.oid from pg_temp.pr_val v where not p_partial
 		union all
-		select v.reporter, v.indicator, v.period, v.k, v.v, v.st, v.oid from pg_temp.pr_npcell v where p_partial
+		select o.reporter, t.indicator, t.period, kp.k, o.value, o.status, o.id
+		  from pg_temp.pr_np_touch t
+		  join pg_temp.pr_kperiod kp on kp.code = t.period
+		 cross join lateral mestat.period_cells(t.indicator, t.period) as o
+		 where p_partial
 	),
 	part as not materialized (
-		-- A rate's parts (pr_valn holds every reporter's values of them).
+		-- A rate's parts (pr_valn holds every reporter's values of them);
+		-- in an incremental run those of the rates touched, each part once.
 		select v.reporter, v.indicator, v.period, v.k, v.v from pg_temp.pr_valn v where not p_partial
 		union all
-		select v.reporter, v.indicator, v.period, v.k, v.v from pg_temp.pr_npcell v where p_partial and v.v is not null
+		select o.reporter, t.indicator, t.period, kp.k, o.value
+		  from (select distinct p.code as indicator, t.period
+		          from pg_temp.pr_np_touch t
+		          join mestat.indicator i on i.code = t.indicator and i.numerator is not null
+		         cross join lateral (values (i.numerator), (i.denominator)) as p(code)) as t
+		  join pg_temp.pr_kperiod kp on kp.code = t.period
+		 cross join lateral mestat.period_cells(t.indicator, t.period) as o
+		 where p_partial and o.value is not null
 	),
 	point as (
 		select c.indicator, c.period, c.k,
