@@ -102,78 +102,70 @@ begin
 	analyze pg_temp.pr_kperiod;
 
 	-- What the national figures add up from every reporter, per (indicator,
-	-- period), kept in mestat.progress_national_point (041). A full run
-	-- rewrites every row from pr_val. An incremental run rewrites the pairs
-	-- whose cells changed (pr_only_np) and those of the rates built from them
-	-- (pr_np_touch), reading those cells, and only those, of every reporter:
-	-- one range of the covering index observation_period_cell per pair
-	-- (mestat.period_cells), added up as it is read. A cell not queued has
-	-- not changed since the last run, and whatever every row depends on (the
-	-- reporters, the indicators) queues a full run.
+	-- period), kept in mestat.progress_national_point (041): each pair's
+	-- cells of every reporter, one range of the covering index
+	-- observation_period_cell (mestat.period_cells), added up as they are
+	-- read. A full run rewrites every pair. An incremental run rewrites the
+	-- pairs whose cells changed (pr_only_np) and those of the rates built
+	-- from them (pr_np_touch): a cell not queued has not changed since the
+	-- last run, and whatever every row depends on (the reporters, the
+	-- indicators) queues a full run.
 	create temp table pr_np_touch on commit drop as
 	select c.indicator, c.period from pg_temp.pr_only_np c
 	union
-	select i.code, c.period from pg_temp.pr_only_np c join mestat.indicator i on c.indicator in (i.numerator, i.denominator);
+	select i.code, c.period from pg_temp.pr_only_np c join mestat.indicator i on c.indicator in (i.numerator, i.denominator)
+	union
+	select i.code, p.code from mestat.indicator i cross join mestat.period p where not p_partial;
 	analyze pg_temp.pr_np_touch;
 
 	delete from mestat.progress_national_point np
 	 where not p_partial or (np.indicator, np.period) in (select t.indicator, t.period from pg_temp.pr_np_touch t);
 	insert into mestat.progress_national_point (indicator, period, k, agg_n, agg_sum, agg_avg, rate_n, rate_num, rate_den,
 	                                            n_break, n_flag)
-	with cell as not materialized (
-		select v.reporter, v.indicator, v.period, v.k, v.v, v.st, v.oid from pg_temp.pr_val v where not p_partial
-		union all
-		select o.reporter, t.indicator, t.period, kp.k, o.value, o.status, o.id
+	with point as (
+		-- The mean is the sum divided by the count, the division avg()
+		-- makes, from what is already added up. OFFSET 0 asks whether a
+		-- cell's reporter is added up once per cell, where the planner
+		-- would ask it again in each aggregate's filter.
+		select t.indicator, t.period, kp.k, a.agg_n, a.agg_sum, a.agg_sum / nullif(a.agg_n, 0) as agg_avg,
+		       a.n_break, a.n_flag
 		  from pg_temp.pr_np_touch t
 		  join pg_temp.pr_kperiod kp on kp.code = t.period
-		 cross join lateral mestat.period_cells(t.indicator, t.period) as o
-		 where p_partial
-	),
-	part as not materialized (
-		-- A rate's parts (pr_valn holds every reporter's values of them);
-		-- in an incremental run those of the rates touched, each part once.
-		select v.reporter, v.indicator, v.period, v.k, v.v from pg_temp.pr_valn v where not p_partial
-		union all
-		select o.reporter, t.indicator, t.period, kp.k, o.value
-		  from (select distinct p.code as indicator, t.period
-		          from pg_temp.pr_np_touch t
-		          join mestat.indicator i on i.code = t.indicator and i.numerator is not null
-		         cross join lateral (values (i.numerator), (i.denominator)) as p(code)) as t
-		  join pg_temp.pr_kperiod kp on kp.code = t.period
-		 cross join lateral mestat.period_cells(t.indicator, t.period) as o
-		 where p_partial and o.value is not null
-	),
-	point as (
-		select c.indicator, c.period, c.k,
-		       count(c.v) filter (where ar.code is not null)::integer as agg_n,
-		       sum(c.v) filter (where ar.code is not null) as agg_sum,
-		       avg(c.v) filter (where ar.code is not null) as agg_avg,
-		       count(c.v) filter (where c.st = 'B')::integer as n_break,
-		       count(c.v) filter (where c.st not in ('A', 'B')
-		                             or c.oid in (select f.observation from mestat.follow_up f
-		                                           where f.decision is null))::integer as n_flag
-		  from cell c
-		  left join pg_temp.pr_agg_reporter ar on ar.code = c.reporter
-		 group by c.indicator, c.period, c.k
+		 cross join lateral (
+			select count(*) as n_cell,
+			       count(o.value) filter (where o.added)::integer as agg_n,
+			       sum(o.value) filter (where o.added) as agg_sum,
+			       count(o.value) filter (where o.status = 'B')::integer as n_break,
+			       count(o.value) filter (where o.status not in ('A', 'B')
+			                                 or o.id in (select f.observation from mestat.follow_up f
+			                                              where f.decision is null))::integer as n_flag
+			  from (select c.value, c.status, c.id,
+			               c.reporter in (select ar.code from pg_temp.pr_agg_reporter ar) as added
+			          from mestat.period_cells(t.indicator, t.period) as c
+			        offset 0) as o
+		       ) as a
+		 where a.n_cell > 0
 	),
 	rate as (
-		select i.code as indicator, nu.period, nu.k, count(*)::integer as rate_n, sum(nu.v) as rate_num,
-		       sum(de.v) as rate_den
-		  from mestat.indicator i
-		  join part nu on nu.indicator = i.numerator
-		  join part de on de.indicator = i.denominator and de.reporter = nu.reporter and de.period = nu.period
-		  join pg_temp.pr_agg_reporter ar on ar.code = nu.reporter
-		 where i.numerator is not null and i.scope = 'provincial'
-		 group by i.code, nu.period, nu.k
+		-- A rate's parts, over the province-level reporters that sent both.
+		select i.code as indicator, t.period, kp.k, r.rate_n, r.rate_num, r.rate_den
+		  from pg_temp.pr_np_touch t
+		  join mestat.indicator i on i.code = t.indicator and i.numerator is not null and i.scope = 'provincial'
+		  join pg_temp.pr_kperiod kp on kp.code = t.period
+		 cross join lateral (
+			select count(*)::integer as rate_n, sum(nu.value) as rate_num, sum(de.value) as rate_den
+			  from mestat.period_cells(i.numerator, t.period) as nu
+			  join mestat.period_cells(i.denominator, t.period) as de on de.reporter = nu.reporter
+			  join pg_temp.pr_agg_reporter ar on ar.code = nu.reporter
+			 where nu.value is not null and de.value is not null
+		       ) as r
+		 where r.rate_n > 0
 	)
 	select coalesce(p.indicator, r.indicator), coalesce(p.period, r.period), coalesce(p.k, r.k),
 	       coalesce(p.agg_n, 0), p.agg_sum, p.agg_avg, coalesce(r.rate_n, 0), r.rate_num, r.rate_den,
 	       coalesce(p.n_break, 0), coalesce(p.n_flag, 0)
 	  from point p
-	  full join rate r on r.indicator = p.indicator and r.period = p.period
-	 where not p_partial
-	    or (coalesce(p.indicator, r.indicator), coalesce(p.period, r.period))
-	       in (select t.indicator, t.period from pg_temp.pr_np_touch t);
+	  full join rate r on r.indicator = p.indicator and r.period = p.period;
 
 	-- Which national figure each indicator is assessed on (rule
 	-- indicator.national_source): its source's own series once the source has

@@ -1,5 +1,6 @@
 -- mestat.quality_note: the current definition of this function.
--- First created in 023_data_quality_report.sql.
+-- First created in 023_data_quality_report.sql; a national figure's cells are read
+-- through mestat.period_cells (042).
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -12,18 +13,26 @@ language sql
 stable
 set search_path = mestat, pg_temp
 as $$
+	-- One reporter: its cell of each period, one probe of observation_cell
+	-- each. Every reporter (a national figure): each period's cells as one
+	-- range of observation_period_cell, not one probe per reporter (2,850 per
+	-- period at county scale).
 	with cell as (
 		select o.reporter, o.period, o.status, o.id
 		  from unnest(p_periods) as pp(period)
-		  join mestat.reporter r on p_reporter is null or r.code = p_reporter
-		  cross join lateral (
+		 cross join lateral (
 			select o.reporter, o.period, o.status, o.id, o.value
 			  from mestat.observation o
-			 where o.reporter = r.code and o.indicator = p_indicator and o.period = pp.period
+			 where o.reporter = p_reporter and o.indicator = p_indicator and o.period = pp.period
 			 order by o.id desc
 			 limit 1
 		  ) as o
-		 where o.value is not null
+		 where p_reporter is not null and o.value is not null
+		union all
+		select o.reporter, pp.period, o.status, o.id
+		  from unnest(p_periods) as pp(period)
+		 cross join lateral mestat.period_cells(p_indicator, pp.period) as o
+		 where p_reporter is null and o.value is not null
 	),
 	said as (
 		select 1 as ord, lower(s.name_en) || ' ' || string_agg(c.period || case when p_reporter is null
