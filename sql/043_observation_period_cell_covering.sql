@@ -23,7 +23,7 @@ create index observation_period_cell on mestat.observation (indicator, period, r
 	include (value, status, deleted);
 comment on index mestat.observation_period_cell is
 	'The cells of one (indicator, period) of every reporter, each one''s latest version first, with what is added up '
-	'(value, status, deleted) so that an index-only scan reads them: the national sums an incremental progress run '
-	'rewrites (mestat.period_cells, mestat.progress_assess).';
+	'(value, status, deleted) so that an index-only scan reads them: the national sums a progress run adds up '
+	'(mestat.period_cells, mestat.progress_assess) and the statuses a national row''s note names (mestat.quality_note).';
 
 alter table mestat.observation set (autovacuum_vacuum_insert_scale_factor = 0.01);
