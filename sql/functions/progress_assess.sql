@@ -75,17 +75,14 @@ begin
 	analyze pg_temp.pr_val;
 
 	-- The values the national figures read besides the province-level sums
-	-- (the ministry's, a national source's, a rate's parts): few, taken in one
-	-- pass so that each national branch below does not scan every value.
+	-- (the ministry's and a national source's): few, taken in one pass so
+	-- that each national branch below does not scan every value.
 	create temp table pr_valn on commit drop as
 	select v.*
 	  from pg_temp.pr_val v
 	 where v.v is not null
 	   and (v.reporter in (select r.code from mestat.reporter r where r.kind = 'ministry')
-	        or v.reporter in (select i.national_source from mestat.indicator i where i.national_source is not null)
-	        or v.indicator in (select i.numerator from mestat.indicator i where i.numerator is not null
-	                           union all
-	                           select i.denominator from mestat.indicator i where i.denominator is not null));
+	        or v.reporter in (select i.national_source from mestat.indicator i where i.national_source is not null));
 	analyze pg_temp.pr_valn;
 
 	-- Province-level reporters: what national sums add (no parent, not the
