@@ -70,37 +70,30 @@ begin
 		select sr.reporter, sr.indicator, sr.lag, ch.k_to, ch.k_from, ch.h
 		  from (select distinct b.reporter, b.indicator, b.lag from obs b) as sr
 		  cross join lateral (
-			-- The current version of each period, one index probe per period
-			-- (observation_cell's order: period, then newest first), however
-			-- many revisions the series has.
-			with recursive cur as (
-				(select o.period, o.value, o.status
-				   from mestat.observation o
-				  where o.reporter = sr.reporter and o.indicator = sr.indicator
-				  order by o.period, o.id desc
-				  limit 1)
-				union all
-				select nx.period, nx.value, nx.status
-				  from cur
-				  cross join lateral (
-					select o.period, o.value, o.status
-					  from mestat.observation o
-					 where o.reporter = sr.reporter and o.indicator = sr.indicator and o.period > cur.period
-					 order by o.period, o.id desc
-					 limit 1
-				  ) as nx
-			),
-			c as materialized (
+			-- The current version of each period: the series is one range of
+			-- observation_cell, read from the index alone (044), newest
+			-- version first in each period.
+			with c as (
 				select c.value, c.status, 4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k
-				  from cur as c
+				  from (select distinct on (o.period) o.period, o.value, o.status
+				          from mestat.observation o
+				         where o.reporter = sr.reporter and o.indicator = sr.indicator
+				         order by o.period, o.id desc) as c
 				  join mestat.period p on p.code = c.period
 				 where c.value > 0
+			),
+			-- Each value's comparable earlier one (lag quarters before), by a
+			-- window over the series, not a join the planner may turn into
+			-- a loop over every pair.
+			w as (
+				select c.k, c.value, c.status, first_value(c.k) over e as e_k, first_value(c.value) over e as e_value
+				  from c
+				window e as (order by c.k range between sr.lag preceding and sr.lag preceding)
 			)
-			select array_agg(s.k) as k_to, array_agg(e.k) as k_from,
-			       array_agg(ln(s.value::double precision / e.value::double precision)) as h
-			  from c s
-			  join c e on e.k = s.k - sr.lag
-			 where s.status <> 'B'
+			select array_agg(w.k) as k_to, array_agg(w.e_k) as k_from,
+			       array_agg(ln(w.value::double precision / w.e_value::double precision)) as h
+			  from w
+			 where w.status <> 'B' and w.e_k is not null
 		  ) as ch
 	),
 	hist as (
