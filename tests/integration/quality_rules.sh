@@ -207,4 +207,37 @@ q "update mestat.validation_rule set active = false where name = 't_gt'" >/dev/n
 expect_eq "an inactive rule is not listed" "0" \
 	"$(db_q t_eval "$DB" "select count(*) from report.validation_violations where rule = 't_gt'")"
 
+# ---- the rules' terms are kept expanded (mestat.rule_term, 045): a change in
+# SQL is what the next submission judges
+terms_match() {
+	q "select count(*) from (
+	     (select t.rule, t.side, t.indicator, t.coefficient from mestat.validation_rule_term t
+	      except select vr.name, s.side, s.key, s.value::numeric from mestat.validation_rule vr,
+	             lateral (select 'left' as side, key, value from jsonb_each_text(vr.left_side)
+	                      union all select 'right', key, value from jsonb_each_text(vr.right_side)) s)
+	     union all
+	     (select vr.name, s.side, s.key, s.value::numeric from mestat.validation_rule vr,
+	             lateral (select 'left' as side, key, value from jsonb_each_text(vr.left_side)
+	                      union all select 'right', key, value from jsonb_each_text(vr.right_side)) s
+	      except select t.rule, t.side, t.indicator, t.coefficient from mestat.validation_rule_term t)) d"
+}
+expect_eq "the stored terms are every rule's sides, one row per indicator" "0" "$(terms_match)"
+q "update mestat.validation_rule set right_side = '{\"makerspaces\": 1}' where name = 't_lt'" >/dev/null
+expect_eq "after a rule's side is changed, the stored terms follow it" "0" "$(terms_match)"
+out=$(qsubmit "$DB" 120000 "" <<'ROWS'
+line 2,120000,incubators,2018Q4,10,,,,,
+line 3,120000,makerspaces,2018Q4,10,,,,,
+ROWS
+)
+expect_problem "the next submission is judged on the changed side" 422 'rule t_lt: .*incubators 10 must be < makerspaces 10' "$out"
+q "delete from mestat.validation_rule where name = 't_lt'" >/dev/null
+expect_eq "a deleted rule leaves no term" "0" "$(q "select count(*) from mestat.validation_rule_term where rule = 't_lt'")"
+expect_eq "... and the other rules' terms stay" "0" "$(terms_match)"
+out=$(qsubmit "$DB" 120000 "" <<'ROWS'
+line 2,120000,incubators,2018Q4,10,,,,,
+line 3,120000,makerspaces,2018Q4,10,,,,,
+ROWS
+)
+expect_match "... and the same submission is then accepted" '^counts\|2\|0\|0\|0' "$out"
+
 db_drop
