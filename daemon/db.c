@@ -56,6 +56,9 @@ struct db_conn {
 	int pipe_prep[DB_PIPE_CMDS];
 	const char *pipe_sql[DB_PIPE_CMDS];
 	bool pipe_synced;
+	/* handed to a waiter when no connection was left (fail_waiters):
+	 * never connected, not one of the pool's, freed by db_release */
+	bool orphan;
 };
 
 struct waiter {
@@ -89,6 +92,7 @@ struct db {
 static void conn_start(struct db_conn *c);
 static void conn_io(evutil_socket_t fd, short what, void *arg);
 static void conn_hand_out(struct db_conn *c);
+static void fail_waiters(struct db *db);
 
 static void one_line(char *dst, size_t len, const char *msg)
 {
@@ -152,6 +156,7 @@ static void conn_fail(struct db_conn *c, const char *why)
 		cb(c, NULL, msg, arg);
 	if (c->state == C_DOWN)
 		conn_schedule_retry(c);
+	fail_waiters(c->db);
 }
 
 static void conn_retry(evutil_socket_t fd, short what, void *arg)
@@ -443,27 +448,51 @@ static void conn_watch_idle(struct db_conn *c)
 	conn_arm(c, EV_READ);
 }
 
-static void conn_hand_out(struct db_conn *c)
+/* serve_first: hand C to the first waiter in line (there is one). */
+static void serve_first(struct db *db, struct db_conn *c)
 {
-	struct db *db = c->db;
-	if (c->state != C_IDLE)
-		return;
 	struct waiter *w = db->head;
-	if (!w) {
-		conn_watch_idle(c);
-		return;
-	}
 	db->head = w->next;
 	if (!db->head)
 		db->tail = NULL;
 	db->nwaiting--;
-	event_del(c->ev);
 	c->state = C_BUSY;
 	db_acquire_cb cb = w->cb;
 	void *arg = w->arg;
 	metrics_db_wait(util_now_mono() - w->since);
 	free(w);
 	cb(c, arg);
+}
+
+static void conn_hand_out(struct db_conn *c)
+{
+	struct db *db = c->db;
+	if (c->state != C_IDLE)
+		return;
+	if (!db->head) {
+		conn_watch_idle(c);
+		return;
+	}
+	event_del(c->ev);
+	serve_first(db, c);
+}
+
+/* fail_waiters: when no connection is up any more, a request that arrives
+ * is refused at once (db_acquire returns -1, the caller answers 503). The
+ * requests queued a moment before get the same answer instead of waiting
+ * for a connection that may not come back for minutes: each is handed a
+ * connection of its own that is down, on which its first statement fails
+ * from the loop as on a connection lost while in use; db_release frees it. */
+static void fail_waiters(struct db *db)
+{
+	while (db->head && db_ready(db) == 0) {
+		struct db_conn *c = calloc(1, sizeof(*c));
+		if (!c)
+			return; /* they wait for a connection, as before */
+		c->db = db;
+		c->orphan = true;
+		serve_first(db, c);
+	}
 }
 
 struct db *db_new(struct event_base *base, const char *conninfo, int size, const char *setup_sql)
@@ -652,6 +681,10 @@ void db_copy(struct db_conn *c, const char *copy_sql, const char *data, size_t l
 
 void db_release(struct db_conn *c)
 {
+	if (c->orphan) {
+		free(c);
+		return;
+	}
 	c->cb = NULL;
 	c->op = OP_NONE;
 	if (!c->pg) {

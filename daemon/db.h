@@ -28,7 +28,10 @@ void db_set_conninfo(struct db *db, const char *conninfo, const char *setup_sql)
 
 /* db_acquire: hand a connection to CB when one is free (maybe at once).
  * Returns -1, without calling CB, when no connection to PostgreSQL is up or
- * the wait queue is full: the caller answers 503. */
+ * the wait queue is full: the caller answers 503. A caller still waiting
+ * when the last connection is lost gets CB at once with a connection that
+ * is down: its first statement fails, as on a connection lost in use, and
+ * db_release takes it back. */
 int db_acquire(struct db *db, db_acquire_cb cb, void *arg);
 
 /* db_query: send SQL with N text PARAMS (NULL entries are SQL NULL). */

@@ -68,3 +68,40 @@ expect_eq "... with the value stored exactly once" 1 "$(q "select count(*) from 
 expect_match "mestatd is healthy after all that" '"database":"up"' "$(health)"
 t_stop
 expect_eq "mestatd stops cleanly" 0 "$T_RC"
+
+# 5. A submission waiting for a database connection when PostgreSQL dies is
+# answered 503 while PostgreSQL is still down, like one that arrives after:
+# it does not wait for a connection to come back. One connection in the
+# pool: the first submission holds it (waiting on a lock), the second waits
+# for it.
+t_conf "$T_TMP/one-connection.conf" "$db" "db_connections = 1"
+t_up "$T_TMP/one-connection.conf" "$T_TMP/mestatd-one-connection.log"
+url=https://127.0.0.1:$T_PORT
+psql -X -q -U postgres -d "$db" -c "begin; lock table mestat.observation in access exclusive mode; select pg_sleep(30);" >/dev/null 2>&1 &
+locker=$!
+sleep 1
+b5a='{"reporter":"110000","period":"2019Q4","values":[{"indicator":"incubators","value":63}]}'
+b5b='{"reporter":"110000","period":"2020Q1","values":[{"indicator":"incubators","value":64}]}'
+curl -s --cacert "$T_CERTS/ca.crt" "${cert[@]}" -d "$b5a" -o /dev/null -w '%{http_code}' "$url/api/v1/submissions" >"$T_TMP/code5a" &
+c5a=$!
+sleep 1
+curl -s --cacert "$T_CERTS/ca.crt" "${cert[@]}" -d "$b5b" -D "$T_TMP/h5b" -o /dev/null -w '%{http_code}' "$url/api/v1/submissions" >"$T_TMP/code5b" &
+c5b=$!
+sleep 1
+pg_stop "$PGHOST" immediate
+kill "$locker" 2>/dev/null
+wait "$locker" 2>/dev/null
+for _ in $(seq 200); do kill -0 "$c5b" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$c5b" 2>/dev/null && answered=no || answered=yes
+pg_restart "$PGHOST"
+wait "$c5a" "$c5b"
+expect_eq "a submission waiting for a connection when PostgreSQL dies is answered while it is still down" yes "$answered"
+expect_eq "... with 503" 503 "$(cat "$T_TMP/code5b")"
+expect_match "... and Retry-After" '[Rr]etry-[Aa]fter: [0-9]+' "$(cat "$T_TMP/h5b")"
+expect_eq "the submission inside its transaction: 503" 503 "$(cat "$T_TMP/code5a")"
+wait_health '"database":"up"' && ok "mestatd reconnects by itself, with one connection" || not_ok "mestatd reconnects by itself, with one connection" "$(health)"
+expect_eq "nothing of either was stored" 0 "$(q "select count(*) from mestat.observation where period in ('2019Q4', '2020Q1')")"
+out=$(t_curl "${cert[@]}" -d "$b5b" "$url/api/v1/submissions")
+expect_eq "the waiting one, sent again, is accepted" 201 "$(tail -n 1 <<<"$out")"
+t_stop
+expect_eq "mestatd stops cleanly" 0 "$T_RC"
