@@ -3,7 +3,7 @@
 -- (mestat.validation_check_staged, mestat.ingest_validate); until now each
 -- of those reads expanded every rule's two JSON sides again
 -- (jsonb_each_text through the view mestat.validation_rule_term), four
--- times per submission: about a third of the rule check's time for a
+-- times per submission: more than half of the rule check's time for a
 -- 5-row submission. The rules change a few times a year, in SQL, by the
 -- plan office: the expansion is now done when they change, by a statement
 -- trigger, and the view reads the table (its columns are unchanged).

@@ -14,6 +14,9 @@ security definer
 set search_path = mestat, pg_temp
 as $$
 begin
+	-- Two sessions changing rules at once rebuild one after the other: the
+	-- second's statements then see the first's rows, committed.
+	lock table mestat.rule_term in exclusive mode;
 	delete from mestat.rule_term;
 	insert into mestat.rule_term (rule, side, indicator, coefficient)
 	select vr.name, 'left', t.key, t.value::numeric
