@@ -240,4 +240,16 @@ ROWS
 )
 expect_match "... and the same submission is then accepted" '^counts\|2\|0\|0\|0' "$out"
 
+# Two sessions changing rules at once: the second rebuilds the terms after the
+# first has committed (else its insert would meet the first's rows).
+(q "begin; update mestat.validation_rule set tolerance = 1 where name = 't_eq'; select pg_sleep(1); commit;" \
+	>/dev/null 2>"$T_TMP/rule_a.err") &
+sleep 0.3
+q "update mestat.validation_rule set right_side = '{\"digital_life_pilots\": 2}' where name = 't_gt'" \
+	>/dev/null 2>"$T_TMP/rule_b.err"
+wait
+expect_eq "two sessions changing rules at once both commit" "" "$(cat "$T_TMP/rule_a.err" "$T_TMP/rule_b.err")"
+expect_eq "... and the stored terms hold both changes" "0|2" \
+	"$(q "select $(terms_match | tr -d '\n'), coefficient from mestat.validation_rule_term where rule = 't_gt' and side = 'right'")"
+
 db_drop
