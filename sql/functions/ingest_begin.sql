@@ -23,6 +23,9 @@ create or replace function mestat.ingest_begin() returns void
 language plpgsql
 set search_path = mestat, pg_temp
 as $$
+declare
+	-- Past this size a staging table is truncated rather than emptied (above).
+	max_size constant bigint := 32 * current_setting('block_size')::bigint;
 begin
 	-- A session that staged rows before this migration has the old table.
 	if to_regclass('pg_temp.ingest_row') is not null
@@ -48,7 +51,7 @@ begin
 			followup boolean,
 			missing boolean
 		) on commit preserve rows;
-	elsif pg_relation_size('pg_temp.ingest_row') > 32 * current_setting('block_size')::integer then
+	elsif pg_relation_size('pg_temp.ingest_row') > max_size then
 		truncate pg_temp.ingest_row;
 	else
 		delete from pg_temp.ingest_row;
@@ -67,7 +70,7 @@ begin
 			message text,
 			other_reporter text
 		) on commit preserve rows;
-	elsif pg_relation_size('pg_temp.ingest_rule_hit') > 32 * current_setting('block_size')::integer then
+	elsif pg_relation_size('pg_temp.ingest_rule_hit') > max_size then
 		truncate pg_temp.ingest_rule_hit;
 	else
 		delete from pg_temp.ingest_rule_hit;
