@@ -210,16 +210,13 @@ expect_eq "an inactive rule is not listed" "0" \
 # ---- the rules' terms are kept expanded (mestat.rule_term, 045): a change in
 # SQL is what the next submission judges
 terms_match() {
-	q "select count(*) from (
-	     (select t.rule, t.side, t.indicator, t.coefficient from mestat.validation_rule_term t
-	      except select vr.name, s.side, s.key, s.value::numeric from mestat.validation_rule vr,
-	             lateral (select 'left' as side, key, value from jsonb_each_text(vr.left_side)
-	                      union all select 'right', key, value from jsonb_each_text(vr.right_side)) s)
-	     union all
-	     (select vr.name, s.side, s.key, s.value::numeric from mestat.validation_rule vr,
-	             lateral (select 'left' as side, key, value from jsonb_each_text(vr.left_side)
-	                      union all select 'right', key, value from jsonb_each_text(vr.right_side)) s
-	      except select t.rule, t.side, t.indicator, t.coefficient from mestat.validation_rule_term t)) d"
+	q "with want as (select vr.name as rule, s.side, s.key as indicator, s.value::numeric as coefficient
+	                   from mestat.validation_rule vr,
+	                        lateral (select 'left' as side, key, value from jsonb_each_text(vr.left_side)
+	                                 union all select 'right', key, value from jsonb_each_text(vr.right_side)) s),
+	        have as (select t.rule, t.side, t.indicator, t.coefficient from mestat.validation_rule_term t)
+	   select count(*) from ((select * from have except select * from want)
+	                         union all (select * from want except select * from have)) d"
 }
 expect_eq "the stored terms are every rule's sides, one row per indicator" "0" "$(terms_match)"
 q "update mestat.validation_rule set right_side = '{\"makerspaces\": 1}' where name = 't_lt'" >/dev/null
