@@ -664,6 +664,13 @@ failed:
 	send_failed(c, cb, arg);
 }
 
+void db_query_prepared(struct db_conn *c, const char *sql, int n, const char *const *params, db_result_cb cb,
+                       void *arg)
+{
+	const struct db_step one = {sql, n, params, true};
+	db_pipeline(c, &one, 1, cb, arg);
+}
+
 void db_copy(struct db_conn *c, const char *copy_sql, const char *data, size_t len, db_result_cb cb, void *arg)
 {
 	if (!c->pg || !PQsendQuery(c->pg, copy_sql))

@@ -215,8 +215,7 @@ static void do_open(struct job *j)
 /* run_prepared: one statement, prepared once per connection. */
 static void run_prepared(struct job *j, const char *sql, int n, const char *const *p)
 {
-	const struct db_step one = {sql, n, p, true};
-	db_pipeline(j->conn, &one, 1, step, j);
+	db_query_prepared(j->conn, sql, n, p, step, j);
 }
 
 /* do_insert: the audit record alone (a refusal), outside any transaction. */

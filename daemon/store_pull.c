@@ -7,7 +7,12 @@
  * outcome, so the rule has one home. */
 #include "store_pull.h"
 
-/* A source is claimed when its row is new, due, for another URL, or holds
+/* The claims and the outcomes are sent in batches of a few sources, a round
+ * of 3,000 sources in some 1,400 batches: prepared, each is planned once per
+ * connection instead of at every batch (0.28 ms of PostgreSQL's ~0.6 ms a
+ * batch, bench/pull).
+ *
+ * A source is claimed when its row is new, due, for another URL, or holds
  * a next_run further out than this daemon could have written; the UPDATE
  * rechecks that on the locked row, so of two daemons claiming together one
  * wins. The INSERT is for a source without a row yet; ON CONFLICT leaves a
@@ -32,7 +37,7 @@ static const char claim_sql[] =
 
 void store_pull_claim(struct db_conn *c, const char *const *arrays, db_result_cb cb, void *arg)
 {
-	db_query(c, claim_sql, STORE_PULL_CLAIM_ARRAYS, arrays, cb, arg);
+	db_query_prepared(c, claim_sql, STORE_PULL_CLAIM_ARRAYS, arrays, cb, arg);
 }
 
 /* The wait before the next run is the daemon's (see above). The INSERT is
@@ -69,7 +74,7 @@ static const char save_sql[] =
 
 void store_pull_save(struct db_conn *c, const char *const *arrays, db_result_cb cb, void *arg)
 {
-	db_query(c, save_sql, STORE_PULL_SAVE_ARRAYS, arrays, cb, arg);
+	db_query_prepared(c, save_sql, STORE_PULL_SAVE_ARRAYS, arrays, cb, arg);
 }
 
 void store_pull_next_run(struct db_conn *c, const char *name, db_result_cb cb, void *arg)
