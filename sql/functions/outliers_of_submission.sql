@@ -49,7 +49,7 @@ begin
 		       case when i.periodicity = 'annual' or i.measure = 'flow' then 4 else 1 end as lag,
 		       case when i.periodicity = 'annual' or i.measure = 'flow' then 'year-on-year' else 'quarter-on-quarter' end
 		           as basis,
-		       4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k,
+		       p.k,
 		       prior.period as e_period, prior.value as e_value
 		  from mestat.observation o
 		  join mestat.indicator i on i.code = o.indicator
@@ -79,7 +79,7 @@ begin
 			-- observation_cell, read from the index alone (044), newest
 			-- version first in each period.
 			with c as (
-				select c.value, c.status, 4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k
+				select c.value, c.status, p.k
 				  from (select distinct on (o.period) o.period, o.value, o.status
 				          from mestat.observation o
 				         where o.reporter = sr.reporter and o.indicator = sr.indicator

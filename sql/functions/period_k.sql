@@ -6,7 +6,10 @@
 
 set local role mestat_owner;
 
--- Quarter index k as in mestat.recompute_progress(): 2016Q1 = 1, year Y = 4(Y-2015).
+-- Quarter index k: 2016Q1 = 1, year Y = 4(Y-2015) (its Q4). The one definition:
+-- mestat.period.k is generated from it (046), and the progress runs and the
+-- releases call it where they have only a period's code (inlined: immutable
+-- SQL without a SET clause).
 create or replace function mestat.period_k(p_code text) returns integer
 language sql immutable
 as $$

@@ -45,8 +45,7 @@ begin
 	select c.reporter, c.indicator, c.period, c.k, c.v, c.first_at, c.st, c.oid,
 	       case when lag(c.k, 3) over w4 = c.k - 3 and count(c.v) over w4 = 4 then sum(c.v) over w4 end as sum4
 	  from (select o.reporter, o.indicator, o.period, o.value as v, o.deleted, o.status as st, o.id as oid,
-	               4 * (left(o.period, 4)::integer - 2015)
-	                   + case when length(o.period) = 6 then right(o.period, 1)::integer - 4 else 0 end as k,
+	               mestat.period_k(o.period) as k,
 	               row_number() over cell as rn,
 	               min(o.recorded_at) filter (where not o.deleted) over cell as first_at
 	          from mestat.observation o
@@ -95,7 +94,7 @@ begin
 
 	-- Period codes by k and kind.
 	create temp table pr_kperiod on commit drop as
-	select 4 * (p.year - 2015) + coalesce(p.quarter, 4) - 4 as k, p.kind, p.code from mestat.period p;
+	select p.k, p.kind, p.code from mestat.period p;
 	analyze pg_temp.pr_kperiod;
 
 	-- What the national figures add up from every reporter, per (indicator,
