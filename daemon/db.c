@@ -1,5 +1,5 @@
 /* db.c - non-blocking libpq connections driven by libevent: connect with
- * backoff, one statement, COPY or pipeline at a time per connection, a FIFO
+ * backoff, one statement or pipeline at a time per connection, a FIFO
  * of waiters when every connection is busy. The loop never waits on
  * PostgreSQL.
  *
@@ -21,7 +21,7 @@
 #include "util.h"
 
 enum conn_state { C_DOWN, C_CONNECTING, C_SETUP, C_IDLE, C_BUSY };
-enum op_kind { OP_NONE, OP_QUERY, OP_COPY_SEND, OP_COPY_WAIT, OP_SETUP, OP_ROLLBACK, OP_PIPELINE };
+enum op_kind { OP_NONE, OP_QUERY, OP_SETUP, OP_ROLLBACK, OP_PIPELINE };
 
 /* Statements prepared per connection (the ingest's few), and the commands a
  * pipeline may queue: a statement and, the first time, its preparation. */
@@ -40,11 +40,8 @@ struct db_conn {
 	db_result_cb cb;
 	void *arg;
 	PGresult *last; /* result to hand to cb */
-	const char *copy_data;
-	size_t copy_len, copy_sent;
-	bool copy_ended;
-	double sent;   /* when the statement in flight was sent */
-	char verb[64]; /* its metrics labels (stmt_label) */
+	double sent;    /* when the statement in flight was sent */
+	char verb[64];  /* its metrics labels (stmt_label) */
 	char object[64];
 	/* statements prepared on this connection: their SQL's address; the
 	 * name is "m" and the index */
@@ -275,34 +272,6 @@ static void keep_result(struct db_conn *c, PGresult *r)
 	c->last = r;
 }
 
-static void copy_push(struct db_conn *c)
-{
-	while (c->copy_sent < c->copy_len) {
-		size_t chunk = c->copy_len - c->copy_sent;
-		if (chunk > 1 << 20)
-			chunk = 1 << 20;
-		int r = PQputCopyData(c->pg, c->copy_data + c->copy_sent, (int)chunk);
-		if (r < 0)
-			return conn_fail(c, PQerrorMessage(c->pg));
-		if (r == 0)
-			return conn_arm(c, EV_READ | EV_WRITE);
-		c->copy_sent += chunk;
-	}
-	if (!c->copy_ended) {
-		int r = PQputCopyEnd(c->pg, NULL);
-		if (r < 0)
-			return conn_fail(c, PQerrorMessage(c->pg));
-		if (r == 0)
-			return conn_arm(c, EV_READ | EV_WRITE);
-		c->copy_ended = true;
-		c->op = OP_COPY_WAIT;
-	}
-	int f = PQflush(c->pg);
-	if (f < 0)
-		return conn_fail(c, PQerrorMessage(c->pg));
-	conn_arm(c, f ? EV_READ | EV_WRITE : EV_READ);
-}
-
 /* pipe_result: one result of the pipeline in flight (NULL ends a command's
  * results). Returns true once the pipeline is over and handed on. */
 static bool pipe_result(struct db_conn *c, PGresult *r)
@@ -365,14 +334,10 @@ static void conn_read_results(struct db_conn *c)
 			op_done(c);
 			return;
 		}
-		if (PQresultStatus(r) == PGRES_COPY_IN) {
+		if (PQresultStatus(r) == PGRES_COPY_IN) { /* a COPY we never send: end it */
 			PQclear(r);
-			if (c->op != OP_COPY_SEND) { /* a COPY we did not ask for: end it */
-				PQputCopyEnd(c->pg, "unexpected COPY");
-				continue;
-			}
-			copy_push(c);
-			return;
+			PQputCopyEnd(c->pg, "unexpected COPY");
+			continue;
 		}
 		keep_result(c, r);
 	}
@@ -424,17 +389,11 @@ static void conn_io(evutil_socket_t fd, short what, void *arg)
 		return conn_arm(c, EV_READ);
 	}
 	if (what & EV_WRITE) {
-		if (c->op == OP_COPY_SEND && c->copy_sent > 0) {
-			copy_push(c);
-			if (!c->pg)
-				return;
-		} else {
-			int f = PQflush(c->pg);
-			if (f < 0)
-				return conn_fail(c, PQerrorMessage(c->pg));
-			if (f == 1)
-				return conn_arm(c, EV_READ | EV_WRITE);
-		}
+		int f = PQflush(c->pg);
+		if (f < 0)
+			return conn_fail(c, PQerrorMessage(c->pg));
+		if (f == 1)
+			return conn_arm(c, EV_READ | EV_WRITE);
 	}
 	if (what & EV_READ)
 		conn_read_results(c);
@@ -664,26 +623,10 @@ failed:
 	send_failed(c, cb, arg);
 }
 
-void db_query_prepared(struct db_conn *c, const char *sql, int n, const char *const *params, db_result_cb cb,
-                       void *arg)
+void db_query_prepared(struct db_conn *c, const char *sql, int n, const char *const *params, db_result_cb cb, void *arg)
 {
 	const struct db_step one = {sql, n, params, true};
 	db_pipeline(c, &one, 1, cb, arg);
-}
-
-void db_copy(struct db_conn *c, const char *copy_sql, const char *data, size_t len, db_result_cb cb, void *arg)
-{
-	if (!c->pg || !PQsendQuery(c->pg, copy_sql))
-		return send_failed(c, cb, arg);
-	stmt_sent(c, copy_sql);
-	c->cb = cb;
-	c->arg = arg;
-	c->op = OP_COPY_SEND;
-	c->copy_data = data;
-	c->copy_len = len;
-	c->copy_sent = 0;
-	c->copy_ended = false;
-	conn_arm(c, EV_READ | EV_WRITE);
 }
 
 void db_release(struct db_conn *c)

@@ -50,17 +50,13 @@ struct db_step {
 
 /* db_pipeline: send the N (1..DB_PIPELINE_MAX) STEPS in one round trip; they
  * run in order and, after an error, the rest are skipped. CB gets the first
- * error, else the last statement's result. No COPY in a pipeline. */
+ * error, else the last statement's result. */
 void db_pipeline(struct db_conn *c, const struct db_step *steps, int n, db_result_cb cb, void *arg);
 
 /* db_query_prepared: db_query for a statement sent often: SQL (a constant
  * of the program) is parsed and planned once per connection. */
 void db_query_prepared(struct db_conn *c, const char *sql, int n, const char *const *params, db_result_cb cb,
                        void *arg);
-
-/* db_copy: run COPY_SQL (a COPY ... FROM STDIN) and send DATA (LEN bytes,
- * text format) as its input. */
-void db_copy(struct db_conn *c, const char *copy_sql, const char *data, size_t len, db_result_cb cb, void *arg);
 
 /* db_release: give C back; an open transaction is rolled back first. */
 void db_release(struct db_conn *c);

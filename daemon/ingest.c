@@ -5,10 +5,11 @@
  *           reporter sent this body (or Idempotency-Key) before? (REPLAY:
  *           its receipt again); else the session's staging table and the
  *           submission row (the audit record) -> id, received_at
- *   COPY    the decoded rows into pg_temp.ingest_row
- *   VALIDATE mestat.ingest_validate() (DHIS2: mestat.dhis2_validate()):
- *           one row per refused value, values in a period accepted or
- *           locked for its reporter last (409, who and when)
+ *   VALIDATE the decoded rows into pg_temp.ingest_row (one INSERT from an
+ *           array per column) and mestat.ingest_validate() (DHIS2:
+ *           mestat.dhis2_validate()), in one round trip: one row per
+ *           refused value, values in a period accepted or locked for its
+ *           reporter last (409, who and when)
  *   STRATEGY DHIS2 importStrategy CREATE or UPDATE: mestat.dhis2_strategy()
  *           sets aside the rows it leaves alone
  *   APPLY   mestat.ingest_apply(): new versions, counts, warnings
@@ -16,16 +17,17 @@
  *           COMMIT in one round trip (the server skips the COMMIT if the
  *           UPDATE fails); only then answer 2xx
  *
- * Five round trips for a submission (OPEN, COPY, VALIDATE, APPLY, COMMIT);
- * the statements that carry parameters are prepared once per connection.
+ * Four round trips for a submission (OPEN, VALIDATE, APPLY, COMMIT); the
+ * statements that carry parameters are prepared once per connection.
  * The SQL is in store_ingest.c.
  *
  * A refusal rolls everything back and then records the submission alone
  * (outcome rejected) so that nothing of it is stored but its audit record.
  *
  * A partial submission (DHIS2 atomicMode NONE) takes a SAVEPOINT before the
- * COPY; when VALIDATE refuses rows it goes back to it (REWIND), copies the
- * rows not refused yet and validates again, until what is left is valid
+ * rows are staged, in the same round trip; when VALIDATE refuses rows it
+ * goes back to it, stages the rows not refused yet and validates again,
+ * again in one round trip, until what is left is valid
  * (rules comparing values of one submission may refuse more rows once
  * others are gone) or nothing is left (then it is refused as a whole).
  * The rows refused are named in the receipt and the audit record.
@@ -45,19 +47,7 @@
 #include "store_ingest.h"
 #include "util.h"
 
-enum state {
-	S_OPEN,
-	S_REPLAY,
-	S_SAVEPOINT,
-	S_COPY,
-	S_VALIDATE,
-	S_REWIND,
-	S_STRATEGY,
-	S_APPLY,
-	S_COMMIT,
-	S_ROLLBACK,
-	S_AUDIT
-};
+enum state { S_OPEN, S_REPLAY, S_VALIDATE, S_STRATEGY, S_APPLY, S_COMMIT, S_ROLLBACK, S_AUDIT };
 
 struct job {
 	struct db *db;
@@ -79,9 +69,8 @@ struct job {
 	/* the decoded rows: conflicts name fields as the sender wrote them */
 	struct fmt_result fr;
 	bool *excluded; /* per row: refused in a partial submission */
-	/* staging rows in COPY text format */
-	char *copy;
-	size_t copy_len;
+	/* the rows still in play: one array literal per staged column */
+	char *stage[STORE_STAGE_COLUMNS];
 	/* outcome */
 	struct ingest_result res;
 	char message[512];
@@ -101,7 +90,8 @@ static void job_free(struct job *j)
 	free(j->content_type);
 	free(j->idem);
 	free(j->body_hex);
-	free(j->copy);
+	for (int c = 0; c < STORE_STAGE_COLUMNS; c++)
+		free(j->stage[c]);
 	free(j->excluded);
 	fmt_result_free(&j->fr);
 	json_decref(j->res.receipt);
@@ -144,13 +134,13 @@ static void fail_503(struct job *j, const char *why)
 	finish(j);
 }
 
-/* build_copy: the rows still in play, as COPY text (store.c). */
-static int build_copy(struct job *j, const struct fmt_result *fr)
+/* build_stage: the rows still in play, as the staging statement's arrays
+ * (store.c). */
+static int build_stage(struct job *j, const struct fmt_result *fr)
 {
-	free(j->copy);
-	j->copy = NULL;
-	j->copy_len = 0;
-	return store_copy_rows(fr, j->excluded, &j->copy, &j->copy_len);
+	for (int c = 0; c < STORE_STAGE_COLUMNS; c++)
+		free(j->stage[c]);
+	return store_stage_rows(fr, j->excluded, j->stage);
 }
 
 static char *hex_bytea(const char *data, size_t len)
@@ -216,6 +206,25 @@ static void do_open(struct job *j)
 static void run_prepared(struct job *j, const char *sql, int n, const char *const *p)
 {
 	db_query_prepared(j->conn, sql, n, p, step, j);
+}
+
+/* stage_and_validate: FIRST (the savepoint of a partial submission, or the
+ * return to it), the rows still in play into the staging table, and their
+ * validation, in one round trip; STEP gets the validation's rows, or the
+ * first error. */
+static void stage_and_validate(struct job *j, const char *first)
+{
+	const char *p[2] = {j->reporter, j->scheme};
+	struct db_step steps[3];
+	int n = 0;
+	if (first)
+		steps[n++] = (struct db_step){first, 0, NULL, false};
+	steps[n++] =
+		(struct db_step){store_stage_ingest_rows_sql, STORE_STAGE_COLUMNS, (const char *const *)j->stage, true};
+	steps[n++] = j->dhis2 ? (struct db_step){store_ingest_validate_dhis2_sql, 1, p, true}
+	                      : (struct db_step){store_ingest_validate_sql, 2, p, true};
+	j->state = S_VALIDATE;
+	db_pipeline(j->conn, steps, n, step, j);
 }
 
 /* do_insert: the audit record alone (a refusal), outside any transaction. */
@@ -384,27 +393,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		}
 		j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
 		snprintf(j->received_at, sizeof(j->received_at), "%s", PQgetvalue(r, 0, 1));
-		if (j->partial) {
-			j->state = S_SAVEPOINT;
-			return db_query(j->conn, store_ingest_savepoint_sql, 0, NULL, step, j);
-		}
-		/* fall through */
-	case S_SAVEPOINT:
-	case S_REWIND:
-		if (err)
-			return sql_failed(j, r, err);
-		j->state = S_COPY;
-		return db_copy(j->conn, store_copy_ingest_rows_sql, j->copy ? j->copy : "", j->copy_len, step, j);
-	case S_COPY:
-		if (err)
-			return sql_failed(j, r, err);
-		j->state = S_VALIDATE;
-		{
-			const char *p[2] = {j->reporter, j->scheme};
-			if (j->dhis2)
-				return run_prepared(j, store_ingest_validate_dhis2_sql, 1, p);
-			return run_prepared(j, store_ingest_validate_sql, 2, p);
-		}
+		return stage_and_validate(j, j->partial ? store_ingest_savepoint_sql : NULL);
 	case S_VALIDATE:
 		if (err)
 			return sql_failed(j, r, err);
@@ -413,10 +402,9 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			add_errors(j, r);
 			/* go round again only if this pass set more rows aside */
 			if (j->partial && j->res.refused > before && j->res.refused < j->fr.nrows) {
-				if (build_copy(j, &j->fr) != 0)
+				if (build_stage(j, &j->fr) != 0)
 					return fail_503(j, "out of memory");
-				j->state = S_REWIND;
-				return db_query(j->conn, store_ingest_rewind_sql, 0, NULL, step, j);
+				return stage_and_validate(j, store_ingest_rewind_sql);
 			}
 			j->res.refused = 0;
 			take_errors(j);
@@ -580,7 +568,7 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 			for (size_t i = 0; i < fr->nrows; i++)
 				fr->rows[i].deleted = true;
 		if ((j->partial && !(j->excluded = calloc(fr->nrows, sizeof(*j->excluded)))) ||
-		    build_copy(j, fr) != 0 || !j->body_hex) {
+		    build_stage(j, fr) != 0 || !j->body_hex) {
 			j->res.status = 503;
 			snprintf(j->message, sizeof(j->message), "out of memory; send again later");
 		}

@@ -1,73 +1,81 @@
-/* store.c - how rows reach PostgreSQL: the COPY text encoding of a
- * submission's decoded rows and the statement that takes them, kept
- * together so that the column order cannot drift apart. */
+/* store.c - how rows reach PostgreSQL: a submission's decoded rows as one
+ * array per column, and the statement that stages them from those arrays,
+ * kept together so that the column order cannot drift apart. */
 #include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-const char store_copy_ingest_rows_sql[] =
-	"COPY pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment,"
-	" deleted, coc, aoc, status, unit_mult, followup) FROM STDIN";
+/* Prepared once per connection and sent in the same round trip as the
+ * validation (ingest.c): one INSERT of every row, no COPY sub-protocol. */
+const char store_stage_ingest_rows_sql[] =
+	"INSERT INTO pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment,"
+	" deleted, coc, aoc, status, unit_mult, followup)"
+	" SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
+	" $7::text[], $8::boolean[], $9::text[], $10::text[], $11::text[], $12::text[], $13::boolean[])";
 
-int store_copy_field(struct ubuf *b, const char *s, bool last)
+int store_stage_element(struct ubuf *b, const char *s, bool first)
 {
-	int rc = 0;
-	if (!s) {
-		rc = ubuf_put(b, "\\N", 2);
-	} else {
-		const char *run = s;
-		for (const char *p = s;; p++) {
-			const char *esc = NULL;
-			switch (*p) {
-			case '\\': esc = "\\\\"; break;
-			case '\t': esc = "\\t"; break;
-			case '\n': esc = "\\n"; break;
-			case '\r': esc = "\\r"; break;
-			default: break;
-			}
-			if (esc || *p == '\0') {
-				rc |= ubuf_put(b, run, (size_t)(p - run));
-				if (!esc)
-					break;
-				rc |= ubuf_put(b, esc, 2);
-				run = p + 1;
-			}
+	int rc = first ? 0 : ubuf_put(b, ",", 1);
+	if (!s)
+		return rc | ubuf_put(b, "NULL", 4);
+	/* Quoted, every element: then only the quote and the backslash are
+	 * special (the literal NULL, braces, commas and blanks are text). */
+	rc |= ubuf_put(b, "\"", 1);
+	const char *run = s;
+	for (const char *p = s;; p++) {
+		if (*p == '"' || *p == '\\' || *p == '\0') {
+			rc |= ubuf_put(b, run, (size_t)(p - run));
+			if (*p == '\0')
+				break;
+			rc |= ubuf_put(b, "\\", 1);
+			run = p;
 		}
 	}
-	rc |= ubuf_put(b, last ? "\n" : "\t", 1);
-	return rc;
+	return rc | ubuf_put(b, "\"", 1);
 }
 
-int store_copy_rows(const struct fmt_result *fr, const bool *excluded, char **out, size_t *len)
+int store_stage_rows(const struct fmt_result *fr, const bool *excluded, char *out[STORE_STAGE_COLUMNS])
 {
-	struct ubuf b = {0};
+	struct ubuf b[STORE_STAGE_COLUMNS] = {0};
 	int rc = 0;
+	for (int c = 0; c < STORE_STAGE_COLUMNS; c++)
+		rc |= ubuf_put(&b[c], "{", 1);
+	bool first = true;
 	for (size_t i = 0; i < fr->nrows && rc == 0; i++) {
 		const struct fmt_row *row = &fr->rows[i];
 		if (excluded && excluded[i])
 			continue;
 		char seq[24];
 		snprintf(seq, sizeof(seq), "%zu", i + 1);
-		rc |= store_copy_field(&b, seq, false);
-		rc |= store_copy_field(&b, row->loc, false);
-		rc |= store_copy_field(&b, row->reporter, false);
-		rc |= store_copy_field(&b, row->indicator, false);
-		rc |= store_copy_field(&b, row->period, false);
-		rc |= store_copy_field(&b, row->value, false);
-		rc |= store_copy_field(&b, row->comment, false);
-		rc |= store_copy_field(&b, row->deleted ? "t" : "f", false);
-		rc |= store_copy_field(&b, row->coc, false);
-		rc |= store_copy_field(&b, row->aoc, false);
-		rc |= store_copy_field(&b, row->status, false);
-		rc |= store_copy_field(&b, row->unit_mult, false);
-		rc |= store_copy_field(&b, row->followup ? "t" : "f", true);
+		const char *field[STORE_STAGE_COLUMNS] = {seq,
+		                                          row->loc,
+		                                          row->reporter,
+		                                          row->indicator,
+		                                          row->period,
+		                                          row->value,
+		                                          row->comment,
+		                                          row->deleted ? "t" : "f",
+		                                          row->coc,
+		                                          row->aoc,
+		                                          row->status,
+		                                          row->unit_mult,
+		                                          row->followup ? "t" : "f"};
+		for (int c = 0; c < STORE_STAGE_COLUMNS; c++)
+			rc |= store_stage_element(&b[c], field[c], first);
+		first = false;
 	}
-	if (rc != 0 || b.oom) {
-		free(b.p);
-		return -1;
+	for (int c = 0; c < STORE_STAGE_COLUMNS; c++) {
+		rc |= ubuf_put(&b[c], "}", 1);
+		rc |= b[c].oom;
 	}
-	*out = b.p;
-	*len = b.len;
-	return 0;
+	for (int c = 0; c < STORE_STAGE_COLUMNS; c++) {
+		if (rc != 0) {
+			free(b[c].p);
+			out[c] = NULL;
+		} else {
+			out[c] = b[c].p;
+		}
+	}
+	return rc != 0 ? -1 : 0;
 }

@@ -1,5 +1,5 @@
-/* store.h - how rows reach PostgreSQL: the COPY text encoding of a
- * submission's decoded rows and the statement that takes them. */
+/* store.h - how rows reach PostgreSQL: a submission's decoded rows as one
+ * array per column, and the statement that stages them. */
 #ifndef MESTAT_STORE_H
 #define MESTAT_STORE_H
 
@@ -9,17 +9,21 @@
 #include "formats/formats.h"
 #include "util.h"
 
-/* The COPY that stages a submission's rows, in store_copy_rows()'s column order. */
-extern const char store_copy_ingest_rows_sql[];
+/* The statement that stages a submission's rows into pg_temp.ingest_row:
+ * its parameters are STORE_STAGE_COLUMNS array literals, in
+ * store_stage_rows()'s column order. */
+#define STORE_STAGE_COLUMNS 13
+extern const char store_stage_ingest_rows_sql[];
 
-/* store_copy_field: append S to B as one field of COPY's text format
- * (backslash, tab, newline and carriage return escaped; NULL S is \N),
- * followed by a tab, or a newline when LAST. 0, or -1 when out of memory. */
-int store_copy_field(struct ubuf *b, const char *s, bool last);
+/* store_stage_element: append S to B as one element of a PostgreSQL array
+ * literal, after a comma unless FIRST: double-quoted, with backslash and
+ * double quote escaped; a NULL S is NULL. 0, or -1 when out of memory. */
+int store_stage_element(struct ubuf *b, const char *s, bool first);
 
-/* store_copy_rows: the rows of FR not marked in EXCLUDED (NULL: none), one
- * line each, numbered from 1 by their place in FR. *OUT is malloc'd (NULL
- * when no row is left), *LEN its length. 0, or -1 when out of memory. */
-int store_copy_rows(const struct fmt_result *fr, const bool *excluded, char **out, size_t *len);
+/* store_stage_rows: the rows of FR not marked in EXCLUDED (NULL: none), as
+ * one array literal per column in OUT (each malloc'd; "{}" when no row is
+ * left), the rows numbered from 1 by their place in FR. 0, or -1 when out
+ * of memory (every OUT[i] NULL then). */
+int store_stage_rows(const struct fmt_result *fr, const bool *excluded, char *out[STORE_STAGE_COLUMNS]);
 
 #endif

@@ -9,8 +9,8 @@
 -- commit, and a truncation rebuilds the (TOAST) indexes and updates pg_class,
 -- which invalidates every cached plan that reads them; each submission then
 -- planned its validation and storing statements anew. The dead rows a DELETE
--- leaves are never vacuumed (temporary tables are not), and a COPY does not
--- reuse the space of pruned rows (nothing records it): the table grows by
+-- leaves are never vacuumed (temporary tables are not), and an INSERT does
+-- not reuse the space of pruned rows (nothing records it): the table grows by
 -- what each submission writes (a 50-row push: the rows, and their versions
 -- after the tidying updates, 4 to 5 pages). Past 32 pages (256 kB) it is
 -- truncated instead: once in 7 such pushes. At 4 pages it was 2 in 3, and
@@ -81,7 +81,8 @@ $$;
 comment on function mestat.ingest_begin() is
 	'mestatd, step 1 of an ingest: create (first time in the session) or empty the temp table pg_temp.ingest_row(seq int, '
 	'loc text, reporter text, indicator text, period text, value text, comment text, deleted bool, coc text, aoc text, '
-	'status text, unit_mult text, followup bool, missing bool), emptied here (its rows outlive the commit until the next ingest_begin), to be filled with COPY '
-	'pg_temp.ingest_row FROM STDIN. status is the SDMX OBS_STATUS as sent (NULL: A), unit_mult the SDMX UNIT_MULT as sent '
+	'status text, unit_mult text, followup bool, missing bool), emptied here (its rows outlive the commit until the next ingest_begin), to be filled by the '
+	'caller (mestatd: one INSERT from an array per column; from psql, COPY pg_temp.ingest_row FROM STDIN). status is the SDMX OBS_STATUS as sent (NULL: A), unit_mult the SDMX UNIT_MULT as sent '
 	'(NULL: the catalog unit), followup the sender''s own follow-up mark (DHIS2), missing is set by validation. Steps: '
-	'ingest_begin, INSERT submission, COPY, ingest_validate, ingest_apply (+ ingest_warnings), UPDATE submission, COMMIT.';
+	'ingest_begin, INSERT submission, the rows, ingest_validate, ingest_apply (+ ingest_warnings), UPDATE submission, '
+	'COMMIT.';

@@ -128,6 +128,22 @@ expect_eq "... 2 new values" 2 "$(body "$out" | jq -r .counts.new)"
 expect_eq "a quoted comma survives into the comment" "Shanghai, end of quarter" \
 	"$(q "select comment from mestat.observation where reporter='310000' and indicator='incubators'")"
 
+# The rows reach the staging table as one array literal per column
+# (daemon/store.c): what is special there (quotes, backslashes, braces,
+# commas, the word NULL) or in the text formats (tab, newline) is stored as
+# sent, and NULL only where nothing was sent.
+odd=$'a "quoted" \\back\\slash {braces}, a comma, NULL\ttab\nnewline 上海'
+out=$(t_curl "${sh_cert[@]}" "${bj[@]}" -d "$(jq -cn --arg c "$odd" '{reporter:"310000",period:"2018Q4",values:[
+	{indicator:"incubators",value:172,comment:$c},{indicator:"tech_contracts",value:5121,comment:"NULL"},
+	{indicator:"makerspaces",value:3}]}')" "$url/api/v1/submissions")
+expect_eq "a body with array-literal specials: 201" 201 "$(status "$out")"
+expect_eq "... the comment is stored byte for byte" "$(printf '%s' "$odd" | md5sum | cut -d' ' -f1)" \
+	"$(q "select md5(comment) from mestat.observation where reporter='310000' and indicator='incubators' and period='2018Q4'")"
+expect_eq "... the text NULL is text" "NULL" \
+	"$(q "select comment from mestat.observation where reporter='310000' and indicator='tech_contracts' and period='2018Q4'")"
+expect_eq "... no comment is no comment" "t" \
+	"$(q "select comment is null from mestat.observation where reporter='310000' and indicator='makerspaces' and period='2018Q4'")"
+
 token=$(q "select mestat.create_token('440300')")
 out=$(t_curl "${bj[@]}" -H "Authorization: Bearer $token" -d '{"reporter":"440300","period":"2018Q3","values":[{"indicator":"incubators","value":88}]}' "$url/api/v1/submissions")
 expect_eq "a bearer token writes for its reporter: 201" 201 "$(status "$out")"

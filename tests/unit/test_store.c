@@ -1,6 +1,7 @@
-/* test_store.c - what the COPY encoding promises: every field comes back as
- * it was sent, whatever bytes it holds; NULL stays NULL; a row set aside is
- * not staged; and each line has the columns the COPY statement names. */
+/* test_store.c - what the staging encoding promises: every field comes
+ * back as it was sent, whatever bytes it holds; NULL stays NULL; a row set
+ * aside is not staged; and there is one array per column the statement
+ * names, each with one element per staged row. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,67 +15,65 @@
 
 #include "store.h"
 
-/* unescape: read one field of COPY text at *P (as PostgreSQL's COPY FROM
- * does for the escapes store.c writes), advance past its tab or newline.
- * Returns a malloc'd string, or NULL for \N. */
-static char *unescape(const char **p, bool *end_of_line)
+/* element: read one element of an array literal at *P as PostgreSQL's
+ * array input does for what store.c writes (NULL, or a double-quoted string
+ * with backslash escapes), and advance past the comma or closing brace that
+ * follows it. Returns a malloc'd string, or NULL for NULL. */
+static char *element(const char **p, bool *last)
 {
 	const char *s = *p;
-	if (s[0] == '\\' && s[1] == 'N' && (s[2] == '\t' || s[2] == '\n')) {
-		*end_of_line = s[2] == '\n';
-		*p = s + 3;
-		return NULL;
-	}
-	char *out = malloc(strlen(s) + 1);
-	size_t o = 0;
-	for (;; s++) {
-		if (*s == '\t' || *s == '\n') {
-			*end_of_line = *s == '\n';
-			*p = s + 1;
-			break;
-		}
-		assert_true(*s != '\0');
-		if (*s == '\\') {
-			s++;
-			switch (*s) {
-			case '\\': out[o++] = '\\'; break;
-			case 't': out[o++] = '\t'; break;
-			case 'n': out[o++] = '\n'; break;
-			case 'r': out[o++] = '\r'; break;
-			default: fail_msg("unexpected escape \\%c", *s);
-			}
-		} else {
+	char *out = NULL;
+	if (strncmp(s, "NULL", 4) == 0) {
+		s += 4;
+	} else {
+		assert_int_equal(*s, '"');
+		out = malloc(strlen(s) + 1);
+		size_t o = 0;
+		for (s++; *s != '"'; s++) {
+			assert_true(*s != '\0');
+			if (*s == '\\')
+				s++;
+			assert_true(*s != '\0');
 			out[o++] = *s;
 		}
+		out[o] = '\0';
+		s++;
 	}
-	out[o] = '\0';
+	assert_true(*s == ',' || *s == '}');
+	*last = *s == '}';
+	*p = s + 1;
 	return out;
 }
 
-/* The number of columns the COPY statement names. */
+/* The number of arrays the staging statement takes: its $n parameters. */
 static int statement_columns(void)
 {
-	const char *open = strchr(store_copy_ingest_rows_sql, '(');
-	const char *close = strchr(store_copy_ingest_rows_sql, ')');
-	int n = 1;
-	for (const char *p = open; p < close; p++)
-		n += *p == ',';
+	int n = 0;
+	for (const char *p = store_stage_ingest_rows_sql; (p = strchr(p, '$')) != NULL; p++)
+		n++;
 	return n;
 }
 
 static void field_round_trip(const char *in)
 {
 	struct ubuf b = {0};
-	assert_int_equal(store_copy_field(&b, in, true), 0);
-	const char *p = b.p;
-	bool eol = false;
-	char *back = unescape(&p, &eol);
-	assert_true(eol);
-	assert_true(p == b.p + b.len);
+	assert_int_equal(ubuf_put(&b, "{", 1), 0);
+	assert_int_equal(store_stage_element(&b, in, true), 0);
+	assert_int_equal(store_stage_element(&b, "after", false), 0);
+	assert_int_equal(ubuf_put(&b, "}", 1), 0);
+	const char *p = b.p + 1;
+	bool last = false;
+	char *back = element(&p, &last);
+	assert_false(last);
 	if (!in)
 		assert_null(back);
 	else
 		assert_string_equal(back, in);
+	free(back);
+	back = element(&p, &last);
+	assert_true(last);
+	assert_string_equal(back, "after");
+	assert_true(p == b.p + b.len);
 	free(back);
 	free(b.p);
 }
@@ -85,22 +84,26 @@ static void special_bytes_come_back_as_sent(void **state)
 	field_round_trip("");
 	field_round_trip("plain");
 	field_round_trip("a\\b");
+	field_round_trip("a \"quoted\" word");
+	field_round_trip("{braces}, commas,");
+	field_round_trip("NULL"); /* the word, not NULL */
 	field_round_trip("tab\there");
 	field_round_trip("line\nbreak\r\n");
-	field_round_trip("\\N"); /* the two characters, not NULL */
-	field_round_trip("\\\\\t\t\n\r\\");
+	field_round_trip("\\\"\\\"\\");
 	field_round_trip("浙江省 330000");
 	field_round_trip(NULL);
 }
 
-static void escapes_are_those_copy_reads(void **state)
+static void escapes_are_those_array_input_reads(void **state)
 {
 	(void)state;
 	struct ubuf b = {0};
-	assert_int_equal(store_copy_field(&b, "a\tb\\c\nd\re", false), 0);
-	assert_int_equal(store_copy_field(&b, NULL, true), 0);
-	assert_int_equal(b.len, strlen("a\\tb\\\\c\\nd\\re\t\\N\n"));
-	assert_memory_equal(b.p, "a\\tb\\\\c\\nd\\re\t\\N\n", b.len);
+	assert_int_equal(store_stage_element(&b, "a\"b\\c,{d}\te", true), 0);
+	assert_int_equal(store_stage_element(&b, NULL, false), 0);
+	assert_int_equal(store_stage_element(&b, "NULL", false), 0);
+	const char *want = "\"a\\\"b\\\\c,{d}\te\",NULL,\"NULL\"";
+	assert_int_equal(b.len, strlen(want));
+	assert_memory_equal(b.p, want, b.len);
 	free(b.p);
 }
 
@@ -112,7 +115,7 @@ static void random_fields_round_trip(void **state)
 	for (int round = 0; round < 5000; round++) {
 		size_t n = (size_t)(rand() % 40);
 		for (size_t i = 0; i < n; i++) {
-			static const char pool[] = "ab\\\t\n\rN 9\x7f\xe4\xb8\xad";
+			static const char pool[] = "ab\\\"{},\t\n\rN 9\x7f\xe4\xb8\xad";
 			buf[i] = pool[rand() % (int)(sizeof(pool) - 1)];
 		}
 		buf[n] = '\0';
@@ -144,61 +147,61 @@ static void rows_have_the_statements_columns_and_skip_set_aside(void **state)
 	struct fmt_result fr = {.rows = rows, .nrows = 3};
 	bool excluded[3] = {false, true, false};
 
-	char *out = NULL;
-	size_t len = 0;
-	assert_int_equal(store_copy_rows(&fr, excluded, &out, &len), 0);
-	assert_non_null(out);
-	assert_int_equal(strlen(out), len);
+	char *out[STORE_STAGE_COLUMNS];
+	assert_int_equal(store_stage_rows(&fr, excluded, out), 0);
+	assert_int_equal(statement_columns(), STORE_STAGE_COLUMNS);
+	assert_int_equal(STORE_STAGE_COLUMNS, 13);
 
-	int cols = statement_columns();
-	assert_int_equal(cols, 13);
-	const char *p = out;
-	const char *want_seq[] = {"1", "3"};
-	for (int line = 0; line < 2; line++) {
-		char *f[13];
-		bool eol = false;
-		for (int c = 0; c < cols; c++) {
-			assert_false(eol);
-			f[c] = unescape(&p, &eol);
+	/* f[column][row]: two rows, the second set aside */
+	char *f[STORE_STAGE_COLUMNS][2];
+	for (int c = 0; c < STORE_STAGE_COLUMNS; c++) {
+		assert_non_null(out[c]);
+		assert_int_equal(out[c][0], '{');
+		const char *p = out[c] + 1;
+		bool last = false;
+		for (int line = 0; line < 2; line++) {
+			assert_false(last);
+			f[c][line] = element(&p, &last);
 		}
-		assert_true(eol); /* exactly the statement's columns */
-		assert_string_equal(f[0], want_seq[line]);
-		if (line == 0) {
-			assert_string_equal(f[1], "line 2");
-			assert_string_equal(f[2], "330000");
-			assert_string_equal(f[5], "132");
-			assert_null(f[6]);
-			assert_string_equal(f[7], "f");
-			assert_null(f[10]);
-			assert_string_equal(f[12], "f");
-		} else {
-			assert_string_equal(f[1], "/dataValues/2");
-			assert_null(f[5]);
-			assert_string_equal(f[6], "revised\tafter audit");
-			assert_string_equal(f[7], "t");
-			assert_string_equal(f[10], "P");
-			assert_string_equal(f[11], "4");
-			assert_string_equal(f[12], "t");
-		}
-		for (int c = 0; c < cols; c++)
-			free(f[c]);
+		assert_true(last); /* exactly one element per staged row */
+		assert_int_equal(*p, '\0');
 	}
-	assert_true(p == out + len);
-	free(out);
+	assert_string_equal(f[0][0], "1");
+	assert_string_equal(f[1][0], "line 2");
+	assert_string_equal(f[2][0], "330000");
+	assert_string_equal(f[5][0], "132");
+	assert_null(f[6][0]);
+	assert_string_equal(f[7][0], "f");
+	assert_null(f[10][0]);
+	assert_string_equal(f[12][0], "f");
+	assert_string_equal(f[0][1], "3");
+	assert_string_equal(f[1][1], "/dataValues/2");
+	assert_null(f[5][1]);
+	assert_string_equal(f[6][1], "revised\tafter audit");
+	assert_string_equal(f[7][1], "t");
+	assert_string_equal(f[10][1], "P");
+	assert_string_equal(f[11][1], "4");
+	assert_string_equal(f[12][1], "t");
+	for (int c = 0; c < STORE_STAGE_COLUMNS; c++) {
+		free(f[c][0]);
+		free(f[c][1]);
+		free(out[c]);
+	}
 
-	/* every row set aside: nothing to stage */
+	/* every row set aside: empty arrays, nothing staged */
 	bool all[3] = {true, true, true};
-	out = (char *)1;
-	assert_int_equal(store_copy_rows(&fr, all, &out, &len), 0);
-	assert_null(out);
-	assert_int_equal(len, 0);
+	assert_int_equal(store_stage_rows(&fr, all, out), 0);
+	for (int c = 0; c < STORE_STAGE_COLUMNS; c++) {
+		assert_string_equal(out[c], "{}");
+		free(out[c]);
+	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(special_bytes_come_back_as_sent),
-		cmocka_unit_test(escapes_are_those_copy_reads),
+		cmocka_unit_test(escapes_are_those_array_input_reads),
 		cmocka_unit_test(random_fields_round_trip),
 		cmocka_unit_test(rows_have_the_statements_columns_and_skip_set_aside),
 	};
