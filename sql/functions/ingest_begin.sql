@@ -79,10 +79,12 @@ end
 $$;
 
 comment on function mestat.ingest_begin() is
-	'mestatd, step 1 of an ingest: create (first time in the session) or empty the temp table pg_temp.ingest_row(seq int, '
-	'loc text, reporter text, indicator text, period text, value text, comment text, deleted bool, coc text, aoc text, '
-	'status text, unit_mult text, followup bool, missing bool), emptied here (its rows outlive the commit until the next ingest_begin), to be filled by the '
-	'caller (mestatd: one INSERT from an array per column; from psql, COPY pg_temp.ingest_row FROM STDIN). status is the SDMX OBS_STATUS as sent (NULL: A), unit_mult the SDMX UNIT_MULT as sent '
-	'(NULL: the catalog unit), followup the sender''s own follow-up mark (DHIS2), missing is set by validation. Steps: '
-	'ingest_begin, INSERT submission, the rows, ingest_validate, ingest_apply (+ ingest_warnings), UPDATE submission, '
-	'COMMIT.';
+	'mestatd, step 1 of an ingest: create (first time in the session) or empty the temp table '
+	'pg_temp.ingest_row(seq int, loc text, reporter text, indicator text, period text, value text, '
+	'comment text, deleted bool, coc text, aoc text, status text, unit_mult text, followup bool, missing '
+	'bool), emptied here (its rows outlive the commit until the next ingest_begin), to be filled by the '
+	'caller (mestatd: one INSERT from an array per column; from psql, COPY pg_temp.ingest_row FROM '
+	'STDIN). status is the SDMX OBS_STATUS as sent (NULL: A), unit_mult the SDMX UNIT_MULT as sent (NULL: '
+	'the catalog unit), followup the sender''s own follow-up mark (DHIS2), missing is set by validation. '
+	'Steps: ingest_begin, INSERT submission, the rows, ingest_validate, ingest_apply (+ ingest_warnings), '
+	'UPDATE submission, COMMIT.';
