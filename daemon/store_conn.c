@@ -4,14 +4,21 @@
 
 #include <stdio.h>
 
+/* The session's search path is the one every mestat function sets for
+ * itself. A plan both share is made again whenever it runs under a path other
+ * than the one it was made under: a foreign key's check is such a plan, and
+ * the submission row, inserted by ingest_open and updated by the receipt's
+ * UPDATE, had its reporter check planned twice a submission, once from each
+ * side. mestatd's own statements name their schemas, so the path changes
+ * nothing else they do. */
 const char *store_conn_setup(long due_days, long release_days, long lock_days)
 {
-	static char sql[240];
-	snprintf(
-		sql, sizeof(sql),
-		"SET application_name = 'mestatd'; SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld);"
-		" SELECT mestat.set_lock_days(%ld)",
-		due_days, release_days, lock_days);
+	static char sql[320];
+	snprintf(sql, sizeof(sql),
+	         "SET application_name = 'mestatd'; SET search_path = mestat, pg_temp;"
+	         " SELECT mestat.set_due_days(%ld); SELECT mestat.set_release_days(%ld);"
+	         " SELECT mestat.set_lock_days(%ld)",
+	         due_days, release_days, lock_days);
 	return sql;
 }
 

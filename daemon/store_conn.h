@@ -7,7 +7,8 @@
 #include "db.h"
 
 /* store_conn_setup: the statements every new connection of the primary's
- * pool runs first: it names itself and tells the database the due-date,
+ * pool runs first: it names itself, takes the search path of the mestat
+ * functions (mestat, pg_temp) and tells the database the due-date,
  * release and lock rules of this configuration (DUE_DAYS, RELEASE_DAYS,
  * LOCK_DAYS; a no-op when they are in force already). The text is in a
  * static buffer, overwritten by the next call. */
