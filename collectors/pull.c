@@ -444,7 +444,14 @@ void pull_stop(void)
 {
 	/* The loop has ended: nothing more will call back into the rounds in
 	 * flight (the database pool drops its pending callbacks), so everything
-	 * can go. Transfers are aborted by removing their handles. */
+	 * can go. Transfers are aborted by removing their handles. A round cut
+	 * off in its fetch or its ingest has no outcome to log: say that it was
+	 * abandoned, since its request may have reached the province. */
+	double now = util_now_mono();
+	for (struct source *s = pulls.sources; s; s = s->next)
+		if (s->state == ST_FETCH || s->state == ST_INGEST)
+			log_info("pull abandoned", "source=%s stage=%s seconds=%.3f reason=stopping", s->name,
+			         s->state == ST_FETCH ? "fetch" : "ingest", now - s->started);
 	while (pulls.sources)
 		source_free(pulls.sources);
 	pulls.queued = pulls.ready = (struct fifo){0};
