@@ -208,6 +208,20 @@ expect_eq "set_due_days(45) moves every due date and is remembered" "2018-11-14|
 	"$(q "select (select due_date from mestat.period where code = '2018Q3'),
 	             (select value from mestat.setting where name = 'due_days')")"
 expect_eq "set_due_days with the same number changes nothing" "0" "$(q "select mestat.set_due_days(45)")"
+# mestatd sets its three day counts in one transaction as each connection
+# opens. When they are in force, that takes no row lock: a starting pool's
+# connections do not wait for one another (lock_timeout turns a wait into an
+# error here).
+days="select mestat.set_due_days(45), mestat.set_release_days((select value::int from mestat.setting where name = 'release_days')),
+      mestat.set_lock_days(coalesce((select value::int from mestat.setting where name = 'lock_days'), 0))"
+q "$days" >/dev/null
+psql -X -q -At -U postgres -d "$DB" -c "begin; $days; select pg_sleep(8); commit" >/dev/null 2>&1 &
+holder=$!
+t_until 5 test "$(q "select count(*) from pg_stat_activity where datname = current_database() and query like '%pg_sleep(8)%' and pid <> pg_backend_pid()")" = 1
+expect_eq "setting the day counts in force again does not wait for another connection doing the same" "0|f|f" \
+	"$(q "set lock_timeout = '2s'; $days")"
+q "select pg_terminate_backend(pid) from pg_stat_activity where query like '%pg_sleep(8)%' and pid <> pg_backend_pid()" >/dev/null
+wait "$holder" 2>/dev/null
 expect_match "set_due_days refuses a negative number" "due_days must be" "$(db_err postgres "$DB" "select mestat.set_due_days(-1)")"
 expect_eq "add_periods adds the year and quarters of a new year" "5" "$(owner "select mestat.add_periods(2031, 2031)")"
 expect_eq "periods added later are due after the current setting" "2031-05-15" \
