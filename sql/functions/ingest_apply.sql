@@ -12,6 +12,13 @@ language plpgsql
 set search_path = mestat, pg_temp
 -- A handful of rows: compiling the plan with JIT would take longer than running it.
 set jit = off
+-- One plan for every submission. The plan cache compares the generic plan's
+-- cost with the custom plans' so far, each costed by the staging table's
+-- size when it was made; on half the connections of bench/ingest it kept
+-- choosing custom plans, and the storing statement was planned at every
+-- call. Its shape does not depend on the rows: each probes its cell's
+-- current version through the index.
+set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare

@@ -10,6 +10,10 @@ create or replace function mestat.ingest_validate_catalog_rows(p_reporter text, 
 returns table (seq integer, loc text, field text, status integer, reason text)
 language plpgsql
 set search_path = mestat, pg_temp
+-- One plan for every submission, as in ingest_apply: on some connections
+-- the plan cache kept choosing custom plans, and every call was planned anew
+-- (up to 3 ms a plan).
+set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 declare
