@@ -8,13 +8,18 @@ set local role mestat_owner;
 
 create or replace function report.caller_by_certificate(p_sha256_hex text, p_cn text, p_subject_cn boolean)
 returns table (reporter text, token_id bigint, evaluator text)
-language sql stable
+language plpgsql stable
 security definer
 set search_path = mestat, pg_temp
+-- plpgsql, not sql: mestatd asks at every request, and an SQL function's
+-- statement is planned at every call; plpgsql keeps its plan for the session.
 as $$
+begin
+	return query
 	select coalesce(mestat.certificate_reporter(p_sha256_hex),
 	                (select r.code from mestat.reporter r where r.code = p_cn and r.active and p_subject_cn)),
-	       null::bigint, mestat.certificate_evaluator(p_sha256_hex)
+	       null::bigint, mestat.certificate_evaluator(p_sha256_hex);
+end
 $$;
 
 comment on function report.caller_by_certificate(text, text, boolean) is

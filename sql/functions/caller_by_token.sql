@@ -8,13 +8,18 @@ set local role mestat_owner;
 
 create or replace function report.caller_by_token(p_token text)
 returns table (reporter text, token_id bigint, evaluator text)
-language sql stable
+language plpgsql stable
 security definer
 set search_path = mestat, pg_temp
+-- plpgsql, not sql: mestatd asks at every request, and an SQL function's
+-- statement is planned at every call; plpgsql keeps its plan for the session.
 as $$
+begin
+	return query
 	select t.reporter, t.token_id, null::text from mestat.token_reporter(p_token) t
 	union all
-	select null, t.token_id, t.evaluator from mestat.token_evaluator(p_token) t
+	select null, t.token_id, t.evaluator from mestat.token_evaluator(p_token) t;
+end
 $$;
 
 comment on function report.caller_by_token(text) is

@@ -7,17 +7,24 @@
 set local role mestat_owner;
 
 create or replace function mestat.certificate_evaluator(p_sha256_hex text) returns text
-language sql
+language plpgsql
 stable
 security definer
 set search_path = mestat, pg_temp
+-- plpgsql, not sql: mestatd asks at every request, and an SQL function's
+-- statement is planned at every call; plpgsql keeps its plan for the session.
 as $$
-	select c.evaluator
+declare
+	pinned text;
+begin
+	select c.evaluator into pinned
 	  from mestat.evaluator_certificate_pin c
 	  join mestat.evaluator e on e.name = c.evaluator
 	 where c.sha256 = mestat.normalize_sha256_hex(p_sha256_hex)
 	   and c.revoked_at is null
-	   and e.active
+	   and e.active;
+	return pinned;
+end
 $$;
 
 comment on function mestat.certificate_evaluator(text) is

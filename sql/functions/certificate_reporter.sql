@@ -7,17 +7,24 @@
 set local role mestat_owner;
 
 create or replace function mestat.certificate_reporter(p_sha256_hex text) returns text
-language sql
+language plpgsql
 stable
 security definer
 set search_path = mestat, pg_temp
+-- plpgsql, not sql: mestatd asks at every request, and an SQL function's
+-- statement is planned at every call; plpgsql keeps its plan for the session.
 as $$
-	select c.reporter
+declare
+	pinned text;
+begin
+	select c.reporter into pinned
 	  from mestat.certificate_pin c
 	  join mestat.reporter r on r.code = c.reporter
 	 where c.sha256 = mestat.normalize_sha256_hex(p_sha256_hex)
 	   and c.revoked_at is null
-	   and r.active
+	   and r.active;
+	return pinned;
+end
 $$;
 
 comment on function mestat.certificate_reporter(text) is

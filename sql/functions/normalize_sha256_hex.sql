@@ -8,16 +8,23 @@ set local role mestat_owner;
 
 -- Fingerprints are written many ways (AB:CD:…, ab cd …, SHA256 Fingerprint=…).
 create or replace function mestat.normalize_sha256_hex(p_hex text) returns text
-language sql
+language plpgsql
 immutable
 set search_path = mestat, pg_temp
+-- plpgsql, not sql: asked at every request that presents a certificate
+-- (through certificate_reporter), and an SQL function with a SET clause is
+-- planned at every call.
 as $$
-	select case
-		when h ~ '^[0-9a-f]{64}$' then h
-	       end
-	  from (select lower(regexp_replace(
-	                   regexp_replace(coalesce(p_hex, ''), '^\s*(sha-?256)?\s*(fingerprint)?\s*[:=]?', '', 'i'),
-	                   '[^0-9A-Fa-f]', '', 'g')) as h) as x
+declare
+	h text := lower(regexp_replace(
+	              regexp_replace(coalesce(p_hex, ''), '^\s*(sha-?256)?\s*(fingerprint)?\s*[:=]?', '', 'i'),
+	              '[^0-9A-Fa-f]', '', 'g'));
+begin
+	if h ~ '^[0-9a-f]{64}$' then
+		return h;
+	end if;
+	return null;
+end
 $$;
 
 comment on function mestat.normalize_sha256_hex(text) is

@@ -8,17 +8,22 @@ set local role mestat_owner;
 
 create or replace function mestat.token_evaluator(p_token text)
 returns table (evaluator text, token_id bigint)
-language sql
+language plpgsql
 stable
 security definer
 set search_path = mestat, pg_temp
+-- plpgsql, not sql: mestatd asks at every request, and an SQL function's
+-- statement is planned at every call; plpgsql keeps its plan for the session.
 as $$
+begin
+	return query
 	select t.evaluator, t.id
 	  from mestat.evaluator_token t
 	  join mestat.evaluator e on e.name = t.evaluator
 	 where t.token_sha256 = encode(sha256(convert_to(p_token, 'UTF8')), 'hex')
 	   and t.revoked_at is null
-	   and e.active
+	   and e.active;
+end
 $$;
 
 comment on function mestat.token_evaluator(text) is

@@ -8,17 +8,22 @@ set local role mestat_owner;
 
 create or replace function mestat.token_reporter(p_token text)
 returns table (reporter text, token_id bigint)
-language sql
+language plpgsql
 stable
 security definer
 set search_path = mestat, pg_temp
+-- plpgsql, not sql: mestatd asks at every request, and an SQL function's
+-- statement is planned at every call; plpgsql keeps its plan for the session.
 as $$
+begin
+	return query
 	select t.reporter, t.id
 	  from mestat.api_token t
 	  join mestat.reporter r on r.code = t.reporter
 	 where t.token_sha256 = encode(sha256(convert_to(p_token, 'UTF8')), 'hex')
 	   and t.revoked_at is null
-	   and r.active
+	   and r.active;
+end
 $$;
 
 comment on function mestat.token_reporter(text) is
