@@ -17,16 +17,7 @@ begin
 	if p_days is null or p_days < 0 or p_days > 366 then
 		raise exception 'due_days must be a number of days from 0 to 366, got %', p_days using errcode = '22023';
 	end if;
-	-- Every connection of mestatd calls this as it opens, in one transaction
-	-- with its other settings: an upsert would lock the row even when the
-	-- value is in force, and the connections of a starting pool would wait
-	-- for each other's setup to end.
-	if not exists (select from mestat.setting where name = 'due_days' and value = p_days::text) then
-		insert into mestat.setting as s (name, value) values ('due_days', p_days::text)
-		on conflict (name) do update
-			set value = excluded.value, updated_at = now(), updated_by = session_user
-			where s.value is distinct from excluded.value;
-	end if;
+	perform mestat.setting_put('due_days', p_days::text);
 	update mestat.period set due_date = end_date + p_days where due_date <> end_date + p_days;
 	get diagnostics n = row_count;
 	return n;

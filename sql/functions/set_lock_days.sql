@@ -15,15 +15,7 @@ begin
 	if p_days is null or p_days < 0 or p_days > 3660 then
 		raise exception 'lock_days must be a number of days from 0 (never) to 3660, got %', p_days using errcode = '22023';
 	end if;
-	-- Not when the value is in force: the upsert would lock the row (see set_due_days).
-	if exists (select from mestat.setting where name = 'lock_days' and value = p_days::text) then
-		return false;
-	end if;
-	insert into mestat.setting as s (name, value) values ('lock_days', p_days::text)
-	on conflict (name) do update
-		set value = excluded.value, updated_at = now(), updated_by = session_user
-		where s.value is distinct from excluded.value;
-	return found;
+	return mestat.setting_put('lock_days', p_days::text);
 end
 $$;
 
