@@ -7,18 +7,10 @@
 set local role mestat_owner;
 
 create or replace view mestat.current_value as
-select v.indicator, v.reporter, v.period, v.value, v.comment, v.revision_count, v.first_recorded_at,
-       v.last_changed_at, v.submission, v.observation_id, v.status
-  from (select distinct on (o.reporter, o.indicator, o.period)
-               o.indicator, o.reporter, o.period, o.value, o.deleted, o.comment, o.submission, o.status,
-               o.id as observation_id,
-               o.recorded_at as last_changed_at,
-               (count(*) over cell)::integer as revision_count,
-               min(o.recorded_at) over cell as first_recorded_at
-          from mestat.observation o
-        window cell as (partition by o.reporter, o.indicator, o.period)
-         order by o.reporter, o.indicator, o.period, o.id desc) as v
- where not v.deleted and v.value is not null;
+select c.indicator, c.reporter, c.period, c.value, c.comment, c.versions as revision_count, c.first_recorded_at,
+       c.changed_at as last_changed_at, c.submission, c.observation as observation_id, c.status
+  from mestat.cell c
+ where not c.deleted and c.value is not null;
 
 comment on view mestat.current_value is
 	'Current value of every cell that has one (latest version neither a deletion nor reported missing), with its status '

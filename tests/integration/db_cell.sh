@@ -1,0 +1,161 @@
+#!/bin/bash
+# db_cell.sh: mestat.cell holds each cell's current version (047), kept by
+# statement triggers on mestat.observation. After writes of every kind (one
+# statement writing a cell several times, revisions, deletions, values
+# reported missing, the daemon's ingest, an owner's update and delete of
+# versions, a transaction whose version lost the race to a later one, a
+# truncation) it has exactly the rows computed from the versions themselves,
+# compared with EXCEPT ALL both ways; and mestat.current_value, which reads
+# it, has the rows its former definition (022) gave.
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/integration/db_lib.sh"
+
+db_fresh
+db_logins "$DB"
+sq() { psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U postgres -d "$DB" -c "$1"; }
+owner() {
+	local out
+	out=$(psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U postgres -d "$DB" -c "set role mestat_owner; $1" 2>&1) ||
+		not_ok "owner SQL runs" "${out:0:300}"
+}
+
+# The cells as the versions give them, and current_value as 022 defined it.
+sq "create schema t_ref;
+create view t_ref.cell as
+select distinct on (o.reporter, o.indicator, o.period)
+       o.reporter, o.indicator, o.period, o.id as observation, o.value, o.deleted, o.status, o.comment, o.submission,
+       o.recorded_at as changed_at, (count(*) over w)::integer as versions, min(o.recorded_at) over w as first_recorded_at,
+       min(o.recorded_at) filter (where not o.deleted) over w as first_value_at
+  from mestat.observation o
+window w as (partition by o.reporter, o.indicator, o.period)
+ order by o.reporter, o.indicator, o.period, o.id desc;
+create view t_ref.current_value as
+select v.indicator, v.reporter, v.period, v.value, v.comment, v.revision_count, v.first_recorded_at,
+       v.last_changed_at, v.submission, v.observation_id, v.status
+  from (select distinct on (o.reporter, o.indicator, o.period)
+               o.indicator, o.reporter, o.period, o.value, o.deleted, o.comment, o.submission, o.status,
+               o.id as observation_id, o.recorded_at as last_changed_at,
+               (count(*) over cell)::integer as revision_count, min(o.recorded_at) over cell as first_recorded_at
+          from mestat.observation o
+        window cell as (partition by o.reporter, o.indicator, o.period)
+         order by o.reporter, o.indicator, o.period, o.id desc) as v
+ where not v.deleted and v.value is not null" >/dev/null
+
+# same WHAT [MIN]: mestat.cell and mestat.current_value equal their
+# references, and mestat.cell has at least MIN rows (a comparison of two
+# empty tables proves nothing).
+same() {
+	local d n
+	d=$(sq "select (select count(*) from (select * from mestat.cell except all select * from t_ref.cell) a)
+	             + (select count(*) from (select * from t_ref.cell except all select * from mestat.cell) b)
+	             + (select count(*) from (select * from mestat.current_value except all select * from t_ref.current_value) c)
+	             + (select count(*) from (select * from t_ref.current_value except all select * from mestat.current_value) d)")
+	n=$(sq "select count(*) from mestat.cell")
+	if [ "$d" = 0 ] && [ "$n" -ge "${2:-0}" ]; then
+		ok "mestat.cell and current_value match the versions $1 ($n cells)"
+	else
+		not_ok "mestat.cell and current_value match the versions $1" \
+			"$d rows differ, $n cells: $(sq "select * from (select * from mestat.cell except all select * from t_ref.cell) a limit 3")"
+	fi
+}
+
+same "in an empty database"
+
+owner "select setseed(0.11);
+insert into mestat.submission (reporter, via, format, sha256, outcome, http_status)
+select r, 'push', 'csv', md5(r || 'c11') || md5('c11' || r), 'accepted', 201
+  from unnest(array['330000', '320000', '110000']) r"
+
+# One statement writing most cells once and some of them two or three times.
+owner "select setseed(0.12);
+insert into mestat.observation (indicator, reporter, period, value, status, submission)
+select x.indicator, x.reporter, x.period,
+       case when x.r < 0.08 then null else round((random() * 1000)::numeric, 2) end,
+       case when x.r < 0.08 then 'M' else 'A' end, x.submission
+  from (select i.code as indicator, s.reporter, p.code as period, s.id as submission, g, random() as r,
+               random() as keep
+          from mestat.submission s
+          cross join mestat.indicator i
+          join mestat.period p on p.year between 2016 and 2018
+           and p.kind = case i.periodicity when 'quarterly' then 'quarter' else 'year' end
+          cross join generate_series(1, 3) g
+        offset 0) x
+ -- Drawn per row: a condition on g alone would be checked once per g.
+ where x.keep < case x.g when 1 then 0.8 else 0.15 end
+ order by random()"
+expect_eq "one statement wrote some cells more than once" "t" "$(sq "select bool_or(versions > 1) from mestat.cell")"
+same "after one statement writing cells one to three times" 100
+
+# Revisions, deletions, values reported missing, values after a deletion.
+owner "select setseed(0.27);
+insert into mestat.observation (indicator, reporter, period, value, deleted, status, submission)
+select c.indicator, c.reporter, c.period,
+       case when x < 0.6 then round((random() * 1000)::numeric, 2) when x < 0.7 then 0 end,
+       x >= 0.7 and x < 0.85, case when x >= 0.85 then 'L' else 'A' end, c.submission
+  from (select c.*, random() as x from mestat.cell c) c
+ where random() < 0.4"
+owner "select setseed(0.31);
+insert into mestat.observation (indicator, reporter, period, value, submission)
+select c.indicator, c.reporter, c.period, round((random() * 1000)::numeric, 2), c.submission
+  from mestat.cell c
+ where (c.deleted or c.value is null) and random() < 0.5"
+expect_eq "some cells are deleted, some reported missing, some revised" "t|t|t" \
+	"$(sq "select bool_or(deleted), bool_or(not deleted and value is null), bool_or(versions > 1) from mestat.cell")"
+same "after revisions, deletions and values reported missing" 100
+
+# The daemon's own path: ingest_begin, the rows, ingest_validate, ingest_apply.
+out=$(db_submit "$DB" 330000 "" <<'ROWS'
+line 2,330000,incubators,2018Q1,4321,,
+line 3,330000,incubators,2019Q1,17,,
+ROWS
+)
+expect_match "the daemon stores through ingest_apply" '^counts\|' "$out"
+expect_eq "the cells of an ingest are at its versions" "4321|17" \
+	"$(sq "select string_agg(c.value::text, '|' order by c.period) from mestat.cell c
+	        join mestat.observation o on o.id = c.observation and o.submission = c.submission
+	       where c.reporter = '330000' and c.indicator = 'incubators' and c.period in ('2018Q1', '2019Q1')
+	         and c.submission = (select max(id) from mestat.submission)")"
+same "after an ingest"
+
+# A version that lost the race: its statement took its id, then (while it
+# still ran, for 2 s) another transaction stored a newer version of the same
+# cell and committed. The cell stays at the newer one.
+( psql -X -q -At -U postgres -d "$DB" -c "set role mestat_owner;
+insert into mestat.observation (indicator, reporter, period, value, submission)
+select 'makerspaces', '320000', x.period, x.v, (select max(id) from mestat.submission where reporter = '320000')
+  from (values (1, '2017Q2', 111), (2, '2017Q3', 222)) x(n, period, v)
+ where x.n = 1 or pg_sleep(2) is not null" >"$T_TMP/slow.out" 2>&1 ) &
+slow=$!
+sleep 0.7
+owner "insert into mestat.observation (indicator, reporter, period, value, submission)
+values ('makerspaces', '320000', '2017Q2', 999, (select max(id) from mestat.submission where reporter = '320000'))"
+wait "$slow" || not_ok "the slower statement commits" "$(head -c 300 "$T_TMP/slow.out")"
+expect_eq "the older version was written first and committed last" "t" \
+	"$(sq "select max(id) filter (where value = 111) < max(id) filter (where value = 999)
+	          and max(recorded_at) filter (where value = 111) < max(recorded_at) filter (where value = 999)
+	         from mestat.observation where reporter = '320000' and indicator = 'makerspaces' and period = '2017Q2'")"
+expect_eq "... and the cell stays at the newer version" "999" \
+	"$(sq "select value from mestat.cell where reporter = '320000' and indicator = 'makerspaces' and period = '2017Q2'")"
+same "after a version that committed after a newer one"
+
+# The owner corrects history: the newest versions of one reporter removed,
+# every version of one cell removed, a version moved to another cell.
+owner "delete from mestat.observation o
+ where o.id in (select max(o2.id) from mestat.observation o2 where o2.reporter = '110000'
+                 group by o2.indicator, o2.period having count(*) > 1)"
+owner "delete from mestat.observation where reporter = '320000' and indicator = 'makerspaces' and period = '2017Q3'"
+expect_eq "a cell without a version is gone" "0" \
+	"$(sq "select count(*) from mestat.cell where reporter = '320000' and indicator = 'makerspaces' and period = '2017Q3'")"
+owner "update mestat.observation set period = '2016Q1'
+ where id = (select max(id) from mestat.observation where reporter = '330000' and period like '2018Q%')"
+owner "update mestat.observation set value = value + 1 where reporter = '320000' and value is not null and id % 7 = 0"
+same "after the owner deletes and updates versions"
+
+expect_match "nobody but the owner writes mestat.cell" "permission denied" \
+	"$(psql -X -q -At -U t_daemon -d "$DB" -c "delete from mestat.cell" 2>&1)"
+
+owner "truncate mestat.observation cascade"
+expect_eq "a truncation of the versions empties mestat.cell" "0|0" \
+	"$(sq "select (select count(*) from mestat.observation), (select count(*) from mestat.cell)")"
+
+db_drop
