@@ -13,10 +13,8 @@ set search_path = mestat, pg_temp
 as $$
 	select i.code, i.name_zh, i.name_en,
 	       exists (select 1
-	                 from (select o.deleted from mestat.observation o
-	                        where o.reporter = r.code and o.indicator = i.code and o.period = p.code
-	                        order by o.id desc limit 1) last
-	                where not last.deleted)
+	                 from mestat.cell c
+	                where c.reporter = r.code and c.indicator = i.code and c.period = p.code and not c.deleted)
 	  from mestat.reporter r
 	  join mestat.period p on p.code = p_period
 	  join mestat.indicator i

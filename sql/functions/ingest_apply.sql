@@ -98,11 +98,9 @@ begin
 		       end as action
 		  from row_ x
 		  left join lateral (
-			select o.id, o.value, o.deleted, o.status
-			  from mestat.observation o
+			select o.observation as id, o.value, o.deleted, o.status
+			  from mestat.cell o
 			 where o.reporter = x.reporter and o.indicator = x.indicator and o.period = x.period
-			 order by o.id desc
-			 limit 1
 		  ) as c on true
 	),
 	stored as (

@@ -53,11 +53,9 @@ begin
 		       '报送方标记为待核实 / marked for follow-up by the sender'
 		  from pg_temp.ingest_row r
 		  cross join lateral (
-			select o.id, o.submission, o.reporter, o.indicator, o.period, o.value
-			  from mestat.observation o
+			select o.observation as id, o.submission, o.reporter, o.indicator, o.period, o.value
+			  from mestat.cell o
 			 where o.reporter = r.reporter and o.indicator = r.indicator and o.period = r.period
-			 order by o.id desc
-			 limit 1
 		  ) as c
 		 where r.followup;
 	end if;

@@ -41,7 +41,7 @@ as $$
 begin
 	return query
 	-- Each series (reporter, indicator) the submission touches is read once,
-	-- through the index observation_cell, into arrays; each value is then
+	-- from mestat.cell (one row a period), into arrays; each value is then
 	-- scored on its series' changes in memory. The work grows with the rows
 	-- sent, whatever the planner thinks of the tables' statistics.
 	with obs as (
@@ -57,7 +57,7 @@ begin
 		  -- Only a value with a comparable earlier one can be judged.
 		  cross join lateral (
 			select o2.period, o2.value
-			  from mestat.observation o2
+			  from mestat.cell o2
 			 where o2.reporter = o.reporter and o2.indicator = o.indicator
 			   and o2.period = case
 			                   when p.kind = 'year' then (p.year - 1)::text
@@ -65,7 +65,10 @@ begin
 			                   when p.quarter = 1 then (p.year - 1)::text || 'Q4'
 			                   else p.year::text || 'Q' || (p.quarter - 1)
 			                   end
-			 order by o2.id desc
+			 -- One row at most (the key); LIMIT keeps this a probe made once
+			 -- the value's period and indicator are known. Pulled up into the
+			 -- join, it was ordered before them and read the whole series
+			 -- for each value (46,432 rows for a 1,000-row push).
 			 limit 1
 		  ) as prior
 		 where o.submission = p_submission and o.value > 0 and o.status <> 'B' and i.outlier_threshold is not null
@@ -76,16 +79,12 @@ begin
 		  from (select distinct b.reporter, b.indicator, b.lag from obs b) as sr
 		  cross join lateral (
 			-- The current version of each period: the series is one range of
-			-- observation_cell, read from the index alone (044), newest
-			-- version first in each period.
+			-- mestat.cell's key, one row a period, however often it was revised.
 			with c as (
 				select c.value, c.status, p.k
-				  from (select distinct on (o.period) o.period, o.value, o.status
-				          from mestat.observation o
-				         where o.reporter = sr.reporter and o.indicator = sr.indicator
-				         order by o.period, o.id desc) as c
+				  from mestat.cell c
 				  join mestat.period p on p.code = c.period
-				 where c.value > 0
+				 where c.reporter = sr.reporter and c.indicator = sr.indicator and c.value > 0
 			),
 			-- Each value's comparable earlier one (lag quarters before), by a
 			-- window over the series, not a join the planner may turn into
@@ -132,14 +131,12 @@ begin
 				select ln(c.value::double precision / e.value::double precision) as y
 				  from mestat.reporter pr
 				  cross join lateral (
-					select o.value, o.status from mestat.observation o
+					select o.value, o.status from mestat.cell o
 					 where o.reporter = pr.code and o.indicator = h.indicator and o.period = h.period
-					 order by o.id desc limit 1
 				  ) as c
 				  cross join lateral (
-					select o.value from mestat.observation o
+					select o.value from mestat.cell o
 					 where o.reporter = pr.code and o.indicator = h.indicator and o.period = h.e_period
-					 order by o.id desc limit 1
 				  ) as e
 				 where pr.code <> h.reporter and pr.active and pr.parent is null and pr.kind not in ('ministry', 'department')
 				   and c.value > 0 and e.value > 0 and c.status <> 'B'

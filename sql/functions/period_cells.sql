@@ -14,15 +14,12 @@ returns table (reporter text, value numeric, status text, id bigint)
 language sql
 stable
 as $$
-	select c.reporter, c.value, c.status, c.id
-	  from (select distinct on (o.reporter) o.reporter, o.value, o.status, o.id, o.deleted
-	          from mestat.observation o
-	         where o.indicator = p_indicator and o.period = p_period
-	         order by o.reporter, o.id desc) as c
-	 where not c.deleted
+	select c.reporter, c.value, c.status, c.observation
+	  from mestat.cell c
+	 where c.indicator = p_indicator and c.period = p_period and not c.deleted
 $$;
 
 comment on function mestat.period_cells(text, text) is
 	'The current version of the cell (p_indicator, each reporter, p_period) of every reporter that has one and has not '
-	'deleted it: value (NULL when reported missing), status and observation id. One range of the index '
-	'observation_period_cell; what an incremental progress run adds up nationally (mestat.progress_assess).';
+	'deleted it: value (NULL when reported missing), status and observation id. One range of mestat.cell''s index '
+	'cell_period; what an incremental progress run adds up nationally (mestat.progress_assess).';

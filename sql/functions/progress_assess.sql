@@ -33,31 +33,31 @@ begin
 		pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got, pg_temp.pr_flag,
 		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat, pg_temp.pr_np_touch;
 
-	-- 1. One pass over mestat.observation in the order of its index
-	--    observation_cell, sorting nothing: the current version of each cell,
-	--    when it first had a value, k = quarters since the end of 2015 (a
-	--    year is its Q4) and the sum of the last 4 quarters where all 4 are
-	--    there (sum4), as in 011. A reported-missing cell (status M, L...:
-	--    no value, not deleted) is kept, as received, but is no value: v is
-	--    NULL and no 4-quarter sum includes it. Its status (st) and version
-	--    (oid) say what a value rests on.
+	-- 1. One pass over mestat.cell in the order of its key, sorting
+	--    nothing: the current version of each cell (047), when it first had
+	--    a value, k = quarters since the end of 2015 (a year is its Q4) and
+	--    the sum of the last 4 quarters where all 4 are there (sum4), as in
+	--    011. A reported-missing cell (status M, L...: no value, not
+	--    deleted) is kept, as received, but is no value: v is NULL and no
+	--    4-quarter sum includes it. Its status (st) and version (oid) say
+	--    what a value rests on.
 	create temp table pr_val on commit drop as
 	select c.reporter, c.indicator, c.period, c.k, c.v, c.first_at, c.st, c.oid,
 	       case when lag(c.k, 3) over w4 = c.k - 3 and count(c.v) over w4 = 4 then sum(c.v) over w4 end as sum4
-	  from (select o.reporter, o.indicator, o.period, o.value as v, o.deleted, o.status as st, o.id as oid,
-	               mestat.period_k(o.period) as k,
-	               row_number() over cell as rn,
-	               min(o.recorded_at) filter (where not o.deleted) over cell as first_at
-	          from mestat.observation o
+	  from (select o.reporter, o.indicator, o.period, o.value as v, o.status as st, o.observation as oid,
+	               mestat.period_k(o.period) as k, o.first_value_at as first_at
+	          from mestat.cell o
 	         -- An incremental run reads the series it assesses, those of the
 	         -- ministry and the national sources for the national rows (the
 	         -- provinces' sums come from mestat.progress_national_point), and
 	         -- the reports (reporter, period) whose completeness it
-	         -- recomputes, as index conditions on observation_cell (reporter,
-	         -- indicator, period): a filter on the temp tables could not be
-	         -- estimated and read every row. Extra rows (the cross product of
-	         -- a few reporters and indicators or periods) assess nothing.
-	         where not p_partial
+	         -- recomputes, as index conditions on mestat.cell's key
+	         -- (reporter, indicator, period): a filter on the temp tables
+	         -- could not be estimated and read every row. Extra rows (the
+	         -- cross product of a few reporters and indicators or periods)
+	         -- assess nothing.
+	         where not o.deleted
+	           and (not p_partial
 	            or (o.reporter = any (array(select r.code from mestat.reporter r
 	                                         where r.kind = 'ministry'
 	                                            or r.code in (select i.national_source from mestat.indicator i
@@ -66,10 +66,7 @@ begin
 	            or (o.reporter = any (array(select p.reporter from pg_temp.pr_only_pair p))
 	                and o.indicator = any (array(select p.indicator from pg_temp.pr_only_pair p)))
 	            or (o.reporter = any (array(select rp.reporter from pg_temp.pr_only_rp rp))
-	                and o.period = any (array(select rp.period from pg_temp.pr_only_rp rp)))
-	        window cell as (partition by o.reporter, o.indicator, o.period order by o.id desc
-	                        rows between unbounded preceding and unbounded following)) as c
-	 where c.rn = 1 and not c.deleted
+	                and o.period = any (array(select rp.period from pg_temp.pr_only_rp rp))))) as c
 	window w4 as (partition by c.reporter, c.indicator order by c.period rows between 3 preceding and current row);
 	analyze pg_temp.pr_val;
 
@@ -100,7 +97,7 @@ begin
 	-- What the national figures add up from every reporter, per (indicator,
 	-- period), kept in mestat.progress_national_point (041): each pair's
 	-- cells of every reporter, one range of the covering index
-	-- observation_period_cell (mestat.period_cells), added up as they are
+	-- mestat.cell's index cell_period (mestat.period_cells), added up as they are
 	-- read. A full run rewrites every pair. An incremental run rewrites the
 	-- pairs whose cells changed (pr_only_np) and those of the rates built
 	-- from them (pr_np_touch): a cell not queued has not changed since the

@@ -13,19 +13,17 @@ language sql
 stable
 set search_path = mestat, pg_temp
 as $$
-	-- One reporter: its cell of each period, one probe of observation_cell
+	-- One reporter: its cell of each period, one probe of mestat.cell's key
 	-- each. Every reporter (a national figure): each period's cells as one
-	-- range of observation_period_cell, not one probe per reporter (2,850 per
+	-- range of its index cell_period, not one probe per reporter (2,850 per
 	-- period at county scale).
 	with cell as (
 		select o.reporter, o.period, o.status, o.id
 		  from unnest(p_periods) as pp(period)
 		 cross join lateral (
-			select o.reporter, o.period, o.status, o.id, o.value
-			  from mestat.observation o
+			select o.reporter, o.period, o.status, o.observation as id, o.value
+			  from mestat.cell o
 			 where o.reporter = p_reporter and o.indicator = p_indicator and o.period = pp.period
-			 order by o.id desc
-			 limit 1
 		  ) as o
 		 where p_reporter is not null and o.value is not null
 		union all

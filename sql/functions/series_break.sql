@@ -13,11 +13,9 @@ stable
 set search_path = mestat, pg_temp
 as $$
 	select max(c.period)
-	  from (select distinct on (o.period) o.period, o.status, o.value
-	          from mestat.observation o
-	         where o.reporter = p_reporter and o.indicator = p_indicator
-	         order by o.period, o.id desc) as c
-	 where c.status = 'B' and c.value is not null
+	  from mestat.cell c
+	 where c.reporter = p_reporter and c.indicator = p_indicator
+	   and c.status = 'B' and c.value is not null
 	   and (length(c.period) = length(p_period)) and c.period <= p_period
 $$;
 

@@ -58,10 +58,8 @@ begin
 		  left join st s on s.reporter = w.who and s.indicator = t.indicator and s.period = c.period
 		  left join lateral (
 			select o.value
-			  from mestat.observation o
+			  from mestat.cell o
 			 where o.reporter = w.who and o.indicator = t.indicator and o.period = c.period
-			 order by o.id desc
-			 limit 1
 		  ) as o on s.indicator is null
 	),
 	judged as (

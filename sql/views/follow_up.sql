@@ -12,9 +12,9 @@ select f.id, f.reporter, r.name_zh as reporter_name_zh, r.name_en as reporter_na
        f.threshold, f.compared_period, f.compared_value, f.message, f.flagged_at, f.submission,
        case
        when f.decision is not null then f.decision
-       when exists (select 1 from mestat.observation n
+       when exists (select 1 from mestat.cell n
                      where n.reporter = f.reporter and n.indicator = f.indicator and n.period = f.period
-                       and n.id > f.observation) then 'superseded'
+                       and n.observation > f.observation) then 'superseded'
        else 'open'
        end as state,
        f.decision, f.decided_at, f.decided_by, f.note

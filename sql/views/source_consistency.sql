@@ -16,13 +16,9 @@ with src as (
 cur as (
 	-- The current value of each cell of those indicators (not deleted, not
 	-- reported missing).
-	select c.reporter, c.indicator, c.period, c.value, c.id
-	  from (select distinct on (o.reporter, o.indicator, o.period)
-	               o.reporter, o.indicator, o.period, o.value, o.deleted, o.id
-	          from mestat.observation o
-	         where o.indicator in (select s.code from src s)
-	         order by o.reporter, o.indicator, o.period, o.id desc) as c
-	 where not c.deleted and c.value is not null
+	select c.reporter, c.indicator, c.period, c.value, c.observation as id
+	  from mestat.cell c
+	 where c.indicator in (select s.code from src s) and not c.deleted and c.value is not null
 ),
 agg as (
 	select r.code from mestat.reporter r

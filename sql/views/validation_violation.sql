@@ -14,11 +14,9 @@ with cur as materialized (
 	-- deletes the value or carries none, as mestat.current_value has it. An
 	-- indicator no rule names is no part of any row below.
 	select o.indicator, o.reporter, o.period, o.value
-	  from (select distinct on (o.reporter, o.indicator, o.period) o.indicator, o.reporter, o.period, o.value, o.deleted
-	          from mestat.observation o
-	         where o.indicator in (select t.indicator from mestat.validation_rule_term t)
-	         order by o.reporter, o.indicator, o.period, o.id desc) as o
-	 where not o.deleted and o.value is not null
+	  from mestat.cell o
+	 where o.indicator in (select t.indicator from mestat.validation_rule_term t) and not o.deleted
+	   and o.value is not null
 ),
 cand as (
 	select distinct t.rule, cv.reporter, cv.period, null::text as other
