@@ -96,13 +96,12 @@ begin
 
 	-- What the national figures add up from every reporter, per (indicator,
 	-- period), kept in mestat.progress_national_point (041): each pair's
-	-- cells of every reporter, one range of the covering index
-	-- mestat.cell's index cell_period (mestat.period_cells), added up as they are
-	-- read. A full run rewrites every pair. An incremental run rewrites the
-	-- pairs whose cells changed (pr_only_np) and those of the rates built
-	-- from them (pr_np_touch): a cell not queued has not changed since the
-	-- last run, and whatever every row depends on (the reporters, the
-	-- indicators) queues a full run.
+	-- cells of every reporter, one range of mestat.cell's index cell_period
+	-- (mestat.period_cells), added up as they are read. A full run rewrites
+	-- every pair. An incremental run rewrites the pairs whose cells changed
+	-- (pr_only_np) and those of the rates built from them (pr_np_touch): a
+	-- cell not queued has not changed since the last run, and whatever every
+	-- row depends on (the reporters, the indicators) queues a full run.
 	create temp table pr_np_touch on commit drop as
 	select c.indicator, c.period from pg_temp.pr_only_np c
 	union
