@@ -31,7 +31,7 @@ begin
 	-- Not partial: every assessment and every report; those tables are empty.
 	drop table if exists pg_temp.pr_val, pg_temp.pr_agg_reporter, pg_temp.pr_nat, pg_temp.pr_kperiod,
 		pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got, pg_temp.pr_flag,
-		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat, pg_temp.pr_np_touch;
+		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat, pg_temp.pr_np_touch, pg_temp.pr_exp;
 
 	-- 1. One pass over mestat.cell in the order of its key, sorting
 	--    nothing: the current version of each cell (047), when it first had
@@ -116,27 +116,43 @@ begin
 	                                            n_break, n_flag)
 	with point as (
 		-- The mean is the sum divided by the count, the division avg()
-		-- makes, from what is already added up. OFFSET 0 asks whether a
-		-- cell's reporter is added up once per cell, where the planner
-		-- would ask it again in each aggregate's filter.
-		select t.indicator, t.period, kp.k, a.agg_n, a.agg_sum, a.agg_sum / nullif(a.agg_n, 0) as agg_avg,
-		       a.n_break, a.n_flag
-		  from pg_temp.pr_np_touch t
-		  join pg_temp.pr_kperiod kp on kp.code = t.period
-		 cross join lateral (
-			select count(*) as n_cell,
-			       count(o.value) filter (where o.added)::integer as agg_n,
-			       sum(o.value) filter (where o.added) as agg_sum,
-			       count(o.value) filter (where o.status = 'B')::integer as n_break,
-			       count(o.value) filter (where o.status not in ('A', 'B')
-			                                 or o.id in (select f.observation from mestat.follow_up f
-			                                              where f.decision is null))::integer as n_flag
-			  from (select c.value, c.status, c.id,
-			               c.reporter in (select ar.code from pg_temp.pr_agg_reporter ar) as added
-			          from mestat.period_cells(t.indicator, t.period) as c
-			        offset 0) as o
-		       ) as a
-		 where a.n_cell > 0
+		-- makes, from what is already added up.
+		select t.indicator, t.period, t.k, t.agg_n, t.agg_sum, t.agg_sum / nullif(t.agg_n, 0) as agg_avg,
+		       t.n_break, t.n_flag
+		  from (select o.indicator, o.period, o.k,
+		               count(o.value) filter (where o.added)::integer as agg_n,
+		               sum(o.value) filter (where o.added) as agg_sum,
+		               count(o.value) filter (where o.status = 'B')::integer as n_break,
+		               count(o.value) filter (where o.status not in ('A', 'B') or o.held)::integer as n_flag
+		          from (-- An incremental run: the touched pairs' cells of every
+		                -- reporter, one range of cell_period each. OFFSET 0 asks
+		                -- whether a cell's reporter is added up once per cell,
+		                -- where the planner would ask it again in each
+		                -- aggregate's filter.
+		                select t.indicator, t.period, kp.k, c.value, c.status,
+		                       c.reporter in (select ar.code from pg_temp.pr_agg_reporter ar) as added,
+		                       c.id in (select f.observation from mestat.follow_up f where f.decision is null) as held
+		                  from pg_temp.pr_np_touch t
+		                  join pg_temp.pr_kperiod kp on kp.code = t.period
+		                 cross join lateral mestat.period_cells(t.indicator, t.period) as c
+		                 where p_partial
+		                offset 0) as o
+		         group by o.indicator, o.period, o.k
+		        union all
+		        -- A full run: every pair, from pr_val, which holds every cell.
+		        -- Probing cell_period for each pair read the cells one heap
+		        -- page each, as they lie in the order they were received.
+		        select v.indicator, v.period, v.k,
+		               count(v.v) filter (where ar.code is not null)::integer,
+		               sum(v.v) filter (where ar.code is not null),
+		               count(v.v) filter (where v.st = 'B')::integer,
+		               count(v.v) filter (where v.st not in ('A', 'B') or f.observation is not null)::integer
+		          from pg_temp.pr_val v
+		          left join pg_temp.pr_agg_reporter ar on ar.code = v.reporter
+		          left join (select distinct f.observation from mestat.follow_up f where f.decision is null) as f
+		                 on f.observation = v.oid
+		         where not p_partial
+		         group by v.indicator, v.period, v.k) as t
 	),
 	rate as (
 		-- A rate's parts, over the province-level reporters that sent both.
@@ -666,16 +682,18 @@ begin
 	 where not p_partial
 	    or (s.reporter = any (array(select rp.reporter from pg_temp.pr_only_rp rp))
 	        and (s.reporter, s.period) in (select rp.reporter, rp.period from pg_temp.pr_only_rp rp));
+	-- What each kind of reporter owes for each kind of period: how many
+	-- indicators and which (read below only for reports received in part,
+	-- not carried on every row of pr_got).
+	create temp table pr_exp on commit drop as
+	select i.scope = 'national_only' as for_ministry,
+	       case i.periodicity when 'quarterly' then 'quarter' else 'year' end as period_kind,
+	       count(*)::integer as n, array_agg(i.code order by i.code) as codes
+	  from mestat.indicator i
+	 where i.active
+	 group by 1, 2;
 	create temp table pr_got on commit drop as
-	with exp_n as (
-		select i.scope = 'national_only' as for_ministry,
-		       case i.periodicity when 'quarterly' then 'quarter' else 'year' end as period_kind,
-		       count(*)::integer as n, array_agg(i.code order by i.code) as codes
-		  from mestat.indicator i
-		 where i.active
-		 group by 1, 2
-	),
-	got as (
+	with got as (
 		-- (Grouped first by reporter, period and whether the indicator is the
 		-- ministry's, each period's deadline computed once; the reporter's
 		-- kind is matched on the groups.)
@@ -694,10 +712,10 @@ begin
 		 group by x.reporter, x.period
 	)
 	select r.code as reporter, p.code as period, en.n as expected, coalesce(g.received, 0) as received,
-	       coalesce(g.on_time, 0) as on_time, en.codes
+	       coalesce(g.on_time, 0) as on_time, en.for_ministry, en.period_kind
 	  from mestat.reporter r
 	  cross join mestat.period p
-	  join exp_n en on en.for_ministry = (r.kind = 'ministry') and en.period_kind = p.kind
+	  join pg_temp.pr_exp en on en.for_ministry = (r.kind = 'ministry') and en.period_kind = p.kind
 	  left join got g on g.reporter = r.code and g.period = p.code
 	 where r.active and r.kind <> 'department' and p.end_date < today and p.year >= 2016
 	   and (not p_partial or (r.code = any (array(select rp.reporter from pg_temp.pr_only_rp rp))
@@ -709,9 +727,10 @@ begin
 	                                     computed_at)
 	select g.reporter, g.period, g.expected, g.received, g.on_time,
 	       case when g.received > 0 and g.received < g.expected then
-	            array(select u.code from unnest(g.codes) as u(code) where u.code <> all (pa.codes) order by 1) end,
+	            array(select u.code from unnest(en.codes) as u(code) where u.code <> all (pa.codes) order by 1) end,
 	       snap, now()
 	  from pg_temp.pr_got g
+	  join pg_temp.pr_exp en on en.for_ministry = g.for_ministry and en.period_kind = g.period_kind
 	  left join (select pg.reporter, pg.period, array_agg(v.indicator) as codes
 	               from pg_temp.pr_got pg
 	               join pg_temp.pr_val v on v.reporter = pg.reporter and v.period = pg.period
