@@ -96,8 +96,7 @@ begin
 
 	-- What the national figures add up from every reporter, per (indicator,
 	-- period), kept in mestat.progress_national_point (041): each pair's
-	-- cells of every reporter, one range of mestat.cell's index cell_period
-	-- (mestat.period_cells), added up as they are read. A full run rewrites
+	-- current cells of every reporter, added up. A full run rewrites
 	-- every pair. An incremental run rewrites the pairs whose cells changed
 	-- (pr_only_np) and those of the rates built from them (pr_np_touch): a
 	-- cell not queued has not changed since the last run, and whatever every
@@ -125,7 +124,8 @@ begin
 		               count(o.value) filter (where o.status = 'B')::integer as n_break,
 		               count(o.value) filter (where o.status not in ('A', 'B') or o.held)::integer as n_flag
 		          from (-- An incremental run: the touched pairs' cells of every
-		                -- reporter, one range of cell_period each. OFFSET 0 asks
+		                -- reporter, one index range each (mestat.period_cells,
+		                -- read from observation_period_cell alone). OFFSET 0 asks
 		                -- whether a cell's reporter is added up once per cell,
 		                -- where the planner would ask it again in each
 		                -- aggregate's filter.
