@@ -39,3 +39,24 @@ comment on function mestat.period_cells(text, text) is
 	'deleted it: value (NULL when reported missing), status and observation id. One range of the index '
 	'observation_period_cell, read from the index alone; what an incremental progress run adds up nationally and a '
 	'national row''s note reads (mestat.progress_assess, mestat.quality_note).';
+
+-- The same, for the reporters of one range of codes, p_lo to p_hi, both
+-- included (mestat.progress_reporter_range): the bounds are index conditions
+-- on observation_period_cell's third column.
+create or replace function mestat.period_cells(p_indicator text, p_period text, p_lo text, p_hi text)
+returns table (reporter text, value numeric, status text, id bigint)
+language sql
+stable
+as $$
+	select c.reporter, c.value, c.status, c.id
+	  from (select distinct on (o.reporter) o.reporter, o.value, o.status, o.id, o.deleted
+	          from mestat.observation o
+	         where o.indicator = p_indicator and o.period = p_period
+	           and o.reporter between p_lo and p_hi
+	         order by o.reporter, o.id desc) as c
+	 where not c.deleted
+$$;
+
+comment on function mestat.period_cells(text, text, text, text) is
+	'mestat.period_cells(p_indicator, p_period) for the reporters whose code is from p_lo to p_hi, both included: what '
+	'a progress run adds up for one range of reporters (mestat.progress_national_part).';

@@ -26,12 +26,14 @@ begin
 	-- (the indicators whose national figures are read), pr_only_ind (national
 	-- rows to assess), pr_only_pair (indicator, reporter rows to assess),
 	-- pr_only_rp (reporter, period reports whose completeness is replaced) and
-	-- pr_only_np (the (indicator, period) pairs whose cells changed, whose
-	-- national sums are rewritten in mestat.progress_national_point).
+	-- pr_only_np (the cells (indicator, period, reporter) that changed, whose
+	-- parts of the national sums are rewritten in
+	-- mestat.progress_national_part and mestat.progress_national_point).
 	-- Not partial: every assessment and every report; those tables are empty.
 	drop table if exists pg_temp.pr_val, pg_temp.pr_agg_reporter, pg_temp.pr_nat, pg_temp.pr_kperiod,
 		pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got, pg_temp.pr_flag,
-		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat, pg_temp.pr_np_touch, pg_temp.pr_exp;
+		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat, pg_temp.pr_np_touch, pg_temp.pr_exp,
+		pg_temp.pr_rpart;
 
 	-- 1. One pass over mestat.cell in the order of its key, sorting
 	--    nothing: the current version of each cell (047), when it first had
@@ -95,85 +97,127 @@ begin
 	analyze pg_temp.pr_kperiod;
 
 	-- What the national figures add up from every reporter, per (indicator,
-	-- period), kept in mestat.progress_national_point (041): each pair's
-	-- current cells of every reporter, added up. A full run rewrites
-	-- every pair. An incremental run rewrites the pairs whose cells changed
-	-- (pr_only_np) and those of the rates built from them (pr_np_touch): a
-	-- cell not queued has not changed since the last run, and whatever every
-	-- row depends on (the reporters, the indicators) queues a full run.
+	-- period), kept in mestat.progress_national_point (041) as the sums of
+	-- its parts, each over one range of reporters (048,
+	-- mestat.progress_national_part): an incremental run adds up again only
+	-- the ranges that hold a changed cell, not the cell of every reporter.
+	-- A full run cuts the ranges anew and rewrites every part. An
+	-- incremental run rewrites the parts holding a cell it claimed
+	-- (pr_only_np) and the same parts of the rates built from it: a cell not
+	-- queued has not changed since the last run, and whatever every row
+	-- depends on (the reporters, the indicators) queues a full run.
+	if not p_partial then
+		-- About the square root of the reporters in each range, the size at
+		-- which a changed cell's range and the ranges a pair adds up cost
+		-- alike.
+		delete from mestat.progress_reporter_range;
+		insert into mestat.progress_reporter_range (part, lo, hi)
+		select r.part, min(r.code), max(r.code)
+		  from (select r.code,
+		               ((row_number() over (order by r.code) - 1)
+		                / ceil(sqrt(count(*) over ()))::integer)::integer as part
+		          from mestat.reporter r) as r
+		 group by r.part;
+	end if;
+	create temp table pr_rpart on commit drop as
+	select r.code as reporter, g.part, g.lo, g.hi
+	  from mestat.reporter r
+	  join mestat.progress_reporter_range g on r.code between g.lo and g.hi;
+	analyze pg_temp.pr_rpart;
+
+	-- The (indicator, period, range) parts to add up again. A full run adds
+	-- up the points from pr_val: only its rates read the ranges.
 	create temp table pr_np_touch on commit drop as
-	select c.indicator, c.period from pg_temp.pr_only_np c
+	select t.indicator, t.period, rp.part, rp.lo, rp.hi
+	  from (select c.indicator, c.period, c.reporter from pg_temp.pr_only_np c
+	        union
+	        select i.code, c.period, c.reporter
+	          from pg_temp.pr_only_np c
+	          join mestat.indicator i on c.indicator in (i.numerator, i.denominator)) as t
+	  join pg_temp.pr_rpart rp on rp.reporter = t.reporter
 	union
-	select i.code, c.period from pg_temp.pr_only_np c join mestat.indicator i on c.indicator in (i.numerator, i.denominator)
-	union
-	select i.code, p.code from mestat.indicator i cross join mestat.period p where not p_partial;
+	select i.code, p.code, g.part, g.lo, g.hi
+	  from mestat.indicator i
+	 cross join mestat.period p
+	 cross join mestat.progress_reporter_range g
+	 where not p_partial and i.numerator is not null and i.scope = 'provincial';
 	analyze pg_temp.pr_np_touch;
 
-	delete from mestat.progress_national_point np
-	 where not p_partial or (np.indicator, np.period) in (select t.indicator, t.period from pg_temp.pr_np_touch t);
-	insert into mestat.progress_national_point (indicator, period, k, agg_n, agg_sum, agg_avg, rate_n, rate_num, rate_den,
-	                                            n_break, n_flag)
+	delete from mestat.progress_national_part np
+	 where not p_partial
+	    or (np.indicator, np.period, np.part) in (select t.indicator, t.period, t.part from pg_temp.pr_np_touch t);
+	insert into mestat.progress_national_part (indicator, period, part, agg_n, agg_sum, rate_n, rate_num, rate_den,
+	                                           n_break, n_flag)
 	with point as (
-		-- The mean is the sum divided by the count, the division avg()
-		-- makes, from what is already added up.
-		select t.indicator, t.period, t.k, t.agg_n, t.agg_sum, t.agg_sum / nullif(t.agg_n, 0) as agg_avg,
-		       t.n_break, t.n_flag
-		  from (select o.indicator, o.period, o.k,
-		               count(o.value) filter (where o.added)::integer as agg_n,
-		               sum(o.value) filter (where o.added) as agg_sum,
-		               count(o.value) filter (where o.status = 'B')::integer as n_break,
-		               count(o.value) filter (where o.status not in ('A', 'B') or o.held)::integer as n_flag
-		          from (-- An incremental run: the touched pairs' cells of every
-		                -- reporter, one index range each (mestat.period_cells,
-		                -- read from observation_period_cell alone). OFFSET 0 asks
-		                -- whether a cell's reporter is added up once per cell,
-		                -- where the planner would ask it again in each
-		                -- aggregate's filter.
-		                select t.indicator, t.period, kp.k, c.value, c.status,
-		                       c.reporter in (select ar.code from pg_temp.pr_agg_reporter ar) as added,
-		                       c.id in (select f.observation from mestat.follow_up f where f.decision is null) as held
-		                  from pg_temp.pr_np_touch t
-		                  join pg_temp.pr_kperiod kp on kp.code = t.period
-		                 cross join lateral mestat.period_cells(t.indicator, t.period) as c
-		                 where p_partial
-		                offset 0) as o
-		         group by o.indicator, o.period, o.k
-		        union all
-		        -- A full run: every pair, from pr_val, which holds every cell.
-		        -- Probing cell_period for each pair read the cells one heap
-		        -- page each, as they lie in the order they were received.
-		        select v.indicator, v.period, v.k,
-		               count(v.v) filter (where ar.code is not null)::integer,
-		               sum(v.v) filter (where ar.code is not null),
-		               count(v.v) filter (where v.st = 'B')::integer,
-		               count(v.v) filter (where v.st not in ('A', 'B') or f.observation is not null)::integer
-		          from pg_temp.pr_val v
-		          left join pg_temp.pr_agg_reporter ar on ar.code = v.reporter
-		          left join (select distinct f.observation from mestat.follow_up f where f.decision is null) as f
-		                 on f.observation = v.oid
-		         where not p_partial
-		         group by v.indicator, v.period, v.k) as t
+		select o.indicator, o.period, o.part,
+		       count(o.value) filter (where o.added)::integer as agg_n,
+		       sum(o.value) filter (where o.added) as agg_sum,
+		       count(o.value) filter (where o.status = 'B')::integer as n_break,
+		       count(o.value) filter (where o.status not in ('A', 'B') or o.held)::integer as n_flag
+		  from (-- An incremental run: the touched parts' cells, one index
+		        -- range each (mestat.period_cells, read from
+		        -- observation_period_cell alone). OFFSET 0 asks whether a
+		        -- cell's reporter is added up once per cell, where the
+		        -- planner would ask it again in each aggregate's filter.
+		        select t.indicator, t.period, t.part, c.value, c.status,
+		               c.reporter in (select ar.code from pg_temp.pr_agg_reporter ar) as added,
+		               c.id in (select f.observation from mestat.follow_up f where f.decision is null) as held
+		          from pg_temp.pr_np_touch t
+		         cross join lateral mestat.period_cells(t.indicator, t.period, t.lo, t.hi) as c
+		         where p_partial
+		        offset 0) as o
+		 group by o.indicator, o.period, o.part
+		union all
+		-- A full run: every part, from pr_val, which holds every cell.
+		-- Probing cell_period for each pair read the cells one heap page
+		-- each, as they lie in the order they were received.
+		select v.indicator, v.period, rp.part,
+		       count(v.v) filter (where ar.code is not null)::integer,
+		       sum(v.v) filter (where ar.code is not null),
+		       count(v.v) filter (where v.st = 'B')::integer,
+		       count(v.v) filter (where v.st not in ('A', 'B') or f.observation is not null)::integer
+		  from pg_temp.pr_val v
+		  join pg_temp.pr_rpart rp on rp.reporter = v.reporter
+		  left join pg_temp.pr_agg_reporter ar on ar.code = v.reporter
+		  left join (select distinct f.observation from mestat.follow_up f where f.decision is null) as f
+		         on f.observation = v.oid
+		 where not p_partial
+		 group by v.indicator, v.period, rp.part
 	),
 	rate as (
-		-- A rate's parts, over the province-level reporters that sent both.
-		select i.code as indicator, t.period, kp.k, r.rate_n, r.rate_num, r.rate_den
+		-- A rate's parts, over the province-level reporters of the range
+		-- that sent both.
+		select t.indicator, t.period, t.part, r.rate_n, r.rate_num, r.rate_den
 		  from pg_temp.pr_np_touch t
 		  join mestat.indicator i on i.code = t.indicator and i.numerator is not null and i.scope = 'provincial'
-		  join pg_temp.pr_kperiod kp on kp.code = t.period
 		 cross join lateral (
 			select count(*)::integer as rate_n, sum(nu.value) as rate_num, sum(de.value) as rate_den
-			  from mestat.period_cells(i.numerator, t.period) as nu
-			  join mestat.period_cells(i.denominator, t.period) as de on de.reporter = nu.reporter
+			  from mestat.period_cells(i.numerator, t.period, t.lo, t.hi) as nu
+			  join mestat.period_cells(i.denominator, t.period, t.lo, t.hi) as de on de.reporter = nu.reporter
 			  join pg_temp.pr_agg_reporter ar on ar.code = nu.reporter
 			 where nu.value is not null and de.value is not null
 		       ) as r
 		 where r.rate_n > 0
 	)
-	select coalesce(p.indicator, r.indicator), coalesce(p.period, r.period), coalesce(p.k, r.k),
-	       coalesce(p.agg_n, 0), p.agg_sum, p.agg_avg, coalesce(r.rate_n, 0), r.rate_num, r.rate_den,
+	select coalesce(p.indicator, r.indicator), coalesce(p.period, r.period), coalesce(p.part, r.part),
+	       coalesce(p.agg_n, 0), p.agg_sum, coalesce(r.rate_n, 0), r.rate_num, r.rate_den,
 	       coalesce(p.n_break, 0), coalesce(p.n_flag, 0)
 	  from point p
-	  full join rate r on r.indicator = p.indicator and r.period = p.period;
+	  full join rate r on r.indicator = p.indicator and r.period = p.period and r.part = p.part;
+
+	-- Each touched pair's parts added up: sums and counts of parts are
+	-- those of the whole (numeric addition is exact), and the mean is the
+	-- sum divided by the count, the division avg() makes.
+	delete from mestat.progress_national_point np
+	 where not p_partial or (np.indicator, np.period) in (select t.indicator, t.period from pg_temp.pr_np_touch t);
+	insert into mestat.progress_national_point (indicator, period, k, agg_n, agg_sum, agg_avg, rate_n, rate_num, rate_den,
+	                                            n_break, n_flag)
+	select x.indicator, x.period, kp.k, sum(x.agg_n), sum(x.agg_sum), sum(x.agg_sum) / nullif(sum(x.agg_n), 0),
+	       sum(x.rate_n), sum(x.rate_num), sum(x.rate_den), sum(x.n_break), sum(x.n_flag)
+	  from mestat.progress_national_part x
+	  join pg_temp.pr_kperiod kp on kp.code = x.period
+	 where not p_partial or (x.indicator, x.period) in (select t.indicator, t.period from pg_temp.pr_np_touch t)
+	 group by x.indicator, x.period, kp.k;
 
 	-- Which national figure each indicator is assessed on (rule
 	-- indicator.national_source): its source's own series once the source has

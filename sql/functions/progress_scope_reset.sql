@@ -17,7 +17,7 @@ begin
 	create temp table if not exists pr_only_ind (indicator text) on commit drop;
 	create temp table if not exists pr_only_pair (indicator text, reporter text) on commit drop;
 	create temp table if not exists pr_only_rp (reporter text, period text) on commit drop;
-	create temp table if not exists pr_only_np (indicator text, period text) on commit drop;
+	create temp table if not exists pr_only_np (indicator text, period text, reporter text) on commit drop;
 	truncate pg_temp.pr_need_ind, pg_temp.pr_only_ind, pg_temp.pr_only_pair, pg_temp.pr_only_rp, pg_temp.pr_only_np;
 end
 $$;

@@ -44,6 +44,15 @@ begin
 	if not found then
 		return null; -- nothing changed since the last run
 	end if;
+	-- The national sums are kept in parts over the ranges of reporters the
+	-- last full run cut (mestat.progress_national_part): a cell of a
+	-- reporter in none (a change of the reporters queues a full run, so only
+	-- a database the ranges were never cut in) needs a full run.
+	if exists (select 1 from pg_temp.pr_claim c
+	            where not exists (select 1 from mestat.progress_reporter_range g
+	                               where c.reporter between g.lo and g.hi)) then
+		return mestat.recompute_progress();
+	end if;
 
 	-- What the changed cells can alter (docs/method.md, "Incremental runs"):
 	--   their own (indicator, reporter) rows;
@@ -55,7 +64,7 @@ begin
 	perform mestat.progress_scope_reset();
 	insert into pg_temp.pr_only_pair select distinct c.indicator, c.reporter from pg_temp.pr_claim c;
 	insert into pg_temp.pr_only_rp select distinct c.reporter, c.period from pg_temp.pr_claim c;
-	insert into pg_temp.pr_only_np select distinct c.indicator, c.period from pg_temp.pr_claim c;
+	insert into pg_temp.pr_only_np select distinct c.indicator, c.period, c.reporter from pg_temp.pr_claim c;
 	insert into pg_temp.pr_only_ind
 	select c.indicator from pg_temp.pr_claim c
 	union
