@@ -8,7 +8,9 @@
 # parts change, and a target revision (which makes the next run a full one).
 # After each round the incremental snapshot and a full one are compared, row
 # for row, both ways, through report.progress, report.progress_by_reporter,
-# report.progress_history and report.completeness. An incremental snapshot
+# report.progress_history and report.completeness, and the national sums the
+# incremental runs kept in parts (048) against every reporter's cells added
+# up afresh. An incremental snapshot
 # stores only the rows it reassessed: a snapshot a release pinned early on
 # must still read as it did after the later incremental and full runs.
 . "$TOP/tests/lib.sh"
@@ -65,6 +67,13 @@ expect_eq "the values queue their cells for the next run" t \
 	"$(sq "select count(*) > 0 and count(*) filter (where indicator is null) = 0 from mestat.progress_pending")"
 dq "select mestat.recompute_progress()" >/dev/null
 expect_eq "a full run empties the queue" 0 "$(sq "select count(*) from mestat.progress_pending")"
+expect_eq "it cuts the reporters into ranges, each reporter in one, the changed provinces in more than one" "0 true" \
+	"$(sq "select (select count(*) from mestat.reporter r
+	                where (select count(*) from mestat.progress_reporter_range g where r.code between g.lo and g.hi) <> 1)
+	              || ' ' || (count(distinct g.part) > 1)
+	         from mestat.progress_reporter_range g
+	         join mestat.reporter r on r.code between g.lo and g.hi
+	        where r.code in ($(printf "'%s'," "${PROVINCES[@]}" | sed 's/,$//'))")"
 expect_eq "with nothing queued an incremental run writes no snapshot" "" \
 	"$(dq "select mestat.recompute_progress_incremental()")"
 
@@ -118,6 +127,28 @@ for round in 1 2 3 4 5 6; do
 		fi
 	done
 	capture inc
+	# The national sums an incremental run keeps in parts, one per range of
+	# reporters (048), against every reporter's cells added up afresh.
+	expect_eq "round $round: the kept national sums are every reporter's cells added up" "0 true" \
+		"$(sq "with scratch as (
+		         select t.indicator, t.period,
+		                count(c.value) filter (where r.active and r.parent is null
+		                                         and r.kind not in ('ministry', 'department'))::integer as agg_n,
+		                sum(c.value) filter (where r.active and r.parent is null
+		                                       and r.kind not in ('ministry', 'department')) as agg_sum,
+		                count(c.value) filter (where c.status = 'B')::integer as n_break,
+		                count(c.value) filter (where c.status not in ('A', 'B')
+		                                          or c.id in (select f.observation from mestat.follow_up f
+		                                                       where f.decision is null))::integer as n_flag
+		           from (select distinct o.indicator, o.period from mestat.observation o) as t
+		          cross join lateral mestat.period_cells(t.indicator, t.period) as c
+		           join mestat.reporter r on r.code = c.reporter
+		          group by t.indicator, t.period)
+		       select count(*) filter (where k.indicator is null
+		                                  or (s.agg_n, s.agg_sum, s.n_break, s.n_flag)
+		                                     is distinct from (k.agg_n, k.agg_sum, k.n_break, k.n_flag)) || ' '
+		              || (count(*) > 0)
+		         from scratch s left join mestat.progress_national_point k using (indicator, period)")"
 	if [ "$round" = 2 ]; then
 		expect_eq "round 2: the incremental run names the provinces the latest quarter lacks" t \
 			"$(sq "select bool_and(note like case indicator when 'incubators' then '%missing%330000%'
