@@ -5,13 +5,14 @@
 -- (041, 043): for a county's quarter of 100 indicators at 2,850 reporters,
 -- 285,000 cells to take in 100 changed ones, 0.44 s of a 0.73 s run. The
 -- reporters are now cut into ranges of their codes, about the square root
--- of their number each (53 ranges of 54 at county scale, 7 of 6 for the
--- 37 provinces), and a run keeps, per (indicator, period, range), what that
--- range's reporters add up (mestat.progress_national_part). An incremental
--- run adds up again only the ranges that hold a changed cell, one index
--- range of observation_period_cell each, and a pair's national sums are its
--- parts added up (mestat.progress_national_point, as before). Sums and
--- counts of parts add up exactly to the whole: numeric addition is exact.
+-- of their number each (54 ranges of 54 at county scale, 6 of 7 for the
+-- catalog's 41 reporters), and a run keeps, per (indicator, period, range),
+-- what that range's reporters add up (mestat.progress_national_part). An
+-- incremental run adds up again only the ranges that hold a changed cell,
+-- one index range of observation_period_cell each, and a pair's national
+-- sums are its parts added up (mestat.progress_national_point, as before).
+-- Sums and counts of parts add up exactly to the whole: numeric addition
+-- is exact.
 --
 -- The ranges are cut by a full run, from every reporter, and each runs from
 -- its first reporter's code to its last one's: both bounds are index
