@@ -56,6 +56,9 @@ begin
 			select o.observation as id, o.submission, o.reporter, o.indicator, o.period, o.value
 			  from mestat.cell o
 			 where o.reporter = r.reporter and o.indicator = r.indicator and o.period = r.period
+			 -- One probe of the key a row, not a join reading every cell
+			 -- (as in mestat.ingest_apply).
+			offset 0
 		  ) as c
 		 where r.followup;
 	end if;

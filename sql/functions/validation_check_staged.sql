@@ -60,6 +60,9 @@ begin
 			select o.value
 			  from mestat.cell o
 			 where o.reporter = w.who and o.indicator = t.indicator and o.period = c.period
+			 -- One probe of the key a row, not a join reading every cell
+			 -- (as in mestat.ingest_apply).
+			offset 0
 		  ) as o on s.indicator is null
 	),
 	judged as (
