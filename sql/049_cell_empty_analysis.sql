@@ -7,7 +7,7 @@
 -- of the ingest's statements, made at their first submission: each later
 -- one read the key of each row it stored by scanning every cell
 -- (bench/pull, 3,000 sources of 5 rows into a new database: 3,056 scans,
--- 22.4 million cells read; PostgreSQL's CPU per submission 8.3-10.7 ms,
+-- 22.4 million cells read; PostgreSQL's CPU per submission 8.3-13.8 ms,
 -- against 5.7-6.4 ms before 047's readers). A table never analyzed is
 -- planned as at least 10 pages, and a probe of its key as an index scan.
 -- Truncating the table while it is empty forgets the analysis; one with
