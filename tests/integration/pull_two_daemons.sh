@@ -55,8 +55,9 @@ na=$(grep -c 'msg="pulled"' "$T_TMP/a.log") nb=$(grep -c 'msg="pulled"' "$T_TMP/
 # off in its ingest had its body, so its GET was counted; one cut off in its
 # fetch was counted if its request got out before the TERM.
 logs=$(cat "$T_TMP/a.log" "$T_TMP/b.log")
-cut_ingest=$(grep -c 'msg="pull abandoned".*stage=ingest reason=stopping' <<<"$logs")
-cut_fetch=$(grep -c 'msg="pull abandoned".*stage=fetch reason=stopping' <<<"$logs")
+# (The line: msg="pull abandoned" source=S stage=fetch seconds=N reason=stopping.)
+cut_ingest=$(grep -cE 'msg="pull abandoned" .*stage=ingest seconds=[0-9.]+ reason=stopping' <<<"$logs")
+cut_fetch=$(grep -cE 'msg="pull abandoned" .*stage=fetch seconds=[0-9.]+ reason=stopping' <<<"$logs")
 total=0
 for c in $counts; do total=$((total + c)); done
 low=$((na + nb + cut_ingest))
