@@ -119,10 +119,14 @@ begin
 		          from mestat.reporter r) as r
 		 group by r.part;
 	end if;
+	-- Each reporter's range: in an incremental run only those of the
+	-- reporters whose cells it claimed, which are all it looks up.
 	create temp table pr_rpart on commit drop as
 	select r.code as reporter, g.part, g.lo, g.hi
 	  from mestat.reporter r
-	  join mestat.progress_reporter_range g on r.code between g.lo and g.hi;
+	  join mestat.progress_reporter_range g on r.code between g.lo and g.hi
+	 where not p_partial
+	    or r.code in (select c.reporter from pg_temp.pr_only_np c);
 	analyze pg_temp.pr_rpart;
 
 	-- The (indicator, period, range) parts to add up again. A full run adds
@@ -143,9 +147,16 @@ begin
 	 where not p_partial and i.numerator is not null and i.scope = 'provincial';
 	analyze pg_temp.pr_np_touch;
 
-	delete from mestat.progress_national_part np
-	 where not p_partial
-	    or (np.indicator, np.period, np.part) in (select t.indicator, t.period, t.part from pg_temp.pr_np_touch t);
+	-- Two statements, not one with "not p_partial or": a subquery under
+	-- an OR is never made a join, so the touched parts were found by
+	-- reading every part (108,000 at county scale).
+	if p_partial then
+		delete from mestat.progress_national_part np
+		 using pg_temp.pr_np_touch t
+		 where np.indicator = t.indicator and np.period = t.period and np.part = t.part;
+	else
+		delete from mestat.progress_national_part;
+	end if;
 	insert into mestat.progress_national_part (indicator, period, part, agg_n, agg_sum, rate_n, rate_num, rate_den,
 	                                           n_break, n_flag)
 	with point as (
@@ -214,9 +225,17 @@ begin
 	                                            n_break, n_flag)
 	select x.indicator, x.period, kp.k, sum(x.agg_n), sum(x.agg_sum), sum(x.agg_sum) / nullif(sum(x.agg_n), 0),
 	       sum(x.rate_n), sum(x.rate_num), sum(x.rate_den), sum(x.n_break), sum(x.n_flag)
-	  from mestat.progress_national_part x
+	  from (select p.* from mestat.progress_national_part p where not p_partial
+	        union all
+	        -- An incremental run: each touched pair's parts, one index
+	        -- range of the key each (as the delete above, not under an OR).
+	        -- (A join was planned as one scan of every part and a hash.)
+	        select p.*
+	          from (select distinct t.indicator, t.period from pg_temp.pr_np_touch t) as t
+	         cross join lateral (select p.* from mestat.progress_national_part p
+	                              where p.indicator = t.indicator and p.period = t.period offset 0) as p
+	         where p_partial) as x
 	  join pg_temp.pr_kperiod kp on kp.code = x.period
-	 where not p_partial or (x.indicator, x.period) in (select t.indicator, t.period from pg_temp.pr_np_touch t)
 	 group by x.indicator, x.period, kp.k;
 
 	-- Which national figure each indicator is assessed on (rule
