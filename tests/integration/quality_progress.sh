@@ -40,6 +40,33 @@ line 5,310000,service_st_investment,2018,220,,,,,
 line 6,310000,service_st_investment,2019,242,,,,,
 ROWS
 
+# ---- a break in a quarterly flow (modern_service_value_added: a plan
+# direction, growth of the sum of the last 4 quarters from 2015's): Beijing's
+# series breaks in 2017Q1, so growth starts from the first sum wholly after
+# the break, the 4 quarters to 2017Q4.
+qsubmit "$DB" 110000 "" >/dev/null <<'ROWS'
+line 2,110000,modern_service_value_added,2015Q1,25,,,,,
+line 3,110000,modern_service_value_added,2015Q2,25,,,,,
+line 4,110000,modern_service_value_added,2015Q3,25,,,,,
+line 5,110000,modern_service_value_added,2015Q4,25,,,,,
+line 6,110000,modern_service_value_added,2016Q1,27.5,,,,,
+line 7,110000,modern_service_value_added,2016Q2,27.5,,,,,
+line 8,110000,modern_service_value_added,2016Q3,27.5,,,,,
+line 9,110000,modern_service_value_added,2016Q4,27.5,,,,,
+line 10,110000,modern_service_value_added,2017Q1,50,new accounts,,B,,
+line 11,110000,modern_service_value_added,2017Q2,50,,,,,
+line 12,110000,modern_service_value_added,2017Q3,50,,,,,
+line 13,110000,modern_service_value_added,2017Q4,50,,,,,
+line 14,110000,modern_service_value_added,2018Q1,55,,,,,
+line 15,110000,modern_service_value_added,2018Q2,55,,,,,
+line 16,110000,modern_service_value_added,2018Q3,55,,,,,
+line 17,110000,modern_service_value_added,2018Q4,55,,,,,
+line 18,110000,modern_service_value_added,2019Q1,60.5,,,,,
+line 19,110000,modern_service_value_added,2019Q2,60.5,,,,,
+line 20,110000,modern_service_value_added,2019Q3,60.5,,,,,
+line 21,110000,modern_service_value_added,2019Q4,60.5,,,,,
+ROWS
+
 # ---- a break cuts the trend, and a reported-missing value is no value
 # (incubators: quarterly stock, monitoring; tech_contracts: quarterly flow,
 # assessed on the sum of the last 4 quarters).
@@ -93,6 +120,16 @@ expect_eq "the same numbers without a break grow from 2015 (100)" \
 	"direction|$(awk 'BEGIN { printf "%.6f", exp(log(2.42) / 4) - 1 }')|2015|100|2019|242" \
 	"$(row service_st_investment 310000 "method; to_char(annual_growth, 'FM0.000000'); first_period; first_value; period; actual_value")"
 expect_eq "... and its note says nothing of a break" "" "$(note service_st_investment 310000 | grep -o 'break in series')"
+# Beijing's quarterly flow: from the 4 quarters to 2017Q4 (4 × 50 = 200) to
+# those to 2019Q4 (4 × 60.5 = 242), 8 quarters: (242 / 200)^(4/8) - 1 = 0.1;
+# not from the 4 quarters to 2015Q4 (100), nor from 2017Q1's sum, which
+# would add quarters before the break.
+expect_eq "a break in a quarterly flow: growth from the first 4-quarter sum after it (2017Q4, 200)" \
+	"direction|0.100000|2017Q4|200|2019Q4|242.0" \
+	"$(row modern_service_value_added 110000 "method; to_char(annual_growth, 'FM0.000000'); first_period; first_value; period; actual_value")"
+expect_match "... and the note says so" \
+	'break in series at 2017Q1 \(status B\): growth measured from the 4 quarters to 2017Q4, not across the break' \
+	"$(note modern_service_value_added 110000)"
 
 # Beijing's incubators: the latest value is 2019Q1's 60 (2019Q2 was
 # reported missing, status M); the trend would compare it with 2018Q1's 10,
