@@ -33,7 +33,7 @@ begin
 	drop table if exists pg_temp.pr_val, pg_temp.pr_agg_reporter, pg_temp.pr_nat, pg_temp.pr_kperiod,
 		pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got, pg_temp.pr_flag,
 		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat, pg_temp.pr_np_touch, pg_temp.pr_exp,
-		pg_temp.pr_rpart, pg_temp.pr_brkv;
+		pg_temp.pr_rpart, pg_temp.pr_brkv, pg_temp.pr_part;
 
 	-- 1. One pass over mestat.cell in the order of its key, sorting
 	--    nothing: the current version of each cell (047), when it first had
@@ -819,7 +819,14 @@ begin
 	                          and (r.code, p.code) in (select rp.reporter, rp.period from pg_temp.pr_only_rp rp)));
 	analyze pg_temp.pr_got;
 
-	-- Which indicators are missing, only for reports received in part (few).
+	-- Which indicators are missing, only for reports received in part
+	-- (few): their values, one pass over pr_val with a hash of those
+	-- reports. Joined with pr_got as a whole, the planner hashed all of
+	-- pr_val instead: 2,850 such reports at county scale made the insert
+	-- 7-10 s instead of 4.7-5.8 s. With none, pr_val is not read.
+	create temp table pr_part on commit drop as
+	select g.reporter, g.period from pg_temp.pr_got g where g.received > 0 and g.received < g.expected;
+	analyze pg_temp.pr_part;
 	insert into mestat.reporting_status (reporter, period, expected, received, on_time, missing_indicators, snapshot,
 	                                     computed_at)
 	select g.reporter, g.period, g.expected, g.received, g.on_time,
@@ -829,12 +836,18 @@ begin
 	  from pg_temp.pr_got g
 	  join pg_temp.pr_exp en on en.for_ministry = g.for_ministry and en.period_kind = g.period_kind
 	  left join (select pg.reporter, pg.period, array_agg(v.indicator) as codes
-	               from pg_temp.pr_got pg
+	               from pg_temp.pr_part pg
 	               join pg_temp.pr_val v on v.reporter = pg.reporter and v.period = pg.period
-	              where pg.received > 0 and pg.received < pg.expected
 	              group by pg.reporter, pg.period) as pa on pa.reporter = g.reporter and pa.period = g.period;
 
-	last_quarter := (select max(v.period) from pg_temp.pr_val v where v.period like '____Q_');
+	-- The latest quarter with a cell. A full run has every (indicator,
+	-- period) of pr_val in mestat.progress_national_point (a few thousand
+	-- rows, where pr_val has one per cell: 0.9 s to scan at county scale).
+	last_quarter := (select max(x.period)
+	                   from (select np.period from mestat.progress_national_point np where not p_partial
+	                         union all
+	                         select v.period from pg_temp.pr_val v where p_partial) as x
+	                  where x.period like '____Q_');
 	update mestat.progress_snapshot
 	   set as_of_period = last_quarter
 	 where id = snap and (not p_partial or as_of_period is null or as_of_period < last_quarter);

@@ -7,16 +7,18 @@
 # a column's items), statuses B, M, P and E, deletions, follow-ups and rates.
 # Each round runs the current definition, then the reference in its place,
 # and compares report.progress, report.progress_by_reporter,
-# report.completeness and report.timeliness both ways (EXCEPT ALL).
+# report.completeness, report.timeliness and report.overdue both ways
+# (EXCEPT ALL).
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/db_lib.sh"
 . "$TOP/tests/integration/progress_lib.sh"
 
 pr_random_db
 
-VIEWS="progress progress_by_reporter completeness timeliness"
+VIEWS="progress progress_by_reporter completeness timeliness overdue"
 
-# capture NAME: the latest snapshot and the reporting status through the
+# capture NAME: the latest snapshot and the reporting status (with the
+# indicators a report received in part lacks, in overdue) through the
 # evaluators' views, without the snapshot id and the times.
 capture() {
 	local v cols
