@@ -7,9 +7,10 @@
 set local role mestat_owner;
 
 -- Quarter index k: 2016Q1 = 1, year Y = 4(Y-2015) (its Q4). The one definition:
--- mestat.period.k is generated from it (046), and the progress runs and the
+-- mestat.period.k (046) and mestat.cell.k (050) are generated from it, and the
 -- releases call it where they have only a period's code (inlined: immutable
--- SQL without a SET clause).
+-- SQL without a SET clause). Those two columns are stored: a change of the
+-- formula needs a migration that rewrites them.
 create or replace function mestat.period_k(p_code text) returns integer
 language sql immutable
 as $$

@@ -37,7 +37,9 @@ begin
 
 	-- 1. One pass over mestat.cell in the order of its key, sorting
 	--    nothing: the current version of each cell (047), when it first had
-	--    a value, k = quarters since the end of 2015 (a year is its Q4) and
+	--    a value, k = quarters since the end of 2015 (a year is its Q4; the
+	--    cell's stored k, 050: computed here from the code, it was evaluated
+	--    again in each window argument that names it) and
 	--    the sum of the last 4 quarters where all 4 are there (sum4), as in
 	--    011. A reported-missing cell (status M, L...: no value, not
 	--    deleted) is kept, as received, but is no value: v is NULL and no
@@ -47,7 +49,7 @@ begin
 	select c.reporter, c.indicator, c.period, c.k, c.v, c.first_at, c.st, c.oid,
 	       case when lag(c.k, 3) over w4 = c.k - 3 and count(c.v) over w4 = 4 then sum(c.v) over w4 end as sum4
 	  from (select o.reporter, o.indicator, o.period, o.value as v, o.status as st, o.observation as oid,
-	               mestat.period_k(o.period) as k, o.first_value_at as first_at
+	               o.k, o.first_value_at as first_at
 	          from mestat.cell o
 	         -- An incremental run reads the series it assesses, those of the
 	         -- ministry and the national sources for the national rows (the

@@ -25,7 +25,7 @@ create view t_ref.cell as
 select distinct on (o.reporter, o.indicator, o.period)
        o.reporter, o.indicator, o.period, o.id as observation, o.value, o.deleted, o.status, o.comment, o.submission,
        o.recorded_at as changed_at, (count(*) over w)::integer as versions, min(o.recorded_at) over w as first_recorded_at,
-       min(o.recorded_at) filter (where not o.deleted) over w as first_value_at
+       min(o.recorded_at) filter (where not o.deleted) over w as first_value_at, mestat.period_k(o.period) as k
   from mestat.observation o
 window w as (partition by o.reporter, o.indicator, o.period)
  order by o.reporter, o.indicator, o.period, o.id desc;
