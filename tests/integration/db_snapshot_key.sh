@@ -1,0 +1,88 @@
+#!/bin/bash
+# db_snapshot_key.sh: the assessments (mestat.progress_snapshot_detail) and
+# the completeness rows (mestat.reporting_status) name an existing snapshot,
+# checked by statement triggers since 051 instead of foreign keys, with what
+# the foreign keys did: a row naming no snapshot is refused with SQLSTATE
+# 23503, inserted or moved; deleting a snapshot deletes its rows, truncating
+# the snapshots empties both tables, and an id that rows name cannot change;
+# a snapshot named by an uncommitted insert cannot be deleted until that
+# transaction ends, and an insert that waited for a delete of its snapshot
+# is refused.
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/integration/db_lib.sh"
+
+db_fresh
+sq() { psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U postgres -d "$DB" -c "set role mestat_owner; $1"; }
+# state SQL: the SQLSTATE SQL fails with, or "ok".
+state() {
+	local out
+	if out=$(psql -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -U postgres -d "$DB" \
+		-c "set role mestat_owner; $1" 2>&1); then
+		echo ok
+	else
+		printf '%s\n' "$out" | sed -n 's/^ERROR: *\([0-9A-Z]\{5\}\):.*/\1/p' | head -n 1
+	fi
+}
+snap() { sq "insert into mestat.progress_snapshot (note) values ('test') returning id"; }
+detail() { echo "insert into mestat.progress_snapshot_detail (snapshot, chain, indicator, reporter) values ($1, $1, 'i$2', 'r$2')"; }
+status() { echo "insert into mestat.reporting_status (reporter, period, expected, received, on_time, snapshot, computed_at) values ('r$2', '2016Q1', 3, 1, 1, $1, now())"; }
+count() { sq "select (select count(*) from mestat.progress_snapshot_detail where snapshot = $1) || ' ' || (select count(*) from mestat.reporting_status where snapshot = $1)"; }
+
+s1=$(snap)
+s2=$(snap)
+expect_eq "rows naming existing snapshots are stored, several in one statement" ok \
+	"$(state "$(detail "$s1" 1); $(detail "$s1" 2); $(status "$s1" 1);
+	          insert into mestat.progress_snapshot_detail (snapshot, chain, indicator, reporter)
+	          values ($s1, $s1, 'i3', 'r3'), ($s2, $s2, 'i3', 'r3');
+	          insert into mestat.reporting_status (reporter, period, expected, received, on_time, snapshot, computed_at)
+	          values ('r2', '2016Q1', 3, 1, 1, $s1, now()), ('r3', '2016Q1', 3, 1, 1, $s2, now())")"
+expect_eq "... all of them" "3 2 1 1" "$(count "$s1") $(count "$s2")"
+expect_eq "an assessment naming no snapshot is refused (23503)" 23503 "$(state "$(detail 999999 4)")"
+expect_eq "a completeness row naming no snapshot is refused (23503)" 23503 "$(state "$(status 999999 4)")"
+expect_eq "one bad row among good ones refuses the whole statement" "23503 3 2" \
+	"$(state "insert into mestat.progress_snapshot_detail (snapshot, chain, indicator, reporter)
+	          values ($s1, $s1, 'i5', 'r5'), (999999, 999999, 'i5', 'r5')") $(count "$s1")"
+expect_eq "a row moved to no snapshot is refused (23503)" 23503 \
+	"$(state "update mestat.reporting_status set snapshot = 999999 where snapshot = $s1")"
+expect_eq "a row moved to another snapshot is kept" "ok 2 1" \
+	"$(state "update mestat.progress_snapshot_detail set snapshot = $s2 where snapshot = $s1 and indicator = 'i2'") $(count "$s2")"
+expect_eq "a named snapshot's id cannot change (23503)" 23503 \
+	"$(state "update mestat.progress_snapshot set id = default where id = $s1")"
+s3=$(snap)
+expect_eq "... an unnamed one's can" ok "$(state "update mestat.progress_snapshot set id = default where id = $s3")"
+expect_eq "deleting a snapshot deletes its rows, and no other's" "0 0 2 1" \
+	"$(sq "delete from mestat.progress_snapshot where id = $s1")$(count "$s1") $(count "$s2")"
+
+# Concurrency: an uncommitted insert naming a snapshot holds it.
+# sleeping: another session of the test is in pg_sleep (its writes done).
+sleeping() {
+	[ "$(psql -X -q -At -U postgres -d "$DB" -c "select count(*) from pg_stat_activity
+	                                               where wait_event = 'PgSleep' and datname = current_database()")" -ge 1 ]
+}
+s4=$(snap)
+psql -X -q -U postgres -d "$DB" -c "set role mestat_owner; begin; $(detail "$s4" 6); select pg_sleep(3); commit;" \
+	>/dev/null 2>&1 &
+holder=$!
+t_until 10 sleeping ||
+	not_ok "the inserting transaction starts" "not seen in 10 s"
+expect_eq "a snapshot an uncommitted insert names cannot be deleted meanwhile (lock timeout)" 55P03 \
+	"$(state "set lock_timeout = '500ms'; delete from mestat.progress_snapshot where id = $s4")"
+wait "$holder"
+expect_eq "... and its row is there once that transaction commits" "1 0" "$(count "$s4")"
+# ... and an insert that waited for a delete of its snapshot is refused.
+psql -X -q -U postgres -d "$DB" -c "set role mestat_owner; begin; delete from mestat.progress_snapshot where id = $s4;
+                                     select pg_sleep(2); commit;" >/dev/null 2>&1 &
+deleter=$!
+t_until 10 sleeping ||
+	not_ok "the deleting transaction starts" "not seen in 10 s"
+expect_eq "an insert naming a snapshot deleted while it waited is refused (23503)" 23503 \
+	"$(state "set statement_timeout = '20s'; $(detail "$s4" 7)")"
+wait "$deleter"
+expect_eq "... and the deleted snapshot's rows are gone" "0 0" "$(count "$s4")"
+
+sq "$(status "$s2" 8)"
+expect_eq "truncating the snapshots empties both tables" "0 0" \
+	"$(sq "truncate mestat.progress_snapshot;
+	       select (select count(*) from mestat.progress_snapshot_detail) || ' ' || (select count(*) from mestat.reporting_status)")"
+
+db_drop
