@@ -35,7 +35,7 @@ begin
 	 limit 1;
 	if found then
 		raise exception 'insert or update on table "%" names snapshot %, which is not in mestat.progress_snapshot',
-			tg_table_name, coalesce(bad::text, 'NULL')
+			tg_table_name, bad
 			using errcode = 'foreign_key_violation', schema = tg_table_schema, table = tg_table_name,
 			      column = 'snapshot';
 	end if;
