@@ -120,4 +120,26 @@ got=$(db_q postgres "$DB" "select coalesce(string_agg(n.nspname, ','), '') from 
 	where n.nspname in ('mestat', 'report') and has_schema_privilege('public', n.oid, 'USAGE')")
 expect_eq "PUBLIC has no USAGE on schemas mestat and report" "" "$got"
 
+# 052: the assessments are read without parallel workers. With parallel
+# plans made free and index scans off, the planner would read the table with
+# workers unless the table forbids it; the same plan with the setting taken
+# away (rolled back) shows that it would.
+parallel_plan() { # parallel_plan [SQL run first]: report.progress_by_reporter's parallel scans of the assessments
+	psql -X -q -At -v ON_ERROR_STOP=1 -U postgres -d "$DB" <<SQL | grep -c 'Parallel .* on progress_snapshot_detail'
+begin;
+$1
+set local parallel_setup_cost = 0;
+set local parallel_tuple_cost = 0;
+set local min_parallel_table_scan_size = 0;
+set local enable_indexscan = off;
+set local enable_indexonlyscan = off;
+set local enable_bitmapscan = off;
+explain select * from report.progress_by_reporter;
+rollback;
+SQL
+}
+expect_eq "report.progress_by_reporter reads the assessments without parallel workers" "0" "$(parallel_plan)"
+expect_eq "... which it would use without 052's setting" "1" \
+	"$(parallel_plan "alter table mestat.progress_snapshot_detail reset (parallel_workers);")"
+
 db_drop
