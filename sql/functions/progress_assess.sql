@@ -22,8 +22,9 @@ set jit = off
 -- quarters before (whose series it estimated at four times their number).
 -- And no Memoize: it was chosen for one lookup a row (the series' latest
 -- break) whose key never repeats, 285,100 misses and 37 MB kept. Without
--- either, a full run at county scale took 36.6 s against 38.7 s (the ends
--- 6.9 s against 7.3 s, the assessments' insert 7.4 s against 8.9 s).
+-- either, four full runs at county scale took 35.9-38.7 s against
+-- 37.3-39.2 s alternating with them (the ends 6.7-7.2 s against 7.1-7.5 s,
+-- the assessments' insert 7.0-7.9 s against 8.0-9.2 s).
 set enable_mergejoin = off
 set enable_memoize = off
 as $$

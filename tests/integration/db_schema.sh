@@ -142,4 +142,26 @@ expect_eq "report.progress_by_reporter reads the assessments without parallel wo
 expect_eq "... which it would use without 052's setting" "1" \
 	"$(parallel_plan "alter table mestat.progress_snapshot_detail reset (parallel_workers);")"
 
+# A progress run plans no merge join and no Memoize (mestat.progress_assess's
+# settings): every plan of a full run, nested statements included, as
+# auto_explain logs them. Without the settings (rolled back) and with hash
+# joins off, the same count finds merge joins: it would see them.
+assess_plans() { # assess_plans [SQL run first]: "PLANS NODES", a full run's plans logged and its merge joins and Memoize nodes
+	local count='/Query Text:/ { n++ } /Merge (Left |Right |Full |Anti |Semi )?Join|Memoize/ { m++ } END { print n + 0, m + 0 }'
+	psql -X -q -At -v ON_ERROR_STOP=1 -U postgres -d "$DB" 2>&1 >/dev/null <<SQL | awk "$count"
+begin;
+$1
+load 'auto_explain';
+set local auto_explain.log_min_duration = 0;
+set local auto_explain.log_nested_statements = on;
+set local auto_explain.log_level = warning;
+select mestat.recompute_progress();
+rollback;
+SQL
+}
+expect_match "a full progress run plans no merge join and no Memoize" '^[1-9][0-9]* 0$' "$(assess_plans)"
+got=$(assess_plans "alter function mestat.progress_assess(bigint, boolean) reset enable_mergejoin;
+set local enable_hashjoin = off;")
+expect_match "... which it would, without the settings and hash joins" '^[1-9][0-9]* [1-9][0-9]*$' "$got"
+
 db_drop
