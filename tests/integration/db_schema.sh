@@ -120,23 +120,27 @@ got=$(db_q postgres "$DB" "select coalesce(string_agg(n.nspname, ','), '') from 
 	where n.nspname in ('mestat', 'report') and has_schema_privilege('public', n.oid, 'USAGE')")
 expect_eq "PUBLIC has no USAGE on schemas mestat and report" "" "$got"
 
+rolled_back() { # rolled_back FIRST BODY: FIRST, then BODY, in one transaction rolled back; psql's output and messages
+	psql -X -q -At -v ON_ERROR_STOP=1 -U postgres -d "$DB" 2>&1 <<SQL
+begin;
+$1
+$2
+rollback;
+SQL
+}
+
 # 052: the assessments are read without parallel workers. With parallel
 # plans made free and index scans off, the planner would read the table with
 # workers unless the table forbids it; the same plan with the setting taken
 # away (rolled back) shows that it would.
 parallel_plan() { # parallel_plan [SQL run first]: report.progress_by_reporter's parallel scans of the assessments
-	psql -X -q -At -v ON_ERROR_STOP=1 -U postgres -d "$DB" <<SQL | grep -c 'Parallel .* on progress_snapshot_detail'
-begin;
-$1
-set local parallel_setup_cost = 0;
+	rolled_back "${1:-}" "set local parallel_setup_cost = 0;
 set local parallel_tuple_cost = 0;
 set local min_parallel_table_scan_size = 0;
 set local enable_indexscan = off;
 set local enable_indexonlyscan = off;
 set local enable_bitmapscan = off;
-explain select * from report.progress_by_reporter;
-rollback;
-SQL
+explain select * from report.progress_by_reporter;" | grep -c 'Parallel .* on progress_snapshot_detail'
 }
 expect_eq "report.progress_by_reporter reads the assessments without parallel workers" "0" "$(parallel_plan)"
 expect_eq "... which it would use without 052's setting" "1" \
@@ -148,16 +152,11 @@ expect_eq "... which it would use without 052's setting" "1" \
 # joins off, the same count finds merge joins: it would see them.
 assess_plans() { # assess_plans [SQL run first]: "PLANS NODES", a full run's plans logged and its merge joins and Memoize nodes
 	local count='/Query Text:/ { n++ } /Merge (Left |Right |Full |Anti |Semi )?Join|Memoize/ { m++ } END { print n + 0, m + 0 }'
-	psql -X -q -At -v ON_ERROR_STOP=1 -U postgres -d "$DB" 2>&1 >/dev/null <<SQL | awk "$count"
-begin;
-$1
-load 'auto_explain';
+	rolled_back "${1:-}" "load 'auto_explain';
 set local auto_explain.log_min_duration = 0;
 set local auto_explain.log_nested_statements = on;
 set local auto_explain.log_level = warning;
-select mestat.recompute_progress();
-rollback;
-SQL
+select mestat.recompute_progress();" | awk "$count"
 }
 expect_match "a full progress run plans no merge join and no Memoize" '^[1-9][0-9]* 0$' "$(assess_plans)"
 got=$(assess_plans "alter function mestat.progress_assess(bigint, boolean) reset enable_mergejoin;
