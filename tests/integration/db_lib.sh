@@ -8,7 +8,7 @@
 # simple-protocol query wrapped in BEGIN/COMMIT (psql's \gexec sends a value
 # as one query). Without the current definitions a test would judge the
 # bodies the numbered files left, which later edits to sql/functions/ and
-# sql/views/ replace. (A psql started per file took 26 s a database, this 3 s.)
+# sql/views/ replace. (A psql started per file took 26 s a database, this 3-6 s.)
 # Prints the failing file and the error on stderr and returns 1 on failure.
 db_apply_migrations() {
 	local db=$1 f script=$T_TMP/migrate-$1.psql out=$T_TMP/migrate-$1.out
