@@ -784,7 +784,15 @@ begin
 		            when x.g <= -band then 'falling'
 		            else 'stable' end as trend
 		  from (select case when ap.a_prev <> 0 then (en.a_last - ap.a_prev) / abs(ap.a_prev) end as g) as x
-	  ) as tr;
+	  ) as tr
+	-- Written in the order report.progress_by_reporter reads them (its
+	-- index on (chain, reporter, indicator)): in the indicators' order, a
+	-- read of all 285,100 rows at county scale visited 288,600 buffers, a
+	-- page per row, and took 0.81-1.03 s; in this order 12,560 buffers and
+	-- 0.73-0.77 s, the full run no slower (35.6 and 36.8 s against 35.8 and
+	-- 34.5 s, alternating). Compared in collation C: codes are ASCII, and
+	-- a sort through the database's collation compares with strcoll.
+	 order by sc.scope collate "C", sc.indicator collate "C";
 	get diagnostics n_details = row_count;
 
 	-- 6. Completeness and timeliness per reporter and period that has ended,
