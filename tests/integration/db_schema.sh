@@ -121,7 +121,7 @@ got=$(db_q postgres "$DB" "select coalesce(string_agg(n.nspname, ','), '') from 
 expect_eq "PUBLIC has no USAGE on schemas mestat and report" "" "$got"
 
 rolled_back() { # rolled_back FIRST BODY: FIRST, then BODY, in one transaction rolled back; psql's output and messages
-	psql -X -q -At -v ON_ERROR_STOP=1 -U postgres -d "$DB" 2>&1 <<SQL
+	pg_psql -At -d "$DB" 2>&1 <<SQL
 begin;
 $1
 $2
