@@ -14,17 +14,29 @@ set local role mestat_owner;
 -- end; a snapshot deleted while this one waited is not locked, and the
 -- check that follows (a statement of its own, so a newer view of the table)
 -- does not find it.
+-- An assessment also names its snapshot's chain (the snapshot's base, or the
+-- snapshot itself), which its unique index leads with (053).
 create or replace function mestat.progress_snapshot_rows_check() returns trigger
 language plpgsql
 security definer
 set search_path = mestat, pg_temp
 as $$
 declare
+	detail boolean := tg_table_name = 'progress_snapshot_detail';
 	ids bigint[];
+	chains bigint[];
 	bad bigint;
+	bad_chain bigint;
+	should bigint;
 begin
-	if tg_level = 'ROW' then
+	if tg_level = 'ROW' and detail then
 		ids := array[new.snapshot];
+		chains := array[new.chain];
+	elsif tg_level = 'ROW' then
+		ids := array[new.snapshot];
+	elsif detail then
+		select array_agg(x.snapshot), array_agg(x.chain) into ids, chains
+		  from (select distinct n.snapshot, n.chain from new_rows n) as x;
 	else
 		ids := array(select distinct n.snapshot from new_rows n);
 	end if;
@@ -39,6 +51,19 @@ begin
 			using errcode = 'foreign_key_violation', schema = tg_table_schema, table = tg_table_name,
 			      column = 'snapshot';
 	end if;
+	if detail then
+		select u.id, u.chain, coalesce(s.base, s.id) into bad, bad_chain, should
+		  from unnest(ids, chains) as u(id, chain)
+		  join mestat.progress_snapshot s on s.id = u.id
+		 where u.chain is distinct from coalesce(s.base, s.id)
+		 limit 1;
+		if found then
+			raise exception 'insert or update on table "%" names chain % for snapshot %, whose chain is %',
+				tg_table_name, bad_chain, bad, should
+				using errcode = 'foreign_key_violation', schema = tg_table_schema, table = tg_table_name,
+				      column = 'chain';
+		end if;
+	end if;
 	return null;
 end
 $$;
@@ -46,4 +71,4 @@ $$;
 comment on function mestat.progress_snapshot_rows_check() is
 	'Trigger on mestat.progress_snapshot_detail and mestat.reporting_status: each new row''s snapshot exists in '
 	'mestat.progress_snapshot (SQLSTATE 23503 otherwise), locked FOR KEY SHARE as a foreign key locks it; once per '
-	'INSERT statement (051).';
+	'INSERT statement (051). An assessment names its snapshot''s chain, coalesce(base, id) (053).';

@@ -7,7 +7,13 @@
 # the snapshots empties both tables, and an id that rows name cannot change;
 # a snapshot named by an uncommitted insert cannot be deleted until that
 # transaction ends, and an insert that waited for a delete of its snapshot
-# is refused.
+# is refused. Since 053 an assessment also names its snapshot's chain (the
+# snapshot's base, or the snapshot itself), which the one unique index on
+# (chain, reporter, indicator, snapshot, period) leads with: a row naming
+# another chain is refused, inserted or moved, and a snapshot's base cannot
+# change while assessments name it (23503, as a foreign key on (snapshot,
+# chain) would refuse them); two rows of one (snapshot, indicator, reporter,
+# period) are refused by that index (23505).
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/db_lib.sh"
 
@@ -44,8 +50,35 @@ expect_eq "one bad row among good ones refuses the whole statement" "23503 3 2" 
 	          values ($s1, $s1, 'i5', 'r5'), (999999, 999999, 'i5', 'r5')") $(count "$s1")"
 expect_eq "a row moved to no snapshot is refused (23503)" 23503 \
 	"$(state "update mestat.reporting_status set snapshot = 999999 where snapshot = $s1")"
-expect_eq "a row moved to another snapshot is kept" "ok 2 1" \
-	"$(state "update mestat.progress_snapshot_detail set snapshot = $s2 where snapshot = $s1 and indicator = 'i2'") $(count "$s2")"
+expect_eq "a row moved to another snapshot and its chain is kept" "ok 2 1" \
+	"$(state "update mestat.progress_snapshot_detail set snapshot = $s2, chain = $s2
+	          where snapshot = $s1 and indicator = 'i2'") $(count "$s2")"
+expect_eq "an assessment naming a chain other than its snapshot's is refused (23503)" 23503 \
+	"$(state "insert into mestat.progress_snapshot_detail (snapshot, chain, indicator, reporter)
+	          values ($s1, $s2, 'i9', 'r9')")"
+expect_eq "... one such row among good ones refuses the whole statement" "23503 2 2" \
+	"$(state "insert into mestat.progress_snapshot_detail (snapshot, chain, indicator, reporter)
+	          values ($s1, $s1, 'i9', 'r9'), ($s1, $s2, 'i10', 'r10')") $(count "$s1")"
+expect_eq "... moved to another snapshot without its chain (23503)" 23503 \
+	"$(state "update mestat.progress_snapshot_detail set snapshot = $s2 where snapshot = $s1 and indicator = 'i1'")"
+expect_eq "... or to another chain (23503)" 23503 \
+	"$(state "update mestat.progress_snapshot_detail set chain = $s2 where snapshot = $s1 and indicator = 'i1'")"
+si=$(sq "insert into mestat.progress_snapshot (note, kind, base) values ('test', 'incremental', $s1) returning id")
+expect_eq "an incremental snapshot's rows name its base as their chain" ok \
+	"$(state "insert into mestat.progress_snapshot_detail (snapshot, chain, indicator, reporter)
+	          values ($si, $s1, 'i1', 'r1')")"
+expect_eq "... not the snapshot itself (23503)" 23503 \
+	"$(state "insert into mestat.progress_snapshot_detail (snapshot, chain, indicator, reporter)
+	          values ($si, $si, 'i2', 'r2')")"
+expect_eq "a snapshot's base cannot change while assessments name it (23503)" 23503 \
+	"$(state "update mestat.progress_snapshot set base = $s2 where id = $si")"
+expect_eq "two assessments of one snapshot, indicator, reporter and period are refused (23505)" 23505 \
+	"$(state "$(detail "$s2" 3)")"
+national="insert into mestat.progress_snapshot_detail (snapshot, chain, indicator) values ($si, $s1, 'i3')"
+expect_eq "... the national row too (a NULL reporter is not distinct)" "ok 23505" \
+	"$(state "$national") $(state "$national")"
+expect_eq "deleting an incremental snapshot deletes its rows, not its base's" "0 2" \
+	"$(sq "delete from mestat.progress_snapshot where id = $si")$(count "$si" | cut -d' ' -f1) $(count "$s1" | cut -d' ' -f1)"
 expect_eq "a named snapshot's id cannot change (23503)" 23503 \
 	"$(state "update mestat.progress_snapshot set id = default where id = $s1")"
 s3=$(snap)
