@@ -40,7 +40,13 @@ begin
 	else
 		ids := array(select distinct n.snapshot from new_rows n);
 	end if;
-	perform 1 from mestat.progress_snapshot s where s.id = any (ids) for key share;
+	-- An assessment's chain rests on its snapshot's base, which is no key
+	-- column: FOR SHARE, so that a change of the base waits as well (053).
+	if detail then
+		perform 1 from mestat.progress_snapshot s where s.id = any (ids) for share;
+	else
+		perform 1 from mestat.progress_snapshot s where s.id = any (ids) for key share;
+	end if;
 	select u.id into bad
 	  from unnest(ids) as u(id)
 	 where not exists (select 1 from mestat.progress_snapshot s where s.id = u.id)
@@ -71,4 +77,5 @@ $$;
 comment on function mestat.progress_snapshot_rows_check() is
 	'Trigger on mestat.progress_snapshot_detail and mestat.reporting_status: each new row''s snapshot exists in '
 	'mestat.progress_snapshot (SQLSTATE 23503 otherwise), locked FOR KEY SHARE as a foreign key locks it; once per '
-	'INSERT statement (051). An assessment names its snapshot''s chain, coalesce(base, id) (053).';
+	'INSERT statement (051). An assessment names its snapshot''s chain, coalesce(base, id), and locks the snapshot FOR '
+	'SHARE, so that its base cannot change meanwhile (053).';

@@ -12,7 +12,8 @@
 # (chain, reporter, indicator, snapshot, period) leads with: a row naming
 # another chain is refused, inserted or moved, and a snapshot's base cannot
 # change while assessments name it (23503, as a foreign key on (snapshot,
-# chain) would refuse them); two rows of one (snapshot, indicator, reporter,
+# chain) would refuse them), nor while an uncommitted insert names it (the
+# insert locks it FOR SHARE); two rows of one (snapshot, indicator, reporter,
 # period) are refused by that index (23505).
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/db_lib.sh"
@@ -93,13 +94,15 @@ sleeping() {
 	                                               where wait_event = 'PgSleep' and datname = current_database()")" -ge 1 ]
 }
 s4=$(snap)
-psql -X -q -U postgres -d "$DB" -c "set role mestat_owner; begin; $(detail "$s4" 6); select pg_sleep(3); commit;" \
+psql -X -q -U postgres -d "$DB" -c "set role mestat_owner; begin; $(detail "$s4" 6); select pg_sleep(4); commit;" \
 	>/dev/null 2>&1 &
 holder=$!
 t_until 10 sleeping ||
 	not_ok "the inserting transaction starts" "not seen in 10 s"
 expect_eq "a snapshot an uncommitted insert names cannot be deleted meanwhile (lock timeout)" 55P03 \
 	"$(state "set lock_timeout = '500ms'; delete from mestat.progress_snapshot where id = $s4")"
+expect_eq "... nor its base changed, which the uncommitted row's chain rests on (lock timeout)" 55P03 \
+	"$(state "set lock_timeout = '500ms'; update mestat.progress_snapshot set base = $s2 where id = $s4")"
 wait "$holder"
 expect_eq "... and its row is there once that transaction commits" "1 0" "$(count "$s4")"
 # ... and an insert that waited for a delete of its snapshot is refused.
