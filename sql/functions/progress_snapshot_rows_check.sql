@@ -29,11 +29,11 @@ declare
 	bad_chain bigint;
 	should bigint;
 begin
-	if tg_level = 'ROW' and detail then
+	if tg_level = 'ROW' then
 		ids := array[new.snapshot];
-		chains := array[new.chain];
-	elsif tg_level = 'ROW' then
-		ids := array[new.snapshot];
+		if detail then
+			chains := array[new.chain];
+		end if;
 	elsif detail then
 		select array_agg(x.snapshot), array_agg(x.chain) into ids, chains
 		  from (select distinct n.snapshot, n.chain from new_rows n) as x;
