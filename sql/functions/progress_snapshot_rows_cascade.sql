@@ -20,6 +20,7 @@ set search_path = mestat, pg_temp
 as $$
 declare
 	named text;
+	changed text;
 begin
 	if tg_op = 'TRUNCATE' then
 		truncate mestat.progress_snapshot_detail, mestat.reporting_status;
@@ -28,20 +29,20 @@ begin
 		 where (d.chain, d.snapshot) in (select coalesce(o.base, o.id), o.id from old_rows o);
 		delete from mestat.reporting_status r where r.snapshot in (select o.id from old_rows o);
 	elsif new.id is distinct from old.id or new.base is distinct from old.base then
+		changed := case when new.id is distinct from old.id then 'id' else 'base' end;
 		select t into named
 		  from (select 'progress_snapshot_detail' as t
 		         where exists (select 1 from mestat.progress_snapshot_detail d
 		                        where d.chain = coalesce(old.base, old.id) and d.snapshot = old.id)
 		        union all
 		        select 'reporting_status'
-		         where new.id is distinct from old.id
+		         where changed = 'id'
 		           and exists (select 1 from mestat.reporting_status r where r.snapshot = old.id)) as x
 		 limit 1;
 		if found then
-			raise exception 'snapshot % cannot change its %: rows of mestat.% name it', old.id,
-				case when new.id is distinct from old.id then 'id' else 'base' end, named
+			raise exception 'snapshot % cannot change its %: rows of mestat.% name it', old.id, changed, named
 				using errcode = 'foreign_key_violation', schema = tg_table_schema, table = tg_table_name,
-				      column = case when new.id is distinct from old.id then 'id' else 'base' end;
+				      column = changed;
 		end if;
 	end if;
 	return null;
