@@ -124,10 +124,9 @@ begin
 	  into n_new, n_revised, n_unchanged, n_deleted
 	  from judged j;
 
-	update mestat.submission s
-	   set counts = jsonb_build_object('new', n_new, 'revised', n_revised, 'unchanged', n_unchanged, 'deleted', n_deleted)
-	 where s.id = p_submission;
-
+	-- The counts reach mestat.submission with the receipt, in the caller's
+	-- one UPDATE of the row (step 6): written here too, the row was updated
+	-- twice a submission, each time with its checks and its foreign key.
 	return query select n_new, n_revised, n_unchanged, n_deleted;
 end
 $$;
@@ -138,6 +137,6 @@ comment on function mestat.ingest_apply(bigint) is
 	'value gets a version (new); a different value or status gets a version (revised); an equal value with the same '
 	'status (numeric equality, 12.50 = 12.5) is counted unchanged and not stored; a reported-missing row (missing-value '
 	'status) is stored without a value; deleted = true on a cell with a value stores a deletion (deleted), on a cell '
-	'without one it is counted unchanged. Also writes the counts to submission.counts. Serialises ingests of one reporter '
+	'without one it is counted unchanged. The caller writes the counts to submission.counts with the receipt. Serialises ingests of one reporter '
 	'(advisory lock). Raises SQLSTATE MS409 if a period was closed since validation (answer 409), 22023 if the rows were '
 	'not validated.';

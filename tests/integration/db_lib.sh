@@ -111,8 +111,12 @@ create temporary table t_problem on commit drop as
 	select * from mestat.ingest_validate(:'rep', nullif(:'scheme', ''));
 select count(*) = 0 as valid from t_problem \\gset
 \\if :valid
-select 'counts', * from mestat.ingest_apply(:sub);
-update mestat.submission set receipt = '{"submission_id":' || id || '}' where id = :sub;
+select * from mestat.ingest_apply(:sub) \\gset c_
+select 'counts', :c_new, :c_revised, :c_unchanged, :c_deleted;
+update mestat.submission
+   set counts = jsonb_build_object('new', :c_new, 'revised', :c_revised, 'unchanged', :c_unchanged, 'deleted', :c_deleted),
+       receipt = '{"submission_id":' || id || '}'
+ where id = :sub;
 commit;
 \\else
 select 'problem', seq, status, field, reason from t_problem order by seq, status;

@@ -70,6 +70,8 @@ out=$(t_curl "${bj_cert[@]}" "${bj[@]}" -d "$revised" "$url/api/v1/submissions")
 expect_eq "a revision is accepted: 201" 201 "$(status "$out")"
 expect_eq "... counting 1 revised" 1 "$(body "$out" | jq -r .counts.revised)"
 expect_eq "... and 2 unchanged" 2 "$(body "$out" | jq -r .counts.unchanged)"
+expect_eq "the submission's record keeps the receipt's counts" "$(body "$out" | jq -cS .counts)" \
+	"$(q "select counts from mestat.submission where id = $(body "$out" | jq -r .submission_id)" | jq -cS .)"
 expect_eq "the old version stays beside the new one" 2 \
 	"$(q "select count(*) from mestat.observation where indicator='tech_contract_turnover' and reporter='110000'")"
 expect_eq "report.latest_values shows the new value with 2 versions" "815|2" \

@@ -30,7 +30,10 @@ select count(*) = 0 as valid from t_problem \\gset
 select a.*, mestat.ingest_warnings(:sub) as w from mestat.ingest_apply(:sub) a \\gset
 select 'counts|' || :'new' || '|' || :'revised' || '|' || :'unchanged' || '|' || :'deleted';
 select 'warnings|' || :'w';
-update mestat.submission set receipt = '{"submission_id":' || id || '}' where id = :sub;
+update mestat.submission
+   set counts = jsonb_build_object('new', :new, 'revised', :revised, 'unchanged', :unchanged, 'deleted', :deleted),
+       receipt = '{"submission_id":' || id || '}'
+ where id = :sub;
 commit;
 \\else
 select 'problem', seq, status, field, reason from t_problem order by seq, status;
