@@ -164,15 +164,22 @@ set local enable_hashjoin = off;")
 expect_match "... which it would, without the settings and hash joins" '^[1-9][0-9]* [1-9][0-9]*$' "$got"
 
 # A full run writes its assessments in the order report.progress_by_reporter
-# reads them, (reporter, indicator): counted over the rows in the order they
-# were inserted (their ids, drawn row by row; where a row lands on disk may
-# also depend on free space), the rows and how many follow one that sorts later.
-got=$(rolled_back "select mestat.recompute_progress();" "select count(*), count(*) filter (where x.pr > x.r or (x.pr = x.r and x.pi > x.i))
-  from (select coalesce(d.reporter, '') collate \"C\" as r, d.indicator collate \"C\" as i,
-               lag(coalesce(d.reporter, '')) over w collate \"C\" as pr, lag(d.indicator) over w collate \"C\" as pi
-          from mestat.progress_snapshot_detail d
-         where d.snapshot = (select max(s.id) from mestat.progress_snapshot s)
-        window w as (order by d.id)) as x;" | tail -n 1 | tr '|' ' ')
-expect_match "a full run writes its assessments in (reporter, indicator) order" '^[1-9][0-9]* 0$' "$got"
+# reads them, (reporter, indicator), so that a reporter's rows lie on a few
+# pages: read in the order of their ctids, the rows and how many follow one
+# that sorts later. The table is truncated first, in the same transaction,
+# so that its new, empty file holds this run's rows only. Page after page
+# they keep the order they were inserted in, except that a row may go back
+# to an earlier page where it still fits (a county-scale run: 6 of 285,100;
+# the same rows in reverse order: nearly all): under 1 in 20 is out of order.
+got=$(rolled_back "truncate mestat.progress_snapshot_detail; select mestat.recompute_progress();" \
+	"select x.n > 0 and x.late * 20 < x.n, x.n, x.late
+  from (select count(*) as n, count(*) filter (where x.pr > x.r or (x.pr = x.r and x.pi > x.i)) as late
+          from (select coalesce(d.reporter, '') collate \"C\" as r, d.indicator collate \"C\" as i,
+                       lag(coalesce(d.reporter, '')) over w collate \"C\" as pr,
+                       lag(d.indicator) over w collate \"C\" as pi
+                  from mestat.progress_snapshot_detail d
+                 where d.snapshot = (select max(s.id) from mestat.progress_snapshot s)
+                window w as (order by d.ctid)) as x) as x;" | tail -n 1 | tr '|' ' ')
+expect_match "a full run writes its assessments in (reporter, indicator) order" '^t [1-9][0-9]* [0-9]+$' "$got"
 
 db_drop
