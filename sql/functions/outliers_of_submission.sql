@@ -79,11 +79,12 @@ begin
 		  from (select distinct b.reporter, b.indicator, b.lag from obs b) as sr
 		  cross join lateral (
 			-- The current version of each period: the series is one range of
-			-- mestat.cell's key, one row a period, however often it was revised.
+			-- mestat.cell's key, one row a period, however often it was revised,
+			-- with the period's quarter index stored (050): no join with
+			-- mestat.period, which hashed its every row again for each series.
 			with c as (
-				select c.value, c.status, p.k
+				select c.value, c.status, c.k
 				  from mestat.cell c
-				  join mestat.period p on p.code = c.period
 				 where c.reporter = sr.reporter and c.indicator = sr.indicator and c.value > 0
 			),
 			-- Each value's comparable earlier one (lag quarters before), by a
