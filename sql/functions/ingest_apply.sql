@@ -137,6 +137,6 @@ comment on function mestat.ingest_apply(bigint) is
 	'value gets a version (new); a different value or status gets a version (revised); an equal value with the same '
 	'status (numeric equality, 12.50 = 12.5) is counted unchanged and not stored; a reported-missing row (missing-value '
 	'status) is stored without a value; deleted = true on a cell with a value stores a deletion (deleted), on a cell '
-	'without one it is counted unchanged. The caller writes the counts to submission.counts with the receipt. Serialises ingests of one reporter '
-	'(advisory lock). Raises SQLSTATE MS409 if a period was closed since validation (answer 409), 22023 if the rows were '
-	'not validated.';
+	'without one it is counted unchanged. The caller writes the counts to submission.counts with the receipt (step 6). '
+	'Serialises ingests of one reporter (advisory lock). Raises SQLSTATE MS409 if a period was closed since validation '
+	'(answer 409), 22023 if the rows were not validated.';
