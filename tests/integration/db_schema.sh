@@ -172,14 +172,14 @@ expect_match "... which it would, without the settings and hash joins" '^[1-9][0
 # to an earlier page where it still fits (a county-scale run: 6 of 285,100;
 # the same rows in reverse order: nearly all): under 1 in 20 is out of order.
 got=$(rolled_back "truncate mestat.progress_snapshot_detail; select mestat.recompute_progress();" \
-	"select x.n > 0 and x.late * 20 < x.n, x.n, x.late
+	"select c.n > 0 and c.late * 20 < c.n, c.n, c.late
   from (select count(*) as n, count(*) filter (where x.pr > x.r or (x.pr = x.r and x.pi > x.i)) as late
           from (select coalesce(d.reporter, '') collate \"C\" as r, d.indicator collate \"C\" as i,
                        lag(coalesce(d.reporter, '')) over w collate \"C\" as pr,
                        lag(d.indicator) over w collate \"C\" as pi
                   from mestat.progress_snapshot_detail d
                  where d.snapshot = (select max(s.id) from mestat.progress_snapshot s)
-                window w as (order by d.ctid)) as x) as x;" | tail -n 1 | tr '|' ' ')
+                window w as (order by d.ctid)) as x) as c;" | tail -n 1 | tr '|' ' ')
 expect_match "a full run writes its assessments in (reporter, indicator) order" '^t [1-9][0-9]* [0-9]+$' "$got"
 
 db_drop
