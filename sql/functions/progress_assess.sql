@@ -33,6 +33,10 @@ declare
 	band numeric := coalesce((select s.value::numeric from mestat.setting s where s.name = 'trend_stable_band'), 0.01);
 	n_details integer;
 	last_quarter text;
+	due_q timestamptz[];
+	due_y timestamptz[];
+	ministry_codes text[];
+	inactive_codes text[];
 begin
 	-- Partial (an incremental run): the caller has filled pg_temp.pr_need_ind
 	-- (the indicators whose national figures are read), pr_only_ind (national
@@ -357,20 +361,32 @@ begin
 	--    reporter's quarterly flow is its 4-quarter sum.
 	create temp table pr_ends on commit drop as
 	with ser as (
-		select v.indicator, v.reporter, i.measure = 'flow' and i.periodicity = 'quarterly' as fq,
-		       min(array[v.k::numeric, case when i.measure = 'flow' and i.periodicity = 'quarterly' then v.sum4
-		                               else v.v end]) filter (where v.k > 0) as f,
-		       max(array[v.k::numeric, case when i.measure = 'flow' and i.periodicity = 'quarterly' then v.sum4
-		                               else v.v end]) filter (where v.k > 0) as l,
-		       max(case when i.measure = 'flow' and i.periodicity = 'quarterly' then v.sum4 else v.v end)
-		           filter (where v.k = 0) as a_base
-		  from pg_temp.pr_val v
-		  join mestat.indicator i on i.code = v.indicator
-		  join mestat.reporter r on r.code = v.reporter
-		 where i.scope = 'provincial' and r.kind not in ('ministry', 'department') and v.v is not null
-		   and (i.periodicity = 'quarterly') = (length(v.period) = 6)
-		   and (i.measure = 'stock' or i.periodicity = 'annual' or v.sum4 is not null)
-		 group by v.indicator, v.reporter, i.measure, i.periodicity
+		-- Each series' values grouped first, both ways (its values and its
+		-- 4-quarter sums), and the groups matched with the indicator and
+		-- the reporter after: joined before grouping, every value was
+		-- looked up in both (at county scale, the series alone 2.0-2.6 s
+		-- instead of 3.9-4.1 s, pr_ends 6.2-7.1 s instead of 7.4-7.6 s).
+		-- A 4-quarter sum is there only where the value is (pr_val).
+		select g.indicator, g.reporter, i.measure = 'flow' and i.periodicity = 'quarterly' as fq,
+		       case when i.measure = 'flow' and i.periodicity = 'quarterly' then g.f4 else g.f1 end as f,
+		       case when i.measure = 'flow' and i.periodicity = 'quarterly' then g.l4 else g.l1 end as l,
+		       case when i.measure = 'flow' and i.periodicity = 'quarterly' then g.b4 else g.b1 end as a_base
+		  from (select v.indicator, v.reporter, length(v.period) = 6 as q,
+		               min(array[v.k::numeric, v.v]) filter (where v.k > 0) as f1,
+		               max(array[v.k::numeric, v.v]) filter (where v.k > 0) as l1,
+		               max(v.v) filter (where v.k = 0) as b1,
+		               min(array[v.k::numeric, v.sum4]) filter (where v.k > 0 and v.sum4 is not null) as f4,
+		               max(array[v.k::numeric, v.sum4]) filter (where v.k > 0 and v.sum4 is not null) as l4,
+		               max(v.sum4) filter (where v.k = 0) as b4,
+		               count(v.sum4) as n4
+		          from pg_temp.pr_val v
+		         where v.v is not null
+		         group by v.indicator, v.reporter, length(v.period) = 6) as g
+		  join mestat.indicator i on i.code = g.indicator
+		  join mestat.reporter r on r.code = g.reporter
+		 where i.scope = 'provincial' and r.kind not in ('ministry', 'department')
+		   and (i.periodicity = 'quarterly') = g.q
+		   and (i.measure = 'stock' or i.periodicity = 'annual' or g.n4 > 0)
 	)
 	select s.indicator, '' as scope, s.c0[1]::integer as k_first, s.c0[2] as a_first,
 	       s.c1[1]::integer as k_last, s.c1[2] as a_last,
@@ -814,22 +830,36 @@ begin
 	  from mestat.indicator i
 	 where i.active
 	 group by 1, 2;
+	-- Each period's deadline by its k (quarters since the end of 2015; a
+	-- year's is its Q4's), one array for the quarters and one for the
+	-- years, from 2016 (k 1); the indicators that are the ministry's and
+	-- those no longer collected.
+	select array_agg(d.due_at order by g.k), array_agg(y.due_at order by g.k)
+	  into due_q, due_y
+	  from generate_series(1, (select max(p.k) from mestat.period p)) as g(k)
+	  left join (select p.k, (p.due_date + 1)::timestamp at time zone 'Asia/Shanghai' as due_at
+	               from mestat.period p where p.kind = 'quarter' and p.year >= 2016) as d on d.k = g.k
+	  left join (select p.k, (p.due_date + 1)::timestamp at time zone 'Asia/Shanghai' as due_at
+	               from mestat.period p where p.kind = 'year' and p.year >= 2016) as y on y.k = g.k;
+	select coalesce(array_agg(i.code) filter (where i.scope = 'national_only'), '{}'),
+	       coalesce(array_agg(i.code) filter (where not i.active), '{}')
+	  into ministry_codes, inactive_codes
+	  from mestat.indicator i;
 	create temp table pr_got on commit drop as
 	with got as (
 		-- (Grouped first by reporter, period and whether the indicator is the
-		-- ministry's, each period's deadline computed once; the reporter's
-		-- kind is matched on the groups.)
+		-- ministry's; the reporter's kind is matched on the groups, the
+		-- periods that have ended below. Each value's indicator and
+		-- deadline come from the arrays above, not from a join of every
+		-- value with the indicators and the periods: 2.2-2.5 s instead of
+		-- 3.8-4.6 s at county scale.)
 		select x.reporter, x.period, sum(x.n)::integer as received, sum(x.n_on_time)::integer as on_time
-		  from (select v.reporter, v.period, i.nat_only, count(*) as n,
-		               count(*) filter (where v.first_at < p.due_at) as n_on_time
+		  from (select v.reporter, v.period, v.indicator = any (ministry_codes) as nat_only, count(*) as n,
+		               count(*) filter (where v.first_at < case when length(v.period) = 6 then due_q[v.k]
+		                                                       else due_y[v.k] end) as n_on_time
 		          from pg_temp.pr_val v
-		          join (select p.code, (p.due_date + 1)::timestamp at time zone 'Asia/Shanghai' as due_at
-		                  from mestat.period p
-		                 where p.end_date < today and p.year >= 2016) as p on p.code = v.period
-		          join (select i.code, i.scope = 'national_only' as nat_only
-		                  from mestat.indicator i
-		                 where i.active) as i on i.code = v.indicator
-		         group by v.reporter, v.period, i.nat_only) as x
+		         where v.indicator <> all (inactive_codes)
+		         group by 1, 2, 3) as x
 		  join mestat.reporter r on r.code = x.reporter and x.nat_only = (r.kind = 'ministry')
 		 group by x.reporter, x.period
 	)

@@ -79,6 +79,24 @@ pr_recompute "$DB" >/dev/null
 expect_eq "a value received after the due date counts received and late at the next run" "$n_quarterly|1|0|1" \
 	"$(e "select expected, received, on_time, late from report.timeliness where reporter = '120000' and period = '2018Q1'")"
 
+# A year is due as its own period says (2018: its due_date, Beijing time):
+# the ministry's second national-only annual indicator arrives a day after.
+due_2018=$(db_q postgres "$DB" "select due_date from mestat.period where code = '2018'")
+nat2=$(db_q postgres "$DB" "select code from mestat.indicator where active and scope = 'national_only' and periodicity = 'annual'
+	and code <> 'national_centres_labs' order by code limit 1")
+echo "000000,$nat2,2018,3,$(date -d "$due_2018 + 1 day" +%F) 12:00:00+08" | pr_load "$DB"
+pr_recompute "$DB" >/dev/null
+expect_eq "a year's value before its due date ($due_2018) is on time, one a day after is late" "2|1|1" \
+	"$(e "select received, on_time, late from report.timeliness where reporter = '000000' and period = '2018'")"
+
+# An indicator no longer collected is neither expected nor received: Beijing's
+# on-time incubators of 2018Q1 no longer count.
+db_q postgres "$DB" "update mestat.indicator set active = false where code = 'incubators'" >/dev/null
+pr_recompute "$DB" >/dev/null
+expect_eq "an inactive indicator's values are not received" "$((n_quarterly - 1))|2|0|2" \
+	"$(e "select expected, received, on_time, late from report.timeliness where reporter = '110000' and period = '2018Q1'")"
+db_q postgres "$DB" "update mestat.indicator set active = true where code = 'incubators'" >/dev/null
+
 # Collector status.
 db_q postgres "$DB" "insert into mestat.source_state (name, reporter, url, format, last_attempt, last_success, next_run, consecutive_failures)
 	values ('beijing', '110000', 'https://stats.example.cn/q.json', 'json', now(), now(), now() + interval '1 hour', 0),
