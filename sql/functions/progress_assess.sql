@@ -367,10 +367,10 @@ begin
 		-- looked up in both (at county scale, the series alone 2.0-2.6 s
 		-- instead of 3.9-4.1 s, pr_ends 6.2-7.1 s instead of 7.4-7.6 s).
 		-- A 4-quarter sum is there only where the value is (pr_val).
-		select g.indicator, g.reporter, i.measure = 'flow' and i.periodicity = 'quarterly' as fq,
-		       case when i.measure = 'flow' and i.periodicity = 'quarterly' then g.f4 else g.f1 end as f,
-		       case when i.measure = 'flow' and i.periodicity = 'quarterly' then g.l4 else g.l1 end as l,
-		       case when i.measure = 'flow' and i.periodicity = 'quarterly' then g.b4 else g.b1 end as a_base
+		select g.indicator, g.reporter, t.fq,
+		       case when t.fq then g.f4 else g.f1 end as f,
+		       case when t.fq then g.l4 else g.l1 end as l,
+		       case when t.fq then g.b4 else g.b1 end as a_base
 		  from (select v.indicator, v.reporter, length(v.period) = 6 as q,
 		               min(array[v.k::numeric, v.v]) filter (where v.k > 0) as f1,
 		               max(array[v.k::numeric, v.v]) filter (where v.k > 0) as l1,
@@ -383,10 +383,11 @@ begin
 		         where v.v is not null
 		         group by v.indicator, v.reporter, length(v.period) = 6) as g
 		  join mestat.indicator i on i.code = g.indicator
+		 cross join lateral (select i.measure = 'flow' and i.periodicity = 'quarterly' as fq) as t
 		  join mestat.reporter r on r.code = g.reporter
 		 where i.scope = 'provincial' and r.kind not in ('ministry', 'department')
 		   and (i.periodicity = 'quarterly') = g.q
-		   and (i.measure = 'stock' or i.periodicity = 'annual' or g.n4 > 0)
+		   and (not t.fq or g.n4 > 0)
 	)
 	select s.indicator, '' as scope, s.c0[1]::integer as k_first, s.c0[2] as a_first,
 	       s.c1[1]::integer as k_last, s.c1[2] as a_last,
@@ -834,13 +835,13 @@ begin
 	-- year's is its Q4's), one array for the quarters and one for the
 	-- years, from 2016 (k 1); the indicators that are the ministry's and
 	-- those no longer collected.
-	select array_agg(d.due_at order by g.k), array_agg(y.due_at order by g.k)
+	select array_agg(d.q order by g.k), array_agg(d.y order by g.k)
 	  into due_q, due_y
 	  from generate_series(1, (select max(p.k) from mestat.period p)) as g(k)
-	  left join (select p.k, (p.due_date + 1)::timestamp at time zone 'Asia/Shanghai' as due_at
-	               from mestat.period p where p.kind = 'quarter' and p.year >= 2016) as d on d.k = g.k
-	  left join (select p.k, (p.due_date + 1)::timestamp at time zone 'Asia/Shanghai' as due_at
-	               from mestat.period p where p.kind = 'year' and p.year >= 2016) as y on y.k = g.k;
+	 cross join lateral (select max(x.due_at) filter (where x.kind = 'quarter') as q,
+	                            max(x.due_at) filter (where x.kind = 'year') as y
+	                       from (select p.kind, (p.due_date + 1)::timestamp at time zone 'Asia/Shanghai' as due_at
+	                               from mestat.period p where p.k = g.k and p.year >= 2016) as x) as d;
 	select coalesce(array_agg(i.code) filter (where i.scope = 'national_only'), '{}'),
 	       coalesce(array_agg(i.code) filter (where not i.active), '{}')
 	  into ministry_codes, inactive_codes
