@@ -18,6 +18,27 @@ declare
 	k_i text[];
 	k_p text[];
 begin
+	-- The cells written, (reporter, indicator, period) as three arrays.
+	if tg_op = 'INSERT' then
+		select array_agg(t.reporter), array_agg(t.indicator), array_agg(t.period) into k_r, k_i, k_p
+		  from (select distinct n.reporter, n.indicator, n.period from new_rows n) as t;
+	elsif tg_op = 'UPDATE' then
+		select array_agg(t.reporter), array_agg(t.indicator), array_agg(t.period) into k_r, k_i, k_p
+		  from (select n.reporter, n.indicator, n.period from new_rows n
+		        union
+		        select o.reporter, o.indicator, o.period from old_rows o) as t;
+	else
+		select array_agg(t.reporter), array_agg(t.indicator), array_agg(t.period) into k_r, k_i, k_p
+		  from (select distinct o.reporter, o.indicator, o.period from old_rows o) as t;
+	end if;
+
+	-- One transaction at a time writes a reporter's cells, as
+	-- mestat.ingest_apply() has it (which holds the lock already): each
+	-- statement below reads the series as the transactions before it left
+	-- them, so no 4-quarter sum misses a quarter written beside it.
+	perform pg_advisory_xact_lock(1835365237, hashtext(r.code))
+	   from (select distinct x.code from unnest(k_r) as x(code) order by x.code) as r;
+
 	if tg_op = 'INSERT' then
 		-- New versions: each cell written moves to its newest one. Versions
 		-- get increasing ids, so a cell already at a higher id (a version of
@@ -43,32 +64,40 @@ begin
 		       comment = case when excluded.observation > c.observation then excluded.comment else c.comment end,
 		       submission = case when excluded.observation > c.observation then excluded.submission else c.submission end,
 		       changed_at = case when excluded.observation > c.observation then excluded.changed_at else c.changed_at end;
-		return null;
-	end if;
-
-	-- An owner correcting history (update, delete): the cells of the rows
-	-- touched, before and after, are rebuilt from the versions they have now.
-	if tg_op = 'UPDATE' then
-		select array_agg(t.reporter), array_agg(t.indicator), array_agg(t.period) into k_r, k_i, k_p
-		  from (select n.reporter, n.indicator, n.period from new_rows n
-		        union
-		        select o.reporter, o.indicator, o.period from old_rows o) as t;
 	else
-		select array_agg(t.reporter), array_agg(t.indicator), array_agg(t.period) into k_r, k_i, k_p
-		  from (select distinct o.reporter, o.indicator, o.period from old_rows o) as t;
+		-- An owner correcting history (update, delete): the cells of the
+		-- rows touched, before and after, are rebuilt from the versions
+		-- they have now.
+		delete from mestat.cell c
+		 where (c.reporter, c.indicator, c.period) in (select * from unnest(k_r, k_i, k_p));
+		insert into mestat.cell (reporter, indicator, period, observation, value, deleted, status, comment, submission,
+		                         changed_at, versions, first_recorded_at, first_value_at)
+		select distinct on (o.reporter, o.indicator, o.period)
+		       o.reporter, o.indicator, o.period, o.id, o.value, o.deleted, o.status, o.comment, o.submission,
+		       o.recorded_at, (count(*) over w)::integer, min(o.recorded_at) over w,
+		       min(o.recorded_at) filter (where not o.deleted) over w
+		  from mestat.observation o
+		 where (o.reporter, o.indicator, o.period) in (select * from unnest(k_r, k_i, k_p))
+		window w as (partition by o.reporter, o.indicator, o.period)
+		 order by o.reporter, o.indicator, o.period, o.id desc;
 	end if;
 
-	delete from mestat.cell c
-	 where (c.reporter, c.indicator, c.period) in (select * from unnest(k_r, k_i, k_p));
-	insert into mestat.cell (reporter, indicator, period, observation, value, deleted, status, comment, submission,
-	                         changed_at, versions, first_recorded_at, first_value_at)
-	select distinct on (o.reporter, o.indicator, o.period)
-	       o.reporter, o.indicator, o.period, o.id, o.value, o.deleted, o.status, o.comment, o.submission, o.recorded_at,
-	       (count(*) over w)::integer, min(o.recorded_at) over w, min(o.recorded_at) filter (where not o.deleted) over w
-	  from mestat.observation o
-	 where (o.reporter, o.indicator, o.period) in (select * from unnest(k_r, k_i, k_p))
-	window w as (partition by o.reporter, o.indicator, o.period)
-	 order by o.reporter, o.indicator, o.period, o.id desc;
+	-- The 4-quarter sums (sum4) of each series written, where they changed:
+	-- a quarter's value and the three quarters' before it, when the four
+	-- are consecutive and each has a value (a deleted or reported-missing
+	-- cell has none). Each series is read by the prefix of the key.
+	update mestat.cell c
+	   set sum4 = s.sum4
+	  from (select x.reporter, x.indicator, x.period, x.sum4 as was,
+	               case when lag(x.k, 3) over w = x.k - 3 and count(x.value) over w = 4 then sum(x.value) over w end
+	               as sum4
+	          from (select distinct u.reporter, u.indicator from unnest(k_r, k_i) as u(reporter, indicator)) as ser
+	          join mestat.cell x on x.reporter = ser.reporter and x.indicator = ser.indicator
+	         where length(x.period) = 6
+	        window w as (partition by x.reporter, x.indicator order by x.period rows between 3 preceding and current row))
+	       as s
+	 where c.reporter = s.reporter and c.indicator = s.indicator and c.period = s.period
+	   and s.sum4 is distinct from s.was;
 	return null;
 end
 $$;
@@ -76,5 +105,6 @@ $$;
 comment on function mestat.cell_keep() is
 	'Statement trigger on mestat.observation (insert, update, delete): keeps mestat.cell at the current version of '
 	'each cell written. An insert moves each cell to its newest version; an update or a delete (an owner correcting '
-	'history) rebuilds the cells of the old and new rows from their versions. SECURITY DEFINER: writers of '
-	'observations need no right on mestat.cell.';
+	'history) rebuilds the cells of the old and new rows from their versions. Then the 4-quarter sums of the series '
+	'written are computed again. Takes the advisory lock of each reporter written, as mestat.ingest_apply() does. '
+	'SECURITY DEFINER: writers of observations need no right on mestat.cell.';

@@ -20,8 +20,10 @@ owner() {
 }
 
 # The cells as the versions give them, and current_value as 022 defined it.
+# A quarter's 4-quarter sum (055) is its value and the three quarters'
+# before it, by their codes, when all four have a value.
 sq "create schema t_ref;
-create view t_ref.cell as
+create view t_ref.cell_at as
 select distinct on (o.reporter, o.indicator, o.period)
        o.reporter, o.indicator, o.period, o.id as observation, o.value, o.deleted, o.status, o.comment, o.submission,
        o.recorded_at as changed_at, (count(*) over w)::integer as versions, min(o.recorded_at) over w as first_recorded_at,
@@ -29,6 +31,15 @@ select distinct on (o.reporter, o.indicator, o.period)
   from mestat.observation o
 window w as (partition by o.reporter, o.indicator, o.period)
  order by o.reporter, o.indicator, o.period, o.id desc;
+create view t_ref.cell as
+with c as (select * from t_ref.cell_at)
+select c.*,
+       (select sum(q.value) from c as q
+         where q.reporter = c.reporter and q.indicator = c.indicator
+           and q.period in (select p.code from mestat.period p
+                             where p.kind = 'quarter' and p.k between c.k - 3 and c.k)
+        having count(q.value) = 4 and length(c.period) = 6) as sum4
+  from c;
 create view t_ref.current_value as
 select v.indicator, v.reporter, v.period, v.value, v.comment, v.revision_count, v.first_recorded_at,
        v.last_changed_at, v.submission, v.observation_id, v.status
@@ -99,8 +110,9 @@ insert into mestat.observation (indicator, reporter, period, value, submission)
 select c.indicator, c.reporter, c.period, round((random() * 1000)::numeric, 2), c.submission
   from mestat.cell c
  where (c.deleted or c.value is null) and random() < 0.5"
-expect_eq "some cells are deleted, some reported missing, some revised" "t|t|t" \
-	"$(sq "select bool_or(deleted), bool_or(not deleted and value is null), bool_or(versions > 1) from mestat.cell")"
+expect_eq "some cells are deleted, some reported missing, some revised; some quarters have a 4-quarter sum" "t|t|t|t" \
+	"$(sq "select bool_or(deleted), bool_or(not deleted and value is null), bool_or(versions > 1), bool_or(sum4 > 0)
+	         from mestat.cell")"
 same "after revisions, deletions and values reported missing" 100
 
 # The daemon's own path: ingest_begin, the rows, ingest_validate, ingest_apply.
@@ -137,6 +149,24 @@ expect_eq "the older version was written first and committed last" "t" \
 expect_eq "... and the cell stays at the newer version" "999" \
 	"$(sq "select value from mestat.cell where reporter = '320000' and indicator = 'makerspaces' and period = '2017Q2'")"
 same "after a version that committed after a newer one"
+
+# Two transactions writing one series at once: the first stores 2020Q1 and
+# stays open for 2 s; meanwhile the second stores 2020Q2-Q4. Its 4-quarter
+# sum of 2020Q4 needs the first one's quarter, so it waits for the
+# reporter's lock until the first commits.
+( psql -X -q -At -U postgres -d "$DB" -c "begin" -c "set role mestat_owner" -c "
+insert into mestat.observation (indicator, reporter, period, value, submission)
+values ('incubators', '110000', '2020Q1', 1000, (select max(id) from mestat.submission where reporter = '110000'))" \
+	-c "select pg_sleep(2)" -c "commit" >"$T_TMP/first.out" 2>&1 ) &
+first=$!
+sleep 0.7
+owner "insert into mestat.observation (indicator, reporter, period, value, submission)
+select 'incubators', '110000', p, v, (select max(id) from mestat.submission where reporter = '110000')
+  from (values ('2020Q2', 200), ('2020Q3', 30), ('2020Q4', 4)) x(p, v)"
+wait "$first" || not_ok "the first transaction commits" "$(head -c 300 "$T_TMP/first.out")"
+expect_eq "a series written by two transactions at once has its 4-quarter sum" "1234" \
+	"$(sq "select sum4 from mestat.cell where reporter = '110000' and indicator = 'incubators' and period = '2020Q4'")"
+same "after two transactions wrote one series at once"
 
 # The owner corrects history: the newest versions of one reporter removed,
 # every version of one cell removed, a version moved to another cell.
