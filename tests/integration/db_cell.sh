@@ -1,10 +1,12 @@
 #!/bin/bash
-# db_cell.sh: mestat.cell holds each cell's current version (047), kept by
-# statement triggers on mestat.observation. After writes of every kind (one
-# statement writing a cell several times, revisions, deletions, values
-# reported missing, the daemon's ingest, an owner's update and delete of
-# versions, a transaction whose version lost the race to a later one, a
-# truncation) it has exactly the rows computed from the versions themselves,
+# db_cell.sh: mestat.cell holds each cell's current version (047) and each
+# quarter's 4-quarter sum (055), kept by statement triggers on
+# mestat.observation. After writes of every kind (one statement writing a
+# cell several times, revisions, deletions, values reported missing, the
+# daemon's ingest, an owner's update and delete of versions, a transaction
+# whose version lost the race to a later one, two transactions writing one
+# series at once, a truncation) it has exactly the rows computed from the
+# versions themselves,
 # compared with EXCEPT ALL both ways; and mestat.current_value, which reads
 # it, has the rows its former definition (022) gave.
 . "$TOP/tests/lib.sh"
