@@ -30,8 +30,9 @@ begin
 		-- New versions: each cell written moves to its newest one. Versions
 		-- get increasing ids, so a cell already at a higher id (a version of
 		-- a transaction that committed first) keeps it and only counts this
-		-- one. A statement may write a cell more than once. The series
-		-- written come back as (k_r, k_i).
+		-- one. A statement may write a cell more than once. The cells
+		-- written come back as (k_r, k_i); the sums below take each series
+		-- once.
 		with kept as (
 			insert into mestat.cell as c (reporter, indicator, period, observation, value, deleted, status, comment,
 			                              submission, changed_at, versions, first_recorded_at, first_value_at)
@@ -55,8 +56,7 @@ begin
 			       changed_at = case when excluded.observation > c.observation then excluded.changed_at else c.changed_at end
 			returning c.reporter, c.indicator
 		)
-		select array_agg(t.reporter), array_agg(t.indicator) into k_r, k_i
-		  from (select distinct kept.reporter, kept.indicator from kept) as t;
+		select array_agg(kept.reporter), array_agg(kept.indicator) into k_r, k_i from kept;
 	else
 		-- An owner correcting history (update, delete): the cells of the
 		-- rows touched, before and after, are rebuilt from the versions
