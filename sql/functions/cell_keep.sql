@@ -87,25 +87,78 @@ begin
 		 order by o.reporter, o.indicator, o.period, o.id desc;
 	end if;
 
-	-- The 4-quarter sums (sum4) of each series written, where they changed:
-	-- a quarter's value and the three quarters' before it, when the four
-	-- are consecutive and each has a value (a deleted or reported-missing
-	-- cell has none). Each series is read apart, by the prefix of the key
-	-- and in its order: joined with all the series at once, the plan a
+	-- Then, for each series written, read apart by the prefix of the key
+	-- and in its order (joined with all the series at once, the plan a
 	-- connection keeps, made while mestat.cell was new and thought empty,
-	-- scanned every cell at each submission (bench/pull: 8.5-10.8 ms of
-	-- PostgreSQL's CPU a submission instead of 4.2-4.9 ms).
-	update mestat.cell c
-	   set sum4 = s.sum4
-	  from (select distinct u.reporter, u.indicator from unnest(k_r, k_i) as u(reporter, indicator)) as ser
-	 cross join lateral (
-		select x.reporter, x.indicator, x.period, x.sum4 as was,
-		       case when lag(x.k, 3) over w = x.k - 3 and count(x.value) over w = 4 then sum(x.value) over w end as sum4
-		  from mestat.cell x
-		 where x.reporter = ser.reporter and x.indicator = ser.indicator and length(x.period) = 6
-		window w as (order by x.period rows between 3 preceding and current row)) as s
-	 where c.reporter = s.reporter and c.indicator = s.indicator and c.period = s.period
-	   and s.sum4 is distinct from s.was;
+	-- scanned every cell at each submission: bench/pull 8.5-10.8 ms of
+	-- PostgreSQL's CPU a submission instead of 4.2-4.9 ms):
+	-- - its 4-quarter sums (sum4), stored where they changed: a quarter's
+	--   value and the three quarters' before it, when the four are
+	--   consecutive and each has a value (a deleted or reported-missing
+	--   cell has none);
+	-- - its ends in mestat.cell_series (056), from those sums: the first
+	--   and the latest value after the base year (k 0), the base year's,
+	--   the one four quarters before the latest, and the same of the sums;
+	--   its quarters and its years apart. A series left without a value
+	--   loses its row.
+	with ser as (
+		select distinct u.reporter, u.indicator from unnest(k_r, k_i) as u(reporter, indicator)
+	),
+	s as (
+		select x.reporter, x.indicator, x.period, x.k, x.quarterly, x.value, x.was, x.sum4,
+		       max(x.k) filter (where x.k > 0 and x.value is not null) over e as kl,
+		       max(x.k) filter (where x.k > 0 and x.sum4 is not null) over e as kl4
+		  from ser
+		 cross join lateral (
+			select y.reporter, y.indicator, y.period, y.k, length(y.period) = 6 as quarterly, y.value,
+			       y.sum4 as was,
+			       case when length(y.period) = 6 and lag(y.k, 3) over w = y.k - 3 and count(y.value) over w = 4
+			            then sum(y.value) over w end as sum4
+			  from mestat.cell y
+			 where y.reporter = ser.reporter and y.indicator = ser.indicator
+			window w as (partition by length(y.period) = 6 order by y.period rows between 3 preceding and current row)
+		       ) as x
+		window e as (partition by x.reporter, x.indicator, x.quarterly)
+	),
+	sums as (
+		update mestat.cell c
+		   set sum4 = s.sum4
+		  from s
+		 where c.reporter = s.reporter and c.indicator = s.indicator and c.period = s.period
+		   and s.sum4 is distinct from s.was
+	),
+	ends as (
+		select s.reporter, s.indicator, s.quarterly, count(s.value)::integer as n,
+		       min(s.k) filter (where s.k > 0 and s.value is not null) as k_first,
+		       (min(array[s.k::numeric, s.value]) filter (where s.k > 0 and s.value is not null))[2] as v_first,
+		       max(s.kl) as k_last, max(s.value) filter (where s.k = s.kl) as v_last,
+		       max(s.value) filter (where s.k = 0) as v_base, max(s.value) filter (where s.k = s.kl - 4) as v_prev,
+		       count(s.sum4)::integer as n4,
+		       min(s.k) filter (where s.k > 0 and s.sum4 is not null) as k_first4,
+		       (min(array[s.k::numeric, s.sum4]) filter (where s.k > 0 and s.sum4 is not null))[2] as sum4_first,
+		       max(s.kl4) as k_last4, max(s.sum4) filter (where s.k = s.kl4) as sum4_last,
+		       max(s.sum4) filter (where s.k = 0) as sum4_base, max(s.sum4) filter (where s.k = s.kl4 - 4) as sum4_prev
+		  from s
+		 group by s.reporter, s.indicator, s.quarterly
+	),
+	-- (A series whose cells were all removed has no row in ends.)
+	gone as (
+		delete from mestat.cell_series cs
+		 using ser
+		 where cs.reporter = ser.reporter and cs.indicator = ser.indicator
+		   and not exists (select 1 from ends
+		                    where ends.reporter = cs.reporter and ends.indicator = cs.indicator
+		                      and ends.quarterly = cs.quarterly and ends.n > 0)
+	)
+	insert into mestat.cell_series as cs (reporter, indicator, quarterly, n, k_first, v_first, k_last, v_last, v_base,
+	                                      v_prev, n4, k_first4, sum4_first, k_last4, sum4_last, sum4_base, sum4_prev)
+	select * from ends where ends.n > 0
+	    on conflict (reporter, indicator, quarterly) do update
+	   set n = excluded.n, k_first = excluded.k_first, v_first = excluded.v_first, k_last = excluded.k_last,
+	       v_last = excluded.v_last, v_base = excluded.v_base, v_prev = excluded.v_prev, n4 = excluded.n4,
+	       k_first4 = excluded.k_first4, sum4_first = excluded.sum4_first, k_last4 = excluded.k_last4,
+	       sum4_last = excluded.sum4_last, sum4_base = excluded.sum4_base, sum4_prev = excluded.sum4_prev
+	 where (cs.*) is distinct from (excluded.*);
 	return null;
 end
 $$;
@@ -114,5 +167,6 @@ comment on function mestat.cell_keep() is
 	'Statement trigger on mestat.observation (insert, update, delete): keeps mestat.cell at the current version of '
 	'each cell written. An insert moves each cell to its newest version; an update or a delete (an owner correcting '
 	'history) rebuilds the cells of the old and new rows from their versions. Then the 4-quarter sums of the series '
-	'written are computed again. Takes the advisory lock of each reporter written, as mestat.ingest_apply() does. '
+	'written are computed again, and their ends in mestat.cell_series. Takes the advisory lock of each reporter '
+	'written, as mestat.ingest_apply() does. '
 	'SECURITY DEFINER: writers of observations need no right on mestat.cell.';

@@ -12,10 +12,11 @@ security definer
 set search_path = mestat, pg_temp
 as $$
 begin
-	truncate mestat.cell;
+	truncate mestat.cell, mestat.cell_series;
 	return null;
 end
 $$;
 
 comment on function mestat.cell_keep_truncate() is
-	'Statement trigger on mestat.observation (truncate): no version is left, so mestat.cell is emptied.';
+	'Statement trigger on mestat.observation (truncate): no version is left, so mestat.cell and '
+	'mestat.cell_series are emptied.';

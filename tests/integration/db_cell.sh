@@ -1,13 +1,14 @@
 #!/bin/bash
 # db_cell.sh: mestat.cell holds each cell's current version (047) and each
-# quarter's 4-quarter sum (055), kept by statement triggers on
-# mestat.observation. After writes of every kind (one statement writing a
+# quarter's 4-quarter sum (055), and mestat.cell_series each series' ends
+# (056), kept by statement triggers on mestat.observation. After writes of every kind (one statement writing a
 # cell several times, revisions, deletions, values reported missing, the
 # daemon's ingest, an owner's update and delete of versions, a transaction
 # whose version lost the race to a later one, two transactions writing one
 # series at once, a truncation) it has exactly the rows computed from the
 # versions themselves,
-# compared with EXCEPT ALL both ways; and mestat.current_value, which reads
+# compared with EXCEPT ALL both ways (the series' ends with those of the
+# reference's cells); and mestat.current_value, which reads
 # it, has the rows its former definition (022) gave.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/db_lib.sh"
@@ -42,6 +43,31 @@ select c.*,
                              where p.kind = 'quarter' and p.k between c.k - 3 and c.k)
         having count(q.value) = 4 and length(c.period) = 6) as sum4
   from c;
+-- A series' ends: its cells with a value, quarters and years apart; the
+-- first and the latest after the base year (k 0), the base year's, the one
+-- four quarters before the latest, and the same of the 4-quarter sums, each
+-- looked up by its k.
+create view t_ref.cell_series as
+with c as (select r.reporter, r.indicator, length(r.period) = 6 as quarterly, r.k, r.value, r.sum4 from t_ref.cell r),
+g as (select c.reporter, c.indicator, c.quarterly, count(c.value)::integer as n,
+             min(c.k) filter (where c.k > 0 and c.value is not null) as k_first,
+             max(c.k) filter (where c.k > 0 and c.value is not null) as k_last,
+             count(c.sum4)::integer as n4,
+             min(c.k) filter (where c.k > 0 and c.sum4 is not null) as k_first4,
+             max(c.k) filter (where c.k > 0 and c.sum4 is not null) as k_last4
+        from c group by c.reporter, c.indicator, c.quarterly having count(c.value) > 0)
+select g.reporter, g.indicator, g.quarterly, g.n, g.k_first, f.value as v_first, g.k_last, l.value as v_last,
+       b.value as v_base, p.value as v_prev, g.n4, g.k_first4, f4.sum4 as sum4_first, g.k_last4,
+       l4.sum4 as sum4_last, b.sum4 as sum4_base, p4.sum4 as sum4_prev
+  from g
+  left join c f on (f.reporter, f.indicator, f.quarterly, f.k) = (g.reporter, g.indicator, g.quarterly, g.k_first)
+  left join c l on (l.reporter, l.indicator, l.quarterly, l.k) = (g.reporter, g.indicator, g.quarterly, g.k_last)
+  left join c b on (b.reporter, b.indicator, b.quarterly, b.k) = (g.reporter, g.indicator, g.quarterly, 0)
+  left join c p on (p.reporter, p.indicator, p.quarterly, p.k) = (g.reporter, g.indicator, g.quarterly, g.k_last - 4)
+  left join c f4 on (f4.reporter, f4.indicator, f4.quarterly, f4.k) = (g.reporter, g.indicator, g.quarterly, g.k_first4)
+  left join c l4 on (l4.reporter, l4.indicator, l4.quarterly, l4.k) = (g.reporter, g.indicator, g.quarterly, g.k_last4)
+  left join c p4 on (p4.reporter, p4.indicator, p4.quarterly, p4.k)
+                  = (g.reporter, g.indicator, g.quarterly, g.k_last4 - 4);
 create view t_ref.current_value as
 select v.indicator, v.reporter, v.period, v.value, v.comment, v.revision_count, v.first_recorded_at,
        v.last_changed_at, v.submission, v.observation_id, v.status
@@ -62,13 +88,16 @@ same() {
 	d=$(sq "select (select count(*) from (select * from mestat.cell except all select * from t_ref.cell) a)
 	             + (select count(*) from (select * from t_ref.cell except all select * from mestat.cell) b)
 	             + (select count(*) from (select * from mestat.current_value except all select * from t_ref.current_value) c)
-	             + (select count(*) from (select * from t_ref.current_value except all select * from mestat.current_value) d)")
+	             + (select count(*) from (select * from t_ref.current_value except all select * from mestat.current_value) d)
+	             + (select count(*) from (select * from mestat.cell_series except all select * from t_ref.cell_series) e)
+	             + (select count(*) from (select * from t_ref.cell_series except all select * from mestat.cell_series) f)")
 	n=$(sq "select count(*) from mestat.cell")
 	if [ "$d" = 0 ] && [ "$n" -ge "${2:-0}" ]; then
-		ok "mestat.cell and current_value match the versions $1 ($n cells)"
+		ok "mestat.cell, cell_series and current_value match the versions $1 ($n cells)"
 	else
 		not_ok "mestat.cell and current_value match the versions $1" \
-			"$d rows differ, $n cells: $(sq "select * from (select * from mestat.cell except all select * from t_ref.cell) a limit 3")"
+			"$d rows differ, $n cells: $(sq "select * from (select * from mestat.cell except all select * from t_ref.cell) a limit 3")
+			$(sq "select * from (select * from mestat.cell_series except all select * from t_ref.cell_series) e limit 3")"
 	fi
 }
 
@@ -97,6 +126,12 @@ select x.indicator, x.reporter, x.period,
  where x.keep < case x.g when 1 then 0.8 else 0.15 end
  order by random()"
 expect_eq "one statement wrote some cells more than once" "t" "$(sq "select bool_or(versions > 1) from mestat.cell")"
+# The base year (k 0) for one reporter, quarters and year.
+owner "insert into mestat.observation (indicator, reporter, period, value, submission)
+select i.code, '330000', p.code, 10 + p.k + length(i.code), (select max(id) from mestat.submission where reporter = '330000')
+  from mestat.indicator i
+  join mestat.period p on p.year = 2015
+   and p.kind = case i.periodicity when 'quarterly' then 'quarter' else 'year' end"
 same "after one statement writing cells one to three times" 100
 
 # Revisions, deletions, values reported missing, values after a deletion.
@@ -115,6 +150,9 @@ select c.indicator, c.reporter, c.period, round((random() * 1000)::numeric, 2), 
 expect_eq "some cells are deleted, some reported missing, some revised; some quarters have a 4-quarter sum" "t|t|t|t" \
 	"$(sq "select bool_or(deleted), bool_or(not deleted and value is null), bool_or(versions > 1), bool_or(sum4 > 0)
 	         from mestat.cell")"
+expect_eq "series have ends: a base year's value and 4-quarter sum, the value and sum four quarters before the latest" \
+	"t|t|t|t" "$(sq "select bool_or(v_base > 0), bool_or(sum4_base > 0), bool_or(v_prev > 0), bool_or(sum4_prev > 0)
+	                  from mestat.cell_series")"
 same "after revisions, deletions and values reported missing" 100
 
 # The daemon's own path: ingest_begin, the rows, ingest_validate, ingest_apply.
@@ -178,6 +216,16 @@ owner "delete from mestat.observation o
 owner "delete from mestat.observation where reporter = '320000' and indicator = 'makerspaces' and period = '2017Q3'"
 expect_eq "a cell without a version is gone" "0" \
 	"$(sq "select count(*) from mestat.cell where reporter = '320000' and indicator = 'makerspaces' and period = '2017Q3'")"
+expect_eq "... and 320000's makerspaces have a series" "1" \
+	"$(sq "select count(*) from mestat.cell_series where reporter = '320000' and indicator = 'makerspaces'")"
+owner "delete from mestat.observation where reporter = '320000' and indicator = 'makerspaces'"
+expect_eq "a series without a cell has no ends" "0" \
+	"$(sq "select count(*) from mestat.cell_series where reporter = '320000' and indicator = 'makerspaces'")"
+owner "insert into mestat.observation (indicator, reporter, period, value, deleted, submission)
+select o.indicator, o.reporter, o.period, null, true, o.submission
+  from mestat.cell o where o.reporter = '330000' and o.indicator = 'incubators' and not o.deleted"
+expect_eq "a series whose cells are all deleted has no ends" "0" \
+	"$(sq "select count(*) from mestat.cell_series where reporter = '330000' and indicator = 'incubators'")"
 owner "update mestat.observation set period = '2016Q1'
  where id = (select max(id) from mestat.observation where reporter = '330000' and period like '2018Q%')"
 owner "update mestat.observation set value = value + 1 where reporter = '320000' and value is not null and id % 7 = 0"
@@ -187,7 +235,8 @@ expect_match "nobody but the owner writes mestat.cell" "permission denied" \
 	"$(psql -X -q -At -U t_daemon -d "$DB" -c "delete from mestat.cell" 2>&1)"
 
 owner "truncate mestat.observation cascade"
-expect_eq "a truncation of the versions empties mestat.cell" "0|0" \
-	"$(sq "select (select count(*) from mestat.observation), (select count(*) from mestat.cell)")"
+expect_eq "a truncation of the versions empties mestat.cell and mestat.cell_series" "0|0|0" \
+	"$(sq "select (select count(*) from mestat.observation), (select count(*) from mestat.cell),
+	              (select count(*) from mestat.cell_series)")"
 
 db_drop
