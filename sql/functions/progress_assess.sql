@@ -357,32 +357,30 @@ begin
 	--    reporter's quarterly flow is its 4-quarter sum.
 	create temp table pr_ends on commit drop as
 	with ser as (
-		-- Each series' values grouped first, both ways (its values and its
-		-- 4-quarter sums), and the groups matched with the indicator and
-		-- the reporter after: joined before grouping, every value was
-		-- looked up in both (at county scale, the series alone 2.0-2.6 s
-		-- instead of 3.9-4.1 s, pr_ends 6.2-7.1 s instead of 7.4-7.6 s).
-		-- A 4-quarter sum is there only where the value is (pr_val).
+		-- Each reporter's series: its ends as the triggers keep them
+		-- (mestat.cell_series, 056), matched with the indicator and the
+		-- reporter. Grouped here from every value, at county scale, they
+		-- took 7-10 s of a full run. An incremental run reads the pairs it
+		-- assesses, one probe of the key each.
 		select g.indicator, g.reporter, t.fq,
-		       case when t.fq then g.f4 else g.f1 end as f,
-		       case when t.fq then g.l4 else g.l1 end as l,
-		       case when t.fq then g.b4 else g.b1 end as a_base
-		  from (select v.indicator, v.reporter, length(v.period) = 6 as q,
-		               min(array[v.k::numeric, v.v]) filter (where v.k > 0) as f1,
-		               max(array[v.k::numeric, v.v]) filter (where v.k > 0) as l1,
-		               max(v.v) filter (where v.k = 0) as b1,
-		               min(array[v.k::numeric, v.sum4]) filter (where v.k > 0 and v.sum4 is not null) as f4,
-		               max(array[v.k::numeric, v.sum4]) filter (where v.k > 0 and v.sum4 is not null) as l4,
-		               max(v.sum4) filter (where v.k = 0) as b4,
-		               count(v.sum4) as n4
-		          from pg_temp.pr_val v
-		         where v.v is not null
-		         group by v.indicator, v.reporter, length(v.period) = 6) as g
+		       case when t.fq then g.k_first4 else g.k_first end as k_first,
+		       case when t.fq then g.sum4_first else g.v_first end as a_first,
+		       case when t.fq then g.k_last4 else g.k_last end as k_last,
+		       case when t.fq then g.sum4_last else g.v_last end as a_last,
+		       case when t.fq then g.sum4_base else g.v_base end as a_base,
+		       case when t.fq then g.sum4_prev else g.v_prev end as a_prev
+		  from (select c.* from mestat.cell_series c where not p_partial
+		        union all
+		        select c.*
+		          from pg_temp.pr_only_pair p
+		         cross join lateral (select c.* from mestat.cell_series c
+		                              where c.reporter = p.reporter and c.indicator = p.indicator) as c
+		         where p_partial) as g
 		  join mestat.indicator i on i.code = g.indicator
 		 cross join lateral (select i.measure = 'flow' and i.periodicity = 'quarterly' as fq) as t
 		  join mestat.reporter r on r.code = g.reporter
 		 where i.scope = 'provincial' and r.kind not in ('ministry', 'department')
-		   and (i.periodicity = 'quarterly') = g.q
+		   and (i.periodicity = 'quarterly') = g.quarterly
 		   and (not t.fq or g.n4 > 0)
 	)
 	select s.indicator, '' as scope, s.c0[1]::integer as k_first, s.c0[2] as a_first,
@@ -404,19 +402,9 @@ begin
 	  left join pg_temp.pr_nat bs on bs.indicator = s.indicator and bs.k = 0 and not bs.partial
 	  left join pg_temp.pr_nat ln on ln.indicator = s.indicator and ln.k = s.k_latest
 	union all
-	select x.indicator, x.reporter, x.f[1]::integer, x.f[2], x.l[1]::integer, x.l[2], false, null, null, null,
-	       case when x.fq then pv.sum4 else pv.v end, x.a_base, null, null, null, null
-	  from ser as x
-	  -- The value four quarters before the latest, for the trend, from the
-	  -- values of the quarters that are some series' latest less four:
-	  -- usually one quarter, a twentieth of pr_val at county scale. Joined
-	  -- with every value, the series were merged with a sort of all of them
-	  -- (5.5 s of a full run; the join estimate rules out a hash).
-	  left join (select p.reporter, p.indicator, p.k, p.v, p.sum4
-	               from pg_temp.pr_val p
-	              where p.k = any (array(select distinct z.l[1]::integer - 4
-	                                       from ser as z))) as pv
-	         on pv.reporter = x.reporter and pv.indicator = x.indicator and pv.k = x.l[1]::integer - 4;
+	select x.indicator, x.reporter, x.k_first, x.a_first, x.k_last, x.a_last, false, null, null, null, x.a_prev,
+	       x.a_base, null, null, null, null
+	  from ser as x;
 	analyze pg_temp.pr_ends;
 
 	-- 4. What is assessed against which target version (in force today), and how.
