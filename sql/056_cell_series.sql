@@ -36,14 +36,16 @@ create table mestat.cell_series (
 	primary key (reporter, indicator, quarterly)
 ) with (fillfactor = 80);
 comment on table mestat.cell_series is
-	'Each series of mestat.cell that has a value: a reporter''s cells of one indicator, its quarters apart from its '
+	'Each series of mestat.cell: a reporter''s cells of one indicator, its quarters apart from its '
 	'years. What a progress run assesses it on, kept by the statement triggers that keep mestat.cell and written by '
 	'nothing else. k is the quarters since the end of 2015 (mestat.period.k: a year is its Q4; the base year 2015 is '
 	'k 0). Only cells with a value count: a deleted or reported-missing cell has none.';
 comment on column mestat.cell_series.reporter is 'Reporter code.';
 comment on column mestat.cell_series.indicator is 'Indicator code.';
 comment on column mestat.cell_series.quarterly is 'True for the series of quarters, false for the series of years.';
-comment on column mestat.cell_series.n is 'How many of its cells have a value (never 0: the row goes with the last value).';
+comment on column mestat.cell_series.n is
+	'How many of its cells have a value: 0 when every cell is deleted or reported missing (the row goes with the last '
+	'cell).';
 comment on column mestat.cell_series.k_first is 'k of its first value after the base year.';
 comment on column mestat.cell_series.v_first is 'Its first value after the base year.';
 comment on column mestat.cell_series.k_last is 'k of its latest value after the base year.';
@@ -75,5 +77,4 @@ select e.reporter, e.indicator, e.quarterly, count(e.value)::integer,
                max(x.k) filter (where x.k > 0 and x.sum4 is not null) over s as kl4
           from mestat.cell x
         window s as (partition by x.reporter, x.indicator, length(x.period) = 6)) as e
- group by e.reporter, e.indicator, e.quarterly
-having count(e.value) > 0;
+ group by e.reporter, e.indicator, e.quarterly;

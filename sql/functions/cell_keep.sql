@@ -12,6 +12,13 @@ security definer
 set search_path = mestat, pg_temp
 -- A handful of rows: compiling the plan with JIT would take longer than running it.
 set jit = off
+-- And each join a probe of a key. A plan a connection keeps is made from
+-- the statistics of its time: on a new database, where mestat.cell and
+-- mestat.cell_series looked small, the planner hashed the written series and
+-- read every row of the table against them (the sums' update, the series
+-- that lost their last value).
+set enable_hashjoin = off
+set enable_mergejoin = off
 as $$
 declare
 	k_r text[];
@@ -100,7 +107,7 @@ begin
 	--   and the latest value after the base year (k 0), the base year's,
 	--   the one four quarters before the latest, and the same of the sums;
 	--   its quarters and its years apart. A series left without a value
-	--   loses its row.
+	--   keeps its row with none (n 0); without a cell, it loses it.
 	with ser as (
 		select distinct u.reporter, u.indicator from unnest(k_r, k_i) as u(reporter, indicator)
 	),
@@ -140,25 +147,24 @@ begin
 		       max(s.sum4) filter (where s.k = 0) as sum4_base, max(s.sum4) filter (where s.k = s.kl4 - 4) as sum4_prev
 		  from s
 		 group by s.reporter, s.indicator, s.quarterly
-	),
-	-- (A series whose cells were all removed has no row in ends.)
-	gone as (
-		delete from mestat.cell_series cs
-		 using ser
-		 where cs.reporter = ser.reporter and cs.indicator = ser.indicator
-		   and not exists (select 1 from ends
-		                    where ends.reporter = cs.reporter and ends.indicator = cs.indicator
-		                      and ends.quarterly = cs.quarterly and ends.n > 0)
 	)
 	insert into mestat.cell_series as cs (reporter, indicator, quarterly, n, k_first, v_first, k_last, v_last, v_base,
 	                                      v_prev, n4, k_first4, sum4_first, k_last4, sum4_last, sum4_base, sum4_prev)
-	select * from ends where ends.n > 0
+	select * from ends
 	    on conflict (reporter, indicator, quarterly) do update
 	   set n = excluded.n, k_first = excluded.k_first, v_first = excluded.v_first, k_last = excluded.k_last,
 	       v_last = excluded.v_last, v_base = excluded.v_base, v_prev = excluded.v_prev, n4 = excluded.n4,
 	       k_first4 = excluded.k_first4, sum4_first = excluded.sum4_first, k_last4 = excluded.k_last4,
 	       sum4_last = excluded.sum4_last, sum4_base = excluded.sum4_base, sum4_prev = excluded.sum4_prev
 	 where (cs.*) is distinct from (excluded.*);
+	-- An owner's correction may remove every cell of a series: its row goes.
+	if tg_op <> 'INSERT' then
+		delete from mestat.cell_series cs
+		 where (cs.reporter, cs.indicator) in (select * from unnest(k_r, k_i))
+		   and not exists (select 1 from mestat.cell c
+		                    where c.reporter = cs.reporter and c.indicator = cs.indicator
+		                      and (length(c.period) = 6) = cs.quarterly);
+	end if;
 	return null;
 end
 $$;

@@ -43,10 +43,10 @@ select c.*,
                              where p.kind = 'quarter' and p.k between c.k - 3 and c.k)
         having count(q.value) = 4 and length(c.period) = 6) as sum4
   from c;
--- A series' ends: its cells with a value, quarters and years apart; the
--- first and the latest after the base year (k 0), the base year's, the one
--- four quarters before the latest, and the same of the 4-quarter sums, each
--- looked up by its k.
+-- A series' ends (each series with a cell, quarters and years apart): how
+-- many values, the first and the latest value after the base year (k 0),
+-- the base year's, the one four quarters before the latest, and the same of
+-- the 4-quarter sums, each looked up by its k.
 create view t_ref.cell_series as
 with c as (select r.reporter, r.indicator, length(r.period) = 6 as quarterly, r.k, r.value, r.sum4 from t_ref.cell r),
 g as (select c.reporter, c.indicator, c.quarterly, count(c.value)::integer as n,
@@ -55,7 +55,7 @@ g as (select c.reporter, c.indicator, c.quarterly, count(c.value)::integer as n,
              count(c.sum4)::integer as n4,
              min(c.k) filter (where c.k > 0 and c.sum4 is not null) as k_first4,
              max(c.k) filter (where c.k > 0 and c.sum4 is not null) as k_last4
-        from c group by c.reporter, c.indicator, c.quarterly having count(c.value) > 0)
+        from c group by c.reporter, c.indicator, c.quarterly)
 select g.reporter, g.indicator, g.quarterly, g.n, g.k_first, f.value as v_first, g.k_last, l.value as v_last,
        b.value as v_base, p.value as v_prev, g.n4, g.k_first4, f4.sum4 as sum4_first, g.k_last4,
        l4.sum4 as sum4_last, b.sum4 as sum4_base, p4.sum4 as sum4_prev
@@ -224,8 +224,8 @@ expect_eq "a series without a cell has no ends" "0" \
 owner "insert into mestat.observation (indicator, reporter, period, value, deleted, submission)
 select o.indicator, o.reporter, o.period, null, true, o.submission
   from mestat.cell o where o.reporter = '330000' and o.indicator = 'incubators' and not o.deleted"
-expect_eq "a series whose cells are all deleted has no ends" "0" \
-	"$(sq "select count(*) from mestat.cell_series where reporter = '330000' and indicator = 'incubators'")"
+expect_eq "a series whose cells are all deleted has ends with no value" "0|0||" \
+	"$(sq "select n, n4, k_last, v_last from mestat.cell_series where reporter = '330000' and indicator = 'incubators'")"
 owner "update mestat.observation set period = '2016Q1'
  where id = (select max(id) from mestat.observation where reporter = '330000' and period like '2018Q%')"
 owner "update mestat.observation set value = value + 1 where reporter = '320000' and value is not null and id % 7 = 0"
