@@ -92,6 +92,13 @@ begin
 		 where (o.reporter, o.indicator, o.period) in (select * from unnest(k_r, k_i, k_p))
 		window w as (partition by o.reporter, o.indicator, o.period)
 		 order by o.reporter, o.indicator, o.period, o.id desc;
+		-- It may remove every cell of a series: the series' row goes (the
+		-- ends below are those of the series that have cells).
+		delete from mestat.cell_series cs
+		 where (cs.reporter, cs.indicator) in (select * from unnest(k_r, k_i))
+		   and not exists (select 1 from mestat.cell c
+		                    where c.reporter = cs.reporter and c.indicator = cs.indicator
+		                      and (length(c.period) = 6) = cs.quarterly);
 	end if;
 
 	-- Then, for each series written, read apart by the prefix of the key
@@ -157,14 +164,6 @@ begin
 	       k_first4 = excluded.k_first4, sum4_first = excluded.sum4_first, k_last4 = excluded.k_last4,
 	       sum4_last = excluded.sum4_last, sum4_base = excluded.sum4_base, sum4_prev = excluded.sum4_prev
 	 where (cs.*) is distinct from (excluded.*);
-	-- An owner's correction may remove every cell of a series: its row goes.
-	if tg_op <> 'INSERT' then
-		delete from mestat.cell_series cs
-		 where (cs.reporter, cs.indicator) in (select * from unnest(k_r, k_i))
-		   and not exists (select 1 from mestat.cell c
-		                    where c.reporter = cs.reporter and c.indicator = cs.indicator
-		                      and (length(c.period) = 6) = cs.quarterly);
-	end if;
 	return null;
 end
 $$;
