@@ -106,6 +106,25 @@ line 2,310000,shared_instruments,2018Q4,500,,,,,
 ROWS
 )
 expect_match "the tenfold value is held for follow-up (so the note below can fail)" 'shared_instruments' "$out"
+# Beijing's tenfold value is held too, then corrected: the hold stays open on
+# the version the correction replaced, which no row rests on any more.
+qsubmit "$DB" 110000 "" >/dev/null <<'ROWS'
+line 2,110000,shared_instruments,2018Q1,5,,,,,
+line 3,110000,shared_instruments,2018Q2,5,,,,,
+line 4,110000,shared_instruments,2018Q3,5,,,,,
+ROWS
+out=$(qsubmit "$DB" 110000 "" <<'ROWS'
+line 2,110000,shared_instruments,2018Q4,500,,,,,
+ROWS
+)
+expect_match "Beijing's tenfold value is held as well" 'shared_instruments' "$out"
+out=$(qsubmit "$DB" 110000 "" <<'ROWS'
+line 2,110000,shared_instruments,2018Q4,6,corrected,,,,
+ROWS
+)
+expect_match "the correction (6) is stored as a revision" '^counts\|0\|1\|0\|0' "$out"
+expect_eq "... and its hold is still open after the correction (so the note below can fail)" "1" \
+	"$(q "select count(*) from mestat.follow_up where reporter = '110000' and indicator = 'shared_instruments' and decision is null")"
 recompute
 
 # Beijing: growth from 2017 (200) to 2019 (242) over 8 quarters:
@@ -159,6 +178,9 @@ expect_match "the note names a provisional value the row rests on" 'rests on: pr
 expect_match "the note names a value under follow-up the row rests on" 'rests on: under follow-up 2018Q4' \
 	"$(note shared_instruments 310000)"
 expect_eq "... and nothing of the kind for normal values" "" "$(note incubators 310000 | grep -o 'rests on')"
+expect_eq "a hold on a version since corrected is not what the row rests on: Beijing's note names no follow-up" "" \
+	"$(note shared_instruments 110000 | grep -o 'under follow-up')"
+expect_eq "... and its row rests on the correction (6)" "2018Q4|6" "$(row shared_instruments 110000 "period; actual_value")"
 id=$(q "select id from mestat.follow_up where reporter = '310000' and indicator = 'shared_instruments'")
 q "select mestat.resolve_follow_up($id, 'confirm', 'a new programme')" >/dev/null
 recompute
