@@ -44,7 +44,9 @@ begin
 	update mestat.progress_snapshot
 	   set elapsed = clock_timestamp() - started,
 	       details = n_details,
-	       written = n_details
+	       -- (progress_assess says how many it stored: a full run stores
+	       -- only what changed, unless it starts a chain.)
+	       written = coalesce(written, n_details)
 	 where id = snap;
 	return snap;
 end
@@ -53,7 +55,8 @@ $$;
 comment on function mestat.recompute_progress() is
 	'mestatd (on a schedule and after accepted submissions) or the plan office: assess every active indicator with a '
 	'target version in force, nationally and per reporter, and write it as a new snapshot (mestat.progress_snapshot + '
-	'progress_snapshot_detail; earlier snapshots are kept). A target''s basis decides the method: plan_number → ratio '
+	'progress_snapshot_detail; earlier snapshots are kept): the rows that differ from the previous snapshot''s whole, '
+	'in its chain, or every row when it starts a chain (057). A target''s basis decides the method: plan_number → ratio '
 	'(or a column''s coverage), plan_direction → growth since the base year, monitoring → trend without a class. '
 	'National values are assessed at the latest complete period, on the figure of the indicator''s national source '
 	'(its department, or the provinces added up; columns source and source_reporter, and the note); a gap outside '

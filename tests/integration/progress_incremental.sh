@@ -206,4 +206,111 @@ expect_eq "the runs read the queue down to nothing" 0 "$(sq "select count(*) fro
 expect_eq "an incremental snapshot is a whole: as many rows as a full one" t \
 	"$(sq "select count(distinct details) = 1 from (select details from mestat.progress_snapshot order by id desc limit 2) as s")"
 
+# ---- A full run stores only the rows that differ from the previous whole,
+# in its chain, until the chain would hold an eighth more rows than a whole.
+# snap ID: kind, whether it rests on a base, and the rows it stored.
+snap() { sq "select kind || ' ' || (base is not null) || ' ' || written from mestat.progress_snapshot where id = $1"; }
+# whole_diff A B: how many rows of the two snapshots' wholes differ (both
+# ways), every column but the snapshot ids, then how many rows A has.
+whole_diff() {
+	local cols
+	cols=$(sq "select string_agg(quote_ident(column_name), ', ' order by ordinal_position)
+	             from information_schema.columns
+	            where table_schema = 'report' and table_name = 'progress_history'
+	              and column_name not in ('snapshot', 'taken_at')")
+	sq "select count(*) || ' ' || (select count(*) from report.progress_history where snapshot = $1)
+	      from ((select $cols from report.progress_history where snapshot = $1
+	             except all select $cols from report.progress_history where snapshot = $2)
+	            union all
+	            (select $cols from report.progress_history where snapshot = $2
+	             except all select $cols from report.progress_history where snapshot = $1)) as x"
+}
+# compare_to A B WHAT: the captures A and B, view by view, both ways.
+compare_to() {
+	local v diff n
+	for v in progress progress_by_reporter completeness; do
+		n=$(sq "select count(*) from public.${1}_$v")
+		diff=$(sq "select count(*) from ((select * from public.${1}_$v except all select * from public.${2}_$v)
+		                                   union all
+		                                  (select * from public.${2}_$v except all select * from public.${1}_$v)) as x")
+		expect_eq "$3: report.$v ($n rows)" 0 "$diff"
+	done
+}
+# grow: incremental runs, each after a revision of every chosen series of
+# every province, until the chain holds more than an eighth more rows than a
+# whole (at most 20).
+grow() {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		[ "$(sq "select sum(coalesce(s.written, s.details)) > max(l.details) + max(l.details) / 8
+		           from mestat.progress_snapshot s,
+		                (select coalesce(base, id) as chain, details from mestat.progress_snapshot
+		                  order by id desc limit 1) as l
+		          where coalesce(s.base, s.id) = l.chain")" = t ] && return
+		for rep in "${PROVINCES[@]}"; do
+			for ind in "${QIND[@]}"; do echo "$rep,$ind,2020Q4,$((100 + RANDOM % 400)),A"; done
+		done | push
+		dq "select mestat.recompute_progress_incremental()" >/dev/null
+	done
+}
+# A chain that holds an eighth more rows than its whole: the full run starts
+# a chain, every row stored.
+grow
+s1=$(dq "select mestat.recompute_progress()")
+expect_match "a full run after a chain has grown an eighth past its whole starts a chain" "^full false [1-9]" \
+	"$(snap "$s1")"
+expect_eq "... every row of its whole stored" t "$(sq "select written = details from mestat.progress_snapshot where id = $s1")"
+s2=$(dq "select mestat.recompute_progress()")
+expect_eq "a full run on unchanged data stores no row: it rests on the previous chain" "full true 0" "$(snap "$s2")"
+expect_eq "... and its whole is the previous snapshot's, row for row" \
+	"0 $(sq "select details from mestat.progress_snapshot where id = $s1")" "$(whole_diff "$s1" "$s2")"
+# A province revises one value: a few rows change, nationally and its own.
+echo "${PROVINCES[0]},${QIND[0]},2020Q4,777,A" | push
+s3=$(dq "select mestat.recompute_progress()")
+expect_match "a full run after a revision stores the rows that changed, in the chain" "^full true [1-9]" "$(snap "$s3")"
+expect_eq "... fewer than an eighth of its whole, each replacing one row, which it marks superseded" t \
+	"$(sq "select s.written <= s.details / 8
+	               and s.written = (select count(*) from mestat.progress_snapshot_detail d where d.superseded_by = s.id)
+	          from mestat.progress_snapshot s where s.id = $s3")"
+expect_eq "... the province's own row among them, at the revised value" 777 \
+	"$(sq "select actual_value from mestat.progress_snapshot_detail
+	        where snapshot = $s3 and indicator = '${QIND[0]}' and reporter = '${PROVINCES[0]}' and period = '2020Q4'")"
+expect_eq "... its whole has one row a pair, as many as a whole run" "0 true" \
+	"$(sq "select count(*) filter (where h.n > 1) || ' ' || (sum(h.n) = max(s.details))
+	         from (select count(*) as n from report.progress_history where snapshot = $s3
+	                group by indicator, reporter) as h,
+	              mestat.progress_snapshot s where s.id = $s3")"
+expect_eq "... and the snapshot before it still reads as it did" \
+	"0 $(sq "select details from mestat.progress_snapshot where id = $s2")" "$(whole_diff "$s2" "$s1")"
+# An indicator no longer collected: its rows leave the whole, replaced by
+# none (one no rate, column or chosen series reads, with rows).
+gone=$(sq "select i.code from mestat.indicator i
+            where i.active and i.scope = 'provincial'
+              and i.code not in ($(printf "'%s'," "${QIND[@]}" | sed 's/,$//'))
+              and not exists (select 1 from mestat.indicator j where i.code in (j.numerator, j.denominator))
+              and not exists (select 1 from mestat.column_item c where i.code in (c.indicator, c.column_indicator))
+              and exists (select 1 from report.progress_by_reporter p where p.indicator = i.code)
+            order by i.code limit 1")
+n_gone=$(sq "select count(*) from report.progress_history where snapshot = $s3 and indicator = '$gone'")
+sq "set role mestat_owner; update mestat.indicator set active = false where code = '$gone'" >/dev/null
+s4=$(dq "select mestat.recompute_progress()")
+expect_eq "an indicator no longer collected: the full run stores no row ($gone)" "full true 0" "$(snap "$s4")"
+expect_eq "... its $n_gone rows are superseded by it, replaced by none" "$n_gone 0" \
+	"$(sq "select (select count(*) from mestat.progress_snapshot_detail d where d.superseded_by = $s4) || ' ' ||
+	              (select count(*) from report.progress_history where snapshot = $s4 and indicator = '$gone')")"
+expect_eq "... the whole has as many rows as the snapshot says" t \
+	"$(sq "select count(*) = max(s.details) from report.progress_history h, mestat.progress_snapshot s
+	        where h.snapshot = $s4 and s.id = $s4")"
+expect_eq "... and the snapshot before still has them" "$n_gone" \
+	"$(sq "select count(*) from report.progress_history where snapshot = $s3 and indicator = '$gone'")"
+capture delta
+# The same data computed afresh, against the whole stored as changes: the
+# last snapshot counted as if it had stored its whole, the chain is past its
+# bound and the next run starts another.
+sq "set role mestat_owner; update mestat.progress_snapshot set written = details where id = $s4" >/dev/null
+s5=$(dq "select mestat.recompute_progress()")
+expect_match "a chain started afresh on the same data" "^full false [1-9]" "$(snap "$s5")"
+capture fresh
+compare_to delta fresh "the whole a full run stored as changes is the one computed afresh"
+
 db_drop
