@@ -32,12 +32,12 @@ declare
 	today date := (now() at time zone 'Asia/Shanghai')::date;
 	band numeric := coalesce((select s.value::numeric from mestat.setting s where s.name = 'trend_stable_band'), 0.01);
 	n_details integer;
+	n_agg integer;
 	last_quarter text;
 	due_q timestamptz[];
 	due_y timestamptz[];
 	ministry_codes text[];
 	inactive_codes text[];
-	prev bigint;
 	chain_base bigint;
 	chain_rows bigint;
 	n_write integer;
@@ -56,7 +56,7 @@ begin
 		pg_temp.pr_kperiod, pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got,
 		pg_temp.pr_flag,
 		pg_temp.pr_brk, pg_temp.pr_src, pg_temp.pr_valn, pg_temp.pr_stat, pg_temp.pr_np_touch, pg_temp.pr_exp,
-		pg_temp.pr_rpart, pg_temp.pr_brkv, pg_temp.pr_part;
+		pg_temp.pr_rpart, pg_temp.pr_brkv, pg_temp.pr_part, pg_temp.pr_npt, pg_temp.pr_np, pg_temp.pr_npsame;
 
 	-- 1. The values: the current version of each cell (mestat.cell, 047),
 	--    when it first had a value, k = quarters since the end of 2015 (a
@@ -66,22 +66,24 @@ begin
 	--    deleted) is kept, as received, but is no value: v is NULL and no
 	--    4-quarter sum includes it. Its status (st) and version (oid) say
 	--    what a value rests on.
-	--    A full run reads them where they are, through a view. Copying every
-	--    cell into a temporary table took 3.0 s at county scale; the two
-	--    passes over every value (the national sums' parts, the reports
-	--    received) now read mestat.cell itself, and the passes that want a
-	--    few cells (breaks, holds, the reporters a period lacks, reports
-	--    received in part) find them by its keys. A full run there took
-	--    13.4-13.6 s instead of 16.5-17.2 s (alternating). An incremental
-	--    run copies the few it reads. The view is dropped at the end of the
-	--    run (its creation undone if the run fails), so the next run of the
-	--    session finds no pr_val.
+	--    They are read through pr_cell, a view of mestat.cell.
+	--    A full run reads them where they are, pr_val being that view.
+	--    Copying every cell into a temporary table took 3.0 s at county
+	--    scale; the two passes over every value (the national sums' parts,
+	--    the reports received) now read mestat.cell itself, and the passes
+	--    that want a few cells (breaks, holds, the reporters a period lacks,
+	--    reports received in part) find them by its keys. A full run there
+	--    took 13.4-13.6 s instead of 16.5-17.2 s (alternating). An
+	--    incremental run copies the few it reads. The views are dropped at
+	--    the end of the run (their creation undone if the run fails), so the
+	--    next run of the session finds none.
+	create temp view pr_cell as
+	select o.reporter, o.indicator, o.period, o.k, o.value as v, o.first_value_at as first_at, o.status as st,
+	       o.observation as oid, o.sum4
+	  from mestat.cell o
+	 where not o.deleted;
 	if not p_partial then
-		create temp view pr_val as
-		select o.reporter, o.indicator, o.period, o.k, o.value as v, o.first_value_at as first_at, o.status as st,
-		       o.observation as oid, o.sum4
-		  from mestat.cell o
-		 where not o.deleted;
+		create temp view pr_val as select * from pg_temp.pr_cell;
 	else
 		-- The series it assesses, those of the ministry and the national
 		-- sources for the national rows (the provinces' sums come from
@@ -92,19 +94,17 @@ begin
 		-- (the cross product of a few reporters and indicators or periods)
 		-- assess nothing.
 		create temp table pr_val on commit drop as
-		select o.reporter, o.indicator, o.period, o.k, o.value as v, o.first_value_at as first_at, o.status as st,
-		       o.observation as oid, o.sum4
-		  from mestat.cell o
-		 where not o.deleted
-		   and ((o.reporter = any (array(select r.code from mestat.reporter r
-		                                  where r.kind = 'ministry'
-		                                     or r.code in (select i.national_source from mestat.indicator i
-		                                                    where i.national_source is not null)))
-		         and o.indicator = any (array(select n.indicator from pg_temp.pr_need_ind n)))
-		     or (o.reporter = any (array(select p.reporter from pg_temp.pr_only_pair p))
-		         and o.indicator = any (array(select p.indicator from pg_temp.pr_only_pair p)))
-		     or (o.reporter = any (array(select rp.reporter from pg_temp.pr_only_rp rp))
-		         and o.period = any (array(select rp.period from pg_temp.pr_only_rp rp))));
+		select o.*
+		  from pg_temp.pr_cell o
+		 where (o.reporter = any (array(select r.code from mestat.reporter r
+		                                 where r.kind = 'ministry'
+		                                    or r.code in (select i.national_source from mestat.indicator i
+		                                                   where i.national_source is not null)))
+		        and o.indicator = any (array(select n.indicator from pg_temp.pr_need_ind n)))
+		    or (o.reporter = any (array(select p.reporter from pg_temp.pr_only_pair p))
+		        and o.indicator = any (array(select p.indicator from pg_temp.pr_only_pair p)))
+		    or (o.reporter = any (array(select rp.reporter from pg_temp.pr_only_rp rp))
+		        and o.period = any (array(select rp.period from pg_temp.pr_only_rp rp)));
 		analyze pg_temp.pr_val;
 	end if;
 
@@ -115,15 +115,14 @@ begin
 	-- value. An incremental run reads those of the indicators whose
 	-- national rows it assesses or reads, as pr_val does.
 	create temp table pr_valn on commit drop as
-	select o.reporter, o.indicator, o.period, o.k, o.value as v, o.first_value_at as first_at, o.status as st,
-	       o.observation as oid, o.sum4
-	  from mestat.cell o
+	select o.*
+	  from pg_temp.pr_cell o
 	 where o.reporter = any (array(select r.code from mestat.reporter r
 	                                where r.kind = 'ministry'
 	                                   or r.code in (select i.national_source from mestat.indicator i
 	                                                  where i.national_source is not null)))
 	   and (not p_partial or o.indicator = any (array(select n.indicator from pg_temp.pr_need_ind n)))
-	   and not o.deleted and o.value is not null;
+	   and o.v is not null;
 	analyze pg_temp.pr_valn;
 
 	-- Province-level reporters: what national sums add (no parent, not the
@@ -133,6 +132,11 @@ begin
 	 where r.active and r.parent is null and r.kind not in ('ministry', 'department');
 	-- (Without statistics, joining it with every value sorted them all.)
 	analyze pg_temp.pr_agg_reporter;
+	-- How many there are, counted once: as a subquery joined with the
+	-- national points, it was counted again for each point when the
+	-- planner put it on the inner side of a nested loop (2,000 times, 0.7 s
+	-- of an incremental run at county scale).
+	n_agg := (select count(*) from pg_temp.pr_agg_reporter);
 
 	-- Period codes by k and kind.
 	create temp table pr_kperiod on commit drop as
@@ -192,18 +196,46 @@ begin
 	 where not p_partial and i.numerator is not null and i.scope = 'provincial';
 	analyze pg_temp.pr_np_touch;
 
-	-- Two statements, not one with "not p_partial or": a subquery under
-	-- an OR is never made a join, so the touched parts were found by
-	-- reading every part (108,000 at county scale).
+	-- A full run's points, every part from every value, in a statement of
+	-- its own: PostgreSQL reads a table with parallel workers only in a
+	-- query that writes nothing (CREATE TABLE AS is one, INSERT ... SELECT
+	-- is not) and reads no temporary table, so each reporter's range and
+	-- whether national sums add it up (as pr_agg_reporter) come from
+	-- mestat.reporter and mestat.progress_reporter_range here, not from
+	-- pr_rpart. At county scale 3.0 s instead of 4.9-5.0 s alone in psql
+	-- (two workers and the backend; the reports received below are read so
+	-- too). Probing cell_period for each pair read the cells one heap page
+	-- each, as they lie in the order they were received. An incremental run
+	-- adds up its touched parts below.
+	create temp table pr_npt on commit drop as
+	select v.indicator, v.period, rp.part,
+	       count(v.v) filter (where rp.added)::integer as agg_n,
+	       sum(v.v) filter (where rp.added) as agg_sum,
+	       count(v.v) filter (where v.st = 'B')::integer as n_break,
+	       count(v.v) filter (where v.st not in ('A', 'B') or f.observation is not null)::integer as n_flag
+	  from pg_temp.pr_val v
+	  join (select r.code, g.part, r.active and r.parent is null and r.kind not in ('ministry', 'department') as added
+	          from mestat.reporter r
+	          join mestat.progress_reporter_range g on r.code between g.lo and g.hi) as rp on rp.code = v.reporter
+	  left join (select distinct f.observation from mestat.follow_up f where f.decision is null) as f
+	         on f.observation = v.oid
+	 where not p_partial
+	 group by v.indicator, v.period, rp.part;
+
+	-- The parts, computed into pr_np. An incremental run deletes the
+	-- touched ones and stores them again. A full run stores only the parts
+	-- that changed, deleting those that differ or are no more (compared to
+	-- the byte, as the assessments are below): rewriting all 108,000 at
+	-- county scale took 0.8 s every run, for the few a run changes. (Each
+	-- run's statements apart, not one with "not p_partial or": a subquery
+	-- under an OR is never made a join, so the touched parts were found by
+	-- reading every part.)
 	if p_partial then
 		delete from mestat.progress_national_part np
 		 using pg_temp.pr_np_touch t
 		 where np.indicator = t.indicator and np.period = t.period and np.part = t.part;
-	else
-		delete from mestat.progress_national_part;
 	end if;
-	insert into mestat.progress_national_part (indicator, period, part, agg_n, agg_sum, rate_n, rate_num, rate_den,
-	                                           n_break, n_flag)
+	create temp table pr_np on commit drop as
 	with point as (
 		select o.indicator, o.period, o.part,
 		       count(o.value) filter (where o.added)::integer as agg_n,
@@ -224,22 +256,7 @@ begin
 		        offset 0) as o
 		 group by o.indicator, o.period, o.part
 		union all
-		-- A full run: every part, from pr_val, which holds every cell.
-		-- Probing cell_period for each pair read the cells one heap page
-		-- each, as they lie in the order they were received. (Joined with
-		-- pr_agg_reporter as well as pr_rpart, 5.3-5.4 s at county scale
-		-- instead of 4.4 s.)
-		select v.indicator, v.period, rp.part,
-		       count(v.v) filter (where rp.added)::integer,
-		       sum(v.v) filter (where rp.added),
-		       count(v.v) filter (where v.st = 'B')::integer,
-		       count(v.v) filter (where v.st not in ('A', 'B') or f.observation is not null)::integer
-		  from pg_temp.pr_val v
-		  join pg_temp.pr_rpart rp on rp.reporter = v.reporter
-		  left join (select distinct f.observation from mestat.follow_up f where f.decision is null) as f
-		         on f.observation = v.oid
-		 where not p_partial
-		 group by v.indicator, v.period, rp.part
+		select n.indicator, n.period, n.part, n.agg_n, n.agg_sum, n.n_break, n.n_flag from pg_temp.pr_npt n
 	),
 	rate as (
 		-- A rate's parts, over the province-level reporters of the range
@@ -256,11 +273,38 @@ begin
 		       ) as r
 		 where r.rate_n > 0
 	)
-	select coalesce(p.indicator, r.indicator), coalesce(p.period, r.period), coalesce(p.part, r.part),
-	       coalesce(p.agg_n, 0), p.agg_sum, coalesce(r.rate_n, 0), r.rate_num, r.rate_den,
-	       coalesce(p.n_break, 0), coalesce(p.n_flag, 0)
+	select coalesce(p.indicator, r.indicator) as indicator, coalesce(p.period, r.period) as period,
+	       coalesce(p.part, r.part) as part, coalesce(p.agg_n, 0) as agg_n, p.agg_sum, coalesce(r.rate_n, 0) as rate_n,
+	       r.rate_num, r.rate_den, coalesce(p.n_break, 0) as n_break, coalesce(p.n_flag, 0) as n_flag
 	  from point p
 	  full join rate r on r.indicator = p.indicator and r.period = p.period and r.part = p.part;
+	-- A full run first lists the parts stored as they are (pr_npsame), so
+	-- that neither the delete nor the insert reads the table it writes: an
+	-- insert of the parts not yet stored, planned while the table was
+	-- empty (a first run), scanned it again for each part it wrote, the
+	-- rows it had written included: 127 s at county scale.
+	if p_partial then
+		insert into mestat.progress_national_part (indicator, period, part, agg_n, agg_sum, rate_n, rate_num, rate_den,
+		                                           n_break, n_flag)
+		select n.* from pg_temp.pr_np n;
+	else
+		create temp table pr_npsame on commit drop as
+		select n.indicator, n.period, n.part
+		  from pg_temp.pr_np n
+		  join mestat.progress_national_part p on p.indicator = n.indicator and p.period = n.period and p.part = n.part
+		 where row(n.agg_n, n.agg_sum, n.rate_n, n.rate_num, n.rate_den, n.n_break, n.n_flag)::record
+		       *= row(p.agg_n, p.agg_sum, p.rate_n, p.rate_num, p.rate_den, p.n_break, p.n_flag)::record;
+		analyze pg_temp.pr_npsame;
+		delete from mestat.progress_national_part p
+		 where not exists (select 1 from pg_temp.pr_npsame s
+		                    where s.indicator = p.indicator and s.period = p.period and s.part = p.part);
+		insert into mestat.progress_national_part (indicator, period, part, agg_n, agg_sum, rate_n, rate_num, rate_den,
+		                                           n_break, n_flag)
+		select n.*
+		  from pg_temp.pr_np n
+		 where not exists (select 1 from pg_temp.pr_npsame s
+		                    where s.indicator = n.indicator and s.period = n.period and s.part = n.part);
+	end if;
 
 	-- Each touched pair's parts added up: sums and counts of parts are
 	-- those of the whole (numeric addition is exact), and the mean is the
@@ -347,11 +391,10 @@ begin
 		union all
 		select x.indicator, x.period, x.k,
 		       case i.aggregation when 'sum' then x.agg_sum else x.agg_avg end,
-		       x.agg_n < e.n, x.agg_n, e.n, null
+		       x.agg_n < n_agg, x.agg_n, n_agg, null
 		  from mestat.progress_national_point x
 		  join mestat.indicator i on i.code = x.indicator
 		  join pg_temp.pr_src src on src.indicator = x.indicator and src.source = 'provinces'
-		  cross join (select count(*)::integer as n from pg_temp.pr_agg_reporter) as e
 		 where i.scope = 'provincial' and i.aggregation in ('sum', 'mean') and i.numerator is null
 		   and (i.periodicity = 'quarterly') = (length(x.period) = 6)
 		   and x.agg_n > 0
@@ -359,10 +402,9 @@ begin
 		union all
 		select i.code, x.period, x.k,
 		       x.rate_num / nullif(x.rate_den, 0) * case when i.value_type = 'percent' then 100 else 1 end,
-		       x.rate_n < e.n, x.rate_n, e.n, null
+		       x.rate_n < n_agg, x.rate_n, n_agg, null
 		  from mestat.progress_national_point x
 		  join mestat.indicator i on i.code = x.indicator
-		  cross join (select count(*)::integer as n from pg_temp.pr_agg_reporter) as e
 		 where i.numerator is not null and i.scope = 'provincial' and x.rate_n > 0 and x.rate_den <> 0
 		   and (not p_partial or x.indicator in (select n.indicator from pg_temp.pr_need_ind n))
 	)
@@ -822,15 +864,7 @@ begin
 		            when x.g <= -band then 'falling'
 		            else 'stable' end as trend
 		  from (select case when ap.a_prev <> 0 then (en.a_last - ap.a_prev) / abs(ap.a_prev) end as g) as x
-	  ) as tr
-	-- Written in the order report.progress_by_reporter reads them (its
-	-- index on (chain, reporter, indicator)): in the indicators' order, a
-	-- read of all 285,100 rows at county scale visited 288,600 buffers, a
-	-- page per row, and took 0.81-1.03 s; in this order 12,560 buffers and
-	-- 0.73-0.77 s, the full run no slower (35.6 and 36.8 s against 35.8 and
-	-- 34.5 s, alternating). Compared in collation C: codes are ASCII, and
-	-- a sort through the database's collation compares with strcoll.
-	 order by sc.scope collate "C", sc.indicator collate "C";
+	  ) as tr;
 	get diagnostics n_details = row_count;
 
 	-- Stored. An incremental run stores every row it computed (its caller
@@ -846,14 +880,24 @@ begin
 	-- since): readers then read no more than 1.125 rows a row. Rows are the
 	-- same when every column but the snapshot's keys is the same to the
 	-- byte (*=: a value now written 1.00 where it was 1.0 is stored again).
+	-- Rows are written in the order report.progress_by_reporter reads them
+	-- (its index on (chain, reporter, indicator)): in the indicators' order, a
+	-- read of all 285,100 rows at county scale visited 288,600 buffers, a
+	-- page per row, and took 0.81-1.03 s; in this order 12,560 buffers and
+	-- 0.73-0.77 s. Compared in collation C: codes are ASCII, and a sort
+	-- through the database's collation compares with strcoll. Only the rows
+	-- stored are sorted: the statement computing the rows took 4.2-4.5 s at
+	-- county scale when it sorted all 285,100 of them, most of which a full
+	-- run does not store, and 3.5 s without the sort.
 	if p_partial then
-		insert into mestat.progress_snapshot_detail select * from pg_temp.pr_row;
+		insert into mestat.progress_snapshot_detail
+		select * from pg_temp.pr_row p order by coalesce(p.reporter, '') collate "C", p.indicator collate "C";
 	else
-		select s.id, coalesce(s.base, s.id) into prev, chain_base
+		select coalesce(s.base, s.id) into chain_base
 		  from mestat.progress_snapshot s
 		 where s.id < snap
 		 order by s.id desc limit 1;
-		if prev is not null then
+		if chain_base is not null then
 			select coalesce(sum(coalesce(s.written, s.details)), 0) into chain_rows
 			  from mestat.progress_snapshot s
 			 where s.id < snap and coalesce(s.base, s.id) = chain_base;
@@ -877,8 +921,9 @@ begin
 			using chain_base;
 			select count(*) filter (where d.rid is not null) into n_write from pg_temp.pr_diff d;
 		end if;
-		if prev is null or chain_rows + n_write > n_details + n_details / 8 then
-			insert into mestat.progress_snapshot_detail select * from pg_temp.pr_row;
+		if chain_base is null or chain_rows + n_write > n_details + n_details / 8 then
+			insert into mestat.progress_snapshot_detail
+			select * from pg_temp.pr_row p order by coalesce(p.reporter, '') collate "C", p.indicator collate "C";
 			n_write := n_details;
 		else
 			update mestat.progress_snapshot set base = chain_base where id = snap;
@@ -887,7 +932,7 @@ begin
 				 select p.snapshot, $1, %2$s
 				   from pg_temp.pr_row p
 				  where p.ctid = any (array(select d.rid from pg_temp.pr_diff d where d.rid is not null))
-				  order by p.reporter collate "C", p.indicator collate "C"', cols, p_cols)
+				  order by coalesce(p.reporter, '''') collate "C", p.indicator collate "C"', cols, p_cols)
 			using chain_base;
 			update mestat.progress_snapshot_detail d
 			   set superseded_by = snap
@@ -991,6 +1036,7 @@ begin
 	if not p_partial then
 		drop view pg_temp.pr_val;
 	end if;
+	drop view pg_temp.pr_cell;
 	return n_details;
 end
 $$;
@@ -1001,4 +1047,5 @@ comment on function mestat.progress_assess(bigint, boolean) is
 	'pr_only_pair and pr_only_rp, reading the series of pr_need_ind). Writes the rows of snapshot SNAP into '
 	'mestat.progress_snapshot_detail (a full run: those that differ from the previous snapshot''s whole, in its chain, '
 	'setting SNAP''s base and written, or every row when it starts a chain; 057) and replaces the rows of '
-	'mestat.reporting_status it covers; returns how many rows the whole has (an incremental run: how many it wrote). Method 2: docs/method.md. Called only by those two functions.';
+	'mestat.reporting_status it covers; returns how many rows the whole has (an incremental run: how many it '
+	'wrote). Method 2: docs/method.md. Called only by those two functions.';
