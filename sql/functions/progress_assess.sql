@@ -889,10 +889,7 @@ begin
 	-- stored are sorted: the statement computing the rows took 4.2-4.5 s at
 	-- county scale when it sorted all 285,100 of them, most of which a full
 	-- run does not store, and 3.5 s without the sort.
-	if p_partial then
-		insert into mestat.progress_snapshot_detail
-		select * from pg_temp.pr_row p order by coalesce(p.reporter, '') collate "C", p.indicator collate "C";
-	else
+	if not p_partial then
 		select coalesce(s.base, s.id) into chain_base
 		  from mestat.progress_snapshot s
 		 where s.id < snap
@@ -921,23 +918,26 @@ begin
 			using chain_base;
 			select count(*) filter (where d.rid is not null) into n_write from pg_temp.pr_diff d;
 		end if;
-		if chain_base is null or chain_rows + n_write > n_details + n_details / 8 then
-			insert into mestat.progress_snapshot_detail
-			select * from pg_temp.pr_row p order by coalesce(p.reporter, '') collate "C", p.indicator collate "C";
-			n_write := n_details;
-		else
-			update mestat.progress_snapshot set base = chain_base where id = snap;
-			execute format(
-				'insert into mestat.progress_snapshot_detail (snapshot, chain, %1$s)
-				 select p.snapshot, $1, %2$s
-				   from pg_temp.pr_row p
-				  where p.ctid = any (array(select d.rid from pg_temp.pr_diff d where d.rid is not null))
-				  order by coalesce(p.reporter, '''') collate "C", p.indicator collate "C"', cols, p_cols)
-			using chain_base;
-			update mestat.progress_snapshot_detail d
-			   set superseded_by = snap
-			 where d.ctid = any (array(select x.wid from pg_temp.pr_diff x where x.wid is not null));
-		end if;
+	end if;
+	if p_partial or chain_base is null or chain_rows + n_write > n_details + n_details / 8 then
+		insert into mestat.progress_snapshot_detail
+		select * from pg_temp.pr_row p order by coalesce(p.reporter, '') collate "C", p.indicator collate "C";
+		n_write := n_details;
+	else
+		update mestat.progress_snapshot set base = chain_base where id = snap;
+		execute format(
+			'insert into mestat.progress_snapshot_detail (snapshot, chain, %1$s)
+			 select p.snapshot, $1, %2$s
+			   from pg_temp.pr_row p
+			  where p.ctid = any (array(select d.rid from pg_temp.pr_diff d where d.rid is not null))
+			  order by coalesce(p.reporter, '''') collate "C", p.indicator collate "C"', cols, p_cols)
+		using chain_base;
+		update mestat.progress_snapshot_detail d
+		   set superseded_by = snap
+		 where d.ctid = any (array(select x.wid from pg_temp.pr_diff x where x.wid is not null));
+	end if;
+	if not p_partial then
+		-- (An incremental run's caller sets written.)
 		update mestat.progress_snapshot set written = n_write where id = snap;
 	end if;
 
