@@ -148,7 +148,8 @@ begin
 	-- its parts, each over one range of reporters (048,
 	-- mestat.progress_national_part): an incremental run adds up again only
 	-- the ranges that hold a changed cell, not the cell of every reporter.
-	-- A full run cuts the ranges anew and rewrites every part. An
+	-- A full run cuts the ranges anew, adds up every part and stores those
+	-- that changed. An
 	-- incremental run rewrites the parts holding a cell it claimed
 	-- (pr_only_np) and the same parts of the rates built from it: a cell not
 	-- queued has not changed since the last run, and whatever every row
