@@ -139,7 +139,7 @@ begin
 					select o.value from mestat.cell o
 					 where o.reporter = pr.code and o.indicator = h.indicator and o.period = h.e_period
 				  ) as e
-				 where pr.code <> h.reporter and pr.active and pr.parent is null and pr.kind not in ('ministry', 'department')
+				 where pr.code <> h.reporter and mestat.added_nationally(pr.active, pr.parent, pr.kind)
 				   and c.value > 0 and e.value > 0 and c.status <> 'B'
 				   -- Here, not in the join condition: a lateral join's condition is
 				   -- checked after the subquery ran, so the probes of every other

@@ -125,11 +125,11 @@ begin
 	   and o.v is not null;
 	analyze pg_temp.pr_valn;
 
-	-- Province-level reporters: what national sums add (no parent, not the
-	-- ministry, not a department).
+	-- Province-level reporters: what national sums add
+	-- (mestat.added_nationally).
 	create temp table pr_agg_reporter on commit drop as
 	select r.code from mestat.reporter r
-	 where r.active and r.parent is null and r.kind not in ('ministry', 'department');
+	 where mestat.added_nationally(r.active, r.parent, r.kind);
 	-- (Without statistics, joining it with every value sorted them all.)
 	analyze pg_temp.pr_agg_reporter;
 	-- How many there are, counted once: as a subquery joined with the
@@ -201,7 +201,8 @@ begin
 	-- its own: PostgreSQL reads a table with parallel workers only in a
 	-- query that writes nothing (CREATE TABLE AS is one, INSERT ... SELECT
 	-- is not) and reads no temporary table, so each reporter's range and
-	-- whether national sums add it up (as pr_agg_reporter) come from
+	-- whether national sums add it up (mestat.added_nationally, as in
+	-- pr_agg_reporter) come from
 	-- mestat.reporter and mestat.progress_reporter_range here, not from
 	-- pr_rpart. At county scale 3.0 s instead of 4.9-5.0 s alone in psql
 	-- (two workers and the backend; the reports received below are read so
@@ -215,7 +216,7 @@ begin
 	       count(v.v) filter (where v.st = 'B')::integer as n_break,
 	       count(v.v) filter (where v.st not in ('A', 'B') or f.observation is not null)::integer as n_flag
 	  from pg_temp.pr_val v
-	  join (select r.code, g.part, r.active and r.parent is null and r.kind not in ('ministry', 'department') as added
+	  join (select r.code, g.part, mestat.added_nationally(r.active, r.parent, r.kind) as added
 	          from mestat.reporter r
 	          join mestat.progress_reporter_range g on r.code between g.lo and g.hi) as rp on rp.code = v.reporter
 	  left join (select distinct f.observation from mestat.follow_up f where f.decision is null) as f

@@ -22,7 +22,7 @@ cur as (
 ),
 agg as (
 	select r.code from mestat.reporter r
-	 where r.active and r.parent is null and r.kind not in ('ministry', 'department')
+	 where mestat.added_nationally(r.active, r.parent, r.kind)
 ),
 dep as (
 	select c.indicator, c.period, c.value, c.id
