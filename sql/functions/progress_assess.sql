@@ -197,32 +197,51 @@ begin
 	 where not p_partial and i.numerator is not null and i.scope = 'provincial';
 	analyze pg_temp.pr_np_touch;
 
-	-- A full run's points, every part from every value, in a statement of
-	-- its own: PostgreSQL reads a table with parallel workers only in a
-	-- query that writes nothing (CREATE TABLE AS is one, INSERT ... SELECT
-	-- is not) and reads no temporary table, so each reporter's range and
-	-- whether national sums add it up (mestat.added_nationally, as in
-	-- pr_agg_reporter) come from
+	-- The points' parts (pr_npt). A full run adds up every part from every
+	-- value in a statement of its own: PostgreSQL reads a table with
+	-- parallel workers only in a query that writes nothing (CREATE TABLE AS
+	-- is one, INSERT ... SELECT is not) and reads no temporary table, so
+	-- each reporter's range and whether national sums add it up
+	-- (mestat.added_nationally, as in pr_agg_reporter) come from
 	-- mestat.reporter and mestat.progress_reporter_range here, not from
 	-- pr_rpart. At county scale 3.0 s instead of 4.9-5.0 s alone in psql
 	-- (two workers and the backend; the reports received below are read so
 	-- too). Probing cell_period for each pair read the cells one heap page
 	-- each, as they lie in the order they were received. An incremental run
-	-- adds up its touched parts below.
-	create temp table pr_npt on commit drop as
-	select v.indicator, v.period, rp.part,
-	       count(v.v) filter (where rp.added)::integer as agg_n,
-	       sum(v.v) filter (where rp.added) as agg_sum,
-	       count(v.v) filter (where v.st = 'B')::integer as n_break,
-	       count(v.v) filter (where v.st not in ('A', 'B') or f.observation is not null)::integer as n_flag
-	  from pg_temp.pr_val v
-	  join (select r.code, g.part, mestat.added_nationally(r.active, r.parent, r.kind) as added
-	          from mestat.reporter r
-	          join mestat.progress_reporter_range g on r.code between g.lo and g.hi) as rp on rp.code = v.reporter
-	  left join (select distinct f.observation from mestat.follow_up f where f.decision is null) as f
-	         on f.observation = v.oid
-	 where not p_partial
-	 group by v.indicator, v.period, rp.part;
+	-- adds up only the touched parts, one index range each
+	-- (mestat.period_cells, read from observation_period_cell alone).
+	if not p_partial then
+		create temp table pr_npt on commit drop as
+		select v.indicator, v.period, rp.part,
+		       count(v.v) filter (where rp.added)::integer as agg_n,
+		       sum(v.v) filter (where rp.added) as agg_sum,
+		       count(v.v) filter (where v.st = 'B')::integer as n_break,
+		       count(v.v) filter (where v.st not in ('A', 'B') or f.observation is not null)::integer as n_flag
+		  from pg_temp.pr_val v
+		  join (select r.code, g.part, mestat.added_nationally(r.active, r.parent, r.kind) as added
+		          from mestat.reporter r
+		          join mestat.progress_reporter_range g on r.code between g.lo and g.hi) as rp on rp.code = v.reporter
+		  left join (select distinct f.observation from mestat.follow_up f where f.decision is null) as f
+		         on f.observation = v.oid
+		 group by v.indicator, v.period, rp.part;
+	else
+		create temp table pr_npt on commit drop as
+		select o.indicator, o.period, o.part,
+		       count(o.value) filter (where o.added)::integer as agg_n,
+		       sum(o.value) filter (where o.added) as agg_sum,
+		       count(o.value) filter (where o.status = 'B')::integer as n_break,
+		       count(o.value) filter (where o.status not in ('A', 'B') or o.held)::integer as n_flag
+		  from (-- OFFSET 0 asks whether a cell's reporter is added up once
+		        -- per cell, where the planner would ask it again in each
+		        -- aggregate's filter.
+		        select t.indicator, t.period, t.part, c.value, c.status,
+		               c.reporter in (select ar.code from pg_temp.pr_agg_reporter ar) as added,
+		               c.id in (select f.observation from mestat.follow_up f where f.decision is null) as held
+		          from pg_temp.pr_np_touch t
+		         cross join lateral mestat.period_cells(t.indicator, t.period, t.lo, t.hi) as c
+		        offset 0) as o
+		 group by o.indicator, o.period, o.part;
+	end if;
 
 	-- The parts, computed into pr_np. An incremental run deletes the
 	-- touched ones and stores them again. A full run stores only the parts
@@ -238,29 +257,7 @@ begin
 		 where np.indicator = t.indicator and np.period = t.period and np.part = t.part;
 	end if;
 	create temp table pr_np on commit drop as
-	with point as (
-		select o.indicator, o.period, o.part,
-		       count(o.value) filter (where o.added)::integer as agg_n,
-		       sum(o.value) filter (where o.added) as agg_sum,
-		       count(o.value) filter (where o.status = 'B')::integer as n_break,
-		       count(o.value) filter (where o.status not in ('A', 'B') or o.held)::integer as n_flag
-		  from (-- An incremental run: the touched parts' cells, one index
-		        -- range each (mestat.period_cells, read from
-		        -- observation_period_cell alone). OFFSET 0 asks whether a
-		        -- cell's reporter is added up once per cell, where the
-		        -- planner would ask it again in each aggregate's filter.
-		        select t.indicator, t.period, t.part, c.value, c.status,
-		               c.reporter in (select ar.code from pg_temp.pr_agg_reporter ar) as added,
-		               c.id in (select f.observation from mestat.follow_up f where f.decision is null) as held
-		          from pg_temp.pr_np_touch t
-		         cross join lateral mestat.period_cells(t.indicator, t.period, t.lo, t.hi) as c
-		         where p_partial
-		        offset 0) as o
-		 group by o.indicator, o.period, o.part
-		union all
-		select n.indicator, n.period, n.part, n.agg_n, n.agg_sum, n.n_break, n.n_flag from pg_temp.pr_npt n
-	),
-	rate as (
+	with rate as (
 		-- A rate's parts, over the province-level reporters of the range
 		-- that sent both.
 		select t.indicator, t.period, t.part, r.rate_n, r.rate_num, r.rate_den
@@ -278,7 +275,7 @@ begin
 	select coalesce(p.indicator, r.indicator) as indicator, coalesce(p.period, r.period) as period,
 	       coalesce(p.part, r.part) as part, coalesce(p.agg_n, 0) as agg_n, p.agg_sum, coalesce(r.rate_n, 0) as rate_n,
 	       r.rate_num, r.rate_den, coalesce(p.n_break, 0) as n_break, coalesce(p.n_flag, 0) as n_flag
-	  from point p
+	  from pg_temp.pr_npt p
 	  full join rate r on r.indicator = p.indicator and r.period = p.period and r.part = p.part;
 	-- A full run first lists the parts stored as they are (pr_npsame), so
 	-- that neither the delete nor the insert reads the table it writes: an
@@ -924,9 +921,12 @@ begin
 	if p_partial or chain_base is null or chain_rows + n_write > n_details + n_details / 8 then
 		insert into mestat.progress_snapshot_detail
 		select * from pg_temp.pr_row p order by coalesce(p.reporter, '') collate "C", p.indicator collate "C";
-		n_write := n_details;
+		if not p_partial then
+			-- (An incremental run's caller sets written.)
+			update mestat.progress_snapshot set written = n_details where id = snap;
+		end if;
 	else
-		update mestat.progress_snapshot set base = chain_base where id = snap;
+		update mestat.progress_snapshot set base = chain_base, written = n_write where id = snap;
 		execute format(
 			'insert into mestat.progress_snapshot_detail (snapshot, chain, %1$s)
 			 select p.snapshot, $1, %2$s
@@ -937,10 +937,6 @@ begin
 		update mestat.progress_snapshot_detail d
 		   set superseded_by = snap
 		 where d.ctid = any (array(select x.wid from pg_temp.pr_diff x where x.wid is not null));
-	end if;
-	if not p_partial then
-		-- (An incremental run's caller sets written.)
-		update mestat.progress_snapshot set written = n_write where id = snap;
 	end if;
 
 	-- 6. Completeness and timeliness per reporter and period that has ended,
