@@ -315,7 +315,7 @@ begin
 		expected_value, actual_value, ratio, annual_growth, first_period, first_value, class, partial,
 		reporters_reported, reporters_expected, basis, target_year, growth_threshold, trend, trend_growth,
 		trend_from_period, latest_period, latest_value, latest_reporters_reported, latest_reporters_expected, note,
-		source, source_reporter)
+		source, source_reporter, sort_key)
 	select snap, (select coalesce(ps.base, ps.id) from mestat.progress_snapshot ps where ps.id = snap),
 	       sc.indicator, nullif(sc.scope, ''), l.code, sc.target_id, sc.method, sc.kind,
 	       sc.baseline_value, sc.target_value, sc.target_upper,
@@ -415,7 +415,8 @@ begin
 	                                              order by kp.k)) end
 	       ), ''),
 	       case when sc.scope = '' and not sc.not_added then src.source end,
-	       case when sc.scope = '' and not sc.not_added then src.source_reporter end
+	       case when sc.scope = '' and not sc.not_added then src.source_reporter end,
+	       ix.sort_key
 	  from pg_temp.pr_scope sc
 	  left join pg_temp.pr_src src on src.indicator = sc.indicator
 	  left join pg_temp.pr_ends en on en.indicator = sc.indicator and en.scope = sc.scope
@@ -424,7 +425,8 @@ begin
 	  left join pg_temp.pr_kperiod tp on tp.k = en.k_last - 4 and tp.kind = sc.pkind
 	  left join pg_temp.pr_missing ms on ms.indicator = sc.indicator and sc.scope = ''
 	  cross join lateral (
-		select i.measure = 'flow' and i.periodicity = 'quarterly' as fq from mestat.indicator i where i.code = sc.indicator
+		select i.measure = 'flow' and i.periodicity = 'quarterly' as fq, i.sort_key
+		  from mestat.indicator i where i.code = sc.indicator
 	  ) as ix
 	  cross join lateral (
 		-- Direction: growth from the base year (the target's baseline value,

@@ -351,4 +351,30 @@ expect_match "a chain started afresh on the same data" "^full false [1-9]" "$(sn
 capture fresh
 compare_to delta fresh "the whole a full run stored as changes is the one computed afresh"
 
+# A clause moved in the catalog: the full run it queues rewrites that
+# indicator's rows with its new place in the plan (sort_key, 059), the order
+# the views list them in, read from the index on (chain, reporter, sort_key,
+# indicator).
+mv=$(sq "select p.indicator from report.progress_by_reporter p join mestat.indicator i on i.code = p.indicator
+          where i.clause <> '专栏4' order by p.indicator limit 1")
+n_mv=$(sq "select count(*) from report.progress_history where snapshot = $s5 and indicator = '$mv'")
+sq "set role mestat_owner; update mestat.indicator set clause = '专栏4' where code = '$mv'" >/dev/null
+s6=$(dq "select mestat.recompute_progress()")
+expect_eq "a clause moved: the full run rewrites the indicator's $n_mv rows, no other ($mv)" "full true $n_mv" \
+	"$(snap "$s6")"
+expect_eq "... each with the clause's place in the plan" "$n_mv 1104" \
+	"$(sq "select count(*) || ' ' || min(sort_key) from report.progress_history where snapshot = $s6 and indicator = '$mv'")"
+expect_eq "... so report.progress_by_reporter lists it after every other indicator of each reporter" \
+	"$(sq "select count(distinct reporter) from report.progress_by_reporter")" \
+	"$(sq "select count(*) from (select p.indicator, lead(p.reporter) over (order by p.n) as next_reporter, p.reporter
+	                               from (select q.*, row_number() over () as n from report.progress_by_reporter q) as p) as x
+	        where x.indicator = '$mv' and x.next_reporter is distinct from x.reporter")"
+expect_eq "... in the order of (reporter, sort_key, indicator), national rows in report.progress too" "true true" \
+	"$(sq "select ((select array_agg(array[reporter, sort_key::text, indicator]) from report.progress_by_reporter)
+	             = (select array_agg(array[reporter, sort_key::text, indicator] order by reporter, sort_key, indicator)
+	                  from report.progress_by_reporter))
+	           || ' ' ||
+	           ((select array_agg(array[sort_key::text, indicator]) from report.progress)
+	             = (select array_agg(array[sort_key::text, indicator] order by sort_key, indicator) from report.progress))")"
+
 db_drop
