@@ -167,16 +167,14 @@ begin
 		          from mestat.reporter r) as r
 		 group by r.part;
 	end if;
-	-- Each reporter's range: in an incremental run only those of the
-	-- reporters whose cells it claimed, which are all it looks up. Whether
-	-- national sums add the reporter up (pr_agg_reporter) travels with it,
-	-- so that a full run's sums join each value with one table, not two.
+	-- The range of each reporter whose cells an incremental run claimed
+	-- (pr_only_np), which are all it looks up. A full run claims none (its
+	-- parts' pass reads the ranges itself, below), so this is empty then.
 	create temp table pr_rpart on commit drop as
-	select r.code as reporter, g.part, g.lo, g.hi, r.code in (select a.code from pg_temp.pr_agg_reporter a) as added
+	select r.code as reporter, g.part, g.lo, g.hi
 	  from mestat.reporter r
 	  join mestat.progress_reporter_range g on r.code between g.lo and g.hi
-	 where not p_partial
-	    or r.code in (select c.reporter from pg_temp.pr_only_np c);
+	 where r.code in (select c.reporter from pg_temp.pr_only_np c);
 	analyze pg_temp.pr_rpart;
 
 	-- The (indicator, period, range) parts to add up again. A full run adds

@@ -165,10 +165,9 @@ expect_match "... which it would, without the settings and hash joins" '^[1-9][0
 
 # A full run writes its assessments in the order report.progress_by_reporter
 # reads them, (reporter, sort_key, indicator), so that a reporter's rows lie
-# on a few
-# pages: read in the order of their ctids, the rows and how many follow one
-# that sorts later. The table is truncated first, in the same transaction,
-# so that its new, empty file holds this run's rows only. Page after page
+# on a few pages: read in the order of their ctids, the rows and how many
+# follow one that sorts later. The table is truncated first, in the same
+# transaction, so that its new, empty file holds this run's rows only. Page after page
 # they keep the order they were inserted in, except that a row may go back
 # to an earlier page where it still fits (a county-scale run: 6 of 285,100;
 # the same rows in reverse order: nearly all): under 1 in 20 is out of order.
