@@ -43,6 +43,8 @@ declare
 	n_write integer;
 	cols text;
 	p_cols text;
+	part_basis text;
+	parts_all boolean := false;
 begin
 	-- Partial (an incremental run): the caller has filled pg_temp.pr_need_ind
 	-- (the indicators whose national figures are read), pr_only_ind (national
@@ -51,7 +53,9 @@ begin
 	-- pr_only_np (the cells (indicator, period, reporter) that changed, whose
 	-- parts of the national sums are rewritten in
 	-- mestat.progress_national_part and mestat.progress_national_point).
-	-- Not partial: every assessment and every report; those tables are empty.
+	-- Not partial: every assessment and every report; pr_only_np holds the
+	-- cells queued since the last run (the parts, below), the others are
+	-- empty.
 	drop table if exists pg_temp.pr_row, pg_temp.pr_diff, pg_temp.pr_val, pg_temp.pr_agg_reporter, pg_temp.pr_nat,
 		pg_temp.pr_kperiod, pg_temp.pr_target, pg_temp.pr_scope, pg_temp.pr_ends, pg_temp.pr_missing, pg_temp.pr_got,
 		pg_temp.pr_flag,
@@ -146,15 +150,42 @@ begin
 	-- What the national figures add up from every reporter, per (indicator,
 	-- period), kept in mestat.progress_national_point (041) as the sums of
 	-- its parts, each over one range of reporters (048,
-	-- mestat.progress_national_part): an incremental run adds up again only
-	-- the ranges that hold a changed cell, not the cell of every reporter.
-	-- A full run cuts the ranges anew, adds up every part and stores those
-	-- that changed. An
-	-- incremental run rewrites the parts holding a cell it claimed
-	-- (pr_only_np) and the same parts of the rates built from it: a cell not
-	-- queued has not changed since the last run, and whatever every row
-	-- depends on (the reporters, the indicators) queues a full run.
+	-- mestat.progress_national_part): a run adds up again only the ranges
+	-- that hold a changed cell, not the cell of every reporter. It rewrites
+	-- the parts holding a cell queued since the last run (pr_only_np) and
+	-- the same parts of the rates built from it: a cell not queued has not
+	-- changed since the parts were added up (060 queues every write of a
+	-- value or a follow-up, corrections and removals included).
+	--
+	-- The parts rest on the cells and on what the basis below names: the
+	-- reporters (their codes cut the ranges; whether each is added up) and
+	-- the rates' parts (numerator, denominator). A full run cuts the ranges
+	-- anew, adds up every part from every cell and stores those that
+	-- changed (parts_all) only when that basis is not the one the stored
+	-- parts were added up on (mestat.progress_part_basis, emptied by a
+	-- truncation of the values or the follow-ups, by mestat.recompute_progress
+	-- when more cells are queued than their parts are quicker to add up one
+	-- by one, or by hand to have them added up again) or when a queued
+	-- cell's reporter is in no range. Otherwise it brings the parts up to
+	-- date as an incremental run does: at county scale the pass over every
+	-- cell took 3.6 s of a 13.7 s full run.
 	if not p_partial then
+		part_basis := (
+			select md5(string_agg(b.line, E'\n' order by b.line collate "C"))
+			  from (select 'national parts 1' as line
+			        union all
+			        select format('reporter %s %s', r.code, mestat.added_nationally(r.active, r.parent, r.kind))
+			          from mestat.reporter r
+			        union all
+			        select format('rate %s %s %s', i.code, i.numerator, i.denominator)
+			          from mestat.indicator i
+			         where i.numerator is not null and i.scope = 'provincial') as b);
+		parts_all := part_basis is distinct from (select b.basis from mestat.progress_part_basis b)
+		          or exists (select 1 from pg_temp.pr_only_np c
+		                      where not exists (select 1 from mestat.progress_reporter_range g
+		                                         where c.reporter between g.lo and g.hi));
+	end if;
+	if parts_all then
 		-- About the square root of the reporters in each range, the size at
 		-- which a changed cell's range and the ranges a pair adds up cost
 		-- alike.
@@ -167,18 +198,18 @@ begin
 		          from mestat.reporter r) as r
 		 group by r.part;
 	end if;
-	-- The range of each reporter whose cells an incremental run claimed
-	-- (pr_only_np), which are all it looks up. A full run claims none (its
-	-- parts' pass reads the ranges itself, below), so this is empty then.
+	-- The range of each reporter with a queued cell (pr_only_np), which are
+	-- all a run that keeps the parts looks up. One that adds up every part
+	-- reads the ranges in that pass (below), so this is empty then.
 	create temp table pr_rpart on commit drop as
 	select r.code as reporter, g.part, g.lo, g.hi
 	  from mestat.reporter r
 	  join mestat.progress_reporter_range g on r.code between g.lo and g.hi
-	 where r.code in (select c.reporter from pg_temp.pr_only_np c);
+	 where r.code in (select c.reporter from pg_temp.pr_only_np c) and not parts_all;
 	analyze pg_temp.pr_rpart;
 
-	-- The (indicator, period, range) parts to add up again. A full run adds
-	-- up the points from pr_val: only its rates read the ranges.
+	-- The (indicator, period, range) parts to add up again. Adding up every
+	-- part, the points come from every cell: only the rates read the ranges.
 	create temp table pr_np_touch on commit drop as
 	select t.indicator, t.period, rp.part, rp.lo, rp.hi
 	  from (select c.indicator, c.period, c.reporter from pg_temp.pr_only_np c
@@ -192,11 +223,11 @@ begin
 	  from mestat.indicator i
 	 cross join mestat.period p
 	 cross join mestat.progress_reporter_range g
-	 where not p_partial and i.numerator is not null and i.scope = 'provincial';
+	 where parts_all and i.numerator is not null and i.scope = 'provincial';
 	analyze pg_temp.pr_np_touch;
 
-	-- The points' parts (pr_npt). A full run adds up every part from every
-	-- value in a statement of its own: PostgreSQL reads a table with
+	-- The points' parts (pr_npt). Every part is added up from every value
+	-- in a statement of its own: PostgreSQL reads a table with
 	-- parallel workers only in a query that writes nothing (CREATE TABLE AS
 	-- is one, INSERT ... SELECT is not) and reads no temporary table, so
 	-- each reporter's range and whether national sums add it up
@@ -205,10 +236,10 @@ begin
 	-- pr_rpart. At county scale 3.0 s instead of 4.9-5.0 s alone in psql
 	-- (two workers and the backend; the reports received below are read so
 	-- too). Probing cell_period for each pair read the cells one heap page
-	-- each, as they lie in the order they were received. An incremental run
-	-- adds up only the touched parts, one index range each
+	-- each, as they lie in the order they were received. A run that keeps
+	-- the parts adds up only the touched ones, one index range each
 	-- (mestat.period_cells, read from observation_period_cell alone).
-	if not p_partial then
+	if parts_all then
 		create temp table pr_npt on commit drop as
 		select v.indicator, v.period, rp.part,
 		       count(v.v) filter (where rp.added)::integer as agg_n,
@@ -241,15 +272,15 @@ begin
 		 group by o.indicator, o.period, o.part;
 	end if;
 
-	-- The parts, computed into pr_np. An incremental run deletes the
-	-- touched ones and stores them again. A full run stores only the parts
-	-- that changed, deleting those that differ or are no more (compared to
-	-- the byte, as the assessments are below): rewriting all 108,000 at
-	-- county scale took 0.8 s every run, for the few a run changes. (Each
-	-- run's statements apart, not one with "not p_partial or": a subquery
-	-- under an OR is never made a join, so the touched parts were found by
-	-- reading every part.)
-	if p_partial then
+	-- The parts, computed into pr_np. A run that keeps the parts deletes the
+	-- touched ones and stores them again. Adding up every part, it stores
+	-- only those that changed, deleting those that differ or are no more
+	-- (compared to the byte, as the assessments are below): rewriting all
+	-- 108,000 at county scale took 0.8 s every run, for the few a run
+	-- changes. (Each way's statements apart, not one with "parts_all or": a
+	-- subquery under an OR is never made a join, so the touched parts were
+	-- found by reading every part.)
+	if not parts_all then
 		delete from mestat.progress_national_part np
 		 using pg_temp.pr_np_touch t
 		 where np.indicator = t.indicator and np.period = t.period and np.part = t.part;
@@ -275,12 +306,12 @@ begin
 	       r.rate_num, r.rate_den, coalesce(p.n_break, 0) as n_break, coalesce(p.n_flag, 0) as n_flag
 	  from pg_temp.pr_npt p
 	  full join rate r on r.indicator = p.indicator and r.period = p.period and r.part = p.part;
-	-- A full run first lists the parts stored as they are (pr_npsame), so
-	-- that neither the delete nor the insert reads the table it writes: an
-	-- insert of the parts not yet stored, planned while the table was
-	-- empty (a first run), scanned it again for each part it wrote, the
-	-- rows it had written included: 127 s at county scale.
-	if p_partial then
+	-- Adding up every part, a run first lists the parts stored as they are
+	-- (pr_npsame), so that neither the delete nor the insert reads the
+	-- table it writes: an insert of the parts not yet stored, planned while
+	-- the table was empty (a first run), scanned it again for each part it
+	-- wrote, the rows it had written included: 127 s at county scale.
+	if not parts_all then
 		insert into mestat.progress_national_part (indicator, period, part, agg_n, agg_sum, rate_n, rate_num, rate_den,
 		                                           n_break, n_flag)
 		select n.* from pg_temp.pr_np n;
@@ -301,27 +332,29 @@ begin
 		  from pg_temp.pr_np n
 		 where not exists (select 1 from pg_temp.pr_npsame s
 		                    where s.indicator = n.indicator and s.period = n.period and s.part = n.part);
+		delete from mestat.progress_part_basis;
+		insert into mestat.progress_part_basis (basis) values (part_basis);
 	end if;
 
 	-- Each touched pair's parts added up: sums and counts of parts are
 	-- those of the whole (numeric addition is exact), and the mean is the
 	-- sum divided by the count, the division avg() makes.
 	delete from mestat.progress_national_point np
-	 where not p_partial or (np.indicator, np.period) in (select t.indicator, t.period from pg_temp.pr_np_touch t);
+	 where parts_all or (np.indicator, np.period) in (select t.indicator, t.period from pg_temp.pr_np_touch t);
 	insert into mestat.progress_national_point (indicator, period, k, agg_n, agg_sum, agg_avg, rate_n, rate_num, rate_den,
 	                                            n_break, n_flag)
 	select x.indicator, x.period, kp.k, sum(x.agg_n), sum(x.agg_sum), sum(x.agg_sum) / nullif(sum(x.agg_n), 0),
 	       sum(x.rate_n), sum(x.rate_num), sum(x.rate_den), sum(x.n_break), sum(x.n_flag)
-	  from (select p.* from mestat.progress_national_part p where not p_partial
+	  from (select p.* from mestat.progress_national_part p where parts_all
 	        union all
-	        -- An incremental run: each touched pair's parts, one index
-	        -- range of the key each (as the delete above, not under an OR).
-	        -- (A join was planned as one scan of every part and a hash.)
+	        -- Keeping the parts: each touched pair's parts, one index range
+	        -- of the key each (as the delete above, not under an OR). (A
+	        -- join was planned as one scan of every part and a hash.)
 	        select p.*
 	          from (select distinct t.indicator, t.period from pg_temp.pr_np_touch t) as t
 	         cross join lateral (select p.* from mestat.progress_national_part p
 	                              where p.indicator = t.indicator and p.period = t.period offset 0) as p
-	         where p_partial) as x
+	         where not parts_all) as x
 	  join pg_temp.pr_kperiod kp on kp.code = x.period
 	 group by x.indicator, x.period, kp.k;
 

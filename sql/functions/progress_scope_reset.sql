@@ -25,4 +25,5 @@ $$;
 comment on function mestat.progress_scope_reset() is
 	'mestat.recompute_progress() and mestat.recompute_progress_incremental() before mestat.progress_assess: create '
 	'(or empty) the temp tables naming what a run reassesses: pr_need_ind, pr_only_ind, pr_only_pair, pr_only_rp, '
-	'pr_only_np. A full run leaves them empty; an incremental run fills them from the cells it claimed.';
+	'pr_only_np. A full run fills pr_only_np with the cells it claimed and leaves the others empty; an incremental run '
+	'fills them all from the cells it claimed.';

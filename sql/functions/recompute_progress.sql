@@ -31,14 +31,27 @@ begin
 	-- first, so that this run's notes already name it.
 	perform mestat.flag_source_gaps();
 	-- Everything queued for an incremental run is covered by this one: the
-	-- queue is emptied before the values are read, so a change committed
-	-- meanwhile stays queued (and is read again by the next run).
-	delete from mestat.progress_pending;
+	-- queue is claimed before the values are read, so a change committed
+	-- meanwhile stays queued (and is read again by the next run). The cells
+	-- claimed are those whose parts of the national sums it adds up again
+	-- (pr_only_np), unless it adds up every part (mestat.progress_assess).
+	-- Past 100,000 cells (a load, a province's history sent again) adding
+	-- up every part is the quicker: the parts' basis is forgotten, which
+	-- has the run do that, and the queue emptied without listing the cells.
+	perform mestat.progress_scope_reset();
+	if (select count(*) from (select from mestat.progress_pending limit 100001) as q) > 100000 then
+		delete from mestat.progress_part_basis;
+		delete from mestat.progress_pending;
+	else
+		with claimed as (delete from mestat.progress_pending returning indicator, reporter, period)
+		insert into pg_temp.pr_only_np
+		select distinct c.indicator, c.period, c.reporter from claimed c where c.reporter is not null;
+		analyze pg_temp.pr_only_np;
+	end if;
 
 	insert into mestat.progress_snapshot (note) values ('mestat.recompute_progress() method 2 with national sources (docs/method.md)')
 	returning id into snap;
 
-	perform mestat.progress_scope_reset();
 	n_details := mestat.progress_assess(snap, false);
 
 	update mestat.progress_snapshot

@@ -49,6 +49,31 @@ pr_recompute() {
 	db_q t_daemon "$1" "select mestat.recompute_progress()"
 }
 
+# pr_kept_sums: the national sums kept in parts, one per range of reporters
+# (048), against every reporter's cells added up afresh: "0 true" when every
+# (indicator, period) agrees and there is one. Needs sq (pr_random_db).
+pr_kept_sums() {
+	sq "with scratch as (
+	         select t.indicator, t.period,
+	                count(c.value) filter (where r.active and r.parent is null
+	                                         and r.kind not in ('ministry', 'department'))::integer as agg_n,
+	                sum(c.value) filter (where r.active and r.parent is null
+	                                       and r.kind not in ('ministry', 'department')) as agg_sum,
+	                count(c.value) filter (where c.status = 'B')::integer as n_break,
+	                count(c.value) filter (where c.status not in ('A', 'B')
+	                                          or c.id in (select f.observation from mestat.follow_up f
+	                                                       where f.decision is null))::integer as n_flag
+	           from (select distinct o.indicator, o.period from mestat.observation o) as t
+	          cross join lateral mestat.period_cells(t.indicator, t.period) as c
+	           join mestat.reporter r on r.code = c.reporter
+	          group by t.indicator, t.period)
+	       select count(*) filter (where k.indicator is null
+	                                  or (s.agg_n, s.agg_sum, s.n_break, s.n_flag)
+	                                     is distinct from (k.agg_n, k.agg_sum, k.n_break, k.n_flag)) || ' '
+	              || (count(*) > 0)
+	         from scratch s left join mestat.progress_national_point k using (indicator, period)"
+}
+
 # pr_random_db: a fresh database migrated as mestatd does, the test logins,
 # sq/dq to query it as owner and as the daemon, and the randomized catalog,
 # reporters and values both progress_incremental.sh and

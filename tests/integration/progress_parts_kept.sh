@@ -1,0 +1,215 @@
+#!/bin/bash
+# progress_parts_kept.sh: a full progress run keeps the parts of the national
+# sums (mestat.progress_national_part, 048) and adds up again only those of
+# the cells queued since the last run, unless what the parts rest on besides
+# the cells changed (060, mestat.progress_part_basis). On randomized data
+# (pr_random_db: provinces, a separate-plan city, a department, the ministry,
+# statuses B, M, P, E, deletions, follow-ups, rates), each round writes
+# without an incremental run (new values, an owner's correction or removal of
+# a stored version, follow-ups decided or removed), runs a full run that
+# keeps the parts, then one that adds up every part (its basis forgotten),
+# and compares the two: the parts to the byte, report.progress,
+# report.progress_by_reporter and report.completeness both ways (EXCEPT ALL),
+# and the kept sums against every reporter's cells added up afresh. A change
+# of the reporters, a rate's definition or a truncation of the follow-ups has
+# the next run add up every part.
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/integration/db_lib.sh"
+. "$TOP/tests/integration/progress_lib.sh"
+
+pr_random_db
+
+VIEWS="progress progress_by_reporter completeness"
+
+# capture NAME: the latest snapshot through the evaluators' views (without
+# the snapshot ids and the times) and the parts of the national sums.
+capture() {
+	local v cols
+	for v in $VIEWS; do
+		cols=$(sq "select string_agg(quote_ident(column_name), ', ' order by ordinal_position)
+		             from information_schema.columns
+		            where table_schema = 'report' and table_name = '$v' and column_name not in ('snapshot', 'taken_at', 'computed_at')")
+		sq "drop table if exists public.${1}_$v; create table public.${1}_$v as select $cols from report.$v" >/dev/null
+	done
+	sq "drop table if exists public.${1}_parts;
+	    create table public.${1}_parts as
+	    select indicator, period, part, agg_n, agg_sum::text, rate_n, rate_num::text, rate_den::text, n_break, n_flag
+	      from mestat.progress_national_part;
+	    drop table if exists public.${1}_points;
+	    create table public.${1}_points as
+	    select indicator, period, k, agg_n, agg_sum::text, agg_avg::text, rate_n, rate_num::text, rate_den::text,
+	           n_break, n_flag
+	      from mestat.progress_national_point" >/dev/null
+}
+
+# compare ROUND: the kept run's capture against the one that added up every
+# part, both ways.
+compare() {
+	local v diff n
+	for v in $VIEWS parts points; do
+		n=$(sq "select count(*) from public.kept_$v")
+		diff=$(sq "select count(*) from ((select * from public.kept_$v except all select * from public.all_$v)
+		                                   union all
+		                                  (select * from public.all_$v except all select * from public.kept_$v)) as x")
+		if [ "$diff" = 0 ] && [ "$n" -gt 0 ]; then
+			ok "$1: $v of the run that kept the parts is the one that added up every part ($n rows)"
+		else
+			not_ok "$1: $v of the run that kept the parts is the one that added up every part" \
+				"$diff rows differ of $n; first: $(sq "select row_to_json(x) from ((select * from public.kept_$v except all select * from public.all_$v) limit 2) as x")"
+		fi
+	done
+}
+
+# built: when the stored parts were last added up whole (empty: never, or forgotten).
+built() { sq "select built_at from mestat.progress_part_basis"; }
+
+# full_pair WHAT: a full run that keeps the parts (checked: it did not add
+# them all up), then one that adds up every part, compared.
+full_pair() {
+	local before
+	before=$(built)
+	dq "select mestat.recompute_progress()" >/dev/null
+	expect_eq "$1: the full run kept the parts (the basis is the one stored before)" "$before" "$(built)"
+	expect_eq "$1: ... and its national sums are every reporter's cells added up" "0 true" "$(pr_kept_sums)"
+	capture kept
+	sq "set role mestat_owner; delete from mestat.progress_part_basis" >/dev/null
+	dq "select mestat.recompute_progress()" >/dev/null
+	expect_match "$1: the run after the basis was forgotten added up every part" "^2" "$(built)"
+	capture all
+	compare "$1"
+}
+
+# The base: every chosen series, 2015Q1-2020Q4, all final values.
+{
+	for rep in "${PROVINCES[@]}" $CHILD 920001 000000; do
+		for ind in "${QIND[@]}"; do
+			for y in 2015 2016 2017 2018 2019 2020; do
+				for qn in 1 2 3 4; do echo "$rep,$ind,${y}Q$qn,$((100 + RANDOM % 400)),A"; done
+			done
+		done
+	done
+	for ind in "${MIND[@]}"; do
+		for y in 2015 2016 2017 2018 2019 2020; do echo "000000,$ind,$y,$((1 + RANDOM % 9)),A"; done
+	done
+} | push
+expect_eq "before any run no basis is stored" "" "$(built)"
+dq "select mestat.recompute_progress()" >/dev/null
+expect_match "the first full run adds up every part and stores their basis" "^2" "$(built)"
+expect_eq "... and its national sums are every reporter's cells added up" "0 true" "$(pr_kept_sums)"
+
+# (A province's current version of a cell, which no follow-up names: an
+# owner may correct or remove it, and the cell changes.)
+current_version="select c.observation from mestat.cell c
+                  where c.reporter in ($(printf "'%s'," "${PROVINCES[@]}" | sed 's/,$//')) and c.value is not null
+                    and not c.deleted
+                    and not exists (select 1 from mestat.follow_up f where f.observation = c.observation)
+                  order by random() limit 1"
+# queued ID...: "N M", the cells of those versions and how many of them are
+# queued (the queue is empty before: each round's runs claimed it).
+queued() {
+	local ids
+	ids=$(echo "$@" | tr ' ' ',')
+	sq "select count(*) || ' ' || count(*) filter (where exists (select 1 from mestat.progress_pending p
+	                                                               where (p.indicator, p.reporter, p.period)
+	                                                                     = (v.indicator, v.reporter, v.period)))
+	      from (select distinct indicator, reporter, period from public.touched where id in ($ids)) as v"
+}
+for round in 1 2 3 4 5; do
+	expect_eq "round $round: nothing is queued after the last run" 0 "$(sq "select count(*) from mestat.progress_pending")"
+	case $round in
+	2)
+		# An owner corrects two current versions in place.
+		ids=$(sq "$current_version"; sq "$current_version")
+		sq "drop table if exists public.touched;
+		    create table public.touched as select id, indicator, reporter, period from mestat.observation
+		     where id in ($(echo $ids | tr ' ' ','));
+		    set role mestat_owner;
+		    update mestat.observation set value = value + 1000 where id in ($(echo $ids | tr ' ' ','))" >/dev/null
+		expect_match "round 2: an owner's correction of current versions queues their cells" "^([12]) \1$" 			"$(queued $ids)"
+		;;
+	3)
+		# An owner removes two current versions: each cell falls back on the
+		# version before, or has no value left.
+		ids=$(sq "$current_version"; sq "$current_version")
+		sq "drop table if exists public.touched;
+		    create table public.touched as select id, indicator, reporter, period from mestat.observation
+		     where id in ($(echo $ids | tr ' ' ','));
+		    set role mestat_owner;
+		    delete from mestat.observation where id in ($(echo $ids | tr ' ' ','))" >/dev/null
+		expect_match "round 3: an owner's removal of current versions queues their cells" "^([12]) \1$" 			"$(queued $ids)"
+		;;
+	4)
+		# Follow-ups decided and one removed by an owner.
+		sq "drop table if exists public.touched;
+		    create table public.touched as
+		    select id, indicator, reporter, period from mestat.follow_up where decision is null
+		     order by id limit 3" >/dev/null
+		ids=$(sq "select id from public.touched order by id")
+		sq "set role mestat_owner;
+		    update mestat.follow_up set decision = 'confirmed', decided_at = now(), decided_by = 'test'
+		     where id in ($(echo $ids | tr ' ' ',')) and id < $(echo $ids | tr ' ' '\n' | tail -n 1);
+		    delete from mestat.follow_up where id = $(echo $ids | tr ' ' '\n' | tail -n 1)" >/dev/null
+		expect_match "round 4: follow-ups decided and removed queue their cells" "^([1-3]) \1$" 			"$(queued $ids)"
+		;;
+	esac
+	rows $((10 + RANDOM % 40)) | push
+	full_pair "round $round"
+done
+
+# A province no longer reports (it is no longer added up): the reporters
+# changed, the next run adds up every part.
+before=$(built)
+sq "set role mestat_owner; update mestat.reporter set active = false where code = '${PROVINCES[2]}'" >/dev/null
+rows 20 | push
+dq "select mestat.recompute_progress()" >/dev/null
+expect_eq "a reporter no longer added up: the full run adds up every part again" t \
+	"$(sq "select built_at > '$before' from mestat.progress_part_basis")"
+expect_eq "... and its national sums are every reporter's cells added up" "0 true" "$(pr_kept_sums)"
+capture kept
+sq "set role mestat_owner; delete from mestat.progress_part_basis" >/dev/null
+dq "select mestat.recompute_progress()" >/dev/null
+capture all
+compare "after the reporter change"
+
+# A rate's definition changes: the next run adds up every part again.
+before=$(built)
+rate=$(sq "select code || ' ' || denominator from mestat.indicator where numerator is not null and scope = 'provincial'
+           order by code limit 1")
+expect_match "a rate to redefine" "^[a-z_]+ [a-z_]+$" "$rate"
+sq "set role mestat_owner;
+    update mestat.indicator set denominator = (select i.code from mestat.indicator i
+                                                where i.code <> '${rate#* }' and i.periodicity = 'quarterly'
+                                                  and i.scope = 'provincial' and i.numerator is null
+                                                order by i.code limit 1)
+     where code = '${rate% *}'" >/dev/null 2>"$T_TMP/rate.err" ||
+	not_ok "the rate's denominator changes" "$(cat "$T_TMP/rate.err")"
+dq "select mestat.recompute_progress()" >/dev/null
+expect_eq "a rate's parts redefined: the full run adds up every part again" t \
+	"$(sq "select built_at > '$before' from mestat.progress_part_basis")"
+
+# More than 100,000 cells queued (a load): adding up every part is the quicker.
+before=$(built)
+sq "set role mestat_owner;
+    insert into mestat.progress_pending (indicator, reporter, period)
+    select '${QIND[0]}', '${PROVINCES[0]}', '2020Q4' from generate_series(1, 100001)" >/dev/null
+dq "select mestat.recompute_progress()" >/dev/null
+expect_eq "100,001 cells queued: the full run adds up every part, and empties the queue" "t 0" \
+	"$(sq "select (built_at > '$before')::text::char || ' ' || (select count(*) from mestat.progress_pending)
+	         from mestat.progress_part_basis")"
+rows 20 | push
+before=$(built)
+dq "select mestat.recompute_progress()" >/dev/null
+expect_eq "... 20 cells queued: the next one keeps the parts" "$before" "$(built)"
+
+# A truncation leaves no row to queue: the basis goes and a full run is queued.
+sq "set role mestat_owner; truncate mestat.follow_up" >/dev/null 2>"$T_TMP/trunc.err" ||
+	not_ok "an owner truncates the follow-ups" "$(cat "$T_TMP/trunc.err")"
+expect_eq "a truncation of the follow-ups forgets the basis and queues a full run" "0 1" \
+	"$(sq "select (select count(*) from mestat.progress_part_basis) || ' ' ||
+	              (select count(*) from mestat.progress_pending where indicator is null)")"
+expect_eq "... which the next incremental run performs" full \
+	"$(sq "select kind from mestat.progress_snapshot where id = $(dq "select mestat.recompute_progress_incremental()")")"
+expect_match "... adding up every part" "^2" "$(built)"
+expect_eq "... and its national sums are every reporter's cells added up, no cell held" "0 true" "$(pr_kept_sums)"
+
+db_drop
