@@ -33,14 +33,15 @@ begin
 	-- Everything queued for an incremental run is covered by this one: the
 	-- queue is claimed before the values are read, so a change committed
 	-- meanwhile stays queued (and is read again by the next run). The cells
-	-- claimed are those whose parts of the national sums it adds up again
-	-- (pr_only_np), unless it adds up every part (mestat.progress_assess).
-	-- Past 100,000 cells (a load, a province's history sent again) adding
-	-- up every part is the quicker: the parts' basis is forgotten, which
-	-- has the run do that, and the queue emptied without listing the cells.
+	-- claimed are those whose parts of the national sums and reports
+	-- received it computes again (pr_only_np), unless it goes over every
+	-- cell for them (mestat.progress_assess). Past 100,000 cells (a load, a
+	-- province's history sent again) going over every cell is the quicker:
+	-- what is kept is forgotten (mestat.progress_kept_basis), which has the
+	-- run do that, and the queue emptied without listing the cells.
 	perform mestat.progress_scope_reset();
 	if (select count(*) from (select from mestat.progress_pending limit 100001) as q) > 100000 then
-		delete from mestat.progress_part_basis;
+		delete from mestat.progress_kept_basis;
 		delete from mestat.progress_pending;
 	else
 		with claimed as (delete from mestat.progress_pending returning indicator, reporter, period)

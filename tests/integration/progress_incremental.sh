@@ -140,7 +140,7 @@ for round in 1 2 3 4 5 6; do
 	# forgotten): otherwise it would keep the parts these incremental runs
 	# kept, which the comparison is of (progress_parts_kept.sh compares the
 	# two kinds of full run).
-	sq "set role mestat_owner; delete from mestat.progress_part_basis" >/dev/null
+	sq "set role mestat_owner; delete from mestat.progress_kept_basis" >/dev/null
 	dq "select mestat.recompute_progress()" >/dev/null
 	capture full
 	compare "$round"

@@ -1,25 +1,29 @@
 #!/bin/bash
-# progress_parts_kept.sh: a full progress run keeps the parts of the national
-# sums (mestat.progress_national_part, 048) and adds up again only those of
-# the cells queued since the last run, unless what the parts rest on besides
-# the cells changed (060, mestat.progress_part_basis). On randomized data
-# (pr_random_db: provinces, a separate-plan city, a department, the ministry,
-# statuses B, M, P, E, deletions, follow-ups, rates), each round writes
-# without an incremental run (new values, an owner's correction or removal of
-# a stored version, follow-ups decided or removed), runs a full run that
-# keeps the parts, then one that adds up every part (its basis forgotten),
-# and compares the two: the parts to the byte, report.progress,
-# report.progress_by_reporter and report.completeness both ways (EXCEPT ALL),
-# and the kept sums against every reporter's cells added up afresh. A change
-# of the reporters, a rate's definition or a truncation of the follow-ups has
-# the next run add up every part.
+# progress_full_kept.sh: a full progress run keeps what the cells queued
+# since the last run cannot have changed (060, mestat.progress_kept_basis):
+# the parts of the national sums (mestat.progress_national_part, 048), of
+# which it adds up again only those of the queued cells, and the counts of
+# the reports received (mestat.reporting_status), of which it counts again
+# only the reports of the queued cells and those it has no row of. Each goes
+# over every cell again when what it rests on besides the cells changed. On
+# randomized data (pr_random_db: provinces, a separate-plan city, a
+# department, the ministry, statuses B, M, P, E, deletions, follow-ups,
+# rates), each round writes without an incremental run (new values, an
+# owner's correction or removal of a current version, follow-ups decided or
+# removed, reporting rows pruned), runs a full run that keeps both, then one
+# that goes over every cell (what is kept forgotten), and compares the two:
+# the parts and the national points to the byte, and report.progress,
+# report.progress_by_reporter, report.completeness, report.timeliness and
+# report.overdue both ways (EXCEPT ALL). A change of the reporters, a rate,
+# an indicator's collection, 100,001 queued cells or a truncation of the
+# follow-ups has the next full run go over every cell for what it alters.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/db_lib.sh"
 . "$TOP/tests/integration/progress_lib.sh"
 
 pr_random_db
 
-VIEWS="progress progress_by_reporter completeness"
+VIEWS="progress progress_by_reporter completeness timeliness overdue"
 
 # capture NAME: the latest snapshot through the evaluators' views (without
 # the snapshot ids and the times) and the parts of the national sums.
@@ -42,7 +46,7 @@ capture() {
 	      from mestat.progress_national_point" >/dev/null
 }
 
-# compare ROUND: the kept run's capture against the one that added up every
+# compare ROUND: the kept run's capture against the one that went over every
 # part, both ways.
 compare() {
 	local v diff n
@@ -52,32 +56,47 @@ compare() {
 		                                   union all
 		                                  (select * from public.all_$v except all select * from public.kept_$v)) as x")
 		if [ "$diff" = 0 ] && [ "$n" -gt 0 ]; then
-			ok "$1: $v of the run that kept the parts is the one that added up every part ($n rows)"
+			ok "$1: $v of the run that kept the parts and counts is the one that went over every cell ($n rows)"
 		else
-			not_ok "$1: $v of the run that kept the parts is the one that added up every part" \
+			not_ok "$1: $v of the run that kept the parts and counts is the one that went over every cell" \
 				"$diff rows differ of $n; first: $(sq "select row_to_json(x) from ((select * from public.kept_$v except all select * from public.all_$v) limit 2) as x")"
 		fi
 	done
 }
 
-# built: when the stored parts were last added up whole (empty: never, or forgotten).
-built() { sq "select built_at from mestat.progress_part_basis"; }
+# built [KEPT]: when the parts ("national parts") or the counts ("reports
+# received") were last computed from every cell (empty: never, or
+# forgotten); without KEPT both, "parts reports".
+built() {
+	if [ $# = 1 ]; then
+		sq "select built_at from mestat.progress_kept_basis where kept = '$1'"
+	else
+		sq "select coalesce((select built_at::text from mestat.progress_kept_basis where kept = 'national parts'), '-')
+		           || ' ' ||
+		           coalesce((select built_at::text from mestat.progress_kept_basis where kept = 'reports received'), '-')"
+	fi
+}
 
-# full_pair WHAT: a full run that keeps the parts (checked: it did not add
-# them all up), then one that adds up every part, compared.
+# full_pair WHAT: a full run that keeps the parts and the counts (checked:
+# it computed neither from every cell), then one that computes both from
+# every cell, compared.
 full_pair() {
 	local before
 	before=$(built)
 	dq "select mestat.recompute_progress()" >/dev/null
-	expect_eq "$1: the full run kept the parts (the basis is the one stored before)" "$before" "$(built)"
+	expect_eq "$1: the full run kept the parts and the counts (the digests are the ones stored before)" "$before" \
+		"$(built)"
 	expect_eq "$1: ... and its national sums are every reporter's cells added up" "0 true" "$(pr_kept_sums)"
 	capture kept
-	sq "set role mestat_owner; delete from mestat.progress_part_basis" >/dev/null
+	sq "set role mestat_owner; delete from mestat.progress_kept_basis" >/dev/null
 	dq "select mestat.recompute_progress()" >/dev/null
-	expect_match "$1: the run after the basis was forgotten added up every part" "^2" "$(built)"
+	expect_match "$1: the run after what was kept was forgotten went over every cell for both" "^2.* 2" "$(built)"
 	capture all
 	compare "$1"
 }
+
+# rebuilt KEPT BEFORE: "t" when KEPT was computed from every cell since BEFORE.
+rebuilt() { sq "select built_at > '$2' from mestat.progress_kept_basis where kept = '$1'"; }
 
 # The base: every chosen series, 2015Q1-2020Q4, all final values.
 {
@@ -92,9 +111,9 @@ full_pair() {
 		for y in 2015 2016 2017 2018 2019 2020; do echo "000000,$ind,$y,$((1 + RANDOM % 9)),A"; done
 	done
 } | push
-expect_eq "before any run no basis is stored" "" "$(built)"
+expect_eq "before any run nothing is kept" "- -" "$(built)"
 dq "select mestat.recompute_progress()" >/dev/null
-expect_match "the first full run adds up every part and stores their basis" "^2" "$(built)"
+expect_match "the first full run goes over every cell for both and stores their digests" "^2.* 2" "$(built)"
 expect_eq "... and its national sums are every reporter's cells added up" "0 true" "$(pr_kept_sums)"
 
 # (A province's current version of a cell, which no follow-up names: an
@@ -114,7 +133,7 @@ queued() {
 	                                                                     = (v.indicator, v.reporter, v.period)))
 	      from (select distinct indicator, reporter, period from public.touched where id in ($ids)) as v"
 }
-for round in 1 2 3 4 5; do
+for round in 1 2 3 4 5 6; do
 	expect_eq "round $round: nothing is queued after the last run" 0 "$(sq "select count(*) from mestat.progress_pending")"
 	case $round in
 	2)
@@ -151,28 +170,33 @@ for round in 1 2 3 4 5; do
 		    delete from mestat.follow_up where id = $(echo $ids | tr ' ' '\n' | tail -n 1)" >/dev/null
 		expect_match "round 4: follow-ups decided and removed queue their cells" "^([1-3]) \1$" 			"$(queued $ids)"
 		;;
+	5)
+		# A province's reporting rows pruned (as a snapshot's deletion
+		# takes the rows naming it): the kept run counts them from the cells.
+		sq "set role mestat_owner; delete from mestat.reporting_status where reporter = '${PROVINCES[3]}'" >/dev/null
+		;;
 	esac
 	rows $((10 + RANDOM % 40)) | push
 	full_pair "round $round"
 done
 
-# A province no longer reports (it is no longer added up): the reporters
-# changed, the next run adds up every part.
-before=$(built)
+# A province no longer reports (it is no longer added up): the parts are
+# added up again; the counts are kept (the reports it no longer owes drop out).
+before=$(built "national parts") before_r=$(built "reports received")
 sq "set role mestat_owner; update mestat.reporter set active = false where code = '${PROVINCES[2]}'" >/dev/null
 rows 20 | push
 dq "select mestat.recompute_progress()" >/dev/null
-expect_eq "a reporter no longer added up: the full run adds up every part again" t \
-	"$(sq "select built_at > '$before' from mestat.progress_part_basis")"
+expect_eq "a reporter no longer active: the full run adds up every part again, keeps the counts" "t f" \
+	"$(rebuilt "national parts" "$before") $(rebuilt "reports received" "$before_r")"
 expect_eq "... and its national sums are every reporter's cells added up" "0 true" "$(pr_kept_sums)"
 capture kept
-sq "set role mestat_owner; delete from mestat.progress_part_basis" >/dev/null
+sq "set role mestat_owner; delete from mestat.progress_kept_basis" >/dev/null
 dq "select mestat.recompute_progress()" >/dev/null
 capture all
 compare "after the reporter change"
 
-# A rate's definition changes: the next run adds up every part again.
-before=$(built)
+# A rate's definition changes: the parts are added up again, the counts kept.
+before=$(built "national parts") before_r=$(built "reports received")
 rate=$(sq "select code || ' ' || denominator from mestat.indicator where numerator is not null and scope = 'provincial'
            order by code limit 1")
 expect_match "a rate to redefine" "^[a-z_]+ [a-z_]+$" "$rate"
@@ -184,32 +208,52 @@ sq "set role mestat_owner;
      where code = '${rate% *}'" >/dev/null 2>"$T_TMP/rate.err" ||
 	not_ok "the rate's denominator changes" "$(cat "$T_TMP/rate.err")"
 dq "select mestat.recompute_progress()" >/dev/null
-expect_eq "a rate's parts redefined: the full run adds up every part again" t \
-	"$(sq "select built_at > '$before' from mestat.progress_part_basis")"
+expect_eq "a rate's parts redefined: the full run adds up every part again, keeps the counts" "t f" \
+	"$(rebuilt "national parts" "$before") $(rebuilt "reports received" "$before_r")"
 
-# More than 100,000 cells queued (a load): adding up every part is the quicker.
-before=$(built)
+# An indicator no longer collected: the counts go over every cell again, the
+# parts are kept (it is no rate's part).
+before=$(built "national parts") before_r=$(built "reports received")
+gone=$(sq "select i.code from mestat.indicator i
+            where i.active and i.scope = 'provincial' and i.numerator is null
+              and not exists (select 1 from mestat.indicator j where i.code in (j.numerator, j.denominator))
+              and not exists (select 1 from mestat.column_item c where i.code in (c.indicator, c.column_indicator))
+              and exists (select 1 from mestat.cell c where c.indicator = i.code)
+            order by i.code limit 1")
+sq "set role mestat_owner; update mestat.indicator set active = false where code = '$gone'" >/dev/null
+rows 20 | push
+dq "select mestat.recompute_progress()" >/dev/null
+expect_eq "an indicator no longer collected ($gone): the full run counts every report again, keeps the parts" "f t" \
+	"$(rebuilt "national parts" "$before") $(rebuilt "reports received" "$before_r")"
+capture kept
+sq "set role mestat_owner; delete from mestat.progress_kept_basis" >/dev/null
+dq "select mestat.recompute_progress()" >/dev/null
+capture all
+compare "after the indicator change"
+
+# More than 100,000 cells queued (a load): going over every cell is the quicker.
+before=$(built "national parts") before_r=$(built "reports received")
 sq "set role mestat_owner;
     insert into mestat.progress_pending (indicator, reporter, period)
     select '${QIND[0]}', '${PROVINCES[0]}', '2020Q4' from generate_series(1, 100001)" >/dev/null
 dq "select mestat.recompute_progress()" >/dev/null
-expect_eq "100,001 cells queued: the full run adds up every part, and empties the queue" "t 0" \
-	"$(sq "select (built_at > '$before')::text::char || ' ' || (select count(*) from mestat.progress_pending)
-	         from mestat.progress_part_basis")"
+expect_eq "100,001 cells queued: the full run goes over every cell for both, and empties the queue" "t t 0" \
+	"$(rebuilt "national parts" "$before") $(rebuilt "reports received" "$before_r") $(sq "select count(*) from mestat.progress_pending")"
 rows 20 | push
 before=$(built)
 dq "select mestat.recompute_progress()" >/dev/null
-expect_eq "... 20 cells queued: the next one keeps the parts" "$before" "$(built)"
+expect_eq "... 20 cells queued: the next one keeps both" "$before" "$(built)"
 
-# A truncation leaves no row to queue: the basis goes and a full run is queued.
+# A truncation leaves no row to queue: what is kept is forgotten and a full
+# run queued.
 sq "set role mestat_owner; truncate mestat.follow_up" >/dev/null 2>"$T_TMP/trunc.err" ||
 	not_ok "an owner truncates the follow-ups" "$(cat "$T_TMP/trunc.err")"
-expect_eq "a truncation of the follow-ups forgets the basis and queues a full run" "0 1" \
-	"$(sq "select (select count(*) from mestat.progress_part_basis) || ' ' ||
+expect_eq "a truncation of the follow-ups forgets what is kept and queues a full run" "0 1" \
+	"$(sq "select (select count(*) from mestat.progress_kept_basis) || ' ' ||
 	              (select count(*) from mestat.progress_pending where indicator is null)")"
 expect_eq "... which the next incremental run performs" full \
 	"$(sq "select kind from mestat.progress_snapshot where id = $(dq "select mestat.recompute_progress_incremental()")")"
-expect_match "... adding up every part" "^2" "$(built)"
+expect_match "... going over every cell for both" "^2.* 2" "$(built)"
 expect_eq "... and its national sums are every reporter's cells added up, no cell held" "0 true" "$(pr_kept_sums)"
 
 db_drop

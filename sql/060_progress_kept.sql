@@ -1,15 +1,18 @@
--- 060: a full progress run keeps the national sums' parts it can trust.
+-- 060: a full progress run keeps what it can trust of the last run.
 --
 -- The national sums are kept in parts over ranges of reporters (048) and an
 -- incremental run adds up again only the parts holding a changed cell. A
 -- full run still added up every part from every cell: at county scale
 -- (5,700,000 cells) that pass took 3.6 s of a 13.7 s run, although the
 -- parts depend only on the cells, which every write queues, and on the
--- reporters and the rates' definitions. A full run now brings the parts up
--- to date from the cells queued since the last run, as an incremental run
--- does, and adds up every part only when what they rest on besides the
--- cells changed (mestat.progress_assess, docs/method.md "Full runs: where
--- the time goes").
+-- reporters and the rates' definitions. The same holds of the reports
+-- received (how many expected cells of each reporter's period have a value,
+-- how many came in time: 2.5 s, another pass over every cell), which rest on
+-- the cells and on the indicators, the reporters' kinds and the periods'
+-- deadlines. A full run now brings both up to date from the cells queued
+-- since the last run, as an incremental run does, and goes over every cell
+-- only when what they rest on besides the cells changed
+-- (mestat.progress_assess, docs/method.md "Full runs: where the time goes").
 --
 -- For that every change of a cell must be queued. Only inserts were: an
 -- owner's correction or removal of a stored version (UPDATE, DELETE as
@@ -17,26 +20,27 @@
 -- a trace in mestat.progress_pending, which the next full run covered by
 -- reading everything. They are now queued as the cells of the old rows (and
 -- of the new ones), as mestat.quality_queue does, and a truncation of the
--- values or the follow-ups empties the parts' basis, so that the next run,
--- a full one, adds up every part.
+-- values or the follow-ups forgets what is kept, so that the next run, a
+-- full one, goes over every cell.
 
 set local role mestat_owner;
 
-create table mestat.progress_part_basis (
-	one boolean primary key default true check (one),
+create table mestat.progress_kept_basis (
+	kept text primary key check (kept in ('national parts', 'reports received')),
 	basis text not null,
 	built_at timestamptz not null default now()
 );
-comment on table mestat.progress_part_basis is
-	'At most one row: what the stored parts of the national sums (mestat.progress_national_part, '
-	'mestat.progress_reporter_range) were added up on besides the cells, as a digest of the reporters (code, whether '
-	'added up nationally) and the rates (indicator, numerator, denominator). A full progress run adds up every part '
-	'again when the digest differs or the row is missing, else only the parts of the cells queued since the last run. '
-	'Written only by mestat.progress_assess(); deleting the row (as mestat_owner) has the next full run add up every '
-	'part again.';
-comment on column mestat.progress_part_basis.one is 'Always true: the table has at most one row.';
-comment on column mestat.progress_part_basis.basis is 'md5 of the lines the digest is made of (mestat.progress_assess).';
-comment on column mestat.progress_part_basis.built_at is 'When the run that added up every part stored it.';
+comment on table mestat.progress_kept_basis is
+	'What a full progress run keeps from the last run rests on besides the cells, one row for each: the parts of the '
+	'national sums (mestat.progress_national_part, mestat.progress_reporter_range; digest of the reporters'' codes and '
+	'whether each is added up, and of the rates'' numerators and denominators) and the reports received (the counts '
+	'of mestat.reporting_status; digest of the indicators'' activity and scope, the reporters'' kinds and the '
+	'periods'' deadlines). A full run goes over every cell for one of them when its digest differs or its row is '
+	'missing, else it recomputes only what the cells queued since the last run touch. Written only by '
+	'mestat.progress_assess(); deleting a row (as mestat_owner) has the next full run go over every cell for it.';
+comment on column mestat.progress_kept_basis.kept is 'What is kept: national parts, or reports received.';
+comment on column mestat.progress_kept_basis.basis is 'md5 of the lines the digest is made of (mestat.progress_assess).';
+comment on column mestat.progress_kept_basis.built_at is 'When the run that went over every cell for it stored it.';
 
 -- A truncation: the cells are gone without a row to queue.
 create function mestat.progress_queue_rebuild() returns trigger
@@ -45,7 +49,7 @@ security definer
 set search_path = mestat, pg_temp
 as $$
 begin
-	delete from mestat.progress_part_basis;
+	delete from mestat.progress_kept_basis;
 	insert into mestat.progress_pending (indicator) values (null);
 	return null;
 end
@@ -78,8 +82,8 @@ comment on trigger progress_queue_delete on mestat.observation is
 create trigger progress_queue_truncate after truncate on mestat.observation
 	for each statement execute function mestat.progress_queue_rebuild();
 comment on trigger progress_queue_truncate on mestat.observation is
-	'Every value removed: the next progress run is a full one and adds up every part of the national sums.';
+	'Every value removed: the next progress run is a full one and goes over every cell.';
 create trigger progress_queue_truncate after truncate on mestat.follow_up
 	for each statement execute function mestat.progress_queue_rebuild();
 comment on trigger progress_queue_truncate on mestat.follow_up is
-	'Every follow-up removed: the next progress run is a full one and adds up every part of the national sums.';
+	'Every follow-up removed: the next progress run is a full one and goes over every cell.';
