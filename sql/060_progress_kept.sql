@@ -87,3 +87,12 @@ create trigger progress_queue_truncate after truncate on mestat.follow_up
 	for each statement execute function mestat.progress_queue_rebuild();
 comment on trigger progress_queue_truncate on mestat.follow_up is
 	'Every follow-up removed: the next progress run is a full one and goes over every cell.';
+
+-- A full run that rests on its chain stores only the completeness rows that
+-- changed (mestat.progress_assess), so a row names the run that last
+-- computed it differently.
+comment on column mestat.reporting_status.snapshot is
+	'The run (progress_snapshot) that last computed the row differently: an incremental run rewrites the rows of its '
+	'reports, a full run that starts a chain every row, one that rests on the chain only the rows that changed; every '
+	'row names a run of the current chain.';
+comment on column mestat.reporting_status.computed_at is 'When that run computed it.';

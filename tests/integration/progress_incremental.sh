@@ -246,6 +246,17 @@ s1=$(dq "select mestat.recompute_progress()")
 expect_match "a full run after a chain has grown an eighth past its whole starts a chain" "^full false [1-9]" \
 	"$(snap "$s1")"
 expect_eq "... every row of its whole stored" t "$(sq "select written = details from mestat.progress_snapshot where id = $s1")"
+# status_runs S: how many completeness rows name S, and how many name a run
+# of another chain than S's.
+status_runs() {
+	sq "select count(*) filter (where r.snapshot = $1) || ' ' || count(*) filter (where coalesce(x.base, x.id) <> coalesce(s.base, s.id))
+	      from mestat.reporting_status r
+	      join mestat.progress_snapshot x on x.id = r.snapshot,
+	           mestat.progress_snapshot s
+	     where s.id = $1"
+}
+expect_eq "... and every completeness row, naming it" "$(sq "select count(*) from mestat.reporting_status") 0" \
+	"$(status_runs "$s1")"
 # parts_mark keeps the parts of the national sums as they are, where they
 # are; parts_new says how many are not where they were (rewritten or new),
 # and how many of those were rewritten as they were.
@@ -270,9 +281,11 @@ expect_eq "... and rewrites no part of the national sums ($(sq "select count(*) 
 	"0 0" "$(parts_new)"
 expect_eq "... and its whole is the previous snapshot's, row for row" \
 	"0 $(sq "select details from mestat.progress_snapshot where id = $s1")" "$(whole_diff "$s1" "$s2")"
+expect_eq "... and writes no completeness row: each names a run of its chain" "0 0" "$(status_runs "$s2")"
 # A province revises one value: a few rows change, nationally and its own.
 parts_mark
-echo "${PROVINCES[0]},${QIND[0]},2020Q4,777,A" | push
+# (And deletes another value of its 2020Q4 report, which then lacks it.)
+printf '%s\n' "${PROVINCES[0]},${QIND[0]},2020Q4,777,A" "${PROVINCES[0]},${QIND[1]},2020Q4,,X" | push
 s3=$(dq "select mestat.recompute_progress()")
 # (The run's check of the national sources against the provinces,
 # mestat.flag_source_gaps, may hold or release other cells, whose parts'
@@ -287,6 +300,9 @@ expect_eq "... among them the one that holds the revised value" 1 \
 	          and not exists (select 1 from public.np_mark m where m.c = p.ctid::text)")"
 expect_eq "... and the national sums are every reporter's cells added up" "0 true" "$(pr_kept_sums)"
 expect_match "a full run after a revision stores the rows that changed, in the chain" "^full true [1-9]" "$(snap "$s3")"
+expect_eq "... and only the completeness row that changed (the province's 2020Q4 report, one value fewer), naming it" \
+	"1 0 ${PROVINCES[0]} 2020Q4" \
+	"$(status_runs "$s3") $(sq "select reporter || ' ' || period from mestat.reporting_status where snapshot = $s3")"
 expect_eq "... fewer than an eighth of its whole, each replacing one row, which it marks superseded" t \
 	"$(sq "select s.written <= s.details / 8
 	               and s.written = (select count(*) from mestat.progress_snapshot_detail d where d.superseded_by = s.id)
