@@ -559,7 +559,8 @@ begin
 	analyze pg_temp.pr_scope;
 
 	-- The values with a status other than A (few), read once for the flags
-	-- and the breaks below.
+	-- and the breaks below. A full run reads them from the partial index
+	-- cell_not_final (061), not from every cell (0.55 s at county scale).
 	create temp table pr_stat on commit drop as
 	select v.indicator, v.reporter, v.k, v.st from pg_temp.pr_val v where v.v is not null and v.st <> 'A';
 
@@ -1053,7 +1054,7 @@ begin
 	union
 	(select o.reporter, o.period from owed o
 	 except
-	 select s.reporter, s.period from mestat.reporting_status s);
+	 select s.reporter, s.period from mestat.reporting_status s where not p_partial);
 	if not p_partial then
 		got_all := got_basis is distinct from (select b.basis from mestat.progress_kept_basis b
 		                                        where b.kept = 'reports received')
