@@ -48,6 +48,7 @@ declare
 	got_basis text;
 	got_all boolean := false;
 	status_changes boolean := false;
+	status_kept boolean := false;
 begin
 	-- Partial (an incremental run): the caller has filled pg_temp.pr_need_ind
 	-- (the indicators whose national figures are read), pr_only_ind (national
@@ -1010,8 +1011,9 @@ begin
 	  from mestat.indicator i;
 	-- The reports received (how many of the expected cells have a value,
 	-- how many came in time) rest on the cells and on what got_basis names:
-	-- the indicators (which are collected, which are the ministry's), the
-	-- reporters' kinds and the periods' deadlines. A full run keeps the
+	-- the indicators (which are collected, which are the ministry's, how
+	-- often), the reporters (which report, of what kind) and the periods'
+	-- deadlines; so do the reports owed and how many cells each. A full run keeps the
 	-- counts mestat.reporting_status holds for the reports no queued cell
 	-- touches (pr_only_np) and counts from the cells only the others and
 	-- the reports it has no row of (a period that ended since, a row pruned
@@ -1025,9 +1027,10 @@ begin
 			select md5(string_agg(b.line, E'\n' order by b.line collate "C"))
 			  from (select 'reports received 1' as line
 			        union all
-			        select format('reporter %s %s', r.code, r.kind) from mestat.reporter r
+			        select format('reporter %s %s %s', r.code, r.kind, r.active) from mestat.reporter r
 			        union all
-			        select format('indicator %s %s %s', i.code, i.active, i.scope) from mestat.indicator i
+			        select format('indicator %s %s %s %s', i.code, i.active, i.scope, i.periodicity)
+			          from mestat.indicator i
 			        union all
 			        select format('period %s %s %s %s', p.code, p.kind, p.k, p.due_date) from mestat.period p) as b);
 	end if;
@@ -1071,6 +1074,10 @@ begin
 			   and (o.reporter, o.period) in (select c.reporter, c.period from pg_temp.pr_rpc c);
 		end if;
 	end if;
+	-- A full run that rests on its chain and keeps the counts computes only
+	-- the rows of pr_rpc's reports: every other row owed is the one stored,
+	-- its cells and what got_basis names unchanged (status_kept; below).
+	status_kept := status_changes and not p_partial and not got_all;
 	-- (Grouped first by reporter, period and whether the indicator is the
 	-- ministry's; the reporter's kind is matched on the groups, the periods
 	-- that have ended below. Each value's indicator and deadline come from
@@ -1096,7 +1103,7 @@ begin
 		-- The counts kept (a full run not counting every report).
 		select s.reporter, s.period, s.received, s.on_time
 		  from mestat.reporting_status s
-		 where not p_partial and not got_all
+		 where not p_partial and not got_all and not status_kept
 		   and not exists (select 1 from pg_temp.pr_rpc c where c.reporter = s.reporter and c.period = s.period)
 	)
 	select r.code as reporter, p.code as period, en.n as expected, coalesce(g.received, 0) as received,
@@ -1107,7 +1114,8 @@ begin
 	  left join got g on g.reporter = r.code and g.period = p.code
 	 where r.active and r.kind <> 'department' and p.end_date < today and p.year >= 2016
 	   and (not p_partial or (r.code = any (array(select rp.reporter from pg_temp.pr_only_rp rp))
-	                          and (r.code, p.code) in (select rp.reporter, rp.period from pg_temp.pr_only_rp rp)));
+	                          and (r.code, p.code) in (select rp.reporter, rp.period from pg_temp.pr_only_rp rp)))
+	   and (not status_kept or (r.code, p.code) in (select c.reporter, c.period from pg_temp.pr_rpc c));
 	analyze pg_temp.pr_got;
 
 	-- Which indicators are missing, only for reports received in part
@@ -1140,8 +1148,27 @@ begin
 	-- A row kept names the run that last computed it differently, one of
 	-- the chain, so that pruning an older chain takes none of them; a run
 	-- that starts a chain rewrites every row (naming itself), as an
-	-- incremental run rewrites the rows of its reports.
-	if status_changes then
+	-- incremental run rewrites the rows of its reports. Keeping the counts
+	-- (status_kept) it compares only the rows of pr_rpc's reports, the
+	-- others being the ones stored: 0.5 s less at county scale than
+	-- computing and comparing all 122,550.
+	if status_kept then
+		create temp table pr_ssame on commit drop as
+		select n.reporter, n.period
+		  from pg_temp.pr_status n
+		  join mestat.reporting_status s on s.reporter = n.reporter and s.period = n.period
+		 where (n.expected, n.received, n.on_time, n.missing_indicators)
+		       is not distinct from (s.expected, s.received, s.on_time, s.missing_indicators);
+		delete from mestat.reporting_status s
+		 using pg_temp.pr_status n
+		 where s.reporter = n.reporter and s.period = n.period
+		   and not exists (select 1 from pg_temp.pr_ssame x where x.reporter = s.reporter and x.period = s.period);
+		insert into mestat.reporting_status (reporter, period, expected, received, on_time, missing_indicators, snapshot,
+		                                     computed_at)
+		select n.reporter, n.period, n.expected, n.received, n.on_time, n.missing_indicators, snap, now()
+		  from pg_temp.pr_status n
+		 where not exists (select 1 from pg_temp.pr_ssame x where x.reporter = n.reporter and x.period = n.period);
+	elsif status_changes then
 		create temp table pr_ssame on commit drop as
 		select n.reporter, n.period
 		  from pg_temp.pr_status n

@@ -180,13 +180,13 @@ for round in 1 2 3 4 5 6; do
 	full_pair "round $round"
 done
 
-# A province no longer reports (it is no longer added up): the parts are
-# added up again; the counts are kept (the reports it no longer owes drop out).
+# A province no longer reports (it is no longer added up, it owes no more
+# reports): both are computed again from every cell.
 before=$(built "national parts") before_r=$(built "reports received")
 sq "set role mestat_owner; update mestat.reporter set active = false where code = '${PROVINCES[2]}'" >/dev/null
 rows 20 | push
 dq "select mestat.recompute_progress()" >/dev/null
-expect_eq "a reporter no longer active: the full run adds up every part again, keeps the counts" "t f" \
+expect_eq "a reporter no longer active: the full run adds up every part and counts every report again" "t t" \
 	"$(rebuilt "national parts" "$before") $(rebuilt "reports received" "$before_r")"
 expect_eq "... and its national sums are every reporter's cells added up" "0 true" "$(pr_kept_sums)"
 capture kept
