@@ -42,20 +42,6 @@ comment on column mestat.progress_kept_basis.kept is 'What is kept: national par
 comment on column mestat.progress_kept_basis.basis is 'md5 of the lines the digest is made of (mestat.progress_assess).';
 comment on column mestat.progress_kept_basis.built_at is 'When the run that went over every cell for it stored it.';
 
--- A truncation: the cells are gone without a row to queue.
-create function mestat.progress_queue_rebuild() returns trigger
-language plpgsql
-security definer
-set search_path = mestat, pg_temp
-as $$
-begin
-	delete from mestat.progress_kept_basis;
-	insert into mestat.progress_pending (indicator) values (null);
-	return null;
-end
-$$;
-revoke all on function mestat.progress_queue_rebuild() from public;
-
 -- The old rows as well as the new (mestat.progress_queue_cells reads
 -- old_rows for an update or a delete).
 drop trigger progress_queue_update on mestat.follow_up;
@@ -79,12 +65,14 @@ create trigger progress_queue_delete after delete on mestat.observation
 	for each statement execute function mestat.progress_queue_cells();
 comment on trigger progress_queue_delete on mestat.observation is
 	'An owner''s removal of stored versions: their cells, queued for the next progress run.';
+-- A truncation leaves no row to queue: the full run it queues
+-- (mestat.progress_queue_full) is told to forget what is kept as well.
 create trigger progress_queue_truncate after truncate on mestat.observation
-	for each statement execute function mestat.progress_queue_rebuild();
+	for each statement execute function mestat.progress_queue_full('forget kept');
 comment on trigger progress_queue_truncate on mestat.observation is
 	'Every value removed: the next progress run is a full one and goes over every cell.';
 create trigger progress_queue_truncate after truncate on mestat.follow_up
-	for each statement execute function mestat.progress_queue_rebuild();
+	for each statement execute function mestat.progress_queue_full('forget kept');
 comment on trigger progress_queue_truncate on mestat.follow_up is
 	'Every follow-up removed: the next progress run is a full one and goes over every cell.';
 
