@@ -25,16 +25,11 @@ pr_random_db
 
 VIEWS="progress progress_by_reporter completeness timeliness overdue"
 
-# capture NAME: the latest snapshot through the evaluators' views (without
-# the snapshot ids and the times) and the parts of the national sums.
+# capture NAME: the latest snapshot through the evaluators' views
+# (pr_capture) and the parts of the national sums and the national points,
+# their numbers as text (to the byte).
 capture() {
-	local v cols
-	for v in $VIEWS; do
-		cols=$(sq "select string_agg(quote_ident(column_name), ', ' order by ordinal_position)
-		             from information_schema.columns
-		            where table_schema = 'report' and table_name = '$v' and column_name not in ('snapshot', 'taken_at', 'computed_at')")
-		sq "drop table if exists public.${1}_$v; create table public.${1}_$v as select $cols from report.$v" >/dev/null
-	done
+	pr_capture "$1" $VIEWS
 	sq "drop table if exists public.${1}_parts;
 	    create table public.${1}_parts as
 	    select indicator, period, part, agg_n, agg_sum::text, rate_n, rate_num::text, rate_den::text, n_break, n_flag
@@ -46,22 +41,11 @@ capture() {
 	      from mestat.progress_national_point" >/dev/null
 }
 
-# compare ROUND: the kept run's capture against the one that went over every
-# part, both ways.
+# compare WHAT: the kept run's capture against the one that went over every
+# cell, both ways.
 compare() {
-	local v diff n
-	for v in $VIEWS parts points; do
-		n=$(sq "select count(*) from public.kept_$v")
-		diff=$(sq "select count(*) from ((select * from public.kept_$v except all select * from public.all_$v)
-		                                   union all
-		                                  (select * from public.all_$v except all select * from public.kept_$v)) as x")
-		if [ "$diff" = 0 ] && [ "$n" -gt 0 ]; then
-			ok "$1: $v of the run that kept the parts and counts is the one that went over every cell ($n rows)"
-		else
-			not_ok "$1: $v of the run that kept the parts and counts is the one that went over every cell" \
-				"$diff rows differ of $n; first: $(sq "select row_to_json(x) from ((select * from public.kept_$v except all select * from public.all_$v) limit 2) as x")"
-		fi
-	done
+	pr_compare kept all "$1: %s of the run that kept the parts and counts is the one that went over every cell" \
+		$VIEWS parts points
 }
 
 # built [KEPT]: when the parts ("national parts") or the counts ("reports

@@ -19,36 +19,7 @@
 
 pr_random_db
 
-# capture NAME: the current snapshot through the evaluators' views, without
-# the snapshot ids and the times (which differ by construction).
-capture() {
-	local v cols
-	for v in progress progress_by_reporter progress_history completeness; do
-		cols=$(sq "select string_agg(quote_ident(column_name), ', ' order by ordinal_position)
-		             from information_schema.columns
-		            where table_schema = 'report' and table_name = '$v' and column_name not in ('snapshot', 'taken_at', 'computed_at', 'assessed_in', 'chain')")
-		sq "drop table if exists public.${1}_$v;
-		    create table public.${1}_$v as select $cols from report.$v
-		     $([ "$v" = progress_history ] && echo "where snapshot = (select max(id) from mestat.progress_snapshot)")"
-	done
-}
-
-# compare ROUND: the incremental capture against the full one, both ways.
-compare() {
-	local v diff n
-	for v in progress progress_by_reporter progress_history completeness; do
-		n=$(sq "select count(*) from public.inc_$v")
-		diff=$(sq "select count(*) from ((select * from public.inc_$v except all select * from public.full_$v)
-		                                   union all
-		                                  (select * from public.full_$v except all select * from public.inc_$v)) as x")
-		if [ "$diff" = 0 ] && [ "$n" -gt 0 ]; then
-			ok "round $1: report.$v after the incremental run is the full run's ($n rows)"
-		else
-			not_ok "round $1: report.$v after the incremental run is the full run's" \
-				"$diff rows differ of $n; first: $(sq "select row_to_json(x) from ((select * from public.inc_$v except all select * from public.full_$v) limit 2) as x")"
-		fi
-	done
-}
+INC_VIEWS="progress progress_by_reporter progress_history completeness"
 
 # The base: every chosen series, 2015Q1-2020Q4, all final values.
 {
@@ -126,7 +97,7 @@ for round in 1 2 3 4 5 6; do
 				"$(sq "select doc->'snapshot'->>'id' from public.pin_release")"
 		fi
 	done
-	capture inc
+	pr_capture inc $INC_VIEWS
 	# The national sums an incremental run keeps in parts, against every
 	# reporter's cells added up afresh.
 	expect_eq "round $round: the kept national sums are every reporter's cells added up" "0 true" "$(pr_kept_sums)"
@@ -138,12 +109,12 @@ for round in 1 2 3 4 5 6; do
 	fi
 	# The full run adds up every part of the national sums (its basis
 	# forgotten): otherwise it would keep the parts these incremental runs
-	# kept, which the comparison is of (progress_parts_kept.sh compares the
+	# kept, which the comparison is of (progress_full_kept.sh compares the
 	# two kinds of full run).
 	sq "set role mestat_owner; delete from mestat.progress_kept_basis" >/dev/null
 	dq "select mestat.recompute_progress()" >/dev/null
-	capture full
-	compare "$round"
+	pr_capture full $INC_VIEWS
+	pr_compare inc full "round $round: report.%s after the incremental run is the full run's" $INC_VIEWS
 done
 
 # The pinned snapshot after 5 rounds of incremental and full runs.
@@ -210,17 +181,6 @@ whole_diff() {
 	            union all
 	            (select $cols from report.progress_history where snapshot = $2
 	             except all select $cols from report.progress_history where snapshot = $1)) as x"
-}
-# compare_to A B WHAT: the captures A and B, view by view, both ways.
-compare_to() {
-	local v diff n
-	for v in progress progress_by_reporter completeness; do
-		n=$(sq "select count(*) from public.${1}_$v")
-		diff=$(sq "select count(*) from ((select * from public.${1}_$v except all select * from public.${2}_$v)
-		                                   union all
-		                                  (select * from public.${2}_$v except all select * from public.${1}_$v)) as x")
-		expect_eq "$3: report.$v ($n rows)" 0 "$diff"
-	done
 }
 # grow: incremental runs, each after a revision of every chosen series of
 # every province, until the chain holds more than an eighth more rows than a
@@ -338,15 +298,16 @@ expect_eq "... the whole has as many rows as the snapshot says" t \
 	        where h.snapshot = $s4 and s.id = $s4")"
 expect_eq "... and the snapshot before still has them" "$n_gone" \
 	"$(sq "select count(*) from report.progress_history where snapshot = $s3 and indicator = '$gone'")"
-capture delta
+pr_capture delta $INC_VIEWS
 # The same data computed afresh, against the whole stored as changes: the
 # last snapshot counted as if it had stored its whole, the chain is past its
 # bound and the next run starts another.
 sq "set role mestat_owner; update mestat.progress_snapshot set written = details where id = $s4" >/dev/null
 s5=$(dq "select mestat.recompute_progress()")
 expect_match "a chain started afresh on the same data" "^full false [1-9]" "$(snap "$s5")"
-capture fresh
-compare_to delta fresh "the whole a full run stored as changes is the one computed afresh"
+pr_capture fresh $INC_VIEWS
+pr_compare delta fresh "the whole a full run stored as changes is the one computed afresh: report.%s" \
+	progress progress_by_reporter completeness
 
 # A clause moved in the catalog: the full run it queues rewrites that
 # indicator's rows with its new place in the plan (sort_key, 059), the order

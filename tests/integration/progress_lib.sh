@@ -74,6 +74,46 @@ pr_kept_sums() {
 	         from scratch s left join mestat.progress_national_point k using (indicator, period)"
 }
 
+# pr_capture NAME VIEW...: each report VIEW as it reads now, copied into
+# public.NAME_VIEW without the columns that name a run or a time (which
+# differ between two runs by construction); of report.progress_history, the
+# latest snapshot's whole. Needs sq (pr_random_db).
+pr_capture() {
+	local name=$1 v cols
+	shift
+	for v in "$@"; do
+		cols=$(sq "select string_agg(quote_ident(column_name), ', ' order by ordinal_position)
+		             from information_schema.columns
+		            where table_schema = 'report' and table_name = '$v'
+		              and column_name not in ('snapshot', 'taken_at', 'computed_at', 'assessed_in', 'chain')")
+		sq "drop table if exists public.${name}_$v;
+		    create table public.${name}_$v as select $cols from report.$v
+		     $([ "$v" = progress_history ] && echo "where snapshot = (select max(id) from mestat.progress_snapshot)")" \
+			>/dev/null
+	done
+}
+
+# pr_compare A B WHAT TABLE...: public.A_TABLE against public.B_TABLE, both
+# ways (EXCEPT ALL), one check per TABLE, named WHAT with %s the TABLE: ok
+# when no row differs and A has some.
+pr_compare() {
+	local a=$1 b=$2 what=$3 t diff n
+	shift 3
+	for t in "$@"; do
+		n=$(sq "select count(*) from public.${a}_$t")
+		diff=$(sq "select count(*) from ((select * from public.${a}_$t except all select * from public.${b}_$t)
+		                                   union all
+		                                  (select * from public.${b}_$t except all select * from public.${a}_$t)) as x")
+		# shellcheck disable=SC2059 # WHAT is the format
+		if [ "$diff" = 0 ] && [ "$n" -gt 0 ]; then
+			ok "$(printf "$what" "$t") ($n rows)"
+		else
+			not_ok "$(printf "$what" "$t")" \
+				"$diff rows differ of $n; first: $(sq "select row_to_json(x) from ((select * from public.${a}_$t except all select * from public.${b}_$t) limit 2) as x")"
+		fi
+	done
+}
+
 # pr_random_db: a fresh database migrated as mestatd does, the test logins,
 # sq/dq to query it as owner and as the daemon, and the randomized catalog,
 # reporters and values both progress_incremental.sh and
