@@ -83,18 +83,7 @@ full_pair() {
 rebuilt() { sq "select built_at > '$2' from mestat.progress_kept_basis where kept = '$1'"; }
 
 # The base: every chosen series, 2015Q1-2020Q4, all final values.
-{
-	for rep in "${PROVINCES[@]}" $CHILD 920001 000000; do
-		for ind in "${QIND[@]}"; do
-			for y in 2015 2016 2017 2018 2019 2020; do
-				for qn in 1 2 3 4; do echo "$rep,$ind,${y}Q$qn,$((100 + RANDOM % 400)),A"; done
-			done
-		done
-	done
-	for ind in "${MIND[@]}"; do
-		for y in 2015 2016 2017 2018 2019 2020; do echo "000000,$ind,$y,$((1 + RANDOM % 9)),A"; done
-	done
-} | push
+base_rows | push
 expect_eq "before any run nothing is kept" "- -" "$(built)"
 dq "select mestat.recompute_progress()" >/dev/null
 expect_match "the first full run goes over every cell for both and stores their digests" "^2.* 2" "$(built)"

@@ -22,18 +22,7 @@ pr_random_db
 INC_VIEWS="progress progress_by_reporter progress_history completeness"
 
 # The base: every chosen series, 2015Q1-2020Q4, all final values.
-{
-	for rep in "${PROVINCES[@]}" $CHILD 920001 000000; do
-		for ind in "${QIND[@]}"; do
-			for y in 2015 2016 2017 2018 2019 2020; do
-				for qn in 1 2 3 4; do echo "$rep,$ind,${y}Q$qn,$((100 + RANDOM % 400)),A"; done
-			done
-		done
-	done
-	for ind in "${MIND[@]}"; do
-		for y in 2015 2016 2017 2018 2019 2020; do echo "000000,$ind,$y,$((1 + RANDOM % 9)),A"; done
-	done
-} | push
+base_rows | push
 expect_eq "the values queue their cells for the next run" t \
 	"$(sq "select count(*) > 0 and count(*) filter (where indicator is null) = 0 from mestat.progress_pending")"
 dq "select mestat.recompute_progress()" >/dev/null

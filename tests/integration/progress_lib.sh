@@ -160,6 +160,22 @@ SQL
 	MIND=(field_projects_deployed col1_item1_projects col1_item2_projects col1_demo_launched)
 	STATUSES=(A A A A A A B M P E X) # X: a deletion
 
+	# base_rows: every chosen series, 2015Q1-2020Q4 (the ministry's annual
+	# ones 2015-2020), random final values, as CSV lines.
+	base_rows() {
+		local rep ind y qn
+		for rep in "${PROVINCES[@]}" $CHILD 920001 000000; do
+			for ind in "${QIND[@]}"; do
+				for y in 2015 2016 2017 2018 2019 2020; do
+					for qn in 1 2 3 4; do echo "$rep,$ind,${y}Q$qn,$((100 + RANDOM % 400)),A"; done
+				done
+			done
+		done
+		for ind in "${MIND[@]}"; do
+			for y in 2015 2016 2017 2018 2019 2020; do echo "000000,$ind,$y,$((1 + RANDOM % 9)),A"; done
+		done
+	}
+
 	# rows N: N random CSV lines reporter,indicator,period,value,status.
 	rows() {
 		local n=$1 i ind rep per st val
