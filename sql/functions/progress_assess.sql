@@ -36,6 +36,9 @@ declare
 	last_quarter text;
 	due_q timestamptz[];
 	due_y timestamptz[];
+	code_q text[];
+	code_y text[];
+	per record;
 	ministry_codes text[];
 	inactive_codes text[];
 	chain_base bigint;
@@ -147,10 +150,18 @@ begin
 	-- of an incremental run at county scale).
 	n_agg := (select count(*) from pg_temp.pr_agg_reporter);
 
-	-- Period codes by k and kind.
+	-- Period codes by k and kind, and in two arrays by k (subscripts from the
+	-- least k: a quarter's from -3, 2015Q1).
 	create temp table pr_kperiod on commit drop as
 	select p.k, p.kind, p.code from mestat.period p;
 	analyze pg_temp.pr_kperiod;
+	for per in select p.k, p.kind, p.code from mestat.period p order by p.k loop
+		if per.kind = 'quarter' then
+			code_q[per.k] := per.code;
+		elsif per.kind = 'year' then
+			code_y[per.k] := per.code;
+		end if;
+	end loop;
 
 	-- What the national figures add up from every reporter, per (indicator,
 	-- period), kept in mestat.progress_national_point (041) as the sums of
@@ -527,7 +538,8 @@ begin
 	       case i.periodicity when 'quarterly' then 'quarter' else 'year' end as pkind,
 	       case when i.value_type = 'percent' then
 	            case i.direction when 'increase' then i.max_value else i.min_value end end as lim,
-	       exists (select 1 from mestat.column_item ci where ci.column_indicator = i.code) as coverage
+	       exists (select 1 from mestat.column_item ci where ci.column_indicator = i.code) as coverage,
+	       i.measure = 'flow' and i.periodicity = 'quarterly' as fq, i.sort_key
 	  from mestat.indicator i
 	  join pg_temp.pr_target t on t.indicator = i.code and t.scope is null
 	 where i.active
@@ -546,7 +558,7 @@ begin
 	       case i.periodicity when 'quarterly' then 'quarter' else 'year' end,
 	       case when i.value_type = 'percent' then
 	            case i.direction when 'increase' then i.max_value else i.min_value end end,
-	       false
+	       false, i.measure = 'flow' and i.periodicity = 'quarterly', i.sort_key
 	  from mestat.indicator i
 	  cross join mestat.reporter r
 	  left join pg_temp.pr_target own on own.indicator = i.code and own.scope = r.code
@@ -664,51 +676,53 @@ begin
 		trend_from_period, latest_period, latest_value, latest_reporters_reported, latest_reporters_expected, note,
 		source, source_reporter, sort_key)
 	select snap, (select coalesce(ps.base, ps.id) from mestat.progress_snapshot ps where ps.id = snap),
-	       sc.indicator, nullif(sc.scope, ''), l.code, sc.target_id, sc.method, sc.kind,
+	       sc.indicator, nullif(sc.scope, ''), pc.l, sc.target_id, sc.method, sc.kind,
 	       sc.baseline_value, sc.target_value, sc.target_upper,
 	       case when sc.method = 'ratio' and en.a_last is not null then ev.e end,
 	       en.a_last,
 	       case when sc.method = 'ratio' and not ins.insufficient then rv.r end,
 	       case when sc.method = 'direction' and not ins.insufficient then gv.good end,
-	       case when sc.method = 'direction' then f.code end,
+	       case when sc.method = 'direction' then pc.f end,
 	       case when sc.method = 'direction' then b0.a0 end,
 	       cl.class,
 	       coalesce(en.partial, false),
 	       en.n_rep, en.n_exp,
 	       sc.basis, sc.target_year,
 	       case when sc.method = 'direction' then thr.on_bound end,
-	       tr.trend, tr.g, case when tr.g is not null or tr.trend is not null then tp.code end,
-	       lp.code, en.a_latest, en.latest_n_rep, en.latest_n_exp,
+	       tr.trend, tr.g, case when tr.g is not null or tr.trend is not null then pc.tp end,
+	       pc.lp, en.a_latest, en.latest_n_rep, en.latest_n_exp,
 	       nullif(concat_ws('; ',
-	              case when sc.scope = '' and src.source in ('department', 'ministry') and src.rule_reporter is not null then
-	                   format('national figure: %s (%s, %s), the indicator''s national source; the provinces'' sum is '
-	                          'compared with it in report.source_consistency', src.rule_name_en, src.rule_name_zh,
-	                          src.rule_reporter)
-	                   when sc.scope = '' and src.rule_reporter is not null then
-	                   format('national figure: the province-level reporters added up, as %s (%s, %s), the indicator''s '
-	                          'national source, has sent no figure yet', src.rule_name_en, src.rule_name_zh,
-	                          src.rule_reporter) end,
+	              case when sc.scope = '' then
+	                   (select case when src.source in ('department', 'ministry') and src.rule_reporter is not null then
+	                                format('national figure: %s (%s, %s), the indicator''s national source; the '
+	                                       'provinces'' sum is compared with it in report.source_consistency',
+	                                       src.rule_name_en, src.rule_name_zh, src.rule_reporter)
+	                                when src.rule_reporter is not null then
+	                                format('national figure: the province-level reporters added up, as %s (%s, %s), '
+	                                       'the indicator''s national source, has sent no figure yet',
+	                                       src.rule_name_en, src.rule_name_zh, src.rule_reporter) end
+	                      from pg_temp.pr_src src where src.indicator = sc.indicator) end,
 	              case when sc.not_added and sc.scope = '' then
 	                   'not added up nationally (aggregation none): see the reporters'' own rows' end,
 	              case when sc.not_added and sc.scope = '' then null
 	                   when en.a_last is null and en.k_latest is not null then
 	                        format('no complete period yet: %s has %s of %s province-level reporters',
-	                               lp.code, en.latest_n_rep, en.latest_n_exp)
+	                               pc.lp, en.latest_n_rep, en.latest_n_exp)
 	                   when en.a_last is null then 'no value yet'
 	                   when sc.method = 'trend' and tr.trend is null and ap.cut then null
 	                   when sc.method = 'trend' and tr.trend is null then
-	                        format('trend needs the value four quarters before %s', l.code)
+	                        format('trend needs the value four quarters before %s', pc.l)
 	                   when sc.method = 'trend' then null
 	                   when ins.insufficient and sc.method = 'ratio' then
 	                        format('the latest value (%s) is fewer than 4 quarters after the baseline (end of %s)',
-	                               l.code, sc.baseline_year)
+	                               pc.l, sc.baseline_year)
 	                   when ins.insufficient then
 	                        format('needs two values at least 4 quarters apart; growth is measured from %s, the latest is %s',
-	                               coalesce(f.code, 'the first value'), l.code) end,
+	                               coalesce(pc.f, 'the first value'), pc.l) end,
 	              case when sc.fallback then
 	                   format('the national %s target is not divided among reporters: trend only, no class', sc.kind) end,
 	              case when sc.method = 'direction' and b0.from_first and en.a_last is not null then
-	                   format('no %s value: growth measured from the first value (%s)', sc.baseline_year, f.code) end,
+	                   format('no %s value: growth measured from the first value (%s)', sc.baseline_year, pc.f) end,
 	              case when sc.method = 'direction' and thr.scale <> 1 and en.a_last is not null then
 	                   format('on track from %s %%/yr (thresholds × %s%s)', round(thr.on_bound * 100, 3),
 	                          round(thr.scale, 4),
@@ -734,20 +748,21 @@ begin
 	              case when en.k_latest is not null and en.a_last is not null then
 	                   format('%s is part-reported (%s of %s province-level reporters%s): shown in latest_value, not assessed; '
 	                          'assessed at %s, the latest complete period',
-	                          lp.code, en.latest_n_rep, en.latest_n_exp,
-	                          case when ms.codes is not null then
-	                               format(', missing %s%s', ms.codes,
-	                                      case when ms.n > 10 then format(' and %s more', ms.n - 10) else '' end)
-	                          else '' end, l.code) end,
+	                          pc.lp, en.latest_n_rep, en.latest_n_exp,
+	                          coalesce((select format(', missing %s%s', ms.codes,
+	                                                  case when ms.n > 10 then format(' and %s more', ms.n - 10) else '' end)
+	                                      from pg_temp.pr_missing ms
+	                                     where ms.indicator = sc.indicator and sc.scope = '' and ms.codes is not null), ''),
+	                          pc.l) end,
 	              case when brk.moved then
 	                   format('break in series at %s (status B): growth measured from %s, not across the break',
-	                          kbp.code, coalesce(case when ix.fq then 'the 4 quarters to ' end || kup.code, kbp.code))
+	                          pc.kbp, coalesce(case when ix.fq then 'the 4 quarters to ' end || pc.kup, pc.kbp))
 	                   when ap.cut then
-	                   format('break in series at %s (status B): no trend across the break', kbp.code)
+	                   format('break in series at %s (status B): no trend across the break', pc.kbp)
 	                   when bk.kb is not null and sc.method = 'ratio' and sc.baseline_year is not null
 	                        and bk.kb > 4 * (sc.baseline_year - 2015) then
 	                   format('break in series at %s (status B): the value may not be comparable with the baseline',
-	                          kbp.code) end,
+	                          pc.kbp) end,
 	              case when en.a_last is not null
 	                        and exists (select 1 from pg_temp.pr_flag fl
 	                                     where fl.indicator = sc.indicator and fl.reporter = sc.scope) then
@@ -761,20 +776,22 @@ begin
 	                                                                      and b0.k0))
 	                                              order by kp.k)) end
 	       ), ''),
-	       case when sc.scope = '' and not sc.not_added then src.source end,
-	       case when sc.scope = '' and not sc.not_added then src.source_reporter end,
+	       case when sc.scope = '' and not sc.not_added then
+	            (select src.source from pg_temp.pr_src src where src.indicator = sc.indicator) end,
+	       case when sc.scope = '' and not sc.not_added then
+	            (select src.source_reporter from pg_temp.pr_src src where src.indicator = sc.indicator) end,
 	       ix.sort_key
+	  -- (What only the national rows read, pr_src and pr_missing, is read by
+	  -- them alone, in subqueries above, not joined with every row: each
+	  -- join is one more step that every assessed row goes through, with
+	  -- every column read so far. With pr_src joined first the plan hashed
+	  -- all 285,100 rows of pr_scope at county scale, and then the rows
+	  -- joined so far, to probe them with pr_src's 185. These two joins and
+	  -- the indicator's took 0.3-0.4 s of the 2.4 s this statement took.)
 	  from pg_temp.pr_scope sc
-	  left join pg_temp.pr_src src on src.indicator = sc.indicator
 	  left join pg_temp.pr_ends en on en.indicator = sc.indicator and en.scope = sc.scope
-	  left join pg_temp.pr_kperiod l on l.k = en.k_last and l.kind = sc.pkind
-	  left join pg_temp.pr_kperiod lp on lp.k = en.k_latest and lp.kind = sc.pkind
-	  left join pg_temp.pr_kperiod tp on tp.k = en.k_last - 4 and tp.kind = sc.pkind
-	  left join pg_temp.pr_missing ms on ms.indicator = sc.indicator and sc.scope = ''
-	  cross join lateral (
-		select i.measure = 'flow' and i.periodicity = 'quarterly' as fq, i.sort_key
-		  from mestat.indicator i where i.code = sc.indicator
-	  ) as ix
+	  -- (The indicator's two columns read here come with pr_scope.)
+	  cross join lateral (select sc.fq, sc.sort_key) as ix
 	  cross join lateral (
 		-- Direction: growth from the base year (the target's baseline value,
 		-- else the value reported for 2015), else from the first value.
@@ -815,9 +832,18 @@ begin
 		-- time and no plan is reused (0.07 s with the fence).
 		offset 0
 	  ) as b0
-	  left join pg_temp.pr_kperiod f on f.k = b0.k0 and f.kind = sc.pkind
-	  left join pg_temp.pr_kperiod kbp on kbp.k = bk.kb and kbp.kind = sc.pkind
-	  left join pg_temp.pr_kperiod kup on kup.k = bk.ku and kup.kind = sc.pkind
+	  cross join lateral (
+		-- The codes of the periods named: the period assessed (l), the
+		-- latest part-reported (lp), four quarters before (tp), the base
+		-- (f), the break (kbp) and the first value after it (kup). Read
+		-- from the arrays by k, not joined with pr_kperiod: each of the six
+		-- joins was one more step that every assessed row, some fifty
+		-- columns wide by then, went through (together 0.4-0.5 s of the
+		-- 2.9 s this statement took at county scale).
+		select x.c[en.k_last] as l, x.c[en.k_latest] as lp, x.c[en.k_last - 4] as tp, x.c[b0.k0] as f,
+		       x.c[bk.kb] as kbp, x.c[bk.ku] as kup
+		  from (select case sc.pkind when 'quarter' then code_q else code_y end as c) as x
+	  ) as pc
 	  cross join lateral (
 		-- The value four quarters before, for the trend: none across a break.
 		select case when bk.ku > en.k_last - 4 then null else en.a_prev end as a_prev,
@@ -903,6 +929,11 @@ begin
 		            when x.g <= -band then 'falling'
 		            else 'stable' end as trend
 		  from (select case when ap.a_prev <> 0 then (en.a_last - ap.a_prev) / abs(ap.a_prev) end as g) as x
+		-- OFFSET 0, as for b0: pulled up, the growth (a numeric division)
+		-- was copied into every expression reading trend, the note's
+		-- among them, and computed up to six times a row: 0.6 s of the
+		-- 3.6 s this statement took at county scale.
+		offset 0
 	  ) as tr;
 	get diagnostics n_details = row_count;
 
