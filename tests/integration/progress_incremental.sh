@@ -266,6 +266,27 @@ expect_eq "... its whole has one row a pair, as many as a whole run" "0 true" \
 	              mestat.progress_snapshot s where s.id = $s3")"
 expect_eq "... and the snapshot before it still reads as it did" \
 	"0 $(sq "select details from mestat.progress_snapshot where id = $s2")" "$(whole_diff "$s2" "$s1")"
+# A report owed and empty, then received whole after its deadline: of its
+# completeness row only the count received changes (none on time before or
+# after, no indicator named missing either way), and the run resting on the
+# chain rewrites it. (The separate-plan city's: it is not added up, so that
+# only its own rows change and the chain holds.)
+late=$(sq "select period from mestat.reporting_status
+            where reporter = '$CHILD' and length(period) = 6 and received = 0 order by period limit 1")
+owed=$(sq "select count(*) from mestat.indicator i
+            where i.active and i.scope <> 'national_only' and i.periodicity = 'quarterly'")
+expect_eq "the city owes an empty quarter report ($late) of $owed values" "$owed 0 0 " \
+	"$(sq "select expected || ' ' || received || ' ' || on_time || ' ' || coalesce(array_to_string(missing_indicators, ','), '')
+	        from mestat.reporting_status where reporter = '$CHILD' and period = '$late'")"
+sq "select code from mestat.indicator where active and scope <> 'national_only' and periodicity = 'quarterly'" |
+	while read -r ind; do echo "$CHILD,$ind,$late,$((100 + RANDOM % 400)),A"; done | push
+s3l=$(dq "select mestat.recompute_progress()")
+expect_match "... received whole after its deadline, the full run rests on the chain" "^full true [1-9]" "$(snap "$s3l")"
+expect_eq "... and rewrites its completeness row: every value received, none on time, naming the run" \
+	"$owed $owed 0  $s3l" \
+	"$(sq "select expected || ' ' || received || ' ' || on_time || ' '
+	              || coalesce(array_to_string(missing_indicators, ','), '') || ' ' || snapshot
+	        from mestat.reporting_status where reporter = '$CHILD' and period = '$late'")"
 # An indicator no longer collected: its rows leave the whole, replaced by
 # none (one no rate, column or chosen series reads, with rows).
 gone=$(sq "select i.code from mestat.indicator i
