@@ -150,16 +150,26 @@ begin
 	-- of an incremental run at county scale).
 	n_agg := (select count(*) from pg_temp.pr_agg_reporter);
 
-	-- Period codes by k and kind, and in two arrays by k (subscripts from the
-	-- least k: a quarter's from -3, 2015Q1).
+	-- Period codes by k and kind; and by k (quarters since the end of 2015;
+	-- a year's is its Q4's) in arrays, one for the quarters and one for the
+	-- years: the codes (subscripts from the least k, -3 for 2015Q1) and the
+	-- deadlines, from 2016 (k 1).
 	create temp table pr_kperiod on commit drop as
 	select p.k, p.kind, p.code from mestat.period p;
 	analyze pg_temp.pr_kperiod;
-	for per in select p.k, p.kind, p.code from mestat.period p order by p.k loop
+	for per in select p.k, p.kind, p.code, p.year,
+	                  (p.due_date + 1)::timestamp at time zone 'Asia/Shanghai' as due_at
+	             from mestat.period p order by p.k loop
 		if per.kind = 'quarter' then
 			code_q[per.k] := per.code;
+			if per.year >= 2016 then
+				due_q[per.k] := per.due_at;
+			end if;
 		elsif per.kind = 'year' then
 			code_y[per.k] := per.code;
+			if per.year >= 2016 then
+				due_y[per.k] := per.due_at;
+			end if;
 		end if;
 	end loop;
 
@@ -756,7 +766,7 @@ begin
 	                          pc.l) end,
 	              case when brk.moved then
 	                   format('break in series at %s (status B): growth measured from %s, not across the break',
-	                          pc.kbp, coalesce(case when ix.fq then 'the 4 quarters to ' end || pc.kup, pc.kbp))
+	                          pc.kbp, coalesce(case when sc.fq then 'the 4 quarters to ' end || pc.kup, pc.kbp))
 	                   when ap.cut then
 	                   format('break in series at %s (status B): no trend across the break', pc.kbp)
 	                   when bk.kb is not null and sc.method = 'ratio' and sc.baseline_year is not null
@@ -769,10 +779,10 @@ begin
 	                   mestat.quality_note(nullif(sc.scope, ''), sc.indicator,
 	                                       array(select kp.code from pg_temp.pr_kperiod kp
 	                                              where kp.kind = sc.pkind
-	                                                and (kp.k between en.k_last - case when ix.fq then 3 else 0 end
+	                                                and (kp.k between en.k_last - case when sc.fq then 3 else 0 end
 	                                                                 and en.k_last
 	                                                     or (sc.method = 'direction' and sc.baseline_value is null
-	                                                         and kp.k between b0.k0 - case when ix.fq then 3 else 0 end
+	                                                         and kp.k between b0.k0 - case when sc.fq then 3 else 0 end
 	                                                                      and b0.k0))
 	                                              order by kp.k)) end
 	       ), ''),
@@ -780,7 +790,7 @@ begin
 	            (select src.source from pg_temp.pr_src src where src.indicator = sc.indicator) end,
 	       case when sc.scope = '' and not sc.not_added then
 	            (select src.source_reporter from pg_temp.pr_src src where src.indicator = sc.indicator) end,
-	       ix.sort_key
+	       sc.sort_key
 	  -- (What only the national rows read, pr_src and pr_missing, is read by
 	  -- them alone, in subqueries above, not joined with every row: each
 	  -- join is one more step that every assessed row goes through, with
@@ -790,8 +800,6 @@ begin
 	  -- the indicator's took 0.3-0.4 s of the 2.4 s this statement took.)
 	  from pg_temp.pr_scope sc
 	  left join pg_temp.pr_ends en on en.indicator = sc.indicator and en.scope = sc.scope
-	  -- (The indicator's two columns read here come with pr_scope.)
-	  cross join lateral (select sc.fq, sc.sort_key) as ix
 	  cross join lateral (
 		-- Direction: growth from the base year (the target's baseline value,
 		-- else the value reported for 2015), else from the first value.
@@ -805,7 +813,7 @@ begin
 		-- The latest break in series (status B) up to the period assessed (kb)
 		-- and the first value wholly after it (ku: for a quarterly flow the
 		-- first 4-quarter sum that starts at the break or later).
-		select max(b.k) as kb, max(b.k) + case when ix.fq then 3 else 0 end as ku
+		select max(b.k) as kb, max(b.k) + case when sc.fq then 3 else 0 end as ku
 		  from pg_temp.pr_brk b
 		 where b.indicator = sc.indicator and b.scope = sc.scope and b.k <= en.k_last
 	  ) as bk
@@ -816,7 +824,7 @@ begin
 		       case when bk.ku is null then null
 		            when sc.scope = '' then
 		            (select n.a from pg_temp.pr_nat n where n.indicator = sc.indicator and n.k = bk.ku and not n.partial)
-		       else (select case when ix.fq then v.sum4 else v.v end
+		       else (select case when sc.fq then v.sum4 else v.v end
 		               from pg_temp.pr_brkv v
 		              where v.reporter = sc.scope and v.indicator = sc.indicator and v.k = bk.ku
 		                and (length(v.period) = 6) = (sc.pkind = 'quarter')) end as a
@@ -1025,17 +1033,8 @@ begin
 	  from mestat.indicator i
 	 where i.active
 	 group by 1, 2;
-	-- Each period's deadline by its k (quarters since the end of 2015; a
-	-- year's is its Q4's), one array for the quarters and one for the
-	-- years, from 2016 (k 1); the indicators that are the ministry's and
-	-- those no longer collected.
-	select array_agg(d.q order by g.k), array_agg(d.y order by g.k)
-	  into due_q, due_y
-	  from generate_series(1, (select max(p.k) from mestat.period p)) as g(k)
-	 cross join lateral (select max(x.due_at) filter (where x.kind = 'quarter') as q,
-	                            max(x.due_at) filter (where x.kind = 'year') as y
-	                       from (select p.kind, (p.due_date + 1)::timestamp at time zone 'Asia/Shanghai' as due_at
-	                               from mestat.period p where p.k = g.k and p.year >= 2016) as x) as d;
+	-- The indicators that are the ministry's and those no longer collected
+	-- (each period's deadline by its k: due_q and due_y, above).
 	select coalesce(array_agg(i.code) filter (where i.scope = 'national_only'), '{}'),
 	       coalesce(array_agg(i.code) filter (where not i.active), '{}')
 	  into ministry_codes, inactive_codes
