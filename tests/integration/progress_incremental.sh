@@ -273,13 +273,13 @@ expect_eq "... and the snapshot before it still reads as it did" \
 # only its own rows change and the chain holds.)
 late=$(sq "select period from mestat.reporting_status
             where reporter = '$CHILD' and length(period) = 6 and received = 0 order by period limit 1")
-owed=$(sq "select count(*) from mestat.indicator i
-            where i.active and i.scope <> 'national_only' and i.periodicity = 'quarterly'")
+mapfile -t owed_ind < <(sq "select code from mestat.indicator
+                             where active and scope <> 'national_only' and periodicity = 'quarterly'")
+owed=${#owed_ind[@]}
 expect_eq "the city owes an empty quarter report ($late) of $owed values" "$owed 0 0 " \
 	"$(sq "select expected || ' ' || received || ' ' || on_time || ' ' || coalesce(array_to_string(missing_indicators, ','), '')
 	        from mestat.reporting_status where reporter = '$CHILD' and period = '$late'")"
-sq "select code from mestat.indicator where active and scope <> 'national_only' and periodicity = 'quarterly'" |
-	while read -r ind; do echo "$CHILD,$ind,$late,$((100 + RANDOM % 400)),A"; done | push
+for ind in "${owed_ind[@]}"; do echo "$CHILD,$ind,$late,$((100 + RANDOM % 400)),A"; done | push
 s3l=$(dq "select mestat.recompute_progress()")
 expect_match "... received whole after its deadline, the full run rests on the chain" "^full true [1-9]" "$(snap "$s3l")"
 expect_eq "... and rewrites its completeness row: every value received, none on time, naming the run" \
