@@ -10,10 +10,11 @@
 # department, the ministry, statuses B, M, P, E, deletions, follow-ups,
 # rates), each round writes without an incremental run (new values, an
 # owner's correction or removal of a current version, follow-ups decided or
-# removed, reporting rows pruned), runs a full run that keeps both, then one
-# that goes over every cell (what is kept forgotten), and compares the two:
-# the parts and the national points to the byte, and report.progress,
-# report.progress_by_reporter, report.completeness, report.timeliness and
+# removed, reporting rows pruned, a period's reports all without a row),
+# runs a full run that keeps both, then one that goes over every cell (what
+# is kept forgotten), and compares the two: the parts and the national
+# points to the byte, and report.progress, report.progress_by_reporter,
+# report.completeness, report.timeliness and
 # report.overdue both ways (EXCEPT ALL). A change of the reporters, a rate,
 # an indicator's collection, 100,001 queued cells or a truncation of the
 # follow-ups has the next full run go over every cell for what it alters.
@@ -106,7 +107,7 @@ queued() {
 	                                                                     = (v.indicator, v.reporter, v.period)))
 	      from (select distinct indicator, reporter, period from public.touched where id in ($ids)) as v"
 }
-for round in 1 2 3 4 5 6; do
+for round in 1 2 3 4 5 6 7; do
 	expect_eq "round $round: nothing is queued after the last run" 0 "$(sq "select count(*) from mestat.progress_pending")"
 	case $round in
 	2)
@@ -148,8 +149,24 @@ for round in 1 2 3 4 5 6; do
 		# takes the rows naming it): the kept run counts them from the cells.
 		sq "set role mestat_owner; delete from mestat.reporting_status where reporter = '${PROVINCES[3]}'" >/dev/null
 		;;
+	7)
+		# A period's every report with no row, as at a quarter's end, and no
+		# value sent: the kept run counts that period's reports from the
+		# cells, finding them by period (mestat.cell's cell_period) rather
+		# than by each reporter's whole range.
+		# (A quarter from 2016: 2015 is the base year, no report is owed.)
+		period=$(sq "select period from mestat.cell where period like '____Q_' and period >= '2016'
+		             group by period order by count(*) desc, period limit 1")
+		deleted=$(sq "set role mestat_owner;
+		              with d as (delete from mestat.reporting_status where period = '$period' returning 1)
+		              select count(*) from d" | tail -n 1)
+		expect_match "round 7: a quarter with values ($period) has its reports' rows deleted" "^[1-9][0-9]* [1-9][0-9]* 0$" \
+			"$(sq "select count(*) || ' ' || $deleted || ' ' ||
+			              (select count(*) from mestat.reporting_status where period = '$period')
+			         from mestat.cell where period = '$period'")"
+		;;
 	esac
-	rows $((10 + RANDOM % 40)) | push
+	[ "$round" = 7 ] || rows $((10 + RANDOM % 40)) | push
 	full_pair "round $round"
 done
 
