@@ -52,8 +52,11 @@ declare
 	got_all boolean := false;
 	status_changes boolean := false;
 	status_kept boolean := false;
-	rpc_reporters integer;
-	rpc_periods integer;
+	-- The reports to count from the cells (pr_rpc): how many, of how many
+	-- reporters and periods.
+	rpc_pairs bigint;
+	rpc_reporters bigint;
+	rpc_periods bigint;
 begin
 	-- Partial (an incremental run): the caller has filled pg_temp.pr_need_ind
 	-- (the indicators whose national figures are read), pr_only_ind (national
@@ -1091,28 +1094,32 @@ begin
 	 except
 	 select s.reporter, s.period from mestat.reporting_status s where not p_partial);
 	if not p_partial then
+		select count(*), count(distinct c.reporter), count(distinct c.period) into rpc_pairs, rpc_reporters, rpc_periods
+		  from pg_temp.pr_rpc c;
 		got_all := got_basis is distinct from (select b.basis from mestat.progress_kept_basis b
 		                                        where b.kept = 'reports received')
-		        or (select count(*) from pg_temp.pr_rpc) > greatest(10000, (select count(*) from mestat.reporting_status) / 8);
+		        or rpc_pairs > greatest(10000, (select count(*) from mestat.reporting_status) / 8);
 		if not got_all then
 			analyze pg_temp.pr_rpc;
 			-- The cells of those reports, as index conditions on one of
 			-- mestat.cell's keys (as pr_val is for an incremental run),
-			-- whichever reads fewer: by reporter, the key (reporter,
-			-- indicator, period) reads every period of each reporter
+			-- whichever costs less. By reporter, the key (reporter,
+			-- indicator, period) passes every entry of each reporter
 			-- named; by period, cell_period (indicator, period, reporter)
-			-- reads every reporter of each period named. A usual day's
-			-- reports are a few reporters' over a few periods; a quarter's
-			-- end brings every reporter's report of one new period. For
-			-- that, at county scale, reading by reporter took 1.1 s to
-			-- find no cell of 2021Q1 (each of 2,850 reporters' whole
-			-- range, 45,706 index pages), by period under 0.1 s. (With
-			-- the quarter's 285,000 cells there, both take 2.1-2.3 s:
-			-- the cells lie a heap page each.)
-			select count(distinct c.reporter), count(distinct c.period) into rpc_reporters, rpc_periods
-			  from pg_temp.pr_rpc c;
-			if rpc_periods::bigint * (select count(*) from mestat.reporter)
-			   < rpc_reporters::bigint * (select count(*) from mestat.period) then
+			-- may read every cell of each period named, of those reports
+			-- or not. A cell read for nothing costs about 38 entries
+			-- passed (at county scale 7.7 us, a heap page each, against
+			-- 0.2 us): so by period when (periods x reporters owing -
+			-- reports) x 38 < reporters x periods. Measured at county
+			-- scale, this statement: at a quarter's end, every reporter's
+			-- report of 2021Q1 and no cell yet, 0.1 s by period, 1.1 s by
+			-- reporter (each of 2,850 reporters' whole range); one or 20
+			-- reporters' every report 6 and 115 ms by reporter, 38-130
+			-- and 300 ms by period; 50 or 500 reporters' reports of one
+			-- quarter about the same either way (54-73, 435-620 ms).
+			if (rpc_periods * (select count(*) from mestat.reporter r where r.active and r.kind <> 'department')
+			    - rpc_pairs) * 38
+			   < rpc_reporters * (select count(*) from mestat.period) then
 				create temp table pr_gotc on commit drop as
 				select o.*
 				  from pg_temp.pr_cell o
