@@ -14,10 +14,10 @@
 # runs a full run that keeps both, then one that goes over every cell (what
 # is kept forgotten), and compares the two: the parts and the national
 # points to the byte, and report.progress, report.progress_by_reporter,
-# report.completeness, report.timeliness and
-# report.overdue both ways (EXCEPT ALL). A change of the reporters, a rate,
-# an indicator's collection, 100,001 queued cells or a truncation of the
-# follow-ups has the next full run go over every cell for what it alters.
+# report.completeness, report.timeliness and report.overdue both ways
+# (EXCEPT ALL). A change of the reporters, a rate, an indicator's
+# collection, 100,001 queued cells or a truncation of the follow-ups has the
+# next full run go over every cell for what it alters.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/db_lib.sh"
 . "$TOP/tests/integration/progress_lib.sh"
