@@ -191,6 +191,13 @@ static void watchdog_tick(evutil_socket_t fd, short what, void *arg)
 
 static int serve(const char *path)
 {
+	/* A SIGHUP while starting (the migrations can take minutes) would end
+	 * the daemon, its default action; it is held instead and acted on once
+	 * the loop runs. */
+	sigset_t hup;
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	sigprocmask(SIG_BLOCK, &hup, NULL);
 	d = daemon_get();
 	struct config_errors errs = {0};
 	d->cf = config_load(path, &errs);
@@ -236,6 +243,7 @@ static int serve(const char *path)
 		sigev[i] = evsignal_new(d->base, sigs[i], on_signal, NULL);
 		event_add(sigev[i], NULL);
 	}
+	sigprocmask(SIG_UNBLOCK, &hup, NULL);
 	struct event *wd = NULL;
 	uint64_t wd_usec = notify_watchdog_usec();
 	if (wd_usec) {

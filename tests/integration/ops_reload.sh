@@ -175,3 +175,24 @@ t_stop
 expect_eq "mestatd stops with exit 0 after the reloads" 0 "$T_RC"
 kill "$listener" 2>/dev/null
 wait "$listener" 2>/dev/null || true
+
+# A SIGHUP while mestatd is still starting (here, in the middle of migrating
+# a fresh database) is held until the loop runs, then acted on; before, its
+# default action ended the daemon.
+db2=$(t_newdb)
+conf2=$T_TMP/starting.conf
+t_conf "$conf2" "$db2" "auto_migrate = yes"
+pg_psql -d "$db2" -c "GRANT TEMP ON DATABASE \"$db2\" TO mestatd" >/dev/null
+log2=$T_TMP/starting.log
+"$MESTATD" -c "$conf2" 2>"$log2" &
+T_PID=$!
+t_until 60 grep -q 'migration applied' "$log2"
+kill -HUP "$T_PID"
+t_until 60 grep -q 'configuration reloaded' "$log2"
+expect_eq "a SIGHUP in the middle of the migrations does not end mestatd" alive \
+	"$(kill -0 "$T_PID" 2>/dev/null && echo alive || echo gone)"
+expect_eq "... it is acted on once mestatd has started" \
+	"mestatd started|reloading the configuration|configuration reloaded" \
+	"$(grep -o 'mestatd started\|reloading the configuration\|configuration reloaded' "$log2" | paste -sd '|')"
+t_stop
+expect_eq "... and mestatd stops with exit 0" 0 "$T_RC"
