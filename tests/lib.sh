@@ -87,6 +87,10 @@ t_migrate() {
 		>/dev/null 2>&1 || true
 }
 
+# t_grant_temp DB: let the login "mestatd" create its staging tables
+# (temporary) in DB, for a daemon that migrates DB itself (auto_migrate).
+t_grant_temp() { pg_psql -d "$1" -c "GRANT TEMP ON DATABASE \"$1\" TO mestatd" >/dev/null; }
+
 # t_start CONF [LOG]: migrate T_DB (granting mestat_daemon to the login
 # "mestatd"), start mestatd in the background, wait until /healthz says the
 # database is up (at most 40 s: the sanitizer build on a loaded machine is slow). Sets T_PID. Returns non-zero if it never answered.

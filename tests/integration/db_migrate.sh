@@ -54,7 +54,7 @@ expect_match "... and logs the file name" '999_broken.sql' "$(cat "$T_TMP/start-
 db3=$(t_newdb)
 conf3=$T_TMP/auto.conf
 t_conf "$conf3" "$db3"
-pg_psql -d "$db3" -c "GRANT TEMP ON DATABASE \"$db3\" TO mestatd" >/dev/null
+t_grant_temp "$db3"
 "$MESTATD" -c "$conf3" 2>"$T_TMP/auto.log" &
 T_PID=$!
 for _ in $(seq 200); do

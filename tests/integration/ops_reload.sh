@@ -182,7 +182,7 @@ wait "$listener" 2>/dev/null || true
 db2=$(t_newdb)
 conf2=$T_TMP/starting.conf
 t_conf "$conf2" "$db2" "auto_migrate = yes"
-pg_psql -d "$db2" -c "GRANT TEMP ON DATABASE \"$db2\" TO mestatd" >/dev/null
+t_grant_temp "$db2"
 log2=$T_TMP/starting.log
 "$MESTATD" -c "$conf2" 2>"$log2" &
 T_PID=$!
