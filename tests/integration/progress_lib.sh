@@ -114,16 +114,13 @@ pr_compare() {
 	done
 }
 
-# pr_random_db: a fresh database with every migration (db_apply_migrations:
-# the files mestatd --migrate applies, in its order), the test logins,
+# pr_random_db: a fresh database with every migration (db_fresh: the files
+# mestatd --migrate applies, in its order), the test logins,
 # sq/dq to query it as owner and as the daemon, and the randomized catalog,
 # reporters and values both progress_incremental.sh and
 # progress_full_reference.sh start from (DB names it).
 pr_random_db() {
-	DB=$(t_newdb)
-	t_conf "$T_TMP/mestatd.conf" "$DB"
-	db_apply_migrations "$DB" 2>"$T_TMP/migrate.log" ||
-		{ not_ok "migrations apply" "$(tail -n 3 "$T_TMP/migrate.log")"; exit 1; }
+	db_fresh
 	db_logins "$DB"
 	sq() { pg_psql -d "$DB" -tA -c "$1"; }
 	dq() { db_q t_daemon "$DB" "$1"; }
