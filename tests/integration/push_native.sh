@@ -27,6 +27,28 @@ expect_match "... with a reason" 'no credentials' "$(body "$out")"
 out=$(t_curl "${bj[@]}" -H 'Authorization: Bearer not-a-token' -d "$quarter" "$url/api/v1/submissions")
 expect_eq "an unknown token: 401" 401 "$(status "$out")"
 
+# A refusal rolls its transaction back; the tables a connection stages rows
+# in are made with the connection and outlive it (made inside the first
+# submission's transaction, they went with each refusal and were made anew,
+# every statement reading them planned again). Before anything is stored:
+# one staging table per connection (db_connections, 4), the same ones after
+# two refusals.
+staging() {
+	q "select count(*) || ':' || coalesce(string_agg(c.oid::text, ',' order by c.oid), '')
+	     from pg_class c join pg_namespace n on n.oid = c.relnamespace
+	    where c.relname = 'ingest_row' and n.nspname like 'pg_temp%'"
+}
+t_until 10 eval '[[ $(staging) == 4:* ]]' && ok "each of mestatd's 4 connections holds its staging table before any submission" ||
+	not_ok "each of mestatd's 4 connections holds its staging table before any submission" "$(staging)"
+tables=$(staging)
+for bad in '{"reporter":"110000","period":"2018Q3","values":[{"indicator":"no_such_indicator","value":1}]}' \
+	'{"reporter":"110000","period":"2018Q3","values":[{"indicator":"incubators","value":"many"}]}'; do
+	out=$(t_curl "${bj_cert[@]}" "${bj[@]}" -d "$bad" "$url/api/v1/submissions")
+	expect_eq "a refused body before anything is stored: 422" 422 "$(status "$out")"
+done
+expect_eq "... the staging tables outlive the refusals (the same tables)" "$tables" "$(staging)"
+expect_eq "... nothing stored" 0 "$(observations)"
+
 out=$(t_curl "${bj_cert[@]}" "${bj[@]}" -d "$quarter" "$url/api/v1/submissions")
 expect_eq "a valid quarter from Beijing's certificate: 201" 201 "$(status "$out")"
 receipt=$(body "$out")
