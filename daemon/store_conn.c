@@ -8,8 +8,8 @@
  * (mestat.ingest_begin), so that they outlive a refused submission's
  * rollback: made inside it, they went with it, and a connection whose
  * submissions were all refused made them anew every time, planning again
- * every statement that reads them (validation 7.9 ms of PostgreSQL's time
- * against 1.0 ms; docs/scale.md).
+ * every statement that reads them (validation 4.7 ms against 1.0 ms as
+ * pgbench times it; docs/scale.md).
  *
  * The session's search path is the one every mestat function sets for
  * itself. A plan both share is made again whenever it runs under a path other
