@@ -33,12 +33,11 @@ expect_eq "an unknown token: 401" 401 "$(status "$out")"
 # every statement reading them planned again). Before anything is stored:
 # one staging table per connection (db_connections, 4), the same ones after
 # two refusals.
-staging() {
-	q "select count(*) || ':' || coalesce(string_agg(c.oid::text, ',' order by c.oid), '')
-	     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-	    where c.relname = 'ingest_row' and n.nspname like 'pg_temp%'"
-}
-t_until 10 eval '[[ $(staging) == 4:* ]]' && ok "each of mestatd's 4 connections holds its staging table before any submission" ||
+staging_tables="from pg_class c join pg_namespace n on n.oid = c.relnamespace
+	where c.relname = 'ingest_row' and n.nspname like 'pg_temp%'"
+staging() { q "select count(*) || ':' || coalesce(string_agg(c.oid::text, ',' order by c.oid), '') $staging_tables"; }
+[ "$(t_wait_sql 10 "select count(*) = 4 $staging_tables")" != timeout ] &&
+	ok "each of mestatd's 4 connections holds its staging table before any submission" ||
 	not_ok "each of mestatd's 4 connections holds its staging table before any submission" "$(staging)"
 tables=$(staging)
 for bad in '{"reporter":"110000","period":"2018Q3","values":[{"indicator":"no_such_indicator","value":1}]}' \
