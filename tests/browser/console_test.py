@@ -13,6 +13,7 @@ screenshot (1280×800 and the whole page) and an A4 PDF of every page in OUTDIR.
 """
 import base64, json, os, re, shutil, signal, subprocess, sys, tempfile
 
+import urllib3
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
@@ -22,15 +23,19 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 BASE, OUT = sys.argv[1].rstrip("/"), sys.argv[2]
 PROFILE = tempfile.mkdtemp(prefix="chromium-profile-")
 failures = 0
+checks = 0  # lines printed, ok or not
 
 
 def ok(name):
+    global checks
+    checks += 1
     print(f"ok - {name}", flush=True)
 
 
 def not_ok(name, detail):
-    global failures
+    global failures, checks
     failures += 1
+    checks += 1
     print(f"not ok - {name}: {' '.join(str(detail).split())[:600]}", flush=True)
 
 
@@ -584,18 +589,41 @@ def province(d):
         check(f"{who}: another province's page shows none of its rows", n == 0, f"{n} rows of {other}")
 
 
+def driver_log_tail(n=5):
+    """The last lines chromedriver logged: why a session died, when its error says nothing."""
+    try:
+        with open(os.path.join(OUT, "chromedriver.log"), errors="replace") as f:
+            return " | ".join(line.strip() for line in f.readlines()[-n:])
+    except OSError as e:
+        return f"(no chromedriver.log: {e})"
+
+
 def main():
     # A timeout's SIGTERM still ends chromium and chromedriver (through the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    d = browser()
-    try:
-        evaluator(d)
-        province(d)
-    except WebDriverException as e:
-        not_ok("the browser session runs to the end", e.msg if hasattr(e, "msg") else e)
-    finally:
-        d.quit()
-        shutil.rmtree(PROFILE, ignore_errors=True)
+    # A Chromium that dies before the first page is shown (seen once in CI,
+    # on a loaded machine: an empty WebDriverException, no screenshot) gets
+    # one new session; once a check has been printed, a dead session is a
+    # failure, so that no check is counted twice.
+    for attempt in (1, 2):
+        os.makedirs(PROFILE, exist_ok=True)
+        d = browser()
+        try:
+            evaluator(d)
+            province(d)
+            return
+        except (WebDriverException, urllib3.exceptions.HTTPError) as e:
+            # chromedriver answers for a dead Chromium; a dead chromedriver answers nothing
+            why = f"{type(e).__name__}: {getattr(e, 'msg', None) or e}; chromedriver: {driver_log_tail()}"
+            if attempt == 1 and checks == 0:
+                print(f"# the browser session ended before its first check ({' '.join(why.split())[:600]}); "
+                      "starting a new one", flush=True)
+                continue
+            not_ok("the browser session runs to the end", why)
+            return
+        finally:
+            d.quit()
+            shutil.rmtree(PROFILE, ignore_errors=True)
 
 
 main()
