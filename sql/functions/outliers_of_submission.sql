@@ -105,15 +105,18 @@ begin
 		select b.*, ln(b.value::double precision / b.e_value::double precision) as x, md.n, md.m, sp.mad, sp.meanad
 		  from obs b
 		  join series r on r.reporter = b.reporter and r.indicator = b.indicator
+		  -- The changes left for this value are picked from the series once,
+		  -- in the series' order (hl), and their deviations read from that
+		  -- one array: the same numbers as picking them twice, in 0.85 of
+		  -- the time (docs/scale.md).
 		  cross join lateral (
-			select count(*) as n, percentile_cont(0.5) within group (order by u.h) as m
+			select count(*) as n, percentile_cont(0.5) within group (order by u.h) as m, array_agg(u.h) as hl
 			  from unnest(r.k_to, r.k_from, r.h) as u(k_to, k_from, h)
 			 where u.k_to <> b.k and u.k_from <> b.k
 		  ) as md
 		  cross join lateral (
-			select percentile_cont(0.5) within group (order by abs(u.h - md.m)) as mad, avg(abs(u.h - md.m)) as meanad
-			  from unnest(r.k_to, r.k_from, r.h) as u(k_to, k_from, h)
-			 where u.k_to <> b.k and u.k_from <> b.k
+			select percentile_cont(0.5) within group (order by abs(h - md.m)) as mad, avg(abs(h - md.m)) as meanad
+			  from unnest(md.hl) as h
 		  ) as sp
 	),
 	scored as (
