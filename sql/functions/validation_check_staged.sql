@@ -60,10 +60,13 @@ begin
 			select o.value
 			  from mestat.cell o
 			 where o.reporter = w.who and o.indicator = t.indicator and o.period = c.period
+			   -- Here, not in the join condition, which is checked after
+			   -- the probe: only a term not staged is looked up.
+			   and s.indicator is null
 			 -- One probe of the key a row, not a join reading every cell
 			 -- (as in mestat.ingest_apply).
 			offset 0
-		  ) as o on s.indicator is null
+		  ) as o on true
 	),
 	judged as (
 		select v.rule, v.reporter, v.other, v.period,

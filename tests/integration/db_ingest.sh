@@ -215,6 +215,19 @@ ROWS
 expect_eq "an SDMX submission with mapped dimension values and a YYYY-Qn period is accepted" "counts|1|0|0|0|370200 2018Q2" \
 	"$out|$(q "select reporter || ' ' || period from mestat.current_value where indicator = 'tech_contract_turnover' and reporter = '370200'")"
 
+# Tidying rewrites only the rows it changes (ingest_validate_catalog_rows):
+# a row sent with blanks around its codes and value, a lower-case period and
+# an empty comment is stored as tidy as the row beside it, sent tidy.
+out=$(db_submit "$DB" 110000 '' <<'ROWS'
+line 1, 110000 , tech_contract_turnover ,2019q3 , 14.5 ,"",f
+line 2,110000,tech_contract_turnover,2019Q4,15.5,,f
+ROWS
+)
+expect_eq "an untidy row is tidied and a tidy one kept as sent" "counts|2|0|0|0|2019Q3 14.5 true false|2019Q4 15.5 true false" \
+	"$out|$(q "select string_agg(period || ' ' || value || ' ' || (comment is null) || ' ' || deleted, '|' order by period)
+	           from mestat.cell where reporter = '110000' and indicator = 'tech_contract_turnover'
+	            and period in ('2019Q3', '2019Q4')")"
+
 # ---- what evaluators see
 
 expect_eq "report.latest_values shows labels in both languages and the revision count" \
