@@ -32,8 +32,8 @@ begin
 
 	-- Tidy what the decoders pass through as sent. Only the rows it changes
 	-- are written (mestatd's are mostly tidy already): rewriting every row
-	-- cost a 1,000-row push a quarter of its row rules (docs/scale.md). A
-	-- period already written as 2018Q3 is left without the replacement.
+	-- took 5 of the 13 ms of a 1,000-row push's row rules (docs/scale.md).
+	-- A period already written as 2018Q3 is left without the replacement.
 	update pg_temp.ingest_row r
 	   set reporter = nullif(btrim(r.reporter), ''),
 	       indicator = nullif(btrim(r.indicator), ''),
