@@ -19,6 +19,14 @@ set jit = off
 -- that lost their last value).
 set enable_hashjoin = off
 set enable_mergejoin = off
+-- One plan for every statement, whoever writes: under mestat.ingest_apply()
+-- (which forces the generic plan) the series statement below was planned
+-- once a connection, but a session storing small sets by COPY or INSERT had
+-- it planned again at every statement, the planner judging the generic plan
+-- dearer than its custom ones (0.2-0.4 ms of a 5-row statement's 1.6-2.0;
+-- docs/scale.md). With hash and merge joins off, its shape is the same for
+-- any number of rows.
+set plan_cache_mode = force_generic_plan
 as $$
 declare
 	k_r text[];

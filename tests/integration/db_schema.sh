@@ -110,6 +110,16 @@ got=$(db_q postgres "$DB" "select string_agg(p.oid::regprocedure::text, ', ') fr
 	  and not exists (select 1 from unnest(p.proconfig) c where c like 'search_path=%')")
 expect_eq "every SECURITY DEFINER function sets its search_path" "" "$got"
 
+# The functions a submission runs, and the trigger that keeps the cells
+# whoever writes them, keep one generic plan a session: on a session that
+# stores small sets the plan cache otherwise judged the generic plan dearer
+# and planned their statements again at every call (docs/scale.md).
+got=$(db_q postgres "$DB" "select string_agg(f, ', ' order by f) from unnest(array['mestat.cell_keep()',
+	  'mestat.ingest_apply(bigint)', 'mestat.outliers_of_submission(bigint)', 'mestat.ingest_validate(text,text)']) as f
+	where not exists (select 1 from pg_proc p, unnest(p.proconfig) c
+	                   where p.oid = f::regprocedure and c = 'plan_cache_mode=force_generic_plan')")
+expect_eq "the storing and scoring functions keep one plan a session" "" "$got"
+
 got=$(db_q postgres "$DB" "select string_agg(p.oid::regprocedure::text, ', ') from pg_proc p
 	where p.pronamespace in ('mestat'::regnamespace, 'report'::regnamespace)
 	  and (p.proacl is null or exists (select 1 from aclexplode(p.proacl) a
