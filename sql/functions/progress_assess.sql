@@ -75,14 +75,29 @@ begin
 		pg_temp.pr_rpart, pg_temp.pr_brkv, pg_temp.pr_part, pg_temp.pr_npt, pg_temp.pr_np, pg_temp.pr_npsame,
 		pg_temp.pr_rpc, pg_temp.pr_gotc, pg_temp.pr_gotn, pg_temp.pr_status, pg_temp.pr_ssame;
 
+	-- 0. The series' ends (mestat.cell_series: the values and 4-quarter
+	--    sums each reporter's series is assessed on, step 3) of every series
+	--    holding a cell queued since the last run (pr_only_np), from the
+	--    cells as this run reads them (062: the writes no longer keep them).
+	--    With no 'series ends' row in mestat.progress_kept_basis (a
+	--    truncation, a queue too long to list, a row deleted by hand), every
+	--    series' ends, and the row is stored.
+	if exists (select 1 from mestat.progress_kept_basis b where b.kept = 'series ends') then
+		perform mestat.series_keep(q.r, q.i)
+		   from (select array_agg(c.reporter) as r, array_agg(c.indicator) as i
+		           from (select distinct c.reporter, c.indicator from pg_temp.pr_only_np c) as c) as q
+		  where q.r is not null;
+	else
+		perform mestat.series_keep(null, null);
+		insert into mestat.progress_kept_basis (kept, basis) values ('series ends', 'the cells');
+	end if;
+
 	-- 1. The values: the current version of each cell (mestat.cell, 047),
-	--    when it first had a value, k = quarters since the end of 2015 (a
-	--    year is its Q4; 050) and, for a quarter, the sum of the last 4
-	--    quarters where all 4 are there (sum4, kept with the cell since
-	--    055). A reported-missing cell (status M, L...: no value, not
-	--    deleted) is kept, as received, but is no value: v is NULL and no
-	--    4-quarter sum includes it. Its status (st) and version (oid) say
-	--    what a value rests on.
+	--    when it first had a value, and k = quarters since the end of 2015
+	--    (a year is its Q4; 050). A reported-missing cell (status M, L...:
+	--    no value, not deleted) is kept, as received, but is no value: v is
+	--    NULL and no 4-quarter sum includes it. Its status (st) and version
+	--    (oid) say what a value rests on.
 	--    They are read through pr_cell, a view of mestat.cell.
 	--    A full run reads them where they are, pr_val being that view.
 	--    Copying every cell into a temporary table took 3.0 s at county
@@ -96,7 +111,7 @@ begin
 	--    next run of the session finds none.
 	create temp view pr_cell as
 	select o.reporter, o.indicator, o.period, o.k, o.value as v, o.first_value_at as first_at, o.status as st,
-	       o.observation as oid, o.sum4
+	       o.observation as oid
 	  from mestat.cell o
 	 where not o.deleted;
 	if not p_partial then
@@ -490,8 +505,8 @@ begin
 	--    reporter's quarterly flow is its 4-quarter sum.
 	create temp table pr_ends on commit drop as
 	with ser as (
-		-- Each reporter's series: its ends as the triggers keep them
-		-- (mestat.cell_series, 056), matched with the indicator and the
+		-- Each reporter's series: its ends as step 0 keeps them
+		-- (mestat.cell_series, 056, 062), matched with the indicator and the
 		-- reporter. Grouped here from every value, at county scale, they
 		-- took 7-10 s of a full run. An incremental run reads the pairs it
 		-- assesses, one probe of the key each.
@@ -637,11 +652,22 @@ begin
 	-- for a quarterly flow, three quarters after it. Looked up in pr_val,
 	-- one scan of it per such row: a break in one indicator's quarter at
 	-- every county reporter kept a full run from ending in 4 minutes. The
-	-- join reads pr_val only when there is a break.
+	-- join reads pr_val only when there is a break. A quarter's 4-quarter
+	-- sum (sum4: its value and the three quarters' before it, when the four
+	-- have a value) is added up here from its series in pr_val.
 	create temp table pr_brkv on commit drop as
-	select distinct v.reporter, v.indicator, v.period, v.k, v.v, v.sum4
-	  from pg_temp.pr_brk b
-	  join pg_temp.pr_val v on v.reporter = b.scope and v.indicator = b.indicator and v.k in (b.k, b.k + 3);
+	-- (A lateral look-up a row, by the key's prefix in a full run: joined,
+	-- the planner may read every cell.)
+	select v.reporter, v.indicator, v.period, v.k, v.v, s4.sum4
+	  from (select distinct v.reporter, v.indicator, v.period, v.k, v.v
+	          from pg_temp.pr_brk b
+	          join pg_temp.pr_val v on v.reporter = b.scope and v.indicator = b.indicator and v.k in (b.k, b.k + 3))
+	       as v
+	  left join lateral (select sum(q.v) as sum4
+	                       from pg_temp.pr_val q
+	                      where q.reporter = v.reporter and q.indicator = v.indicator and length(q.period) = 6
+	                        and q.k between v.k - 3 and v.k
+	                     having count(q.v) = 4) as s4 on length(v.period) = 6;
 	create index on pg_temp.pr_brkv (reporter, indicator, k);
 	analyze pg_temp.pr_brkv;
 

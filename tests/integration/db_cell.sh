@@ -1,15 +1,16 @@
 #!/bin/bash
-# db_cell.sh: mestat.cell holds each cell's current version (047) and each
-# quarter's 4-quarter sum (055), and mestat.cell_series each series' ends
-# (056), kept by statement triggers on mestat.observation. After writes of every kind (one statement writing a
-# cell several times, revisions, deletions, values reported missing, the
-# daemon's ingest, an owner's update and delete of versions, a transaction
-# whose version lost the race to a later one, two transactions writing one
-# series at once, a truncation) it has exactly the rows computed from the
-# versions themselves,
-# compared with EXCEPT ALL both ways (the series' ends with those of the
-# reference's cells); and mestat.current_value, which reads
-# it, has the rows its former definition (022) gave.
+# db_cell.sh: mestat.cell holds each cell's current version (047), kept by
+# statement triggers on mestat.observation, and mestat.cell_series each
+# series' ends with its 4-quarter sums (056), kept by the progress runs for
+# the series of the cells queued since the last one (062). After writes of
+# every kind (one statement writing a cell several times, revisions,
+# deletions, values reported missing, the daemon's ingest, an owner's update
+# and delete of versions, a transaction whose version lost the race to a
+# later one, two transactions writing one series at once, a truncation) and
+# an incremental progress run, they have exactly the rows computed from the
+# versions themselves, compared with EXCEPT ALL both ways (the series' ends
+# with those of the reference's cells); and mestat.current_value, which
+# reads mestat.cell, has the rows its former definition (022) gave.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/db_lib.sh"
 
@@ -34,7 +35,7 @@ select distinct on (o.reporter, o.indicator, o.period)
   from mestat.observation o
 window w as (partition by o.reporter, o.indicator, o.period)
  order by o.reporter, o.indicator, o.period, o.id desc;
-create view t_ref.cell as
+create view t_ref.cell_sum as
 with c as (select * from t_ref.cell_at)
 select c.*,
        (select sum(q.value) from c as q
@@ -48,7 +49,7 @@ select c.*,
 -- the base year's, the one four quarters before the latest, and the same of
 -- the 4-quarter sums, each looked up by its k.
 create view t_ref.cell_series as
-with c as (select r.reporter, r.indicator, length(r.period) = 6 as quarterly, r.k, r.value, r.sum4 from t_ref.cell r),
+with c as (select r.reporter, r.indicator, length(r.period) = 6 as quarterly, r.k, r.value, r.sum4 from t_ref.cell_sum r),
 g as (select c.reporter, c.indicator, c.quarterly, count(c.value)::integer as n,
              min(c.k) filter (where c.k > 0 and c.value is not null) as k_first,
              max(c.k) filter (where c.k > 0 and c.value is not null) as k_last,
@@ -80,13 +81,18 @@ select v.indicator, v.reporter, v.period, v.value, v.comment, v.revision_count, 
          order by o.reporter, o.indicator, o.period, o.id desc) as v
  where not v.deleted and v.value is not null" >/dev/null
 
-# same WHAT [MIN]: mestat.cell and mestat.current_value equal their
-# references, and mestat.cell has at least MIN rows (a comparison of two
-# empty tables proves nothing).
+# run: an incremental progress run, as mestatd starts one after a write (a
+# full one when there is no snapshot yet); it keeps the series' ends.
+run() { sq "select mestat.recompute_progress_incremental()" >/dev/null; }
+
+# same WHAT [MIN]: after a progress run, mestat.cell, mestat.cell_series and
+# mestat.current_value equal their references, and mestat.cell has at least
+# MIN rows (a comparison of two empty tables proves nothing).
 same() {
 	local d n
-	d=$(sq "select (select count(*) from (select * from mestat.cell except all select * from t_ref.cell) a)
-	             + (select count(*) from (select * from t_ref.cell except all select * from mestat.cell) b)
+	run
+	d=$(sq "select (select count(*) from (select * from mestat.cell except all select * from t_ref.cell_at) a)
+	             + (select count(*) from (select * from t_ref.cell_at except all select * from mestat.cell) b)
 	             + (select count(*) from (select * from mestat.current_value except all select * from t_ref.current_value) c)
 	             + (select count(*) from (select * from t_ref.current_value except all select * from mestat.current_value) d)
 	             + (select count(*) from (select * from mestat.cell_series except all select * from t_ref.cell_series) e)
@@ -96,7 +102,7 @@ same() {
 		ok "mestat.cell, cell_series and current_value match the versions $1 ($n cells)"
 	else
 		not_ok "mestat.cell and current_value match the versions $1" \
-			"$d rows differ, $n cells: $(sq "select * from (select * from mestat.cell except all select * from t_ref.cell) a limit 3")
+			"$d rows differ, $n cells: $(sq "select * from (select * from mestat.cell except all select * from t_ref.cell_at) a limit 3")
 			$(sq "select * from (select * from mestat.cell_series except all select * from t_ref.cell_series) e limit 3")"
 	fi
 }
@@ -147,13 +153,15 @@ insert into mestat.observation (indicator, reporter, period, value, submission)
 select c.indicator, c.reporter, c.period, round((random() * 1000)::numeric, 2), c.submission
   from mestat.cell c
  where (c.deleted or c.value is null) and random() < 0.5"
-expect_eq "some cells are deleted, some reported missing, some revised; some quarters have a 4-quarter sum" "t|t|t|t" \
-	"$(sq "select bool_or(deleted), bool_or(not deleted and value is null), bool_or(versions > 1), bool_or(sum4 > 0)
-	         from mestat.cell")"
-expect_eq "series have ends: a base year's value and 4-quarter sum, the value and sum four quarters before the latest" \
-	"t|t|t|t" "$(sq "select bool_or(v_base > 0), bool_or(sum4_base > 0), bool_or(v_prev > 0), bool_or(sum4_prev > 0)
-	                  from mestat.cell_series")"
+expect_eq "some cells are deleted, some reported missing, some revised" "t|t|t" \
+	"$(sq "select bool_or(deleted), bool_or(not deleted and value is null), bool_or(versions > 1) from mestat.cell")"
+expect_eq "a write leaves the series' ends to the next progress run, which has its cells queued" "t|t" \
+	"$(sq "select exists (select * from mestat.cell_series except all select * from t_ref.cell_series),
+	              exists (select 1 from mestat.progress_pending)")"
 same "after revisions, deletions and values reported missing" 100
+expect_eq "series have ends: a base year's value and 4-quarter sum, the value and sum four quarters before the latest" \
+	"t|t|t|t|t" "$(sq "select bool_or(v_base > 0), bool_or(sum4_base > 0), bool_or(v_prev > 0), bool_or(sum4_prev > 0),
+	                         bool_or(n4 > 0) from mestat.cell_series")"
 
 # The daemon's own path: ingest_begin, the rows, ingest_validate, ingest_apply.
 out=$(db_submit "$DB" 330000 "" <<'ROWS'
@@ -191,9 +199,9 @@ expect_eq "... and the cell stays at the newer version" "999" \
 same "after a version that committed after a newer one"
 
 # Two transactions writing one series at once: the first stores 2020Q1 and
-# stays open for 2 s; meanwhile the second stores 2020Q2-Q4. Its 4-quarter
-# sum of 2020Q4 needs the first one's quarter, so it waits for the
-# reporter's lock until the first commits.
+# stays open for 2 s; meanwhile the second stores 2020Q2-Q4, waiting for the
+# reporter's lock until the first commits. The 4-quarter sum of 2020Q4
+# needs both; the next run adds it up from the cells both left.
 ( psql -X -q -At -U postgres -d "$DB" -c "begin" -c "set role mestat_owner" -c "
 insert into mestat.observation (indicator, reporter, period, value, submission)
 values ('incubators', '110000', '2020Q1', 1000, (select max(id) from mestat.submission where reporter = '110000'))" \
@@ -204,9 +212,10 @@ owner "insert into mestat.observation (indicator, reporter, period, value, submi
 select 'incubators', '110000', p, v, (select max(id) from mestat.submission where reporter = '110000')
   from (values ('2020Q2', 200), ('2020Q3', 30), ('2020Q4', 4)) x(p, v)"
 wait "$first" || not_ok "the first transaction commits" "$(head -c 300 "$T_TMP/first.out")"
-expect_eq "a series written by two transactions at once has its 4-quarter sum" "1234" \
-	"$(sq "select sum4 from mestat.cell where reporter = '110000' and indicator = 'incubators' and period = '2020Q4'")"
 same "after two transactions wrote one series at once"
+expect_eq "a series written by two transactions at once has its latest 4-quarter sum (2020Q4, k 20)" "20|1234" \
+	"$(sq "select k_last4, sum4_last from mestat.cell_series
+	        where reporter = '110000' and indicator = 'incubators' and quarterly")"
 
 # The owner corrects history: the newest versions of one reporter removed,
 # every version of one cell removed, a version moved to another cell.
@@ -216,20 +225,36 @@ owner "delete from mestat.observation o
 owner "delete from mestat.observation where reporter = '320000' and indicator = 'makerspaces' and period = '2017Q3'"
 expect_eq "a cell without a version is gone" "0" \
 	"$(sq "select count(*) from mestat.cell where reporter = '320000' and indicator = 'makerspaces' and period = '2017Q3'")"
+run
 expect_eq "... and 320000's makerspaces have a series" "1" \
 	"$(sq "select count(*) from mestat.cell_series where reporter = '320000' and indicator = 'makerspaces'")"
 owner "delete from mestat.observation where reporter = '320000' and indicator = 'makerspaces'"
+run
 expect_eq "a series without a cell has no ends" "0" \
 	"$(sq "select count(*) from mestat.cell_series where reporter = '320000' and indicator = 'makerspaces'")"
 owner "insert into mestat.observation (indicator, reporter, period, value, deleted, submission)
 select o.indicator, o.reporter, o.period, null, true, o.submission
   from mestat.cell o where o.reporter = '330000' and o.indicator = 'incubators' and not o.deleted"
+run
 expect_eq "a series whose cells are all deleted has ends with no value" "0|0||" \
 	"$(sq "select n, n4, k_last, v_last from mestat.cell_series where reporter = '330000' and indicator = 'incubators'")"
 owner "update mestat.observation set period = '2016Q1'
  where id = (select max(id) from mestat.observation where reporter = '330000' and period like '2018Q%')"
 owner "update mestat.observation set value = value + 1 where reporter = '320000' and value is not null and id % 7 = 0"
 same "after the owner deletes and updates versions"
+
+# What the runs keep forgotten (a row deleted by hand, as a truncation or a
+# queue too long to list does): the next run computes every series' ends
+# again, and a series with no cell (of its kind: years of a quarterly
+# indicator) loses its row.
+owner "delete from mestat.progress_kept_basis where kept = 'series ends';
+insert into mestat.cell_series (reporter, indicator, quarterly, n, n4)
+select '110000', i.code, i.periodicity <> 'quarterly', 3, 0 from mestat.indicator i where i.code = 'makerspaces';
+update mestat.cell_series set v_last = -1 where reporter = '330000'"
+sq "select mestat.recompute_progress()" >/dev/null
+same "after what the runs keep was forgotten and the series' ends spoilt"
+expect_eq "... and the run stored its 'series ends' row again" 1 \
+	"$(sq "select count(*) from mestat.progress_kept_basis where kept = 'series ends'")"
 
 expect_match "nobody but the owner writes mestat.cell" "permission denied" \
 	"$(psql -X -q -At -U t_daemon -d "$DB" -c "delete from mestat.cell" 2>&1)"

@@ -15,9 +15,11 @@
 # is kept forgotten), and compares the two: the parts and the national
 # points to the byte, and report.progress, report.progress_by_reporter,
 # report.completeness, report.timeliness and report.overdue both ways
-# (EXCEPT ALL). A change of the reporters, a rate, an indicator's
-# collection, 100,001 queued cells or a truncation of the follow-ups has the
-# next full run go over every cell for what it alters.
+# (EXCEPT ALL), and the series' ends (mestat.cell_series, 062: each run
+# computes again those of the series holding a queued cell, one that has
+# forgotten what is kept every series'). A change of the reporters, a rate,
+# an indicator's collection, 100,001 queued cells or a truncation of the
+# follow-ups has the next full run go over every cell for what it alters.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/db_lib.sh"
 . "$TOP/tests/integration/progress_lib.sh"
@@ -27,8 +29,8 @@ pr_random_db
 VIEWS="progress progress_by_reporter completeness timeliness overdue"
 
 # capture NAME: the latest snapshot through the evaluators' views
-# (pr_capture) and the parts of the national sums and the national points,
-# their numbers as text (to the byte).
+# (pr_capture), the parts of the national sums and the national points,
+# their numbers as text (to the byte), and the series' ends.
 capture() {
 	pr_capture "$1" $VIEWS
 	sq "drop table if exists public.${1}_parts;
@@ -39,14 +41,16 @@ capture() {
 	    create table public.${1}_points as
 	    select indicator, period, k, agg_n, agg_sum::text, agg_avg::text, rate_n, rate_num::text, rate_den::text,
 	           n_break, n_flag
-	      from mestat.progress_national_point" >/dev/null
+	      from mestat.progress_national_point;
+	    drop table if exists public.${1}_series;
+	    create table public.${1}_series as select * from mestat.cell_series" >/dev/null
 }
 
 # compare WHAT: the kept run's capture against the one that went over every
 # cell, both ways.
 compare() {
 	pr_compare kept all "$1: %s of the run that kept the parts and counts is the one that went over every cell" \
-		$VIEWS parts points
+		$VIEWS parts points series
 }
 
 # built [KEPT]: when the parts ("national parts") or the counts ("reports
@@ -73,7 +77,10 @@ full_pair() {
 		"$(built)"
 	expect_eq "$1: ... and its national sums are every reporter's cells added up" "0 true" "$(pr_kept_sums)"
 	capture kept
-	sq "set role mestat_owner; delete from mestat.progress_kept_basis" >/dev/null
+	# (The series' ends spoilt too: the run that has forgotten what is kept
+	# computes every series' again.)
+	sq "set role mestat_owner; delete from mestat.progress_kept_basis;
+	    update mestat.cell_series set n = n + 1000, v_last = null" >/dev/null
 	dq "select mestat.recompute_progress()" >/dev/null
 	expect_match "$1: the run after what was kept was forgotten went over every cell for both" "^2.* 2" "$(built)"
 	capture all
