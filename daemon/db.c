@@ -52,6 +52,7 @@ struct db_conn {
 	int pipe_n, pipe_at;
 	int pipe_prep[DB_PIPE_CMDS];
 	const char *pipe_sql[DB_PIPE_CMDS];
+	PGresult **pipe_keep[DB_PIPE_CMDS]; /* where the caller keeps a statement's result */
 	bool pipe_synced;
 	/* handed to a waiter when no connection was left (fail_waiters):
 	 * never connected, not one of the pool's, freed by db_release */
@@ -314,6 +315,11 @@ static bool pipe_result(struct db_conn *c, PGresult *r)
 			PQclear(r);
 			return false;
 		}
+	}
+	if (c->pipe_at < c->pipe_n && c->pipe_keep[c->pipe_at] && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+		PQclear(*c->pipe_keep[c->pipe_at]);
+		*c->pipe_keep[c->pipe_at] = r;
+		return false;
 	}
 	keep_result(c, r);
 	return false;
@@ -594,6 +600,7 @@ void db_pipeline(struct db_conn *c, const struct db_step *steps, int n, db_resul
 		if (at < 0 && free_at >= 0) {
 			snprintf(name, sizeof(name), "m%d", free_at);
 			c->pipe_prep[c->pipe_n] = free_at;
+			c->pipe_keep[c->pipe_n] = NULL;
 			c->pipe_sql[c->pipe_n++] = s->sql;
 			if (!PQsendPrepare(c->pg, name, s->sql, s->n, NULL))
 				goto failed;
@@ -606,6 +613,7 @@ void db_pipeline(struct db_conn *c, const struct db_step *steps, int n, db_resul
 			ok = PQsendQueryParams(c->pg, s->sql, s->n, NULL, s->params, NULL, NULL, 0);
 		}
 		c->pipe_prep[c->pipe_n] = -1;
+		c->pipe_keep[c->pipe_n] = s->keep;
 		c->pipe_sql[c->pipe_n++] = s->sql;
 		if (!ok)
 			goto failed;
@@ -625,7 +633,7 @@ failed:
 
 void db_query_prepared(struct db_conn *c, const char *sql, int n, const char *const *params, db_result_cb cb, void *arg)
 {
-	const struct db_step one = {sql, n, params, true};
+	const struct db_step one = {sql, n, params, true, NULL};
 	db_pipeline(c, &one, 1, cb, arg);
 }
 

@@ -39,12 +39,15 @@ void db_query(struct db_conn *c, const char *sql, int n, const char *const *para
 
 /* One statement of a pipeline: SQL with N text PARAMS. With PREPARE, SQL is
  * a constant of the program (known by its address) that the connection
- * parses and plans once and then runs prepared. */
+ * parses and plans once and then runs prepared. With KEEP, the statement's
+ * result, when it succeeds, is stored in *KEEP for the caller to read and
+ * PQclear (the callback still gets the first error or the last result). */
 struct db_step {
 	const char *sql;
 	int n;
 	const char *const *params;
 	bool prepare;
+	PGresult **keep;
 };
 #define DB_PIPELINE_MAX 4
 

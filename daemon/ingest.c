@@ -4,7 +4,9 @@
  *   OPEN    BEGIN and mestat.ingest_open(), in one round trip: has this
  *           reporter sent this body (or Idempotency-Key) before? (REPLAY:
  *           its receipt again); else the session's staging table and the
- *           submission row (the audit record) -> id, received_at
+ *           submission row (the audit record) -> id, received_at. A native
+ *           submission that is not partial sends VALIDATE and APPLY in the
+ *           same round trip (mestat.ingest_validate_apply()).
  *   VALIDATE the decoded rows into pg_temp.ingest_row (one INSERT from an
  *           array per column) and mestat.ingest_validate() (DHIS2:
  *           mestat.dhis2_validate()), in one round trip: one row per
@@ -17,8 +19,12 @@
  *           COMMIT in one round trip (the server skips the COMMIT if the
  *           UPDATE fails); only then answer 2xx
  *
- * Four round trips for a submission (OPEN, VALIDATE, APPLY, COMMIT); the
- * statements that carry parameters are prepared once per connection.
+ * Two round trips for a native submission (OPEN with VALIDATE and APPLY,
+ * COMMIT), four for a DHIS2 or a partial one (OPEN, VALIDATE, APPLY,
+ * COMMIT, and STRATEGY between for DHIS2: its strategy applies to the
+ * rows validated; a partial one is validated again without the rows
+ * refused); the statements that carry parameters are prepared once per
+ * connection.
  * The SQL is in store_ingest.c.
  *
  * A refusal rolls everything back and then records the submission alone
@@ -63,8 +69,10 @@ struct job {
 	const char *scheme;
 	char *body_hex; /* \x... for the bytea parameter */
 	bool dry_run;
-	bool dhis2;   /* validate with mestat.dhis2_validate() */
-	bool partial; /* store the valid rows, refuse the others */
+	bool dhis2;       /* validate with mestat.dhis2_validate() */
+	bool partial;     /* store the valid rows, refuse the others */
+	bool together;    /* OPEN, VALIDATE and APPLY in one round trip */
+	PGresult *opened; /* then, ingest_open's answer */
 	enum ingest_strategy strategy;
 	/* the decoded rows: conflicts name fields as the sender wrote them */
 	struct fmt_result fr;
@@ -98,6 +106,7 @@ static void job_free(struct job *j)
 	json_decref(j->res.errors);
 	json_decref(j->res.warnings);
 	json_decref(j->error_detail);
+	PQclear(j->opened);
 	receipt_key_free(j->key);
 	free(j);
 }
@@ -197,9 +206,24 @@ static void do_open(struct job *j)
 	                     j->idem,
 	                     j->dry_run ? "dry_run" : "accepted",
 	                     j->dry_run ? "f" : "t"};
-	const struct db_step steps[2] = {{store_ingest_begin_sql, 0, NULL, false},
-	                                 {store_ingest_open_sql, 11, p, true}};
-	db_pipeline(j->conn, steps, 2, step, j);
+	PQclear(j->opened);
+	j->opened = NULL;
+	if (!j->together) {
+		const struct db_step steps[2] = {{store_ingest_begin_sql, 0, NULL, false, NULL},
+		                                 {store_ingest_open_sql, 11, p, true, NULL}};
+		return db_pipeline(j->conn, steps, 2, step, j);
+	}
+	/* The rows are staged, validated and, if none is refused, stored
+	 * before ingest_open's answer is read: after a replay (the answer is
+	 * the earlier receipt) ingest_validate_apply finds nothing opened and
+	 * does nothing, and all of it is rolled back. */
+	const char *v[2] = {j->reporter, j->scheme};
+	const struct db_step steps[4] = {
+		{store_ingest_begin_sql, 0, NULL, false, NULL},
+		{store_ingest_open_sql, 11, p, true, &j->opened},
+		{store_stage_ingest_rows_sql, STORE_STAGE_COLUMNS, (const char *const *)j->stage, true, NULL},
+		{store_ingest_validate_apply_sql, 2, v, true, NULL}};
+	db_pipeline(j->conn, steps, 4, step, j);
 }
 
 /* run_prepared: one statement, prepared once per connection. */
@@ -218,11 +242,11 @@ static void stage_and_validate(struct job *j, const char *first)
 	struct db_step steps[3];
 	int n = 0;
 	if (first)
-		steps[n++] = (struct db_step){first, 0, NULL, false};
-	steps[n++] =
-		(struct db_step){store_stage_ingest_rows_sql, STORE_STAGE_COLUMNS, (const char *const *)j->stage, true};
-	steps[n++] = j->dhis2 ? (struct db_step){store_ingest_validate_dhis2_sql, 1, p, true}
-	                      : (struct db_step){store_ingest_validate_sql, 2, p, true};
+		steps[n++] = (struct db_step){first, 0, NULL, false, NULL};
+	steps[n++] = (struct db_step){store_stage_ingest_rows_sql, STORE_STAGE_COLUMNS, (const char *const *)j->stage,
+	                              true, NULL};
+	steps[n++] = j->dhis2 ? (struct db_step){store_ingest_validate_dhis2_sql, 1, p, true, NULL}
+	                      : (struct db_step){store_ingest_validate_sql, 2, p, true, NULL};
 	j->state = S_VALIDATE;
 	db_pipeline(j->conn, steps, n, step, j);
 }
@@ -358,6 +382,46 @@ static int make_receipt(struct job *j)
 	return 0;
 }
 
+/* applied: the rows stored (R: new, revised, unchanged and deleted from
+ * column AT, the warnings after them): a dry run rolls back; else the
+ * receipt is signed, and written with COMMIT. */
+static void applied(struct job *j, PGresult *r, int at)
+{
+	for (int i = 0; i < 4 && at + i < PQnfields(r); i++)
+		j->res.counts[i] = atol(PQgetvalue(r, 0, at + i));
+	if (PQnfields(r) > at + 4 && !PQgetisnull(r, 0, at + 4))
+		j->res.warnings = json_loads(PQgetvalue(r, 0, at + 4), 0, NULL);
+	if (!j->res.warnings)
+		j->res.warnings = json_array();
+	if (j->dry_run) {
+		j->res.status = 200;
+		if (j->res.refused)
+			snprintf(j->message, sizeof(j->message),
+			         "dry run: %zu row%s would be refused, the others stored; nothing was stored",
+			         j->res.refused, j->res.refused == 1 ? "" : "s");
+		else
+			snprintf(j->message, sizeof(j->message), "dry run: every row is valid; nothing was stored");
+		j->state = S_ROLLBACK;
+		return db_query(j->conn, store_ingest_rollback_sql, 0, NULL, step, j);
+	}
+	if (make_receipt(j) != 0)
+		return fail_503(j, "cannot sign the receipt");
+	j->state = S_COMMIT;
+	char *receipt = json_dumps(j->res.receipt, JSON_COMPACT | JSON_SORT_KEYS);
+	char *counts = json_dumps(json_object_get(j->res.receipt, "counts"), JSON_COMPACT);
+	/* The audit record keeps the rows a partial submission refused. */
+	json_t *detail = j->res.refused ? json_pack("{s:O}", "refused", j->res.errors) : NULL;
+	char *detail_text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+	const char *p[4] = {counts, receipt, j->id_text, detail_text};
+	const struct db_step steps[2] = {{store_ingest_receipt_sql, 4, p, true, NULL},
+	                                 {store_ingest_commit_sql, 0, NULL, false, NULL}};
+	db_pipeline(j->conn, steps, 2, step, j);
+	json_decref(detail);
+	free(detail_text);
+	free(receipt);
+	free(counts);
+}
+
 static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 {
 	(void)c;
@@ -368,8 +432,11 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		return fail_503(j, err);
 	switch (j->state) {
 	case S_REPLAY: return finish(j); /* handled above, before the connection check */
-	case S_OPEN:
-		if (err && strcmp(db_sqlstate(r), "23505") == 0 && !j->retried_lookup) {
+	case S_OPEN: {
+		/* ingest_open's answer: R, or kept apart when VALIDATE and APPLY
+		 * came with it (then an error with no answer kept is its own) */
+		const PGresult *o = j->together ? j->opened : r;
+		if (err && !(j->together && o) && strcmp(db_sqlstate(r), "23505") == 0 && !j->retried_lookup) {
 			/* The same body was committed meanwhile by another request. */
 			j->retried_lookup = true;
 			j->state = S_ROLLBACK;
@@ -378,22 +445,34 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		}
 		if (err)
 			return sql_failed(j, r, err);
-		if (PQntuples(r) != 1)
+		if (!o || PQntuples(o) != 1)
 			return sql_failed(j, r, "opening the submission returned no row");
-		if (!PQgetisnull(r, 0, 2)) {
+		if (!PQgetisnull(o, 0, 2)) {
 			j->res.replay = true;
 			j->res.status = 200;
-			j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
-			j->res.receipt = json_loads(PQgetvalue(r, 0, 2), 0, NULL);
+			j->res.submission_id = atoll(PQgetvalue(o, 0, 0));
+			j->res.receipt = json_loads(PQgetvalue(o, 0, 2), 0, NULL);
 			snprintf(j->message, sizeof(j->message),
 			         "this submission was accepted before as %lld; nothing new was stored",
 			         j->res.submission_id);
 			j->state = S_REPLAY;
 			return db_query(j->conn, store_ingest_rollback_sql, 0, NULL, step, j);
 		}
-		j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
-		snprintf(j->received_at, sizeof(j->received_at), "%s", PQgetvalue(r, 0, 1));
-		return stage_and_validate(j, j->partial ? store_ingest_savepoint_sql : NULL);
+		j->res.submission_id = atoll(PQgetvalue(o, 0, 0));
+		snprintf(j->received_at, sizeof(j->received_at), "%s", PQgetvalue(o, 0, 1));
+		snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
+		if (!j->together)
+			return stage_and_validate(j, j->partial ? store_ingest_savepoint_sql : NULL);
+		/* the validation's refusals (no counts), or the rows stored and scored */
+		if (PQntuples(r) == 0)
+			return sql_failed(j, r, "validating and storing the submission returned no row");
+		if (PQgetisnull(r, 0, 5)) {
+			add_errors(j, r);
+			take_errors(j);
+			return refuse(j, j->res.status);
+		}
+		return applied(j, r, 5);
+	}
 	case S_VALIDATE:
 		if (err)
 			return sql_failed(j, r, err);
@@ -412,7 +491,6 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		}
 		if (j->dhis2) {
 			/* comments without a value first, then the strategy on the values */
-			snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
 			const char *p[2] = {j->strategy == INGEST_CREATE   ? store_ingest_strategy_create
 			                    : j->strategy == INGEST_UPDATE ? store_ingest_strategy_update
 			                                                   : NULL,
@@ -429,7 +507,6 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			j->res.set_aside = atol(PQgetvalue(r, 0, 1));
 		}
 		j->state = S_APPLY;
-		snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
 		{
 			const char *p[1] = {j->id_text};
 			return run_prepared(j, store_ingest_apply_sql, 1, p);
@@ -437,43 +514,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 	case S_APPLY:
 		if (err)
 			return sql_failed(j, r, err);
-		for (int i = 0; i < 4 && i < PQnfields(r); i++)
-			j->res.counts[i] = atol(PQgetvalue(r, 0, i));
-		if (PQnfields(r) > 4 && !PQgetisnull(r, 0, 4))
-			j->res.warnings = json_loads(PQgetvalue(r, 0, 4), 0, NULL);
-		if (!j->res.warnings)
-			j->res.warnings = json_array();
-		if (j->dry_run) {
-			j->res.status = 200;
-			if (j->res.refused)
-				snprintf(j->message, sizeof(j->message),
-				         "dry run: %zu row%s would be refused, the others stored; nothing was stored",
-				         j->res.refused, j->res.refused == 1 ? "" : "s");
-			else
-				snprintf(j->message, sizeof(j->message),
-				         "dry run: every row is valid; nothing was stored");
-			j->state = S_ROLLBACK;
-			return db_query(j->conn, store_ingest_rollback_sql, 0, NULL, step, j);
-		}
-		if (make_receipt(j) != 0)
-			return fail_503(j, "cannot sign the receipt");
-		j->state = S_COMMIT;
-		{
-			char *receipt = json_dumps(j->res.receipt, JSON_COMPACT | JSON_SORT_KEYS);
-			char *counts = json_dumps(json_object_get(j->res.receipt, "counts"), JSON_COMPACT);
-			/* The audit record keeps the rows a partial submission refused. */
-			json_t *detail = j->res.refused ? json_pack("{s:O}", "refused", j->res.errors) : NULL;
-			char *detail_text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
-			const char *p[4] = {counts, receipt, j->id_text, detail_text};
-			const struct db_step steps[2] = {{store_ingest_receipt_sql, 4, p, true},
-			                                 {store_ingest_commit_sql, 0, NULL, false}};
-			db_pipeline(j->conn, steps, 2, step, j);
-			json_decref(detail);
-			free(detail_text);
-			free(receipt);
-			free(counts);
-			return;
-		}
+		return applied(j, r, 0);
 	case S_COMMIT:
 		if (err)
 			return sql_failed(j, r, err);
@@ -546,6 +587,7 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 	j->dry_run = rq->dry_run;
 	j->dhis2 = j->scheme && strcmp(j->scheme, "dhis2") == 0;
 	j->partial = rq->partial;
+	j->together = !j->dhis2 && !j->partial;
 	j->strategy = rq->strategy;
 	util_sha256_hex(rq->body, rq->len, j->res.sha256);
 	j->body_hex = hex_bytea(rq->body, rq->len);

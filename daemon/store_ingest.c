@@ -36,5 +36,9 @@ const char store_ingest_strategy_update[] = "UPDATE";
 const char store_ingest_apply_sql[] =
 	"SELECT a.*, mestat.ingest_warnings($1::bigint) FROM mestat.ingest_apply($1::bigint) a";
 
+const char store_ingest_validate_apply_sql[] =
+	"SELECT seq, loc, field, status, reason, new, revised, unchanged, deleted, warnings"
+	" FROM mestat.ingest_validate_apply($1, $2)";
+
 const char store_ingest_receipt_sql[] = "UPDATE mestat.submission SET counts = $1::jsonb, receipt = $2,"
 					" error_detail = coalesce($4::jsonb, error_detail) WHERE id = $3::bigint";

@@ -42,6 +42,14 @@ extern const char store_ingest_strategy_update[];
  * revised, unchanged, deleted, warnings (JSON array). */
 extern const char store_ingest_apply_sql[];
 
+/* The validation above and the storing below in one call, for the
+ * submission ingest_open opened in this transaction (a native submission,
+ * not partial). $1 reporter, $2 scheme. Columns seq, loc, field, status,
+ * reason, new, revised, unchanged, deleted, warnings: when rows are refused,
+ * a row for each with its counts NULL (nothing stored); else one row of
+ * counts and warnings. No row after a replay. */
+extern const char store_ingest_validate_apply_sql[];
+
 /* The signed receipt and the counts, written once. $1 counts, $2 receipt,
  * $3 submission id, $4 error detail or NULL. */
 extern const char store_ingest_receipt_sql[];

@@ -40,6 +40,9 @@ begin
 	        p_idempotency_key, p_outcome, 201)
 	returning submission.id, to_char(submission.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
 	     into s_id, s_at;
+	-- The submission this transaction opened, for mestat.ingest_validate_apply(),
+	-- which mestatd sends in the same round trip, before this answer is read.
+	perform set_config('mestat.ingest_opened', s_id::text, true);
 	return query select s_id, s_at, null::text;
 end
 $$;
@@ -48,5 +51,6 @@ comment on function mestat.ingest_open(text, text, text, text, text, text, bytea
 	'mestatd, first step of an ingest, inside its transaction: with p_lookup, the submission of reporter p_reporter '
 	'accepted before with the same SHA-256 or Idempotency-Key (one row: id, NULL, its receipt: a replay, nothing more to '
 	'do); otherwise mestat.ingest_begin() and the submission row (the audit record, outcome p_outcome, HTTP status 201 '
-	'until told otherwise): one row (id, received_at as RFC 3339 UTC text, NULL). A unique violation (23505) means the '
+	'until told otherwise): one row (id, received_at as RFC 3339 UTC text, NULL), and the id kept for the transaction '
+	'(setting mestat.ingest_opened, read by mestat.ingest_validate_apply()). A unique violation (23505) means the '
 	'same body was committed meanwhile: roll back and call it again.';

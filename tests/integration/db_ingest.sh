@@ -228,6 +228,72 @@ expect_eq "an untidy row is tidied and a tidy one kept as sent" "counts|2|0|0|0|
 	           from mestat.cell where reporter = '110000' and indicator = 'tech_contract_turnover'
 	            and period in ('2019Q3', '2019Q4')")"
 
+# ---- validation and storing in one call (mestat.ingest_validate_apply, 063)
+
+# va OPEN ROWS: a native submission of 110000 as mestatd sends it in one round
+# trip (BEGIN, ingest_open, the rows staged, ingest_validate_apply), rolled
+# back. OPEN false leaves ingest_open out, as after a replay. Prints the
+# call's rows (seq or "stored", status, the counts, the warnings' rules),
+# then "held" and the versions the transaction added.
+va() {
+	local rows
+	rows=$(awk -F, 'BEGIN { OFS = "," } NF { n++; print n, $0 }' <<<"$2")
+	psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U t_daemon -d "$DB" -v open="$1" -v body="va $RANDOM $(date +%s%N)" \
+		2>&1 <<SQL
+begin;
+select count(*) as before from mestat.observation \\gset
+select mestat.ingest_begin() \\g /dev/null
+\\if :open
+select id from mestat.ingest_open('110000', 'push', null, 'csv', 'text/csv',
+                                  encode(sha256(convert_to(:'body', 'UTF8')), 'hex'), convert_to(:'body', 'UTF8'),
+                                  'token:0', null, 'accepted', true) \\g /dev/null
+\\endif
+copy pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment, deleted) from stdin with (format csv);
+$rows
+\\.
+select coalesce(seq::text, 'stored'), status, new, revised, unchanged, deleted,
+       (select string_agg(w->>'rule', ',') from jsonb_array_elements(warnings) w)
+  from mestat.ingest_validate_apply('110000', null);
+select 'held', count(*) - :before from mestat.observation;
+rollback;
+SQL
+}
+expect_eq "validated and stored in one call: one row, the counts and the warnings" \
+	"stored||1|1|0|0|tech_contracts_with_turnover
+held|2" "$(va true 'line 2,110000,tech_contract_turnover,2018Q3,14.2,,
+line 3,110000,incubators,2020Q2,41,,')"
+expect_eq "a refused row: the validation's rows, in seq order, and nothing stored" "2|422|||||
+held|0" "$(va true 'line 2,110000,tech_contract_turnover,2018Q3,14.2,,
+line 3,110000,no_such_indicator,2018Q3,41,,')"
+expect_eq "nothing opened in the transaction (a replay): no row, nothing stored" "held|0" \
+	"$(va false 'line 2,110000,tech_contract_turnover,2018Q3,14.2,,')"
+
+# The same submission through the separate steps (ingest_validate, then
+# ingest_apply with ingest_warnings) and through the one call: the same
+# counts and warnings (a turnover without its number of contracts: a warn
+# rule), both rolled back.
+steps=$(psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U t_daemon -d "$DB" 2>&1 <<'SQL'
+begin;
+select id as sub from mestat.ingest_open('110000', 'push', null, 'csv', 'text/csv', repeat('a', 64), 'x', 'token:0',
+                                         null, 'accepted', true) \gset
+insert into pg_temp.ingest_row (seq, loc, reporter, indicator, period, value)
+values (1, 'line 2', '110000', 'tech_contract_turnover', '2018Q4', '131');
+select count(*) from mestat.ingest_validate('110000', null);
+select a.new, a.revised, a.unchanged, a.deleted, mestat.ingest_warnings(:sub) from mestat.ingest_apply(:sub) a;
+rollback;
+begin;
+select id as sub from mestat.ingest_open('110000', 'push', null, 'csv', 'text/csv', repeat('a', 64), 'x', 'token:0',
+                                         null, 'accepted', true) \gset
+insert into pg_temp.ingest_row (seq, loc, reporter, indicator, period, value)
+values (1, 'line 2', '110000', 'tech_contract_turnover', '2018Q4', '131');
+select new, revised, unchanged, deleted, warnings from mestat.ingest_validate_apply('110000', null);
+rollback;
+SQL
+)
+expect_eq "the one call gives the separate steps' counts and warnings" "0|$(sed -n 2p <<<"$steps")" \
+	"$(sed -n 1p <<<"$steps")|$(sed -n 3p <<<"$steps")"
+expect_match "so both have a warning to compare" '"rule": "tech_contracts_with_turnover"' "$(sed -n 3p <<<"$steps")"
+
 # ---- what evaluators see
 
 expect_eq "report.latest_values shows labels in both languages and the revision count" \

@@ -177,6 +177,14 @@ expect_eq "mestat_db_statement_duration_seconds{statement=\"COMMIT\"} counted at
 	"$(atleast "$(delta 'mestat_db_statement_duration_seconds_count{statement="COMMIT",object=""}')" "$n")"
 expect_eq "... and {statement=\"SELECT\",object=\"mestat.ingest_open\"} at least $n calls" "at least $n" \
 	"$(atleast "$(delta 'mestat_db_statement_duration_seconds_count{statement="SELECT",object="mestat.ingest_open"}')" "$n")"
+# A native push is validated, stored and scored by one call sent with its
+# opening, so its transaction takes two round trips: the unknown indicator's
+# push too reached that call (and was refused there), and no push stored its
+# rows in a statement of their own.
+expect_eq "... {object=\"mestat.ingest_validate_apply\"} once for each of the $((n + 1)) native pushes" "$((n + 1))" \
+	"$(delta 'mestat_db_statement_duration_seconds_count{statement="SELECT",object="mestat.ingest_validate_apply"}')"
+expect_eq "... and the statement storing them apart ({object=\"mestat.ingest_warnings\"}, its first name) not at all" 0 \
+	"$(delta 'mestat_db_statement_duration_seconds_count{statement="SELECT",object="mestat.ingest_warnings"}')"
 
 promtool_check "promtool check metrics accepts the scrape after submissions" "$after"
 format_check "every family has HELP and TYPE, histogram buckets are cumulative and end in +Inf" "$after"

@@ -83,6 +83,34 @@ first=$(body "$out" | jq -r .submission_id)
 out=$(t_curl "${bj_cert[@]}" "${bj[@]}" -H 'Idempotency-Key: k-77' -d "${other/58/59}" "$url/api/v1/submissions")
 expect_eq "the same Idempotency-Key with another body returns the first receipt" "$first" "$(body "$out" | jq -r .submission_id)"
 
+# The same body committed meanwhile by another request: the opening meets
+# the unique index (23505), mestatd rolls back, opens again and answers
+# with that request's receipt. Another session holds the body's accepted
+# row uncommitted while the push arrives, then commits.
+raced='{"reporter":"110000","period":"2019Q1","values":[{"indicator":"incubators","value":77}]}'
+sha=$(printf '%s' "$raced" | sha256sum | cut -d' ' -f1)
+pg_psql -d "$db" >/dev/null 2>&1 <<SQL &
+begin;
+insert into mestat.submission (reporter, via, format, content_type, sha256, body, client_identity, outcome, http_status,
+                               receipt)
+values ('110000', 'push', 'json', 'application/json', '$sha', convert_to('$raced', 'UTF8'), 'test', 'accepted', 201,
+        '{"submission_id": 424242}');
+select pg_sleep(3);
+commit;
+SQL
+holder=$!
+for _ in $(seq 100); do
+	[ "$(q "select count(*) from pg_stat_activity where query like '%pg_sleep(3)%' and state = 'active'
+	        and pid <> pg_backend_pid()")" = 1 ] && break
+	sleep 0.05
+done
+out=$(t_curl "${bj_cert[@]}" "${bj[@]}" --data-binary "$raced" "$url/api/v1/submissions")
+wait "$holder"
+expect_eq "a body committed meanwhile by another request: 200 with that request's receipt" "200 424242" \
+	"$(status "$out") $(body "$out" | jq -r .submission_id)"
+expect_eq "... and its values stored by neither" 0 \
+	"$(q "select count(*) from mestat.observation where period = '2019Q1'")"
+
 revised='{"reporter":"110000","period":"2018Q3","values":[
  {"indicator":"tech_contract_turnover","value":815.0,"comment":"corrected"},
  {"indicator":"incubators","value":58},
