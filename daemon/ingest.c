@@ -71,8 +71,7 @@ struct job {
 	bool dry_run;
 	bool dhis2;       /* validate with mestat.dhis2_validate() */
 	bool partial;     /* store the valid rows, refuse the others */
-	bool together;    /* OPEN, VALIDATE and APPLY in one round trip */
-	PGresult *opened; /* then, ingest_open's answer */
+	PGresult *opened; /* ingest_open's answer, when sent with VALIDATE and APPLY */
 	enum ingest_strategy strategy;
 	/* the decoded rows: conflicts name fields as the sender wrote them */
 	struct fmt_result fr;
@@ -88,6 +87,13 @@ struct job {
 };
 
 static void step(struct db_conn *c, PGresult *r, const char *err, void *arg);
+
+/* together: OPEN, VALIDATE and APPLY in one round trip (a native submission
+ * that is not partial; see the top of this file). */
+static bool together(const struct job *j)
+{
+	return !j->dhis2 && !j->partial;
+}
 
 static void job_free(struct job *j)
 {
@@ -208,7 +214,7 @@ static void do_open(struct job *j)
 	                     j->dry_run ? "f" : "t"};
 	PQclear(j->opened);
 	j->opened = NULL;
-	if (!j->together) {
+	if (!together(j)) {
 		const struct db_step steps[2] = {{store_ingest_begin_sql, 0, NULL, false, NULL},
 		                                 {store_ingest_open_sql, 11, p, true, NULL}};
 		return db_pipeline(j->conn, steps, 2, step, j);
@@ -327,7 +333,9 @@ static void add_errors(struct job *j, PGresult *r)
 	}
 }
 
-static void take_errors(struct job *j)
+/* refuse_rows: the submission refused for the rows in j->res.errors, with
+ * the status and message of the worst of them. */
+static void refuse_rows(struct job *j)
 {
 	int n = 0, worst = 422, n403 = 0, n409 = 0;
 	const char *first409 = "";
@@ -357,7 +365,7 @@ static void take_errors(struct job *j)
 	else
 		snprintf(j->message, sizeof(j->message), "%d row%s refused; nothing was stored; fix %s and send again",
 		         n, n == 1 ? " was" : "s were", n == 1 ? "it" : "them");
-	j->res.status = worst;
+	refuse(j, worst);
 }
 
 static int make_receipt(struct job *j)
@@ -435,8 +443,8 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 	case S_OPEN: {
 		/* ingest_open's answer: R, or kept apart when VALIDATE and APPLY
 		 * came with it (then an error with no answer kept is its own) */
-		const PGresult *o = j->together ? j->opened : r;
-		if (err && !(j->together && o) && strcmp(db_sqlstate(r), "23505") == 0 && !j->retried_lookup) {
+		const PGresult *o = together(j) ? j->opened : r;
+		if (err && !j->opened && strcmp(db_sqlstate(r), "23505") == 0 && !j->retried_lookup) {
 			/* The same body was committed meanwhile by another request. */
 			j->retried_lookup = true;
 			j->state = S_ROLLBACK;
@@ -461,15 +469,14 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		j->res.submission_id = atoll(PQgetvalue(o, 0, 0));
 		snprintf(j->received_at, sizeof(j->received_at), "%s", PQgetvalue(o, 0, 1));
 		snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
-		if (!j->together)
+		if (!together(j))
 			return stage_and_validate(j, j->partial ? store_ingest_savepoint_sql : NULL);
 		/* the validation's refusals (no counts), or the rows stored and scored */
 		if (PQntuples(r) == 0)
 			return sql_failed(j, r, "validating and storing the submission returned no row");
 		if (PQgetisnull(r, 0, 5)) {
 			add_errors(j, r);
-			take_errors(j);
-			return refuse(j, j->res.status);
+			return refuse_rows(j);
 		}
 		return applied(j, r, 5);
 	}
@@ -486,8 +493,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 				return stage_and_validate(j, store_ingest_rewind_sql);
 			}
 			j->res.refused = 0;
-			take_errors(j);
-			return refuse(j, j->res.status);
+			return refuse_rows(j);
 		}
 		if (j->dhis2) {
 			/* comments without a value first, then the strategy on the values */
@@ -587,7 +593,6 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 	j->dry_run = rq->dry_run;
 	j->dhis2 = j->scheme && strcmp(j->scheme, "dhis2") == 0;
 	j->partial = rq->partial;
-	j->together = !j->dhis2 && !j->partial;
 	j->strategy = rq->strategy;
 	util_sha256_hex(rq->body, rq->len, j->res.sha256);
 	j->body_hex = hex_bytea(rq->body, rq->len);
