@@ -25,7 +25,7 @@ enum op_kind { OP_NONE, OP_QUERY, OP_SETUP, OP_ROLLBACK, OP_PIPELINE };
 
 /* Statements prepared per connection (the ingest's few), and the commands a
  * pipeline may queue: a statement and, the first time, its preparation. */
-#define DB_PREPARED_MAX 16
+#define DB_PREPARED_MAX 24
 #define DB_PIPE_CMDS    (2 * DB_PIPELINE_MAX)
 
 struct db_conn {
@@ -571,6 +571,10 @@ void db_query(struct db_conn *c, const char *sql, int n, const char *const *para
 static int pipe_prepared(const struct db_conn *c, const char *sql, int *free_at)
 {
 	*free_at = -1;
+	/* prepared earlier in this pipeline: the server has it by then */
+	for (int k = 0; k < c->pipe_n; k++)
+		if (c->pipe_prep[k] >= 0 && c->pipe_sql[k] == sql)
+			return c->pipe_prep[k];
 	for (int i = 0; i < DB_PREPARED_MAX; i++) {
 		if (c->prepared[i] == sql)
 			return i;

@@ -49,7 +49,8 @@ struct db_step {
 	bool prepare;
 	PGresult **keep;
 };
-#define DB_PIPELINE_MAX 4
+/* A batch of submissions (ingest.c): 3 statements each, and 3 more. */
+#define DB_PIPELINE_MAX 64
 
 /* db_pipeline: send the N (1..DB_PIPELINE_MAX) STEPS in one round trip; they
  * run in order and, after an error, the rest are skipped. CB gets the first
