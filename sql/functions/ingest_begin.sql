@@ -75,6 +75,34 @@ begin
 	else
 		delete from pg_temp.ingest_rule_hit;
 	end if;
+	-- The rows validated and kept for storing, with their submission's id,
+	-- and the warn rules they break: one submission's, or a batch's
+	-- (064). Emptied by mestat.ingest_kept_empty() when a submission or a
+	-- batch begins to store, not here: a batch opens each of its
+	-- submissions in turn.
+	if to_regclass('pg_temp.ingest_kept') is null then
+		create temporary table ingest_kept (
+			submission bigint,
+			seq integer,
+			reporter text,
+			indicator text,
+			period text,
+			value text,
+			comment text,
+			deleted boolean,
+			status text,
+			followup boolean,
+			missing boolean
+		) on commit preserve rows;
+		create temporary table ingest_kept_hit (
+			submission bigint,
+			rule text,
+			severity text,
+			period text,
+			indicators text[],
+			message text
+		) on commit preserve rows;
+	end if;
 end
 $$;
 
@@ -87,4 +115,5 @@ comment on function mestat.ingest_begin() is
 	'STDIN). status is the SDMX OBS_STATUS as sent (NULL: A), unit_mult the SDMX UNIT_MULT as sent (NULL: '
 	'the catalog unit), followup the sender''s own follow-up mark (DHIS2), missing is set by validation. '
 	'Steps: ingest_begin, INSERT submission, the rows, ingest_validate, ingest_apply (+ ingest_warnings), '
-	'UPDATE submission, COMMIT.';
+	'UPDATE submission, COMMIT. Creates, the first time, pg_temp.ingest_kept and pg_temp.ingest_kept_hit (the rows '
+	'and warn rules of the submissions validated for storing; mestat.ingest_kept_empty()).';

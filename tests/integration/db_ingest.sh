@@ -294,6 +294,48 @@ expect_eq "the one call gives the separate steps' counts and warnings" "0|$(sed 
 	"$(sed -n 1p <<<"$steps")|$(sed -n 3p <<<"$steps")"
 expect_match "so both have a warning to compare" '"rule": "tech_contracts_with_turnover"' "$(sed -n 3p <<<"$steps")"
 
+# ---- several submissions stored together (mestat.ingest_batch_*, 064)
+
+# A batch as mestatd sends one: a valid submission, one refused, another
+# valid one, and the replay of a body accepted before.
+DB_BODY="batch replay body" db_submit "$DB" 140000 "" >/dev/null <<'ROWS'
+line 2,140000,incubators,2020Q2,7,,
+ROWS
+r110='line 2,110000,tech_contract_turnover,2019Q1,14.2,,
+line 3,110000,incubators,2020Q2,41,,'
+t110="110000||$r110"
+t120='120000||line 2,120000,tech_contract_turnover,2018Q3,5,,
+line 3,120000,no_such_indicator,2018Q3,41,,'
+t130='130000||line 2,130000,incubators,2020Q2,12,,'
+t140='140000|batch replay body|line 2,140000,incubators,2020Q2,7,,'
+alone=$(va true "$r110" | head -n 1)
+expect_eq "a batch: each submission's own outcome, a refusal touching no other" \
+	"110000|stored|2|0|0|0|tech_contracts_with_turnover
+120000|problem|2|422|indicator
+130000|stored|1|0|0|0|
+140000|replay" "$(db_batch "$DB" rollback "$t110" "$t120" "$t130" "$t140")"
+expect_eq "... the counts and warnings of the same submission alone" "stored||2|0|0|0|tech_contracts_with_turnover" \
+	"$alone"
+first=$(q "select max(id) + 1 from mestat.submission")
+before=$(q "select count(*) from mestat.observation")
+db_batch "$DB" commit "$t110" "$t120" "$t130" "$t140" >/dev/null
+expect_eq "committed: the values of the two valid ones, each with its submission, nothing of the refused one" \
+	"110000|2|1|accepted
+120000|0|1|rejected
+130000|1|1|accepted" \
+	"$(q "select s.reporter, count(o.id), count(distinct s.id), s.outcome from mestat.submission s
+	      left join mestat.observation o on o.submission = s.id
+	      where s.id >= $first group by s.reporter, s.outcome order by 1")"
+expect_eq "... $((before + 3)) versions in all" "$((before + 3))" "$(q "select count(*) from mestat.observation")"
+expect_eq "... the cells at the batch's values" "110000|14.2|41
+130000||12" \
+	"$(q "select reporter, max(value) filter (where indicator = 'tech_contract_turnover' and period = '2019Q1'),
+	             max(value) filter (where indicator = 'incubators' and period = '2020Q2')
+	        from mestat.cell where reporter in ('110000', '130000') group by reporter order by 1")"
+expect_match "two submissions of one reporter are not stored together" \
+	'two submissions of one reporter cannot be stored together' \
+	"$(db_batch "$DB" rollback '150000||line 2,150000,incubators,2020Q2,3,,' '150000||line 2,150000,incubators,2020Q1,3,,')"
+
 # ---- what evaluators see
 
 expect_eq "report.latest_values shows labels in both languages and the revision count" \

@@ -82,6 +82,56 @@ db_err() {
 	fi
 }
 
+# db_batch DB END SUBMISSION...: several native submissions in one
+# transaction, as mestatd sends a batch (064): ingest_batch_begin; for each,
+# ingest_open, its rows staged, ingest_batch_add; then ingest_batch_apply; the
+# receipts and the refusals' outcomes; then END (commit or rollback). Each
+# SUBMISSION is "REPORTER|BODY|ROWS" (BODY empty: a random one; ROWS as
+# db_submit's, one a line). Prints, in the order given, for each: "REPORTER|replay",
+# one "REPORTER|problem|SEQ|STATUS|FIELD" a refused value, or
+# "REPORTER|stored|NEW|REVISED|UNCHANGED|DELETED|WARNINGS" (the warnings' rules,
+# comma-separated).
+db_batch() {
+	local db=$1 end=$2 spec rep body rows i=0 script=""
+	shift 2
+	for spec in "$@"; do
+		i=$((i + 1))
+		rep=${spec%%|*}
+		body=${spec#*|}
+		body=${body%%|*}
+		rows=$(awk -F, 'BEGIN { OFS = "," } NF { n++; print n, $0 }' <<<"${spec#*|*|}")
+		[ -n "$body" ] || body="batch $i $RANDOM $RANDOM $(date +%s%N)"
+		script+="select id, receipt is not null as replay from mestat.ingest_open('$rep', 'push', null, 'csv', 'text/csv',
+	encode(sha256(convert_to('$body', 'UTF8')), 'hex'), convert_to('$body', 'UTF8'), 'token:0', null, 'accepted', true) \\gset
+copy pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment, deleted) from stdin with (format csv);
+$rows
+\\.
+insert into t_batch select $i, '$rep', :id, :'replay', array(select seq || '|' || status || '|' || field
+	from mestat.ingest_batch_add('$rep', null));
+"
+	done
+	psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U t_daemon -d "$db" 2>&1 <<SQL
+begin;
+create temporary table t_batch (n integer, rep text, id bigint, replay boolean, problems text[]) on commit drop;
+select mestat.ingest_batch_begin() \\g /dev/null
+$script
+create temporary table t_stored on commit drop as select * from mestat.ingest_batch_apply();
+update mestat.submission s
+   set counts = jsonb_build_object('new', a.new, 'revised', a.revised, 'unchanged', a.unchanged, 'deleted', a.deleted),
+       receipt = '{"submission_id":' || s.id || '}'
+  from t_stored a where a.submission = s.id;
+update mestat.submission s set outcome = 'rejected', http_status = 422
+  from t_batch b where b.id = s.id and not b.replay and cardinality(b.problems) > 0;
+select b.rep || '|' || case when b.replay then 'replay'
+                            when cardinality(b.problems) > 0 then array_to_string(array(select 'problem|' || p from unnest(b.problems) p), chr(10) || b.rep || '|')
+                            else concat_ws('|', 'stored', a.new, a.revised, a.unchanged, a.deleted,
+                                           coalesce((select string_agg(w->>'rule', ',') from jsonb_array_elements(a.warnings) w), '')) end
+  from t_batch b left join t_stored a on a.submission = b.id
+ order by b.n;
+$end;
+SQL
+}
+
 # db_submit DB REPORTER SCHEME [OPTIONS] <<ROWS: run the ingestion API as t_daemon
 # the way mestatd does, one transaction: ingest_begin, INSERT submission, COPY the
 # rows, ingest_validate, then ingest_apply + UPDATE counts/receipt + COMMIT, or

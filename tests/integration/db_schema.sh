@@ -115,7 +115,8 @@ expect_eq "every SECURITY DEFINER function sets its search_path" "" "$got"
 # stores small sets the plan cache otherwise judged the generic plan dearer
 # and planned their statements again at every call (docs/scale.md).
 got=$(db_q postgres "$DB" "select string_agg(f, ', ' order by f) from unnest(array['mestat.cell_keep()',
-	  'mestat.ingest_apply(bigint)', 'mestat.outliers_of_submission(bigint)', 'mestat.ingest_validate(text,text)',
+	  'mestat.ingest_apply(bigint)', 'mestat.ingest_store_kept()', 'mestat.outliers_of_submissions(bigint[])',
+	  'mestat.ingest_validate(text,text)',
 	  'mestat.ingest_validate_rows(text,text)', 'mestat.ingest_validate_catalog_rows(text,text)']) as f
 	where not exists (select 1 from pg_proc p, unnest(p.proconfig) c
 	                   where p.oid = f::regprocedure and c = 'plan_cache_mode=force_generic_plan')")

@@ -158,4 +158,34 @@ ROWS
 expect_eq "a sender's own follow-up mark (DHIS2 followup) lands in the follow-up list" "130000|incubators|reporter|open" \
 	"$(q "select reporter, indicator, kind, state from report.follow_up where reporter = '130000'")"
 
+# ---- a batch is scored as if its submissions came at once (064)
+
+# Four provinces changed inspection_bodies by about 5% from 2019Q1 to
+# 2019Q2: too few (5) to compare another province's change with. 430000 and
+# 440000, each with a 2019Q1 value, send a threefold 2019Q2 in one batch.
+# Each is scored on the provinces' values as they were before the batch, so
+# neither sees the other's change: no fifth province, no comparison, and a
+# threefold change is no tenfold jump. Once 440000's value is stored, the
+# same change of 430000 sent alone has its five provinces and is held.
+for r in 320000 330000 340000 350000 430000 440000; do
+	qsubmit "$DB" $r "" >/dev/null <<ROWS
+line 2,$r,inspection_bodies,2019Q1,$((100 + ${r:1:1})),,,,,
+ROWS
+done
+for r in 320000 330000 340000 350000; do
+	qsubmit "$DB" $r "" >/dev/null <<ROWS
+line 2,$r,inspection_bodies,2019Q2,$((103 + ${r:1:1} * 2)),,,,,
+ROWS
+done
+expect_eq "two threefold changes in one batch are not compared with each other" "430000|stored|1|0|0|0|
+440000|stored|1|0|0|0|" \
+	"$(db_batch "$DB" commit '430000||line 2,430000,inspection_bodies,2019Q2,300,,' \
+		'440000||line 2,440000,inspection_bodies,2019Q2,300,,')"
+out=$(qsubmit "$DB" 430000 "" <<'ROWS'
+line 2,430000,inspection_bodies,2019Q2,301,,,,,
+ROWS
+)
+expect_match "... but once one is stored, the other's change alone is compared with it and held" \
+	'"rule": "modified_z_score_peers"' "$out"
+
 db_drop

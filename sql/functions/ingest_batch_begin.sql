@@ -1,0 +1,24 @@
+-- mestat.ingest_batch_begin: the current definition of this function.
+-- First created in 064_ingest_batch.sql.
+-- Edit it here: the migration runner applies this file again when it changes
+-- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
+-- argument types needs a numbered migration that drops the old one first).
+
+set local role mestat_owner;
+
+create or replace function mestat.ingest_batch_begin() returns void
+language plpgsql
+set search_path = mestat, pg_temp
+as $$
+begin
+	perform mestat.ingest_begin();
+	perform mestat.ingest_kept_empty();
+	perform set_config('mestat.ingest_opened', '', true);
+end
+$$;
+
+comment on function mestat.ingest_batch_begin() is
+	'mestatd, first step of a batch (several submissions of different reporters in one transaction; see '
+	'064_ingest_batch.sql): the staging tables made or emptied (mestat.ingest_begin()), no row kept for storing '
+	'(mestat.ingest_kept_empty()). Then, for each submission, mestat.ingest_open(), its rows staged, '
+	'mestat.ingest_batch_add(); last mestat.ingest_batch_apply(), the receipts and COMMIT.';
