@@ -30,6 +30,10 @@
  * A refusal rolls everything back and then records the submission alone
  * (outcome rejected) so that nothing of it is stored but its audit record.
  *
+ * Native submissions that wait for a connection together share it: a
+ * batch, in one transaction of two round trips, each still validated,
+ * refused and answered on its own (see "batches" below).
+ *
  * A partial submission (DHIS2 atomicMode NONE) takes a SAVEPOINT before the
  * rows are staged, in the same round trip; when VALIDATE refuses rows it
  * goes back to it, stages the rows not refused yet and validates again,
@@ -46,6 +50,8 @@
 #include <string.h>
 
 #include "db.h"
+#include "ingest_batch.h"
+#include "ingest_job.h"
 #include "log.h"
 #include "receipt.h"
 #include "scheduler.h"
@@ -53,80 +59,7 @@
 #include "store_ingest.h"
 #include "util.h"
 
-enum state { S_OPEN, S_REPLAY, S_VALIDATE, S_STRATEGY, S_APPLY, S_COMMIT, S_ROLLBACK, S_AUDIT };
-
-struct job {
-	struct db *db;
-	struct db_conn *conn;
-	struct receipt_key *key; /* a reference: a reload may replace the key meanwhile */
-	ingest_cb cb;
-	void *arg;
-	enum state state;
-	bool retried_lookup; /* the same body was committed meanwhile: opened again */
-	/* copies of the request */
-	char *reporter, *client_identity, *via, *source, *content_type, *idem;
-	const char *format_name;
-	const char *scheme;
-	char *body_hex; /* \x... for the bytea parameter */
-	bool dry_run;
-	bool dhis2;       /* validate with mestat.dhis2_validate() */
-	bool partial;     /* store the valid rows, refuse the others */
-	PGresult *opened; /* ingest_open's answer, when sent with VALIDATE and APPLY */
-	enum ingest_strategy strategy;
-	/* the decoded rows: conflicts name fields as the sender wrote them */
-	struct fmt_result fr;
-	bool *excluded; /* per row: refused in a partial submission */
-	/* the rows still in play: one array literal per staged column */
-	char *stage[STORE_STAGE_COLUMNS];
-	/* outcome */
-	struct ingest_result res;
-	char message[512];
-	char id_text[24];
-	char received_at[40];
-	json_t *error_detail; /* what the audit record stores */
-};
-
 static void step(struct db_conn *c, PGresult *r, const char *err, void *arg);
-
-/* together: OPEN, VALIDATE and APPLY in one round trip (a native submission
- * that is not partial; see the top of this file). */
-static bool together(const struct job *j)
-{
-	return !j->dhis2 && !j->partial;
-}
-
-static void job_free(struct job *j)
-{
-	free(j->reporter);
-	free(j->client_identity);
-	free(j->via);
-	free(j->source);
-	free(j->content_type);
-	free(j->idem);
-	free(j->body_hex);
-	for (int c = 0; c < STORE_STAGE_COLUMNS; c++)
-		free(j->stage[c]);
-	free(j->excluded);
-	fmt_result_free(&j->fr);
-	json_decref(j->res.receipt);
-	json_decref(j->res.errors);
-	json_decref(j->res.warnings);
-	json_decref(j->error_detail);
-	PQclear(j->opened);
-	receipt_key_free(j->key);
-	free(j);
-}
-
-/* finish: release the connection, tell the caller, free the job. */
-static void finish(struct job *j)
-{
-	if (j->conn)
-		db_release(j->conn);
-	j->conn = NULL;
-	j->res.message = j->message;
-	j->cb(&j->res, j->arg);
-	job_free(j);
-}
 
 static void refuse(struct job *j, int status);
 
@@ -135,19 +68,6 @@ static void refuse(struct job *j, int status);
  * between validation and storing (MS409) is 409. Anything else is a fault
  * of ours: 500, logged, nothing stored. */
 static void sql_failed(struct job *j, PGresult *r, const char *err);
-
-static void fail_503(struct job *j, const char *why)
-{
-	log_warn("submission not stored: database unavailable", "reporter=%s error=\"%s\"",
-	         j->reporter ? j->reporter : "-", why);
-	j->res.status = 503;
-	j->res.submission_id = 0;
-	json_decref(j->res.receipt);
-	j->res.receipt = NULL;
-	snprintf(j->message, sizeof(j->message),
-	         "the database is unavailable; nothing was stored; send the same body again later");
-	finish(j);
-}
 
 /* build_stage: the rows still in play, as the staging statement's arrays
  * (store.c). */
@@ -185,7 +105,7 @@ static void sql_failed(struct job *j, PGresult *r, const char *err)
 	                 strncmp(state, "57", 2) == 0 || strncmp(state, "58", 2) == 0 || strcmp(state, "25006") == 0 ||
 	                 strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0;
 	if (transient)
-		return fail_503(j, err);
+		return ingest_job_fail_503(j, err);
 	log_error("submission failed in the database", "reporter=%s sqlstate=%s error=\"%s\"", j->reporter, state, err);
 	j->res.status = 500;
 	j->res.submission_id = 0;
@@ -193,7 +113,7 @@ static void sql_failed(struct job *j, PGresult *r, const char *err)
 	         "the submission could not be stored because of an internal error (SQLSTATE %s); nothing was stored; "
 	         "the operators have it in their log",
 	         state);
-	finish(j);
+	ingest_job_finish(j);
 }
 
 /* ---- the steps ---- */
@@ -201,20 +121,11 @@ static void sql_failed(struct job *j, PGresult *r, const char *err)
 static void do_open(struct job *j)
 {
 	j->state = S_OPEN;
-	const char *p[11] = {j->reporter,
-	                     j->via,
-	                     j->source,
-	                     j->format_name,
-	                     j->content_type,
-	                     j->res.sha256,
-	                     j->body_hex,
-	                     j->client_identity,
-	                     j->idem,
-	                     j->dry_run ? "dry_run" : "accepted",
-	                     j->dry_run ? "f" : "t"};
+	const char *p[11];
+	ingest_job_open_params(j, p);
 	PQclear(j->opened);
 	j->opened = NULL;
-	if (!together(j)) {
+	if (!ingest_job_together(j)) {
 		const struct db_step steps[2] = {{store_ingest_begin_sql, 0, NULL, false, NULL},
 		                                 {store_ingest_open_sql, 11, p, true, NULL}};
 		return db_pipeline(j->conn, steps, 2, step, j);
@@ -274,120 +185,15 @@ static void do_insert(struct job *j, const char *outcome, int status)
 static void refuse(struct job *j, int status)
 {
 	j->res.status = status;
-	if (!j->error_detail)
-		j->error_detail = json_pack("{s:s}", "error", j->message);
-	if (j->res.errors)
-		json_object_set(j->error_detail, "errors", j->res.errors);
+	ingest_job_refusal_detail(j);
 	j->state = S_ROLLBACK;
 	db_query(j->conn, store_ingest_rollback_sql, 0, NULL, step, j);
 }
 
-/* sent: field FIELD of row SEQ (1-based) as the sender wrote it, or NULL. */
-static const char *sent(const struct job *j, int seq, const char *field)
-{
-	if (seq < 1 || (size_t)seq > j->fr.nrows)
-		return NULL;
-	const struct fmt_row *row = &j->fr.rows[seq - 1];
-	if (strcmp(field, "reporter") == 0)
-		return row->reporter;
-	if (strcmp(field, "indicator") == 0 || strcmp(field, "row") == 0)
-		return row->indicator;
-	if (strcmp(field, "period") == 0)
-		return row->period;
-	if (strcmp(field, "value") == 0)
-		return row->value;
-	if (strcmp(field, "comment") == 0)
-		return row->comment;
-	if (strcmp(field, "coc") == 0)
-		return row->coc;
-	if (strcmp(field, "aoc") == 0)
-		return row->aoc;
-	if (strcmp(field, "status") == 0)
-		return row->status;
-	if (strcmp(field, "unit_mult") == 0)
-		return row->unit_mult;
-	return NULL;
-}
-
-/* add_errors: append the refused rows of R to j->res.errors, marking them
- * excluded when the submission is partial. */
-static void add_errors(struct job *j, PGresult *r)
-{
-	if (!j->res.errors)
-		j->res.errors = json_array();
-	for (int i = 0; i < PQntuples(r); i++) {
-		int seq = atoi(PQgetvalue(r, i, 0));
-		const char *field = PQgetvalue(r, i, 2);
-		const char *as_sent = sent(j, seq, field);
-		json_array_append_new(
-			j->res.errors,
-			json_pack("{s:i, s:s, s:s, s:i, s:s, s:s, s:s?}", "row", seq, "loc", PQgetvalue(r, i, 1),
-		                  "field", field, "status", atoi(PQgetvalue(r, i, 3)), "reason", PQgetvalue(r, i, 4),
-		                  "indicator",
-		                  seq >= 1 && (size_t)seq <= j->fr.nrows ? j->fr.rows[seq - 1].indicator : "", "sent",
-		                  as_sent));
-		if (j->excluded && seq >= 1 && (size_t)seq <= j->fr.nrows && !j->excluded[seq - 1]) {
-			j->excluded[seq - 1] = true;
-			j->res.refused++;
-		}
-	}
-}
-
-/* refuse_rows: the submission refused for the rows in j->res.errors, with
- * the status and message of the worst of them. */
+/* refuse_rows: the submission refused for the rows in j->res.errors. */
 static void refuse_rows(struct job *j)
 {
-	int n = 0, worst = 422, n403 = 0, n409 = 0;
-	const char *first409 = "";
-	size_t i;
-	json_t *e;
-	json_array_foreach(j->res.errors, i, e)
-	{
-		int status = (int)json_integer_value(json_object_get(e, "status"));
-		n++;
-		if (status == 403)
-			n403++;
-		else if (status == 409 && n409++ == 0 && json_is_string(json_object_get(e, "reason")))
-			first409 = json_string_value(json_object_get(e, "reason"));
-	}
-	/* One foreign row makes the whole submission 403; a closed period 409. */
-	if (n403)
-		worst = 403;
-	else if (n409)
-		worst = 409;
-	if (worst == 403)
-		snprintf(j->message, sizeof(j->message),
-		         "%d row%s may not be written by reporter %s; nothing was stored", n403, n403 == 1 ? "" : "s",
-		         j->reporter);
-	else if (worst == 409)
-		snprintf(j->message, sizeof(j->message), "%d row%s cannot be changed; nothing was stored: %s", n409,
-		         n409 == 1 ? "" : "s", first409);
-	else
-		snprintf(j->message, sizeof(j->message), "%d row%s refused; nothing was stored; fix %s and send again",
-		         n, n == 1 ? " was" : "s were", n == 1 ? "it" : "them");
-	refuse(j, worst);
-}
-
-static int make_receipt(struct job *j)
-{
-	j->res.receipt = json_pack("{s:I, s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}}", "submission_id",
-	                           (json_int_t)j->res.submission_id, "reporter", j->reporter, "received_at",
-	                           j->received_at, "sha256", j->res.sha256, "counts", "new",
-	                           (json_int_t)j->res.counts[0], "revised", (json_int_t)j->res.counts[1], "unchanged",
-	                           (json_int_t)j->res.counts[2], "deleted", (json_int_t)j->res.counts[3]);
-	/* Warnings are part of what was accepted: inside the signature. */
-	if (j->res.receipt)
-		json_object_set(j->res.receipt, "warnings", j->res.warnings);
-	if (j->res.receipt && j->res.notes)
-		json_object_set_new(j->res.receipt, "comments", json_integer(j->res.notes));
-	/* A partial submission: the receipt names what it does not cover. */
-	if (j->res.receipt && j->res.refused)
-		json_object_set(j->res.receipt, "refused", j->res.errors);
-	if (!j->res.receipt || receipt_sign(j->key, j->res.receipt) != 0) {
-		log_error("cannot sign a receipt", "submission=%lld", j->res.submission_id);
-		return -1;
-	}
-	return 0;
+	refuse(j, ingest_job_rows_verdict(j));
 }
 
 /* applied: the rows stored (R: new, revised, unchanged and deleted from
@@ -395,12 +201,7 @@ static int make_receipt(struct job *j)
  * receipt is signed, and written with COMMIT. */
 static void applied(struct job *j, PGresult *r, int at)
 {
-	for (int i = 0; i < 4 && at + i < PQnfields(r); i++)
-		j->res.counts[i] = atol(PQgetvalue(r, 0, at + i));
-	if (PQnfields(r) > at + 4 && !PQgetisnull(r, 0, at + 4))
-		j->res.warnings = json_loads(PQgetvalue(r, 0, at + 4), 0, NULL);
-	if (!j->res.warnings)
-		j->res.warnings = json_array();
+	ingest_job_take_counts(j, r, 0, at);
 	if (j->dry_run) {
 		j->res.status = 200;
 		if (j->res.refused)
@@ -412,8 +213,8 @@ static void applied(struct job *j, PGresult *r, int at)
 		j->state = S_ROLLBACK;
 		return db_query(j->conn, store_ingest_rollback_sql, 0, NULL, step, j);
 	}
-	if (make_receipt(j) != 0)
-		return fail_503(j, "cannot sign the receipt");
+	if (ingest_job_make_receipt(j) != 0)
+		return ingest_job_fail_503(j, "cannot sign the receipt");
 	j->state = S_COMMIT;
 	char *receipt = json_dumps(j->res.receipt, JSON_COMPACT | JSON_SORT_KEYS);
 	char *counts = json_dumps(json_object_get(j->res.receipt, "counts"), JSON_COMPACT);
@@ -435,15 +236,15 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 	(void)c;
 	struct job *j = arg;
 	if (j->state == S_REPLAY) /* the answer is the earlier receipt, whatever the rollback did */
-		return finish(j);
+		return ingest_job_finish(j);
 	if (!r && err) /* the connection is gone: nothing was committed */
-		return fail_503(j, err);
+		return ingest_job_fail_503(j, err);
 	switch (j->state) {
-	case S_REPLAY: return finish(j); /* handled above, before the connection check */
+	case S_REPLAY: return ingest_job_finish(j); /* handled above, before the connection check */
 	case S_OPEN: {
 		/* ingest_open's answer: R, or kept apart when VALIDATE and APPLY
 		 * came with it (then an error with no answer kept is its own) */
-		const PGresult *o = together(j) ? j->opened : r;
+		const PGresult *o = ingest_job_together(j) ? j->opened : r;
 		if (err && !j->opened && strcmp(db_sqlstate(r), "23505") == 0 && !j->retried_lookup) {
 			/* The same body was committed meanwhile by another request. */
 			j->retried_lookup = true;
@@ -455,27 +256,17 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			return sql_failed(j, r, err);
 		if (!o || PQntuples(o) != 1)
 			return sql_failed(j, r, "opening the submission returned no row");
-		if (!PQgetisnull(o, 0, 2)) {
-			j->res.replay = true;
-			j->res.status = 200;
-			j->res.submission_id = atoll(PQgetvalue(o, 0, 0));
-			j->res.receipt = json_loads(PQgetvalue(o, 0, 2), 0, NULL);
-			snprintf(j->message, sizeof(j->message),
-			         "this submission was accepted before as %lld; nothing new was stored",
-			         j->res.submission_id);
+		if (ingest_job_take_opened(j, o)) {
 			j->state = S_REPLAY;
 			return db_query(j->conn, store_ingest_rollback_sql, 0, NULL, step, j);
 		}
-		j->res.submission_id = atoll(PQgetvalue(o, 0, 0));
-		snprintf(j->received_at, sizeof(j->received_at), "%s", PQgetvalue(o, 0, 1));
-		snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
-		if (!together(j))
+		if (!ingest_job_together(j))
 			return stage_and_validate(j, j->partial ? store_ingest_savepoint_sql : NULL);
 		/* the validation's refusals (no counts), or the rows stored and scored */
 		if (PQntuples(r) == 0)
 			return sql_failed(j, r, "validating and storing the submission returned no row");
 		if (PQgetisnull(r, 0, 5)) {
-			add_errors(j, r);
+			ingest_job_add_errors(j, r);
 			return refuse_rows(j);
 		}
 		return applied(j, r, 5);
@@ -485,11 +276,11 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			return sql_failed(j, r, err);
 		if (PQntuples(r) > 0) {
 			size_t before = j->res.refused;
-			add_errors(j, r);
+			ingest_job_add_errors(j, r);
 			/* go round again only if this pass set more rows aside */
 			if (j->partial && j->res.refused > before && j->res.refused < j->fr.nrows) {
 				if (build_stage(j, &j->fr) != 0)
-					return fail_503(j, "out of memory");
+					return ingest_job_fail_503(j, "out of memory");
 				return stage_and_validate(j, store_ingest_rewind_sql);
 			}
 			j->res.refused = 0;
@@ -524,15 +315,9 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 	case S_COMMIT:
 		if (err)
 			return sql_failed(j, r, err);
-		j->res.status = 201;
-		snprintf(j->message, sizeof(j->message), "accepted");
 		sched_poke(); /* new values: progress is recomputed soon */
-		log_info(
-			"submission accepted",
-			"submission=%lld reporter=%s via=%s format=%s rows=%zu new=%ld revised=%ld unchanged=%ld deleted=%ld",
-			j->res.submission_id, j->reporter, j->via, j->format_name, j->res.rows, j->res.counts[0],
-			j->res.counts[1], j->res.counts[2], j->res.counts[3]);
-		return finish(j);
+		ingest_job_committed(j, 1);
+		return ingest_job_finish(j);
 	case S_ROLLBACK:
 		if (err)
 			return sql_failed(j, r, err);
@@ -542,7 +327,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 		}
 		if (j->dry_run) { /* a dry run stores nothing, not even a refusal */
 			j->res.submission_id = 0;
-			return finish(j);
+			return ingest_job_finish(j);
 		}
 		j->state = S_AUDIT;
 		return do_insert(j, "rejected", j->res.status);
@@ -551,9 +336,8 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			log_error("cannot record a refused submission", "reporter=%s error=\"%s\"", j->reporter, err);
 		else
 			j->res.submission_id = atoll(PQgetvalue(r, 0, 0));
-		log_info("submission refused", "submission=%lld reporter=%s via=%s status=%d reason=\"%s\"",
-		         j->res.submission_id, j->reporter, j->via, j->res.status, j->message);
-		return finish(j);
+		ingest_job_refused_log(j, 1);
+		return ingest_job_finish(j);
 	}
 }
 
@@ -622,15 +406,20 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 	}
 	j->res.rows = fr->nrows;
 	if (j->res.status == 503)
-		return finish(j);
+		return ingest_job_finish(j);
 	if (j->res.status >= 400 && j->dry_run)
-		return finish(j);
+		return ingest_job_finish(j);
+	if (ingest_batch_fits(j)) {
+		if (ingest_batch_wait(j, on_conn) != 0)
+			return ingest_job_fail_503(j, db_last_error(db));
+		return;
+	}
 	if (db_acquire(db, on_conn, j) != 0) {
 		if (j->res.status >= 400) { /* refuse what is wrong even without the audit */
 			log_warn("a refused submission could not be recorded: database unavailable", "reporter=%s",
 			         j->reporter);
-			return finish(j);
+			return ingest_job_finish(j);
 		}
-		return fail_503(j, db_last_error(db));
+		return ingest_job_fail_503(j, db_last_error(db));
 	}
 }

@@ -42,3 +42,17 @@ const char store_ingest_validate_apply_sql[] =
 
 const char store_ingest_receipt_sql[] = "UPDATE mestat.submission SET counts = $1::jsonb, receipt = $2,"
 					" error_detail = coalesce($4::jsonb, error_detail) WHERE id = $3::bigint";
+
+const char store_ingest_batch_begin_sql[] = "SELECT mestat.ingest_batch_begin()";
+const char store_ingest_batch_add_sql[] = "SELECT seq, loc, field, status, reason FROM mestat.ingest_batch_add($1, $2)";
+const char store_ingest_batch_apply_sql[] =
+	"SELECT submission, new, revised, unchanged, deleted, warnings FROM mestat.ingest_batch_apply()";
+/* Each column written only where the entry names it: the receipt once, the
+ * outcome of a refused one. */
+const char store_ingest_batch_close_sql[] =
+	"UPDATE mestat.submission s SET counts = coalesce(x.counts, s.counts), receipt = coalesce(x.receipt, s.receipt),"
+	" outcome = coalesce(x.outcome, s.outcome), http_status = coalesce(x.http_status, s.http_status),"
+	" error_detail = coalesce(x.error_detail, s.error_detail)"
+	" FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, counts jsonb, receipt text, outcome text, http_status int,"
+	" error_detail jsonb)"
+	" WHERE s.id = x.id";

@@ -1,0 +1,287 @@
+/* ingest_batch.c - submissions that wait for a connection share it: when
+ * one is handed out, the native submissions waiting (not partial, not dry
+ * runs), up to BATCH_MAX of different reporters, BATCH_ROWS rows and
+ * BATCH_BYTES, go in one transaction, in two round trips:
+ *
+ *   BEGIN, mestat.ingest_batch_begin(), and for each one ingest_open, its
+ *   rows staged and mestat.ingest_batch_add() (its validation: a refusal
+ *   keeps nothing of it), then mestat.ingest_batch_apply(): the rows kept
+ *   stored, scored and counted by shared statements (064_ingest_batch.sql);
+ *   then every receipt signed, and written with the refusals' outcomes by
+ *   one UPDATE, and COMMIT.
+ *
+ * Each is answered after the COMMIT, as alone. Any statement's error rolls
+ * the batch back, and each submission goes again alone, so that its own
+ * answer (a 23505 replay, a 409) is what it would have been; a lost
+ * connection answers 503 for each, nothing committed. Every submission
+ * asks the pool for a connection of its own as it arrives; a connection
+ * that finds nobody waiting any more goes back at once. */
+#include "ingest_batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "scheduler.h"
+#include "store_ingest.h"
+
+#define BATCH_MAX   16
+#define BATCH_ROWS  1000
+#define BATCH_BYTES (4 << 20) /* of bodies as sent, hex: two bytes a byte */
+
+static struct job *waiting, *waiting_tail;
+/* starts a submission alone on a connection (ingest.c) */
+static db_acquire_cb alone;
+
+struct batch {
+	struct db *db;
+	struct db_conn *conn;
+	int n;
+	bool closing; /* the receipts and COMMIT sent */
+	struct job *jobs[BATCH_MAX];
+};
+
+bool ingest_batch_fits(const struct job *j)
+{
+	return ingest_job_together(j) && !j->dry_run && j->res.status == 0;
+}
+
+static void wait_add(struct job *j)
+{
+	j->next = NULL;
+	if (waiting_tail)
+		waiting_tail->next = j;
+	else
+		waiting = j;
+	waiting_tail = j;
+}
+
+static void wait_remove(struct job *j)
+{
+	struct job **at = &waiting, *prev = NULL;
+	while (*at && *at != j) {
+		prev = *at;
+		at = &(*at)->next;
+	}
+	if (!*at)
+		return;
+	*at = j->next;
+	if (waiting_tail == j)
+		waiting_tail = prev;
+	j->next = NULL;
+}
+
+/* take_waiting: the first submission waiting for DB, and after it those of
+ * other reporters, up to BATCH_MAX, BATCH_ROWS rows and BATCH_BYTES of
+ * bodies. */
+static int take_waiting(const struct db *db, struct job **out)
+{
+	int n = 0;
+	size_t rows = 0, bytes = 0;
+	for (struct job *j = waiting, *next; j && n < BATCH_MAX; j = next) {
+		next = j->next;
+		bool mate = j->db != db;
+		for (int i = 0; i < n && !mate; i++)
+			mate = strcmp(out[i]->reporter, j->reporter) == 0;
+		size_t size = strlen(j->body_hex);
+		if (mate || (n > 0 && (rows + j->fr.nrows > BATCH_ROWS || bytes + size > BATCH_BYTES)))
+			continue;
+		wait_remove(j);
+		rows += j->fr.nrows;
+		bytes += size;
+		out[n++] = j;
+	}
+	return n;
+}
+
+static void batch_step(struct db_conn *c, PGresult *r, const char *err, void *arg);
+
+static void batch_free(struct batch *b)
+{
+	if (b->conn)
+		db_release(b->conn);
+	free(b);
+}
+
+/* batch_alone: the batch was rolled back; each submission goes again on a
+ * connection of its own. */
+static void batch_alone(struct batch *b)
+{
+	struct db *db = b->db;
+	int n = b->n;
+	struct job *jobs[BATCH_MAX];
+	memcpy(jobs, b->jobs, sizeof(jobs));
+	batch_free(b);
+	for (int i = 0; i < n; i++) {
+		struct job *j = jobs[i];
+		PQclear(j->opened);
+		PQclear(j->added);
+		j->opened = j->added = NULL;
+		json_decref(j->res.errors);
+		json_decref(j->res.receipt);
+		json_decref(j->res.warnings);
+		json_decref(j->error_detail);
+		j->res.errors = j->res.receipt = j->res.warnings = j->error_detail = NULL;
+		j->res.status = 0;
+		j->res.replay = false;
+		j->res.submission_id = 0;
+		if (db_acquire(db, alone, j) != 0)
+			ingest_job_fail_503(j, db_last_error(db));
+	}
+}
+
+static void batch_send(struct batch *b)
+{
+	const char *open_p[BATCH_MAX][11];
+	const char *add_p[BATCH_MAX][2];
+	struct db_step steps[3 + 3 * BATCH_MAX];
+	int n = 0;
+	steps[n++] = (struct db_step){store_ingest_begin_sql, 0, NULL, false, NULL};
+	steps[n++] = (struct db_step){store_ingest_batch_begin_sql, 0, NULL, true, NULL};
+	for (int i = 0; i < b->n; i++) {
+		struct job *j = b->jobs[i];
+		ingest_job_open_params(j, open_p[i]);
+		add_p[i][0] = j->reporter;
+		add_p[i][1] = j->scheme;
+		steps[n++] = (struct db_step){store_ingest_open_sql, 11, open_p[i], true, &j->opened};
+		steps[n++] = (struct db_step){store_stage_ingest_rows_sql, STORE_STAGE_COLUMNS,
+		                              (const char *const *)j->stage, true, NULL};
+		steps[n++] = (struct db_step){store_ingest_batch_add_sql, 2, add_p[i], true, &j->added};
+	}
+	steps[n++] = (struct db_step){store_ingest_batch_apply_sql, 0, NULL, true, NULL};
+	db_pipeline(b->conn, steps, n, batch_step, b);
+}
+
+/* batch_close: each submission's outcome from what the first round trip
+ * returned (R: ingest_batch_apply's rows); the receipts and refusals
+ * written with COMMIT. -1 when an answer is missing. */
+static int batch_close(struct batch *b, const PGresult *r)
+{
+	json_t *entries = json_array();
+	if (!entries)
+		return -1;
+	for (int i = 0; i < b->n; i++) {
+		struct job *j = b->jobs[i];
+		if (!j->opened || PQntuples(j->opened) != 1)
+			goto missing;
+		if (ingest_job_take_opened(j, j->opened))
+			continue;
+		if (j->added && PQntuples(j->added) > 0) {
+			ingest_job_add_errors(j, j->added);
+			j->res.status = ingest_job_rows_verdict(j);
+			ingest_job_refusal_detail(j);
+			json_array_append_new(entries,
+			                      json_pack("{s:I, s:s, s:i, s:O}", "id", (json_int_t)j->res.submission_id,
+			                                "outcome", "rejected", "http_status", j->res.status,
+			                                "error_detail", j->error_detail));
+			continue;
+		}
+		int row = -1;
+		for (int k = 0; k < PQntuples(r) && row < 0; k++)
+			if (atoll(PQgetvalue(r, k, 0)) == j->res.submission_id)
+				row = k;
+		if (row < 0)
+			goto missing;
+		ingest_job_take_counts(j, r, row, 1);
+		if (ingest_job_make_receipt(j) != 0)
+			goto missing;
+		char *receipt = json_dumps(j->res.receipt, JSON_COMPACT | JSON_SORT_KEYS);
+		json_array_append_new(entries, json_pack("{s:I, s:O, s:s}", "id", (json_int_t)j->res.submission_id,
+		                                         "counts", json_object_get(j->res.receipt, "counts"), "receipt",
+		                                         receipt ? receipt : ""));
+		free(receipt);
+	}
+	char *text = json_dumps(entries, JSON_COMPACT);
+	json_decref(entries);
+	if (!text)
+		return -1;
+	const char *p[1] = {text};
+	const struct db_step steps[2] = {{store_ingest_batch_close_sql, 1, p, true, NULL},
+	                                 {store_ingest_commit_sql, 0, NULL, false, NULL}};
+	b->closing = true;
+	db_pipeline(b->conn, steps, 2, batch_step, b);
+	free(text);
+	return 0;
+missing:
+	json_decref(entries);
+	return -1;
+}
+
+static void batch_step(struct db_conn *c, PGresult *r, const char *err, void *arg)
+{
+	(void)c;
+	struct batch *b = arg;
+	if (!r && err) { /* the connection is gone: nothing was committed */
+		for (int i = 0; i < b->n; i++)
+			ingest_job_fail_503(b->jobs[i], err);
+		return batch_free(b);
+	}
+	if (err) {
+		log_warn("a batch of submissions was rolled back; each goes again alone", "submissions=%d error=\"%s\"",
+		         b->n, err);
+		return batch_alone(b);
+	}
+	if (!b->closing) {
+		if (batch_close(b, r) != 0) {
+			log_error("a batch of submissions returned no answer for one", "submissions=%d", b->n);
+			return batch_alone(b);
+		}
+		return;
+	}
+	struct db_conn *conn = b->conn;
+	b->conn = NULL;
+	db_release(conn);
+	bool stored = false;
+	for (int i = 0; i < b->n; i++) {
+		struct job *j = b->jobs[i];
+		if (j->res.replay)
+			continue; /* the earlier receipt */
+		if (j->res.status >= 400) {
+			ingest_job_refused_log(j, b->n);
+			continue;
+		}
+		ingest_job_committed(j, b->n);
+		stored = true;
+	}
+	if (stored)
+		sched_poke(); /* new values: progress is recomputed soon */
+	for (int i = 0; i < b->n; i++)
+		ingest_job_finish(b->jobs[i]);
+	free(b);
+}
+
+/* on_turn: a connection for the submissions waiting: the first of them
+ * alone, or several as a batch. */
+static void on_turn(struct db_conn *c, void *arg)
+{
+	struct job *jobs[BATCH_MAX];
+	int n = take_waiting(arg, jobs);
+	if (n == 0)
+		return db_release(c);
+	if (n == 1)
+		return alone(c, jobs[0]);
+	struct batch *b = calloc(1, sizeof(*b));
+	if (!b) {
+		db_release(c);
+		for (int i = 0; i < n; i++)
+			ingest_job_fail_503(jobs[i], "out of memory");
+		return;
+	}
+	b->db = arg;
+	b->conn = c;
+	b->n = n;
+	memcpy(b->jobs, jobs, sizeof(*jobs) * n);
+	batch_send(b);
+}
+
+int ingest_batch_wait(struct job *j, db_acquire_cb start_alone)
+{
+	alone = start_alone;
+	wait_add(j);
+	if (db_acquire(j->db, on_turn, j->db) != 0) {
+		wait_remove(j);
+		return -1;
+	}
+	return 0;
+}

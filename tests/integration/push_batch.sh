@@ -1,0 +1,164 @@
+# push_batch.sh - submissions that wait for a database connection share it
+# (ingest.c, "batches"; 064_ingest_batch.sql): pushes of different provinces
+# queued behind a busy connection go in one transaction, and each is
+# answered as it would be alone: 201 with its own signed receipt, 422 with
+# its own reasons, 200 with the receipt of a body accepted before; a batch
+# that fails (the same body committed meanwhile by another request) is
+# rolled back and each push goes again alone.
+. "$TOP/tests/lib.sh"
+
+db=$(t_newdb)
+conf=$T_TMP/mestatd.conf
+t_conf "$conf" "$db" "db_connections = 1" "log_level = info"
+t_up "$conf"
+
+url=https://127.0.0.1:$T_PORT
+status() { tail -n 1 <<<"$1"; }
+body() { sed '$d' <<<"$1"; }
+reporters="120000 130000 140000 150000 210000 220000 230000 320000"
+for r in 110000 $reporters; do q "select mestat.create_token('$r')" >"$T_TMP/token-$r"; done
+# push R BODY OUT: a native JSON push of reporter R, its answer in OUT.
+push() {
+	t_curl -m 60 -H "Authorization: Bearer $(cat "$T_TMP/token-$1")" -H 'Content-Type: application/json' \
+		--data-binary "$2" "$url/api/v1/submissions" >"$3"
+}
+value() { printf '{"reporter":"%s","period":"2019Q1","values":[{"indicator":"incubators","value":%s}]}' "$1" "$2"; }
+in_flight() { curl -s "http://127.0.0.1:$T_MPORT/metrics" | awk '/^mestat_http_requests_in_flight / {print $2}'; }
+
+# hold NAME KEY...: another session takes the advisory lock KEY and keeps it
+# until released (release NAME cancels its wait, at most 60 s).
+hold() {
+	local name=$1
+	shift
+	pg_psql -d "$db" >/dev/null 2>&1 <<SQL &
+begin;
+select pg_advisory_xact_lock($*);
+select pg_sleep(60) /* $name */;
+commit;
+SQL
+	t_wait_sql 20 "select count(*) = 1 from pg_stat_activity where query like '%pg_sleep(60) /* $name */%'
+	               and state = 'active' and pid <> pg_backend_pid()" >/dev/null
+}
+release() {
+	q "select pg_cancel_backend(pid) from pg_stat_activity where query like '%pg_sleep(60) /* $1 */%'
+	   and pid <> pg_backend_pid()" >/dev/null
+}
+# busy: the only connection held: 110000's push waits for its reporter's
+# lock, held by another session.
+busy() {
+	hold busy 1835365237, "hashtext('110000')"
+	push 110000 "$(value 110000 "$1")" "$T_TMP/110000.out" &
+	busy_pid=$!
+	t_wait_sql 20 "select count(*) = 1 from pg_stat_activity where usename = 'mestatd' and wait_event = 'advisory'" \
+		>/dev/null
+}
+# queued N: until N pushes are in flight (answered, they leave).
+queued() { t_until 20 in_flight_is "$1"; }
+in_flight_is() { [ "$(in_flight)" = "$1" ]; }
+
+push 150000 "$(value 150000 5)" "$T_TMP/first.out"
+expect_eq "a push alone: 201" 201 "$(status "$(cat "$T_TMP/first.out")")"
+first=$(body "$(cat "$T_TMP/first.out")" | jq -r .submission_id)
+
+# The refused push and the replay first, each once it is in flight, so that
+# they are among the first to be authenticated (on the same connection, in
+# the order they came): the batch's first submission waits behind every
+# authentication queued before its own turn, so only the last push to be
+# authenticated may miss it.
+busy 1
+pids=()
+push 210000 '{"reporter":"210000","period":"2019Q1","values":[{"indicator":"no_such_indicator","value":3}]}' \
+	"$T_TMP/210000.out" &
+pids+=($!)
+queued 2
+push 150000 "$(value 150000 5)" "$T_TMP/150000.out" &
+pids+=($!)
+queued 3
+n=0
+for r in 120000 130000 140000 220000 230000 320000; do
+	n=$((n + 1))
+	push "$r" "$(value "$r" $((10 + n)))" "$T_TMP/$r.out" &
+	pids+=($!)
+done
+queued 9 && ok "eight pushes wait behind the busy connection" || not_ok "eight pushes wait behind the busy connection" "$(in_flight) in flight"
+release busy
+wait "${pids[@]}" "$busy_pid"
+declare -A out
+for r in 110000 $reporters; do out[${r}]=$(cat "$T_TMP/$r.out"); done
+expect_eq "each is answered as alone: 201 for the valid ones, 200 for the replay, 422 for the refused one" \
+	"110000 201 120000 201 130000 201 140000 201 150000 200 210000 422 220000 201 230000 201 320000 201" \
+	"$(for r in 110000 $reporters; do printf '%s %s ' "$r" "$(status "${out[$r]}")"; done | sed 's/ $//')"
+expect_eq "... the replay with the first receipt" "$first" "$(body "${out[150000]}" | jq -r .submission_id)"
+expect_match "... the refusal with its own reason" 'no_such_indicator' "$(body "${out[210000]}")"
+batched=$(grep -c 'msg="submission accepted".*batch=[2-9]' "$T_TMP/mestatd.log")
+[ "$batched" -ge 5 ] && ok "five or six of the valid ones were stored together (the log's batch sizes)" ||
+	not_ok "five or six of the valid ones were stored together (the log's batch sizes)" "$batched"
+expect_eq "... the refusal with them" 1 \
+	"$(grep -c 'msg="submission refused".*reporter=210000.*batch=[2-9]' "$T_TMP/mestatd.log")"
+
+# Each receipt is the one stored, and verifies.
+t_curl "$url/api/v1/receipt-key" | sed '$d' >"$T_TMP/receipt-key.pem"
+bad=""
+for r in 110000 120000 130000 140000 220000 230000 320000; do
+	receipt=$(body "${out[$r]}")
+	id=$(jq -r .submission_id <<<"$receipt")
+	[ "$(q "select receipt from mestat.submission where id = $id" | jq -cS 'del(.message)')" = \
+		"$(jq -cS 'del(.message)' <<<"$receipt")" ] || bad+="$r stored "
+	jq -cjS 'del(.signature)' <<<"$receipt" >"$T_TMP/signed.txt"
+	jq -r .signature <<<"$receipt" | base64 -d >"$T_TMP/signature.bin"
+	openssl pkeyutl -verify -pubin -inkey "$T_TMP/receipt-key.pem" -rawin -in "$T_TMP/signed.txt" \
+		-sigfile "$T_TMP/signature.bin" >/dev/null 2>&1 || bad+="$r signature "
+	[ "$(jq -r '.reporter + " " + (.counts.new | tostring)' <<<"$receipt")" = "$r 1" ] || bad+="$r counts "
+done
+expect_eq "each accepted push's receipt is its own, stored and signed" "" "$bad"
+expect_eq "each value is stored once, with its submission" "7|7" \
+	"$(q "select count(*), count(distinct o.submission) from mestat.observation o join mestat.submission s on s.id = o.submission
+	      where s.id > $first and s.outcome = 'accepted'")"
+expect_eq "the refused push's audit record, nothing of it stored" "rejected|422|0" \
+	"$(q "select s.outcome, s.http_status, (select count(*) from mestat.observation o where o.submission = s.id)
+	      from mestat.submission s where s.reporter = '210000'")"
+
+# A batch that fails: 130000's body is held, uncommitted, by another session
+# as an accepted submission when the batch opens it; that session commits,
+# the opening meets the unique index (23505), and the batch is rolled back.
+# Each push goes again alone: 130000's is answered with that session's
+# receipt, the others are stored.
+raced=$(value 130000 77)
+sha=$(printf '%s' "$raced" | sha256sum | cut -d' ' -f1)
+hold gate 7, 1
+pg_psql -d "$db" >/dev/null 2>&1 <<SQL &
+begin;
+insert into mestat.submission (reporter, via, format, content_type, sha256, body, client_identity, outcome, http_status,
+                               receipt)
+values ('130000', 'push', 'json', 'application/json', '$sha', convert_to('$raced', 'UTF8'), 'test', 'accepted', 201,
+        '{"submission_id": 424242}');
+select pg_advisory_xact_lock(7, 1);
+commit;
+SQL
+t_wait_sql 20 "select count(*) = 1 from pg_stat_activity where query like '%insert into mestat.submission%'
+               and wait_event = 'advisory' and pid <> pg_backend_pid()" >/dev/null
+busy 2
+pids=()
+push 130000 "$raced" "$T_TMP/130000.out" &
+pids+=($!)
+queued 2
+push 140000 "$(value 140000 78)" "$T_TMP/140000.out" &
+pids+=($!)
+push 220000 "$(value 220000 79)" "$T_TMP/220000.out" &
+pids+=($!)
+queued 4 && ok "three pushes wait behind the busy connection" || not_ok "three pushes wait behind the busy connection" "$(in_flight) in flight"
+release busy
+# The batch waits at 130000's opening; the racer commits.
+t_wait_sql 20 "select count(*) = 1 from pg_stat_activity where usename = 'mestatd' and wait_event = 'transactionid'" \
+	>/dev/null
+release gate
+wait "${pids[@]}" "$busy_pid"
+expect_eq "a batch rolled back: each push again alone, answered as alone" "200 424242 201 201 201" \
+	"$(status "$(cat "$T_TMP/130000.out")") $(body "$(cat "$T_TMP/130000.out")" | jq -r .submission_id) \
+$(status "$(cat "$T_TMP/140000.out")") $(status "$(cat "$T_TMP/220000.out")") $(status "$(cat "$T_TMP/110000.out")")"
+expect_eq "... logged" 1 "$(grep -c 'a batch of submissions was rolled back' "$T_TMP/mestatd.log")"
+expect_eq "... the racer's value stored by neither" 0 \
+	"$(q "select count(*) from mestat.observation where reporter = '130000' and value = 77")"
+
+t_stop
+expect_eq "mestatd stops cleanly" 0 "$T_RC"
