@@ -1,5 +1,6 @@
 -- mestat.ingest_validate_apply: the current definition of this function.
--- First created in 063_ingest_validate_apply.sql.
+-- First created in 063_ingest_validate_apply.sql; a batch of one since
+-- 064_ingest_batch.sql.
 -- Edit it here: the migration runner applies this file again when it changes
 -- (CREATE OR REPLACE keeps grants and dependants; a change of columns or
 -- argument types needs a numbered migration that drops the old one first).
@@ -16,29 +17,27 @@ set jit = off
 as $$
 #variable_conflict use_column
 declare
-	s_id bigint := nullif(current_setting('mestat.ingest_opened', true), '')::bigint;
 	refused integer;
 begin
-	-- Nothing opened in this transaction: mestat.ingest_open() found the
-	-- body accepted before, and its receipt is the answer.
-	if s_id is null then
+	-- A batch of one (064): the same validation, storing and scoring.
+	-- Nothing opened in this transaction (mestat.ingest_open() found the
+	-- body accepted before, and its receipt is the answer): no row.
+	if nullif(current_setting('mestat.ingest_opened', true), '') is null then
 		return;
 	end if;
+	perform mestat.ingest_kept_empty();
 	return query
 	select v.seq, v.loc, v.field, v.status, v.reason,
 	       null::integer, null::integer, null::integer, null::integer, null::jsonb
-	  from mestat.ingest_validate(p_reporter, p_scheme) v
-	 order by v.seq, v.field;
+	  from mestat.ingest_batch_add(p_reporter, p_scheme) v;
 	get diagnostics refused = row_count;
 	if refused > 0 then
 		return;
 	end if;
-	-- The warnings once the rows are stored, as mestatd's separate step had
-	-- them: the function scan is read whole before the target list.
 	return query
 	select null::integer, null::text, null::text, null::integer, null::text,
-	       a.new, a.revised, a.unchanged, a.deleted, mestat.ingest_warnings(s_id)
-	  from mestat.ingest_apply(s_id) a;
+	       a.new, a.revised, a.unchanged, a.deleted, a.warnings
+	  from mestat.ingest_batch_apply() a;
 end
 $$;
 
@@ -46,5 +45,6 @@ comment on function mestat.ingest_validate_apply(text, text) is
 	'mestatd, steps 4 and 5 in one call, in the transaction in which mestat.ingest_open() opened a submission '
 	'(setting mestat.ingest_opened): mestat.ingest_validate(p_reporter, p_scheme) on the staged rows; when it refuses '
 	'some, its rows (seq, loc, field, status, reason; the rest NULL), in the order of seq and field, and nothing is '
-	'stored; else mestat.ingest_apply() and mestat.ingest_warnings() for that submission, one row (seq NULL; new, '
-	'revised, unchanged, deleted, warnings). No row when nothing was opened in this transaction (a replay).';
+	'stored; else its rows stored and scored, one row (seq NULL; new, revised, unchanged, deleted, warnings): a batch '
+	'of one (mestat.ingest_batch_add(), mestat.ingest_batch_apply()). No row when nothing was opened in this '
+	'transaction (a replay).';
