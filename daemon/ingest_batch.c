@@ -155,7 +155,8 @@ static void batch_send(struct batch *b)
 
 /* batch_close: each submission's outcome from what the first round trip
  * returned (R: ingest_batch_apply's rows); the receipts and refusals
- * written with COMMIT. -1 when an answer is missing. */
+ * written with COMMIT. -1 when an answer is missing, or one cannot be
+ * written (out of memory). */
 static int batch_close(struct batch *b, const PGresult *r)
 {
 	json_t *entries = json_array();
@@ -171,10 +172,12 @@ static int batch_close(struct batch *b, const PGresult *r)
 			ingest_job_add_errors(j, j->added);
 			j->res.status = ingest_job_rows_verdict(j);
 			ingest_job_refusal_detail(j);
-			json_array_append_new(entries,
-			                      json_pack("{s:I, s:s, s:i, s:O}", "id", (json_int_t)j->res.submission_id,
-			                                "outcome", "rejected", "http_status", j->res.status,
-			                                "error_detail", j->error_detail));
+			/* without its entry, the row would stay accepted: the batch goes back */
+			if (json_array_append_new(entries, json_pack("{s:I, s:s, s:i, s:O}", "id",
+			                                             (json_int_t)j->res.submission_id, "outcome",
+			                                             "rejected", "http_status", j->res.status,
+			                                             "error_detail", j->error_detail)) != 0)
+				goto missing;
 			continue;
 		}
 		int row = -1;
@@ -187,10 +190,15 @@ static int batch_close(struct batch *b, const PGresult *r)
 		if (ingest_job_make_receipt(j) != 0)
 			goto missing;
 		char *receipt = json_dumps(j->res.receipt, JSON_COMPACT | JSON_SORT_KEYS);
-		json_array_append_new(entries, json_pack("{s:I, s:O, s:s}", "id", (json_int_t)j->res.submission_id,
-		                                         "counts", json_object_get(j->res.receipt, "counts"), "receipt",
-		                                         receipt ? receipt : ""));
+		int added =
+			receipt ? json_array_append_new(entries, json_pack("{s:I, s:O, s:s}", "id",
+		                                                           (json_int_t)j->res.submission_id, "counts",
+		                                                           json_object_get(j->res.receipt, "counts"),
+		                                                           "receipt", receipt))
+				: -1;
 		free(receipt);
+		if (added != 0)
+			goto missing;
 	}
 	char *text = json_dumps(entries, JSON_COMPACT);
 	json_decref(entries);
