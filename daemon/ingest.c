@@ -32,7 +32,7 @@
  *
  * Native submissions that wait for a connection together share it: a
  * batch, in one transaction of two round trips, each still validated,
- * refused and answered on its own (see "batches" below).
+ * refused and answered on its own (ingest_batch.c).
  *
  * A partial submission (DHIS2 atomicMode NONE) takes a SAVEPOINT before the
  * rows are staged, in the same round trip; when VALIDATE refuses rows it
