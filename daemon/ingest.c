@@ -380,6 +380,7 @@ void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_r
 	j->strategy = rq->strategy;
 	util_sha256_hex(rq->body, rq->len, j->res.sha256);
 	j->body_hex = hex_bytea(rq->body, rq->len);
+	j->body_hex_len = 2 * rq->len + 2;
 
 	struct fmt_result *fr = &j->fr;
 	char derr[512];

@@ -84,7 +84,7 @@ static int take_waiting(const struct db *db, struct job **out)
 		bool mate = j->db != db;
 		for (int i = 0; i < n && !mate; i++)
 			mate = strcmp(out[i]->reporter, j->reporter) == 0;
-		size_t size = strlen(j->body_hex);
+		size_t size = j->body_hex_len;
 		if (mate || (n > 0 && (rows + j->fr.nrows > BATCH_ROWS || bytes + size > BATCH_BYTES)))
 			continue;
 		wait_remove(j);
@@ -115,17 +115,7 @@ static void batch_alone(struct batch *b)
 	batch_free(b);
 	for (int i = 0; i < n; i++) {
 		struct job *j = jobs[i];
-		PQclear(j->opened);
-		PQclear(j->added);
-		j->opened = j->added = NULL;
-		json_decref(j->res.errors);
-		json_decref(j->res.receipt);
-		json_decref(j->res.warnings);
-		json_decref(j->error_detail);
-		j->res.errors = j->res.receipt = j->res.warnings = j->error_detail = NULL;
-		j->res.status = 0;
-		j->res.replay = false;
-		j->res.submission_id = 0;
+		ingest_job_forget_outcome(j);
 		if (db_acquire(db, alone, j) != 0)
 			ingest_job_fail_503(j, db_last_error(db));
 	}

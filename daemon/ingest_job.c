@@ -47,6 +47,22 @@ bool ingest_job_together(const struct job *j)
 	return !j->dhis2 && !j->partial;
 }
 
+void ingest_job_forget_outcome(struct job *j)
+{
+	PQclear(j->opened);
+	PQclear(j->added);
+	j->opened = j->added = NULL;
+	json_decref(j->res.errors);
+	json_decref(j->res.receipt);
+	json_decref(j->res.warnings);
+	json_decref(j->error_detail);
+	j->res.errors = j->res.receipt = j->res.warnings = j->error_detail = NULL;
+	j->res.status = 0;
+	j->res.replay = false;
+	j->res.submission_id = 0;
+	j->message[0] = '\0';
+}
+
 void ingest_job_free(struct job *j)
 {
 	free(j->reporter);
@@ -60,12 +76,7 @@ void ingest_job_free(struct job *j)
 		free(j->stage[c]);
 	free(j->excluded);
 	fmt_result_free(&j->fr);
-	json_decref(j->res.receipt);
-	json_decref(j->res.errors);
-	json_decref(j->res.warnings);
-	json_decref(j->error_detail);
-	PQclear(j->opened);
-	PQclear(j->added);
+	ingest_job_forget_outcome(j);
 	receipt_key_free(j->key);
 	free(j);
 }

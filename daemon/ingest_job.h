@@ -33,6 +33,7 @@ struct job {
 	const char *format_name;
 	const char *scheme;
 	char *body_hex; /* \x... for the bytea parameter */
+	size_t body_hex_len;
 	bool dry_run;
 	bool dhis2;       /* validate with mestat.dhis2_validate() */
 	bool partial;     /* store the valid rows, refuse the others */
@@ -59,6 +60,10 @@ bool ingest_job_together(const struct job *j);
 
 /* ingest_job_free: J and everything it holds. */
 void ingest_job_free(struct job *j);
+
+/* ingest_job_forget_outcome: J as before it was sent: no answer, outcome
+ * or id read yet (its batch was rolled back; it goes again alone). */
+void ingest_job_forget_outcome(struct job *j);
 
 /* ingest_job_finish: release J's connection, tell the caller, free J. */
 void ingest_job_finish(struct job *j);
