@@ -132,6 +132,24 @@ t_wait_sql() {
 	echo timeout
 }
 
+# t_sql_accepted_held REPORTER BODY HOLD: SQL for another session that
+# holds BODY as REPORTER's accepted submission (receipt submission_id
+# 424242), uncommitted while the statement HOLD runs, then commits: a
+# push of the same body meanwhile meets the unique index (23505).
+t_sql_accepted_held() {
+	local sha
+	sha=$(printf '%s' "$2" | sha256sum | cut -d' ' -f1)
+	cat <<SQL
+begin;
+insert into mestat.submission (reporter, via, format, content_type, sha256, body, client_identity, outcome, http_status,
+                               receipt)
+values ('$1', 'push', 'json', 'application/json', '$sha', convert_to('$2', 'UTF8'), 'test', 'accepted', 201,
+        '{"submission_id": 424242}');
+$3;
+commit;
+SQL
+}
+
 # t_until SECONDS COMMAND...: run COMMAND every 0.2 s until it succeeds
 # (status 0) or SECONDS pass (status 1). A bounded wait, not a timing assertion.
 t_until() {

@@ -1,5 +1,5 @@
 # push_batch.sh - submissions that wait for a database connection share it
-# (ingest.c, "batches"; 064_ingest_batch.sql): pushes of different provinces
+# (ingest_batch.c; 064_ingest_batch.sql): pushes of different provinces
 # queued behind a busy connection go in one transaction, and each is
 # answered as it would be alone: 201 with its own signed receipt, 422 with
 # its own reasons, 200 with the receipt of a body accepted before; a batch
@@ -124,18 +124,9 @@ expect_eq "the refused push's audit record, nothing of it stored" "rejected|422|
 # Each push goes again alone: 130000's is answered with that session's
 # receipt, the others are stored.
 raced=$(value 130000 77)
-sha=$(printf '%s' "$raced" | sha256sum | cut -d' ' -f1)
 hold gate 7, 1
-pg_psql -d "$db" >/dev/null 2>&1 <<SQL &
-begin;
-insert into mestat.submission (reporter, via, format, content_type, sha256, body, client_identity, outcome, http_status,
-                               receipt)
-values ('130000', 'push', 'json', 'application/json', '$sha', convert_to('$raced', 'UTF8'), 'test', 'accepted', 201,
-        '{"submission_id": 424242}');
-select pg_advisory_xact_lock(7, 1);
-commit;
-SQL
-t_wait_sql 20 "select count(*) = 1 from pg_stat_activity where query like '%insert into mestat.submission%'
+t_sql_accepted_held 130000 "$raced" "select pg_advisory_xact_lock(7, 1)" | pg_psql -d "$db" >/dev/null 2>&1 &
+t_wait_sql 20 "select count(*) = 1 from pg_stat_activity where query like '%pg_advisory_xact_lock(7, 1)%'
                and wait_event = 'advisory' and pid <> pg_backend_pid()" >/dev/null
 busy 2
 pids=()

@@ -88,16 +88,7 @@ expect_eq "the same Idempotency-Key with another body returns the first receipt"
 # with that request's receipt. Another session holds the body's accepted
 # row uncommitted while the push arrives, then commits.
 raced='{"reporter":"110000","period":"2019Q1","values":[{"indicator":"incubators","value":77}]}'
-sha=$(printf '%s' "$raced" | sha256sum | cut -d' ' -f1)
-pg_psql -d "$db" >/dev/null 2>&1 <<SQL &
-begin;
-insert into mestat.submission (reporter, via, format, content_type, sha256, body, client_identity, outcome, http_status,
-                               receipt)
-values ('110000', 'push', 'json', 'application/json', '$sha', convert_to('$raced', 'UTF8'), 'test', 'accepted', 201,
-        '{"submission_id": 424242}');
-select pg_sleep(3);
-commit;
-SQL
+t_sql_accepted_held 110000 "$raced" "select pg_sleep(3)" | pg_psql -d "$db" >/dev/null 2>&1 &
 holder=$!
 for _ in $(seq 100); do
 	[ "$(q "select count(*) from pg_stat_activity where query like '%pg_sleep(3)%' and state = 'active'
