@@ -25,6 +25,8 @@ push() {
 value() { printf '{"reporter":"%s","period":"2019Q1","values":[{"indicator":"incubators","value":%s}]}' "$1" "$2"; }
 in_flight() { curl -s "http://127.0.0.1:$T_MPORT/metrics" | awk '/^mestat_http_requests_in_flight / {print $2}'; }
 
+# wait_sql SQL: until SQL answers t (at most 20 s); a wait that runs out is a failure.
+wait_sql() { [ "$(t_wait_sql 20 "$1")" != timeout ] || not_ok "the wait ends" "$1"; }
 # hold NAME KEY...: another session takes the advisory lock KEY and keeps it
 # until released (release NAME cancels its wait, at most 60 s).
 hold() {
@@ -36,8 +38,8 @@ select pg_advisory_xact_lock($*);
 select pg_sleep(60) /* $name */;
 commit;
 SQL
-	t_wait_sql 20 "select count(*) = 1 from pg_stat_activity where query like '%pg_sleep(60) /* $name */%'
-	               and state = 'active' and pid <> pg_backend_pid()" >/dev/null
+	wait_sql "select count(*) = 1 from pg_stat_activity where query like '%pg_sleep(60) /* $name */%'
+	               and state = 'active' and pid <> pg_backend_pid()"
 }
 release() {
 	q "select pg_cancel_backend(pid) from pg_stat_activity where query like '%pg_sleep(60) /* $1 */%'
@@ -49,8 +51,7 @@ busy() {
 	hold busy 1835365237, "hashtext('110000')"
 	push 110000 "$(value 110000 "$1")" "$T_TMP/110000.out" &
 	busy_pid=$!
-	t_wait_sql 20 "select count(*) = 1 from pg_stat_activity where usename = 'mestatd' and wait_event = 'advisory'" \
-		>/dev/null
+	wait_sql "select count(*) = 1 from pg_stat_activity where usename = 'mestatd' and wait_event = 'advisory'"
 }
 # queued N: until N pushes are in flight (answered, they leave).
 queued() { t_until 20 in_flight_is "$1"; }
@@ -126,8 +127,8 @@ expect_eq "the refused push's audit record, nothing of it stored" "rejected|422|
 raced=$(value 130000 77)
 hold gate 7, 1
 t_sql_accepted_held 130000 "$raced" "select pg_advisory_xact_lock(7, 1)" | pg_psql -d "$db" >/dev/null 2>&1 &
-t_wait_sql 20 "select count(*) = 1 from pg_stat_activity where query like '%pg_advisory_xact_lock(7, 1)%'
-               and wait_event = 'advisory' and pid <> pg_backend_pid()" >/dev/null
+wait_sql "select count(*) = 1 from pg_stat_activity where query like '%pg_advisory_xact_lock(7, 1)%'
+               and wait_event = 'advisory' and pid <> pg_backend_pid()"
 busy 2
 pids=()
 push 130000 "$raced" "$T_TMP/130000.out" &
@@ -140,8 +141,7 @@ pids+=($!)
 queued 4 && ok "three pushes wait behind the busy connection" || not_ok "three pushes wait behind the busy connection" "$(in_flight) in flight"
 release busy
 # The batch waits at 130000's opening; the racer commits.
-t_wait_sql 20 "select count(*) = 1 from pg_stat_activity where usename = 'mestatd' and wait_event = 'transactionid'" \
-	>/dev/null
+wait_sql "select count(*) = 1 from pg_stat_activity where usename = 'mestatd' and wait_event = 'transactionid'"
 release gate
 wait "${pids[@]}" "$busy_pid"
 expect_eq "a batch rolled back: each push again alone, answered as alone" "200 424242 201 201 201" \
