@@ -23,9 +23,13 @@ begin
 	if s_id is null then
 		return;
 	end if;
+	-- A batch's rows are staged side by side: one submission's run would
+	-- judge them all (065).
+	if coalesce(current_setting('mestat.ingest_batch', true), '') = 'on' then
+		raise exception 'ingest_batch_add: in a batch, call mestat.ingest_batch_check()' using errcode = '55000';
+	end if;
 	perform set_config('mestat.ingest_opened', '', true);
-	-- Judged on its own rows and on the values stored before the batch,
-	-- as a submission sent at the same time as the others would be.
+	-- Judged on its own rows and on the values stored before.
 	return query
 	select v.seq, v.loc, v.field, v.status, v.reason
 	  from mestat.ingest_validate(p_reporter, p_scheme) v
@@ -38,8 +42,9 @@ end
 $$;
 
 comment on function mestat.ingest_batch_add(text, text) is
-	'mestatd, in a batch (mestat.ingest_batch_begin()), after mestat.ingest_open() opened a submission of reporter '
-	'p_reporter and its rows were staged: mestat.ingest_validate(p_reporter, p_scheme); its rows (seq, loc, field, '
-	'status, reason), in the order of seq and field, when it refuses some (nothing of the submission is kept: the '
-	'caller records it as rejected); else no row, and the rows are kept for mestat.ingest_batch_apply() '
-	'(mestat.ingest_keep()). No row either when nothing was opened since the last call (a replay).';
+	'Through mestat.ingest_validate_apply() (a submission alone), after mestat.ingest_open() opened a submission of '
+	'reporter p_reporter and its rows were staged: mestat.ingest_validate(p_reporter, p_scheme); its rows (seq, loc, '
+	'field, status, reason), in the order of seq and field, when it refuses some (nothing of the submission is kept: '
+	'the caller records it as rejected); else no row, and the rows are kept for mestat.ingest_batch_apply() '
+	'(mestat.ingest_keep()). No row either when nothing was opened since the last call (a replay). Not in a batch '
+	'(065: its rows are staged beside the others''; mestat.ingest_batch_check()).';

@@ -30,9 +30,12 @@ begin
 	-- A session that staged rows before this migration has the old table.
 	if to_regclass('pg_temp.ingest_row') is not null
 	   and not exists (select 1 from pg_attribute a
-	                    where a.attrelid = to_regclass('pg_temp.ingest_row') and a.attname = 'missing'
+	                    where a.attrelid = to_regclass('pg_temp.ingest_row') and a.attname = 'submitter'
 	                      and not a.attisdropped) then
 		drop table pg_temp.ingest_row;
+		if to_regclass('pg_temp.ingest_batch_row') is not null then
+			drop table pg_temp.ingest_batch_row;
+		end if;
 	end if;
 	if to_regclass('pg_temp.ingest_row') is null then
 		create temporary table ingest_row (
@@ -49,7 +52,12 @@ begin
 			status text,
 			unit_mult text,
 			followup boolean,
-			missing boolean
+			missing boolean,
+			-- The submission mestat.ingest_open() opened before the rows
+			-- were staged, and its reporter when a batch's submissions are
+			-- judged together (065): mestat.ingest_batch_check().
+			submission bigint default nullif(current_setting('mestat.ingest_opened', true), '')::bigint,
+			submitter text
 		) on commit preserve rows;
 	elsif pg_relation_size('pg_temp.ingest_row') > max_size then
 		truncate pg_temp.ingest_row;
@@ -74,6 +82,10 @@ begin
 		truncate pg_temp.ingest_rule_hit;
 	else
 		delete from pg_temp.ingest_rule_hit;
+	end if;
+	-- A batch's staged rows as sent, while they are judged together (065).
+	if to_regclass('pg_temp.ingest_batch_row') is null then
+		create temporary table ingest_batch_row (like pg_temp.ingest_row including defaults) on commit preserve rows;
 	end if;
 	-- The rows validated and kept for storing, with their submission's id,
 	-- and the warn rules they break: one submission's, or a batch's
@@ -110,10 +122,12 @@ comment on function mestat.ingest_begin() is
 	'mestatd, step 1 of an ingest: create (first time in the session) or empty the temp table '
 	'pg_temp.ingest_row(seq int, loc text, reporter text, indicator text, period text, value text, '
 	'comment text, deleted bool, coc text, aoc text, status text, unit_mult text, followup bool, missing '
-	'bool), emptied here (its rows outlive the commit until the next ingest_begin), to be filled by the '
+	'bool, submission bigint (default: the submission mestat.ingest_open() opened), submitter text), emptied '
+	'here (its rows outlive the commit until the next ingest_begin), to be filled by the '
 	'caller (mestatd: one INSERT from an array per column; from psql, COPY pg_temp.ingest_row FROM '
 	'STDIN). status is the SDMX OBS_STATUS as sent (NULL: A), unit_mult the SDMX UNIT_MULT as sent (NULL: '
 	'the catalog unit), followup the sender''s own follow-up mark (DHIS2), missing is set by validation. '
 	'Steps: ingest_begin, INSERT submission, the rows, ingest_validate, ingest_apply (+ ingest_warnings), '
 	'UPDATE submission, COMMIT. Creates, the first time, pg_temp.ingest_kept and pg_temp.ingest_kept_hit (the rows '
-	'and warn rules of the submissions validated for storing; mestat.ingest_kept_empty()).';
+	'and warn rules of the submissions validated for storing; mestat.ingest_kept_empty()), and '
+	'pg_temp.ingest_batch_row (a batch''s rows as sent; mestat.ingest_batch_check()).';

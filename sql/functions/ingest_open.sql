@@ -29,11 +29,18 @@ begin
 		 order by s.id
 		 limit 1;
 		if s_receipt is not null then
+			-- Nothing opened: rows staged after this are no submission's.
+			perform set_config('mestat.ingest_opened', '', true);
 			return query select s_id, null::text, s_receipt;
 			return;
 		end if;
 	end if;
-	perform mestat.ingest_begin();
+	-- In a batch the staging tables were made ready once, by
+	-- mestat.ingest_batch_begin(), and each submission's rows are staged
+	-- beside the others' (065).
+	if coalesce(current_setting('mestat.ingest_batch', true), '') <> 'on' then
+		perform mestat.ingest_begin();
+	end if;
 	insert into mestat.submission (reporter, via, source, format, content_type, sha256, body, client_identity,
 	                               idempotency_key, outcome, http_status)
 	values (p_reporter, p_via, p_source, p_format, p_content_type, p_sha256, p_body, p_client_identity,
@@ -50,7 +57,8 @@ $$;
 comment on function mestat.ingest_open(text, text, text, text, text, text, bytea, text, text, text, boolean) is
 	'mestatd, first step of an ingest, inside its transaction: with p_lookup, the submission of reporter p_reporter '
 	'accepted before with the same SHA-256 or Idempotency-Key (one row: id, NULL, its receipt: a replay, nothing more to '
-	'do); otherwise mestat.ingest_begin() and the submission row (the audit record, outcome p_outcome, HTTP status 201 '
-	'until told otherwise): one row (id, received_at as RFC 3339 UTC text, NULL), and the id kept for the transaction '
-	'(setting mestat.ingest_opened, read by mestat.ingest_validate_apply()). A unique violation (23505) means the '
-	'same body was committed meanwhile: roll back and call it again.';
+	'do); otherwise mestat.ingest_begin() (not in a batch, where mestat.ingest_batch_begin() did) and the submission '
+	'row (the audit record, outcome p_outcome, HTTP status 201 until told otherwise): one row (id, received_at as RFC '
+	'3339 UTC text, NULL), and the id kept for the transaction (setting mestat.ingest_opened, read by '
+	'mestat.ingest_validate_apply() and by the default of pg_temp.ingest_row.submission; a replay clears it). A unique '
+	'violation (23505) means the same body was committed meanwhile: roll back and call it again.';

@@ -22,9 +22,17 @@ begin
 	if to_regclass('pg_temp.ingest_row') is null then
 		raise exception 'pg_temp.ingest_row does not exist: call mestat.ingest_begin() first' using errcode = '55000';
 	end if;
-	select * into me from mestat.reporter r where r.code = p_reporter;
-	if not found then
-		raise exception 'ingest_validate: unknown submitting reporter "%"', p_reporter using errcode = '22023';
+	-- p_reporter NULL: each row's submitter (a batch's submissions judged
+	-- together, mestat.ingest_batch_check()).
+	if p_reporter is null then
+		if exists (select 1 from pg_temp.ingest_row r where r.submitter is null) then
+			raise exception 'ingest_validate: no submitting reporter for a staged row' using errcode = '22023';
+		end if;
+	else
+		select * into me from mestat.reporter r where r.code = p_reporter;
+		if not found then
+			raise exception 'ingest_validate: unknown submitting reporter "%"', p_reporter using errcode = '22023';
+		end if;
 	end if;
 	if p_scheme is not null and p_scheme not in ('dhis2', 'sdmx') then
 		raise exception 'ingest_validate: scheme must be NULL, dhis2 or sdmx, got "%"', p_scheme using errcode = '22023';
@@ -67,12 +75,13 @@ begin
 		 where m.reporter = p_reporter and m.scheme = 'sdmx' and m.their_code = r.reporter;
 	end if;
 
-	update pg_temp.ingest_row r set reporter = p_reporter where r.reporter is null;
+	update pg_temp.ingest_row r set reporter = coalesce(p_reporter, r.submitter) where r.reporter is null;
 
 	return query
 	with row_ as (
 		select r.seq, r.loc, r.reporter, r.indicator, r.period, r.value, r.comment, r.deleted,
 		       rp.code as rp_code, rp.name_en as rp_name,
+		       sm.code as sm_code, sm.name_en as sm_name, sm.active as sm_active, sm.kind as sm_kind,
 		       i.code as i_code, i.active as i_active, i.value_type, i.periodicity, i.scope, i.unit,
 		       i.min_value, i.max_value,
 		       p.code as p_code, p.kind as p_kind, p.year as p_year, p.start_date, p.closed, p.closed_at, p.closed_by,
@@ -83,6 +92,8 @@ begin
 		       end as num
 		  from pg_temp.ingest_row r
 		  left join mestat.reporter rp on rp.code = r.reporter
+		  -- who sent the row
+		  left join mestat.reporter sm on sm.code = coalesce(p_reporter, r.submitter)
 		  left join mestat.indicator i on i.code = r.indicator
 		  left join mestat.period p on p.code = r.period
 	),
@@ -92,7 +103,7 @@ begin
 		       row_number() over cell as n
 		  from pg_temp.ingest_row d
 		 where d.indicator is not null and d.period is not null
-		window cell as (partition by d.reporter, d.indicator, d.period order by d.seq)
+		window cell as (partition by d.submission, d.reporter, d.indicator, d.period order by d.seq)
 	),
 	problem (seq, loc, field, status, reason, ord) as (
 		-- reporter
@@ -102,12 +113,12 @@ begin
 		union all
 		select x.seq, x.loc, 'reporter', 403,
 		       format('this row is for reporter %s (%s) but you are authenticated as %s (%s); send only your own values',
-		              x.rp_code, x.rp_name, me.code, me.name_en), 11
-		  from row_ x where x.rp_code is not null and x.rp_code <> p_reporter
+		              x.rp_code, x.rp_name, x.sm_code, x.sm_name), 11
+		  from row_ x where x.rp_code is not null and x.rp_code <> x.sm_code
 		union all
 		select x.seq, x.loc, 'reporter', 403,
-		       format('reporter %s (%s) is no longer active; ask the plan office', me.code, me.name_en), 12
-		  from row_ x where not me.active
+		       format('reporter %s (%s) is no longer active; ask the plan office', x.sm_code, x.sm_name), 12
+		  from row_ x where not x.sm_active
 		-- indicator
 		union all
 		select x.seq, x.loc, 'indicator', 422,
@@ -125,12 +136,12 @@ begin
 		select x.seq, x.loc, 'indicator', 403,
 		       format('indicator "%s" is national-only: only the ministry reports it; leave it out of your submission',
 		              x.i_code), 23
-		  from row_ x where x.scope = 'national_only' and me.kind <> 'ministry'
+		  from row_ x where x.scope = 'national_only' and x.sm_kind <> 'ministry'
 		union all
 		select x.seq, x.loc, 'indicator', 403,
 		       format('indicator "%s" is reported by the provinces themselves; the ministry reports only national-only indicators',
 		              x.i_code), 24
-		  from row_ x where x.scope = 'provincial' and me.kind = 'ministry'
+		  from row_ x where x.scope = 'provincial' and x.sm_kind = 'ministry'
 		-- period
 		union all
 		select x.seq, x.loc, 'period', 422,
@@ -218,4 +229,5 @@ $$;
 
 comment on function mestat.ingest_validate_catalog_rows(text, text) is
 	'The row rules of 005_ingest.sql (tidying, code mapping, reporter, indicator, period, value and duplicate checks); '
-	'called by mestat.ingest_validate_rows(), which adds the rules of national sources.';
+	'called by mestat.ingest_validate_rows(), which adds the rules of national sources. p_reporter NULL: each row is '
+	'judged against its own sender, pg_temp.ingest_row.submitter (mestat.ingest_batch_check(), with no p_scheme).';

@@ -336,6 +336,52 @@ expect_match "two submissions of one reporter are not stored together" \
 	'two submissions of one reporter cannot be stored together' \
 	"$(db_batch "$DB" rollback '150000||line 2,150000,incubators,2020Q2,3,,' '150000||line 2,150000,incubators,2020Q1,3,,')"
 
+# ---- a batch's submissions validated together (mestat.ingest_batch_check, 065)
+
+# Valid submissions of three provinces: one run of the rules judges them all,
+# each as it would be alone (110000's warning is its own; the batch above
+# stored its values and 130000's: unchanged now).
+t150='150000||line 2,150000,incubators,2020Q2,3,,'
+alone110=$(db_batch "$DB" rollback "$t110")
+alone130=$(db_batch "$DB" rollback "$t130")
+alone150=$(db_batch "$DB" rollback "$t150")
+expect_eq "valid submissions of three provinces are judged together, each as alone" \
+	"run|3
+$alone110
+$alone130
+$alone150" "$(DB_BATCH_RUN=1 db_batch "$DB" rollback "$t110" "$t130" "$t150")"
+# One refused among them: each is judged again alone, for its own answer.
+expect_eq "with one refused, each is judged alone: the refusal is its own" \
+	"run|1
+$alone110
+120000|problem|2|422|indicator
+$alone130" "$(DB_BATCH_RUN=1 db_batch "$DB" rollback "$t110" "$t120" "$t130")"
+# A row of another reporter: 403 for its sender only.
+expect_eq "a row of another province refuses its sender only" \
+	"run|1
+130000|problem|2|403|reporter
+150000|stored|1|0|0|0|" "$(DB_BATCH_RUN=1 db_batch "$DB" rollback \
+	'130000||line 2,130000,incubators,2020Q2,12,,
+line 3,150000,incubators,2020Q2,4,,' "$t150")"
+# A department may send only the indicators it is the national source of: a
+# rule of its sender that a run judging several senders would not apply.
+expect_eq "a department in a batch is judged alone: 403 for an indicator it is not the source of" \
+	"run|1
+930001|problem|1|403|indicator
+150000|stored|1|0|0|0|" "$(DB_BATCH_RUN=1 db_batch "$DB" rollback '930001||line 2,930001,incubators,2020Q2,3,,' "$t150")"
+# A province and its separate-plan city: the rule comparing them reads, for
+# each, the other's stored value (none here), never the other's staged one.
+# Judged together, the province's 5 would meet the city's 9 and be warned.
+t210='210000||line 2,210000,incubators,2020Q2,5,,'
+t212='210200||line 2,210200,incubators,2020Q2,9,,'
+expect_eq "a province and its city are each judged alone: no warning from the other's staged value" \
+	"run|1
+210000|stored|1|0|0|0|
+210200|stored|1|0|0|0|" "$(DB_BATCH_RUN=1 db_batch "$DB" rollback "$t210" "$t212")"
+expect_eq "... the same rows in one submission of each, one after the other, warn the second" \
+	"province_ge_city_incubators" \
+	"$(db_batch "$DB" commit "$t212" >/dev/null; db_batch "$DB" rollback "$t210" | cut -d'|' -f7)"
+
 # ---- what evaluators see
 
 expect_eq "report.latest_values shows labels in both languages and the revision count" \

@@ -83,14 +83,17 @@ db_err() {
 }
 
 # db_batch DB END SUBMISSION...: several native submissions in one
-# transaction, as mestatd sends a batch (064): ingest_batch_begin; for each,
-# ingest_open, its rows staged, ingest_batch_add; then ingest_batch_apply; the
-# receipts and the refusals' outcomes; then END (commit or rollback). Each
+# transaction, as mestatd sends a batch (064, 065): ingest_batch_begin; for
+# each, ingest_open and its rows staged; then ingest_batch_check and
+# ingest_batch_apply; the receipts and the refusals' outcomes; then END
+# (commit or rollback). Each
 # SUBMISSION is "REPORTER|BODY|ROWS" (BODY empty: a random one; ROWS as
 # db_submit's, one a line). Prints, in the order given, for each: "REPORTER|replay",
 # one "REPORTER|problem|SEQ|STATUS|FIELD" a refused value, or
 # "REPORTER|stored|NEW|REVISED|UNCHANGED|DELETED|WARNINGS" (the warnings' rules,
-# comma-separated).
+# comma-separated). With DB_BATCH_RUN set, first "run|N": the submissions
+# whose rows the validation's last run judged (all of them when judged
+# together, 1 when each was judged alone).
 db_batch() {
 	local db=$1 end=$2 spec rep body rows i=0 script=""
 	shift 2
@@ -106,8 +109,7 @@ db_batch() {
 copy pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment, deleted) from stdin with (format csv);
 $rows
 \\.
-insert into t_batch select $i, '$rep', :id, :'replay', array(select seq || '|' || status || '|' || field
-	from mestat.ingest_batch_add('$rep', null));
+insert into t_batch values ($i, '$rep', :id, :'replay', '{}');
 "
 	done
 	psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U t_daemon -d "$db" 2>&1 <<SQL
@@ -115,6 +117,10 @@ begin;
 create temporary table t_batch (n integer, rep text, id bigint, replay boolean, problems text[]) on commit drop;
 select mestat.ingest_batch_begin() \\g /dev/null
 $script
+create temporary table t_checked on commit drop as select * from mestat.ingest_batch_check();
+${DB_BATCH_RUN:+select 'run|' || count(distinct submission) from pg_temp.ingest_row;}
+update t_batch b set problems = array(select c.seq || '|' || c.status || '|' || c.field from t_checked c
+                                      where c.submission = b.id and not b.replay order by c.seq, c.field);
 create temporary table t_stored on commit drop as select * from mestat.ingest_batch_apply();
 update mestat.submission s
    set counts = jsonb_build_object('new', a.new, 'revised', a.revised, 'unchanged', a.unchanged, 'deleted', a.deleted),
