@@ -49,7 +49,7 @@ struct db_step {
 	bool prepare;
 	PGresult **keep;
 };
-/* A batch of submissions (ingest.c): 3 statements each, and 3 more. */
+/* A batch of submissions (ingest_batch.c): 2 statements each, and 4 more. */
 #define DB_PIPELINE_MAX 64
 
 /* db_pipeline: send the N (1..DB_PIPELINE_MAX) STEPS in one round trip; they

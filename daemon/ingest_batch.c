@@ -1,14 +1,16 @@
 /* ingest_batch.c - submissions that wait for a connection share it: when
- * one is handed out, the native submissions waiting (not partial, not dry
- * runs), up to BATCH_MAX of different reporters, BATCH_ROWS rows and
- * BATCH_BYTES, go in one transaction, in two round trips:
+ * one is handed out, the native submissions waiting (of mestat's own codes,
+ * not partial, not dry runs), up to BATCH_MAX of different reporters,
+ * BATCH_ROWS rows and BATCH_BYTES, go in one transaction, in two round
+ * trips:
  *
- *   BEGIN, mestat.ingest_batch_begin(), and for each one ingest_open, its
- *   rows staged and mestat.ingest_batch_add() (its validation: a refusal
- *   keeps nothing of it), then mestat.ingest_batch_apply(): the rows kept
- *   stored, scored and counted by shared statements (064_ingest_batch.sql);
- *   then every receipt signed, and written with the refusals' outcomes by
- *   one UPDATE, and COMMIT.
+ *   BEGIN, mestat.ingest_batch_begin(), and for each one ingest_open and its
+ *   rows staged; mestat.ingest_batch_check(), the validation of them all
+ *   (065_ingest_batch_check.sql: each judged as alone; a refusal keeps
+ *   nothing of it), then mestat.ingest_batch_apply(): the rows kept stored,
+ *   scored and counted by shared statements (064_ingest_batch.sql); then
+ *   every receipt signed, and written with the refusals' outcomes by one
+ *   UPDATE, and COMMIT.
  *
  * Each is answered after the COMMIT, as alone. Any statement's error rolls
  * the batch back, and each submission goes again alone, so that its own
@@ -39,12 +41,13 @@ struct batch {
 	struct db_conn *conn;
 	int n;
 	bool closing; /* the receipts and COMMIT sent */
+	PGresult *checked; /* ingest_batch_check's rows: those refused */
 	struct job *jobs[BATCH_MAX];
 };
 
 bool ingest_batch_fits(const struct job *j)
 {
-	return ingest_job_together(j) && !j->dry_run && j->res.status == 0;
+	return ingest_job_together(j) && !j->scheme && !j->dry_run && j->res.status == 0;
 }
 
 static void wait_add(struct job *j)
@@ -101,6 +104,7 @@ static void batch_free(struct batch *b)
 {
 	if (b->conn)
 		db_release(b->conn);
+	PQclear(b->checked);
 	free(b);
 }
 
@@ -124,23 +128,33 @@ static void batch_alone(struct batch *b)
 static void batch_send(struct batch *b)
 {
 	const char *open_p[BATCH_MAX][11];
-	const char *add_p[BATCH_MAX][2];
-	struct db_step steps[3 + 3 * BATCH_MAX];
+	struct db_step steps[4 + 2 * BATCH_MAX];
 	int n = 0;
 	steps[n++] = (struct db_step){store_ingest_begin_sql, 0, NULL, false, NULL};
 	steps[n++] = (struct db_step){store_ingest_batch_begin_sql, 0, NULL, true, NULL};
 	for (int i = 0; i < b->n; i++) {
 		struct job *j = b->jobs[i];
 		ingest_job_open_params(j, open_p[i]);
-		add_p[i][0] = j->reporter;
-		add_p[i][1] = j->scheme;
 		steps[n++] = (struct db_step){store_ingest_open_sql, 11, open_p[i], true, &j->opened};
 		steps[n++] = (struct db_step){store_stage_ingest_rows_sql, STORE_STAGE_COLUMNS,
 		                              (const char *const *)j->stage, true, NULL};
-		steps[n++] = (struct db_step){store_ingest_batch_add_sql, 2, add_p[i], true, &j->added};
 	}
+	steps[n++] = (struct db_step){store_ingest_batch_check_sql, 0, NULL, true, &b->checked};
 	steps[n++] = (struct db_step){store_ingest_batch_apply_sql, 0, NULL, true, NULL};
 	db_pipeline(b->conn, steps, n, batch_step, b);
+}
+
+/* refused_rows: the rows of ingest_batch_check's answer C (in the order of
+ * the ids) that refuse submission ID: [*from, *to). */
+static void refused_rows(const PGresult *c, long long id, int *from, int *to)
+{
+	int n = c ? PQntuples(c) : 0, k = 0;
+	while (k < n && atoll(PQgetvalue(c, k, 0)) != id)
+		k++;
+	*from = k;
+	while (k < n && atoll(PQgetvalue(c, k, 0)) == id)
+		k++;
+	*to = k;
 }
 
 /* batch_close: each submission's outcome from what the first round trip
@@ -150,16 +164,18 @@ static void batch_send(struct batch *b)
 static int batch_close(struct batch *b, const PGresult *r)
 {
 	json_t *entries = json_array();
-	if (!entries)
-		return -1;
+	if (!entries || !b->checked)
+		goto missing;
 	for (int i = 0; i < b->n; i++) {
 		struct job *j = b->jobs[i];
 		if (!j->opened || PQntuples(j->opened) != 1)
 			goto missing;
 		if (ingest_job_take_opened(j, j->opened))
 			continue;
-		if (j->added && PQntuples(j->added) > 0) {
-			ingest_job_add_errors(j, j->added);
+		int from, to;
+		refused_rows(b->checked, j->res.submission_id, &from, &to);
+		if (to > from) {
+			ingest_job_add_error_rows(j, b->checked, from, to, 1);
 			j->res.status = ingest_job_rows_verdict(j);
 			ingest_job_refusal_detail(j);
 			/* without its entry, the row would stay accepted: the batch goes back */

@@ -50,8 +50,7 @@ bool ingest_job_together(const struct job *j)
 void ingest_job_forget_outcome(struct job *j)
 {
 	PQclear(j->opened);
-	PQclear(j->added);
-	j->opened = j->added = NULL;
+	j->opened = NULL;
 	json_decref(j->res.errors);
 	json_decref(j->res.receipt);
 	json_decref(j->res.warnings);
@@ -151,18 +150,24 @@ void ingest_job_refusal_detail(struct job *j)
 
 /* ingest_job_add_errors: append the refused rows of R to j->res.errors, marking them
  * excluded when the submission is partial. */
-void ingest_job_add_errors(struct job *j, PGresult *r)
+void ingest_job_add_errors(struct job *j, const PGresult *r)
+{
+	ingest_job_add_error_rows(j, r, 0, PQntuples(r), 0);
+}
+
+void ingest_job_add_error_rows(struct job *j, const PGresult *r, int from, int to, int at)
 {
 	if (!j->res.errors)
 		j->res.errors = json_array();
-	for (int i = 0; i < PQntuples(r); i++) {
-		int seq = atoi(PQgetvalue(r, i, 0));
-		const char *field = PQgetvalue(r, i, 2);
+	for (int i = from; i < to; i++) {
+		int seq = atoi(PQgetvalue(r, i, at));
+		const char *field = PQgetvalue(r, i, at + 2);
 		const char *as_sent = sent(j, seq, field);
 		json_array_append_new(
 			j->res.errors,
-			json_pack("{s:i, s:s, s:s, s:i, s:s, s:s, s:s?}", "row", seq, "loc", PQgetvalue(r, i, 1),
-		                  "field", field, "status", atoi(PQgetvalue(r, i, 3)), "reason", PQgetvalue(r, i, 4),
+			json_pack("{s:i, s:s, s:s, s:i, s:s, s:s, s:s?}", "row", seq, "loc", PQgetvalue(r, i, at + 1),
+		                  "field", field, "status", atoi(PQgetvalue(r, i, at + 3)), "reason",
+		                  PQgetvalue(r, i, at + 4),
 		                  "indicator",
 		                  seq >= 1 && (size_t)seq <= j->fr.nrows ? j->fr.rows[seq - 1].indicator : "", "sent",
 		                  as_sent));

@@ -38,7 +38,6 @@ struct job {
 	bool dhis2;       /* validate with mestat.dhis2_validate() */
 	bool partial;     /* store the valid rows, refuse the others */
 	PGresult *opened; /* ingest_open's answer, when sent with VALIDATE and APPLY */
-	PGresult *added;  /* in a batch: ingest_batch_add's answer (the rows refused) */
 	struct job *next; /* waiting for a connection, with others it may share it with */
 	enum ingest_strategy strategy;
 	/* the decoded rows: conflicts name fields as the sender wrote them */
@@ -85,7 +84,11 @@ void ingest_job_refusal_detail(struct job *j);
 
 /* ingest_job_add_errors: the refused rows of R (seq, loc, field, status,
  * reason) appended to J's errors, marked excluded in a partial submission. */
-void ingest_job_add_errors(struct job *j, PGresult *r);
+void ingest_job_add_errors(struct job *j, const PGresult *r);
+
+/* ingest_job_add_error_rows: the same from rows FROM to TO (excluded) of
+ * R, whose columns seq, loc... begin at column AT. */
+void ingest_job_add_error_rows(struct job *j, const PGresult *r, int from, int to, int at);
 
 /* ingest_job_rows_verdict: the status of a refusal for J's errors (the
  * worst of them), its message in j->message. */

@@ -44,7 +44,8 @@ const char store_ingest_receipt_sql[] = "UPDATE mestat.submission SET counts = $
 					" error_detail = coalesce($4::jsonb, error_detail) WHERE id = $3::bigint";
 
 const char store_ingest_batch_begin_sql[] = "SELECT mestat.ingest_batch_begin()";
-const char store_ingest_batch_add_sql[] = "SELECT seq, loc, field, status, reason FROM mestat.ingest_batch_add($1, $2)";
+const char store_ingest_batch_check_sql[] =
+	"SELECT submission, seq, loc, field, status, reason FROM mestat.ingest_batch_check()";
 const char store_ingest_batch_apply_sql[] =
 	"SELECT submission, new, revised, unchanged, deleted, warnings FROM mestat.ingest_batch_apply()";
 /* Each column written only where the entry names it: the receipt once, the

@@ -10,6 +10,8 @@
 db=$(t_newdb)
 conf=$T_TMP/mestatd.conf
 t_conf "$conf" "$db" "db_connections = 1" "log_level = info"
+# Calls of the validation, counted (pg_stat_user_functions).
+pg_psql -d "$db" -qc "alter role mestatd in database $db set track_functions = 'pl'" >/dev/null
 t_up "$conf"
 
 url=https://127.0.0.1:$T_PORT
@@ -22,7 +24,8 @@ push() {
 	t_curl -m 60 -H "Authorization: Bearer $(cat "$T_TMP/token-$1")" -H 'Content-Type: application/json' \
 		--data-binary "$2" "$url/api/v1/submissions" >"$3"
 }
-value() { printf '{"reporter":"%s","period":"2019Q1","values":[{"indicator":"incubators","value":%s}]}' "$1" "$2"; }
+# value R V [PERIOD]: a body of reporter R, incubators = V in PERIOD (2019Q1).
+value() { printf '{"reporter":"%s","period":"%s","values":[{"indicator":"incubators","value":%s}]}' "$1" "${3:-2019Q1}" "$2"; }
 in_flight() { curl -s "http://127.0.0.1:$T_MPORT/metrics" | awk '/^mestat_http_requests_in_flight / {print $2}'; }
 
 # wait_sql SQL: until SQL answers t (at most 20 s); a wait that runs out is a failure.
@@ -45,17 +48,56 @@ release() {
 	q "select pg_cancel_backend(pid) from pg_stat_activity where query like '%pg_sleep(60) /* $1 */%'
 	   and pid <> pg_backend_pid()" >/dev/null
 }
-# busy: the only connection held: 110000's push waits for its reporter's
-# lock, held by another session.
+# busy V [PERIOD]: the only connection held: 110000's push (V in PERIOD)
+# waits for its reporter's lock, held by another session.
 busy() {
 	hold busy 1835365237, "hashtext('110000')"
-	push 110000 "$(value 110000 "$1")" "$T_TMP/110000.out" &
+	push 110000 "$(value 110000 "$1" "${2:-}")" "$T_TMP/110000.out" &
 	busy_pid=$!
 	wait_sql "select count(*) = 1 from pg_stat_activity where usename = 'mestatd' and wait_event = 'advisory'"
 }
 # queued N: until N pushes are in flight (answered, they leave).
 queued() { t_until 20 in_flight_is "$1"; }
 in_flight_is() { [ "$(in_flight)" = "$1" ]; }
+
+# Valid pushes only: one run of the rules judges them all (one call of
+# mestat.ingest_validate for the batch, 065), each answered as alone. First
+# on this database: the calls are counted from none. A backend hands its
+# counts to pg_stat_user_functions when idle, at most once a second, and
+# all of them when it ends: mestatd is stopped, and started again after.
+busy 101 2018Q4
+pids=()
+n=0
+for r in 120000 130000 140000; do
+	n=$((n + 1))
+	push "$r" "$(value "$r" $((40 + n)) 2018Q4)" "$T_TMP/$r.out" &
+	pids+=($!)
+done
+queued 4 && ok "three valid pushes wait behind the busy connection" ||
+	not_ok "three valid pushes wait behind the busy connection" "$(in_flight) in flight"
+release busy
+wait "${pids[@]}" "$busy_pid"
+expect_eq "... each answered 201" "201 201 201" \
+	"$(for r in 120000 130000 140000; do printf '%s ' "$(status "$(cat "$T_TMP/$r.out")")"; done | sed 's/ $//')"
+expect_eq "... their values stored, each with its submission" "41|1 42|1 43|1" \
+	"$(q "select string_agg(o.value || '|' || (select count(*) from mestat.observation x where x.submission = o.submission),
+	                        ' ' order by o.reporter)
+	        from mestat.observation o where o.reporter in ('120000', '130000', '140000')")"
+# The last of them to be authenticated may miss the batch (see below).
+together=$(grep -c 'msg="submission accepted".*batch=[23]' "$T_TMP/mestatd.log")
+t_stop
+# A call for the push that held the connection, one for the batch, one for
+# a push left out of it (if any). Judged each alone, the batch's would make
+# a jump of 2 or 3 in one transaction: never this number.
+calls="(select coalesce(sum(calls), 0) from pg_stat_user_functions
+         where schemaname = 'mestat' and funcname = 'ingest_validate')"
+want=$((1 + 1 + 3 - together))
+[ "$together" -ge 2 ] && [ "$(t_wait_sql 15 "select $calls = $want")" != timeout ] &&
+	ok "... stored together: one call of the validation for the batch of $together" ||
+	not_ok "... stored together: one call of the validation for the batch of $together" \
+		"calls $(q "select $calls"), $want expected"
+mv "$T_TMP/mestatd.log" "$T_TMP/mestatd-first.log" # the log lines counted below are the next run's
+t_up "$conf"
 
 push 150000 "$(value 150000 5)" "$T_TMP/first.out"
 expect_eq "a push alone: 201" 201 "$(status "$(cat "$T_TMP/first.out")")"
