@@ -40,7 +40,8 @@ end
 $$;
 
 comment on function mestat.ingest_batch_apply() is
-	'mestatd, last step of a batch before the receipts: store the rows kept by mestat.ingest_batch_add() '
+	'mestatd, last step of a batch before the receipts: store the rows kept by mestat.ingest_batch_check() '
+	'(or, for a submission alone, mestat.ingest_batch_add()) '
 	'(mestat.ingest_store_kept(): submissions of different reporters, each reporter locked) and score them '
 	'(mestat.ingest_warnings_of(): a value is compared with the other provinces'' values as they were before the '
 	'batch); one row a submission stored (submission, new, revised, unchanged, deleted, warnings), in the order of the '

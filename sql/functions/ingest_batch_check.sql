@@ -50,20 +50,20 @@ begin
 	end if;
 	insert into pg_temp.ingest_batch_row select * from pg_temp.ingest_row;
 
-	-- Judged together when each one's judgement cannot read another's rows:
-	-- provinces and the like (not the ministry's or a department's rules of
-	-- national sources), none the parent of another (a rule comparing a
-	-- parent with its parts reads the part's staged rows: those of its own
-	-- submission only, alone), each reporter once (mestatd's batches are).
-	-- Then the checks that read staged rows other than the row itself (the
-	-- duplicates, the validation rules) meet only rows of one submission:
-	-- after the reporter checks, every row is its sender's. mestatd sends
-	-- no submission mapped from another code scheme in a batch.
+	-- Judged together when one run judges each as alone: each reporter once
+	-- (mestatd's batches are), none the ministry or a department (rules of
+	-- their own sender that one run of several senders does not apply).
+	-- The checks that read staged rows other than the row itself keep to
+	-- one submission's: the duplicates are sought within a submission, and
+	-- a validation rule reads another reporter's staged value only from the
+	-- same submission (mestat.validation_check_staged(): a parent's rule
+	-- reads its part's stored value, as alone, even when the part is a
+	-- batch-mate). mestatd sends no submission mapped from another code
+	-- scheme in a batch.
 	select cardinality(subs) > 1
 	       and cardinality(subs) = (select count(distinct u) from unnest(reps) as u)
 	       and not exists (select 1 from mestat.reporter rp
-	                        where rp.code = any (reps)
-	                          and (rp.kind in ('ministry', 'department') or rp.parent = any (reps)))
+	                        where rp.code = any (reps) and rp.kind in ('ministry', 'department'))
 	  into together;
 
 	if together then
@@ -77,12 +77,9 @@ begin
 			select r.submission, r.seq - bases[array_position(subs, r.submission)], r.reporter, r.indicator, r.period,
 			       r.value, r.comment, r.deleted, r.status, r.followup, r.missing
 			  from pg_temp.ingest_row r;
-			-- A rule's hit names its submission's reporter: as its reporter, or
-			-- as the part (other_reporter) of a parent not in the batch.
 			insert into pg_temp.ingest_kept_hit (submission, rule, severity, period, indicators, message)
-			select b.id, v.rule, v.severity, v.period, v.indicators, v.message
+			select v.submission, v.rule, v.severity, v.period, v.indicators, v.message
 			  from pg_temp.ingest_rule_hit v
-			  join unnest(subs, reps) as b(id, reporter) on b.reporter in (v.reporter, v.other_reporter)
 			 where v.severity = 'warn';
 			return;
 		end if;
@@ -109,6 +106,6 @@ comment on function mestat.ingest_batch_check() is
 	'its rows staged: the validation of them all (mestat.ingest_validate()), each judged on its own rows and the values '
 	'stored before the batch. The rows of those refused (submission, seq, loc, field, status, reason), in the order of '
 	'the ids, then of seq and field; nothing of a refused one is kept (the caller records it as rejected); the others'' '
-	'rows are kept for mestat.ingest_batch_apply(). Submissions of different reporters, none the ministry, a department '
-	'or the parent of another, are judged by one run of the rules over all their rows; when that refuses something, or '
-	'they cannot be, each is judged alone, on its rows as sent (pg_temp.ingest_batch_row).';
+	'rows are kept for mestat.ingest_batch_apply(). Submissions of different reporters, none the ministry or a '
+	'department, are judged by one run of the rules over all their rows; when that refuses something, or they cannot '
+	'be, each is judged alone, on its rows as sent (pg_temp.ingest_batch_row).';

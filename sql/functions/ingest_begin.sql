@@ -66,6 +66,12 @@ begin
 	end if;
 	-- The validation rules the staged values break, judged once by
 	-- ingest_validate (refuse) and read again by ingest_warnings (warn).
+	if to_regclass('pg_temp.ingest_rule_hit') is not null
+	   and not exists (select 1 from pg_attribute a
+	                    where a.attrelid = to_regclass('pg_temp.ingest_rule_hit') and a.attname = 'submission'
+	                      and not a.attisdropped) then
+		drop table pg_temp.ingest_rule_hit;
+	end if;
 	if to_regclass('pg_temp.ingest_rule_hit') is null then
 		create temporary table ingest_rule_hit (
 			rule text,
@@ -76,7 +82,8 @@ begin
 			right_value numeric,
 			indicators text[],
 			message text,
-			other_reporter text
+			other_reporter text,
+			submission bigint
 		) on commit preserve rows;
 	elsif pg_relation_size('pg_temp.ingest_rule_hit') > max_size then
 		truncate pg_temp.ingest_rule_hit;

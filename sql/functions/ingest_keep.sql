@@ -26,6 +26,7 @@ end
 $$;
 
 comment on function mestat.ingest_keep(bigint) is
-	'mestatd, through mestat.ingest_apply() and mestat.ingest_batch_add(): keep the staged rows of submission '
+	'mestatd, through mestat.ingest_apply(), mestat.ingest_batch_add() and mestat.ingest_batch_check(): keep the '
+	'staged rows of submission '
 	'p_submission (pg_temp.ingest_row, validated) and the warn rules they break (pg_temp.ingest_rule_hit) for storing, '
 	'in pg_temp.ingest_kept and pg_temp.ingest_kept_hit, beside those of the batch''s other submissions.';

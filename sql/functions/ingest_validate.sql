@@ -142,7 +142,8 @@ begin
 		select r.seq, r.loc, 'value'::text, 422, v.message
 		  from pg_temp.ingest_rule_hit v
 		  join pg_temp.ingest_row r
-		    on (r.reporter = v.reporter or r.reporter = v.other_reporter) and r.period = v.period
+		    on r.submission is not distinct from v.submission
+		   and (r.reporter = v.reporter or r.reporter = v.other_reporter) and r.period = v.period
 		   and r.indicator = any (v.indicators)
 		 where v.severity = 'refuse';
 		get diagnostics n = row_count;

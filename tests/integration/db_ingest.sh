@@ -369,18 +369,24 @@ expect_eq "a department in a batch is judged alone: 403 for an indicator it is n
 	"run|1
 930001|problem|1|403|indicator
 150000|stored|1|0|0|0|" "$(DB_BATCH_RUN=1 db_batch "$DB" rollback '930001||line 2,930001,incubators,2020Q2,3,,' "$t150")"
-# A province and its separate-plan city: the rule comparing them reads, for
-# each, the other's stored value (none here), never the other's staged one.
-# Judged together, the province's 5 would meet the city's 9 and be warned.
+# A province and its separate-plan city, judged together: the rule comparing
+# them reads, for each, the other's stored value (none here), never the
+# other's staged one, as alone. Read across submissions, the province's 5
+# would meet the city's 9 and both be warned.
 t210='210000||line 2,210000,incubators,2020Q2,5,,'
 t212='210200||line 2,210200,incubators,2020Q2,9,,'
-expect_eq "a province and its city are each judged alone: no warning from the other's staged value" \
-	"run|1
+expect_eq "a province and its city judged together: no warning from the other's staged value" \
+	"run|2
 210000|stored|1|0|0|0|
 210200|stored|1|0|0|0|" "$(DB_BATCH_RUN=1 db_batch "$DB" rollback "$t210" "$t212")"
 expect_eq "... the same rows in one submission of each, one after the other, warn the second" \
 	"province_ge_city_incubators" \
 	"$(db_batch "$DB" commit "$t212" >/dev/null; db_batch "$DB" rollback "$t210" | cut -d'|' -f7)"
+expect_eq "... then a batch of the province's 5 and the city's 3: the province warned against the city's stored 9" \
+	"run|2
+210000|stored|1|0|0|0|province_ge_city_incubators
+210200|stored|0|1|0|0|" \
+	"$(DB_BATCH_RUN=1 db_batch "$DB" rollback "$t210" '210200||line 2,210200,incubators,2020Q2,3,,')"
 
 # ---- what evaluators see
 
