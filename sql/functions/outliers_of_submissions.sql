@@ -122,6 +122,54 @@ begin
 			  from unnest(md.hl) as h
 		  ) as sp
 	),
+	-- Where a value's own history is too short: the same change of the
+	-- other provinces (province-level reporters) in the same period, read
+	-- once for each indicator and period that needs it, however many of the
+	-- batch's values share them.
+	peer as materialized (
+		select k.indicator, k.period, k.e_period, pr.code as reporter,
+		       ln(c.value::double precision / e.value::double precision) as y
+		  from (select distinct h.indicator, h.period, h.e_period
+		          from hist h
+		         where h.n < 4 and h.scope = 'provincial' and abs(h.x) >= ln(1.25::double precision)) as k
+		  cross join mestat.reporter pr
+		  -- Each province's cell as it was before these submissions:
+		  -- a batch-mate's (another reporter's submission stored by
+		  -- the same call) is read at its version before (none: no
+		  -- value then), so that no submission of a batch is scored
+		  -- against another's values.
+		  cross join lateral (
+			select case when o.submission = any (p_submissions) then b.value else o.value end as value,
+			       case when o.submission = any (p_submissions) then b.status else o.status end as status
+			  from mestat.cell o
+			  left join lateral (
+				select v.value, v.status from mestat.observation v
+				 where o.submission = any (p_submissions)
+				   and v.reporter = o.reporter and v.indicator = o.indicator and v.period = o.period
+				   and v.submission <> all (p_submissions)
+				 order by v.id desc
+				 limit 1
+			  ) as b on true
+			 where o.reporter = pr.code and o.indicator = k.indicator and o.period = k.period
+			   and (b.status is not null or o.submission <> all (p_submissions))
+		  ) as c
+		  cross join lateral (
+			select case when o.submission = any (p_submissions) then b.value else o.value end as value
+			  from mestat.cell o
+			  left join lateral (
+				select v.value from mestat.observation v
+				 where o.submission = any (p_submissions)
+				   and v.reporter = o.reporter and v.indicator = o.indicator and v.period = o.period
+				   and v.submission <> all (p_submissions)
+				 order by v.id desc
+				 limit 1
+			  ) as b on true
+			 where o.reporter = pr.code and o.indicator = k.indicator and o.period = k.e_period
+			   and (b.value is not null or o.submission <> all (p_submissions))
+		  ) as e
+		 where mestat.added_nationally(pr.active, pr.parent, pr.kind)
+		   and c.value > 0 and e.value > 0 and c.status <> 'B'
+	),
 	scored as (
 		select h.*,
 		       case when h.n < 4 then null
@@ -131,51 +179,15 @@ begin
 		       case when h.n < 4 and pe.n >= 5 and pe.mad > 0 then 0.6745 * (h.x - pe.m) / pe.mad end as zp,
 		       pe.n as peers, pe.m as peer_median
 		  from hist h
-		  -- Where the own history is too short: the same change of the other
-		  -- provinces (province-level reporters) in the same period.
+		  -- The other provinces' changes, this value's own reporter left out.
 		  left join lateral (
 			with ys as (
-				select ln(c.value::double precision / e.value::double precision) as y
-				  from mestat.reporter pr
-				  -- Each province's cell as it was before these submissions:
-				  -- a batch-mate's (another reporter's submission stored by
-				  -- the same call) is read at its version before (none: no
-				  -- value then), so that no submission of a batch is scored
-				  -- against another's values.
-				  cross join lateral (
-					select case when o.submission = any (p_submissions) then b.value else o.value end as value,
-					       case when o.submission = any (p_submissions) then b.status else o.status end as status
-					  from mestat.cell o
-					  left join lateral (
-						select v.value, v.status from mestat.observation v
-						 where o.submission = any (p_submissions)
-						   and v.reporter = o.reporter and v.indicator = o.indicator and v.period = o.period
-						   and v.submission <> all (p_submissions)
-						 order by v.id desc
-						 limit 1
-					  ) as b on true
-					 where o.reporter = pr.code and o.indicator = h.indicator and o.period = h.period
-					   and (b.status is not null or o.submission <> all (p_submissions))
-				  ) as c
-				  cross join lateral (
-					select case when o.submission = any (p_submissions) then b.value else o.value end as value
-					  from mestat.cell o
-					  left join lateral (
-						select v.value from mestat.observation v
-						 where o.submission = any (p_submissions)
-						   and v.reporter = o.reporter and v.indicator = o.indicator and v.period = o.period
-						   and v.submission <> all (p_submissions)
-						 order by v.id desc
-						 limit 1
-					  ) as b on true
-					 where o.reporter = pr.code and o.indicator = h.indicator and o.period = h.e_period
-					   and (b.value is not null or o.submission <> all (p_submissions))
-				  ) as e
-				 where pr.code <> h.reporter and mestat.added_nationally(pr.active, pr.parent, pr.kind)
-				   and c.value > 0 and e.value > 0 and c.status <> 'B'
+				select p.y
+				  from peer p
+				 where p.indicator = h.indicator and p.period = h.period and p.e_period = h.e_period
+				   and p.reporter <> h.reporter
 				   -- Here, not in the join condition: a lateral join's condition is
-				   -- checked after the subquery ran, so the probes of every other
-				   -- province would run for every value.
+				   -- checked after the subquery ran.
 				   and h.n < 4 and h.scope = 'provincial' and abs(h.x) >= ln(1.25::double precision)
 			),
 			pm as (
