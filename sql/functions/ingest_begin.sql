@@ -26,16 +26,21 @@ as $$
 declare
 	-- Past this size a staging table is truncated rather than emptied (above).
 	max_size constant bigint := 32 * current_setting('block_size')::bigint;
+	stale text;
 begin
-	-- A session that staged rows before this migration has the old table.
-	if to_regclass('pg_temp.ingest_row') is not null
-	   and not exists (select 1 from pg_attribute a
-	                    where a.attrelid = to_regclass('pg_temp.ingest_row') and a.attname = 'submitter'
-	                      and not a.attisdropped) then
-		drop table pg_temp.ingest_row;
-		if to_regclass('pg_temp.ingest_batch_row') is not null then
-			drop table pg_temp.ingest_batch_row;
-		end if;
+	-- A session that staged rows before a migration changed these tables
+	-- has the old ones (the newest column missing): they are made again.
+	if exists (select 1 from (values ('pg_temp.ingest_row', 'submitter'),
+	                                 ('pg_temp.ingest_rule_hit', 'submission')) as t (name, newest)
+	            where to_regclass(t.name) is not null
+	              and not exists (select 1 from pg_attribute a
+	                               where a.attrelid = to_regclass(t.name) and a.attname = t.newest
+	                                 and not a.attisdropped)) then
+		foreach stale in array array['pg_temp.ingest_row', 'pg_temp.ingest_rule_hit', 'pg_temp.ingest_batch_row'] loop
+			if to_regclass(stale) is not null then
+				execute format('drop table %s', stale);
+			end if;
+		end loop;
 	end if;
 	if to_regclass('pg_temp.ingest_row') is null then
 		create temporary table ingest_row (
@@ -66,12 +71,6 @@ begin
 	end if;
 	-- The validation rules the staged values break, judged once by
 	-- ingest_validate (refuse) and read again by ingest_warnings (warn).
-	if to_regclass('pg_temp.ingest_rule_hit') is not null
-	   and not exists (select 1 from pg_attribute a
-	                    where a.attrelid = to_regclass('pg_temp.ingest_rule_hit') and a.attname = 'submission'
-	                      and not a.attisdropped) then
-		drop table pg_temp.ingest_rule_hit;
-	end if;
 	if to_regclass('pg_temp.ingest_rule_hit') is null then
 		create temporary table ingest_rule_hit (
 			rule text,

@@ -338,6 +338,22 @@ expect_match "two submissions of one reporter are not stored together" \
 
 # ---- a batch's submissions validated together (mestat.ingest_batch_check, 065)
 
+# A session that made its staging tables before 065 has them without the
+# new columns: mestat.ingest_begin makes them again.
+expect_eq "staging tables made before 065 are made again, with the new columns" "submitter|submission" \
+	"$(psql -X -q -At -v ON_ERROR_STOP=1 -U t_daemon -d "$DB" 2>&1 <<'SQL'
+create temporary table ingest_row (seq integer, loc text, reporter text, indicator text, period text, value text,
+	comment text, deleted boolean, coc text, aoc text, status text, unit_mult text, followup boolean, missing boolean)
+	on commit preserve rows;
+create temporary table ingest_rule_hit (rule text, severity text, reporter text, period text, left_value numeric,
+	right_value numeric, indicators text[], message text, other_reporter text) on commit preserve rows;
+select mestat.ingest_begin() \g /dev/null
+select (select a.attname from pg_attribute a where a.attrelid = 'pg_temp.ingest_row'::regclass and a.attname = 'submitter')
+       || '|' || (select a.attname from pg_attribute a
+                   where a.attrelid = 'pg_temp.ingest_rule_hit'::regclass and a.attname = 'submission');
+SQL
+)"
+
 # Valid submissions of three provinces: one run of the rules judges them all,
 # each as it would be alone (110000's warning is its own; the batch above
 # stored its values and 130000's: unchanged now).
