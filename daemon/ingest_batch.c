@@ -40,7 +40,7 @@ struct batch {
 	struct db *db;
 	struct db_conn *conn;
 	int n;
-	bool closing; /* the receipts and COMMIT sent */
+	bool closing;      /* the receipts and COMMIT sent */
 	PGresult *checked; /* ingest_batch_check's rows: those refused */
 	struct job *jobs[BATCH_MAX];
 };

@@ -167,8 +167,7 @@ void ingest_job_add_error_rows(struct job *j, const PGresult *r, int from, int t
 			j->res.errors,
 			json_pack("{s:i, s:s, s:s, s:i, s:s, s:s, s:s?}", "row", seq, "loc", PQgetvalue(r, i, at + 1),
 		                  "field", field, "status", atoi(PQgetvalue(r, i, at + 3)), "reason",
-		                  PQgetvalue(r, i, at + 4),
-		                  "indicator",
+		                  PQgetvalue(r, i, at + 4), "indicator",
 		                  seq >= 1 && (size_t)seq <= j->fr.nrows ? j->fr.rows[seq - 1].indicator : "", "sent",
 		                  as_sent));
 		if (j->excluded && seq >= 1 && (size_t)seq <= j->fr.nrows && !j->excluded[seq - 1]) {
