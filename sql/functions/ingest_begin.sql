@@ -95,9 +95,8 @@ begin
 	end if;
 	-- The rows validated and kept for storing, with their submission's id,
 	-- and the warn rules they break: one submission's, or a batch's
-	-- (064). Emptied by mestat.ingest_kept_empty() when a submission or a
-	-- batch begins to store, not here: a batch opens each of its
-	-- submissions in turn.
+	-- (064). Emptied by mestat.ingest_kept_empty() before a submission or a
+	-- batch keeps its rows.
 	if to_regclass('pg_temp.ingest_kept') is null then
 		create temporary table ingest_kept (
 			submission bigint,
