@@ -144,9 +144,9 @@ static void batch_send(struct batch *b)
 	db_pipeline(b->conn, steps, n, batch_step, b);
 }
 
-/* refused_rows: the rows of ingest_batch_check's answer C (in the order of
- * the ids) that refuse submission ID: [*from, *to). */
-static void refused_rows(const PGresult *c, long long id, int *from, int *to)
+/* rows_of: the rows of answer C (in the order of the ids, first column)
+ * that name submission ID: [*from, *to). */
+static void rows_of(const PGresult *c, long long id, int *from, int *to)
 {
 	int n = c ? PQntuples(c) : 0, k = 0;
 	while (k < n && atoll(PQgetvalue(c, k, 0)) != id)
@@ -173,7 +173,7 @@ static int batch_close(struct batch *b, const PGresult *r)
 		if (ingest_job_take_opened(j, j->opened))
 			continue;
 		int from, to;
-		refused_rows(b->checked, j->res.submission_id, &from, &to);
+		rows_of(b->checked, j->res.submission_id, &from, &to);
 		if (to > from) {
 			ingest_job_add_error_rows(j, b->checked, from, to, 1);
 			j->res.status = ingest_job_rows_verdict(j);
@@ -186,13 +186,10 @@ static int batch_close(struct batch *b, const PGresult *r)
 				goto missing;
 			continue;
 		}
-		int row = -1;
-		for (int k = 0; k < PQntuples(r) && row < 0; k++)
-			if (atoll(PQgetvalue(r, k, 0)) == j->res.submission_id)
-				row = k;
-		if (row < 0)
+		rows_of(r, j->res.submission_id, &from, &to);
+		if (to == from)
 			goto missing;
-		ingest_job_take_counts(j, r, row, 1);
+		ingest_job_take_counts(j, r, from, 1);
 		if (ingest_job_make_receipt(j) != 0)
 			goto missing;
 		char *receipt = json_dumps(j->res.receipt, JSON_COMPACT | JSON_SORT_KEYS);

@@ -16,8 +16,6 @@ set search_path = mestat, pg_temp
 set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
-declare
-	me mestat.reporter;
 begin
 	if to_regclass('pg_temp.ingest_row') is null then
 		raise exception 'pg_temp.ingest_row does not exist: call mestat.ingest_begin() first' using errcode = '55000';
@@ -28,11 +26,8 @@ begin
 		if exists (select 1 from pg_temp.ingest_row r where r.submitter is null) then
 			raise exception 'ingest_validate: no submitting reporter for a staged row' using errcode = '22023';
 		end if;
-	else
-		select * into me from mestat.reporter r where r.code = p_reporter;
-		if not found then
-			raise exception 'ingest_validate: unknown submitting reporter "%"', p_reporter using errcode = '22023';
-		end if;
+	elsif not exists (select 1 from mestat.reporter r where r.code = p_reporter) then
+		raise exception 'ingest_validate: unknown submitting reporter "%"', p_reporter using errcode = '22023';
 	end if;
 	if p_scheme is not null and p_scheme not in ('dhis2', 'sdmx') then
 		raise exception 'ingest_validate: scheme must be NULL, dhis2 or sdmx, got "%"', p_scheme using errcode = '22023';
