@@ -20,7 +20,20 @@ declare
 	bases integer[];
 	together boolean;
 	i integer;
-	n integer;
+	-- The refusals of one run (h_) and of all (a_): submission, seq, loc,
+	-- field, status, reason.
+	h_sub bigint[];
+	h_seq integer[];
+	h_loc text[];
+	h_field text[];
+	h_status integer[];
+	h_reason text[];
+	a_sub bigint[] := '{}';
+	a_seq integer[] := '{}';
+	a_loc text[] := '{}';
+	a_field text[] := '{}';
+	a_status integer[] := '{}';
+	a_reason text[] := '{}';
 begin
 	if coalesce(current_setting('mestat.ingest_batch', true), '') <> 'on' then
 		raise exception 'ingest_batch_check: no batch: call mestat.ingest_batch_begin() first' using errcode = '55000';
@@ -60,18 +73,31 @@ begin
 	-- reads its part's stored value, as alone, even when the part is a
 	-- batch-mate). mestatd sends no submission mapped from another code
 	-- scheme in a batch.
-	select cardinality(subs) > 1
-	       and cardinality(subs) = (select count(distinct u) from unnest(reps) as u)
+	select cardinality(subs) = (select count(distinct u) from unnest(reps) as u)
 	       and not exists (select 1 from mestat.reporter rp
 	                        where rp.code = any (reps) and rp.kind in ('ministry', 'department'))
 	  into together;
 
-	if together then
+	-- A run that refuses something stops, for every submission it judges,
+	-- at the first step of the rules (ingest_validate) that refused
+	-- anything. The refused ones then have their whole answer, the one they
+	-- would get alone: every step before passed for them, and each step
+	-- judges each submission on its own. The others are judged again
+	-- together, on their rows as sent, for the steps not yet run.
+	while together and cardinality(subs) > 1 loop
 		update pg_temp.ingest_row r
 		   set submitter = reps[array_position(subs, r.submission)],
 		       seq = r.seq + bases[array_position(subs, r.submission)];
-		perform 1 from mestat.ingest_validate(null, null) limit 1;
-		if not found then
+		-- A renumbered seq names its submission: the last whose base is below it.
+		select array_agg(p.sub order by p.sub, p.seq, p.field), array_agg(p.seq order by p.sub, p.seq, p.field),
+		       array_agg(p.loc order by p.sub, p.seq, p.field), array_agg(p.field order by p.sub, p.seq, p.field),
+		       array_agg(p.status order by p.sub, p.seq, p.field), array_agg(p.reason order by p.sub, p.seq, p.field)
+		  into h_sub, h_seq, h_loc, h_field, h_status, h_reason
+		  from (select subs[k.i] as sub, v.seq - bases[k.i] as seq, v.loc, v.field, v.status, v.reason
+		          from mestat.ingest_validate(null, null) v
+		          left join lateral (select max(g.i) as i from generate_subscripts(bases, 1) as g(i)
+		                              where bases[g.i] < v.seq) as k on true) as p;
+		if h_sub is null then
 			insert into pg_temp.ingest_kept (submission, seq, reporter, indicator, period, value, comment, deleted, status,
 			                                 followup, missing)
 			select r.submission, r.seq - bases[array_position(subs, r.submission)], r.reporter, r.indicator, r.period,
@@ -81,23 +107,50 @@ begin
 			select v.submission, v.rule, v.severity, v.period, v.indicators, v.message
 			  from pg_temp.ingest_rule_hit v
 			 where v.severity = 'warn';
-			return;
+			subs := '{}';
+			exit;
 		end if;
-		-- Something is refused: each one again alone, for its own answer.
-	end if;
+		-- A refusal of no staged row: each is judged alone below.
+		exit when array_position(h_sub, null) is not null;
+		a_sub := a_sub || h_sub;
+		a_seq := a_seq || h_seq;
+		a_loc := a_loc || h_loc;
+		a_field := a_field || h_field;
+		a_status := a_status || h_status;
+		a_reason := a_reason || h_reason;
+		select coalesce(array_agg(x.s order by x.s), '{}'), array_agg(x.r order by x.s), array_agg(x.b order by x.s)
+		  into subs, reps, bases
+		  from unnest(subs, reps, bases) as x(s, r, b)
+		 where x.s <> all (h_sub);
+		delete from pg_temp.ingest_row;
+		insert into pg_temp.ingest_row select * from pg_temp.ingest_batch_row r where r.submission = any (subs);
+	end loop;
 
+	-- Alone: a single one left, or submissions one run cannot judge together.
 	for i in 1 .. cardinality(subs) loop
 		delete from pg_temp.ingest_row;
 		insert into pg_temp.ingest_row select * from pg_temp.ingest_batch_row r where r.submission = subs[i];
-		return query
-		select subs[i], v.seq, v.loc, v.field, v.status, v.reason
-		  from mestat.ingest_validate(reps[i], null) v
-		 order by v.seq, v.field;
-		get diagnostics n = row_count;
-		if n = 0 then
+		select array_agg(v.seq order by v.seq, v.field), array_agg(v.loc order by v.seq, v.field),
+		       array_agg(v.field order by v.seq, v.field), array_agg(v.status order by v.seq, v.field),
+		       array_agg(v.reason order by v.seq, v.field)
+		  into h_seq, h_loc, h_field, h_status, h_reason
+		  from mestat.ingest_validate(reps[i], null) v;
+		if h_seq is null then
 			perform mestat.ingest_keep(subs[i]);
+			continue;
 		end if;
+		a_sub := a_sub || array_fill(subs[i], array[cardinality(h_seq)]);
+		a_seq := a_seq || h_seq;
+		a_loc := a_loc || h_loc;
+		a_field := a_field || h_field;
+		a_status := a_status || h_status;
+		a_reason := a_reason || h_reason;
 	end loop;
+
+	return query
+	select u.sub, u.seq, u.loc, u.field, u.status, u.reason
+	  from unnest(a_sub, a_seq, a_loc, a_field, a_status, a_reason) with ordinality as u(sub, seq, loc, field, status, reason, o)
+	 order by u.sub, u.o;
 end
 $$;
 
@@ -107,5 +160,6 @@ comment on function mestat.ingest_batch_check() is
 	'stored before the batch. The rows of those refused (submission, seq, loc, field, status, reason), in the order of '
 	'the ids, then of seq and field; nothing of a refused one is kept (the caller records it as rejected); the others'' '
 	'rows are kept for mestat.ingest_batch_apply(). Submissions of different reporters, none the ministry or a '
-	'department, are judged by one run of the rules over all their rows; when that refuses something, or they cannot '
-	'be, each is judged alone, on its rows as sent (pg_temp.ingest_batch_row).';
+	'department, are judged by one run of the rules over all their rows; when that refuses something, those refused '
+	'have their answer and the others are judged again together, on their rows as sent (pg_temp.ingest_batch_row); '
+	'a single one left, or submissions one run cannot judge together, are judged alone.';

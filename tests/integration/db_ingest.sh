@@ -366,12 +366,28 @@ expect_eq "valid submissions of three provinces are judged together, each as alo
 $alone110
 $alone130
 $alone150" "$(DB_BATCH_RUN=1 db_batch "$DB" rollback "$t110" "$t130" "$t150")"
-# One refused among them: each is judged again alone, for its own answer.
-expect_eq "with one refused, each is judged alone: the refusal is its own" \
-	"run|1
+# One refused among them: the run's answer for it is the one it gets alone,
+# and the other two are judged again together.
+expect_eq "with one refused, the others are judged again together: the refusal is its own" \
+	"run|2
 $alone110
 120000|problem|2|422|indicator
 $alone130" "$(DB_BATCH_RUN=1 db_batch "$DB" rollback "$t110" "$t120" "$t130")"
+# A run stops at the first step of the rules that refused anything: a
+# batch-mate that passed it is judged again for the later steps. 150000's
+# quarter is locked, which only the last step (ingest_lock_check) sees;
+# 120000's unknown indicator stops the first run before it.
+q "insert into mestat.reporting_state (reporter, period, state, locked_at, locked_by)
+   values ('150000', '2020Q2', 'locked', now(), 'db_ingest')" >/dev/null
+locked150=$(db_batch "$DB" rollback "$t150")
+expect_eq "... alone, a value in a locked quarter is refused at the last step: 409" "150000|problem|1|409|period" \
+	"$locked150"
+expect_eq "... in a batch stopped earlier by another's refusal, still 409: judged again for the steps not run" \
+	"run|1
+120000|problem|2|422|indicator
+$locked150
+$alone130" "$(DB_BATCH_RUN=1 db_batch "$DB" rollback "$t120" "$t150" "$t130")"
+q "delete from mestat.reporting_state where reporter = '150000' and period = '2020Q2'" >/dev/null
 # A row of another reporter: 403 for its sender only.
 expect_eq "a row of another province refuses its sender only" \
 	"run|1

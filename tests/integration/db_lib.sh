@@ -93,7 +93,8 @@ db_err() {
 # "REPORTER|stored|NEW|REVISED|UNCHANGED|DELETED|WARNINGS" (the warnings' rules,
 # comma-separated). With DB_BATCH_RUN set, first "run|N": the submissions
 # whose rows the validation's last run judged (all of them when judged
-# together, 1 when each was judged alone).
+# together, those not refused by an earlier run when it is run again, 1
+# when judged alone).
 db_batch() {
 	local db=$1 end=$2 spec rep body rows i=0 script=""
 	shift 2
