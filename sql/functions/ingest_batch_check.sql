@@ -42,13 +42,18 @@ begin
 	delete from pg_temp.ingest_row r where r.submission is null;
 	-- Each submission once, in the order of the ids; the rows of one before
 	-- another's in one numbering (bases: what is added to each one's seq).
+	-- Each submission's sender by one probe of the key: joined, it was a
+	-- hash join reading every submission ever received (the staged rows
+	-- have no statistics and are estimated at 200 submissions), 0.8 ms a
+	-- batch against 3,000 of them and growing with the table.
 	select array_agg(x.id order by x.id), array_agg(x.reporter order by x.id), array_agg(x.base order by x.id)
 	  into subs, reps, bases
 	  from (select s.id, s.reporter,
 	               coalesce(sum(m.top) over (order by s.id rows between unbounded preceding and 1 preceding), 0)::integer
 	                   as base
 	          from (select r.submission, max(r.seq) as top from pg_temp.ingest_row r group by r.submission) as m
-	          join mestat.submission s on s.id = m.submission) as x;
+	          cross join lateral (select s.id, s.reporter from mestat.submission s where s.id = m.submission offset 0) as s
+	       ) as x;
 	if subs is null then
 		return;
 	end if;
