@@ -86,9 +86,20 @@ begin
 		       then r.value::numeric
 		       end as num
 		  from pg_temp.ingest_row r
-		  left join mestat.reporter rp on rp.code = r.reporter
+		  -- The reporters named, and the senders, found by their keys: joined
+		  -- whole, the reporter table was read and hashed at every call (the
+		  -- staged rows have no statistics), 0.7 ms more a push with 2,850
+		  -- county reporters.
+		  left join (select x.code, x.name_en
+		               from mestat.reporter x
+		              where x.code = any (array(select distinct r2.reporter from pg_temp.ingest_row r2))) as rp
+		    on rp.code = r.reporter
 		  -- who sent the row
-		  left join mestat.reporter sm on sm.code = coalesce(p_reporter, r.submitter)
+		  left join (select x.code, x.name_en, x.active, x.kind
+		               from mestat.reporter x
+		              where x.code = any (array(select distinct coalesce(p_reporter, r2.submitter)
+		                                          from pg_temp.ingest_row r2))) as sm
+		    on sm.code = coalesce(p_reporter, r.submitter)
 		  left join mestat.indicator i on i.code = r.indicator
 		  left join mestat.period p on p.code = r.period
 	),
