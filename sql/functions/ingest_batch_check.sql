@@ -23,6 +23,8 @@ declare
 	-- The refusals of one run (h_) and of all (a_): submission, seq, loc,
 	-- field, status, reason.
 	h_sub bigint[];
+	done bigint[];
+	staged boolean := true; -- pg_temp.ingest_row holds the rows of subs as sent
 	h_seq integer[];
 	h_loc text[];
 	h_field text[];
@@ -83,40 +85,65 @@ begin
 	                        where rp.code = any (reps) and rp.kind in ('ministry', 'department'))
 	  into together;
 
-	-- A run that refuses something stops, for every submission it judges,
-	-- at the first step of the rules (ingest_validate) that refused
-	-- anything. The refused ones then have their whole answer, the one they
-	-- would get alone: every step before passed for them, and each step
-	-- judges each submission on its own. The others are judged again
-	-- together, on their rows as sent, for the steps not yet run.
-	while together and cardinality(subs) > 1 loop
-		update pg_temp.ingest_row r
-		   set submitter = reps[array_position(subs, r.submission)],
-		       seq = r.seq + bases[array_position(subs, r.submission)];
-		-- A renumbered seq names its submission: the last whose base is below it.
-		select array_agg(p.sub order by p.sub, p.seq, p.field), array_agg(p.seq order by p.sub, p.seq, p.field),
-		       array_agg(p.loc order by p.sub, p.seq, p.field), array_agg(p.field order by p.sub, p.seq, p.field),
-		       array_agg(p.status order by p.sub, p.seq, p.field), array_agg(p.reason order by p.sub, p.seq, p.field)
-		  into h_sub, h_seq, h_loc, h_field, h_status, h_reason
-		  from (select subs[k.i] as sub, v.seq - bases[k.i] as seq, v.loc, v.field, v.status, v.reason
-		          from mestat.ingest_validate(null, null) v
-		          left join lateral (select max(g.i) as i from generate_subscripts(bases, 1) as g(i)
-		                              where bases[g.i] < v.seq) as k on true) as p;
-		if h_sub is null then
-			insert into pg_temp.ingest_kept (submission, seq, reporter, indicator, period, value, comment, deleted, status,
-			                                 followup, missing)
-			select r.submission, r.seq - bases[array_position(subs, r.submission)], r.reporter, r.indicator, r.period,
-			       r.value, r.comment, r.deleted, r.status, r.followup, r.missing
-			  from pg_temp.ingest_row r;
-			insert into pg_temp.ingest_kept_hit (submission, rule, severity, period, indicators, message)
-			select v.submission, v.rule, v.severity, v.period, v.indicators, v.message
-			  from pg_temp.ingest_rule_hit v
-			 where v.severity = 'warn';
-			subs := '{}';
-			exit;
+	-- Each turn judges those left and takes away the ones it gave their
+	-- answer (done): one run of them all, or the first of them alone (a
+	-- single one left, or submissions one run cannot judge together). A run
+	-- that refuses something stops, for every submission it judges, at the
+	-- first step of the rules (ingest_validate) that refused anything. The
+	-- refused ones then have their whole answer, the one they would get
+	-- alone: every step before passed for them, and each step judges each
+	-- submission on its own. The others are judged again together, on
+	-- their rows as sent, for the steps not yet run.
+	while cardinality(subs) > 0 loop
+		if together and cardinality(subs) > 1 then
+			if not staged then
+				delete from pg_temp.ingest_row;
+				insert into pg_temp.ingest_row select * from pg_temp.ingest_batch_row r where r.submission = any (subs);
+			end if;
+			update pg_temp.ingest_row r
+			   set submitter = reps[array_position(subs, r.submission)],
+			       seq = r.seq + bases[array_position(subs, r.submission)];
+			-- A renumbered seq names its submission: the last whose base is below it.
+			select array_agg(p.sub order by p.sub, p.seq, p.field), array_agg(p.seq order by p.sub, p.seq, p.field),
+			       array_agg(p.loc order by p.sub, p.seq, p.field), array_agg(p.field order by p.sub, p.seq, p.field),
+			       array_agg(p.status order by p.sub, p.seq, p.field), array_agg(p.reason order by p.sub, p.seq, p.field)
+			  into h_sub, h_seq, h_loc, h_field, h_status, h_reason
+			  from (select subs[k.i] as sub, v.seq - bases[k.i] as seq, v.loc, v.field, v.status, v.reason
+			          from mestat.ingest_validate(null, null) v
+			          left join lateral (select max(g.i) as i from generate_subscripts(bases, 1) as g(i)
+			                              where bases[g.i] < v.seq) as k on true) as p;
+			staged := false;
+			if h_sub is null then
+				insert into pg_temp.ingest_kept (submission, seq, reporter, indicator, period, value, comment, deleted,
+				                                 status, followup, missing)
+				select r.submission, r.seq - bases[array_position(subs, r.submission)], r.reporter, r.indicator,
+				       r.period, r.value, r.comment, r.deleted, r.status, r.followup, r.missing
+				  from pg_temp.ingest_row r;
+				insert into pg_temp.ingest_kept_hit (submission, rule, severity, period, indicators, message)
+				select v.submission, v.rule, v.severity, v.period, v.indicators, v.message
+				  from pg_temp.ingest_rule_hit v
+				 where v.severity = 'warn';
+				exit;
+			end if;
+			-- A refusal of no staged row: each is judged alone.
+			together := array_position(h_sub, null) is null;
+			continue when not together;
+			done := h_sub;
+		else
+			delete from pg_temp.ingest_row;
+			insert into pg_temp.ingest_row select * from pg_temp.ingest_batch_row r where r.submission = subs[1];
+			staged := false;
+			select array_agg(v.seq order by v.seq, v.field), array_agg(v.loc order by v.seq, v.field),
+			       array_agg(v.field order by v.seq, v.field), array_agg(v.status order by v.seq, v.field),
+			       array_agg(v.reason order by v.seq, v.field)
+			  into h_seq, h_loc, h_field, h_status, h_reason
+			  from mestat.ingest_validate(reps[1], null) v;
+			if h_seq is null then
+				perform mestat.ingest_keep(subs[1]);
+			end if;
+			h_sub := array_fill(subs[1], array[coalesce(cardinality(h_seq), 0)]);
+			done := array[subs[1]];
 		end if;
-		-- A refusal of no staged row: each is judged alone below.
-		exit when array_position(h_sub, null) is not null;
 		a_sub := a_sub || h_sub;
 		a_seq := a_seq || h_seq;
 		a_loc := a_loc || h_loc;
@@ -126,30 +153,7 @@ begin
 		select coalesce(array_agg(x.s order by x.s), '{}'), array_agg(x.r order by x.s), array_agg(x.b order by x.s)
 		  into subs, reps, bases
 		  from unnest(subs, reps, bases) as x(s, r, b)
-		 where x.s <> all (h_sub);
-		delete from pg_temp.ingest_row;
-		insert into pg_temp.ingest_row select * from pg_temp.ingest_batch_row r where r.submission = any (subs);
-	end loop;
-
-	-- Alone: a single one left, or submissions one run cannot judge together.
-	for i in 1 .. cardinality(subs) loop
-		delete from pg_temp.ingest_row;
-		insert into pg_temp.ingest_row select * from pg_temp.ingest_batch_row r where r.submission = subs[i];
-		select array_agg(v.seq order by v.seq, v.field), array_agg(v.loc order by v.seq, v.field),
-		       array_agg(v.field order by v.seq, v.field), array_agg(v.status order by v.seq, v.field),
-		       array_agg(v.reason order by v.seq, v.field)
-		  into h_seq, h_loc, h_field, h_status, h_reason
-		  from mestat.ingest_validate(reps[i], null) v;
-		if h_seq is null then
-			perform mestat.ingest_keep(subs[i]);
-			continue;
-		end if;
-		a_sub := a_sub || array_fill(subs[i], array[cardinality(h_seq)]);
-		a_seq := a_seq || h_seq;
-		a_loc := a_loc || h_loc;
-		a_field := a_field || h_field;
-		a_status := a_status || h_status;
-		a_reason := a_reason || h_reason;
+		 where x.s <> all (done);
 	end loop;
 
 	return query
