@@ -19,7 +19,6 @@ declare
 	reps text[];
 	bases integer[];
 	together boolean;
-	i integer;
 	-- The refusals of one run (h_) and of all (a_): submission, seq, loc,
 	-- field, status, reason.
 	h_sub bigint[];
