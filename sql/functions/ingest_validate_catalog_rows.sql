@@ -97,8 +97,9 @@ begin
 		  -- who sent the row
 		  left join (select x.code, x.name_en, x.active, x.kind
 		               from mestat.reporter x
-		              where x.code = any (array(select distinct coalesce(p_reporter, r2.submitter)
-		                                          from pg_temp.ingest_row r2))) as sm
+		              where x.code = any (case when p_reporter is null
+		                                       then array(select distinct r2.submitter from pg_temp.ingest_row r2)
+		                                       else array[p_reporter] end)) as sm
 		    on sm.code = coalesce(p_reporter, r.submitter)
 		  left join mestat.indicator i on i.code = r.indicator
 		  left join mestat.period p on p.code = r.period
