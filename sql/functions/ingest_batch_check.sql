@@ -22,8 +22,6 @@ declare
 	-- The refusals of one run (h_) and of all (a_): submission, seq, loc,
 	-- field, status, reason.
 	h_sub bigint[];
-	done bigint[];
-	staged boolean := true; -- pg_temp.ingest_row holds the rows of subs as sent
 	h_seq integer[];
 	h_loc text[];
 	h_field text[];
@@ -35,6 +33,8 @@ declare
 	a_field text[] := '{}';
 	a_status integer[] := '{}';
 	a_reason text[] := '{}';
+	done bigint[]; -- the submissions a turn gave their answer
+	staged boolean := true; -- pg_temp.ingest_row holds the rows of subs as sent
 begin
 	if coalesce(current_setting('mestat.ingest_batch', true), '') <> 'on' then
 		raise exception 'ingest_batch_check: no batch: call mestat.ingest_batch_begin() first' using errcode = '55000';
