@@ -54,7 +54,17 @@ begin
 		           as basis,
 		       p.k,
 		       prior.period as e_period, prior.value as e_value
-		  from mestat.observation o
+		  from unnest(p_submissions) as sub(id)
+		  -- Each submission's values by the key of its index: a plan made
+		  -- while mestat.observation was small (a new database, before its
+		  -- first analysis) scanned the whole table, and a connection keeps
+		  -- its plan (docs/scale.md, "Plans made on a new database").
+		  cross join lateral (
+			select o.*
+			  from mestat.observation o
+			 where o.submission = sub.id and o.value > 0 and o.status <> 'B'
+			offset 0
+		  ) as o
 		  join mestat.indicator i on i.code = o.indicator
 		  join mestat.period p on p.code = o.period
 		  -- Only a value with a comparable earlier one can be judged.
@@ -74,7 +84,7 @@ begin
 			 -- for each value (46,432 rows for a 1,000-row push).
 			 limit 1
 		  ) as prior
-		 where o.submission = any (p_submissions) and o.value > 0 and o.status <> 'B' and i.outlier_threshold is not null
+		 where i.outlier_threshold is not null
 		   and prior.value > 0
 	),
 	series as materialized (

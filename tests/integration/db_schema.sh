@@ -175,6 +175,37 @@ got=$(assess_plans "alter function mestat.progress_assess(bigint, boolean) reset
 set local enable_hashjoin = off;")
 expect_match "... which it would, without the settings and hash joins" '^[1-9][0-9]* [1-9][0-9]*$' "$got"
 
+# The outlier scoring reads a submission's values through the index of
+# mestat.observation whatever the table's size when the plan was made. In a
+# new database, before the table's first analysis, a few pages of values
+# make a generic plan of the read by "submission = any (...)", as the scoring
+# had it, scan the whole table, and a connection keeps such a plan
+# (docs/scale.md, "Plans made on a new database"). Here 100 values of one
+# submission, stored and rolled back, are those few pages.
+few_values="insert into mestat.submission (reporter, via, format, content_type, sha256, body, body_size, client_identity,
+                               outcome)
+values ('110000', 'push', 'csv', 'text/csv', repeat('0', 64), 'x', 1, 'token:0', 'accepted') returning id as sub \\gset
+insert into mestat.observation (indicator, reporter, period, value, submission, status)
+select i.code, '110000', p.code, 1, :sub, 'A'
+  from mestat.indicator i cross join mestat.period p
+ where i.scope = 'provincial' and p.kind = 'quarter'
+ limit 100;"
+scoring_scans() { # scoring_scans: "PLANS SCANS", the scoring's plans logged and their scans of mestat.observation
+	local count='/Query Text:/ { n++ } /Seq Scan on observation/ { m++ } END { print n + 0, m + 0 }'
+	rolled_back "$few_values
+load 'auto_explain';
+set local auto_explain.log_min_duration = 0;
+set local auto_explain.log_nested_statements = on;
+set local auto_explain.log_level = warning;" "select count(*) from mestat.outliers_of_submissions(array[:sub]::bigint[]);" |
+		awk "$count"
+}
+expect_match "the outlier scoring plans no scan of every stored value" '^[1-9][0-9]* 0$' "$(scoring_scans)"
+got=$(rolled_back "$few_values
+set local plan_cache_mode = force_generic_plan;
+prepare by_any(bigint[]) as select o.id from mestat.observation o where o.submission = any (\$1);" \
+	"explain execute by_any(array[:sub]::bigint[]);" | grep -c 'Seq Scan on observation')
+expect_eq "... which the read it had would make there" "1" "$got"
+
 # A full run writes its assessments in the order report.progress_by_reporter
 # reads them, (reporter, sort_key, indicator), so that a reporter's rows lie
 # on a few pages: read in the order of their ctids, the rows and how many
