@@ -9,8 +9,8 @@
  *   (065_ingest_batch_check.sql: each judged as alone; a refusal keeps
  *   nothing of it), then mestat.ingest_batch_apply(): the rows kept stored,
  *   scored and counted by shared statements (064_ingest_batch.sql); then
- *   every receipt signed, and written with the refusals' outcomes by one
- *   UPDATE, and COMMIT.
+ *   every receipt signed, and written with the refusals' outcomes by
+ *   mestat.ingest_batch_close() (066), and COMMIT.
  *
  * Each is answered after the COMMIT, as alone. Any statement's error rolls
  * the batch back, and each submission goes again alone, so that its own

@@ -48,12 +48,5 @@ const char store_ingest_batch_check_sql[] =
 	"SELECT submission, seq, loc, field, status, reason FROM mestat.ingest_batch_check()";
 const char store_ingest_batch_apply_sql[] =
 	"SELECT submission, new, revised, unchanged, deleted, warnings FROM mestat.ingest_batch_apply()";
-/* Each column written only where the entry names it: the receipt once, the
- * outcome of a refused one. */
-const char store_ingest_batch_close_sql[] =
-	"UPDATE mestat.submission s SET counts = coalesce(x.counts, s.counts), receipt = coalesce(x.receipt, s.receipt),"
-	" outcome = coalesce(x.outcome, s.outcome), http_status = coalesce(x.http_status, s.http_status),"
-	" error_detail = coalesce(x.error_detail, s.error_detail)"
-	" FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, counts jsonb, receipt text, outcome text, http_status int,"
-	" error_detail jsonb)"
-	" WHERE s.id = x.id";
+/* Each submission's answer written by the key (066_ingest_batch_close.sql). */
+const char store_ingest_batch_close_sql[] = "SELECT mestat.ingest_batch_close($1::jsonb)";

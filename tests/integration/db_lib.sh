@@ -85,7 +85,8 @@ db_err() {
 # db_batch DB END SUBMISSION...: several native submissions in one
 # transaction, as mestatd sends a batch (064, 065): ingest_batch_begin; for
 # each, ingest_open and its rows staged; then ingest_batch_check and
-# ingest_batch_apply; the receipts and the refusals' outcomes; then END
+# ingest_batch_apply; the receipts and the refusals' outcomes by
+# ingest_batch_close (066); then END
 # (commit or rollback). Each
 # SUBMISSION is "REPORTER|BODY|ROWS" (BODY empty: a random one; ROWS as
 # db_submit's, one a line). Prints, in the order given, for each: "REPORTER|replay",
@@ -123,12 +124,15 @@ ${DB_BATCH_RUN:+select 'run|' || count(distinct submission) from pg_temp.ingest_
 update t_batch b set problems = array(select c.seq || '|' || c.status || '|' || c.field from t_checked c
                                       where c.submission = b.id and not b.replay order by c.seq, c.field);
 create temporary table t_stored on commit drop as select * from mestat.ingest_batch_apply();
-update mestat.submission s
-   set counts = jsonb_build_object('new', a.new, 'revised', a.revised, 'unchanged', a.unchanged, 'deleted', a.deleted),
-       receipt = '{"submission_id":' || s.id || '}'
-  from t_stored a where a.submission = s.id;
-update mestat.submission s set outcome = 'rejected', http_status = 422
-  from t_batch b where b.id = s.id and not b.replay and cardinality(b.problems) > 0;
+select mestat.ingest_batch_close(coalesce(jsonb_agg(e), '[]'))
+  from (select jsonb_build_object('id', a.submission,
+                                  'counts', jsonb_build_object('new', a.new, 'revised', a.revised,
+                                                               'unchanged', a.unchanged, 'deleted', a.deleted),
+                                  'receipt', '{"submission_id":' || a.submission || '}') as e
+          from t_stored a
+        union all
+        select jsonb_build_object('id', b.id, 'outcome', 'rejected', 'http_status', 422)
+          from t_batch b where not b.replay and cardinality(b.problems) > 0) as x \\g /dev/null
 select b.rep || '|' || case when b.replay then 'replay'
                             when cardinality(b.problems) > 0 then array_to_string(array(select 'problem|' || p from unnest(b.problems) p), chr(10) || b.rep || '|')
                             else concat_ws('|', 'stored', a.new, a.revised, a.unchanged, a.deleted,

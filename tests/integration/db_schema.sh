@@ -206,6 +206,35 @@ prepare by_any(bigint[]) as select o.id from mestat.observation o where o.submis
 	"explain execute by_any(array[:sub]::bigint[]);" | grep -c 'Seq Scan on observation')
 expect_eq "... which the read it had would make there" "1" "$got"
 
+# 066: a batch's receipts are written by the key of each submission, on the
+# same kind of table: 100 submissions, unanalyzed, a few pages. The join by
+# id that mestatd sent before, planned there, hashes every submission.
+few_submissions="insert into mestat.submission (reporter, via, format, content_type, sha256, body, body_size,
+                               client_identity, outcome)
+select '110000', 'push', 'csv', 'text/csv', lpad(to_hex(g), 64, '0'), 'x', 1, 'token:0', 'accepted'
+  from generate_series(1, 100) as g;
+select max(id) as last from mestat.submission \\gset"
+close_entries="'[{\"id\": ' || :last || ', \"receipt\": \"r\"}, {\"id\": ' || (:last - 1) || ', \"outcome\": \"rejected\", \"http_status\": 422}]'"
+close_scans() { # close_scans: "PLANS SCANS", the receipts' plans logged and their scans of mestat.submission
+	local count='/Query Text:/ { n++ } /Seq Scan on submission/ { m++ } END { print n + 0, m + 0 }'
+	rolled_back "$few_submissions
+load 'auto_explain';
+set local auto_explain.log_min_duration = 0;
+set local auto_explain.log_nested_statements = on;
+set local auto_explain.log_level = warning;" "select mestat.ingest_batch_close(($close_entries)::jsonb);" | awk "$count"
+}
+expect_match "a batch's receipts are written without a scan of every submission" '^[1-9][0-9]* 0$' "$(close_scans)"
+got=$(rolled_back "$few_submissions" "select mestat.ingest_batch_close(($close_entries)::jsonb);
+select count(*) filter (where receipt = 'r'), count(*) filter (where outcome = 'rejected' and http_status = 422)
+  from mestat.submission where id >= :last - 1;")
+expect_eq "... each entry written as it names" "1|1" "$(tail -n 1 <<<"$got")"
+got=$(rolled_back "$few_submissions
+set local plan_cache_mode = force_generic_plan;
+prepare by_join(jsonb) as update mestat.submission s set receipt = coalesce(x.receipt, s.receipt)
+  from jsonb_to_recordset(\$1) as x(id bigint, receipt text) where s.id = x.id;" \
+	"explain execute by_join(($close_entries)::jsonb);" | grep -c 'Seq Scan on submission')
+expect_eq "... which the join by id, as mestatd sent it, would scan there" "1" "$got"
+
 # A full run writes its assessments in the order report.progress_by_reporter
 # reads them, (reporter, sort_key, indicator), so that a reporter's rows lie
 # on a few pages: read in the order of their ctids, the rows and how many
