@@ -158,17 +158,24 @@ expect_eq "report.progress_by_reporter reads the assessments without parallel wo
 expect_eq "... which it would use without 052's setting" "1" \
 	"$(parallel_plan "alter table mestat.progress_snapshot_detail reset (parallel_workers);")"
 
+# plans_with ERE FIRST BODY: "PLANS LINES", the plans auto_explain logs
+# (nested statements included) while BODY runs after FIRST, in one
+# transaction rolled back, and how many of their lines match ERE.
+plans_with() {
+	rolled_back "$2
+load 'auto_explain';
+set local auto_explain.log_min_duration = 0;
+set local auto_explain.log_nested_statements = on;
+set local auto_explain.log_level = warning;" "$3" |
+		awk -v re="$1" '/Query Text:/ { n++ } $0 ~ re { m++ } END { print n + 0, m + 0 }'
+}
+
 # A progress run plans no merge join and no Memoize (mestat.progress_assess's
 # settings): every plan of a full run, nested statements included, as
 # auto_explain logs them. Without the settings (rolled back) and with hash
 # joins off, the same count finds merge joins: it would see them.
 assess_plans() { # assess_plans [SQL run first]: "PLANS NODES", a full run's plans logged and its merge joins and Memoize nodes
-	local count='/Query Text:/ { n++ } /Merge (Left |Right |Full |Anti |Semi )?Join|Memoize/ { m++ } END { print n + 0, m + 0 }'
-	rolled_back "${1:-}" "load 'auto_explain';
-set local auto_explain.log_min_duration = 0;
-set local auto_explain.log_nested_statements = on;
-set local auto_explain.log_level = warning;
-select mestat.recompute_progress();" | awk "$count"
+	plans_with 'Merge (Left |Right |Full |Anti |Semi )?Join|Memoize' "${1:-}" "select mestat.recompute_progress();"
 }
 expect_match "a full progress run plans no merge join and no Memoize" '^[1-9][0-9]* 0$' "$(assess_plans)"
 got=$(assess_plans "alter function mestat.progress_assess(bigint, boolean) reset enable_mergejoin;
@@ -190,16 +197,9 @@ select i.code, '110000', p.code, 1, :sub, 'A'
   from mestat.indicator i cross join mestat.period p
  where i.scope = 'provincial' and p.kind = 'quarter'
  limit 100;"
-scoring_scans() { # scoring_scans: "PLANS SCANS", the scoring's plans logged and their scans of mestat.observation
-	local count='/Query Text:/ { n++ } /Seq Scan on observation/ { m++ } END { print n + 0, m + 0 }'
-	rolled_back "$few_values
-load 'auto_explain';
-set local auto_explain.log_min_duration = 0;
-set local auto_explain.log_nested_statements = on;
-set local auto_explain.log_level = warning;" "select count(*) from mestat.outliers_of_submissions(array[:sub]::bigint[]);" |
-		awk "$count"
-}
-expect_match "the outlier scoring plans no scan of every stored value" '^[1-9][0-9]* 0$' "$(scoring_scans)"
+got=$(plans_with 'Seq Scan on observation' "$few_values" \
+	"select count(*) from mestat.outliers_of_submissions(array[:sub]::bigint[]);")
+expect_match "the outlier scoring plans no scan of every stored value" '^[1-9][0-9]* 0$' "$got"
 got=$(rolled_back "$few_values
 set local plan_cache_mode = force_generic_plan;
 prepare by_any(bigint[]) as select o.id from mestat.observation o where o.submission = any (\$1);" \
@@ -215,15 +215,8 @@ select '110000', 'push', 'csv', 'text/csv', lpad(to_hex(g), 64, '0'), 'x', 1, 't
   from generate_series(1, 100) as g;
 select max(id) as last from mestat.submission \\gset"
 close_entries="'[{\"id\": ' || :last || ', \"receipt\": \"r\"}, {\"id\": ' || (:last - 1) || ', \"outcome\": \"rejected\", \"http_status\": 422}]'"
-close_scans() { # close_scans: "PLANS SCANS", the receipts' plans logged and their scans of mestat.submission
-	local count='/Query Text:/ { n++ } /Seq Scan on submission/ { m++ } END { print n + 0, m + 0 }'
-	rolled_back "$few_submissions
-load 'auto_explain';
-set local auto_explain.log_min_duration = 0;
-set local auto_explain.log_nested_statements = on;
-set local auto_explain.log_level = warning;" "select mestat.ingest_batch_close(($close_entries)::jsonb);" | awk "$count"
-}
-expect_match "a batch's receipts are written without a scan of every submission" '^[1-9][0-9]* 0$' "$(close_scans)"
+got=$(plans_with 'Seq Scan on submission' "$few_submissions" "select mestat.ingest_batch_close(($close_entries)::jsonb);")
+expect_match "a batch's receipts are written without a scan of every submission" '^[1-9][0-9]* 0$' "$got"
 got=$(rolled_back "$few_submissions" "select mestat.ingest_batch_close(($close_entries)::jsonb);
 select count(*) filter (where receipt = 'r'), count(*) filter (where outcome = 'rejected' and http_status = 422)
   from mestat.submission where id >= :last - 1;")
