@@ -6,9 +6,14 @@
  *                                  │ lost           └─304, same body, error─▶ SAVE
  *                                  └──────────────▶ IDLE (at the row's next_run)
  *
- * A round holds its slot from CLAIM to the end, so at most max_parallel_pulls
- * bodies are in memory or waiting for the database at any time. Every round
- * ends in round_end(), which also frees a source removed by a reload.
+ * A round holds its slot from FETCH until its body is fetched, so at most
+ * max_parallel_pulls transfers run at once. A fetched body then waits for
+ * the database without a slot, so that the next transfers run meanwhile and
+ * the bodies waiting share transactions (batches, daemon/ingest_batch.c): a
+ * pool of db_connections takes INGEST_BATCH_MAX on each connection at a
+ * time. New transfers wait while that many bodies, or max_parallel_pulls
+ * bodies of max_body_size in bytes, wait for the database. Every round ends
+ * in round_end(), which also frees a source removed by a reload.
  *
  * The rest lives next door: pull_conf.c (configuration snapshots, reload),
  * pull_fetch.c (URL, transfer, failure classes; libcurl runs on the loop
@@ -186,19 +191,39 @@ static void claim(struct source *s)
 		claim_failed(s, "out of memory", false);
 }
 
+/* ingest_room: whether the bodies waiting for the database leave room for
+ * another transfer's: fewer than the pool takes in one turn, and fewer bytes
+ * than max_parallel_pulls bodies of max_body_size. */
+static bool ingest_room(void)
+{
+	return pulls.ingesting < pulls.max_ingesting && pulls.ingest_bytes < pulls.ingest_budget;
+}
+
+/* ingest_done: S's body is answered; its place goes to the next transfer. */
+static void ingest_done(struct source *s)
+{
+	if (!s->ingesting)
+		return;
+	s->ingesting = false;
+	pulls.ingesting--;
+	pulls.ingest_bytes -= s->ingest_len;
+	s->ingest_len = 0;
+}
+
 /* pump: start claimed sources while slots are free, and claim due sources
  * ahead, up to max_parallel_pulls of them, so that a freed slot starts its
  * next transfer at once instead of after a round trip to the database. A slot
- * is held for the transfer and the ingest, so max_parallel_pulls bounds the
- * bodies held in memory and the ingests queued on the database pool; writing
- * the outcome (a few short strings) needs none. */
+ * is held for the transfer; the body fetched waits for the database without
+ * one, and transfers start only while ingest_room() says the bodies waiting
+ * leave room, so memory and the ingests queued on the pool stay bounded;
+ * writing the outcome (a few short strings) needs neither. */
 void pump(void)
 {
 	if (pulls.pumping) /* a round ended synchronously inside claim(): the loop below goes on */
 		return;
 	pulls.pumping = true;
 	while (!pulls.d->stopping) {
-		if (!fifo_empty(&pulls.ready) && pulls.active < pulls.max_parallel) {
+		if (!fifo_empty(&pulls.ready) && pulls.active < pulls.max_parallel && ingest_room()) {
 			struct source *s = FIFO_ITEM(fifo_pop(&pulls.ready), struct source, qlink);
 			s->ahead = false;
 			pulls.ahead--;
@@ -233,6 +258,16 @@ static void on_ingested(const struct ingest_result *res, void *arg);
 void round_ingest(struct source *s)
 {
 	s->state = ST_INGEST;
+	/* The transfer is over: its slot starts the next one (pump, below)
+	 * while this body waits for the database among the others. */
+	s->ingesting = true;
+	s->ingest_len = s->len;
+	pulls.ingesting++;
+	pulls.ingest_bytes += s->len;
+	if (s->slot) {
+		s->slot = false;
+		pulls.active--;
+	}
 	char identity[300];
 	snprintf(identity, sizeof(identity), "source:%s", s->name);
 	struct ingest_request rq = {
@@ -253,6 +288,7 @@ void round_ingest(struct source *s)
 	s->len = s->cap = 0;
 	ingest_submit(pulls.d->db, receipt_key_current(), &rq, on_ingested, s);
 	free(body);
+	pump();
 }
 
 static const char *jstr(json_t *o, const char *key)
@@ -354,6 +390,7 @@ static void save(struct source *s)
 	 * and the slot can start the next due source while the outcome, a few
 	 * short strings, is written. */
 	transfer_clear(s);
+	ingest_done(s);
 	if (s->slot) {
 		s->slot = false;
 		pulls.active--;
@@ -371,6 +408,7 @@ void round_end(struct source *s, double delay)
 {
 	round_clear(s);
 	s->state = ST_IDLE;
+	ingest_done(s);
 	if (s->slot) {
 		s->slot = false;
 		pulls.active--;
@@ -396,9 +434,9 @@ void round_end(struct source *s, double delay)
 
 /* set_max_connects: keep enough idle connections for every slot to find
  * its server's open: libcurl's own default follows the handles added at the
- * moment, which drops to a few while slots wait for ingests, and each
- * connection closed then costs a TLS handshake on the province's side in
- * the next round. */
+ * moment, which drops to a few while transfers wait for the bodies before
+ * them to be stored, and each connection closed then costs a TLS handshake
+ * on the province's side in the next round. */
 static void set_max_connects(void)
 {
 	curl_ev_max_connects(pulls.ce, (long)(4 * pulls.max_parallel));
@@ -409,6 +447,8 @@ int pull_start(struct daemon *d)
 	memset(&pulls, 0, sizeof(pulls));
 	pulls.d = d;
 	pulls.max_parallel = d->cf->max_parallel_pulls;
+	pulls.max_ingesting = (int)d->cf->db_connections * INGEST_BATCH_MAX;
+	pulls.ingest_budget = (size_t)pulls.max_parallel * d->cf->max_body_size;
 	pulls.claims.ops = &claim_ops;
 	pulls.saves.ops = &save_ops;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -435,6 +475,7 @@ void pull_reconfigure(const struct config *cf)
 	if (!pulls.ce)
 		return;
 	pulls.max_parallel = cf->max_parallel_pulls;
+	pulls.ingest_budget = (size_t)pulls.max_parallel * cf->max_body_size;
 	set_max_connects();
 	pull_conf_reload(cf);
 	pump();

@@ -50,7 +50,8 @@ struct source {
 	bool removed;           /* gone from the configuration: freed when its round ends */
 	bool changed;           /* reconfigured during a round: pull again soon after it */
 	bool scheduled;         /* the timer has been armed once */
-	bool slot;              /* holds one of the max_parallel_pulls slots */
+	bool slot;              /* holds one of the max_parallel_pulls slots (the transfer) */
+	bool ingesting;         /* its body waits for, or is in, the database (counted in pulls) */
 	bool ahead;             /* claimed (or being claimed) ahead of a slot */
 	int claim_failures;     /* claims that could not reach the database, in a row */
 	struct source *next;    /* all sources */
@@ -68,6 +69,7 @@ struct source {
 	struct curl_slist *headers;
 	char *body;
 	size_t len, cap;
+	size_t ingest_len; /* the body's size, counted in pulls.ingest_bytes while ingesting */
 	bool too_big;
 	char errbuf[CURL_ERROR_SIZE];
 	double started; /* monotonic seconds */
@@ -121,7 +123,11 @@ struct pulls {
 	struct source *sources;
 	struct fifo queued;         /* due, not yet claimed */
 	struct fifo ready;          /* claimed, waiting for a slot */
-	int active;                 /* transfers and ingests under way, each holding a slot */
+	int active;                 /* transfers under way, each holding a slot */
+	int ingesting;              /* bodies handed to ingest and not answered yet */
+	size_t ingest_bytes;        /* ... and their sizes as fetched */
+	int max_ingesting;          /* what the pool takes in one turn: db_connections batches */
+	size_t ingest_budget;       /* max_parallel_pulls bodies of max_body_size */
 	int ahead;                  /* claims in flight or claimed, waiting for a slot */
 	double max_timeout;         /* the longest transfer timeout of any source */
 	struct stage claims, saves; /* claims and outcomes, written in batches */

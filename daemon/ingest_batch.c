@@ -24,11 +24,12 @@
 #include <string.h>
 
 #include "db.h"
+#include "ingest.h"
 #include "log.h"
 #include "scheduler.h"
 #include "store_ingest.h"
 
-#define BATCH_MAX   16
+#define BATCH_MAX   INGEST_BATCH_MAX
 #define BATCH_ROWS  1000
 #define BATCH_BYTES (4 << 20) /* of bodies as sent, hex: two bytes a byte */
 

@@ -1,0 +1,143 @@
+# pull_batch.sh - a pull holds its slot (one of max_parallel_pulls) only for
+# its transfer: the body fetched waits for the database without it, so the
+# next transfers run meanwhile and the bodies that wait together share a
+# transaction (daemon/ingest_batch.c), more of them than max_parallel_pulls.
+# Transfers stop while the bodies waiting reach max_parallel_pulls bodies of
+# max_body_size in bytes (or what the pool takes in one turn,
+# db_connections × 16, not reached here). Each source still gets one fetch,
+# one submission, its own outcome.
+#
+# The database is held still by a session holding the lock a period's
+# closing takes (advisory 1835365236, 0): every storing waits for it, while
+# claims and outcomes do not take it.
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/integration/pull_lib.sh"
+
+K=4  # max_parallel_pulls
+N=24 # sources, each of its own reporter (a batch holds one submission a reporter)
+root=$T_TMP/root
+mkdir -p "$root"
+db=$(t_newdb)
+conf=$T_TMP/mestatd.conf
+# config K [LINES...]: max_parallel_pulls K, one database connection.
+config() {
+	local k=$1
+	shift
+	t_conf "$conf" "$db" "max_parallel_pulls = $k" "db_connections = 1" "$@"
+}
+config "$K"
+t_migrate "$conf" 2>>"$T_TMP/mestatd.log"
+
+mapfile -t reporters < <(q "select code from mestat.reporter
+	where kind in ('province', 'municipality', 'autonomous_region') and active order by code limit $N")
+[ "${#reporters[@]}" -eq "$N" ] || { not_ok "$N provincial reporters" "got ${#reporters[@]}"; exit 1; }
+mapfile -t cells < <(q "select i.code || ',' || p.code from mestat.indicator i cross join mestat.period p
+	where i.scope = 'provincial' and i.periodicity = 'quarterly' and i.value_type <> 'percent' and i.active
+	  and p.kind = 'quarter' and p.start_date <= current_date order by p.code, i.code limit 2")
+sim_start main "$root" || { not_ok "the simulator starts" "$(cat "$T_TMP/sim-main.err")"; exit 1; }
+main=https://127.0.0.1:$SIM_PORT
+
+# sources ROUND [LINES...]: N sources, s0 ... (reporter i), each body one
+# value of cell ROUND (0 or 1), padded by a comment to PAD bytes when PAD is
+# set; LINES go in each section. Their state rows say they are due now, so
+# that all are due at once.
+sources() {
+	local round=$1 i body
+	shift
+	for ((i = 0; i < N; i++)); do
+		body=$(printf 'reporter,indicator,period,value,comment\n%s,%s,%d,' "${reporters[i]}" "${cells[round]}" $((100 + i)))
+		printf '%s%s\n' "$body" "$(head -c $((${PAD:-0} > ${#body} ? ${PAD:-0} - ${#body} - 1 : 0)) /dev/zero | tr '\0' x)" \
+			>"$root/s$i.csv"
+		source_section "s$i" "${reporters[i]}" "$main/s$i.csv" csv "interval = 1h" "timeout = 20s" "$@" >>"$conf"
+	done
+	q "delete from mestat.source_state;
+	   insert into mestat.source_state (name, reporter, url, format, next_run)
+	   select 's' || g, (array['$(IFS=,; echo "${reporters[*]}" | sed "s/,/','/g")'])[g + 1],
+	          '$main/s' || g || '.csv', 'csv', now() - interval '1 minute'
+	     from generate_series(0, $N - 1) g" >/dev/null
+}
+
+# hold: a session holds the lock every storing waits for, until released.
+hold() {
+	PGAPPNAME=pull_batch_holder psql -X -q -U postgres -d "$db" \
+		-c "select pg_advisory_lock(1835365236, 0); select pg_sleep(60)" >/dev/null 2>&1 &
+	holder=$!
+	t_wait_sql 10 "select exists (select 1 from pg_locks l join pg_stat_activity a using (pid)
+		where a.application_name = 'pull_batch_holder' and l.locktype = 'advisory' and l.granted)" >/dev/null
+}
+release() {
+	q "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pull_batch_holder'" >/dev/null
+	wait "$holder" 2>/dev/null
+}
+fetched() { sim_count "$SIM_LOG" '^GET /s[0-9]+\.csv 200$'; }
+fetched_over() { [ "$(fetched)" -gt "$1" ]; }
+
+# fetched_settled: the transfers' count once it has not moved for a second.
+fetched_settled() {
+	local n m
+	n=$(fetched)
+	for _ in $(seq 20); do
+		sleep 1
+		m=$(fetched)
+		[ "$m" = "$n" ] && break
+		n=$m
+	done
+	echo "$n"
+}
+
+# ---- Transfers go on while the database holds the first body.
+sources 0
+hold
+t0=$(q "select now()")
+t_up "$conf"
+t_until 20 fetched_over 0
+held=$(fetched_settled)
+if [ "$held" -gt "$K" ]; then
+	ok "while the database holds the first body, transfers go on: $held fetched on $K slots"
+else
+	not_ok "while the database holds the first body, transfers go on: more than $K fetched on $K slots" "$held"
+fi
+expect_eq "... and none is stored yet" 0 "$(q "select count(*) from mestat.submission where via = 'pull'")"
+release
+if t_until 60 sql_true "select count(*) = $N from mestat.source_state where last_success > '$t0'"; then
+	ok "once the lock is free every source records a success"
+else
+	not_ok "once the lock is free every source records a success" \
+		"$(q "select count(*) from mestat.source_state where last_success > '$t0'") of $N"
+fi
+expect_eq "... each fetched once and stored once: $N submissions, $N values" "$N|$N|$N" \
+	"$(fetched)|$(q "select (select count(*) from mestat.submission where via = 'pull' and outcome = 'accepted'), (select count(*) from mestat.observation)")"
+# The first body went alone and waited; those fetched meanwhile waited for
+# it together and went in one transaction on the one connection.
+together=$(grep -c "msg=\"submission accepted\".* batch=$((held - 1))\$" "$T_TMP/mestatd.log")
+if [ "$together" -ge $((held - 1)) ]; then
+	ok "the $((held - 1)) bodies that waited together were stored in one transaction (more than max_parallel_pulls)"
+else
+	not_ok "the $((held - 1)) bodies that waited together were stored in one transaction (more than max_parallel_pulls)" \
+		"$together submissions logged with batch=$((held - 1)); $(grep -o 'batch=[0-9]*' "$T_TMP/mestatd.log" | sort | uniq -c | tr '\n' ' ')"
+fi
+t_stop
+
+# ---- The bodies waiting are bounded in bytes: max_parallel_pulls bodies of
+# max_body_size. With one slot and bodies of max_body_size (1 KB), one body
+# waiting spends the budget: no transfer starts until it is stored, though a
+# source is claimed ahead and the slot is free.
+config 1 "max_body_size = 1KB"
+PAD=1024 sources 1 "max_body_size = 1KB"
+got=$(wc -c <"$root/s0.csv")
+before=$(fetched)
+hold
+t1=$(q "select now()")
+t_up "$conf"
+t_until 20 fetched_over "$before"
+held=$(($(fetched_settled) - before))
+expect_eq "a body of $got bytes, a budget of 1 × 1 KB: no transfer starts while it waits" 1 "$held"
+release
+if t_until 60 sql_true "select count(*) = $N from mestat.source_state where last_success > '$t1'"; then
+	ok "... and once the lock is free every source records a success"
+else
+	not_ok "... and once the lock is free every source records a success" \
+		"$(q "select count(*) from mestat.source_state where last_success > '$t1'") of $N; $(q "select string_agg(name || ':' || coalesce(last_error, '-'), ' ') from mestat.source_state where last_success is null or last_success <= '$t1'")"
+fi
+t_stop
+expect_eq "mestatd stops cleanly" 0 "$T_RC"
