@@ -33,6 +33,10 @@
 #define BATCH_ROWS  1000
 #define BATCH_BYTES (4 << 20) /* of bodies as sent, hex: two bytes a byte */
 
+/* A batch's first round trip is one pipeline: BEGIN, the batch's opening,
+ * two steps a submission, the check and the storing. */
+_Static_assert(4 + 2 * BATCH_MAX <= DB_PIPELINE_MAX, "a batch's first round trip must fit one pipeline");
+
 static struct job *waiting, *waiting_tail;
 /* starts a submission alone on a connection (ingest.c) */
 static db_acquire_cb alone;
