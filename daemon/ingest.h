@@ -16,9 +16,4 @@ struct receipt_key;
  * submission that commits (201) pokes the scheduler (sched_poke) before CB. */
 void ingest_submit(struct db *db, struct receipt_key *key, const struct ingest_request *rq, ingest_cb cb, void *arg);
 
-/* INGEST_BATCH_MAX: the submissions waiting for a connection that one
- * connection takes at a time, in one transaction (ingest_batch.c). A pool
- * of N connections stores up to N times as many in one turn of each. */
-#define INGEST_BATCH_MAX 16
-
 #endif

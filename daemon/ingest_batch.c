@@ -24,7 +24,6 @@
 #include <string.h>
 
 #include "db.h"
-#include "ingest.h"
 #include "log.h"
 #include "scheduler.h"
 #include "store_ingest.h"

@@ -12,6 +12,11 @@
 struct receipt_key;
 struct json_t;
 
+/* INGEST_BATCH_MAX: the submissions waiting for a connection that one
+ * connection takes at a time, in one transaction (ingest_batch.c). A pool
+ * of N connections stores up to N times as many in one turn of each. */
+#define INGEST_BATCH_MAX 16
+
 /* What arrived. Strings are borrowed for the duration of ingest_submit's
  * call only; ingest copies what it keeps. */
 struct ingest_request {
