@@ -199,6 +199,16 @@ static bool ingest_room(void)
 	return pulls.ingesting < pulls.max_ingesting && pulls.ingest_bytes < pulls.ingest_budget;
 }
 
+/* slot_free: S gives back its slot, if it holds one (true then). */
+static bool slot_free(struct source *s)
+{
+	if (!s->slot)
+		return false;
+	s->slot = false;
+	pulls.active--;
+	return true;
+}
+
 /* ingest_done: S's body is answered; its place goes to the next transfer. */
 static void ingest_done(struct source *s)
 {
@@ -264,10 +274,7 @@ void round_ingest(struct source *s)
 	s->ingest_len = s->len;
 	pulls.ingesting++;
 	pulls.ingest_bytes += s->len;
-	if (s->slot) {
-		s->slot = false;
-		pulls.active--;
-	}
+	slot_free(s);
 	char identity[300];
 	snprintf(identity, sizeof(identity), "source:%s", s->name);
 	struct ingest_request rq = {
@@ -391,11 +398,8 @@ static void save(struct source *s)
 	 * short strings, is written. */
 	transfer_clear(s);
 	ingest_done(s);
-	if (s->slot) {
-		s->slot = false;
-		pulls.active--;
+	if (slot_free(s))
 		pump();
-	}
 	if (stage_add(&pulls.saves, s) != 0)
 		save_ops.failed(s, "out of memory", false);
 	else
@@ -409,10 +413,7 @@ void round_end(struct source *s, double delay)
 	round_clear(s);
 	s->state = ST_IDLE;
 	ingest_done(s);
-	if (s->slot) {
-		s->slot = false;
-		pulls.active--;
-	}
+	slot_free(s);
 	if (s->ahead) {
 		s->ahead = false;
 		pulls.ahead--;
@@ -432,13 +433,17 @@ void round_end(struct source *s, double delay)
 
 /* ---- the public face ---- */
 
-/* set_max_connects: keep enough idle connections for every slot to find
- * its server's open: libcurl's own default follows the handles added at the
- * moment, which drops to a few while transfers wait for the bodies before
- * them to be stored, and each connection closed then costs a TLS handshake
- * on the province's side in the next round. */
-static void set_max_connects(void)
+/* limits_apply: the bounds CF sets that a reload may change: the slots, the
+ * bytes of bodies waiting for the database, and the idle connections kept:
+ * enough for every slot to find its server's open. libcurl's own default
+ * follows the handles added at the moment, which drops to a few while
+ * transfers wait for the bodies before them to be stored, and each
+ * connection closed then costs a TLS handshake on the province's side in
+ * the next round. */
+static void limits_apply(const struct config *cf)
 {
+	pulls.max_parallel = cf->max_parallel_pulls;
+	pulls.ingest_budget = (size_t)pulls.max_parallel * cf->max_body_size;
 	curl_ev_max_connects(pulls.ce, (long)(4 * pulls.max_parallel));
 }
 
@@ -446,9 +451,7 @@ int pull_start(struct daemon *d)
 {
 	memset(&pulls, 0, sizeof(pulls));
 	pulls.d = d;
-	pulls.max_parallel = d->cf->max_parallel_pulls;
 	pulls.max_ingesting = (int)d->cf->db_connections * INGEST_BATCH_MAX;
-	pulls.ingest_budget = (size_t)pulls.max_parallel * d->cf->max_body_size;
 	pulls.claims.ops = &claim_ops;
 	pulls.saves.ops = &save_ops;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -461,7 +464,7 @@ int pull_start(struct daemon *d)
 		pull_stop();
 		return -1;
 	}
-	set_max_connects();
+	limits_apply(d->cf);
 	conf_apply(d->cf);
 	if (pulls.sources)
 		state_load();
@@ -474,9 +477,7 @@ void pull_reconfigure(const struct config *cf)
 {
 	if (!pulls.ce)
 		return;
-	pulls.max_parallel = cf->max_parallel_pulls;
-	pulls.ingest_budget = (size_t)pulls.max_parallel * cf->max_body_size;
-	set_max_connects();
+	limits_apply(cf);
 	pull_conf_reload(cf);
 	pump();
 }
