@@ -42,19 +42,18 @@ main=https://127.0.0.1:$SIM_PORT
 # set; LINES go in each section. Their state rows say they are due now, so
 # that all are due at once.
 sources() {
-	local round=$1 i body
+	local round=$1 i body rows=()
 	shift
 	for ((i = 0; i < N; i++)); do
 		body=$(printf 'reporter,indicator,period,value,comment\n%s,%s,%d,' "${reporters[i]}" "${cells[round]}" $((100 + i)))
 		printf '%s%s\n' "$body" "$(head -c $((${PAD:-0} > ${#body} ? ${PAD:-0} - ${#body} - 1 : 0)) /dev/zero | tr '\0' x)" \
 			>"$root/s$i.csv"
 		source_section "s$i" "${reporters[i]}" "$main/s$i.csv" csv "interval = 1h" "timeout = 20s" "$@" >>"$conf"
+		rows+=("('s$i', '${reporters[i]}', '$main/s$i.csv', 'csv', now() - interval '1 minute')")
 	done
 	q "delete from mestat.source_state;
 	   insert into mestat.source_state (name, reporter, url, format, next_run)
-	   select 's' || g, (array['$(IFS=,; echo "${reporters[*]}" | sed "s/,/','/g")'])[g + 1],
-	          '$main/s' || g || '.csv', 'csv', now() - interval '1 minute'
-	     from generate_series(0, $N - 1) g" >/dev/null
+	   values $(IFS=,; echo "${rows[*]}")" >/dev/null
 }
 
 # hold: a session holds the lock every storing waits for, until released.
