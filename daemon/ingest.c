@@ -75,7 +75,8 @@ static int build_stage(struct job *j, const struct fmt_result *fr)
 {
 	for (int c = 0; c < STORE_STAGE_COLUMNS; c++)
 		free(j->stage[c]);
-	return store_stage_rows(fr, j->excluded, j->stage);
+	j->stage_rows = store_stage_rows(fr, j->excluded, j->stage);
+	return j->stage_rows < 0 ? -1 : 0;
 }
 
 static char *hex_bytea(const char *data, size_t len)

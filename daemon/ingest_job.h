@@ -45,6 +45,7 @@ struct job {
 	bool *excluded; /* per row: refused in a partial submission */
 	/* the rows still in play: one array literal per staged column */
 	char *stage[STORE_STAGE_COLUMNS];
+	int stage_rows;
 	/* outcome */
 	struct ingest_result res;
 	char message[512];

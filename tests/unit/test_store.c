@@ -45,13 +45,29 @@ static char *element(const char **p, bool *last)
 	return out;
 }
 
-/* The number of arrays the staging statement takes: its $n parameters. */
-static int statement_columns(void)
+/* The number of arrays a staging statement SQL takes: its $n parameters. */
+static int statement_columns(const char *sql)
 {
 	int n = 0;
-	for (const char *p = store_stage_ingest_rows_sql; (p = strchr(p, '$')) != NULL; p++)
+	for (const char *p = sql; (p = strchr(p, '$')) != NULL; p++)
 		n++;
 	return n;
+}
+
+/* column: the N elements of array literal A, each malloc'd (NULL for NULL);
+ * A has exactly N. */
+static void column(const char *a, int n, char **out)
+{
+	assert_int_equal(a[0], '{');
+	const char *p = a + 1;
+	bool last = n == 0 && strcmp(p, "}") == 0;
+	for (int i = 0; i < n; i++) {
+		assert_false(last);
+		out[i] = element(&p, &last);
+	}
+	assert_true(last);
+	if (n > 0)
+		assert_int_equal(*p, '\0');
 }
 
 static void field_round_trip(const char *in)
@@ -148,8 +164,8 @@ static void rows_have_the_statements_columns_and_skip_set_aside(void **state)
 	bool excluded[3] = {false, true, false};
 
 	char *out[STORE_STAGE_COLUMNS];
-	assert_int_equal(store_stage_rows(&fr, excluded, out), 0);
-	assert_int_equal(statement_columns(), STORE_STAGE_COLUMNS);
+	assert_int_equal(store_stage_rows(&fr, excluded, out), 2); /* the rows staged */
+	assert_int_equal(statement_columns(store_stage_ingest_rows_sql), STORE_STAGE_COLUMNS);
 	assert_int_equal(STORE_STAGE_COLUMNS, 13);
 
 	/* f[column][row]: two rows, the second set aside */
@@ -197,6 +213,103 @@ static void rows_have_the_statements_columns_and_skip_set_aside(void **state)
 	}
 }
 
+/* store_row: a row of one staged value VALUE from LOC, the rest empty. */
+static struct fmt_row store_row(const char *loc, char *value)
+{
+	struct fmt_row r = {0};
+	r.reporter = "330000";
+	r.value = value;
+	snprintf(r.loc, sizeof(r.loc), "%s", loc);
+	return r;
+}
+
+static void a_batch_stages_every_row_with_its_place(void **state)
+{
+	(void)state;
+	/* three submissions: two rows, none left (all set aside), one */
+	struct fmt_row r1[2] = {store_row("line 2", "1.5"), store_row("line 3", "a,\"b\"")};
+	struct fmt_row r2[1] = {store_row("line 2", "9")};
+	struct fmt_row r3[1] = {store_row("/dataValues/0", NULL)};
+	struct fmt_result fr[3] = {{.rows = r1, .nrows = 2}, {.rows = r2, .nrows = 1}, {.rows = r3, .nrows = 1}};
+	bool aside[1] = {true};
+	char *stage[3][STORE_STAGE_COLUMNS];
+	int rows[3];
+	rows[0] = store_stage_rows(&fr[0], NULL, stage[0]);
+	rows[1] = store_stage_rows(&fr[1], aside, stage[1]);
+	rows[2] = store_stage_rows(&fr[2], NULL, stage[2]);
+	assert_int_equal(rows[0], 2);
+	assert_int_equal(rows[1], 0);
+	assert_int_equal(rows[2], 1);
+
+	char *const *stages[3] = {stage[0], stage[1], stage[2]};
+	char *out[STORE_STAGE_COLUMNS + 1];
+	assert_int_equal(store_stage_join(3, stages, rows, out), 0);
+	assert_int_equal(statement_columns(store_stage_batch_rows_sql), STORE_STAGE_COLUMNS + 1);
+
+	char *f[STORE_STAGE_COLUMNS + 1][3];
+	for (int c = 0; c <= STORE_STAGE_COLUMNS; c++)
+		column(out[c], 3, f[c]);
+	/* each row's place in the batch, then its own seq, loc and value */
+	const char *place[3] = {"1", "1", "3"}, *seq[3] = {"1", "2", "1"};
+	const char *loc[3] = {"line 2", "line 3", "/dataValues/0"}, *value[3] = {"1.5", "a,\"b\"", NULL};
+	for (int i = 0; i < 3; i++) {
+		assert_string_equal(f[0][i], place[i]);
+		assert_string_equal(f[1][i], seq[i]);
+		assert_string_equal(f[2][i], loc[i]);
+		assert_string_equal(f[3][i], "330000");
+		if (value[i])
+			assert_string_equal(f[6][i], value[i]);
+		else
+			assert_null(f[6][i]);
+	}
+	for (int c = 0; c <= STORE_STAGE_COLUMNS; c++) {
+		for (int i = 0; i < 3; i++)
+			free(f[c][i]);
+		free(out[c]);
+	}
+
+	/* a batch whose rows were all set aside: empty arrays */
+	char *const *none[1] = {stage[1]};
+	int zero[1] = {0};
+	assert_int_equal(store_stage_join(1, none, zero, out), 0);
+	for (int c = 0; c <= STORE_STAGE_COLUMNS; c++) {
+		assert_string_equal(out[c], "{}");
+		free(out[c]);
+	}
+	for (int k = 0; k < 3; k++)
+		for (int c = 0; c < STORE_STAGE_COLUMNS; c++)
+			free(stage[k][c]);
+}
+
+static void columns_of_rows_come_back_as_sent(void **state)
+{
+	(void)state;
+	const char *a[3] = {"110000", NULL, "\\x6869"};
+	const char *b[3] = {"120000", "key \"k\"", "\\x"};
+	const char *const *row[2] = {a, b};
+	char *out[3];
+	assert_int_equal(store_columns(2, 3, row, out), 0);
+	for (int c = 0; c < 3; c++) {
+		char *f[2];
+		column(out[c], 2, f);
+		for (int i = 0; i < 2; i++) {
+			if (row[i][c])
+				assert_string_equal(f[i], row[i][c]);
+			else
+				assert_null(f[i]);
+			free(f[i]);
+		}
+		free(out[c]);
+	}
+	/* more columns than any statement takes: refused, nothing made */
+	const char *wide[STORE_STAGE_COLUMNS + 2] = {0};
+	const char *const *wrow[1] = {wide};
+	char *wout[STORE_STAGE_COLUMNS + 2];
+	assert_int_equal(store_columns(1, STORE_STAGE_COLUMNS + 2, wrow, wout), -1);
+	for (int c = 0; c < STORE_STAGE_COLUMNS + 2; c++)
+		assert_null(wout[c]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +317,8 @@ int main(void)
 		cmocka_unit_test(escapes_are_those_array_input_reads),
 		cmocka_unit_test(random_fields_round_trip),
 		cmocka_unit_test(rows_have_the_statements_columns_and_skip_set_aside),
+		cmocka_unit_test(a_batch_stages_every_row_with_its_place),
+		cmocka_unit_test(columns_of_rows_come_back_as_sent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
