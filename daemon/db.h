@@ -49,8 +49,8 @@ struct db_step {
 	bool prepare;
 	PGresult **keep;
 };
-/* A batch of submissions (ingest_batch.c): 2 statements each, and 4 more. */
-#define DB_PIPELINE_MAX 64
+/* The longest round trip sent: a batch's first (ingest_batch.c), 5. */
+#define DB_PIPELINE_MAX 8
 
 /* db_pipeline: send the N (1..DB_PIPELINE_MAX) STEPS in one round trip; they
  * run in order and, after an error, the rest are skipped. CB gets the first

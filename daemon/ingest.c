@@ -257,7 +257,7 @@ static void step(struct db_conn *c, PGresult *r, const char *err, void *arg)
 			return sql_failed(j, r, err);
 		if (!o || PQntuples(o) != 1)
 			return sql_failed(j, r, "opening the submission returned no row");
-		if (ingest_job_take_opened(j, o)) {
+		if (ingest_job_take_opened(j, o, 0)) {
 			j->state = S_REPLAY;
 			return db_query(j->conn, store_ingest_rollback_sql, 0, NULL, step, j);
 		}

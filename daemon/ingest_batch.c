@@ -4,8 +4,10 @@
  * BATCH_ROWS rows and BATCH_BYTES, go in one transaction, in two round
  * trips:
  *
- *   BEGIN, mestat.ingest_batch_begin(), and for each one ingest_open and its
- *   rows staged; mestat.ingest_batch_check(), the validation of them all
+ *   BEGIN, mestat.ingest_batch_open() (067: each opened, or its earlier
+ *   receipt found), every row of the batch staged by one statement, each
+ *   taking the id opened in its place; mestat.ingest_batch_check(), the
+ *   validation of them all
  *   (065_ingest_batch_check.sql: each judged as alone; a refusal keeps
  *   nothing of it), then mestat.ingest_batch_apply(): the rows kept stored,
  *   scored and counted by shared statements (064_ingest_batch.sql); then
@@ -31,10 +33,10 @@
 #define BATCH_MAX   INGEST_BATCH_MAX
 #define BATCH_ROWS  1000
 #define BATCH_BYTES (4 << 20) /* of bodies as sent, hex: two bytes a byte */
+#define OPEN_PARAMS 9         /* ingest_open's that name the submission */
+#define FIRST_STEPS 5         /* BEGIN, the opening, the staging, the check, the storing */
 
-/* A batch's first round trip is one pipeline: BEGIN, the batch's opening,
- * two steps a submission, the check and the storing. */
-_Static_assert(4 + 2 * BATCH_MAX <= DB_PIPELINE_MAX, "a batch's first round trip must fit one pipeline");
+_Static_assert(FIRST_STEPS <= DB_PIPELINE_MAX, "a batch's first round trip must fit one pipeline");
 
 static struct job *waiting, *waiting_tail;
 /* starts a submission alone on a connection (ingest.c) */
@@ -45,6 +47,7 @@ struct batch {
 	struct db_conn *conn;
 	int n;
 	bool closing;      /* the receipts and COMMIT sent */
+	PGresult *opened;  /* ingest_batch_open's rows, one a submission */
 	PGresult *checked; /* ingest_batch_check's rows: those refused */
 	struct job *jobs[BATCH_MAX];
 };
@@ -108,6 +111,7 @@ static void batch_free(struct batch *b)
 {
 	if (b->conn)
 		db_release(b->conn);
+	PQclear(b->opened);
 	PQclear(b->checked);
 	free(b);
 }
@@ -129,23 +133,40 @@ static void batch_alone(struct batch *b)
 	}
 }
 
-static void batch_send(struct batch *b)
+/* batch_send: the first round trip; -1 when its parameters cannot be
+ * made (out of memory). */
+static int batch_send(struct batch *b)
 {
 	const char *open_p[BATCH_MAX][11];
-	struct db_step steps[4 + 2 * BATCH_MAX];
-	int n = 0;
-	steps[n++] = (struct db_step){store_ingest_begin_sql, 0, NULL, false, NULL};
-	steps[n++] = (struct db_step){store_ingest_batch_begin_sql, 0, NULL, true, NULL};
+	const char *const *open_rows[BATCH_MAX];
+	char *const *stages[BATCH_MAX];
+	int rows[BATCH_MAX];
 	for (int i = 0; i < b->n; i++) {
-		struct job *j = b->jobs[i];
-		ingest_job_open_params(j, open_p[i]);
-		steps[n++] = (struct db_step){store_ingest_open_sql, 11, open_p[i], true, &j->opened};
-		steps[n++] = (struct db_step){store_stage_ingest_rows_sql, STORE_STAGE_COLUMNS,
-		                              (const char *const *)j->stage, true, NULL};
+		ingest_job_open_params(b->jobs[i], open_p[i]);
+		open_rows[i] = open_p[i];
+		stages[i] = b->jobs[i]->stage;
+		rows[i] = b->jobs[i]->stage_rows;
 	}
-	steps[n++] = (struct db_step){store_ingest_batch_check_sql, 0, NULL, true, &b->checked};
-	steps[n++] = (struct db_step){store_ingest_batch_apply_sql, 0, NULL, true, NULL};
-	db_pipeline(b->conn, steps, n, batch_step, b);
+	char *open_a[OPEN_PARAMS], *stage_a[STORE_STAGE_COLUMNS + 1];
+	if (store_columns(b->n, OPEN_PARAMS, open_rows, open_a) != 0)
+		return -1;
+	if (store_stage_join(b->n, stages, rows, stage_a) != 0) {
+		for (int c = 0; c < OPEN_PARAMS; c++)
+			free(open_a[c]);
+		return -1;
+	}
+	const struct db_step steps[FIRST_STEPS] = {
+		{store_ingest_begin_sql, 0, NULL, false, NULL},
+		{store_ingest_batch_open_sql, OPEN_PARAMS, (const char *const *)open_a, true, &b->opened},
+		{store_stage_batch_rows_sql, STORE_STAGE_COLUMNS + 1, (const char *const *)stage_a, true, NULL},
+		{store_ingest_batch_check_sql, 0, NULL, true, &b->checked},
+		{store_ingest_batch_apply_sql, 0, NULL, true, NULL}};
+	db_pipeline(b->conn, steps, FIRST_STEPS, batch_step, b);
+	for (int c = 0; c < OPEN_PARAMS; c++)
+		free(open_a[c]);
+	for (int c = 0; c <= STORE_STAGE_COLUMNS; c++)
+		free(stage_a[c]);
+	return 0;
 }
 
 /* rows_of: the rows of answer C (in the order of the ids, first column)
@@ -168,13 +189,11 @@ static void rows_of(const PGresult *c, long long id, int *from, int *to)
 static int batch_close(struct batch *b, const PGresult *r)
 {
 	json_t *entries = json_array();
-	if (!entries || !b->checked)
+	if (!entries || !b->checked || !b->opened || PQntuples(b->opened) != b->n)
 		goto missing;
 	for (int i = 0; i < b->n; i++) {
 		struct job *j = b->jobs[i];
-		if (!j->opened || PQntuples(j->opened) != 1)
-			goto missing;
-		if (ingest_job_take_opened(j, j->opened))
+		if (ingest_job_take_opened(j, b->opened, i))
 			continue;
 		int from, to;
 		rows_of(b->checked, j->res.submission_id, &from, &to);
@@ -287,7 +306,10 @@ static void on_turn(struct db_conn *c, void *arg)
 	b->conn = c;
 	b->n = n;
 	memcpy(b->jobs, jobs, sizeof(*jobs) * n);
-	batch_send(b);
+	if (batch_send(b) != 0) {
+		log_error("a batch of submissions could not be sent; each goes alone", "submissions=%d", n);
+		batch_alone(b);
+	}
 }
 
 int ingest_batch_wait(struct job *j, db_acquire_cb start_alone)

@@ -121,20 +121,20 @@ void ingest_job_open_params(const struct job *j, const char *p[11])
 	memcpy(p, v, sizeof(v));
 }
 
-/* ingest_job_take_opened: ingest_open's answer O: true for a replay (the earlier
- * receipt is the answer), else the submission's id and time. */
-bool ingest_job_take_opened(struct job *j, const PGresult *o)
+/* ingest_job_take_opened: row ROW of ingest_open's answer O: true for a replay
+ * (the earlier receipt is the answer), else the submission's id and time. */
+bool ingest_job_take_opened(struct job *j, const PGresult *o, int row)
 {
-	j->res.submission_id = atoll(PQgetvalue(o, 0, 0));
-	if (!PQgetisnull(o, 0, 2)) {
+	j->res.submission_id = atoll(PQgetvalue(o, row, 0));
+	if (!PQgetisnull(o, row, 2)) {
 		j->res.replay = true;
 		j->res.status = 200;
-		j->res.receipt = json_loads(PQgetvalue(o, 0, 2), 0, NULL);
+		j->res.receipt = json_loads(PQgetvalue(o, row, 2), 0, NULL);
 		snprintf(j->message, sizeof(j->message),
 		         "this submission was accepted before as %lld; nothing new was stored", j->res.submission_id);
 		return true;
 	}
-	snprintf(j->received_at, sizeof(j->received_at), "%s", PQgetvalue(o, 0, 1));
+	snprintf(j->received_at, sizeof(j->received_at), "%s", PQgetvalue(o, row, 1));
 	snprintf(j->id_text, sizeof(j->id_text), "%lld", j->res.submission_id);
 	return false;
 }

@@ -76,9 +76,10 @@ void ingest_job_fail_503(struct job *j, const char *why);
  * (store_ingest.h). */
 void ingest_job_open_params(const struct job *j, const char *p[11]);
 
-/* ingest_job_take_opened: ingest_open's answer O: true for a replay (its
- * receipt is the answer), else J's id and time of receipt. */
-bool ingest_job_take_opened(struct job *j, const PGresult *o);
+/* ingest_job_take_opened: row ROW of ingest_open's answer O (or of
+ * ingest_batch_open's): true for a replay (its receipt is the answer), else
+ * J's id and time of receipt. */
+bool ingest_job_take_opened(struct job *j, const PGresult *o, int row);
 
 /* ingest_job_refusal_detail: what J's audit record keeps of its refusal. */
 void ingest_job_refusal_detail(struct job *j);

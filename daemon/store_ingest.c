@@ -43,7 +43,9 @@ const char store_ingest_validate_apply_sql[] =
 const char store_ingest_receipt_sql[] = "UPDATE mestat.submission SET counts = $1::jsonb, receipt = $2,"
 					" error_detail = coalesce($4::jsonb, error_detail) WHERE id = $3::bigint";
 
-const char store_ingest_batch_begin_sql[] = "SELECT mestat.ingest_batch_begin()";
+const char store_ingest_batch_open_sql[] =
+	"SELECT id, received_at, receipt FROM mestat.ingest_batch_open($1::text[], $2::text[], $3::text[], $4::text[],"
+	" $5::text[], $6::text[], $7::bytea[], $8::text[], $9::text[])";
 const char store_ingest_batch_check_sql[] =
 	"SELECT submission, seq, loc, field, status, reason FROM mestat.ingest_batch_check()";
 const char store_ingest_batch_apply_sql[] =

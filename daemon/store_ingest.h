@@ -55,17 +55,19 @@ extern const char store_ingest_validate_apply_sql[];
 extern const char store_ingest_receipt_sql[];
 
 /* A batch: several native submissions of different reporters in one
- * transaction. After BEGIN, store_ingest_batch_begin_sql (no parameter); for
- * each submission store_ingest_open_sql and the staging statement; then
- * store_ingest_batch_check_sql (no parameter: the validation of them all;
- * rows of submission, seq, loc, field, status, reason for those refused,
- * in the order of the ids, none for those kept or a replay); then
+ * transaction. After BEGIN, store_ingest_batch_open_sql ($1..$9 the arrays
+ * of store_ingest_open_sql's $1..$9, one place a submission; one row a
+ * place, in their order, as store_ingest_open_sql's) and the batch's staging
+ * statement (store.h); then store_ingest_batch_check_sql (no parameter: the
+ * validation of them all; rows of submission, seq, loc, field, status,
+ * reason for those refused, in the order of the ids, none for those kept or
+ * a replay); then
  * store_ingest_batch_apply_sql (no parameter; one row a submission kept:
  * submission, new, revised, unchanged, deleted, warnings).
  * Last store_ingest_batch_close_sql ($1: a JSON array of {id, counts,
  * receipt} for a submission accepted, {id, outcome, http_status,
  * error_detail} for one refused) and COMMIT. */
-extern const char store_ingest_batch_begin_sql[];
+extern const char store_ingest_batch_open_sql[];
 extern const char store_ingest_batch_check_sql[];
 extern const char store_ingest_batch_apply_sql[];
 extern const char store_ingest_batch_close_sql[];

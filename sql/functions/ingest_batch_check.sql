@@ -37,7 +37,7 @@ declare
 	staged boolean := true; -- pg_temp.ingest_row holds the rows of subs as sent
 begin
 	if coalesce(current_setting('mestat.ingest_batch', true), '') <> 'on' then
-		raise exception 'ingest_batch_check: no batch: call mestat.ingest_batch_begin() first' using errcode = '55000';
+		raise exception 'ingest_batch_check: no batch: open one with mestat.ingest_batch_open()' using errcode = '55000';
 	end if;
 	-- A replay opened nothing: its rows are no submission's.
 	delete from pg_temp.ingest_row r where r.submission is null;
@@ -163,8 +163,7 @@ end
 $$;
 
 comment on function mestat.ingest_batch_check() is
-	'mestatd, in a batch (mestat.ingest_batch_begin()), once every submission was opened (mestat.ingest_open()) and '
-	'its rows staged: the validation of them all (mestat.ingest_validate()), each judged on its own rows and the values '
+	'mestatd, in a batch, once every submission was opened (mestat.ingest_batch_open()) and its rows staged: the validation of them all (mestat.ingest_validate()), each judged on its own rows and the values '
 	'stored before the batch. The rows of those refused (submission, seq, loc, field, status, reason), in the order of '
 	'the ids, then of seq and field; nothing of a refused one is kept (the caller records it as rejected); the others'' '
 	'rows are kept for mestat.ingest_batch_apply(). Submissions of different reporters, none the ministry or a '

@@ -59,8 +59,10 @@ begin
 			followup boolean,
 			missing boolean,
 			-- The submission mestat.ingest_open() opened before the rows
-			-- were staged, and its reporter when a batch's submissions are
-			-- judged together (065): mestat.ingest_batch_check().
+			-- were staged (in a batch, the staging statement names each
+			-- row's: mestat.ingest_batch_open(), 067), and its reporter
+			-- when a batch's submissions are judged together (065):
+			-- mestat.ingest_batch_check().
 			submission bigint default nullif(current_setting('mestat.ingest_opened', true), '')::bigint,
 			submitter text
 		) on commit preserve rows;

@@ -20,6 +20,11 @@ declare
 	s_receipt text;
 	s_at text;
 begin
+	-- A batch's submissions are opened together, and their rows staged by
+	-- one statement (mestat.ingest_batch_open(), 067).
+	if coalesce(current_setting('mestat.ingest_batch', true), '') = 'on' then
+		raise exception 'ingest_open: in a batch, call mestat.ingest_batch_open()' using errcode = '55000';
+	end if;
 	-- The same body (or Idempotency-Key) accepted before: its receipt again.
 	if p_lookup then
 		select s.id, s.receipt into s_id, s_receipt
@@ -35,12 +40,7 @@ begin
 			return;
 		end if;
 	end if;
-	-- In a batch the staging tables were made ready once, by
-	-- mestat.ingest_batch_begin(), and each submission's rows are staged
-	-- beside the others' (065).
-	if coalesce(current_setting('mestat.ingest_batch', true), '') <> 'on' then
-		perform mestat.ingest_begin();
-	end if;
+	perform mestat.ingest_begin();
 	insert into mestat.submission (reporter, via, source, format, content_type, sha256, body, client_identity,
 	                               idempotency_key, outcome, http_status)
 	values (p_reporter, p_via, p_source, p_format, p_content_type, p_sha256, p_body, p_client_identity,
@@ -55,9 +55,10 @@ end
 $$;
 
 comment on function mestat.ingest_open(text, text, text, text, text, text, bytea, text, text, text, boolean) is
-	'mestatd, first step of an ingest, inside its transaction: with p_lookup, the submission of reporter p_reporter '
+	'mestatd, first step of an ingest alone, inside its transaction (a batch''s are opened by '
+	'mestat.ingest_batch_open(); here, in a batch, 55000): with p_lookup, the submission of reporter p_reporter '
 	'accepted before with the same SHA-256 or Idempotency-Key (one row: id, NULL, its receipt: a replay, nothing more to '
-	'do); otherwise mestat.ingest_begin() (not in a batch, where mestat.ingest_batch_begin() did) and the submission '
+	'do); otherwise mestat.ingest_begin() and the submission '
 	'row (the audit record, outcome p_outcome, HTTP status 201 until told otherwise): one row (id, received_at as RFC '
 	'3339 UTC text, NULL), and the id kept for the transaction (setting mestat.ingest_opened, read by '
 	'mestat.ingest_validate_apply() and by the default of pg_temp.ingest_row.submission; a replay clears it). A unique '

@@ -332,9 +332,54 @@ expect_eq "... the cells at the batch's values" "110000|14.2|41
 	"$(q "select reporter, max(value) filter (where indicator = 'tech_contract_turnover' and period = '2019Q1'),
 	             max(value) filter (where indicator = 'incubators' and period = '2020Q2')
 	        from mestat.cell where reporter in ('110000', '130000') group by reporter order by 1")"
-expect_match "two submissions of one reporter are not stored together" \
-	'two submissions of one reporter cannot be stored together' \
+expect_match "two submissions of one reporter are not opened together" \
+	'two submissions of one reporter, or one of none, cannot be opened together' \
 	"$(db_batch "$DB" rollback '150000||line 2,150000,incubators,2020Q2,3,,' '150000||line 2,150000,incubators,2020Q1,3,,')"
+
+# 067: a batch's submissions are opened by one call. A place whose
+# Idempotency-Key was accepted before answers with that submission's receipt,
+# the others are opened, one row a place in their order; the ids are kept in
+# their places for the staging (none for the replay).
+q "insert into mestat.submission (reporter, via, format, content_type, sha256, body, client_identity, idempotency_key,
+                                  outcome, receipt)
+   values ('410000', 'push', 'csv', 'text/csv', repeat('a', 64), 'x', 'token:0', 'idem-067', 'accepted', 'receipt 067')" \
+	>/dev/null
+earlier=$(q "select id from mestat.submission where idempotency_key = 'idem-067'")
+got=$(psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U t_daemon -d "$DB" 2>&1 <<'SQL'
+begin;
+create temporary table t_open on commit drop as
+select o.*, o.id > (select s.id from mestat.submission s where s.idempotency_key = 'idem-067') as newer
+  from mestat.ingest_batch_open(array['420000', '410000'], array['push', 'push'], array[null, null]::text[],
+                                array['csv', 'csv'], array['text/csv', 'text/csv'], array[repeat('b', 64), repeat('c', 64)],
+                                array['y', 'z']::bytea[], array['token:0', 'token:0'], array[null, 'idem-067'])
+       with ordinality as o(id, received_at, receipt, n);
+select n, newer, received_at is not null, receipt from t_open order by n;
+select current_setting('mestat.ingest_batch_ids') = '{' || (select id from t_open where n = 1) || ',NULL}';
+select s.reporter, s.outcome, s.http_status from mestat.submission s join t_open o on o.id = s.id where o.n = 1;
+select count(*) from t_open where n = 2 and id = (select id from mestat.submission where idempotency_key = 'idem-067');
+rollback;
+SQL
+)
+expect_eq "a batch opened by one call: a new place opened, an Idempotency-Key accepted before its receipt again" \
+	"1|t|t|
+2|f|f|receipt 067
+t
+420000|accepted|201
+1" "$got"
+expect_eq "... the earlier submission untouched" "$earlier|receipt 067" \
+	"$(q "select id, receipt from mestat.submission where idempotency_key = 'idem-067'")"
+expect_match "in a batch, a submission is not opened alone" 'ingest_open: in a batch, call mestat.ingest_batch_open' \
+	"$(psql -X -q -At -v ON_ERROR_STOP=1 -U t_daemon -d "$DB" 2>&1 <<'SQL'
+begin;
+select count(*) from mestat.ingest_batch_open(array['420000'], array['push'], array[null]::text[], array['csv'],
+                                              array['text/csv'], array[repeat('d', 64)], array['w']::bytea[],
+                                              array['token:0'], array[null]::text[]);
+select * from mestat.ingest_open('430000', 'push', null, 'csv', 'text/csv', repeat('e', 64), 'v', 'token:0', null,
+                                 'accepted', true);
+rollback;
+SQL
+)"
+q "delete from mestat.submission where idempotency_key = 'idem-067'" >/dev/null
 
 # ---- a batch's submissions validated together (mestat.ingest_batch_check, 065)
 

@@ -83,11 +83,11 @@ db_err() {
 }
 
 # db_batch DB END SUBMISSION...: several native submissions in one
-# transaction, as mestatd sends a batch (064, 065): ingest_batch_begin; for
-# each, ingest_open and its rows staged; then ingest_batch_check and
-# ingest_batch_apply; the receipts and the refusals' outcomes by
-# ingest_batch_close (066); then END
-# (commit or rollback). Each
+# transaction, as mestatd sends a batch (064, 065, 067): ingest_batch_open
+# for them all; every row staged by one statement, each taking the id opened
+# in its submission's place; then ingest_batch_check and ingest_batch_apply;
+# the receipts and the refusals' outcomes by ingest_batch_close (066); then
+# END (commit or rollback). Each
 # SUBMISSION is "REPORTER|BODY|ROWS" (BODY empty: a random one; ROWS as
 # db_submit's, one a line). Prints, in the order given, for each: "REPORTER|replay",
 # one "REPORTER|problem|SEQ|STATUS|FIELD" a refused value, or
@@ -97,28 +97,36 @@ db_err() {
 # together, those not refused by an earlier run when it is run again, 1
 # when judged alone).
 db_batch() {
-	local db=$1 end=$2 spec rep body rows i=0 script=""
+	local db=$1 end=$2 spec rep body i=0 reps="" bodies="" rows=""
 	shift 2
 	for spec in "$@"; do
 		i=$((i + 1))
 		rep=${spec%%|*}
 		body=${spec#*|}
 		body=${body%%|*}
-		rows=$(awk -F, 'BEGIN { OFS = "," } NF { n++; print n, $0 }' <<<"${spec#*|*|}")
 		[ -n "$body" ] || body="batch $i $RANDOM $RANDOM $(date +%s%N)"
-		script+="select id, receipt is not null as replay from mestat.ingest_open('$rep', 'push', null, 'csv', 'text/csv',
-	encode(sha256(convert_to('$body', 'UTF8')), 'hex'), convert_to('$body', 'UTF8'), 'token:0', null, 'accepted', true) \\gset
-copy pg_temp.ingest_row (seq, loc, reporter, indicator, period, value, comment, deleted) from stdin with (format csv);
-$rows
-\\.
-insert into t_batch values ($i, '$rep', :id, :'replay', '{}');
-"
+		reps+="${reps:+, }'$rep'"
+		bodies+="${bodies:+, }convert_to('$body', 'UTF8')"
+		rows+=$(awk -F, -v p="$i" 'BEGIN { OFS = "," } NF { n++; print p, n, $0 }' <<<"${spec#*|*|}")$'\n'
 	done
 	psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U t_daemon -d "$db" 2>&1 <<SQL
 begin;
-create temporary table t_batch (n integer, rep text, id bigint, replay boolean, problems text[]) on commit drop;
-select mestat.ingest_batch_begin() \\g /dev/null
-$script
+create temporary table t_rows (place integer, seq integer, loc text, reporter text, indicator text, period text,
+                               value text, comment text, deleted boolean) on commit drop;
+copy t_rows from stdin with (format csv);
+$rows\\.
+create temporary table t_batch on commit drop as
+select o.n, b.rep, o.id, o.receipt is not null as replay, '{}'::text[] as problems
+  from unnest(array[$reps]) with ordinality as b(rep, n)
+  join mestat.ingest_batch_open(array[$reps], array_fill('push'::text, array[$i]), array_fill(null::text, array[$i]),
+                                array_fill('csv'::text, array[$i]), array_fill('text/csv'::text, array[$i]),
+                                array(select encode(sha256(x), 'hex') from unnest(array[$bodies]) with ordinality as u(x, k) order by k),
+                                array[$bodies], array_fill('token:0'::text, array[$i]), array_fill(null::text, array[$i]))
+       with ordinality as o(id, received_at, receipt, n) on o.n = b.n;
+insert into pg_temp.ingest_row (submission, seq, loc, reporter, indicator, period, value, comment, deleted)
+select (current_setting('mestat.ingest_batch_ids')::bigint[])[r.place], r.seq, r.loc, r.reporter, r.indicator,
+       r.period, r.value, r.comment, r.deleted
+  from t_rows r;
 create temporary table t_checked on commit drop as select * from mestat.ingest_batch_check();
 ${DB_BATCH_RUN:+select 'run|' || count(distinct submission) from pg_temp.ingest_row;}
 update t_batch b set problems = array(select c.seq || '|' || c.status || '|' || c.field from t_checked c

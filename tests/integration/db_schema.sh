@@ -228,6 +228,21 @@ prepare by_join(jsonb) as update mestat.submission s set receipt = coalesce(x.re
 	"explain execute by_join(($close_entries)::jsonb);" | grep -c 'Seq Scan on submission')
 expect_eq "... which the join by id, as mestatd sent it, would scan there" "1" "$got"
 
+# 067: a batch's openings look up the earlier receipts by the keys of
+# mestat.submission on the same kind of table, with the plan a connection
+# keeps (generic): a probe of the reporter's accepted bodies each.
+open_args="array['110000', '120000'], array['push', 'push'], array[null, null]::text[], array['csv', 'csv'],
+  array['text/csv', 'text/csv'], array[lpad(to_hex(7), 64, '0'), repeat('f', 64)], array['x', 'y']::bytea[],
+  array['token:0', 'token:0'], array[null, 'k']"
+one_receipt="$few_submissions
+update mestat.submission set receipt = 'earlier' where sha256 = lpad(to_hex(7), 64, '0');"
+got=$(plans_with 'Seq Scan on submission' "$one_receipt
+set local plan_cache_mode = force_generic_plan;" "select count(*) from mestat.ingest_batch_open($open_args);")
+expect_match "a batch's openings find earlier receipts without a scan of every submission" '^[1-9][0-9]* 0$' "$got"
+got=$(rolled_back "$one_receipt" "select receipt is null, id > :last from mestat.ingest_batch_open($open_args);")
+expect_eq "... the body accepted before found, the other opened" "f|f
+t|t" "$(tail -n 2 <<<"$got")"
+
 # A full run writes its assessments in the order report.progress_by_reporter
 # reads them, (reporter, sort_key, indicator), so that a reporter's rows lie
 # on a few pages: read in the order of their ctids, the rows and how many
