@@ -20,6 +20,7 @@ declare
 	ids bigint[];
 	ats text[];
 	receipts text[];
+	opened_ids bigint[];
 begin
 	-- The submission rows are matched to their places by reporter, and a
 	-- batch stores no two of one reporter (mestat.ingest_store_kept()).
@@ -63,19 +64,17 @@ begin
 		returning submission.id, submission.reporter,
 		          to_char(submission.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at
 	)
+	-- The id opened in each place, none for a replay (opened_ids): the staged
+	-- rows take theirs by their place in the batch (mestatd's batch staging
+	-- statement), and a replay's are no submission's
+	-- (mestat.ingest_batch_check()).
 	select array_agg(coalesce(e.id, o.id) order by a.n), array_agg(o.at order by a.n),
-	       array_agg(e.receipt order by a.n)
-	  into ids, ats, receipts
+	       array_agg(e.receipt order by a.n), array_agg(o.id order by a.n)
+	  into ids, ats, receipts, opened_ids
 	  from arg a
 	  left join earlier e on e.n = a.n
 	  left join opened o on o.reporter = a.reporter and e.n is null;
-	-- The id of each place, none for a replay: the staged rows take theirs
-	-- by their place in the batch (mestatd's batch staging statement), and
-	-- a replay's are no submission's (mestat.ingest_batch_check()).
-	perform set_config('mestat.ingest_batch_ids',
-	                   coalesce((select array_agg(case when u.receipt is null then u.id end order by u.n)
-	                               from unnest(ids, receipts) with ordinality as u(id, receipt, n)), '{}')::text,
-	                   true);
+	perform set_config('mestat.ingest_batch_ids', coalesce(opened_ids, '{}')::text, true);
 	return query select u.id, u.at, u.receipt from unnest(ids, ats, receipts) as u(id, at, receipt);
 end
 $$;
