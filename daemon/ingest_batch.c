@@ -147,26 +147,25 @@ static int batch_send(struct batch *b)
 		stages[i] = b->jobs[i]->stage;
 		rows[i] = b->jobs[i]->stage_rows;
 	}
-	char *open_a[OPEN_PARAMS], *stage_a[STORE_STAGE_COLUMNS + 1];
-	if (store_columns(b->n, OPEN_PARAMS, open_rows, open_a) != 0)
-		return -1;
-	if (store_stage_join(b->n, stages, rows, stage_a) != 0) {
-		for (int c = 0; c < OPEN_PARAMS; c++)
-			free(open_a[c]);
-		return -1;
+	/* NULL where not made: each maker leaves its outputs NULL when it fails */
+	char *open_a[OPEN_PARAMS] = {0}, *stage_a[STORE_STAGE_COLUMNS + 1] = {0};
+	int rc = -1;
+	if (store_columns(b->n, OPEN_PARAMS, open_rows, open_a) == 0 &&
+	    store_stage_join(b->n, stages, rows, stage_a) == 0) {
+		const struct db_step steps[FIRST_STEPS] = {
+			{store_ingest_begin_sql, 0, NULL, false, NULL},
+			{store_ingest_batch_open_sql, OPEN_PARAMS, (const char *const *)open_a, true, &b->opened},
+			{store_stage_batch_rows_sql, STORE_STAGE_COLUMNS + 1, (const char *const *)stage_a, true, NULL},
+			{store_ingest_batch_check_sql, 0, NULL, true, &b->checked},
+			{store_ingest_batch_apply_sql, 0, NULL, true, NULL}};
+		db_pipeline(b->conn, steps, FIRST_STEPS, batch_step, b);
+		rc = 0;
 	}
-	const struct db_step steps[FIRST_STEPS] = {
-		{store_ingest_begin_sql, 0, NULL, false, NULL},
-		{store_ingest_batch_open_sql, OPEN_PARAMS, (const char *const *)open_a, true, &b->opened},
-		{store_stage_batch_rows_sql, STORE_STAGE_COLUMNS + 1, (const char *const *)stage_a, true, NULL},
-		{store_ingest_batch_check_sql, 0, NULL, true, &b->checked},
-		{store_ingest_batch_apply_sql, 0, NULL, true, NULL}};
-	db_pipeline(b->conn, steps, FIRST_STEPS, batch_step, b);
 	for (int c = 0; c < OPEN_PARAMS; c++)
 		free(open_a[c]);
 	for (int c = 0; c <= STORE_STAGE_COLUMNS; c++)
 		free(stage_a[c]);
-	return 0;
+	return rc;
 }
 
 /* rows_of: the rows of answer C (in the order of the ids, first column)
