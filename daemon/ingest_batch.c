@@ -281,7 +281,7 @@ static void batch_step(struct db_conn *c, PGresult *r, const char *err, void *ar
 		sched_poke(); /* new values: progress is recomputed soon */
 	for (int i = 0; i < b->n; i++)
 		ingest_job_finish(b->jobs[i]);
-	free(b);
+	batch_free(b);
 }
 
 /* on_turn: a connection for the submissions waiting: the first of them

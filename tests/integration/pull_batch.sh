@@ -88,7 +88,8 @@ fetched_settled() {
 sources 0
 hold
 t0=$(q "select now()")
-t_up "$conf"
+# LeakSanitizer (in the debug build) reports at exit what the daemon lost.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 t_up "$conf"
 t_until 20 fetched_over 0
 held=$(fetched_settled)
 if [ "$held" -gt "$K" ]; then
@@ -116,6 +117,11 @@ else
 		"$together submissions logged with batch=$((held - 1)); $(grep -o 'batch=[0-9]*' "$T_TMP/mestatd.log" | sort | uniq -c | tr '\n' ' ')"
 fi
 t_stop
+if grep -qa __asan_init "$MESTATD"; then
+	# A batch keeps the answers of its opening and its check until it ends.
+	expect_eq "... and once stopped, LeakSanitizer finds nothing lost" "0 0" \
+		"$T_RC $(grep -c 'ERROR: LeakSanitizer' "$T_TMP/mestatd.log")"
+fi
 
 # ---- The bodies waiting are bounded in bytes: max_parallel_pulls bodies of
 # max_body_size. With one slot and bodies of max_body_size (1 KB), one body
