@@ -19,7 +19,15 @@
  * answer (a 23505 replay, a 409) is what it would have been; a lost
  * connection answers 503 for each, nothing committed. Every submission
  * asks the pool for a connection of its own as it arrives; a connection
- * that finds nobody waiting any more goes back at once. */
+ * that finds nobody waiting any more goes back at once.
+ *
+ * Pulled submissions (nobody waits for their answer) too few to fill a
+ * batch do not take the pool's last connection while all the others are
+ * at work on batches: they wait for more, or for a batch to end, when they
+ * ask for a connection again. A batch's own statements cost about as much
+ * as 6 of its submissions, and in a bench/pull round of 3,000 sources 125
+ * of its 302 transactions stored 1 to 8 (docs/scale.md, "Pulled
+ * submissions held for a full batch"). A push never waits for this. */
 #include "ingest_batch.h"
 
 #include <stdlib.h>
@@ -39,6 +47,7 @@
 _Static_assert(FIRST_STEPS <= DB_PIPELINE_MAX, "a batch's first round trip must fit one pipeline");
 
 static struct job *waiting, *waiting_tail;
+static int batches; /* in flight, sent and not yet ended (mestatd ingests through one pool) */
 /* starts a submission alone on a connection (ingest.c) */
 static db_acquire_cb alone;
 
@@ -82,6 +91,30 @@ static void wait_remove(struct job *j)
 	j->next = NULL;
 }
 
+/* hold_back: whether the submissions waiting for DB should wait for more:
+ * a batch is in flight, every other connection of the pool is at work on
+ * one, and those waiting are all pulled and would not fill a batch
+ * (BATCH_MAX submissions, BATCH_ROWS rows or BATCH_BYTES). */
+static bool hold_back(const struct db *db)
+{
+	if (batches == 0 || batches + 1 < db_ready(db))
+		return false;
+	int n = 0;
+	size_t rows = 0, bytes = 0;
+	for (const struct job *j = waiting; j; j = j->next) {
+		if (j->db != db)
+			continue;
+		if (strcmp(j->via, "pull") != 0)
+			return false;
+		n++;
+		rows += j->fr.nrows;
+		bytes += j->body_hex_len;
+		if (n >= BATCH_MAX || rows >= BATCH_ROWS || bytes >= BATCH_BYTES)
+			return false;
+	}
+	return true;
+}
+
 /* take_waiting: the first submission waiting for DB, and after it those of
  * other reporters, up to BATCH_MAX, BATCH_ROWS rows and BATCH_BYTES of
  * bodies. */
@@ -107,13 +140,36 @@ static int take_waiting(const struct db *db, struct job **out)
 
 static void batch_step(struct db_conn *c, PGresult *r, const char *err, void *arg);
 
+static void on_turn(struct db_conn *c, void *arg);
+
+/* batch_ended: a batch of DB is over; the submissions it left waiting ask
+ * for a connection (503 for them when the pool can give none). */
+static void batch_ended(struct db *db)
+{
+	batches--;
+	const struct job *j = waiting;
+	while (j && j->db != db)
+		j = j->next;
+	if (!j || db_acquire(db, on_turn, db) == 0)
+		return;
+	for (struct job *w = waiting, *next; w; w = next) {
+		next = w->next;
+		if (w->db == db) {
+			wait_remove(w);
+			ingest_job_fail_503(w, db_last_error(db));
+		}
+	}
+}
+
 static void batch_free(struct batch *b)
 {
+	struct db *db = b->db;
 	if (b->conn)
 		db_release(b->conn);
 	PQclear(b->opened);
 	PQclear(b->checked);
 	free(b);
+	batch_ended(db);
 }
 
 /* batch_alone: the batch was rolled back; each submission goes again on a
@@ -289,6 +345,8 @@ static void batch_step(struct db_conn *c, PGresult *r, const char *err, void *ar
 static void on_turn(struct db_conn *c, void *arg)
 {
 	struct job *jobs[BATCH_MAX];
+	if (hold_back(arg))
+		return db_release(c);
 	int n = take_waiting(arg, jobs);
 	if (n == 0)
 		return db_release(c);
@@ -304,6 +362,7 @@ static void on_turn(struct db_conn *c, void *arg)
 	b->db = arg;
 	b->conn = c;
 	b->n = n;
+	batches++;
 	memcpy(b->jobs, jobs, sizeof(*jobs) * n);
 	if (batch_send(b) != 0) {
 		log_error("a batch of submissions could not be sent; each goes alone", "submissions=%d", n);

@@ -5,7 +5,9 @@
 # Transfers stop while the bodies waiting reach max_parallel_pulls bodies of
 # max_body_size in bytes (or what the pool takes in one turn,
 # db_connections × 16, not reached here). Each source still gets one fetch,
-# one submission, its own outcome.
+# one submission, its own outcome. Pulled bodies too few to fill a batch
+# wait while the pool's other connections are at work on batches (the
+# last section).
 #
 # The database is held still by a session holding the lock a period's
 # closing takes (advisory 1835365236, 0): every storing waits for it, while
@@ -144,5 +146,86 @@ else
 	not_ok "... and once the lock is free every source records a success" \
 		"$(q "select count(*) from mestat.source_state where last_success > '$t1'") of $N; $(q "select string_agg(name || ':' || coalesce(last_error, '-'), ' ') from mestat.source_state where last_success is null or last_success <= '$t1'")"
 fi
+t_stop
+expect_eq "mestatd stops cleanly" 0 "$T_RC"
+
+# ---- Pulled bodies too few for a batch wait while the pool's other
+# connection is at work on a batch (daemon/ingest_batch.c, hold_back): a
+# batch's own statements cost about as much as 6 of its submissions. Two
+# connections; seven sources, fetched at once (a), after 0.5 s (b), 1.5 s
+# (c1..c3) and 3 s (d1, d2, of c1's and c2's reporters: a batch holds one
+# submission a reporter), by the simulator's /slow/. Sessions of this test
+# lock the rows of a's, b's and the c's reporters (FOR UPDATE): each
+# submission of theirs waits at its opening until its lock is let go.
+#   a and b go alone, one on each connection; the c's and d's wait.
+#   a let go: its connection takes the c's (not their reporters' d's), a
+#   batch of 3 that waits.
+#   b let go: its connection is the pool's last free one while the c's
+#   batch holds the other, and d1 and d2 fill no batch: they wait, and the
+#   connection stays free (without the hold, they took it and waited there
+#   for the c's lock).
+#   The c's let go: their batch ends, and d1 and d2 go as a batch of 2.
+t_conf "$conf" "$db" "max_parallel_pulls = 8" "db_connections = 2"
+log3=$T_TMP/mestatd-hold.log
+names=(a b c1 c2 c3 d1 d2)
+owner=(0 1 2 3 4 2 3) # each source's reporter
+delays=(0 0.5 1.5 1.5 1.5 3 3)
+rows=()
+for ((i = 0; i < ${#names[@]}; i++)); do
+	r=${reporters[owner[i]]}
+	printf 'reporter,indicator,period,value\n%s,%s,%d\n' "$r" "${cells[i / 5]}" $((500 + i)) >"$root/${names[i]}.csv"
+	url=$main/slow/${delays[i]}/${names[i]}.csv
+	source_section "${names[i]}" "$r" "$url" csv "interval = 1h" "timeout = 20s" >>"$conf"
+	rows+=("('${names[i]}', '$r', '$url', 'csv', now() - interval '1 minute')")
+done
+q "delete from mestat.source_state;
+   insert into mestat.source_state (name, reporter, url, format, next_run)
+   values $(IFS=,; echo "${rows[*]}")" >/dev/null
+# lock NAME REPORTERS...: a session named NAME holds those reporters' rows.
+lock() {
+	local name=$1
+	shift
+	PGAPPNAME=$name psql -X -q -U postgres -d "$db" -c "begin" \
+		-c "select 1 from mestat.reporter where code in ($(printf "'%s'," "$@" | sed 's/,$//')) for update" \
+		-c "select pg_sleep(60)" >/dev/null 2>&1 &
+	t_wait_sql 10 "select exists (select 1 from pg_stat_activity where application_name = '$name'
+		and query like '%pg_sleep%')" >/dev/null
+}
+let_go() { q "select pg_terminate_backend(pid) from pg_stat_activity where application_name = '$1'" >/dev/null; }
+# waits_now: how many of mestatd's connections wait for a lock.
+waits_now() { q "select count(*) from pg_stat_activity where usename = 'mestatd' and wait_event_type = 'Lock'"; }
+waits() { [ "$(waits_now)" = "$1" ]; }
+stored() { q "select count(*) from mestat.submission where via = 'pull' and outcome = 'accepted' and received_at > '$t2'"; }
+lock hold_a "${reporters[0]}"
+lock hold_b "${reporters[1]}"
+lock hold_c "${reporters[2]}" "${reporters[3]}" "${reporters[4]}"
+t2=$(q "select now()")
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 t_up "$conf" "$log3"
+t_until 20 eval '[ "$(sim_count "$SIM_LOG" "^GET /slow/[0-9.]+/[a-d][0-9]*\.csv 200$")" -ge 7 ]'
+if t_until 20 waits 2; then
+	ok "a and b wait at their openings, one on each connection, while the others are fetched"
+else
+	not_ok "a and b wait at their openings, one on each connection, while the others are fetched" \
+		"$(q "select string_agg(left(query, 60) || ':' || coalesce(wait_event_type, '-'), ' | ') from pg_stat_activity where usename = 'mestatd'")"
+fi
+let_go hold_a
+t_until 20 sql_true "select $(stored) = 1" && t_until 20 waits 2
+expect_eq "a let go: a stored, and the c's batch waits at its opening on that connection" "1 2" "$(stored) $(waits_now)"
+let_go hold_b
+t_until 20 sql_true "select $(stored) = 2"
+sleep 2
+expect_eq "b let go: b stored, and d1 and d2 leave the connection free while the c's batch holds the other" \
+	"2 1" "$(stored) $(waits_now)"
+let_go hold_c
+if t_until 20 sql_true "select count(*) = 7 from mestat.source_state where last_success > '$t2'"; then
+	ok "the c's let go: every source records a success"
+else
+	not_ok "the c's let go: every source records a success" \
+		"$(q "select string_agg(name || ':' || coalesce(last_error, '-'), ' ') from mestat.source_state")"
+fi
+# The submissions of one transaction share their rows' xmin.
+expect_eq "... a and b stored alone, the c's together, d1 and d2 together" "a b c1,c2,c3 d1,d2" \
+	"$(q "select string_agg(t, ' ' order by t) from (select string_agg(source, ',' order by source) as t
+	        from mestat.submission where via = 'pull' and received_at > '$t2' group by xmin::text) as x")"
 t_stop
 expect_eq "mestatd stops cleanly" 0 "$T_RC"
