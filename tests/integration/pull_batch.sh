@@ -39,6 +39,21 @@ mapfile -t cells < <(q "select i.code || ',' || p.code from mestat.indicator i c
 sim_start main "$root" || { not_ok "the simulator starts" "$(cat "$T_TMP/sim-main.err")"; exit 1; }
 main=https://127.0.0.1:$SIM_PORT
 
+# source_due NAME REPORTER URL [LINES...]: a [source NAME] section (CSV)
+# in the configuration, and its state row, due now, in ROWS (states_due).
+source_due() {
+	local name=$1 r=$2 url=$3
+	shift 3
+	source_section "$name" "$r" "$url" csv "interval = 1h" "timeout = 20s" "$@" >>"$conf"
+	rows+=("('$name', '$r', '$url', 'csv', now() - interval '1 minute')")
+}
+# states_due: mestat.source_state holds the rows of ROWS alone.
+states_due() {
+	q "delete from mestat.source_state;
+	   insert into mestat.source_state (name, reporter, url, format, next_run)
+	   values $(IFS=,; echo "${rows[*]}")" >/dev/null
+}
+
 # sources ROUND [LINES...]: N sources, s0 ... (reporter i), each body one
 # value of cell ROUND (0 or 1), padded by a comment to PAD bytes when PAD is
 # set; LINES go in each section. Their state rows say they are due now, so
@@ -50,12 +65,9 @@ sources() {
 		body=$(printf 'reporter,indicator,period,value,comment\n%s,%s,%d,' "${reporters[i]}" "${cells[round]}" $((100 + i)))
 		printf '%s%s\n' "$body" "$(head -c $((${PAD:-0} > ${#body} ? ${PAD:-0} - ${#body} - 1 : 0)) /dev/zero | tr '\0' x)" \
 			>"$root/s$i.csv"
-		source_section "s$i" "${reporters[i]}" "$main/s$i.csv" csv "interval = 1h" "timeout = 20s" "$@" >>"$conf"
-		rows+=("('s$i', '${reporters[i]}', '$main/s$i.csv', 'csv', now() - interval '1 minute')")
+		source_due "s$i" "${reporters[i]}" "$main/s$i.csv" "$@"
 	done
-	q "delete from mestat.source_state;
-	   insert into mestat.source_state (name, reporter, url, format, next_run)
-	   values $(IFS=,; echo "${rows[*]}")" >/dev/null
+	states_due
 }
 
 # hold: a session holds the lock every storing waits for, until released.
@@ -174,13 +186,9 @@ rows=()
 for ((i = 0; i < ${#names[@]}; i++)); do
 	r=${reporters[owner[i]]}
 	printf 'reporter,indicator,period,value\n%s,%s,%d\n' "$r" "${cells[i / 5]}" $((500 + i)) >"$root/${names[i]}.csv"
-	url=$main/slow/${delays[i]}/${names[i]}.csv
-	source_section "${names[i]}" "$r" "$url" csv "interval = 1h" "timeout = 20s" >>"$conf"
-	rows+=("('${names[i]}', '$r', '$url', 'csv', now() - interval '1 minute')")
+	source_due "${names[i]}" "$r" "$main/slow/${delays[i]}/${names[i]}.csv"
 done
-q "delete from mestat.source_state;
-   insert into mestat.source_state (name, reporter, url, format, next_run)
-   values $(IFS=,; echo "${rows[*]}")" >/dev/null
+states_due
 # lock NAME REPORTERS...: a session named NAME holds those reporters' rows.
 lock() {
 	local name=$1
