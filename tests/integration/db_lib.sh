@@ -82,6 +82,30 @@ db_err() {
 	fi
 }
 
+# db_owner DB SQL: run SQL as mestat_owner (a superuser's session after SET
+# ROLE), unaligned tuples, fields split by |.
+db_owner() {
+	psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U postgres -d "$1" -c "set role mestat_owner; $2"
+}
+
+# db_state DB SQL: the SQLSTATE SQL fails with as mestat_owner, or "ok".
+db_state() {
+	local out
+	if out=$(psql -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -U postgres -d "$1" \
+		-c "set role mestat_owner; $2" 2>&1); then
+		echo ok
+	else
+		printf '%s\n' "$out" | sed -n 's/^ERROR: *\([0-9A-Z]\{5\}\):.*/\1/p' | head -n 1
+	fi
+}
+
+# db_sleeping DB: another session on DB is in pg_sleep (a test's holder or
+# deleter, its writes done).
+db_sleeping() {
+	[ "$(psql -X -q -At -U postgres -d "$1" -c "select count(*) from pg_stat_activity
+	                                             where wait_event = 'PgSleep' and datname = current_database()")" -ge 1 ]
+}
+
 # db_batch DB END SUBMISSION...: several native submissions in one
 # transaction, as mestatd sends a batch (064, 065, 067): ingest_batch_open
 # for them all; every row staged by one statement, each taking the id opened

@@ -13,17 +13,8 @@
 . "$TOP/tests/integration/db_lib.sh"
 
 db_fresh
-sq() { psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U postgres -d "$DB" -c "set role mestat_owner; $1"; }
-# state SQL: the SQLSTATE SQL fails with, or "ok".
-state() {
-	local out
-	if out=$(psql -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -U postgres -d "$DB" \
-		-c "set role mestat_owner; $1" 2>&1); then
-		echo ok
-	else
-		printf '%s\n' "$out" | sed -n 's/^ERROR: *\([0-9A-Z]\{5\}\):.*/\1/p' | head -n 1
-	fi
-}
+sq() { db_owner "$DB" "$1"; }
+state() { db_state "$DB" "$1"; }
 # message SQL: the error's message line.
 message() { psql -X -q -At -v ON_ERROR_STOP=1 -U postgres -d "$DB" -c "set role mestat_owner; $1" 2>&1 | sed -n 's/^ERROR: *//p'; }
 ind=$(sq "select code from mestat.indicator where scope = 'provincial' and periodicity = 'quarterly' order by code limit 1")
@@ -83,11 +74,7 @@ expect_eq "the status table cannot be truncated while values are stored (23503)"
 expect_eq "... and every value is still there" 3 "$(count)"
 
 # Concurrency: an uncommitted insert naming a row holds it.
-# sleeping: another session of the test is in pg_sleep (its writes done).
-sleeping() {
-	[ "$(psql -X -q -At -U postgres -d "$DB" -c "select count(*) from pg_stat_activity
-	                                               where wait_event = 'PgSleep' and datname = current_database()")" -ge 1 ]
-}
+sleeping() { db_sleeping "$DB"; }
 sq "insert into mestat.obs_status (code, name_en, name_zh) values ('W', 'test', 'test')"
 psql -X -q -U postgres -d "$DB" -c "set role mestat_owner; begin; $(value 110000 2019Q1 "$s1" W); select pg_sleep(4); commit;" \
 	>/dev/null 2>&1 &

@@ -19,17 +19,8 @@
 . "$TOP/tests/integration/db_lib.sh"
 
 db_fresh
-sq() { psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U postgres -d "$DB" -c "set role mestat_owner; $1"; }
-# state SQL: the SQLSTATE SQL fails with, or "ok".
-state() {
-	local out
-	if out=$(psql -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -U postgres -d "$DB" \
-		-c "set role mestat_owner; $1" 2>&1); then
-		echo ok
-	else
-		printf '%s\n' "$out" | sed -n 's/^ERROR: *\([0-9A-Z]\{5\}\):.*/\1/p' | head -n 1
-	fi
-}
+sq() { db_owner "$DB" "$1"; }
+state() { db_state "$DB" "$1"; }
 snap() { sq "insert into mestat.progress_snapshot (note) values ('test') returning id"; }
 detail() { echo "insert into mestat.progress_snapshot_detail (snapshot, chain, indicator, reporter) values ($1, $1, 'i$2', 'r$2')"; }
 status() { echo "insert into mestat.reporting_status (reporter, period, expected, received, on_time, snapshot, computed_at) values ('r$2', '2016Q1', 3, 1, 1, $1, now())"; }
@@ -88,11 +79,7 @@ expect_eq "deleting a snapshot deletes its rows, and no other's" "0 0 2 1" \
 	"$(sq "delete from mestat.progress_snapshot where id = $s1")$(count "$s1") $(count "$s2")"
 
 # Concurrency: an uncommitted insert naming a snapshot holds it.
-# sleeping: another session of the test is in pg_sleep (its writes done).
-sleeping() {
-	[ "$(psql -X -q -At -U postgres -d "$DB" -c "select count(*) from pg_stat_activity
-	                                               where wait_event = 'PgSleep' and datname = current_database()")" -ge 1 ]
-}
+sleeping() { db_sleeping "$DB"; }
 s4=$(snap)
 psql -X -q -U postgres -d "$DB" -c "set role mestat_owner; begin; $(detail "$s4" 6); select pg_sleep(4); commit;" \
 	>/dev/null 2>&1 &
