@@ -262,4 +262,30 @@ got=$(rolled_back "truncate mestat.progress_snapshot_detail; select mestat.recom
                 window w as (order by d.ctid)) as x) as c;" | tail -n 1 | tr '|' ' ')
 expect_match "a full run writes its assessments in (reporter, sort_key, indicator) order" '^t [1-9][0-9]* [0-9]+$' "$got"
 
+
+# 069: a submission's receipt, written once its values are stored, fits on
+# the page its row was inserted on (a HOT update, which writes no index);
+# and so does a source's next state. 40 submissions opened (about 400 bytes
+# each), then each given a receipt of 1,100 bytes; 60 sources' state rows,
+# then each claimed. Filled to the brim, most moved to other pages.
+got=$(rolled_back "insert into mestat.submission (reporter, via, format, sha256, body, outcome)
+                   select '110000', 'push', 'json', md5(g::text) || md5(g::text || 'b'),
+                          convert_to(repeat(md5(g::text), 9), 'UTF8'), 'accepted'
+                     from generate_series(1, 40) as g;
+                   insert into mestat.source_state (name, reporter, url, format)
+                   select 'room' || g, '110000', 'https://127.0.0.1/' || repeat(md5(g::text), 5), 'csv'
+                     from generate_series(1, 60) as g;
+                   create temp table t_at as
+                   select 's' as t, id::text as k, (ctid::text::point)[0] as page from mestat.submission
+                   union all
+                   select 'p', name, (ctid::text::point)[0] from mestat.source_state where name like 'room%';
+                   update mestat.submission set receipt = repeat('r', 1100), counts = '{\"new\": 5}';
+                   update mestat.source_state set last_attempt = now(), next_run = now() + interval '1 hour'
+                    where name like 'room%';" \
+	"select count(*) filter (where t.t = 's'), count(*) filter (where t.t = 's' and t.page <> (s.ctid::text::point)[0]),
+	        count(*) filter (where t.t = 'p'), count(*) filter (where t.t = 'p' and t.page <> (p.ctid::text::point)[0])
+	   from t_at t
+	   left join mestat.submission s on t.t = 's' and s.id::text = t.k
+	   left join mestat.source_state p on t.t = 'p' and p.name = t.k;" | tail -n 1 | tr '|' ' ')
+expect_eq "a submission's receipt and a source's next state stay on their row's page" "40 0 60 0" "$got"
 db_drop
