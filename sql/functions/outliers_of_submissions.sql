@@ -24,6 +24,12 @@ set local role mestat_owner;
 -- provincial indicators, changes of 25% or more: a smaller one is no typo
 -- worth asking about); with fewer, a tenfold rise or fall is held (kind
 -- jump).
+--
+-- Each series is read once. Where more than one of its values is scored,
+-- its changes are sorted once, each value's median is read from them at
+-- the places its own two changes do not take, and only the deviations from
+-- it are sorted value by value (docs/scale.md, "Each value's median read
+-- from its series sorted once").
 create or replace function mestat.outliers_of_submissions(p_submissions bigint[])
 returns table (submission bigint, observation bigint, reporter text, indicator text, period text, value numeric,
                kind text, score double precision, threshold numeric, compared_period text, compared_value numeric,
@@ -88,8 +94,9 @@ begin
 		   and prior.value > 0
 	),
 	series as materialized (
-		select sr.reporter, sr.indicator, sr.lag, ch.k_to, ch.k_from, ch.h
-		  from (select distinct b.reporter, b.indicator, b.lag from obs b) as sr
+		select sr.reporter, sr.indicator, ch.k_to, ch.k_from, ch.h, sr.many
+		  -- many: more than one of its values scored (below).
+		  from (select b.reporter, b.indicator, b.lag, count(*) > 1 as many from obs b group by 1, 2, 3) as sr
 		  cross join lateral (
 			-- The current version of each period: the series is one range of
 			-- mestat.cell's key, one row a period, however often it was revised,
@@ -114,14 +121,70 @@ begin
 			 where w.status <> 'B' and w.e_k is not null
 		  ) as ch
 	),
-	hist as (
-		select b.*, ln(b.value::double precision / b.e_value::double precision) as x, md.n, md.m, sp.mad, sp.meanad
+	-- The changes of each series with more than one value scored, sorted
+	-- once for them all.
+	sorted as materialized (
+		select r.reporter, r.indicator, r.k_to, r.k_from, r.h,
+		       (select array_agg(u.h order by u.h) from unnest(r.h) as u(h)) as sorted
+		  from series r
+		 where r.many
+	),
+	-- Their values, each with its own changes, left out of its history:
+	-- the series' change ending at its cell (jt) and the one starting there
+	-- (jf); the n changes left, and their median m, read from the series'
+	-- changes sorted: the middle one, or the middle two (lo, hi; 1 the
+	-- first) of those left, counted past the places the two left out take
+	-- there (a, then z: the smaller first; two equal ones are found at one
+	-- place, and counting past it twice passes both); for two, what
+	-- percentile_cont(0.5) gives, as it computes it:
+	-- lo + 0.5 (hi - lo). Materialized: each value's median is computed
+	-- once, not again for each of its deviations below.
+	mid as materialized (
+		select b.*, ln(b.value::double precision / b.e_value::double precision) as x, j.n, r.h, j.jt, j.jf,
+		       case when j.n = 0 then null
+		            when j.n % 2 = 1 then r.sorted[q.lo]
+		            else r.sorted[q.lo] + 0.5::double precision * (r.sorted[q.hi] - r.sorted[q.lo])
+		       end as m
 		  from obs b
-		  join series r on r.reporter = b.reporter and r.indicator = b.indicator
-		  -- The changes left for this value are picked from the series once,
-		  -- in the series' order (hl), and their deviations read from that
-		  -- one array: the same numbers as picking them twice, in 0.85 of
-		  -- the time (docs/scale.md).
+		  join sorted r on r.reporter = b.reporter and r.indicator = b.indicator
+		  -- (OFFSET 0 here and below: each looked up once, not again
+		  -- wherever it is used.)
+		  cross join lateral (
+			select t.jt, t.jf, coalesce(cardinality(r.h), 0) - (t.jt is not null)::integer - (t.jf is not null)::integer as n,
+			       array_position(r.sorted, r.h[t.jt]) - 1 as pt, array_position(r.sorted, r.h[t.jf]) - 1 as pf
+			  from (select array_position(r.k_to, b.k) as jt, array_position(r.k_from, b.k) as jf offset 0) as t
+			offset 0
+		  ) as j
+		  cross join lateral (
+			select least(j.pt, j.pf) as a, case when j.pt is null or j.pf is null then j.n + 3 else greatest(j.pt, j.pf) end as z
+		  ) as ab
+		  cross join lateral (
+			select (j.n - 1) / 2 + ((j.n - 1) / 2 >= ab.a)::integer as f, j.n / 2 + (j.n / 2 >= ab.a)::integer as c
+		  ) as q1
+		  cross join lateral (
+			select q1.f + (q1.f >= ab.z)::integer + 1 as lo, q1.c + (q1.c >= ab.z)::integer + 1 as hi
+		  ) as q
+	),
+	hist as (
+		-- A series' values scored together: the deviations of each one's
+		-- changes left from its median, in the series' order.
+		select b.submission, b.id, b.reporter, b.indicator, b.period, b.value, b.thr, b.scope, b.lag, b.basis, b.k,
+		       b.e_period, b.e_value, b.x, b.n::bigint as n, b.m, sp.mad, sp.meanad
+		  from mid b
+		  cross join lateral (
+			select percentile_cont(0.5) within group (order by abs(u.h - b.m)) as mad, avg(abs(u.h - b.m)) as meanad
+			  from unnest(b.h) with ordinality as u(h, j)
+			 where u.j is distinct from b.jt and u.j is distinct from b.jf
+		  ) as sp
+		union all
+		-- A value alone in its series: its changes left picked out and
+		-- sorted for it alone (sorting the series first would be one sort
+		-- more), kept as one array for its spread.
+		select b.submission, b.id, b.reporter, b.indicator, b.period, b.value, b.thr, b.scope, b.lag, b.basis, b.k,
+		       b.e_period, b.e_value, ln(b.value::double precision / b.e_value::double precision), md.n, md.m,
+		       sp.mad, sp.meanad
+		  from obs b
+		  join series r on r.reporter = b.reporter and r.indicator = b.indicator and not r.many
 		  cross join lateral (
 			select count(*) as n, percentile_cont(0.5) within group (order by u.h) as m, array_agg(u.h) as hl
 			  from unnest(r.k_to, r.k_from, r.h) as u(k_to, k_from, h)
