@@ -2,6 +2,15 @@
 # Sourced after tests/lib.sh and db_lib.sh; run on its own it is not a test and does nothing.
 [[ ${BASH_SOURCE[0]} == "$0" ]] && exit 0
 
+# quality_db: a fresh database of the migrations (DB) with the test logins;
+# from then on q SQL runs SQL there as postgres, unaligned tuples, fields
+# split by | (in place of tests/lib.sh's q, which reads mestatd's T_DB).
+quality_db() {
+	db_fresh
+	db_logins "$DB"
+	q() { db_q postgres "$DB" "$1"; }
+}
+
 # qsubmit DB REPORTER SCHEME <<ROWS: the ingestion API as t_daemon, the way
 # mestatd drives it (step 5 with mestat.ingest_warnings). ROWS are CSV lines
 #   loc,reporter,indicator,period,value,comment,deleted,status,unit_mult,followup

@@ -22,9 +22,7 @@
 . "$TOP/tests/integration/db_lib.sh"
 . "$TOP/tests/integration/quality_lib.sh"
 
-db_fresh
-db_logins "$DB"
-q() { db_q postgres "$DB" "$1"; }
+quality_db
 
 SEED=${OUTLIER_SEED:-$RANDOM}
 R=310000

@@ -9,9 +9,7 @@
 . "$TOP/tests/integration/db_lib.sh"
 . "$TOP/tests/integration/quality_lib.sh"
 
-db_fresh
-db_logins "$DB"
-q() { db_q postgres "$DB" "$1"; }
+quality_db
 # row INDICATOR REPORTER EXPRESSIONS: the reporter's row of report.progress_by_reporter, the expressions
 # (separated by ';') joined with '|', '-' for NULL.
 row() {

@@ -7,9 +7,7 @@
 . "$TOP/tests/integration/db_lib.sh"
 . "$TOP/tests/integration/quality_lib.sh"
 
-db_fresh
-db_logins "$DB"
-q() { db_q postgres "$DB" "$1"; }
+quality_db
 owner() { psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U postgres -d "$DB" -c "set role mestat_owner; $1"; }
 
 # A small catalog, so that every component moves the score: four quarterly
