@@ -59,7 +59,8 @@ begin
 		       case when i.periodicity = 'annual' or i.measure = 'flow' then 'year-on-year' else 'quarter-on-quarter' end
 		           as basis,
 		       p.k,
-		       prior.period as e_period, prior.value as e_value
+		       prior.period as e_period, prior.value as e_value,
+		       ln(o.value::double precision / prior.value::double precision) as x
 		  from unnest(p_submissions) as sub(id)
 		  -- Each submission's values by the key of its index: a plan made
 		  -- while mestat.observation was small (a new database, before its
@@ -140,14 +141,14 @@ begin
 	-- lo + 0.5 (hi - lo). Materialized: each value's median is computed
 	-- once, not again for each of its deviations below.
 	mid as materialized (
-		select b.*, ln(b.value::double precision / b.e_value::double precision) as x, j.n, r.h, j.jt, j.jf,
+		select b.*, j.n, r.h, j.jt, j.jf,
 		       case when j.n = 0 then null
 		            when j.n % 2 = 1 then r.sorted[q.lo]
 		            else r.sorted[q.lo] + 0.5::double precision * (r.sorted[q.hi] - r.sorted[q.lo])
 		       end as m
 		  from obs b
 		  join sorted r on r.reporter = b.reporter and r.indicator = b.indicator
-		  -- (OFFSET 0 here and below: each looked up once, not again
+		  -- (OFFSET 0, twice: each place looked up once, not again
 		  -- wherever it is used.)
 		  cross join lateral (
 			select t.jt, t.jf, coalesce(cardinality(r.h), 0) - (t.jt is not null)::integer - (t.jf is not null)::integer as n,
@@ -181,7 +182,7 @@ begin
 		-- sorted for it alone (sorting the series first would be one sort
 		-- more), kept as one array for its spread.
 		select b.submission, b.id, b.reporter, b.indicator, b.period, b.value, b.thr, b.scope, b.lag, b.basis, b.k,
-		       b.e_period, b.e_value, ln(b.value::double precision / b.e_value::double precision), md.n, md.m,
+		       b.e_period, b.e_value, b.x, md.n, md.m,
 		       sp.mad, sp.meanad
 		  from obs b
 		  join series r on r.reporter = b.reporter and r.indicator = b.indicator and not r.many
