@@ -4,7 +4,7 @@
 # transaction (daemon/ingest_batch.c), more of them than max_parallel_pulls.
 # Transfers stop while the bodies waiting reach max_parallel_pulls bodies of
 # max_body_size in bytes (or what the pool takes in one turn,
-# db_connections × 16, not reached here). Each source still gets one fetch,
+# db_connections × 32, not reached here). Each source still gets one fetch,
 # one submission, its own outcome. Pulled bodies too few to fill a batch
 # wait while the pool's other connections are at work on batches (the
 # last section).
