@@ -56,6 +56,18 @@ busy() {
 	busy_pid=$!
 	wait_sql "select count(*) = 1 from pg_stat_activity where usename = 'mestatd' and wait_event = 'advisory'"
 }
+# push_all BASE PERIOD OUT R...: a push of each reporter R in the background,
+# the value BASE + its place in PERIOD (2019Q1 when empty), its answer in
+# $T_TMP/OUT$R.out, its pid added to pids.
+push_all() {
+	local base=$1 period=$2 out=$3 r n=0
+	shift 3
+	for r in "$@"; do
+		n=$((n + 1))
+		push "$r" "$(value "$r" $((base + n)) "$period")" "$T_TMP/$out$r.out" &
+		pids+=($!)
+	done
+}
 # queued N: until N pushes are in flight (answered, they leave).
 queued() { t_until 20 in_flight_is "$1"; }
 in_flight_is() { [ "$(in_flight)" = "$1" ]; }
@@ -67,12 +79,7 @@ in_flight_is() { [ "$(in_flight)" = "$1" ]; }
 # all of them when it ends: mestatd is stopped, and started again after.
 busy 101 2018Q4
 pids=()
-n=0
-for r in 120000 130000 140000; do
-	n=$((n + 1))
-	push "$r" "$(value "$r" $((40 + n)) 2018Q4)" "$T_TMP/$r.out" &
-	pids+=($!)
-done
+push_all 40 2018Q4 "" 120000 130000 140000
 queued 4 && ok "three valid pushes wait behind the busy connection" ||
 	not_ok "three valid pushes wait behind the busy connection" "$(in_flight) in flight"
 release busy
@@ -117,12 +124,7 @@ queued 2
 push 150000 "$(value 150000 5)" "$T_TMP/150000.out" &
 pids+=($!)
 queued 3
-n=0
-for r in 120000 130000 140000 220000 230000 320000; do
-	n=$((n + 1))
-	push "$r" "$(value "$r" $((10 + n)))" "$T_TMP/$r.out" &
-	pids+=($!)
-done
+push_all 10 "" "" 120000 130000 140000 220000 230000 320000
 queued 9 && ok "eight pushes wait behind the busy connection" || not_ok "eight pushes wait behind the busy connection" "$(in_flight) in flight"
 release busy
 wait "${pids[@]}" "$busy_pid"
@@ -203,12 +205,7 @@ for r in "${many[@]}"; do [ -s "$T_TMP/token-$r" ] || q "select mestat.create_to
 logged=$(wc -l <"$T_TMP/mestatd.log")
 busy 3
 pids=()
-n=0
-for r in "${many[@]}"; do
-	n=$((n + 1))
-	push "$r" "$(value "$r" $((500 + n)))" "$T_TMP/many-$r.out" &
-	pids+=($!)
-done
+push_all 500 "" many- "${many[@]}"
 queued 35 && ok "34 pushes wait behind the busy connection" || not_ok "34 pushes wait behind the busy connection" "$(in_flight) in flight"
 release busy
 wait "${pids[@]}" "$busy_pid"
