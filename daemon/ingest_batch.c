@@ -25,9 +25,10 @@
  * batch do not take the pool's last connection while all the others are
  * at work on batches: they wait for more, or for a batch to end, when they
  * ask for a connection again. A batch's own statements cost about as much
- * as 6 of its submissions, and in a bench/pull round of 3,000 sources 125
- * of its 302 transactions stored 1 to 8 (docs/scale.md, "Pulled
- * submissions held for a full batch"). A push never waits for this. */
+ * as 6 of its submissions (8 in the replays of "Batches of 32"), and in a
+ * bench/pull round of 3,000 sources 125 of its 302 transactions stored 1
+ * to 8 (docs/scale.md, "Pulled submissions held for a full batch"). A push
+ * never waits for this. */
 #include "ingest_batch.h"
 
 #include <stdlib.h>
