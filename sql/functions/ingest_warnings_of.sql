@@ -17,7 +17,10 @@ as $$
 #variable_conflict use_column
 declare
 	flagged jsonb;
-	held jsonb;
+	-- The values held, each submission's warnings about them in one array:
+	-- held_subs[i]'s are held[i].
+	held_subs bigint[];
+	held jsonb[];
 begin
 	-- The outliers are scored once, for all the submissions; only when some
 	-- value is held does the follow-up insert run (most submissions hold
@@ -36,14 +39,22 @@ begin
 			returning follow_up.submission, follow_up.indicator, follow_up.period, follow_up.kind, follow_up.score,
 			          follow_up.message
 		)
-		select jsonb_agg(jsonb_build_object('submission', h.submission, 'indicator', h.indicator, 'period', h.period,
-		                                    'score', case when h.score is not null then round(h.score::numeric, 2)::text end,
-		                                    'rule', case h.kind when 'jump' then 'tenfold_change'
-		                                                        when 'peers' then 'modified_z_score_peers'
-		                                                        when 'history' then 'modified_z_score' end,
-		                                    'message', h.message))
-		  into held
-		  from h;
+		-- Grouped here, once. Picked out of one array for each submission,
+		-- they were read (submissions × values held) times: for 20
+		-- submissions holding 500 values, 2.7 ms.
+		select array_agg(w.submission), array_agg(w.warnings)
+		  into held_subs, held
+		  from (select h.submission,
+		               jsonb_agg(jsonb_build_object('indicator', h.indicator, 'period', h.period,
+		                                            'score', case when h.score is not null
+		                                                          then round(h.score::numeric, 2)::text end,
+		                                            'rule', case h.kind when 'jump' then 'tenfold_change'
+		                                                                when 'peers' then 'modified_z_score_peers'
+		                                                                when 'history' then 'modified_z_score' end,
+		                                            'message', h.message)
+		                         order by h.indicator, h.period) as warnings
+		          from h
+		         group by h.submission) as w;
 	end if;
 
 	-- The sender's own follow-up marks (DHIS2 followup) on the values it sent.
@@ -67,9 +78,7 @@ begin
 	-- rules (mestat.validation_rule) its values now break.
 	return query
 	select s.id,
-	       coalesce((select jsonb_agg(e - 'submission' order by e ->> 'indicator', e ->> 'period')
-	                   from jsonb_array_elements(held) as e
-	                  where (e ->> 'submission')::bigint = s.id), '[]')
+	       coalesce(held[array_position(held_subs, s.id)], '[]')
 	       || coalesce((select jsonb_agg(jsonb_build_object('indicator', v.indicators[1], 'period', v.period,
 	                                                        'rule', v.rule, 'message', v.message)
 	                                     order by v.rule, v.period)

@@ -186,4 +186,20 @@ ROWS
 expect_match "... but once one is stored, the other's change alone is compared with it and held" \
 	'"rule": "modified_z_score_peers"' "$out"
 
+# Each receipt of a batch warns of its own values held and of no other's:
+# 510000 holds two, 520000 none, 530000 one (each a twentyfold rise with no
+# history to score it against).
+for r in 510000 520000 530000; do
+	qsubmit "$DB" $r "" >/dev/null <<ROWS
+line 2,$r,makerspaces,2020Q1,10,,,,,
+line 3,$r,incubators,2020Q1,10,,,,,
+ROWS
+done
+expect_eq "each submission of a batch is warned of its own values held, and only of them" "510000|stored|2|0|0|0|tenfold_change,tenfold_change
+520000|stored|1|0|0|0|
+530000|stored|1|0|0|0|tenfold_change" \
+	"$(db_batch "$DB" commit '510000||line 2,510000,makerspaces,2020Q2,200,,
+line 3,510000,incubators,2020Q2,200,,' '520000||line 2,520000,makerspaces,2020Q2,11,,' \
+		'530000||line 2,530000,incubators,2020Q2,200,,')"
+
 db_drop
