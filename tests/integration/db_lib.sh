@@ -88,6 +88,20 @@ db_owner() {
 	psql -X -q -At -F '|' -v ON_ERROR_STOP=1 -U postgres -d "$1" -c "set role mestat_owner; $2"
 }
 
+# db_message DB SQL: the message line of the error SQL fails with as
+# mestat_owner (nothing when it succeeds).
+db_message() {
+	psql -X -q -At -v ON_ERROR_STOP=1 -U postgres -d "$1" -c "set role mestat_owner; $2" 2>&1 | sed -n 's/^ERROR: *//p'
+}
+
+# db_accepted DB REPORTER: a new accepted push of REPORTER's, with no value
+# (inserted as mestat_owner); prints its id.
+db_accepted() {
+	db_owner "$1" "insert into mestat.submission (reporter, via, format, sha256, outcome, http_status)
+	               values ('$2', 'push', 'csv', md5('$2' || random()) || md5(random()::text), 'accepted', 201)
+	               returning id"
+}
+
 # db_state DB SQL: the SQLSTATE SQL fails with as mestat_owner, or "ok".
 db_state() {
 	local out

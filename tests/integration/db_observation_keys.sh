@@ -15,13 +15,9 @@
 db_fresh
 sq() { db_owner "$DB" "$1"; }
 state() { db_state "$DB" "$1"; }
-# message SQL: the error's message line.
-message() { psql -X -q -At -v ON_ERROR_STOP=1 -U postgres -d "$DB" -c "set role mestat_owner; $1" 2>&1 | sed -n 's/^ERROR: *//p'; }
+message() { db_message "$DB" "$1"; }
 ind=$(sq "select code from mestat.indicator where scope = 'provincial' and periodicity = 'quarterly' order by code limit 1")
-sub() {
-	sq "insert into mestat.submission (reporter, via, format, sha256, outcome, http_status)
-	    values ('$1', 'push', 'csv', md5('$1' || random()) || md5(random()::text), 'accepted', 201) returning id"
-}
+sub() { db_accepted "$DB" "$1"; }
 s1=$(sub 110000)
 s2=$(sub 120000)
 # value REPORTER PERIOD SUBMISSION [STATUS] [INDICATOR]: one value's insert.
