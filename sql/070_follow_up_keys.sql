@@ -13,9 +13,10 @@
 -- SHARE), and a row naming one that is not there refused with a foreign
 -- key's SQLSTATE 23503. On the other side (mestat.observation_keys_kept,
 -- already on those four tables), a row that follow-ups name cannot be
--- deleted, have its key changed or be truncated away, as NO ACTION keys
--- refused. The key to the value held (observation) stays a foreign key:
--- a value can be removed by its owner, and TRUNCATE ... CASCADE of the
+-- deleted or have its key changed, as NO ACTION keys refused; none of the
+-- four tables could be truncated while values are stored, and a follow-up
+-- holds a value. The key to the value held (observation) stays a foreign
+-- key: a value can be removed by its owner, and TRUNCATE ... CASCADE of the
 -- values takes the follow-ups with them. docs/scale.md, "A held value's
 -- keys checked once a statement".
 
@@ -55,9 +56,6 @@ begin
 		                      'deleted (SQLSTATE 23503).', t));
 		execute format('comment on trigger observation_keys_update on mestat.%I is %L', t,
 		               format('A %s''s %s that values or follow-ups name cannot change (SQLSTATE 23503).', t, k));
-		execute format('comment on trigger observation_keys_truncate on mestat.%I is %L', t,
-		               format('No %s can be truncated away while any value (mestat.observation) or follow-up '
-		                      '(mestat.follow_up) is stored (SQLSTATE 23503).', t));
 	end loop;
 end
 $$;

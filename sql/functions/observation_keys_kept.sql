@@ -13,7 +13,8 @@ set local role mestat_owner;
 -- have its key changed, and none of these tables can be truncated while
 -- values are stored. The same of the reporter, indicator, period and
 -- submission that follow-ups (mestat.follow_up) name, whose keys are
--- checked the same way since 070. A value inserted meanwhile locked its
+-- checked the same way since 070 (their truncation too, as a follow-up
+-- holds a value). A value inserted meanwhile locked its
 -- rows FOR KEY SHARE, so the delete waited for it; the look here is a
 -- statement of its own, which sees it. A key deleted and given again by the
 -- same statement is still there, as NO ACTION allowed. (Periods and
@@ -36,16 +37,16 @@ declare
 	what text;
 	named text;
 begin
+	-- (A follow-up holds a value: none is stored while no value is.)
+	if tg_op = 'TRUNCATE' then
+		if exists (select 1 from mestat.observation) then
+			raise exception 'mestat.% cannot be truncated: values (mestat.observation) name its rows', tg_table_name
+				using errcode = 'foreign_key_violation', schema = tg_table_schema, table = tg_table_name;
+		end if;
+		return null;
+	end if;
 	foreach t in array naming loop
 		what := case t when 'observation' then 'values' else 'follow-ups' end;
-		if tg_op = 'TRUNCATE' then
-			execute format('select ''any'' where exists (select 1 from mestat.%I)', t) into named;
-			if named is not null then
-				raise exception 'mestat.% cannot be truncated: % (mestat.%) name its rows', tg_table_name, what, t
-					using errcode = 'foreign_key_violation', schema = tg_table_schema, table = tg_table_name;
-			end if;
-			continue;
-		end if;
 		if tg_op = 'DELETE' then
 			execute format('select d.k::text from (select distinct o.%2$I as k from old_rows o) as d '
 			               ' where exists (select 1 from mestat.%4$I v where v.%3$I = d.k) '
@@ -72,5 +73,5 @@ $$;
 comment on function mestat.observation_keys_kept() is
 	'Trigger on mestat.reporter, indicator, period, obs_status and submission: a row that values (mestat.observation) '
 	'or follow-ups (mestat.follow_up; not a status) name cannot be deleted or have its key changed, and the table '
-	'cannot be truncated while values or follow-ups are stored (SQLSTATE 23503), as the foreign keys of '
+	'cannot be truncated while values (and so follow-ups) are stored (SQLSTATE 23503), as the foreign keys of '
 	'mestat.observation refused before 068, and those of mestat.follow_up before 070.';

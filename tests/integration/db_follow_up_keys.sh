@@ -5,10 +5,11 @@
 # what the foreign keys did: a follow-up naming a row that is not there is
 # refused with SQLSTATE 23503 (inserted, or updated), and the whole
 # statement with it; a row that only follow-ups name cannot be deleted or
-# have its key changed, and its table cannot be truncated; a row named by an
-# uncommitted follow-up cannot be deleted until that transaction ends. The
-# value held stays a foreign key (23503 for one that is not there; TRUNCATE
-# ... CASCADE of the values takes the follow-ups along).
+# have its key changed (nor its table truncated while values are stored); a
+# row named by an uncommitted follow-up cannot be deleted until that
+# transaction ends. The value held stays a foreign key (23503 for one that
+# is not there; TRUNCATE ... CASCADE of the values takes the follow-ups
+# along).
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/db_lib.sh"
 
@@ -68,7 +69,7 @@ expect_eq "the refusal says follow-ups name it" \
 	"$(message "delete from mestat.period where code = '2031Q1'")"
 expect_eq "... nor a reporter's code changed" 23503 "$(state "update mestat.reporter set code = '719998' where code = '719999'")"
 expect_eq "... nor a submission's id" 23503 "$(state "update mestat.submission set id = default where id = $s2")"
-expect_eq "the period table cannot be truncated while follow-ups are stored (23503)" 23503 \
+expect_eq "the period table cannot be truncated while values and their follow-ups are stored (23503)" 23503 \
 	"$(state "truncate mestat.period cascade")"
 expect_eq "once its follow-up is gone, the reporter, its submission and the period can go" "ok ok" \
 	"$(state "delete from mestat.follow_up where reporter = '719999'") $(state "delete from mestat.submission where id = $s2;
