@@ -44,6 +44,11 @@ set jit = off
 -- before it existed, found the generic plan dearer and planned every call
 -- anew (1.6 ms of a 50-row push).
 set plan_cache_mode = force_generic_plan
+-- Each series (one key range of mestat.cell, a row a period) read by walking
+-- the index: the generic plan built a bitmap of its 15-20 rows first, for
+-- every series. 7 % less time for the scoring of a bench/pull batch, the
+-- same rows (docs/scale.md, "A series read by its index").
+set enable_bitmapscan = off
 -- plpgsql, not sql: the plan is kept for the session instead of made anew on every call.
 as $$
 #variable_conflict use_column
