@@ -46,8 +46,8 @@ set jit = off
 set plan_cache_mode = force_generic_plan
 -- Each series (one key range of mestat.cell, a row a period) read by walking
 -- the index: the generic plan built a bitmap of its 15-20 rows first, for
--- every series. 7 % less time for the scoring of a bench/pull batch, the
--- same rows (docs/scale.md, "A series read by its index").
+-- every series. 3-9 % less time for the scoring of a bench/pull batch (6 %
+-- in most runs), the same rows (docs/scale.md, "A series read by its index").
 set enable_bitmapscan = off
 -- plpgsql, not sql: the plan is kept for the session instead of made anew on every call.
 as $$
