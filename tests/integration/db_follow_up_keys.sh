@@ -76,13 +76,9 @@ expect_eq "once its follow-up is gone, the reporter, its submission and the peri
 	  delete from mestat.reporter where code = '719999'; delete from mestat.period where code = '2031Q1'")"
 
 # Concurrency: an uncommitted follow-up naming a row holds it.
-sleeping() { db_sleeping "$DB"; }
 period 2031Q2 2 2031-04-01 2031-06-30
-psql -X -q -U postgres -d "$DB" -c "set role mestat_owner; begin; $(follow_up "$s1" 110000 2031Q2); select pg_sleep(4); commit;" \
-	>/dev/null 2>&1 &
-holder=$!
-t_until 10 sleeping ||
-	not_ok "the inserting transaction starts" "not seen in 10 s"
+db_hold "$DB" 4 inserting "$(follow_up "$s1" 110000 2031Q2)"
+holder=$DB_HELD
 expect_eq "a period an uncommitted follow-up names cannot be deleted meanwhile (lock timeout)" 55P03 \
 	"$(state "set lock_timeout = '500ms'; delete from mestat.period where code = '2031Q2'")"
 wait "$holder"

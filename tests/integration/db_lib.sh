@@ -120,6 +120,19 @@ db_sleeping() {
 	                                             where wait_event = 'PgSleep' and datname = current_database()")" -ge 1 ]
 }
 
+# db_hold DB SECONDS WHAT SQL: a session of mestat_owner on DB runs SQL in a
+# transaction, then sleeps SECONDS before it commits, in the background;
+# returns once it sleeps (its writes done, its locks held), or after 10 s
+# with "not ok - the WHAT transaction starts". DB_HELD is its PID, for
+# `wait`. Run it in the test's own shell, not in $(...).
+db_hold() {
+	psql -X -q -U postgres -d "$1" -c "set role mestat_owner; begin; $4; select pg_sleep($2); commit;" \
+		>/dev/null 2>&1 &
+	DB_HELD=$!
+	t_until 10 db_sleeping "$1" ||
+		not_ok "the $3 transaction starts" "not seen in 10 s"
+}
+
 # db_batch DB END SUBMISSION...: several native submissions in one
 # transaction, as mestatd sends a batch (064, 065, 067): ingest_batch_open
 # for them all; every row staged by one statement, each taking the id opened

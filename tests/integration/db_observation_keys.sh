@@ -70,13 +70,9 @@ expect_eq "the status table cannot be truncated while values are stored (23503)"
 expect_eq "... and every value is still there" 3 "$(count)"
 
 # Concurrency: an uncommitted insert naming a row holds it.
-sleeping() { db_sleeping "$DB"; }
 sq "insert into mestat.obs_status (code, name_en, name_zh) values ('W', 'test', 'test')"
-psql -X -q -U postgres -d "$DB" -c "set role mestat_owner; begin; $(value 110000 2019Q1 "$s1" W); select pg_sleep(4); commit;" \
-	>/dev/null 2>&1 &
-holder=$!
-t_until 10 sleeping ||
-	not_ok "the inserting transaction starts" "not seen in 10 s"
+db_hold "$DB" 4 inserting "$(value 110000 2019Q1 "$s1" W)"
+holder=$DB_HELD
 expect_eq "a status an uncommitted insert names cannot be deleted meanwhile (lock timeout)" 55P03 \
 	"$(state "set lock_timeout = '500ms'; delete from mestat.obs_status where code = 'W'")"
 wait "$holder"
@@ -84,11 +80,8 @@ expect_eq "... and once that transaction commits, it cannot be deleted at all (2
 	"$(count) $(state "delete from mestat.obs_status where code = 'W'")"
 # ... and an insert that waited for a delete of its row is refused.
 sq "insert into mestat.obs_status (code, name_en, name_zh) values ('T', 'test', 'test')"
-psql -X -q -U postgres -d "$DB" -c "set role mestat_owner; begin; delete from mestat.obs_status where code = 'T';
-                                     select pg_sleep(2); commit;" >/dev/null 2>&1 &
-deleter=$!
-t_until 10 sleeping ||
-	not_ok "the deleting transaction starts" "not seen in 10 s"
+db_hold "$DB" 2 deleting "delete from mestat.obs_status where code = 'T'"
+deleter=$DB_HELD
 expect_eq "an insert naming a status deleted while it waited is refused (23503)" 23503 \
 	"$(state "set statement_timeout = '20s'; $(value 110000 2019Q2 "$s1" T)")"
 wait "$deleter"

@@ -79,13 +79,9 @@ expect_eq "deleting a snapshot deletes its rows, and no other's" "0 0 2 1" \
 	"$(sq "delete from mestat.progress_snapshot where id = $s1")$(count "$s1") $(count "$s2")"
 
 # Concurrency: an uncommitted insert naming a snapshot holds it.
-sleeping() { db_sleeping "$DB"; }
 s4=$(snap)
-psql -X -q -U postgres -d "$DB" -c "set role mestat_owner; begin; $(detail "$s4" 6); select pg_sleep(4); commit;" \
-	>/dev/null 2>&1 &
-holder=$!
-t_until 10 sleeping ||
-	not_ok "the inserting transaction starts" "not seen in 10 s"
+db_hold "$DB" 4 inserting "$(detail "$s4" 6)"
+holder=$DB_HELD
 expect_eq "a snapshot an uncommitted insert names cannot be deleted meanwhile (lock timeout)" 55P03 \
 	"$(state "set lock_timeout = '500ms'; delete from mestat.progress_snapshot where id = $s4")"
 expect_eq "... nor its base changed, which the uncommitted row's chain rests on (lock timeout)" 55P03 \
@@ -93,11 +89,8 @@ expect_eq "... nor its base changed, which the uncommitted row's chain rests on 
 wait "$holder"
 expect_eq "... and its row is there once that transaction commits" "1 0" "$(count "$s4")"
 # ... and an insert that waited for a delete of its snapshot is refused.
-psql -X -q -U postgres -d "$DB" -c "set role mestat_owner; begin; delete from mestat.progress_snapshot where id = $s4;
-                                     select pg_sleep(2); commit;" >/dev/null 2>&1 &
-deleter=$!
-t_until 10 sleeping ||
-	not_ok "the deleting transaction starts" "not seen in 10 s"
+db_hold "$DB" 2 deleting "delete from mestat.progress_snapshot where id = $s4"
+deleter=$DB_HELD
 expect_eq "an insert naming a snapshot deleted while it waited is refused (23503)" 23503 \
 	"$(state "set statement_timeout = '20s'; $(detail "$s4" 7)")"
 wait "$deleter"
