@@ -29,7 +29,11 @@ begin
 	-- Status first: a missing-value status with no value is a reported-missing
 	-- observation; the row rules read it as a deletion (nothing to check).
 	-- One statement: the status as it will be, against the missing-value codes
-	-- read once (m, one row).
+	-- read once (m, one row). A deletion mark not sent is written false here,
+	-- so that the row rules' tidying finds the row tidy and does not write it
+	-- again (each version of a staged row is a page more to scan until the
+	-- table is truncated, and each truncation plans the statements reading
+	-- it again: docs/scale.md, "Fewer versions of a staged row").
 	update pg_temp.ingest_row r
 	   set status = coalesce(nullif(upper(btrim(r.status)), ''), 'A'),
 	       unit_mult = nullif(btrim(r.unit_mult), ''),
@@ -38,7 +42,7 @@ begin
 	                  and coalesce(nullif(upper(btrim(r.status)), ''), 'A') = any (m.codes)),
 	       deleted = case when not coalesce(r.deleted, false) and nullif(btrim(r.value), '') is null
 	                           and coalesce(nullif(upper(btrim(r.status)), ''), 'A') = any (m.codes)
-	                      then true else r.deleted end,
+	                      then true else coalesce(r.deleted, false) end,
 	       value = case when not coalesce(r.deleted, false) and nullif(btrim(r.value), '') is null
 	                         and coalesce(nullif(upper(btrim(r.status)), ''), 'A') = any (m.codes)
 	                    then null else r.value end
