@@ -31,9 +31,9 @@ begin
 	-- One statement: the status as it will be, against the missing-value codes
 	-- read once (m, one row). A deletion mark not sent is written false here,
 	-- so that the row rules' tidying finds the row tidy and does not write it
-	-- again (each version of a staged row is a page more to scan until the
-	-- table is truncated, and each truncation plans the statements reading
-	-- it again: docs/scale.md, "Fewer versions of a staged row").
+	-- again (each version of a staged row takes room the table keeps until
+	-- it is truncated, and each truncation plans the statements reading it
+	-- again: docs/scale.md, "Fewer versions of a staged row").
 	update pg_temp.ingest_row r
 	   set status = coalesce(nullif(upper(btrim(r.status)), ''), 'A'),
 	       unit_mult = nullif(btrim(r.unit_mult), ''),
