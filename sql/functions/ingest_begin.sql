@@ -5,17 +5,24 @@
 -- argument types needs a numbered migration that drops the old one first).
 --
 -- The staging tables keep their rows past COMMIT and are emptied here, by
--- DELETE while they are small: ON COMMIT DELETE ROWS truncated them at every
--- commit, and a truncation rebuilds the (TOAST) indexes and updates pg_class,
--- which invalidates every cached plan that reads them; each submission then
--- planned its validation and storing statements anew. The dead rows a DELETE
--- leaves are never vacuumed (temporary tables are not), and an INSERT does
--- not reuse the space of pruned rows (nothing records it): the table grows by
--- what each submission writes (a 50-row push: the rows, and their versions
--- after the tidying updates, 4 to 5 pages). Past 32 pages (256 kB) it is
--- truncated instead: once in 7 such pushes. At 4 pages it was 2 in 3, and
--- the plans made anew cost 2 to 4 ms of a 50-row push's 21 to 25 ms; reading
--- the dead rows of 32 pages costs less than that.
+-- DELETE while they are small. ON COMMIT DELETE ROWS would keep the plans
+-- cached for the statements reading them (PostgreSQL empties such a table in
+-- its own file: a function reading one, called in four transactions, was
+-- planned once), but at every commit it empties every such table, truncating
+-- its TOAST table and building that one's index again, about 0.17 ms a table.
+-- Tried for the three that grow with the rows sent: 140 plans made in 48
+-- batches of 32 instead of 646, but a push alone cost 1.4 to 2.0 ms more
+-- (docs/scale.md, "Staging tables emptied at commit, tried"). A TRUNCATE
+-- gives the table a new file, and every cached plan reading it is made again
+-- at its next call: the validation and storing statements. The dead rows a
+-- DELETE leaves are never vacuumed (temporary tables are not), and an INSERT
+-- does not reuse the space of pruned rows (nothing records it): the table
+-- grows by what each submission writes (a 50-row push: the rows, and their
+-- versions after the tidying updates, 4 to 5 pages). Past 32 pages (256 kB)
+-- it is truncated instead: once in 7 such pushes. At 4 pages it was 2 in 3,
+-- and the plans made anew cost 2 to 4 ms of a 50-row push's 21 to 25 ms;
+-- reading the dead rows of 32 pages costs less than that. At 128 pages a
+-- batch made a third of the plans, with nothing to show for it in bench/pull.
 
 set local role mestat_owner;
 
