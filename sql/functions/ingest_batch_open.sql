@@ -38,17 +38,21 @@ begin
 		                            idempotency_key, n)
 	),
 	-- The same body (or Idempotency-Key) accepted before: its receipt again,
-	-- one probe of the keys a submission. As in mestat.ingest_open(), the
-	-- first such submission decides, and one without a receipt is none.
+	-- one probe of each unique key a submission (as in mestat.ingest_open(),
+	-- whose comment says why not one probe with OR). The first such
+	-- submission decides, and one without a receipt is none.
 	earlier as (
 		select a.n, e.id, e.receipt
 		  from arg a
 		  cross join lateral (
 			select s.id, s.receipt
 			  from mestat.submission s
-			 where s.reporter = a.reporter and s.outcome = 'accepted'
-			   and (s.sha256 = a.sha256 or (a.idempotency_key is not null and s.idempotency_key = a.idempotency_key))
-			 order by s.id
+			 where s.reporter = a.reporter and s.outcome = 'accepted' and s.sha256 = a.sha256
+			union all
+			select s.id, s.receipt
+			  from mestat.submission s
+			 where s.reporter = a.reporter and s.outcome = 'accepted' and s.idempotency_key = a.idempotency_key
+			 order by id
 			 limit 1
 		  ) as e
 		 where e.receipt is not null

@@ -26,12 +26,20 @@ begin
 		raise exception 'ingest_open: in a batch, call mestat.ingest_batch_open()' using errcode = '55000';
 	end if;
 	-- The same body (or Idempotency-Key) accepted before: its receipt again.
+	-- Each key is probed by its own unique index (submission_accepted_body,
+	-- submission_accepted_key), at most a row each. Asked as one condition
+	-- with OR, the plan a connection keeps (generic: the key unknown, maybe
+	-- NULL) probes by the reporter alone and reads every submission the
+	-- reporter ever had accepted, one more each time.
 	if p_lookup then
 		select s.id, s.receipt into s_id, s_receipt
 		  from mestat.submission s
-		 where s.reporter = p_reporter and s.outcome = 'accepted'
-		   and (s.sha256 = p_sha256 or (p_idempotency_key is not null and s.idempotency_key = p_idempotency_key))
-		 order by s.id
+		 where s.reporter = p_reporter and s.outcome = 'accepted' and s.sha256 = p_sha256
+		union all
+		select s.id, s.receipt
+		  from mestat.submission s
+		 where s.reporter = p_reporter and s.outcome = 'accepted' and s.idempotency_key = p_idempotency_key
+		 order by id
 		 limit 1;
 		if s_receipt is not null then
 			-- Nothing opened: rows staged after this are no submission's.

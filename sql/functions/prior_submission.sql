@@ -12,12 +12,16 @@ language sql
 stable
 set search_path = mestat, pg_temp
 as $$
-	select s.id, s.received_at, s.sha256, s.counts, s.receipt, s.sha256 = p_sha256
-	  from mestat.submission s
-	 where s.outcome = 'accepted'
-	   and s.reporter = p_reporter
-	   and (s.sha256 = p_sha256 or (p_idempotency_key is not null and s.idempotency_key = p_idempotency_key))
-	 order by (p_idempotency_key is not null and s.idempotency_key is not distinct from p_idempotency_key) desc, s.id
+	-- One probe of each unique key (see mestat.ingest_open()).
+	select u.id, u.received_at, u.sha256, u.counts, u.receipt, u.sha256 = p_sha256
+	  from (select s.*, false as by_key
+	          from mestat.submission s
+	         where s.reporter = p_reporter and s.outcome = 'accepted' and s.sha256 = p_sha256
+	        union all
+	        select s.*, true
+	          from mestat.submission s
+	         where s.reporter = p_reporter and s.outcome = 'accepted' and s.idempotency_key = p_idempotency_key) as u
+	 order by u.by_key desc, u.id
 	 limit 1
 $$;
 

@@ -243,6 +243,30 @@ got=$(rolled_back "$one_receipt" "select receipt is null, id > :last from mestat
 expect_eq "... the body accepted before found, the other opened" "f|f
 t|t" "$(tail -n 2 <<<"$got")"
 
+# An earlier acceptance is looked up by each of its two keys, a probe of its
+# unique index each. Asked as one condition with OR (sha256 = ... or
+# idempotency_key = ...), the kept plan probes by the reporter alone and
+# filters every body the reporter ever had accepted: one more at each
+# submission. The same 100 submissions of one reporter.
+by_key() { # by_key STATEMENT: the plans of STATEMENT, kept (generic), and those filtering by a body's hash
+	plans_with 'Filter: .*sha256 =' "$one_receipt
+set local plan_cache_mode = force_generic_plan;
+select mestat.ingest_begin();" "$1"
+}
+expect_match "a batch's openings probe the keys of an earlier acceptance, not all the reporter's bodies" \
+	'^[1-9][0-9]* 0$' "$(by_key "select count(*) from mestat.ingest_batch_open($open_args);")"
+expect_match "... and so does a submission opened alone" '^[1-9][0-9]* 0$' \
+	"$(by_key "select count(*) from mestat.ingest_open('110000', 'push', null, 'csv', 'text/csv', lpad(to_hex(7), 64, '0'),
+  'x', 'token:0', 'k', 'accepted', true);")"
+expect_match "... and mestat.prior_submission()" '^[1-9][0-9]* 0$' \
+	"$(by_key "select count(*) from mestat.prior_submission('110000', lpad(to_hex(7), 64, '0'), 'k');")"
+got=$(rolled_back "$one_receipt
+set local plan_cache_mode = force_generic_plan;
+prepare by_or(text, text, text) as select s.id from mestat.submission s
+ where s.reporter = \$1 and s.outcome = 'accepted' and (s.sha256 = \$2 or (\$3 is not null and s.idempotency_key = \$3))
+ order by s.id limit 1;" "explain execute by_or('110000', lpad(to_hex(7), 64, '0'), null);" | grep -c 'Filter: .*sha256 =')
+expect_eq "... which one condition with OR would not" "1" "$got"
+
 # A full run writes its assessments in the order report.progress_by_reporter
 # reads them, (reporter, sort_key, indicator), so that a reporter's rows lie
 # on a few pages: read in the order of their ctids, the rows and how many
