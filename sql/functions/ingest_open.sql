@@ -29,8 +29,10 @@ begin
 	-- Each key is probed by its own unique index (submission_accepted_body,
 	-- submission_accepted_key), at most a row each. Asked as one condition
 	-- with OR, the plan a connection keeps (generic: the key unknown, maybe
-	-- NULL) probes by the reporter alone and reads every submission the
-	-- reporter ever had accepted, one more each time.
+	-- NULL) could probe by the reporter alone, and did when made while the
+	-- reporter had few submissions: it then read every submission the
+	-- reporter ever had accepted, one more each time (docs/scale.md, "An
+	-- earlier body probed by its keys").
 	if p_lookup then
 		select s.id, s.receipt into s_id, s_receipt
 		  from mestat.submission s

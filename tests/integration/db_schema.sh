@@ -245,9 +245,10 @@ t|t" "$(tail -n 2 <<<"$got")"
 
 # An earlier acceptance is looked up by each of its two keys, a probe of its
 # unique index each. Asked as one condition with OR (sha256 = ... or
-# idempotency_key = ...), the kept plan probes by the reporter alone and
-# filters every body the reporter ever had accepted: one more at each
-# submission. The same 100 submissions of one reporter.
+# idempotency_key = ...), the kept plan made on a table like this one probes
+# by the reporter alone and filters every body the reporter ever had
+# accepted: one more at each submission. The same 100 submissions of one
+# reporter.
 by_key() { # by_key STATEMENT: the plans of STATEMENT, kept (generic), and those filtering by a body's hash
 	plans_with 'Filter: .*sha256 =' "$one_receipt
 set local plan_cache_mode = force_generic_plan;
@@ -265,7 +266,7 @@ set local plan_cache_mode = force_generic_plan;
 prepare by_or(text, text, text) as select s.id from mestat.submission s
  where s.reporter = \$1 and s.outcome = 'accepted' and (s.sha256 = \$2 or (\$3 is not null and s.idempotency_key = \$3))
  order by s.id limit 1;" "explain execute by_or('110000', lpad(to_hex(7), 64, '0'), null);" | grep -c 'Filter: .*sha256 =')
-expect_eq "... which one condition with OR would not" "1" "$got"
+expect_eq "... where one condition with OR filters every body of the reporter" "1" "$got"
 
 # A full run writes its assessments in the order report.progress_by_reporter
 # reads them, (reporter, sort_key, indicator), so that a reporter's rows lie
