@@ -14,11 +14,11 @@ set search_path = mestat, pg_temp
 as $$
 	-- One probe of each unique key (see mestat.ingest_open()).
 	select u.id, u.received_at, u.sha256, u.counts, u.receipt, u.sha256 = p_sha256
-	  from (select s.*, false as by_key
+	  from (select s.id, s.received_at, s.sha256, s.counts, s.receipt, false as by_key
 	          from mestat.submission s
 	         where s.reporter = p_reporter and s.outcome = 'accepted' and s.sha256 = p_sha256
 	        union all
-	        select s.*, true
+	        select s.id, s.received_at, s.sha256, s.counts, s.receipt, true
 	          from mestat.submission s
 	         where s.reporter = p_reporter and s.outcome = 'accepted' and s.idempotency_key = p_idempotency_key) as u
 	 order by u.by_key desc, u.id
